@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layout and the direction of dependencies are drawn in DESIGN.md:
+// executable → App → Transport → Core (pure). CLinux exposes the GNU/Linux calls the Glibc
+// module hides (accept4, F_SETPIPE_SZ, signalfd, the full tcp_info).
+let package = Package(
+    name: "sockscope",
+    products: [
+        .executable(name: "sockscope", targets: ["sockscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
+        .target(name: "SockscopeCore"),
+        .target(name: "SockscopeTransport", dependencies: ["SockscopeCore", "CLinux"]),
+        .target(name: "SockscopeApp", dependencies: ["SockscopeCore", "SockscopeTransport"]),
+        .executableTarget(
+            name: "sockscope",
+            dependencies: [
+                "SockscopeApp", "SockscopeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SockscopeCoreTests", dependencies: ["SockscopeCore"]),
+        .testTarget(name: "SockscopeTransportTests",
+                    dependencies: ["SockscopeTransport", "SockscopeCore", "TestSupport"]),
+        .testTarget(name: "SockscopeEndToEndTests",
+                    dependencies: ["sockscope", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,30 @@
+// Linux calls and constants that Swift's Glibc module does not import because it is built
+// without _GNU_SOURCE (see shared/notes/swift-on-linux.md). Each is a thin wrapper, no logic.
+#ifndef SOCKSCOPE_CLINUX_H
+#define SOCKSCOPE_CLINUX_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+/// accept4(2) with SOCK_NONBLOCK | SOCK_CLOEXEC: one call instead of accept + two fcntl.
+int clinux_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len);
+
+/// Grows a pipe's kernel buffer (F_SETPIPE_SZ). Returns the new size or -1 (not a pipe, or above
+/// /proc/sys/fs/pipe-max-size): callers treat failure as "leave it as it is".
+int clinux_set_pipe_size(int fd, int bytes);
+
+/// Blocks the given signals for the process and returns a signalfd that becomes readable when one
+/// arrives, so the one poll() loop can handle SIGINT/SIGTERM/SIGHUP without async handlers.
+int clinux_signalfd(const int *signals, int count);
+
+/// Reads one signal number from a signalfd; returns 0 when nothing could be read.
+int clinux_read_signal(int fd);
+
+/// Restores the default action for `sig`, unblocks it and raises it, so the process dies by the
+/// signal as a shell expects after Ctrl-C (exit status 128+sig).
+void clinux_die_by_signal(int sig);
+
+/// POLLRDHUP: the peer shut down its write half.
+extern const short clinux_pollrdhup;
+
+#endif

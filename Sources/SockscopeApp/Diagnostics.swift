@@ -1,0 +1,24 @@
+import SockscopeTransport
+
+/// Lines on standard error. stdout carries data only (DESIGN.md), so every message goes here.
+public struct Diagnostics {
+    public let fd: Int32
+    public let verbose: Bool
+
+    public init(fd: Int32, verbose: Bool) {
+        self.fd = fd
+        self.verbose = verbose
+    }
+
+    /// A line shown only under -v.
+    public func info(_ line: String) {
+        if verbose { write(line) }
+    }
+
+    /// A failure, always shown: `sockscope: MESSAGE`.
+    public func error(_ message: String) { write("sockscope: \(message)") }
+
+    public func write(_ line: String) {
+        Descriptor.writeAll(fd, line + "\n")
+    }
+}

@@ -1,0 +1,99 @@
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+
+extension PipeMode {
+    func dial(signalFD: Int32) throws -> ExitStatus {
+        switch plan.target {
+        case .unix(let path): return try dialUnix(path: path, signalFD: signalFD)
+        case .inet(let host, let ports): return try dialInet(host: host ?? "", port: ports[0], signalFD: signalFD)
+        }
+    }
+
+    func dialInet(host: String, port: UInt16, signalFD: Int32) throws -> ExitStatus {
+        let addresses = try Resolver.resolve(host: host, port: port, family: plan.family,
+                                             datagram: plan.datagram, numeric: plan.numeric, passive: false)
+        let sources = try plan.sourceAddress.map { source throws(TransportError) in
+            try Resolver.resolve(host: source, port: 0, family: plan.family, datagram: plan.datagram,
+                                 numeric: plan.numeric, passive: false)
+        }
+        var lastFailure: String?
+        for (index, address) in addresses.enumerated() {
+            var source: SocketAddress?
+            if let sources {
+                guard let match = sources.first(where: { $0.family == address.family }) else {
+                    lastFailure = "source address \(plan.sourceAddress ?? "") is not of the family of \(address.numericHost)"
+                    continue
+                }
+                source = match
+            }
+            let dialer = Dialer(datagram: plan.datagram, timeout: plan.timeout, source: source,
+                                sourcePort: plan.sourcePort, signalFD: signalFD)
+            switch dialer.connect(to: address) {
+            case .success(let fd):
+                log.info(NetcatWords.succeeded(
+                    typed: host, address: address.numericHost, port: port, proto: plan.protocolName,
+                    service: plan.numeric ? nil : Resolver.service(ofPort: port, datagram: plan.datagram)))
+                announcePolicy()
+                return try relay(signalFD: signalFD, prepare: { $0.addConnection(fd, peer: address) })
+            case .failure(let failure):
+                let message = describe(failure, host: host, address: address, port: port)
+                guard let message else {
+                    if case .interrupted(let number) = failure { return .signal(number) }
+                    continue
+                }
+                // nc -v reports every address tried; without -v only the last failure is shown.
+                if plan.verbose && index < addresses.count - 1 { log.error(message) }
+                lastFailure = message
+            }
+        }
+        log.error(lastFailure ?? "no address to connect to for \(host)")
+        return .failure
+    }
+
+    func describe(_ failure: Dialer.Failure, host: String, address: SocketAddress, port: UInt16) -> String? {
+        switch failure {
+        case .refused(let error) where error.operation == "bind":
+            return "cannot bind to the source address: \(error.reason)"
+        case .refused(let error):
+            return NetcatWords.connectFailed(typed: host, address: address.numericHost, port: port,
+                                             proto: plan.protocolName, reason: error.reason)
+        case .timedOut:
+            return NetcatWords.connectTimedOut(typed: host, address: address.numericHost, port: port,
+                                               proto: plan.protocolName)
+        case .interrupted:
+            return nil
+        }
+    }
+
+    func dialUnix(path: String, signalFD: Int32) throws -> ExitStatus {
+        try UnixSocketPath.checkDialable(path)
+        let address = try SocketAddress(unixPath: path)
+        // A datagram client needs a name of its own, or the server could not answer it.
+        var ownPath = plan.sourceAddress
+        if plan.datagram && ownPath == nil { ownPath = UnixSocketPath.temporaryPath() }
+        var owned: UnixSocketPath.Owned?
+        defer { owned?.remove() }
+        var source: SocketAddress?
+        if let ownPath {
+            try UnixSocketPath.prepareForBind(ownPath, datagram: plan.datagram)
+            source = try SocketAddress(unixPath: ownPath)
+        }
+        let dialer = Dialer(datagram: plan.datagram, timeout: plan.timeout, source: source,
+                            sourcePort: nil, signalFD: signalFD)
+        let result = dialer.connect(to: address)
+        if let ownPath { owned = UnixSocketPath.Owned(path: ownPath) }
+        switch result {
+        case .success(let fd):
+            announcePolicy()
+            return try relay(signalFD: signalFD, prepare: { $0.addConnection(fd, peer: address) })
+        case .failure(.interrupted(let number)):
+            return .signal(number)
+        case .failure(.timedOut):
+            log.error("\(path): connection timed out")
+        case .failure(.refused(let error)):
+            log.error("\(path): \(error.reason)")
+        }
+        return .failure
+    }
+}

@@ -1,0 +1,56 @@
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+
+extension PipeMode {
+    func listen(signalFD: Int32) throws -> ExitStatus {
+        switch plan.target {
+        case .unix(let path): return try listenUnix(path: path, signalFD: signalFD)
+        case .inet(let host, let ports): return try listenInet(host: host, port: ports[0], signalFD: signalFD)
+        }
+    }
+
+    func listenInet(host: String?, port: UInt16, signalFD: Int32) throws -> ExitStatus {
+        let addresses = try Resolver.resolve(host: host, port: port, family: plan.family,
+                                             datagram: plan.datagram, numeric: plan.numeric, passive: true)
+        var fd: Int32 = -1
+        var lastError: SystemError?
+        for address in addresses where fd < 0 {
+            do {
+                fd = try Listener.open(at: address, datagram: plan.datagram)
+            } catch {
+                lastError = SystemError("bind to \(address.numericHost) port \(port) failed", code: error.code)
+            }
+        }
+        guard fd >= 0 else {
+            log.error(lastError?.description ?? "no address to listen on")
+            return .failure
+        }
+        let local = Socket.localAddress(fd)
+        let shown = local.host(numeric: plan.numeric)
+        // Port 0 asked for an ephemeral port: the banner shows the one the kernel chose.
+        log.info(plan.datagram ? NetcatWords.bound(host: shown, port: local.port)
+                               : NetcatWords.listening(host: shown, port: local.port))
+        announcePolicy()
+        return try relay(signalFD: signalFD, prepare: { attach(fd, to: $0) })
+    }
+
+    func listenUnix(path: String, signalFD: Int32) throws -> ExitStatus {
+        try UnixSocketPath.prepareForBind(path, datagram: plan.datagram)
+        let address = try SocketAddress(unixPath: path)
+        let fd = try Listener.open(at: address, datagram: plan.datagram)
+        let owned = UnixSocketPath.Owned(path: path)
+        defer { owned?.remove() }
+        log.info(plan.datagram ? NetcatWords.bound(path: path) : NetcatWords.listening(path: path))
+        announcePolicy()
+        return try relay(signalFD: signalFD, prepare: { attach(fd, to: $0) }, listeningPath: path)
+    }
+
+    func attach(_ fd: Int32, to loop: PipeLoop) {
+        if plan.datagram {
+            loop.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
+        } else {
+            loop.setListener(fd)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import CLinux
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+
+/// Pipe mode: nc's dial, listen and scan, with stdin/stdout as the local ends.
+public struct PipeMode {
+    let plan: SessionPlan
+    let io: SystemIO
+    let log: Diagnostics
+
+    public init(plan: SessionPlan, io: SystemIO) {
+        self.plan = plan
+        self.io = io
+        log = Diagnostics(fd: io.stderr, verbose: plan.verbose)
+    }
+
+    public func run() -> ExitStatus {
+        // A vanished reader must surface as EPIPE from write(), not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+        let signals = [SIGINT, SIGTERM, SIGHUP]
+        let signalFD = clinux_signalfd(signals, Int32(signals.count))
+        defer { if signalFD >= 0 { close(signalFD) } }
+        do {
+            switch plan.mode {
+            case .scan: return try ScanMode(plan: plan, log: log, signalFD: signalFD).run()
+            case .dial: return try dial(signalFD: signalFD)
+            case .listen: return try listen(signalFD: signalFD)
+            }
+        } catch let error as TransportError {
+            log.error(error.description)
+        } catch let error as SystemError {
+            log.error(error.description)
+        } catch {
+            log.error("\(error)")
+        }
+        return .failure
+    }
+
+    /// Runs the loop over prepared sockets and turns its outcome into an exit status.
+    func relay(signalFD: Int32, prepare: (PipeLoop) -> Void, listeningPath: String? = nil) throws -> ExitStatus {
+        Descriptor.enlargePipe(io.stdin)
+        Descriptor.enlargePipe(io.stdout)
+        let recorder = try plan.hexDumpPath.map { path throws(SystemError) in
+            try HexDumpFile(path: path, wallClock: io.wallClock)
+        }
+        let loop = PipeLoop(
+            settings: PipeSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
+            signalFD: signalFD, clock: io.monotonic,
+            onEvent: { event in self.log.info(self.describe(event, listeningPath: listeningPath)) })
+        loop.recorder = recorder
+        prepare(loop)
+        switch try loop.run() {
+        case .signal(let number): return .signal(number)
+        case .finished, .idleTimeout, .quitAfterEOF: return .success
+        }
+    }
+
+    func describe(_ event: PipeEvent, listeningPath: String?) -> String {
+        func endpoint(_ address: SocketAddress) -> (String, UInt16?) {
+            if address.family == AF_UNIX { return (address.unixPath ?? listeningPath ?? "(unnamed)", nil) }
+            return (address.host(numeric: plan.numeric), address.port)
+        }
+        switch event {
+        case .accepted(let address), .heard(let address):
+            let (host, port) = endpoint(address)
+            return port.map { NetcatWords.received(host: host, port: $0) } ?? NetcatWords.received(path: host)
+        case .refusedOverLimit(let address):
+            let (host, port) = endpoint(address)
+            return NetcatWords.refusedOverLimit(host: host, port: port ?? 0, limit: plan.maxConnections)
+        case .closed(let address):
+            let (host, port) = endpoint(address)
+            return "Connection closed: \(host)\(port.map { " \($0)" } ?? "")"
+        }
+    }
+
+    func announcePolicy() {
+        log.info(NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin))
+    }
+}

@@ -1,0 +1,13 @@
+import SockscopeCore
+import SockscopeTransport
+
+/// Validates an nc command line against this machine's service names (/etc/services).
+public enum Planning {
+    public static func plan(_ options: NetcatOptions) throws(UsageError) -> SessionPlan {
+        try SessionPlanner.plan(options, service: { Resolver.port(ofService: $0, datagram: options.udp) })
+    }
+
+    /// The short flags of nc that take a value, for `GetoptClusters`.
+    public static let valueFlags: Set<Character> = ["i", "p", "q", "s", "w"]
+    public static let valueOptions: Set<String> = ["--hex-dump", "--max-conns"]
+}

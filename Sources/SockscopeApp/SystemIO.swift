@@ -1,0 +1,56 @@
+import CLinux
+import Glibc
+
+/// Every input from the operating system that a mode uses, in one place (DESIGN.md convention 5):
+/// production passes the process's own; tests pass pipes and a manual clock.
+public struct SystemIO {
+    public var stdin: Int32
+    public var stdout: Int32
+    public var stderr: Int32
+    /// Seconds on a monotonic clock, for deadlines.
+    public var monotonic: () -> Double
+    /// Seconds since the epoch, for timestamps shown to people.
+    public var wallClock: () -> Double
+
+    public init(stdin: Int32, stdout: Int32, stderr: Int32,
+                monotonic: @escaping () -> Double, wallClock: @escaping () -> Double) {
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.monotonic = monotonic
+        self.wallClock = wallClock
+    }
+
+    public static var process: SystemIO {
+        SystemIO(stdin: 0, stdout: 1, stderr: 2,
+                 monotonic: { clockSeconds(CLOCK_MONOTONIC) }, wallClock: { clockSeconds(CLOCK_REALTIME) })
+    }
+
+    static func clockSeconds(_ id: clockid_t) -> Double {
+        var now = timespec()
+        clock_gettime(id, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}
+
+/// How the process should end.
+public enum ExitStatus: Equatable, Sendable {
+    case code(Int32)
+    /// Die by this signal (after cleaning up), so a shell sees what happened.
+    case signal(Int32)
+
+    public static let success = ExitStatus.code(0)
+    public static let failure = ExitStatus.code(1)
+}
+
+/// Ends the process as the status says; a signal is re-raised with its default action so that the
+/// parent sees a death by signal, as after Ctrl-C on nc.
+public func terminate(_ status: ExitStatus) -> Never {
+    switch status {
+    case .code(let code):
+        exit(code)
+    case .signal(let number):
+        clinux_die_by_signal(number)
+        exit(128 + number)  // only if the signal was ignored by our parent's settings
+    }
+}

@@ -1,0 +1,28 @@
+/// The command line of the nc personality, as parsed, before validation. Field names follow the
+/// meaning of OpenBSD nc's flags (the flag is in each comment).
+public struct NetcatOptions: Sendable, Equatable {
+    public enum Family: Sendable, Equatable { case any, inet, inet6 }
+
+    public var ipv4Only = false          // -4
+    public var ipv6Only = false          // -6
+    public var listen = false            // -l
+    public var keepListening = false     // -k
+    public var udp = false               // -u
+    public var unixSocket = false        // -U
+    public var numeric = false           // -n
+    public var verbose = false           // -v
+    public var shutdownOnEOF = false     // -N
+    public var quitAfterEOF: Double?     // -q SECS (negative: wait forever, as nc)
+    public var timeout: Double?          // -w SECS
+    public var scan = false              // -z
+    public var sourceAddress: String?    // -s ADDR (or the client's own path with -U -u)
+    public var sourcePort: String?       // -p PORT
+    public var crlf = false              // -C
+    public var noStdin = false           // -d
+    public var interval: Double?         // -i SECS
+    public var hexDumpPath: String?      // --hex-dump FILE
+    public var maxConnections = 100      // --max-conns N
+    public var positionals: [String] = []
+
+    public init() {}
+}

@@ -1,0 +1,93 @@
+/// The end-of-session rules of the pipe loop, as pure functions of its state (nc's `readwrite()`
+/// rules, made explicit and testable without sockets). The poll loop asks these and acts.
+public struct RelayRules: Sendable, Equatable {
+    public var endOfInput: SessionPlan.EndOfInput
+    /// Listening side (`-l`): a connection ends when the peer has finished sending.
+    public var listening: Bool
+    /// `-k`: the session outlives its connections.
+    public var keepListening: Bool
+
+    public init(endOfInput: SessionPlan.EndOfInput, listening: Bool, keepListening: Bool) {
+        self.endOfInput = endOfInput
+        self.listening = listening
+        self.keepListening = keepListening
+    }
+
+    public init(plan: SessionPlan) {
+        self.init(endOfInput: plan.endOfInput, listening: plan.mode == .listen,
+                  keepListening: plan.keepListening)
+    }
+
+    /// The tool's own two ends: standard input and standard output.
+    public struct Local: Sendable, Equatable {
+        public var stdinOpen: Bool
+        public var stdoutOpen: Bool
+        public init(stdinOpen: Bool, stdoutOpen: Bool) {
+            self.stdinOpen = stdinOpen
+            self.stdoutOpen = stdoutOpen
+        }
+    }
+
+    /// One connection (or, for datagrams, one peer).
+    public struct Peer: Sendable, Equatable {
+        public var readOpen: Bool    // the peer may still send: no EOF, no error
+        public var writeOpen: Bool   // we may still send: not shut down, no error
+        public var unsent: Int       // bytes of standard input not yet written to this peer
+        public var stream: Bool      // stream sockets can half-close; datagram sockets cannot
+        public init(readOpen: Bool = true, writeOpen: Bool = true, unsent: Int = 0, stream: Bool = true) {
+            self.readOpen = readOpen
+            self.writeOpen = writeOpen
+            self.unsent = unsent
+            self.stream = stream
+        }
+    }
+
+    /// Standard input is done with when it ended and every byte read from it has been sent.
+    public func inputDrained(_ local: Local, _ peer: Peer) -> Bool {
+        !local.stdinOpen && peer.unsent == 0
+    }
+
+    /// -N and -q send FIN (shutdown SHUT_WR) once input is drained; nc's default does not.
+    public func shouldShutDownWrite(_ local: Local, _ peer: Peer) -> Bool {
+        guard peer.stream, peer.writeOpen, inputDrained(local, peer) else { return false }
+        return endOfInput != .keepOpen
+    }
+
+    /// Whether this connection is over. Received bytes still buffered for standard output are
+    /// flushed by the loop before it closes anything, so "over" never loses data.
+    public func peerFinished(_ local: Local, _ peer: Peer) -> Bool {
+        // Neither direction can move any more.
+        if !peer.readOpen && !peer.writeOpen { return true }
+        // Nothing can be written anywhere: the peer refuses data and stdout is gone.
+        if !peer.writeOpen && !local.stdoutOpen { return true }
+        guard !peer.readOpen else { return false }
+        // The peer finished sending. A listener is done once what it owes the peer is sent
+        // (nc: "listen and net in gone, queues empty"); a dialer also waits for its input to end.
+        if listening { return peer.unsent == 0 }
+        return inputDrained(local, peer)
+    }
+
+    /// Whether to start the -q countdown: input is over and every peer has all of it.
+    public func quitCountdown(_ local: Local, peers: [Peer]) -> Double? {
+        guard case .quit(let secs) = endOfInput, !local.stdinOpen else { return nil }
+        return peers.allSatisfy({ $0.unsent == 0 }) ? secs : nil
+    }
+
+    /// Whether standard input should be read now: there must be somewhere for it to go.
+    /// With -k and no client yet, input waits in the pipe for the first client.
+    public func wantsInput(_ local: Local, peers: [Peer], bufferHasRoom: Bool) -> Bool {
+        local.stdinOpen && bufferHasRoom && peers.contains(where: { $0.writeOpen })
+    }
+
+    /// Whether peers should be read now: received bytes need room in the stdout buffer, and once
+    /// standard output is gone there is no point reading (nc stops too).
+    public func wantsPeerInput(_ local: Local, stdoutHasRoom: Bool) -> Bool {
+        local.stdoutOpen && stdoutHasRoom
+    }
+
+    /// The whole session ends when its one connection has, or never under -k (only -q, a signal
+    /// or a fatal error ends a -k server).
+    public func sessionFinished(peersLeft: Int, everConnected: Bool) -> Bool {
+        !keepListening && everConnected && peersLeft == 0
+    }
+}

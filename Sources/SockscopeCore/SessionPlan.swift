@@ -1,0 +1,36 @@
+/// A validated nc command line: what to do, with every contradiction already rejected.
+public struct SessionPlan: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        /// A host (nil: the wildcard, only when listening) and one port per entry.
+        case inet(host: String?, ports: [UInt16])
+        /// A Unix socket path; a leading `@` names the abstract namespace.
+        case unix(path: String)
+    }
+    public enum Mode: Sendable, Equatable { case dial, listen, scan }
+
+    /// What happens when standard input ends (the rules are in the man page, DATA TRANSFER).
+    public enum EndOfInput: Sendable, Equatable {
+        case keepOpen                  // nc's default: keep reading the peer
+        case shutdownWrite             // -N: send FIN once everything read has been sent
+        case quit(after: Double)       // -q SECS: shut down too, then quit SECS later
+    }
+
+    public var mode: Mode
+    public var target: Target
+    public var datagram: Bool
+    public var family: NetcatOptions.Family
+    public var keepListening: Bool
+    public var numeric: Bool
+    public var verbose: Bool
+    public var endOfInput: EndOfInput
+    public var timeout: Double?
+    public var sourceAddress: String?
+    public var sourcePort: UInt16?
+    public var crlf: Bool
+    public var readStdin: Bool
+    public var interval: Double?
+    public var hexDumpPath: String?
+    public var maxConnections: Int
+
+    public var protocolName: String { datagram ? "udp" : "tcp" }
+}

@@ -1,0 +1,95 @@
+/// Turns `NetcatOptions` into a `SessionPlan`, rejecting contradictions with nc's wording where
+/// nc has one. Pure: service names are resolved through the injected lookup.
+public enum SessionPlanner {
+    public static func plan(
+        _ options: NetcatOptions, service: (String) -> UInt16? = { _ in nil }
+    ) throws(UsageError) -> SessionPlan {
+        let o = options
+        if o.listen && o.scan { throw UsageError("cannot use -z and -l") }
+        if o.keepListening && !o.listen { throw UsageError("must use -l with -k") }
+        if o.ipv4Only && o.ipv6Only { throw UsageError("cannot use -4 and -6") }
+        if o.unixSocket {
+            if o.ipv4Only { throw UsageError("cannot use -U with -4") }
+            if o.ipv6Only { throw UsageError("cannot use -U with -6") }
+            if o.sourcePort != nil { throw UsageError("cannot use -p with -U") }
+            if o.scan { throw UsageError("cannot use -z with -U") }
+        }
+        if o.maxConnections < 1 { throw UsageError("--max-conns must be at least 1") }
+        let timeout = try positiveSeconds(o.timeout, name: "timeout")
+        let interval = try positiveSeconds(o.interval, name: "interval")
+
+        let mode: SessionPlan.Mode = o.listen ? .listen : (o.scan ? .scan : .dial)
+        let target = try makeTarget(o, mode: mode, service: service)
+        var sourcePort: UInt16?
+        if let text = o.sourcePort {
+            sourcePort = try PortList.single(text, role: .listen, service: service)
+        }
+
+        return SessionPlan(
+            mode: mode, target: target, datagram: o.udp,
+            family: o.ipv4Only ? .inet : (o.ipv6Only ? .inet6 : .any),
+            keepListening: o.keepListening, numeric: o.numeric, verbose: o.verbose,
+            endOfInput: endOfInput(o), timeout: timeout,
+            sourceAddress: o.sourceAddress, sourcePort: mode == .listen ? nil : sourcePort,
+            crlf: o.crlf, readStdin: !o.noStdin && mode != .scan, interval: interval,
+            hexDumpPath: o.hexDumpPath, maxConnections: o.maxConnections)
+    }
+
+    static func endOfInput(_ o: NetcatOptions) -> SessionPlan.EndOfInput {
+        // nc: a negative -q waits forever, i.e. behaves as if -q were absent.
+        if let q = o.quitAfterEOF, q >= 0 { return .quit(after: q) }
+        return o.shutdownOnEOF ? .shutdownWrite : .keepOpen
+    }
+
+    static func positiveSeconds(_ value: Double?, name: String) throws(UsageError) -> Double? {
+        guard let value else { return nil }
+        guard value.isFinite, value > 0 else { throw UsageError("\(name) invalid: \(value)") }
+        return value
+    }
+
+    /// nc's positional grammar: `host port…` to dial or scan; `[host] port` (or `-p port
+    /// [host]`) to listen; a path with -U.
+    static func makeTarget(
+        _ o: NetcatOptions, mode: SessionPlan.Mode, service: (String) -> UInt16?
+    ) throws(UsageError) -> SessionPlan.Target {
+        let args = o.positionals
+        if o.unixSocket {
+            guard let path = args.first else { throw UsageError("missing socket path") }
+            guard args.count == 1 else { throw UsageError("too many arguments: \(args[1])") }
+            guard !path.isEmpty, path != "@" else { throw UsageError("socket path is empty") }
+            // sun_path holds 108 bytes including the terminating NUL.
+            guard path.utf8.count <= 107 else { throw UsageError("socket path too long: \(path)") }
+            return .unix(path: path)
+        }
+        switch mode {
+        case .listen:
+            var host: String?
+            var portText: String
+            if let p = o.sourcePort {
+                // `nc -l -p PORT [host]`
+                guard args.count <= 1 else { throw UsageError("too many arguments: \(args[1])") }
+                host = args.first
+                portText = p
+            } else {
+                guard let last = args.last else { throw UsageError("missing port number") }
+                guard args.count <= 2 else { throw UsageError("too many arguments: \(args[2])") }
+                host = args.count == 2 ? args[0] : nil
+                portText = last
+            }
+            let ports = try PortList.parse(portText, role: .listen, service: service)
+            guard ports.count == 1 else { throw UsageError("cannot listen on a port range: \(portText)") }
+            return .inet(host: host, ports: ports)
+        case .dial, .scan:
+            guard let host = args.first else { throw UsageError("missing hostname and port") }
+            guard args.count >= 2 else { throw UsageError("missing port number") }
+            var ports: [UInt16] = []
+            for text in args.dropFirst() {
+                ports += try PortList.parse(text, role: .dial, service: service)
+            }
+            if mode == .dial && ports.count > 1 {
+                throw UsageError("port ranges and lists need -z: \(args.dropFirst().joined(separator: " "))")
+            }
+            return .inet(host: host, ports: ports)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import CLinux
+import Glibc
+import SockscopeCore
+
+/// Connects to the first address that answers, as nc does, with -w as the connect timeout and
+/// -s/-p choosing our own end.
+public struct Dialer {
+    public var datagram: Bool
+    public var timeout: Double?
+    public var source: SocketAddress?
+    public var sourcePort: UInt16?
+    public var signalFD: Int32
+
+    public init(datagram: Bool, timeout: Double?, source: SocketAddress?, sourcePort: UInt16?, signalFD: Int32) {
+        self.datagram = datagram
+        self.timeout = timeout
+        self.source = source
+        self.sourcePort = sourcePort
+        self.signalFD = signalFD
+    }
+
+    public enum Failure: Error, Equatable {
+        case refused(SystemError)
+        case timedOut
+        case interrupted(Int32)
+    }
+
+    /// One attempt: a connected socket, or why not. The socket is non-blocking.
+    public func connect(to address: SocketAddress) -> Result<Int32, Failure> {
+        let fd: Int32
+        do {
+            fd = try Socket.make(family: address.family, datagram: datagram)
+            try bindSource(fd, family: address.family)
+            if try Socket.startConnect(fd, to: address) { return .success(fd) }
+        } catch {
+            return .failure(.refused(error))
+        }
+        // In progress: the socket is in SYN_SENT until the handshake completes or fails.
+        var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
+                   pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
+        let ms = timeout.map { Int32(min($0 * 1000, Double(Int32.max)).rounded(.up)) } ?? -1
+        while true {
+            let ready = poll(&fds, 2, ms)
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 {
+                close(fd)
+                return .failure(.timedOut)
+            }
+            if fds[1].revents != 0 {
+                close(fd)
+                return .failure(.interrupted(clinux_read_signal(signalFD)))
+            }
+            break
+        }
+        let code = Socket.pendingError(fd)
+        guard code == 0 else {
+            close(fd)
+            return .failure(.refused(SystemError("connect", code: code)))
+        }
+        return .success(fd)
+    }
+
+    func bindSource(_ fd: Int32, family: Int32) throws(SystemError) {
+        guard source != nil || sourcePort != nil else { return }
+        var address = source ?? SocketAddress.wildcard(family: family)
+        if let port = sourcePort { address.setPort(port) }
+        // -p reuses a port a previous run left in TIME_WAIT, as nc does.
+        Socket.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+        try Socket.bind(fd, to: address)
+    }
+}
+
+extension SocketAddress {
+    /// 0.0.0.0 or :: with port 0.
+    public static func wildcard(family: Int32) -> SocketAddress {
+        var address = SocketAddress()
+        address.storage.ss_family = sa_family_t(family)
+        address.length = socklen_t(family == AF_INET6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+        return address
+    }
+
+    public mutating func setPort(_ port: UInt16) {
+        let family = self.family
+        withUnsafeMutablePointer(to: &storage) { pointer in
+            if family == AF_INET6 {
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port = port.bigEndian }
+            } else if family == AF_INET {
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port = port.bigEndian }
+            }
+        }
+    }
+}

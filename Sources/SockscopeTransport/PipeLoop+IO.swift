@@ -1,0 +1,128 @@
+import Glibc
+import SockscopeCore
+
+extension PipeLoop {
+    /// The largest datagram that can be sent (UDP over IPv4: 65,535 − 8 − 20).
+    static let maxDatagram = 65507
+
+    /// Standard input is read only when its bytes have somewhere to go; datagrams are read one at
+    /// a time, since each read becomes one datagram.
+    var wantsStdin: Bool {
+        let hasRoom = settings.datagram ? input.isEmpty : input.room >= min(65536, input.capacity / 2)
+        return settings.rules.wantsInput(local, peers: peers.map(\.flow), bufferHasRoom: hasRoom)
+    }
+
+    func readInput() {
+        var limit = settings.datagram ? Self.maxDatagram : input.room
+        if settings.crlf { limit /= 2 }  // every byte may become two
+        let n: Int
+        if settings.crlf {
+            let scratch = UnsafeMutableRawPointer.allocate(byteCount: limit, alignment: 16)
+            defer { scratch.deallocate() }
+            n = read(stdinFD, scratch, limit)
+            if n > 0 {
+                let written = crlfEncoder.encode(
+                    UnsafeRawBufferPointer(start: scratch, count: n),
+                    into: UnsafeMutableRawBufferPointer(start: input.writable, count: 2 * n))
+                input.didFill(written)
+            }
+        } else {
+            n = read(stdinFD, input.writable, limit)
+            if n > 0 { input.didFill(n) }
+        }
+        if n == 0 { local.stdinOpen = false }
+        if n < 0 && errno != EAGAIN && errno != EINTR { local.stdinOpen = false }
+        if settings.interval == nil { released = inputEndOffset }
+    }
+
+    /// -i: one line of input leaves per interval (the whole buffer when it holds no line end).
+    func releaseLines(now: Double) {
+        guard let interval = settings.interval else {
+            released = inputEndOffset
+            return
+        }
+        released = max(released, inputStartOffset)
+        guard released < inputEndOffset, now >= nextRelease else { return }
+        let bytes = UnsafeRawBufferPointer(start: inputPointer(at: inputStartOffset), count: input.count)
+        let from = released - inputStartOffset
+        let atEnd = !local.stdinOpen || input.room == 0
+        guard let end = LineBoundary.next(in: bytes, from: from, to: input.count, atEnd: atEnd) else { return }
+        released = inputStartOffset + end
+        nextRelease = now + interval
+    }
+
+    /// Sends released input to every peer that can take it, without blocking.
+    func sendToPeers() {
+        for index in peers.indices { send(to: index) }
+    }
+
+    func send(to index: Int) {
+        while peers[index].flow.writeOpen && peers[index].sentUpTo < released {
+            let offset = peers[index].sentUpTo
+            let count = released - offset
+            let n = Socket.send(peers[index].fd, inputPointer(at: offset), count: count, to: peers[index].replyTo)
+            if n > 0 {
+                recorder?.record(UnsafeRawBufferPointer(start: inputPointer(at: offset), count: n),
+                                 sent: true, peer: peers[index].address)
+                // A datagram leaves whole or not at all.
+                peers[index].sentUpTo = settings.datagram ? released : offset + n
+                markActivity()
+                continue
+            }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            if n < 0 && errno == EINTR { continue }
+            if settings.datagram && n < 0 && (errno == ECONNREFUSED || errno == EMSGSIZE || errno == ENOBUFS) {
+                // UDP: nobody listening yet (ICMP), or too large. The datagram is lost, as
+                // datagrams are; the session goes on, as nc's does.
+                peers[index].sentUpTo = released
+                continue
+            }
+            // The peer reset or closed: nothing more can be sent to it.
+            peers[index].flow.writeOpen = false
+            peers[index].sentUpTo = inputEndOffset
+        }
+    }
+
+    func receive(from index: Int) {
+        if output.room < (settings.datagram ? 65536 : 1) { output.compact() }
+        let n = recv(peers[index].fd, output.writable, output.room, 0)
+        if n > 0 {
+            recorder?.record(UnsafeRawBufferPointer(start: output.writable, count: n),
+                             sent: false, peer: peers[index].address)
+            output.didFill(n)
+            markActivity()
+            return
+        }
+        if n == 0 {
+            // End of stream; for datagrams an empty datagram, which carries nothing.
+            if !settings.datagram { peers[index].flow.readOpen = false }
+            return
+        }
+        switch errno {
+        case EAGAIN, EWOULDBLOCK, EINTR:
+            return
+        case ECONNREFUSED where settings.datagram:
+            return  // ICMP port unreachable for an earlier datagram: the peer is not up yet
+        default:
+            // Reset or another hard error: neither direction can be used any more.
+            peers[index].flow.readOpen = false
+            peers[index].flow.writeOpen = false
+            peers[index].sentUpTo = inputEndOffset
+        }
+    }
+
+    func flushOutput() {
+        while !output.isEmpty && local.stdoutOpen {
+            let n = write(stdoutFD, output.readable.baseAddress, output.count)
+            if n > 0 {
+                output.didDrain(n)
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            // The reader went away (EPIPE): what is left cannot be delivered.
+            local.stdoutOpen = false
+            output.didDrain(output.count)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import CLinux
+import Glibc
+import SockscopeCore
+
+extension PipeLoop {
+    /// The poll slots, named as in nc. Peers follow the fixed slots, in `peers` order.
+    enum Slot: Int, CaseIterable { case signal, stdin, stdout, listener, datagramServer }
+
+    /// Runs until the session is over. Everything received is on standard output when it returns.
+    public func run() throws(SystemError) -> PipeOutcome {
+        var fds = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: Slot.allCases.count)
+        while true {
+            let now = clock()
+            if let deadline = quitDeadline, now >= deadline { return finish(.quitAfterEOF) }
+            if let idle = settings.idleTimeout, !peers.isEmpty, now - lastActivity >= idle {
+                return finish(.idleTimeout)
+            }
+            releaseLines(now: now)
+            sendToPeers()
+
+            fds.removeSubrange(Slot.allCases.count...)
+            watch(&fds, .signal, signalFD, POLLIN)
+            watch(&fds, .stdin, stdinFD, wantsStdin ? POLLIN : 0)
+            // Standard output is written as soon as bytes arrive; it is watched only when a
+            // non-blocking stdout once refused some.
+            watch(&fds, .stdout, stdoutFD, output.isEmpty ? 0 : POLLOUT)
+            watch(&fds, .listener, listener, acceptPaused ? 0 : POLLIN)
+            watch(&fds, .datagramServer, datagramServer, datagramServerEvents)
+            let peerReadable = settings.rules.wantsPeerInput(local, stdoutHasRoom: outputHasRoom)
+            for peer in peers where peer.ownsFD {
+                var events: Int16 = 0
+                if peer.flow.readOpen && peerReadable { events |= Int16(POLLIN) }
+                if peer.flow.writeOpen && peer.sentUpTo < released { events |= Int16(POLLOUT) }
+                // A descriptor with nothing asked of it is left out, so a hang-up that cannot
+                // be acted on yet does not wake the loop forever.
+                fds.append(pollfd(fd: events == 0 ? -1 : peer.fd, events: events, revents: 0))
+            }
+
+            let ready = poll(&fds, nfds_t(fds.count), pollTimeout(now: clock()))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("poll")
+            }
+            if ready == 0 { continue }  // a deadline: checked at the top
+
+            if fds[Slot.signal.rawValue].revents != 0 {
+                let signal = clinux_read_signal(signalFD)
+                if signal != 0 { return finish(.signal(signal)) }
+            }
+            // Peers added below (accepted, or first heard) were not polled this round.
+            let polledPeers = peers.count
+            if fds[Slot.stdin.rawValue].revents != 0 { readInput() }
+            if fds[Slot.listener.rawValue].revents != 0 { try acceptPeers() }
+            if fds[Slot.datagramServer.rawValue].revents & Int16(POLLIN | POLLERR) != 0 { receiveDatagrams() }
+            var slot = Slot.allCases.count
+            for index in 0..<polledPeers where peers[index].ownsFD {
+                let revents = fds[slot].revents
+                slot += 1
+                if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && peers[index].flow.readOpen {
+                    receive(from: index)
+                }
+            }
+            flushOutput()
+            sendToPeers()
+            applyRules()
+            if settings.rules.sessionFinished(peersLeft: peers.count, everConnected: everConnected) {
+                return finish(.finished)
+            }
+        }
+    }
+
+    func watch(_ fds: inout [pollfd], _ slot: Slot, _ fd: Int32, _ events: Int32) {
+        fds[slot.rawValue] = pollfd(fd: events == 0 ? -1 : fd, events: Int16(events), revents: 0)
+    }
+
+    var outputHasRoom: Bool {
+        // A datagram needs room for the largest one, or recv() would cut it.
+        output.capacity - output.count >= (settings.datagram ? 65536 : 1)
+    }
+
+    var datagramServerEvents: Int32 {
+        var events: Int32 = 0
+        if settings.rules.wantsPeerInput(local, stdoutHasRoom: outputHasRoom) { events |= POLLIN }
+        if peers.contains(where: { !$0.ownsFD && $0.flow.writeOpen && $0.sentUpTo < released }) {
+            events |= POLLOUT
+        }
+        return events
+    }
+
+    /// Milliseconds until the nearest deadline (-q, -w, -i), or -1 to wait for I/O alone.
+    func pollTimeout(now: Double) -> Int32 {
+        var deadlines: [Double] = []
+        if let deadline = quitDeadline { deadlines.append(deadline) }
+        if let idle = settings.idleTimeout, !peers.isEmpty { deadlines.append(lastActivity + idle) }
+        if settings.interval != nil && released < inputEndOffset { deadlines.append(nextRelease) }
+        guard let nearest = deadlines.min() else { return -1 }
+        let ms = ((nearest - now) * 1000).rounded(.up)
+        return Int32(max(0, min(ms, Double(Int32.max))))
+    }
+
+    /// Per-connection rules after every round: FIN after end of input, closing what is over,
+    /// starting the -q countdown, and freeing input every peer has been sent.
+    func applyRules() {
+        let rules = settings.rules
+        var index = 0
+        while index < peers.count {
+            peers[index].flow.unsent = inputEndOffset - peers[index].sentUpTo
+            if rules.shouldShutDownWrite(local, peers[index].flow) {
+                shutdown(peers[index].fd, Int32(SHUT_WR))
+                peers[index].flow.writeOpen = false
+            }
+            if rules.peerFinished(local, peers[index].flow) {
+                let peer = peers.remove(at: index)
+                if peer.ownsFD { close(peer.fd) }
+                acceptPaused = false
+                if settings.rules.keepListening, let address = peer.address { onEvent(.closed(address)) }
+                continue
+            }
+            index += 1
+        }
+        if quitDeadline == nil, let secs = rules.quitCountdown(local, peers: peers.map(\.flow)) {
+            quitDeadline = clock() + secs
+        }
+        let consumed = peers.map(\.sentUpTo).min() ?? inputEndOffset
+        if consumed > inputStartOffset {
+            input.didDrain(consumed - inputStartOffset)
+            inputStartOffset = consumed
+        }
+        if input.room < 65536 { input.compact() }
+    }
+
+    /// Ends the session: everything received reaches standard output first.
+    func finish(_ outcome: PipeOutcome) -> PipeOutcome {
+        while !output.isEmpty && local.stdoutOpen {
+            flushOutput()
+            if !output.isEmpty {
+                var fd = pollfd(fd: stdoutFD, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&fd, 1, -1)
+            }
+        }
+        return outcome
+    }
+}

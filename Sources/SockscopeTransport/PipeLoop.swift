@@ -1,0 +1,96 @@
+import CLinux
+import Glibc
+import SockscopeCore
+
+/// The one poll() loop of pipe mode (nc's `readwrite()`, generalised to many peers for -k).
+///
+/// Standard input is read into one buffer that every peer sends from, each at its own offset:
+/// broadcast under -k costs no copies, and one connection is exactly nc's loop. Bytes from peers
+/// go to one output buffer and on to standard output. Which descriptors to watch and when a
+/// connection or the session is over are decided by `RelayRules` (pure, in Core).
+public final class PipeLoop {
+    struct Peer {
+        var fd: Int32
+        var address: SocketAddress?
+        /// Set for peers of an unconnected datagram socket: replies go out with sendto().
+        var replyTo: SocketAddress?
+        var flow: RelayRules.Peer
+        /// Absolute offset in the standard-input stream up to which this peer has been sent.
+        var sentUpTo: Int
+        var ownsFD: Bool
+    }
+
+    let settings: PipeSettings
+    let stdinFD: Int32
+    let stdoutFD: Int32
+    let signalFD: Int32
+    let clock: () -> Double
+    let onEvent: (PipeEvent) -> Void
+    public weak var recorder: TrafficRecorder?
+
+    var local: RelayRules.Local
+    var peers: [Peer] = []
+    var everConnected = false
+    var listener: Int32 = -1
+    var datagramServer: Int32 = -1
+    var answerFirstPeerOnly = false
+    var acceptPaused = false
+    var refusedDatagramPeers: Set<SocketAddress> = []
+
+    let input: ByteBuffer
+    /// Absolute stream offset of `input.start`, and how far lines have been released (-i).
+    var inputStartOffset = 0
+    var released = 0
+    var crlfEncoder = CRLFEncoder()
+    var nextRelease = 0.0
+    let output: ByteBuffer
+    var quitDeadline: Double?
+    var lastActivity: Double
+
+    public init(
+        settings: PipeSettings, stdin: Int32, stdout: Int32, signalFD: Int32,
+        clock: @escaping () -> Double, onEvent: @escaping (PipeEvent) -> Void
+    ) {
+        self.settings = settings
+        stdinFD = stdin
+        stdoutFD = stdout
+        self.signalFD = signalFD
+        self.clock = clock
+        self.onEvent = onEvent
+        local = RelayRules.Local(stdinOpen: settings.readStdin, stdoutOpen: true)
+        input = ByteBuffer(capacity: settings.bufferSize)
+        output = ByteBuffer(capacity: settings.bufferSize)
+        lastActivity = clock()
+    }
+
+    deinit {
+        for peer in peers where peer.ownsFD { close(peer.fd) }
+        if listener >= 0 { close(listener) }
+        if datagramServer >= 0 { close(datagramServer) }
+    }
+
+    /// A connected socket (dialed, or UDP/Unix datagram already connected).
+    public func addConnection(_ fd: Int32, peer: SocketAddress?) {
+        peers.append(Peer(fd: fd, address: peer, flow: .init(stream: !settings.datagram),
+                          sentUpTo: inputEndOffset, ownsFD: true))
+        everConnected = true
+    }
+
+    /// A listening stream socket: accepted connections become peers (one, or many under -k).
+    public func setListener(_ fd: Int32) { listener = fd }
+
+    /// A bound, unconnected datagram socket. Without -k the first sender is connected to and
+    /// answered alone (as nc); with -k every sender heard from receives standard input.
+    public func setDatagramServer(_ fd: Int32, answerFirstPeerOnly: Bool) {
+        datagramServer = fd
+        self.answerFirstPeerOnly = answerFirstPeerOnly
+    }
+
+    var inputEndOffset: Int { inputStartOffset + input.count }
+
+    func inputPointer(at offset: Int) -> UnsafeMutableRawPointer {
+        input.base + (input.start + offset - inputStartOffset)
+    }
+
+    func markActivity() { lastActivity = clock() }
+}

@@ -1,0 +1,73 @@
+import Glibc
+
+/// The file-system side of Unix sockets. OpenBSD nc unlinks whatever sits at a listener's path
+/// before binding — a mistyped `-lU` path destroys a regular file (seen here with /etc/passwd).
+/// sockscope never removes anything that is not a socket, and removes a socket only when nobody
+/// answers on it (a stale one left by a killed server).
+public enum UnixSocketPath {
+    public static func isAbstract(_ path: String) -> Bool { path.hasPrefix("@") }
+
+    /// Before connecting: a path that exists but is not a socket gets a clear message instead of
+    /// "Connection refused".
+    public static func checkDialable(_ path: String) throws(TransportError) {
+        guard !isAbstract(path) else { return }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }  // connect() will say what is wrong
+        if (info.st_mode & S_IFMT) != S_IFSOCK { throw TransportError("\(path): not a socket") }
+    }
+
+    /// Before binding: refuses non-sockets and live sockets; removes a stale socket.
+    public static func prepareForBind(_ path: String, datagram: Bool) throws(TransportError) {
+        guard !isAbstract(path) else { return }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFSOCK else {
+            throw TransportError("\(path): exists and is not a socket; not removing it")
+        }
+        guard !isAnswered(path, datagram: datagram) else {
+            throw TransportError("\(path): Address already in use")
+        }
+        unlink(path)
+    }
+
+    /// Whether a server is bound to the socket at `path` (connect succeeds, or fails with
+    /// anything but "refused").
+    static func isAnswered(_ path: String, datagram: Bool) -> Bool {
+        guard let address = try? SocketAddress(unixPath: path),
+              let fd = try? Socket.make(family: AF_UNIX, datagram: datagram) else { return false }
+        defer { close(fd) }
+        let status = address.withSockaddr { connect(fd, $0, $1) }
+        return status == 0 || (errno != ECONNREFUSED && errno != ENOENT)
+    }
+
+    /// Identity of the socket file we created, so that at exit we remove ours and nothing else.
+    public struct Owned {
+        public let path: String
+        let device: UInt
+        let inode: UInt
+
+        public init?(path: String) {
+            guard !UnixSocketPath.isAbstract(path) else { return nil }
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return nil }
+            self.path = path
+            device = UInt(info.st_dev)
+            inode = UInt(info.st_ino)
+        }
+
+        public func remove() {
+            var info = stat()
+            guard lstat(path, &info) == 0, UInt(info.st_dev) == device, UInt(info.st_ino) == inode,
+                  (info.st_mode & S_IFMT) == S_IFSOCK else { return }
+            unlink(path)
+        }
+    }
+
+    /// A fresh path for a Unix datagram client's own socket, like nc's /tmp/nc.XXXXXXXXXX.
+    public static func temporaryPath() -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var generator = SystemRandomNumberGenerator()
+        let suffix = String((0..<10).map { _ in letters[Int(generator.next(upperBound: UInt(letters.count)))] })
+        return "/tmp/sockscope.\(suffix)"
+    }
+}

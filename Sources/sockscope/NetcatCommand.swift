@@ -1,0 +1,78 @@
+import ArgumentParser
+import SockscopeApp
+import SockscopeCore
+
+/// `sockscope [nc] …`: OpenBSD nc's flags, with their meaning (man nc).
+struct NetcatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nc",
+        abstract: "Dial, listen or scan, piping standard input and output (the default).",
+        usage: """
+            sockscope [-46CdNnuvz] [-i secs] [-p port] [-q secs] [-s addr] [-w secs] host port ...
+            sockscope -l [-46CdkNnuv] [-q secs] [--max-conns n] [host] port
+            sockscope -U [-l] [-udNv] [-s path] path
+            """,
+        discussion: "Exit status: 0 on success, 1 on a network or runtime failure, 64 on bad usage.")
+
+    @Flag(name: .customShort("4"), help: "Use IPv4 addresses only.") var ipv4 = false
+    @Flag(name: .customShort("6"), help: "Use IPv6 addresses only.") var ipv6 = false
+    @Flag(name: .customShort("C"), help: "Send CRLF as line ending (a bare LF becomes CR LF).") var crlf = false
+    @Flag(name: .customShort("d"), help: "Do not read from standard input.") var noStdin = false
+    @Flag(name: .customShort("k"), help: "With -l, keep listening and serve clients concurrently.") var keep = false
+    @Flag(name: .customShort("l"), help: "Listen for an incoming connection instead of dialing.") var listen = false
+    @Flag(name: .customShort("N"), help: "Shut down the write half (send FIN) after end of standard input.")
+    var shutdownOnEOF = false
+    @Flag(name: .customShort("n"), help: "Numeric addresses only: no DNS or service lookups.") var numeric = false
+    @Flag(name: .customShort("u"), help: "Use UDP (or Unix datagrams with -U).") var udp = false
+    @Flag(name: .customShort("U"), help: "Use a Unix socket; '@name' is an abstract one.") var unixSocket = false
+    @Flag(name: .customShort("v"), help: "Verbose: connection messages on standard error.") var verbose = false
+    @Flag(name: .customShort("z"), help: "Scan: report which ports accept a connection, send no data.") var scan = false
+
+    @Option(name: .customShort("i"), help: ArgumentHelp("Wait SECS between lines sent and between ports scanned.", valueName: "secs"))
+    var interval: Double?
+    @Option(name: .customShort("p"), help: ArgumentHelp("Source port to dial from; with -l, the port to listen on.", valueName: "port"))
+    var port: String?
+    @Option(name: .customShort("q"), parsing: .unconditional,
+            help: ArgumentHelp("After end of standard input, send FIN and quit SECS later (negative: never).", valueName: "secs"))
+    var quit: Double?
+    @Option(name: .customShort("s"), help: ArgumentHelp("Source address to dial from (with -U -u: the client's own socket path).", valueName: "addr"))
+    var source: String?
+    @Option(name: .customShort("w"), help: ArgumentHelp("Connect timeout and idle timeout in seconds (default: none).", valueName: "secs"))
+    var timeout: Double?
+    @Option(name: .customLong("hex-dump"), help: ArgumentHelp("Write both directions to FILE as a timestamped hex dump.", valueName: "file"))
+    var hexDump: String?
+    @Option(name: .customLong("max-conns"), help: ArgumentHelp("With -k, connections served at once; more are closed (default: 100).", valueName: "n"))
+    var maxConnections: Int = 100
+
+    @Argument(help: ArgumentHelp("host and port(s) to dial; with -l, [host] port; with -U, a path.",
+                                 valueName: "host-port-or-path"))
+    var arguments: [String] = []
+
+    var options: NetcatOptions {
+        var o = NetcatOptions()
+        o.ipv4Only = ipv4; o.ipv6Only = ipv6; o.crlf = crlf; o.noStdin = noStdin
+        o.keepListening = keep; o.listen = listen; o.shutdownOnEOF = shutdownOnEOF
+        o.numeric = numeric; o.udp = udp; o.unixSocket = unixSocket; o.verbose = verbose
+        o.scan = scan; o.interval = interval; o.sourcePort = port; o.quitAfterEOF = quit
+        o.sourceAddress = source; o.timeout = timeout; o.hexDumpPath = hexDump
+        o.maxConnections = maxConnections; o.positionals = arguments
+        return o
+    }
+
+    func validate() throws {
+        do {
+            _ = try Planning.plan(options)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// Runs the session; `main.swift` turns the status into the process's exit.
+    func execute() -> ExitStatus {
+        do {
+            return PipeMode(plan: try Planning.plan(options), io: .process).run()
+        } catch {
+            return .code(64)  // validate() has already rejected every UsageError
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// The root command. Without a subcommand name, the arguments are nc's (DESIGN.md: thin
+/// subcommands, one file each).
+struct Sockscope: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sockscope",
+        abstract: "A netcat that lets you see your sockets.",
+        usage: """
+            sockscope [-46CdklNnuUvz] [-i secs] [-p port] [-q secs] [-s addr] [-w secs]
+                      [--hex-dump file] [--max-conns n] [host] [port ...]
+            sockscope <subcommand> [options]
+            """,
+        discussion: "Without a subcommand, sockscope takes OpenBSD nc's options: see 'sockscope help nc' and sockscope(1).",
+        version: "0.1.0",
+        subcommands: [NetcatCommand.self],
+        defaultSubcommand: NetcatCommand.self
+    )
+
+    /// Words that name a subcommand rather than start nc's arguments.
+    static let subcommandNames: Set<String> = ["nc", "help"]
+}
