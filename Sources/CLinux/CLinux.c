@@ -12,6 +12,16 @@ int clinux_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len) {
     return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
 
+long clinux_splice(int from, int to, size_t count) {
+    return (long)splice(from, NULL, to, NULL, count, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
+
+int clinux_pipe(int fds[2], int bytes) {
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    fcntl(fds[0], F_SETPIPE_SZ, bytes);
+    return 0;
+}
+
 int clinux_set_pipe_size(int fd, int bytes) {
     return fcntl(fd, F_SETPIPE_SZ, bytes);
 }

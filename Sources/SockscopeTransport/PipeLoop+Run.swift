@@ -20,17 +20,20 @@ extension PipeLoop {
 
             fds.removeSubrange(Slot.allCases.count...)
             watch(&fds, .signal, signalFD, POLLIN)
-            watch(&fds, .stdin, stdinFD, wantsStdin ? POLLIN : 0)
+            watch(&fds, .stdin, stdinFD, wantsStdin && !splice.inputWaitsForSocket ? POLLIN : 0)
             // Standard output is written as soon as bytes arrive; it is watched only when a
             // non-blocking stdout once refused some.
-            watch(&fds, .stdout, stdoutFD, output.isEmpty ? 0 : POLLOUT)
+            watch(&fds, .stdout, stdoutFD, output.isEmpty && !splice.outputWaitsForStdout ? 0 : POLLOUT)
             watch(&fds, .listener, listener, acceptPaused ? 0 : POLLIN)
             watch(&fds, .datagramServer, datagramServer, datagramServerEvents)
             let peerReadable = settings.rules.wantsPeerInput(local, stdoutHasRoom: outputHasRoom)
+                && !splice.outputWaitsForStdout
             for peer in peers where peer.ownsFD {
                 var events: Int16 = 0
                 if peer.flow.readOpen && peerReadable { events |= Int16(POLLIN) }
-                if peer.flow.writeOpen && peer.sentUpTo < released { events |= Int16(POLLOUT) }
+                if peer.flow.writeOpen && (peer.sentUpTo < released || splice.inputWaitsForSocket) {
+                    events |= Int16(POLLOUT)
+                }
                 // A descriptor with nothing asked of it is left out, so a hang-up that cannot
                 // be acted on yet does not wake the loop forever.
                 fds.append(pollfd(fd: events == 0 ? -1 : peer.fd, events: events, revents: 0))
@@ -49,15 +52,19 @@ extension PipeLoop {
             }
             // Peers added below (accepted, or first heard) were not polled this round.
             let polledPeers = peers.count
-            if fds[Slot.stdin.rawValue].revents != 0 { readInput() }
+            if fds[Slot.stdin.rawValue].revents != 0 {
+                if splicesInput { spliceInput() } else { readInput() }
+            }
+            if fds[Slot.stdout.rawValue].revents != 0 && splice.outputWaitsForStdout { spliceOutput() }
             if fds[Slot.listener.rawValue].revents != 0 { try acceptPeers() }
             if fds[Slot.datagramServer.rawValue].revents & Int16(POLLIN | POLLERR) != 0 { receiveDatagrams() }
             var slot = Slot.allCases.count
             for index in 0..<polledPeers where peers[index].ownsFD {
                 let revents = fds[slot].revents
                 slot += 1
+                if revents & Int16(POLLOUT) != 0 && splice.inputWaitsForSocket { spliceInput() }
                 if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && peers[index].flow.readOpen {
-                    receive(from: index)
+                    if splicesOutput { spliceOutput() } else { receive(from: index) }
                 }
             }
             flushOutput()

@@ -46,6 +46,7 @@ public final class PipeLoop {
     let output: ByteBuffer
     var quitDeadline: Double?
     var lastActivity: Double
+    var splice: SpliceState
 
     public init(
         settings: PipeSettings, stdin: Int32, stdout: Int32, signalFD: Int32,
@@ -61,12 +62,14 @@ public final class PipeLoop {
         input = ByteBuffer(capacity: settings.bufferSize)
         output = ByteBuffer(capacity: settings.bufferSize)
         lastActivity = clock()
+        splice = SpliceState(inputEnabled: Self.isPipe(stdin), outputKind: Self.stdoutKind(stdout))
     }
 
     deinit {
         for peer in peers where peer.ownsFD { close(peer.fd) }
         if listener >= 0 { close(listener) }
         if datagramServer >= 0 { close(datagramServer) }
+        for fd in splice.relay where fd >= 0 { close(fd) }
     }
 
     /// A connected socket (dialed, or UDP/Unix datagram already connected).

@@ -1,0 +1,111 @@
+import CLinux
+import Glibc
+
+/// Zero-copy paths. With one stream connection and nothing that must see the bytes (-C, -i,
+/// --hex-dump, -k), standard input moves to the socket with splice(2) and the socket's bytes
+/// move to standard output the same way, never entering user space: on two cores shared with
+/// the writer and reader processes, the copies are most of the cost (measured: about 2x).
+///
+/// A non-blocking splice that returns EAGAIN does not say which end was not ready, so each path
+/// alternates between waiting for one end and the other; neither wait can spin.
+extension PipeLoop {
+    enum StdoutKind { case pipe, sink, other }
+
+    static func stdoutKind(_ fd: Int32) -> StdoutKind {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .other }
+        switch info.st_mode & S_IFMT {
+        case S_IFIFO: return .pipe
+        case S_IFREG: return .sink
+        // /dev/null accepts splice; terminals and most other devices do not.
+        case S_IFCHR:
+            var null = stat()
+            return stat("/dev/null", &null) == 0 && null.st_rdev == info.st_rdev ? .sink : .other
+        default: return .other
+        }
+    }
+
+    static func isPipe(_ fd: Int32) -> Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO
+    }
+
+    /// Whether nothing needs to see the bytes, so the kernel may move them itself.
+    var bytesUnobserved: Bool {
+        recorder == nil && !settings.crlf && settings.interval == nil && !settings.datagram
+            && !settings.rules.keepListening && peers.count == 1 && peers[0].ownsFD
+    }
+
+    var splicesInput: Bool { splice.inputEnabled && bytesUnobserved && input.isEmpty }
+    var splicesOutput: Bool { splice.outputKind != .other && bytesUnobserved && output.isEmpty }
+
+    /// Standard input → the socket. Called when stdin was readable or, after a full socket, when
+    /// the socket became writable.
+    func spliceInput() {
+        let n = clinux_splice(stdinFD, peers[0].fd, 1 << 20)
+        if n > 0 {
+            splice.inputWaitsForSocket = false
+            markActivity()
+        } else if n == 0 {
+            local.stdinOpen = false
+        } else {
+            switch errno {
+            case EAGAIN: splice.inputWaitsForSocket.toggle()
+            case EINTR: break
+            case EINVAL, ENOSYS: splice.inputEnabled = false  // fall back to read/send
+            default:
+                peers[0].flow.writeOpen = false
+                splice.inputWaitsForSocket = false
+            }
+        }
+    }
+
+    /// The socket → standard output, directly into a stdout pipe or through a private pipe.
+    func spliceOutput() {
+        let target: Int32
+        if splice.outputKind == .pipe {
+            target = stdoutFD
+        } else {
+            if splice.relay[1] < 0 && clinux_pipe(&splice.relay, 1 << 20) != 0 {
+                splice.outputKind = .other
+                return
+            }
+            target = splice.relay[1]
+        }
+        var n = clinux_splice(peers[0].fd, target, 1 << 20)
+        if n > 0 {
+            splice.outputWaitsForStdout = false
+            markActivity()
+            // The private pipe is emptied at once, so it never holds bytes between rounds.
+            while target != stdoutFD && n > 0 {
+                let moved = clinux_splice(splice.relay[0], stdoutFD, n)
+                if moved <= 0 && errno == EINTR { continue }
+                if moved <= 0 { local.stdoutOpen = false; return }
+                n -= moved
+            }
+            return
+        }
+        if n == 0 {
+            peers[0].flow.readOpen = false
+            return
+        }
+        switch errno {
+        case EAGAIN where splice.outputKind == .pipe: splice.outputWaitsForStdout.toggle()
+        case EAGAIN, EINTR: break
+        case EINVAL, ENOSYS: splice.outputKind = .other
+        case EPIPE: local.stdoutOpen = false
+        default:
+            peers[0].flow.readOpen = false
+            peers[0].flow.writeOpen = false
+        }
+    }
+}
+
+/// The zero-copy state of one loop.
+struct SpliceState {
+    var inputEnabled: Bool
+    var outputKind: PipeLoop.StdoutKind
+    var inputWaitsForSocket = false
+    var outputWaitsForStdout = false
+    var relay: [Int32] = [-1, -1]
+}
