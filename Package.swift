@@ -24,7 +24,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CLinux"], path: "Tests/TestSupport"),
         .testTarget(name: "SockscopeCoreTests", dependencies: ["SockscopeCore"]),
         .testTarget(name: "SockscopeTransportTests",
                     dependencies: ["SockscopeTransport", "SockscopeCore", "TestSupport"]),

@@ -1,0 +1,67 @@
+import Testing
+@testable import SockscopeCore
+
+struct RelayRulesTests {
+    typealias Peer = RelayRules.Peer
+    let open = RelayRules.Local(stdinOpen: true, stdoutOpen: true)
+    let inputDone = RelayRules.Local(stdinOpen: false, stdoutOpen: true)
+
+    @Test func finOnlyUnderNOrQAndOnlyWhenDrained() {
+        let keep = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: false)
+        let n = RelayRules(endOfInput: .shutdownWrite, listening: false, keepListening: false)
+        let q = RelayRules(endOfInput: .quit(after: 1), listening: false, keepListening: false)
+        #expect(!keep.shouldShutDownWrite(inputDone, Peer()))
+        #expect(n.shouldShutDownWrite(inputDone, Peer()))
+        #expect(q.shouldShutDownWrite(inputDone, Peer()))
+        #expect(!n.shouldShutDownWrite(open, Peer()))
+        #expect(!n.shouldShutDownWrite(inputDone, Peer(unsent: 10)))      // bytes still queued
+        #expect(!n.shouldShutDownWrite(inputDone, Peer(writeOpen: false))) // already shut down
+        #expect(!n.shouldShutDownWrite(inputDone, Peer(stream: false)))    // UDP cannot half-close
+    }
+
+    @Test func dialerWaitsForInputToEndListenerDoesNot() {
+        let dialer = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: false)
+        let listener = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: false)
+        let peerDone = Peer(readOpen: false)
+        // nc: the dialer whose peer closed stays until its own input ends…
+        #expect(!dialer.peerFinished(open, peerDone))
+        #expect(dialer.peerFinished(inputDone, peerDone))
+        // …the listener is done as soon as the client finished sending.
+        #expect(listener.peerFinished(open, peerDone))
+        #expect(!listener.peerFinished(open, Peer(readOpen: false, unsent: 5)))
+        #expect(!listener.peerFinished(open, Peer()))
+    }
+
+    @Test func deadDirectionsEndTheConnection() {
+        let rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: false)
+        #expect(rules.peerFinished(open, Peer(readOpen: false, writeOpen: false)))
+        #expect(rules.peerFinished(RelayRules.Local(stdinOpen: true, stdoutOpen: false), Peer(writeOpen: false)))
+        #expect(!rules.peerFinished(open, Peer(writeOpen: false)))  // still receiving after -N
+    }
+
+    @Test func quitCountdownStartsWhenEveryPeerHasAllInput() {
+        let q = RelayRules(endOfInput: .quit(after: 3), listening: false, keepListening: true)
+        #expect(q.quitCountdown(open, peers: [Peer()]) == nil)
+        #expect(q.quitCountdown(inputDone, peers: [Peer(), Peer(unsent: 1)]) == nil)
+        #expect(q.quitCountdown(inputDone, peers: [Peer(), Peer()]) == 3)
+        let n = RelayRules(endOfInput: .shutdownWrite, listening: false, keepListening: false)
+        #expect(n.quitCountdown(inputDone, peers: [Peer()]) == nil)
+    }
+
+    @Test func inputWaitsForSomewhereToGo() {
+        let rules = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: true)
+        #expect(!rules.wantsInput(open, peers: [], bufferHasRoom: true))
+        #expect(rules.wantsInput(open, peers: [Peer()], bufferHasRoom: true))
+        #expect(!rules.wantsInput(open, peers: [Peer()], bufferHasRoom: false))
+        #expect(!rules.wantsInput(open, peers: [Peer(writeOpen: false)], bufferHasRoom: true))
+        #expect(!rules.wantsPeerInput(RelayRules.Local(stdinOpen: true, stdoutOpen: false), stdoutHasRoom: true))
+    }
+
+    @Test func keepListeningNeverFinishesBySessionRule() {
+        let k = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: true)
+        let one = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: false)
+        #expect(!k.sessionFinished(peersLeft: 0, everConnected: true))
+        #expect(one.sessionFinished(peersLeft: 0, everConnected: true))
+        #expect(!one.sessionFinished(peersLeft: 0, everConnected: false))
+    }
+}

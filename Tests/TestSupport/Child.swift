@@ -1,0 +1,194 @@
+import CLinux
+import Glibc
+
+/// A child process with piped stdio, for end-to-end tests. Every wait has a deadline; output is
+/// collected from both pipes as it comes, so a chatty child never blocks on a full pipe.
+public final class Child {
+    public enum Input { case pipe, null, file(String) }
+    public enum Output { case pipe, file(String) }
+
+    public let pid: pid_t
+    public private(set) var stdinFD: Int32 = -1
+    private var stdoutFD: Int32 = -1
+    private var stderrFD: Int32 = -1
+    public private(set) var stdout: [UInt8] = []
+    public private(set) var stderr: [UInt8] = []
+    private var status: Int32?
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(_ arguments: [String], stdin: Input = .pipe, stdout: Output = .pipe,
+                environment: [String: String] = [:]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var close: [Int32] = []
+        var pipes: [Int32] = [-1, -1]
+
+        switch stdin {
+        case .pipe:
+            guard clinux_pipe(&pipes, 1 << 16) == 0 else { throw Failure(description: "pipe") }
+            posix_spawn_file_actions_adddup2(&actions, pipes[0], 0)
+            close.append(pipes[0])
+            stdinFD = pipes[1]
+        case .null:
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        case .file(let path):
+            posix_spawn_file_actions_addopen(&actions, 0, path, O_RDONLY, 0)
+        }
+        switch stdout {
+        case .pipe:
+            guard clinux_pipe(&pipes, 1 << 16) == 0 else { throw Failure(description: "pipe") }
+            posix_spawn_file_actions_adddup2(&actions, pipes[1], 1)
+            close.append(pipes[1])
+            stdoutFD = pipes[0]
+        case .file(let path):
+            posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
+        guard clinux_pipe(&pipes, 1 << 16) == 0 else { throw Failure(description: "pipe") }
+        posix_spawn_file_actions_adddup2(&actions, pipes[1], 2)
+        close.append(pipes[1])
+        stderrFD = pipes[0]
+
+        var env = ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"]
+        for (key, value) in environment { env[key] = value }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
+        close.forEach { Glibc.close($0) }
+        guard result == 0 else {
+            [stdinFD, stdoutFD, stderrFD].filter { $0 >= 0 }.forEach { Glibc.close($0) }
+            throw Failure(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+        }
+        self.pid = pid
+        for fd in [stdoutFD, stderrFD] where fd >= 0 { _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
+    }
+
+    deinit {
+        if status == nil {
+            kill(pid, SIGKILL)
+            var raw: Int32 = 0
+            waitpid(pid, &raw, 0)
+        }
+        [stdinFD, stdoutFD, stderrFD].filter { $0 >= 0 }.forEach { close($0) }
+    }
+
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+
+    public func write(_ text: String) { write(Array(text.utf8)) }
+
+    public func write(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(stdinFD, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    public func closeStdin() {
+        if stdinFD >= 0 { close(stdinFD) }
+        stdinFD = -1
+    }
+
+    public func signal(_ number: Int32) { kill(pid, number) }
+
+    /// Collects output until `done` holds or the deadline passes (then throws, with the output).
+    public func wait(for what: String, timeout: Double = 10, _ done: (Child) -> Bool) throws {
+        let deadline = now() + timeout
+        while !done(self) {
+            let left = deadline - now()
+            if left <= 0 {
+                throw Failure(description: "timed out waiting for \(what); stdout: \(stdoutText.prefix(500)) stderr: \(stderrText.prefix(1000))")
+            }
+            pump(timeout: min(left, 0.05))
+            if status == nil { reap(blocking: false) }
+        }
+    }
+
+    /// Waits for a line on stderr containing `text`; returns that line.
+    @discardableResult
+    public func waitForStderrLine(containing text: String, timeout: Double = 10) throws -> String {
+        var found: String?
+        try wait(for: "stderr line containing \"\(text)\"", timeout: timeout) { child in
+            found = child.stderrText.split(separator: "\n").first(where: { $0.contains(text) }).map(String.init)
+            return found != nil
+        }
+        return found ?? ""
+    }
+
+    /// The port from nc's readiness line `Listening on HOST PORT` / `Bound on HOST PORT`.
+    public func waitForPort(timeout: Double = 10) throws -> UInt16 {
+        var port: UInt16?
+        try wait(for: "a readiness line with a port", timeout: timeout) { child in
+            for line in child.stderrText.split(separator: "\n")
+            where line.hasPrefix("Listening on ") || line.hasPrefix("Bound on ") {
+                if let last = line.split(separator: " ").last, let value = UInt16(last) { port = value }
+            }
+            return port != nil
+        }
+        return port ?? 0
+    }
+
+    public func waitForStdout(count: Int, timeout: Double = 10) throws {
+        try wait(for: "\(count) bytes on stdout", timeout: timeout) { $0.stdout.count >= count }
+    }
+
+    public func waitForStdout(containing text: String, timeout: Double = 10) throws {
+        try wait(for: "stdout containing \"\(text)\"", timeout: timeout) { $0.stdoutText.contains(text) }
+    }
+
+    /// Waits for exit and returns the exit code, or 128 + the signal that killed it.
+    @discardableResult
+    public func waitForExit(timeout: Double = 10) throws -> Int32 {
+        try wait(for: "exit", timeout: timeout) { $0.status != nil }
+        pump(timeout: 0)
+        return status ?? -1
+    }
+
+    public var hasExited: Bool {
+        if status == nil { reap(blocking: false) }
+        return status != nil
+    }
+
+    private func reap(blocking: Bool) {
+        var raw: Int32 = 0
+        guard waitpid(pid, &raw, blocking ? 0 : WNOHANG) == pid else { return }
+        let signal = raw & 0x7F
+        status = signal == 0 ? (raw >> 8) & 0xFF : 128 + signal
+        // Drain what the child wrote before it exited.
+        while pumpOnce() {}
+    }
+
+    private func pump(timeout: Double) {
+        var fds = [stdoutFD, stderrFD].map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        guard poll(&fds, 2, Int32(timeout * 1000)) > 0 else { return }
+        while pumpOnce() {}
+    }
+
+    /// Reads what is available now from both pipes; true when something was read.
+    private func pumpOnce() -> Bool {
+        var any = false
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        for (index, fd) in [stdoutFD, stderrFD].enumerated() where fd >= 0 {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                if index == 0 { stdout += buffer[0..<n] } else { stderr += buffer[0..<n] }
+                any = true
+            }
+        }
+        return any
+    }
+}
+
+public func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
