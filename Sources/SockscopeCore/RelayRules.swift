@@ -22,9 +22,12 @@ public struct RelayRules: Sendable, Equatable {
     public struct Local: Sendable, Equatable {
         public var stdinOpen: Bool
         public var stdoutOpen: Bool
-        public init(stdinOpen: Bool, stdoutOpen: Bool) {
+        /// Standard input has bytes ready to read right now (a file, a filled pipe).
+        public var inputReady: Bool
+        public init(stdinOpen: Bool, stdoutOpen: Bool, inputReady: Bool = false) {
             self.stdinOpen = stdinOpen
             self.stdoutOpen = stdoutOpen
+            self.inputReady = inputReady
         }
     }
 
@@ -62,8 +65,11 @@ public struct RelayRules: Sendable, Equatable {
         if !peer.writeOpen && !local.stdoutOpen { return true }
         guard !peer.readOpen else { return false }
         // The peer finished sending. A listener is done once what it owes the peer is sent
-        // (nc: "listen and net in gone, queues empty"); a dialer also waits for its input to end.
-        if listening { return peer.unsent == 0 }
+        // (nc: "listen and net in gone, queues empty") — and, beyond nc, once standard input has
+        // nothing ready, so `sockscope -l < file` still sends the whole file to a client that
+        // finished first, while an interactive listener ends at once as nc's does.
+        // A dialer also waits for its input to end.
+        if listening { return peer.unsent == 0 && !(local.stdinOpen && local.inputReady) }
         return inputDrained(local, peer)
     }
 

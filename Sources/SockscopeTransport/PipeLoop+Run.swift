@@ -109,6 +109,10 @@ extension PipeLoop {
     /// starting the -q countdown, and freeing input every peer has been sent.
     func applyRules() {
         let rules = settings.rules
+        if rules.listening && local.stdinOpen && peers.contains(where: { !$0.flow.readOpen }) {
+            var entry = pollfd(fd: stdinFD, events: Int16(POLLIN), revents: 0)
+            local.inputReady = poll(&entry, 1, 0) > 0
+        }
         var index = 0
         while index < peers.count {
             peers[index].flow.unsent = inputEndOffset - peers[index].sentUpTo

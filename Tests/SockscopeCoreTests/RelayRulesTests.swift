@@ -30,6 +30,9 @@ struct RelayRulesTests {
         #expect(listener.peerFinished(open, peerDone))
         #expect(!listener.peerFinished(open, Peer(readOpen: false, unsent: 5)))
         #expect(!listener.peerFinished(open, Peer()))
+        // Input already waiting (a file) is still sent before the listener ends.
+        let ready = RelayRules.Local(stdinOpen: true, stdoutOpen: true, inputReady: true)
+        #expect(!listener.peerFinished(ready, peerDone))
     }
 
     @Test func deadDirectionsEndTheConnection() {

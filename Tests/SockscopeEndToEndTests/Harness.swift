@@ -1,0 +1,55 @@
+import Glibc
+import TestSupport
+
+/// Starts the sockscope binary under test.
+func sockscope(_ arguments: [String], stdin: Child.Input = .pipe, stdout: Child.Output = .pipe,
+               environment: [String: String] = [:]) throws -> Child {
+    try Child([Paths.sockscope] + arguments, stdin: stdin, stdout: stdout, environment: environment)
+}
+
+/// A listening sockscope on 127.0.0.1 port 0 and the port it reported.
+func sockscopeListener(_ extra: [String] = [], host: String = "127.0.0.1", stdin: Child.Input = .pipe,
+                       stdout: Child.Output = .pipe) throws -> (Child, UInt16) {
+    let child = try sockscope(["-l", "-v", "-n"] + extra + [host, "0"], stdin: stdin, stdout: stdout)
+    return (child, try child.waitForPort())
+}
+
+/// OpenBSD nc listening on port 0 with its readiness line.
+func ncListener(_ extra: [String] = [], host: String = "127.0.0.1", stdin: Child.Input = .pipe,
+                stdout: Child.Output = .pipe) throws -> (Child, UInt16) {
+    let child = try Child(["nc", "-l", "-v", "-n"] + extra + [host, "0"], stdin: stdin, stdout: stdout)
+    return (child, try child.waitForPort())
+}
+
+/// A python3 peer running `code`; it prints `Listening on HOST PORT` when ready.
+func pythonPeer(_ code: String) throws -> (Child, UInt16) {
+    let child = try Child(["python3", "-u", "-c", code], stdin: .null)
+    return (child, try child.waitForPort())
+}
+
+/// socat's readiness line is `… listening on AF=2 127.0.0.1:PORT`.
+func socatListener(_ address: String, _ other: String = "-", stdin: Child.Input = .pipe,
+                   stdout: Child.Output = .pipe) throws -> (Child, UInt16) {
+    let child = try Child(["socat", "-d", "-d", address, other], stdin: stdin, stdout: stdout)
+    var port: UInt16?
+    try child.wait(for: "socat listening") { child in
+        if let line = child.stderrText.split(separator: "\n").first(where: { $0.contains("listening on") }),
+           let last = line.split(separator: ":").last, let value = UInt16(last.prefix(while: \.isNumber)) {
+            port = value
+        }
+        return port != nil
+    }
+    return (child, port ?? 0)
+}
+
+/// A private directory for files and Unix sockets, removed when the test ends.
+final class Scratch {
+    let path = Paths.temporaryDirectory()
+    deinit { Paths.removeTree(path) }
+    func file(_ name: String) -> String { "\(path)/\(name)" }
+}
+
+func fileExists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+}
