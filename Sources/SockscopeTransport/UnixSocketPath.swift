@@ -30,14 +30,29 @@ public enum UnixSocketPath {
         unlink(path)
     }
 
-    /// Whether a server is bound to the socket at `path` (connect succeeds, or fails with
-    /// anything but "refused").
+    /// Whether a socket is bound to `path`, from /proc/net/unix. Connecting to find out would be
+    /// worse: a live one-shot server would accept the probe as its client and end.
+    /// Conservative: a socket bound under a relative name with the same last component counts.
     static func isAnswered(_ path: String, datagram: Bool) -> Bool {
-        guard let address = try? SocketAddress(unixPath: path),
-              let fd = try? Socket.make(family: AF_UNIX, datagram: datagram) else { return false }
-        defer { close(fd) }
-        let status = address.withSockaddr { connect(fd, $0, $1) }
-        return status == 0 || (errno != ECONNREFUSED && errno != ENOENT)
+        guard let table = ProcFile.read("/proc/net/unix") else { return true }
+        let absolute = realPath(path) ?? path
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 8 else { continue }
+            let bound = String(fields[7])
+            if bound == path || bound == absolute { return true }
+            if !bound.hasPrefix("/") && !bound.hasPrefix("@") && bound.split(separator: "/").last.map(String.init) == name {
+                return true
+            }
+        }
+        return false
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Identity of the socket file we created, so that at exit we remove ours and nothing else.
