@@ -10,16 +10,33 @@ public enum PortList {
     ) throws(UsageError) -> [UInt16] {
         var ports: [UInt16] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let item = String(item)
-            if let dash = item.firstIndex(of: "-"), dash != item.startIndex {
-                let lo = try single(String(item[..<dash]), role: role, service: service)
-                let hi = try single(String(item[item.index(after: dash)...]), role: role, service: service)
-                ports.append(contentsOf: min(lo, hi)...max(lo, hi))
-            } else {
-                ports.append(try single(item, role: role, service: service))
-            }
+            ports.append(contentsOf: try range(String(item), role: role, service: service))
         }
         return ports
+    }
+
+    /// `N`, a service name (which may itself contain dashes: `http-alt`), or `lo-hi`.
+    static func range(
+        _ item: String, role: Role, service: (String) -> UInt16?
+    ) throws(UsageError) -> [UInt16] {
+        if let port = try? single(item, role: role, service: service) { return [port] }
+        var firstError: UsageError?
+        for dash in item.indices where item[dash] == "-" && dash != item.startIndex {
+            do {
+                let lo = try single(String(item[..<dash]), role: role, service: service)
+                do {
+                    let hi = try single(String(item[item.index(after: dash)...]), role: role, service: service)
+                    return Array(min(lo, hi)...max(lo, hi))
+                } catch {
+                    // `1-99999` deserves "too large: 99999"; a name with dashes is judged whole.
+                    if item[..<dash].allSatisfy({ $0.isASCII && $0.isNumber }) { firstError = firstError ?? error }
+                }
+            } catch {
+                continue
+            }
+        }
+        if let firstError { throw firstError }
+        return [try single(item, role: role, service: service)]
     }
 
     /// One port: digits are a number (nc's limits and wording), anything else a service name.
