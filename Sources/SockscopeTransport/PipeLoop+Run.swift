@@ -15,8 +15,15 @@ extension PipeLoop {
             if let idle = settings.idleTimeout, !peers.isEmpty, now - lastActivity >= idle {
                 return finish(.idleTimeout)
             }
+            // Move what can move without waiting, then apply the rules to the result: every
+            // round passes here, whether poll() returned for I/O or for a deadline.
             releaseLines(now: now)
+            flushOutput()
             sendToPeers()
+            applyRules()
+            if settings.rules.sessionFinished(peersLeft: peers.count, everConnected: everConnected) {
+                return finish(.finished)
+            }
 
             fds.removeSubrange(Slot.allCases.count...)
             watch(&fds, .signal, signalFD, POLLIN)
@@ -44,7 +51,7 @@ extension PipeLoop {
                 if errno == EINTR { continue }
                 throw SystemError("poll")
             }
-            if ready == 0 { continue }  // a deadline: checked at the top
+            // On a timeout every revents is 0 and the next round does the work.
 
             if fds[Slot.signal.rawValue].revents != 0 {
                 let signal = clinux_read_signal(signalFD)
@@ -66,12 +73,6 @@ extension PipeLoop {
                 if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && peers[index].flow.readOpen {
                     if splicesOutput { spliceOutput() } else { receive(from: index) }
                 }
-            }
-            flushOutput()
-            sendToPeers()
-            applyRules()
-            if settings.rules.sessionFinished(peersLeft: peers.count, everConnected: everConnected) {
-                return finish(.finished)
             }
         }
     }
