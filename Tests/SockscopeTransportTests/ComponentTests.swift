@@ -1,0 +1,40 @@
+import Glibc
+import Testing
+@testable import SockscopeTransport
+
+struct SocketAddressTests {
+    @Test func unixPathsAndAbstractNames() throws {
+        let path = try SocketAddress(unixPath: "/tmp/x.sock")
+        #expect(path.unixPath == "/tmp/x.sock")
+        let abstract = try SocketAddress(unixPath: "@name")
+        #expect(abstract.unixPath == "@name")
+        #expect(throws: TransportError.self) { try SocketAddress(unixPath: String(repeating: "p", count: 200)) }
+    }
+
+    @Test func resolvesNumericAddressesAndFormatsThem() throws {
+        let v4 = try Resolver.resolve(host: "127.0.0.1", port: 8080, family: .any, datagram: false, numeric: true, passive: false)
+        #expect(v4.first?.display == "127.0.0.1:8080")
+        let v6 = try Resolver.resolve(host: "::1", port: 53, family: .inet6, datagram: true, numeric: true, passive: false)
+        #expect(v6.first?.display == "[::1]:53" && v6.first?.port == 53)
+        #expect(throws: TransportError.self) {
+            try Resolver.resolve(host: "::1", port: 1, family: .inet, datagram: false, numeric: true, passive: false)
+        }
+    }
+
+    @Test func servicesFromEtcServices() {
+        #expect(Resolver.port(ofService: "ssh", datagram: false) == 22)
+        #expect(Resolver.service(ofPort: 22, datagram: false) == "ssh")
+        #expect(Resolver.service(ofPort: 80, datagram: false) == "http")
+        #expect(Resolver.port(ofService: "no-such-service", datagram: false) == nil)
+    }
+}
+
+struct ProcFileTests {
+    /// /proc files report size 0 and return one page per read: the whole file must come back.
+    @Test func readsPastTheFirstPage() {
+        let text = ProcFile.read("/proc/self/maps") ?? ""
+        #expect(text.utf8.count > 0)
+        #expect(text.hasSuffix("\n"))
+        #expect(ProcFile.read("/proc/nonexistent") == nil)
+    }
+}

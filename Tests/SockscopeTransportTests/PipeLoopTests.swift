@@ -1,0 +1,123 @@
+import Glibc
+import Testing
+import TestSupport
+@testable import SockscopeCore
+@testable import SockscopeTransport
+
+/// The poll loop in-process: a socketpair is the connection, pipes are stdin and stdout, and a
+/// manual clock drives the deadlines.
+struct PipeLoopTests {
+    final class Rig {
+        var stdin: [Int32] = [-1, -1]
+        var stdout: [Int32] = [-1, -1]
+        var pair: [Int32] = [-1, -1]  // [0] is the loop's peer socket, [1] the far end
+
+        init(datagram: Bool = false) {
+            pipe(&stdin)
+            pipe(&stdout)
+            let type = Int32((datagram ? SOCK_DGRAM : SOCK_STREAM).rawValue | SOCK_NONBLOCK.rawValue)
+            socketpair(AF_UNIX, type, 0, &pair)
+        }
+
+        deinit { (stdin + stdout + pair).filter { $0 >= 0 }.forEach { close($0) } }
+
+        func plan(_ endOfInput: SessionPlan.EndOfInput, datagram: Bool = false, listening: Bool = false) -> SessionPlan {
+            SessionPlan(mode: listening ? .listen : .dial, target: .unix(path: "x"), datagram: datagram,
+                        family: .any, keepListening: false, numeric: true, verbose: false,
+                        endOfInput: endOfInput, timeout: nil, sourceAddress: nil, sourcePort: nil,
+                        crlf: false, readStdin: true, interval: nil, hexDumpPath: nil, maxConnections: 1)
+        }
+
+        func loop(_ plan: SessionPlan, clock: @escaping () -> Double = { 0 }) -> PipeLoop {
+            let loop = PipeLoop(settings: PipeSettings(plan: plan, bufferSize: 1 << 16), stdin: stdin[0],
+                                stdout: stdout[1], signalFD: -1, clock: clock, onEvent: { _ in })
+            loop.addConnection(pair[0], peer: nil)
+            pair[0] = -1  // the loop owns it now
+            return loop
+        }
+
+        func send(_ fd: Int32, _ text: String) { _ = text.withCString { write(fd, $0, strlen($0)) } }
+
+        func readAll(_ fd: Int32) -> String {
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                bytes += buffer[0..<n]
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// -N: input ends → FIN to the peer, while the peer's later answer still reaches stdout.
+    @Test func shutdownWriteThenKeepReading() throws {
+        let rig = Rig()
+        let loop = rig.loop(rig.plan(.shutdownWrite))
+        rig.send(rig.stdin[1], "question")
+        close(rig.stdin[1]); rig.stdin[1] = -1
+        rig.send(rig.pair[1], "answer")
+        shutdown(rig.pair[1], Int32(SHUT_WR))
+        #expect(try loop.run() == .finished)
+        close(rig.stdout[1]); rig.stdout[1] = -1
+        #expect(rig.readAll(rig.stdout[0]) == "answer")
+        #expect(rig.readAll(rig.pair[1]) == "question")  // then EOF: our FIN arrived
+    }
+
+    /// nc's default: end of input sends nothing; the far end can still write, and a dialer ends
+    /// when the peer closes.
+    @Test func keepOpenSendsNoFin() throws {
+        let rig = Rig()
+        let loop = rig.loop(rig.plan(.keepOpen))
+        close(rig.stdin[1]); rig.stdin[1] = -1
+        rig.send(rig.pair[1], "late")
+        close(rig.pair[1]); rig.pair[1] = -1
+        #expect(try loop.run() == .finished)
+        close(rig.stdout[1]); rig.stdout[1] = -1
+        #expect(rig.readAll(rig.stdout[0]) == "late")
+    }
+
+    @Test func keepOpenReallyKeepsTheWriteHalfOpen() throws {
+        let rig = Rig()
+        let clockValue = ManualClock()
+        let plan = { var p = rig.plan(.keepOpen); p.timeout = 1; return p }()
+        let loop = rig.loop(plan, clock: { clockValue.advance(0.3) })
+        close(rig.stdin[1]); rig.stdin[1] = -1
+        // The idle timeout (manual clock) ends the loop; no FIN was sent before it.
+        #expect(try loop.run() == .idleTimeout)
+        var byte: UInt8 = 0
+        #expect(recv(rig.pair[1], &byte, 1, Int32(MSG_DONTWAIT)) == -1 && errno == EAGAIN)
+    }
+
+    /// An empty datagram is data of length zero, not end of stream.
+    @Test func emptyDatagramIsNotEndOfStream() throws {
+        let rig = Rig(datagram: true)
+        let clockValue = ManualClock()
+        let plan = { var p = rig.plan(.keepOpen, datagram: true); p.timeout = 1; return p }()
+        let loop = rig.loop(plan, clock: { clockValue.advance(0.1) })
+        _ = send(rig.pair[1], "", 0, 0)
+        rig.send(rig.pair[1], "after-empty")
+        #expect(try loop.run() == .idleTimeout)
+        close(rig.stdout[1]); rig.stdout[1] = -1
+        #expect(rig.readAll(rig.stdout[0]) == "after-empty")
+    }
+
+    /// -q SECS: the countdown starts when input is over, measured on the loop's clock.
+    @Test func quitAfterEndOfInput() throws {
+        let rig = Rig()
+        let clockValue = ManualClock()
+        let loop = rig.loop(rig.plan(.quit(after: 2)), clock: { clockValue.advance(0.25) })
+        close(rig.stdin[1]); rig.stdin[1] = -1
+        #expect(try loop.run() == .quitAfterEOF)
+        #expect(clockValue.now >= 2)
+    }
+}
+
+/// A clock that moves forward a step each time it is read.
+final class ManualClock: @unchecked Sendable {
+    var now = 0.0
+    func advance(_ step: Double) -> Double {
+        now += step
+        return now
+    }
+}
