@@ -41,7 +41,7 @@ struct NetcatCommand: ParsableCommand {
     var timeout: Double?
     @Option(name: .customLong("hex-dump"), help: ArgumentHelp("Write both directions to FILE as a timestamped hex dump.", valueName: "file"))
     var hexDump: String?
-    @Option(name: .customLong("max-conns"), help: ArgumentHelp("With -k, connections served at once; more are closed (default: 100).", valueName: "n"))
+    @Option(name: .customLong("max-conns"), help: ArgumentHelp("With -k, connections served at once; more are closed.", valueName: "n"))
     var maxConnections: Int = 100
 
     @Argument(help: ArgumentHelp("host and port(s) to dial; with -l, [host] port; with -U, a path.",

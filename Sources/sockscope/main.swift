@@ -13,6 +13,12 @@ if let first = arguments.first, Sockscope.subcommandNames.contains(first) {
     arguments = GetoptClusters.split(arguments, valueFlags: Planning.valueFlags, valueOptions: Planning.valueOptions)
 }
 
+// `sockscope -h` shows nc's options, as `nc -h` does.
+if arguments == ["-h"] || arguments == ["--help"] {
+    print(Sockscope.helpMessage(for: NetcatCommand.self))
+    exit(0)
+}
+
 do {
     var command = try Sockscope.parseAsRoot(arguments)
     if let netcat = command as? NetcatCommand { terminate(netcat.execute()) }

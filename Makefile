@@ -1,0 +1,49 @@
+# sockscope: build, test, install. `make install PREFIX=/usr/local` installs the binary, the
+# man page and the shell completions.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+
+.PHONY: build release test test-deps install uninstall completions lint bench
+
+build:
+	swift build
+
+release:
+	swift build -c release --product sockscope
+
+# The tests talk to real peers: OpenBSD nc, socat, python3; they lint the man page with mandoc
+# and parse the completions with zsh and fish.
+test: test-deps
+	swift test
+
+test-deps:
+	@scripts/test-deps.sh
+
+install: release
+	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
+	install -m 755 "$$(swift build -c release --show-bin-path)/sockscope" $(BINDIR)/sockscope
+	install -m 644 man/sockscope.1 $(MANDIR)/sockscope.1
+	install -m 644 completions/sockscope.bash $(BASHDIR)/sockscope
+	install -m 644 completions/_sockscope $(ZSHDIR)/_sockscope
+	install -m 644 completions/sockscope.fish $(FISHDIR)/sockscope.fish
+
+uninstall:
+	rm -f $(BINDIR)/sockscope $(MANDIR)/sockscope.1 $(BASHDIR)/sockscope $(ZSHDIR)/_sockscope $(FISHDIR)/sockscope.fish
+
+# Regenerates the completion scripts from the argument parser (a test fails when they are stale).
+completions: build
+	for shell in bash zsh fish; do \
+	  case $$shell in bash) f=completions/sockscope.bash;; zsh) f=completions/_sockscope;; fish) f=completions/sockscope.fish;; esac; \
+	  .build/debug/sockscope --generate-completion-script $$shell > $$f; done
+
+lint:
+	mandoc -Tlint -Wwarning man/sockscope.1
+
+bench: release
+	bench/throughput.sh
+	bench/accept.sh

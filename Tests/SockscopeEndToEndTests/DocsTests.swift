@@ -1,0 +1,42 @@
+import Testing
+import TestSupport
+
+/// The man page, the completions and --help stay true to the binary.
+struct DocsTests {
+    @Test func manPageLintsClean() throws {
+        let result = try Child.run(["mandoc", "-Tlint", "-Wwarning", Paths.packageRoot + "/man/sockscope.1"])
+        #expect(result.code == 0)
+        #expect(result.child.stdoutText.isEmpty && result.child.stderrText.isEmpty)
+    }
+
+    @Test(arguments: [("bash", "sockscope.bash"), ("zsh", "_sockscope"), ("fish", "sockscope.fish")])
+    func completionsAreCurrent(shell: String, file: String) throws {
+        let generated = try Child.run([Paths.sockscope, "--generate-completion-script", shell])
+        #expect(generated.code == 0)
+        let committed = readFile(Paths.packageRoot + "/completions/" + file)
+        #expect(generated.child.stdout == committed, "completions/\(file) is stale: run 'make completions'")
+    }
+
+    @Test(arguments: [["--help"], ["-h"], ["help", "nc"], ["nc", "--help"], ["--version"]])
+    func helpExitsZeroOnStdout(arguments: [String]) throws {
+        let result = try Child.run([Paths.sockscope] + arguments)
+        #expect(result.code == 0)
+        #expect(!result.child.stdoutText.isEmpty && result.child.stderrText.isEmpty)
+    }
+
+    /// Every option in --help is documented in the man page.
+    @Test func manPageNamesEveryOption() throws {
+        let help = try Child.run([Paths.sockscope, "nc", "--help"]).child.stdoutText
+        let man = String(decoding: readFile(Paths.packageRoot + "/man/sockscope.1"), as: UTF8.self)
+        let flags = help.split(separator: "\n").compactMap { line -> String? in
+            // Option rows are indented by two spaces; wrapped help text by more.
+            guard line.hasPrefix("  -"), !line.hasPrefix("  -h,") else { return nil }
+            return line.dropFirst(2).split(separator: " ").first.map(String.init)
+        }
+        #expect(flags.count >= 20)
+        for flag in flags {
+            let name = flag.hasPrefix("--") ? "Fl Fl \(flag.dropFirst(2))" : "Fl \(flag.dropFirst())"
+            #expect(man.contains(".It \(name)"), "man page lacks \(flag)")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+function __sockscope_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __sockscope_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __sockscope_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __sockscope_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __sockscope_parse_tokens -S
+    set -l unparsed_tokens (__sockscope_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'sockscope'
+        __sockscope_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'nc'
+            __sockscope_parse_subcommand -r 1 '4' '6' 'C' 'd' 'k' 'l' 'N' 'n' 'u' 'U' 'v' 'z' 'i=' 'p=' 'q=' 's=' 'w=' 'hex-dump=' 'max-conns=' 'version' 'h/help'
+        case 'help'
+            __sockscope_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __sockscope_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __sockscope_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __sockscope_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __sockscope_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__sockscope_tokens -p)
+    if test -z "$(__sockscope_tokens -t)"
+        set -l index (count (__sockscope_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'sockscope' -f
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope" version' -l 'version' -d 'Show the version.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_positional "sockscope" -eq 1' -fa 'nc' -d 'Dial, listen or scan, piping standard input and output (the default).'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_positional "sockscope" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" 4' -s '4' -d 'Use IPv4 addresses only.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" 6' -s '6' -d 'Use IPv6 addresses only.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" C' -s 'C' -d 'Send CRLF as line ending (a bare LF becomes CR LF).'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" d' -s 'd' -d 'Do not read from standard input.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" k' -s 'k' -d 'With -l, keep listening and serve clients concurrently.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" l' -s 'l' -d 'Listen for an incoming connection instead of dialing.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" N' -s 'N' -d 'Shut down the write half (send FIN) after end of standard input.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" n' -s 'n' -d 'Numeric addresses only: no DNS or service lookups.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" u' -s 'u' -d 'Use UDP (or Unix datagrams with -U).'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" U' -s 'U' -d 'Use a Unix socket; \'@name\' is an abstract one.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" v' -s 'v' -d 'Verbose: connection messages on standard error.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" z' -s 'z' -d 'Scan: report which ports accept a connection, send no data.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" i' -s 'i' -d 'Wait SECS between lines sent and between ports scanned.' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" p' -s 'p' -d 'Source port to dial from; with -l, the port to listen on.' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" q' -s 'q' -d 'After end of standard input, send FIN and quit SECS later (negative: never).' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" s' -s 's' -d 'Source address to dial from (with -U -u: the client\'s own socket path).' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" w' -s 'w' -d 'Connect timeout and idle timeout in seconds (default: none).' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" hex-dump' -l 'hex-dump' -d 'Write both directions to FILE as a timestamped hex dump.' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" max-conns' -l 'max-conns' -d 'With -k, connections served at once; more are closed.' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" version' -l 'version' -d 'Show the version.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope help" version' -l 'version' -d 'Show the version.'

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Checks for the programs the tests use and, as root on Debian, installs the missing ones.
+set -euo pipefail
+declare -A package=(
+    [nc.openbsd]=netcat-openbsd [socat]=socat [python3]=python3 [mandoc]=mandoc
+    [zsh]=zsh [fish]=fish [setpriv]=util-linux [ip]=iproute2
+)
+missing=()
+for tool in "${!package[@]}"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("${package[$tool]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing test peers: ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+    echo "the tests need these Debian packages: ${missing[*]} (install them, or run 'make test' as root)" >&2
+    exit 1
+fi
