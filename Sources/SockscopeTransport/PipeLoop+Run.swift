@@ -60,7 +60,7 @@ extension PipeLoop {
             // Peers added below (accepted, or first heard) were not polled this round.
             let polledPeers = peers.count
             if fds[Slot.stdin.rawValue].revents != 0 {
-                if splicesInput { spliceInput() } else { readInput() }
+                if splicesInput { spliceInputBurst() } else { readInput() }
             }
             if fds[Slot.stdout.rawValue].revents != 0 && splice.outputWaitsForStdout { spliceOutput() }
             if fds[Slot.listener.rawValue].revents != 0 { try acceptPeers() }
@@ -69,9 +69,9 @@ extension PipeLoop {
             for index in 0..<polledPeers where peers[index].ownsFD {
                 let revents = fds[slot].revents
                 slot += 1
-                if revents & Int16(POLLOUT) != 0 && splice.inputWaitsForSocket { spliceInput() }
+                if revents & Int16(POLLOUT) != 0 && splice.inputWaitsForSocket { spliceInputBurst() }
                 if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && peers[index].flow.readOpen {
-                    if splicesOutput { spliceOutput() } else { receive(from: index) }
+                    if splicesOutput { spliceOutputBurst() } else { receive(from: index) }
                 }
             }
         }

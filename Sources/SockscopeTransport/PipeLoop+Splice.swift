@@ -39,14 +39,31 @@ extension PipeLoop {
     var splicesInput: Bool { splice.inputEnabled && bytesUnobserved && input.isEmpty }
     var splicesOutput: Bool { splice.outputKind != .other && bytesUnobserved && output.isEmpty }
 
+    /// A few splices per wake-up, while both ends keep up: fewer poll() calls per byte. Bounded,
+    /// so the other direction and signals are not starved.
+    func spliceInputBurst() {
+        for _ in 0..<8 {
+            guard spliceInput(), splicesInput else { return }
+        }
+    }
+
+    func spliceOutputBurst() {
+        for _ in 0..<8 {
+            guard spliceOutput(), splicesOutput else { return }
+        }
+    }
+
     /// Standard input → the socket. Called when stdin was readable or, after a full socket, when
-    /// the socket became writable.
-    func spliceInput() {
+    /// the socket became writable. Returns whether bytes moved.
+    @discardableResult
+    func spliceInput() -> Bool {
         let n = clinux_splice(stdinFD, peers[0].fd, 1 << 20)
         if n > 0 {
             splice.inputWaitsForSocket = false
             markActivity()
-        } else if n == 0 {
+            return true
+        }
+        if n == 0 {
             local.stdinOpen = false
         } else {
             switch errno {
@@ -58,17 +75,20 @@ extension PipeLoop {
                 splice.inputWaitsForSocket = false
             }
         }
+        return false
     }
 
     /// The socket → standard output, directly into a stdout pipe or through a private pipe.
-    func spliceOutput() {
+    /// Returns whether bytes moved.
+    @discardableResult
+    func spliceOutput() -> Bool {
         let target: Int32
         if splice.outputKind == .pipe {
             target = stdoutFD
         } else {
             if splice.relay[1] < 0 && clinux_pipe(&splice.relay, 1 << 20) != 0 {
                 splice.outputKind = .other
-                return
+                return false
             }
             target = splice.relay[1]
         }
@@ -80,14 +100,14 @@ extension PipeLoop {
             while target != stdoutFD && n > 0 {
                 let moved = clinux_splice(splice.relay[0], stdoutFD, n)
                 if moved <= 0 && errno == EINTR { continue }
-                if moved <= 0 { local.stdoutOpen = false; return }
+                if moved <= 0 { local.stdoutOpen = false; return false }
                 n -= moved
             }
-            return
+            return true
         }
         if n == 0 {
             peers[0].flow.readOpen = false
-            return
+            return false
         }
         switch errno {
         case EAGAIN where splice.outputKind == .pipe: splice.outputWaitsForStdout.toggle()
@@ -98,6 +118,7 @@ extension PipeLoop {
             peers[0].flow.readOpen = false
             peers[0].flow.writeOpen = false
         }
+        return false
     }
 }
 
