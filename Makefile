@@ -8,7 +8,7 @@ BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 
-.PHONY: build release test test-deps install uninstall completions lint bench
+.PHONY: build release test test-deps install install-files uninstall completions lint bench
 
 build:
 	swift build
@@ -25,8 +25,13 @@ test-deps:
 	@scripts/test-deps.sh
 
 install: release
+	$(MAKE) install-files BIN="$$(swift build -c release --show-bin-path)/sockscope"
+
+# Copies an already built binary ($(BIN)) and the documentation into place.
+install-files:
+	test -x "$(BIN)"
 	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
-	install -m 755 "$$(swift build -c release --show-bin-path)/sockscope" $(BINDIR)/sockscope
+	install -m 755 "$(BIN)" $(BINDIR)/sockscope
 	install -m 644 man/sockscope.1 $(MANDIR)/sockscope.1
 	install -m 644 completions/sockscope.bash $(BASHDIR)/sockscope
 	install -m 644 completions/_sockscope $(ZSHDIR)/_sockscope
