@@ -4,10 +4,12 @@ import SockscopeCore
 import SockscopeTransport
 
 /// Pipe mode: nc's dial, listen and scan, with stdin/stdout as the local ends.
-public struct PipeMode {
+public final class PipeMode {
     let plan: SessionPlan
     let io: SystemIO
     let log: Diagnostics
+    /// --hex-dump, opened before any socket so that a bad path fails before the session starts.
+    var recorder: HexDumpFile?
 
     public init(plan: SessionPlan, io: SystemIO) {
         self.plan = plan
@@ -22,6 +24,9 @@ public struct PipeMode {
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
         do {
+            recorder = try plan.hexDumpPath.map { path throws(SystemError) in
+                try HexDumpFile(path: path, wallClock: io.wallClock)
+            }
             switch plan.mode {
             case .scan: return try ScanMode(plan: plan, log: log, signalFD: signalFD).run()
             case .dial: return try dial(signalFD: signalFD)
@@ -41,9 +46,6 @@ public struct PipeMode {
     func relay(signalFD: Int32, prepare: (PipeLoop) -> Void, listeningPath: String? = nil) throws -> ExitStatus {
         Descriptor.enlargePipe(io.stdin)
         Descriptor.enlargePipe(io.stdout)
-        let recorder = try plan.hexDumpPath.map { path throws(SystemError) in
-            try HexDumpFile(path: path, wallClock: io.wallClock)
-        }
         let loop = PipeLoop(
             settings: PipeSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
             signalFD: signalFD, clock: io.monotonic,

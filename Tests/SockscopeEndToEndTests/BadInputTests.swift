@@ -22,6 +22,7 @@ struct BadInputTests {
         (["-4", "-n", "::1", "80"], 1,
          "sockscope: getaddrinfo for host \"::1\" port 80: Address family for hostname not supported"),
         (["-U", "/nonexistent/dir/s.sock"], 1, "sockscope: /nonexistent/dir/s.sock: No such file or directory"),
+        (["--hex-dump", "/nonexistent/dir/dump", "127.0.0.1", "9"], 1, "sockscope: /nonexistent/dir/dump: No such file or directory"),
     ])
     func oneLineAndTheExitCode(arguments: [String], code: Int32, line: String) throws {
         let result = try Child.run([Paths.sockscope] + arguments)

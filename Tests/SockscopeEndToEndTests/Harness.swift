@@ -1,4 +1,5 @@
 import Glibc
+import Testing
 import TestSupport
 
 /// Starts the sockscope binary under test.
@@ -52,4 +53,27 @@ final class Scratch {
 func fileExists(_ path: String) -> Bool {
     var info = stat()
     return lstat(path, &info) == 0
+}
+
+/// Both ends say a line, each hears the other's, both end their input (-N on both) and both
+/// exit 0 with exactly the other's line on stdout.
+func expectConversation(_ us: Child, _ peer: Child, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    us.write("from sockscope\n")
+    peer.write("from the peer\n")
+    try peer.waitForStdout(containing: "from sockscope")
+    try us.waitForStdout(containing: "from the peer")
+    us.closeStdin()
+    peer.closeStdin()
+    #expect(try us.waitForExit() == 0, sourceLocation: sourceLocation)
+    #expect(try peer.waitForExit() == 0, sourceLocation: sourceLocation)
+    #expect(us.stdoutText == "from the peer\n", sourceLocation: sourceLocation)
+    #expect(peer.stdoutText == "from sockscope\n", sourceLocation: sourceLocation)
+}
+
+/// Two files of `size` pseudo-random bytes in `scratch`, named a and b.
+func makePayloads(_ scratch: Scratch, size: Int, seeds: (UInt64, UInt64)) -> (a: [UInt8], b: [UInt8]) {
+    let a = randomBytes(size, seed: seeds.0), b = randomBytes(size, seed: seeds.1)
+    writeFile(scratch.file("a"), a)
+    writeFile(scratch.file("b"), b)
+    return (a, b)
 }

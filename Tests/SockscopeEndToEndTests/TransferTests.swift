@@ -7,16 +7,7 @@ struct TransferTests {
     @Test func dialsNcAndBothDirectionsArrive() throws {
         let (nc, port) = try ncListener(["-N"])
         let us = try sockscope(["-N", "127.0.0.1", String(port)])
-        us.write("from sockscope\n")
-        nc.write("from nc\n")
-        try nc.waitForStdout(containing: "from sockscope")
-        try us.waitForStdout(containing: "from nc")
-        us.closeStdin()
-        nc.closeStdin()
-        #expect(try us.waitForExit() == 0)
-        #expect(try nc.waitForExit() == 0)
-        #expect(us.stdoutText == "from nc\n")
-        #expect(nc.stdoutText == "from sockscope\n")
+        try expectConversation(us, nc)
     }
 
     @Test func listensForNcAndReportsTheClient() throws {
@@ -37,10 +28,7 @@ struct TransferTests {
     /// file (copy path), the dialer's a pipe written by cat (splice path).
     @Test func sixtyFourMiBEachWayWithNc() throws {
         let scratch = Scratch()
-        let size = 64 << 20
-        let a = randomBytes(size, seed: 1), b = randomBytes(size, seed: 2)
-        writeFile(scratch.file("a"), a)
-        writeFile(scratch.file("b"), b)
+        let (a, b) = makePayloads(scratch, size: 64 << 20, seeds: (1, 2))
         let (us, port) = try sockscopeListener(["-N"], stdin: .file(scratch.file("a")), stdout: .file(scratch.file("b.out")))
         let nc = try Child(["sh", "-c", "cat \(scratch.file("b")) | nc -N 127.0.0.1 \(port) > \(scratch.file("a.out"))"], stdin: .null)
         #expect(try us.waitForExit(timeout: 60) == 0)
@@ -52,10 +40,7 @@ struct TransferTests {
     /// The same with socat on the other end, sockscope dialing, and stdout a pipe (splice into it).
     @Test func sixtyFourMiBEachWayWithSocat() throws {
         let scratch = Scratch()
-        let size = 64 << 20
-        let a = randomBytes(size, seed: 3), b = randomBytes(size, seed: 4)
-        writeFile(scratch.file("a"), a)
-        writeFile(scratch.file("b"), b)
+        let (a, b) = makePayloads(scratch, size: 64 << 20, seeds: (3, 4))
         let (socat, port) = try socatListener("TCP-LISTEN:0,bind=127.0.0.1",
                                               "SYSTEM:'cat \(scratch.file("b")) & cat > \(scratch.file("a.out")); wait'",
                                               stdin: .null)
