@@ -28,20 +28,22 @@ struct NetcatCommand: ParsableCommand {
     @Flag(name: .customShort("v"), help: "Verbose: connection messages on standard error.") var verbose = false
     @Flag(name: .customShort("z"), help: "Scan: report which ports accept a connection, send no data.") var scan = false
 
-    @Option(name: .customShort("i"), help: ArgumentHelp("Wait SECS between lines sent and between ports scanned.", valueName: "secs"))
+    // Values parse unconditionally (`-q -1`, `-i -1`): the getopt splitter in main.swift has
+    // already paired each flag with its value, as getopt would.
+    @Option(name: .customShort("i"), parsing: .unconditional, help: ArgumentHelp("Wait SECS between lines sent and between ports scanned.", valueName: "secs"))
     var interval: Double?
-    @Option(name: .customShort("p"), help: ArgumentHelp("Source port to dial from; with -l, the port to listen on.", valueName: "port"))
+    @Option(name: .customShort("p"), parsing: .unconditional, help: ArgumentHelp("Source port to dial from; with -l, the port to listen on.", valueName: "port"))
     var port: String?
     @Option(name: .customShort("q"), parsing: .unconditional,
             help: ArgumentHelp("After end of standard input, send FIN and quit SECS later (negative: never).", valueName: "secs"))
     var quit: Double?
-    @Option(name: .customShort("s"), help: ArgumentHelp("Source address to dial from (with -U -u: the client's own socket path).", valueName: "addr"))
+    @Option(name: .customShort("s"), parsing: .unconditional, help: ArgumentHelp("Source address to dial from (with -U -u: the client's own socket path).", valueName: "addr"))
     var source: String?
-    @Option(name: .customShort("w"), help: ArgumentHelp("Connect timeout and idle timeout in seconds (default: none).", valueName: "secs"))
+    @Option(name: .customShort("w"), parsing: .unconditional, help: ArgumentHelp("Connect timeout and idle timeout in seconds (default: none).", valueName: "secs"))
     var timeout: Double?
-    @Option(name: .customLong("hex-dump"), help: ArgumentHelp("Write both directions to FILE as a timestamped hex dump.", valueName: "file"))
+    @Option(name: .customLong("hex-dump"), parsing: .unconditional, help: ArgumentHelp("Write both directions to FILE as a timestamped hex dump.", valueName: "file"))
     var hexDump: String?
-    @Option(name: .customLong("max-conns"), help: ArgumentHelp("With -k, connections served at once; more are closed.", valueName: "n"))
+    @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("With -k, connections served at once; more are closed.", valueName: "n"))
     var maxConnections: Int = 100
 
     @Argument(help: ArgumentHelp("host and port(s) to dial; with -l, [host] port; with -U, a path.",

@@ -14,6 +14,8 @@ struct BadInputTests {
         (["-k", "127.0.0.1", "80"], 64, "sockscope: must use -l with -k"),
         (["-w", "abc", "127.0.0.1", "80"], 64, "sockscope: The value 'abc' is invalid for '-w <secs>'"),
         (["-X", "127.0.0.1", "80"], 64, "sockscope: Unknown option '-X'"),
+        (["-i", "-1", "127.0.0.1", "80"], 64, "sockscope: interval invalid: -1.0"),
+        (["--max-conns", "-5", "-l", "-k", "80"], 64, "sockscope: --max-conns must be at least 1"),
         ([], 64, "sockscope: missing hostname and port"),
         (["nosuchhost.invalid", "80"], 1,
          "sockscope: getaddrinfo for host \"nosuchhost.invalid\" port 80: Name or service not known"),
