@@ -25,7 +25,9 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", dependencies: ["CLinux"], path: "Tests/TestSupport"),
-        .testTarget(name: "SockscopeCoreTests", dependencies: ["SockscopeCore"]),
+        // Fixtures are read by path (#filePath), so the test target needs no Foundation.
+        .testTarget(name: "SockscopeCoreTests", dependencies: ["SockscopeCore", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "SockscopeTransportTests",
                     dependencies: ["SockscopeTransport", "SockscopeCore", "TestSupport"]),
         .testTarget(name: "SockscopeEndToEndTests",

@@ -1,0 +1,49 @@
+/// An IPv4 or IPv6 address as the kernel reports it (IPv4-mapped IPv6 stays IPv6).
+public struct IPAddress: Hashable, Sendable {
+    /// Four bytes for IPv4, sixteen for IPv6, in network order.
+    public let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    public var isIPv6: Bool { bytes.count == 16 }
+    public var isUnspecified: Bool { bytes.allSatisfy { $0 == 0 } }
+
+    /// `127.0.0.1`, `::1`, `::ffff:127.0.0.1` (RFC 5952, as inet_ntop writes it).
+    public var description: String {
+        guard isIPv6 else { return bytes.map(String.init).joined(separator: ".") }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+            return "::ffff:" + bytes[12...].map(String.init).joined(separator: ".")
+        }
+        let groups = (0..<8).map { UInt16(bytes[2 * $0]) << 8 | UInt16(bytes[2 * $0 + 1]) }
+        // The longest run of two or more zero groups becomes "::" (the first, on a tie).
+        var best = (start: -1, length: 0)
+        var index = 0
+        while index < 8 {
+            guard groups[index] == 0 else { index += 1; continue }
+            var end = index
+            while end < 8 && groups[end] == 0 { end += 1 }
+            if end - index > best.length && end - index >= 2 { best = (index, end - index) }
+            index = end
+        }
+        func hex(_ range: Range<Int>) -> String {
+            groups[range].map { String($0, radix: 16) }.joined(separator: ":")
+        }
+        guard best.start >= 0 else { return hex(0..<8) }
+        return hex(0..<best.start) + "::" + hex((best.start + best.length)..<8)
+    }
+}
+
+/// An address and port: `127.0.0.1:8080`, `[::1]:8080`; a wildcard is `0.0.0.0:0` / `[::]:0`.
+public struct SocketEndpoint: Hashable, Sendable, CustomStringConvertible {
+    public let address: IPAddress
+    public let port: UInt16
+
+    public init(address: IPAddress, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    public var description: String {
+        address.isIPv6 ? "[\(address.description)]:\(port)" : "\(address.description):\(port)"
+    }
+}

@@ -1,0 +1,60 @@
+/// One row of /proc/net/{tcp,tcp6,udp,udp6}.
+public struct SocketEntry: Hashable, Sendable {
+    /// The `tr` column: which timer is pending.
+    public enum Timer: UInt8, Sendable {
+        case none = 0, retransmit = 1, keepalive = 2, timeWait = 3, zeroWindowProbe = 4
+
+        public var name: String {
+            switch self {
+            case .none: "off"
+            case .retransmit: "on"          // retransmission timer (ss: "on")
+            case .keepalive: "keepalive"
+            case .timeWait: "timewait"
+            case .zeroWindowProbe: "persist"
+            }
+        }
+    }
+
+    public var proto: SocketProtocol
+    public var local: SocketEndpoint
+    public var remote: SocketEndpoint
+    /// The raw `st` column: a TCP state code, which UDP reuses (1 connected, 7 unconnected).
+    public var stateCode: UInt8
+    public var sendQueue: UInt32
+    public var recvQueue: UInt32
+    public var timer: Timer
+    /// Until the timer fires, in clock ticks (USER_HZ, 100 per second).
+    public var timerTicks: UInt32
+    public var retransmits: UInt32
+    public var uid: UInt32
+    public var inode: UInt64
+
+    public init(proto: SocketProtocol, local: SocketEndpoint, remote: SocketEndpoint, stateCode: UInt8,
+                sendQueue: UInt32 = 0, recvQueue: UInt32 = 0, timer: Timer = .none, timerTicks: UInt32 = 0,
+                retransmits: UInt32 = 0, uid: UInt32 = 0, inode: UInt64 = 0) {
+        self.proto = proto
+        self.local = local
+        self.remote = remote
+        self.stateCode = stateCode
+        self.sendQueue = sendQueue
+        self.recvQueue = recvQueue
+        self.timer = timer
+        self.timerTicks = timerTicks
+        self.retransmits = retransmits
+        self.uid = uid
+        self.inode = inode
+    }
+
+    public var tcpState: TCPState? { proto.isTCP ? TCPState(rawValue: stateCode) : nil }
+
+    /// The state as ss names it: TCP states by their kernel names; UDP `ESTABLISHED` (connected)
+    /// or `UNCONN`.
+    public var stateName: String {
+        if let tcpState { return tcpState.name }
+        if proto.isTCP { return "UNKNOWN(\(stateCode))" }
+        return stateCode == TCPState.established.rawValue ? "ESTABLISHED" : "UNCONN"
+    }
+
+    /// Milliseconds until the pending timer fires, or nil when no timer is pending.
+    public var expiresMs: Int? { timer == .none ? nil : Int(timerTicks) * 10 }
+}
