@@ -1,0 +1,92 @@
+/// Plain-language explanations, for learners, of every TCP state and of every transition Linux
+/// makes (RFC 9293's diagram plus what Linux adds), each naming the segment involved.
+public enum StateExplanations {
+    public static func of(_ state: TCPState) -> String {
+        switch state {
+        case .listen: "Waiting for connection requests (SYNs) on this port; each one that completes the handshake becomes a new socket."
+        case .synSent: "This side sent a SYN to open a connection and is waiting for the peer's SYN-ACK."
+        case .synRecv: "The peer's SYN arrived and this side answered with a SYN-ACK; waiting for the peer's final ACK."
+        case .newSynRecv: "A connection request being handshaken by a listener: a SYN arrived and a SYN-ACK was sent, held as a light request socket."
+        case .established: "The connection is open: both sides have completed the handshake and data flows both ways."
+        case .finWait1: "This side closed its sending half and sent a FIN; waiting for the peer to acknowledge it."
+        case .finWait2: "The peer acknowledged this side's FIN; this side can still receive and waits for the peer's FIN."
+        case .closeWait: "The peer sent a FIN (it will send no more); the application here has not closed its side yet."
+        case .closing: "Both sides sent a FIN at the same time; waiting for the ACK of this side's FIN."
+        case .lastAck: "The peer closed first and this side has now sent its own FIN; waiting for the final ACK."
+        case .timeWait: "Both FINs are acknowledged; the connection lingers for 60 s so that late segments die out and the final ACK can be resent."
+        case .close: "No connection: the socket is closed or not yet connected."
+        }
+    }
+
+    /// The transitions Linux makes, as the sock/inet_sock_set_state tracepoint reports them, plus
+    /// the ones only /proc shows (a socket entering TIME_WAIT is handed to a timewait socket the
+    /// tracepoint does not report).
+    public static let possible: [(TCPState, TCPState)] = [
+        (.close, .listen), (.close, .synSent),
+        (.listen, .close), (.listen, .synRecv),
+        (.synSent, .established), (.synSent, .synRecv), (.synSent, .close),
+        (.synRecv, .established), (.synRecv, .finWait1), (.synRecv, .close),
+        (.newSynRecv, .synRecv), (.newSynRecv, .close),
+        (.established, .finWait1), (.established, .closeWait), (.established, .close),
+        (.finWait1, .finWait2), (.finWait1, .closing), (.finWait1, .timeWait), (.finWait1, .close),
+        (.finWait2, .timeWait), (.finWait2, .close),
+        (.closing, .timeWait), (.closing, .close),
+        (.closeWait, .lastAck), (.closeWait, .close),
+        (.lastAck, .close),
+        (.timeWait, .close),
+    ]
+
+    /// One sentence for `from → to`. A pair Linux cannot make directly was seen by polling, with
+    /// states in between too brief to catch: the sentence says so and explains where it landed.
+    public static func transition(from: TCPState, to: TCPState) -> String {
+        let head = "\(from.name) → \(to.name): "
+        if let text = direct(from: from, to: to) { return head + text }
+        return head + "the states in between were too brief to see at this polling interval. Now: " + of(to)
+    }
+
+    static func direct(from: TCPState, to: TCPState) -> String? {
+        switch (from, to) {
+        case (.close, .listen): "listen() was called: the socket now accepts SYNs on its port."
+        case (.close, .synSent): "connect() was called: this side sent a SYN to the peer."
+        case (.listen, .close): "the listening socket was closed; pending connection requests are reset."
+        case (.listen, .synRecv): "the handshake's final ACK arrived for a request on this listener, which created this connection's own socket, half-open until the kernel completes it."
+        case (.synSent, .established): "the peer's SYN-ACK arrived and this side sent the final ACK; the three-way handshake is complete on this side."
+        case (.synSent, .synRecv): "a SYN arrived from the peer while this side's SYN was outstanding (simultaneous open); this side answered with a SYN-ACK."
+        case (.synSent, .close): "the connection attempt failed: the peer answered with RST (nothing listening), or the SYN went unanswered until the timeout."
+        case (.synRecv, .established): "the peer's ACK of this side's SYN-ACK arrived; the three-way handshake is complete on this side."
+        case (.synRecv, .finWait1): "the application closed the connection before the handshake finished; this side sent a FIN."
+        case (.synRecv, .close): "the half-open connection was reset by the peer (RST) or timed out without the final ACK."
+        case (.newSynRecv, .synRecv): "the peer's final ACK arrived for this request; it became a full socket."
+        case (.newSynRecv, .close): "the connection request expired or was reset before its handshake completed."
+        case (.established, .finWait1): "this side closed or shut down its sending half: it sent a FIN."
+        case (.established, .closeWait): "the peer's FIN arrived: the peer will send no more data; this side acknowledged it and can still send."
+        case (.established, .close): "the connection was aborted: a RST arrived, or this side reset it (SO_LINGER 0) or it timed out."
+        case (.finWait1, .finWait2): "the peer acknowledged this side's FIN; this side's sending half is closed, its receiving half still open."
+        case (.finWait1, .closing): "the peer's FIN arrived before the ACK of this side's FIN: both sides are closing at once."
+        case (.finWait1, .timeWait): "the peer's FIN arrived together with the ACK of this side's FIN; this side acknowledged it and waits out TIME_WAIT."
+        case (.finWait1, .close): "the peer's FIN and ACK arrived together, and the socket was handed to a TIME_WAIT socket (or a RST aborted it)."
+        case (.finWait2, .timeWait): "the peer's FIN arrived and this side sent the final ACK; the connection waits out TIME_WAIT (60 s)."
+        case (.finWait2, .close): "the peer's FIN arrived and this side sent the final ACK; the socket was handed to a TIME_WAIT socket that lives 60 s (or the FIN_WAIT2 timeout or a RST ended it)."
+        case (.closing, .timeWait): "the ACK of this side's FIN arrived after the simultaneous close; the connection waits out TIME_WAIT."
+        case (.closing, .close): "the ACK of this side's FIN arrived; the socket was handed to a TIME_WAIT socket (or a RST ended it)."
+        case (.closeWait, .lastAck): "the application closed its side after the peer's FIN: this side sent its own FIN."
+        case (.closeWait, .close): "the connection was aborted (RST) while only the peer had closed."
+        case (.lastAck, .close): "the peer acknowledged this side's FIN; the connection is fully closed with no TIME_WAIT on this side."
+        case (.timeWait, .close): "TIME_WAIT expired (60 s): the connection is gone and its port pair can be reused."
+        default: nil
+        }
+    }
+
+    /// For sockets seen appearing or vanishing in /proc (UDP has no states worth a lesson).
+    public static func appeared(_ entry: SocketEntry) -> String {
+        if let state = entry.tcpState { return "appeared in \(state.name): " + of(state) }
+        return entry.stateName == "UNCONN" ? "a UDP socket was bound." : "a UDP socket was connected to a fixed peer."
+    }
+
+    public static func vanished(_ entry: SocketEntry) -> String {
+        if entry.tcpState == .timeWait { return transition(from: .timeWait, to: .close) }
+        if entry.tcpState == .listen { return transition(from: .listen, to: .close) }
+        if entry.proto.isTCP { return "\(entry.stateName) → CLOSE: the socket was closed or handed to a TIME_WAIT socket." }
+        return "the UDP socket was closed."
+    }
+}
