@@ -173,13 +173,13 @@ _sockscope() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    nc|help)
+    nc|states|help)
         # Offer subcommand argument completions
         "_sockscope_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'nc help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'nc states help' -- "${cur}"))
         ;;
     esac
 }
@@ -212,6 +212,30 @@ _sockscope_nc() {
         return
         ;;
     '--max-conns')
+        return
+        ;;
+    esac
+}
+
+_sockscope_states() {
+    repeating_flags=()
+    non_repeating_flags=(-t --tcp -u --udp -4 -6 -l --listening --json --events --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--state --port --duration --interval)
+    __sockscope_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--state')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--interval')
         return
         ;;
     esac

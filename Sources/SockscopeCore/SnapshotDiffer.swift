@@ -7,6 +7,12 @@ public struct SnapshotDiffer: Sendable {
         public let proto: SocketProtocol
         public let local: SocketEndpoint
         public let remote: SocketEndpoint
+
+        public init(proto: SocketProtocol, local: SocketEndpoint, remote: SocketEndpoint) {
+            self.proto = proto
+            self.local = local
+            self.remote = remote
+        }
     }
 
     struct Known: Sendable {

@@ -1,0 +1,131 @@
+import CLinux
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+
+/// `sockscope states --events`: transitions as they happen, from the tracepoint (as root) and from
+/// /proc polling, until a signal or --duration.
+struct EventsMode {
+    let options: StatesMode.Options
+    let io: SystemIO
+
+    func run() -> ExitStatus {
+        let signals = [SIGINT, SIGTERM, SIGHUP]
+        let signalFD = clinux_signalfd(signals, Int32(signals.count))
+        defer { if signalFD >= 0 { close(signalFD) } }
+        var trace: TraceSession?
+        var unavailable: [(String, JSONValue)] = []
+        do {
+            trace = try TraceSession()
+        } catch {
+            unavailable.append(("tracefs", .string(error.description)))
+        }
+        defer { trace?.stop() }
+        announce(tracing: trace != nil, unavailable: unavailable)
+
+        let start = io.monotonic()
+        let wallOffset = io.wallClock() - start
+        let reader = ProcNetReader(root: options.procRoot)
+        var differ = SnapshotDiffer()
+        var durations = TraceDurations()
+        var attribution = Attribution(root: options.procRoot)
+        var nextPoll = start
+        let deadline = options.duration.map { start + $0 }
+
+        while true {
+            let now = io.monotonic()
+            if let deadline, now >= deadline { break }
+            if now >= nextPoll {
+                let entries = reader.read(options.filter.protocols)
+                attribution.update(entries, now: now)
+                for transition in differ.update(entries, at: now) where shouldShowFromProc(transition, tracing: trace != nil) {
+                    emit(transition, wallOffset: wallOffset, attribution: attribution)
+                }
+                nextPoll = now + options.interval
+            }
+            var fds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: trace?.pipe ?? -1, events: Int16(POLLIN), revents: 0)]
+            let wake = min(nextPoll, deadline ?? nextPoll)
+            _ = poll(&fds, 2, Int32(max(0, (wake - io.monotonic()) * 1000).rounded(.up)))
+            if fds[0].revents != 0 { break }  // Ctrl-C ends the stream normally
+            if let trace, fds[1].revents != 0 {
+                for event in trace.readEvents() {
+                    emit(event.transition(duration: durations.duration(of: event)), wallOffset: wallOffset,
+                         attribution: attribution)
+                }
+            }
+        }
+        return .success
+    }
+
+    /// With the tracepoint on, /proc adds only what the tracepoint cannot see: TIME_WAIT (a
+    /// timewait socket is not traced) and UDP.
+    func shouldShowFromProc(_ transition: Transition, tracing: Bool) -> Bool {
+        guard tracing, transition.entry.proto.isTCP else { return true }
+        return transition.to == TCPState.timeWait.name || transition.from == TCPState.timeWait.name
+    }
+
+    func announce(tracing: Bool, unavailable: [(String, JSONValue)]) {
+        let sources = (tracing ? ["tracefs"] : []) + ["proc"]
+        if options.json {
+            let start = JSONValue.object([("kind", .string("start")), ("sources", .array(sources.map { .string($0) })),
+                                          ("unavailable", .object(unavailable))])
+            Descriptor.writeAll(io.stdout, start.text + "\n")
+        }
+        for (source, reason) in unavailable {
+            guard case .string(let text) = reason else { continue }
+            Diagnostics(fd: io.stderr, verbose: true).error(
+                "\(source) is off (\(text)): transitions come from /proc every \(Seconds.text(options.interval * 1000)) ms and miss shorter states")
+        }
+    }
+
+    func emit(_ transition: Transition, wallOffset: Double, attribution: Attribution) {
+        guard transition.matches(options.filter) else { return }
+        let wall = transition.time + wallOffset
+        let owner = attribution.owner(of: transition.entry)
+        let text = options.json ? transition.json(wallTime: wall, owner: owner).text
+                                : transition.line(clock: Self.clock(wall))
+        Descriptor.writeAll(io.stdout, text + "\n")
+    }
+
+    /// `14:30:00.123456`, local time.
+    static func clock(_ seconds: Double) -> String {
+        var whole = time_t(seconds.rounded(.down))
+        var parts = tm()
+        localtime_r(&whole, &parts)
+        let micros = Int((seconds - Double(whole)) * 1e6)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(micros, 6))"
+    }
+}
+
+/// Owners of the sockets seen in /proc, refreshed at most once a second (walking every
+/// /proc/PID/fd is the costly part), and the connection → inode map that attributes traced events.
+struct Attribution {
+    let root: String
+    var owners: [UInt64: StatesTable.Owner] = [:]
+    var inodes: [SnapshotDiffer.Key: UInt64] = [:]
+    var lastScan = -Double.infinity
+
+    init(root: String) { self.root = root }
+
+    mutating func update(_ entries: [SocketEntry], now: Double) {
+        inodes.removeAll(keepingCapacity: true)
+        for entry in entries where entry.inode != 0 {
+            inodes[SnapshotDiffer.Key(proto: entry.proto, local: entry.local, remote: entry.remote)] = entry.inode
+        }
+        let unknown = Set(inodes.values).subtracting(owners.keys)
+        guard !unknown.isEmpty, now - lastScan >= 1 else { return }
+        lastScan = now
+        owners.merge(ProcessTable.owners(root: root, wanted: unknown)) { old, _ in old }
+    }
+
+    func owner(of entry: SocketEntry) -> StatesTable.Owner? {
+        let inode = entry.inode != 0 ? entry.inode
+            : inodes[SnapshotDiffer.Key(proto: entry.proto, local: entry.local, remote: entry.remote)] ?? 0
+        return owners[inode]
+    }
+}

@@ -1,0 +1,56 @@
+/// Minimal JSON writing for `--json` (Core has no Foundation): objects of strings, numbers and
+/// nulls, keys in the order given, one object per line where asked.
+public enum JSONValue: Sendable, Equatable {
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case null
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (a: JSONValue, b: JSONValue) -> Bool { a.text == b.text }
+
+    public var text: String {
+        switch self {
+        case .string(let value): return Self.quote(value)
+        case .int(let value): return String(value)
+        case .double(let value): return value.isFinite ? String(value) : "null"
+        case .null: return "null"
+        case .array(let values): return "[" + values.map(\.text).joined(separator: ",") + "]"
+        case .object(let pairs): return "{" + pairs.map { Self.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        }
+    }
+
+    static func quote(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension SocketEntry {
+    /// The `sockscope states --json` object (documented in the man page).
+    public func json(owner: StatesTable.Owner?) -> JSONValue {
+        .object([
+            ("proto", .string(proto.rawValue)), ("state", .string(stateName)),
+            ("local", .string(local.description)), ("remote", .string(remote.description)),
+            ("recvQ", .int(Int(recvQueue))), ("sendQ", .int(Int(sendQueue))),
+            ("timer", .string(timer.name)), ("expiresMs", expiresMs.map { .int($0) } ?? .null),
+            ("retransmits", .int(Int(retransmits))), ("uid", .int(Int(uid))), ("inode", .int(Int(inode))),
+            ("pid", owner.map { .int(Int($0.pid)) } ?? .null),
+            ("command", owner.map { .string($0.command) } ?? .null),
+        ])
+    }
+}

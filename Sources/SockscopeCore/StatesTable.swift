@@ -1,0 +1,64 @@
+/// The `sockscope states` table, like `ss -tan`: data in rows of strings, laid out for a width by
+/// a pure function (DESIGN.md convention 7).
+public enum StatesTable {
+    public static let headers = ["Proto", "State", "Recv-Q", "Send-Q", "Local", "Peer", "Timer", "Process"]
+
+    /// Who owns a socket, where /proc/PID/fd could be read.
+    public struct Owner: Sendable, Equatable {
+        public var pid: Int32
+        public var command: String
+        public init(pid: Int32, command: String) {
+            self.pid = pid
+            self.command = command
+        }
+    }
+
+    public static func row(_ entry: SocketEntry, owner: Owner?) -> [String] {
+        [entry.proto.rawValue, entry.stateName, String(entry.recvQueue), String(entry.sendQueue),
+         entry.local.description, entry.remote.description, timerText(entry),
+         owner.map { "\($0.command)[\($0.pid)]" } ?? "-"]
+    }
+
+    /// `timewait 59.3s`, `on 200ms`, or `-`.
+    public static func timerText(_ entry: SocketEntry) -> String {
+        guard let ms = entry.expiresMs else { return "-" }
+        let time = ms >= 1000 ? "\(ms / 1000).\(ms % 1000 / 100)s" : "\(ms)ms"
+        return "\(entry.timer.name) \(time)"
+    }
+
+    /// Lays out header and rows in at most `width` columns (nil: no limit, as for a pipe). Numbers
+    /// are right-aligned. When the table is too wide, Process and then Timer give way, and the
+    /// addresses are cut from the left with `…` (the port, at the right, is what people scan).
+    public static func layout(_ rows: [[String]], width: Int?) -> [String] {
+        let all = [headers] + rows
+        var widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        var shown = Array(headers.indices)
+        func total() -> Int { shown.map { widths[$0] }.reduce(0, +) + 2 * (shown.count - 1) }
+        if let width {
+            for dropped in [7, 6] where total() > width { shown.removeAll { $0 == dropped } }
+            while total() > width && (widths[4] > 12 || widths[5] > 12) {
+                if widths[4] >= widths[5] { widths[4] -= 1 } else { widths[5] -= 1 }
+            }
+        }
+        return all.map { cells in
+            shown.map { column -> String in
+                let text = fit(cells[column], widths[column])
+                let pad = String(repeating: " ", count: widths[column] - text.count)
+                return (column == 2 || column == 3) ? pad + text : text + pad
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+
+    static func fit(_ text: String, _ width: Int) -> String {
+        guard text.count > width else { return text }
+        return "…" + text.suffix(width - 1)
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,48 @@
+/// How `sockscope states --events` prints a transition:
+/// `TIME PROTO LOCAL PEER FROM -> TO (N.NNN ms) SOURCE`, or a JSON line.
+extension Transition {
+    public func line(clock: String) -> String {
+        let ms = duration.map { Self.milliseconds($0) } ?? "?"
+        return "\(clock) \(entry.proto.rawValue) \(entry.local) \(entry.remote) \(from ?? "-") -> \(to ?? "-") (\(ms) ms) \(source.rawValue)"
+    }
+
+    public func json(wallTime: Double, owner: StatesTable.Owner?) -> JSONValue {
+        .object([
+            ("kind", .string("transition")), ("time", .double(wallTime)),
+            ("proto", .string(entry.proto.rawValue)), ("local", .string(entry.local.description)),
+            ("remote", .string(entry.remote.description)),
+            ("from", from.map { .string($0) } ?? .null), ("to", to.map { .string($0) } ?? .null),
+            ("durationMs", duration.map { .double(($0 * 1e6).rounded() / 1e3) } ?? .null),
+            ("source", .string(source.rawValue)),
+            ("pid", owner.map { .int(Int($0.pid)) } ?? .null),
+            ("command", owner.map { .string($0.command) } ?? .null),
+            ("explanation", .string(explanation)),
+        ])
+    }
+
+    /// `0.012`, `1534.000`: three decimals, as the events line shows them.
+    static func milliseconds(_ seconds: Double) -> String {
+        let micros = Int((seconds * 1e6).rounded())
+        let fraction = String(abs(micros) % 1000)
+        return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+
+    /// Whether the filter lets this transition through: either state may match --state.
+    public func matches(_ filter: StatesFilter) -> Bool {
+        var probe = filter
+        probe.states = []
+        probe.listening = false
+        guard probe.matches(entry) else { return false }
+        if filter.listening && from != TCPState.listen.name && to != TCPState.listen.name
+            && !(entry.proto.isTCP == false && (from == "UNCONN" || to == "UNCONN")) { return false }
+        if !filter.states.isEmpty && !filter.states.contains(from ?? "") && !filter.states.contains(to ?? "") { return false }
+        return true
+    }
+}
+
+extension TraceEvent {
+    public func transition(duration: Double?) -> Transition {
+        let entry = SocketEntry(proto: ipv6 ? .tcp6 : .tcp, local: local, remote: remote, stateCode: to.rawValue)
+        return Transition(time: time, entry: entry, from: from.name, to: to.name, duration: duration, source: .tracefs)
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import SockscopeApp
+import SockscopeCore
+
+/// `sockscope states`: every socket and its state, like `ss -tuan`, with --json and --events.
+struct StatesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "states",
+        abstract: "Show every TCP and UDP socket with its state, or stream state transitions (--events).",
+        discussion: """
+            Reads /proc/net/{tcp,tcp6,udp,udp6}; owners come from /proc/PID/fd where readable. \
+            With --events, transitions come from the kernel's sock/inet_sock_set_state tracepoint \
+            (as root, through tracefs) and from /proc polling, which alone misses states shorter \
+            than the polling interval.
+            """)
+
+    @Flag(name: [.customShort("t"), .long], help: "TCP sockets only.") var tcp = false
+    @Flag(name: [.customShort("u"), .long], help: "UDP sockets only.") var udp = false
+    @Flag(name: .customShort("4"), help: "IPv4 sockets only.") var ipv4 = false
+    @Flag(name: .customShort("6"), help: "IPv6 sockets only.") var ipv6 = false
+    @Flag(name: [.customShort("l"), .long], help: "Listening sockets only (and unconnected UDP).") var listening = false
+    @Option(help: ArgumentHelp("Only these states, comma-separated (e.g. ESTABLISHED,TIME_WAIT, or UNCONN).", valueName: "list"))
+    var state: String?
+    @Option(help: ArgumentHelp("Only sockets with this port at either end.", valueName: "n")) var port: UInt16?
+    @Flag(help: "JSON: an array of objects; with --events, one object per line.") var json = false
+    @Flag(help: "Stream transitions as they happen, until interrupted or --duration.") var events = false
+    @Option(help: ArgumentHelp("With --events, stop after SECS seconds.", valueName: "secs")) var duration: Double?
+    @Option(help: ArgumentHelp("With --events, how often /proc is read, in seconds (default: 0.1).", valueName: "secs"))
+    var interval: Double = 0.1
+
+    func validate() throws {
+        if ipv4 && ipv6 { throw ValidationError("cannot use -4 and -6") }
+        if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be a positive number") }
+        if !(interval >= 0.001 && interval.isFinite) { throw ValidationError("--interval must be at least 0.001") }
+        if duration != nil && !events { throw ValidationError("--duration needs --events") }
+        if let state {
+            do { _ = try StatesFilter.stateNames(state) } catch { throw ValidationError(error.message) }
+        }
+    }
+
+    func run() throws {
+        var options = StatesMode.Options()
+        options.filter.tcp = tcp
+        options.filter.udp = udp
+        options.filter.ipv4Only = ipv4
+        options.filter.ipv6Only = ipv6
+        options.filter.listening = listening
+        options.filter.port = port
+        options.filter.states = (try? state.map(StatesFilter.stateNames)) ?? []
+        options.json = json
+        options.events = events
+        options.duration = duration
+        options.interval = interval
+        terminate(StatesMode(options: options, io: .process).run())
+    }
+}
