@@ -71,6 +71,9 @@ struct EventsMode {
             let start = JSONValue.object([("kind", .string("start")), ("sources", .array(sources.map { .string($0) })),
                                           ("unavailable", .object(unavailable))])
             Descriptor.writeAll(io.stdout, start.text + "\n")
+        } else {
+            // A readiness line, as tcpdump's "listening on": from here on, nothing is missed.
+            Descriptor.writeAll(io.stderr, "Watching TCP\(options.filter.protocols.contains { !$0.isTCP } ? " and UDP" : "") state changes (sources: \(sources.joined(separator: ", "))); Ctrl-C to stop\n")
         }
         for (source, reason) in unavailable {
             guard case .string(let text) = reason else { continue }

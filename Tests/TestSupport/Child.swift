@@ -17,6 +17,7 @@ public final class Child {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public init(_ arguments: [String], stdin: Input = .pipe, stdout: Output = .pipe,

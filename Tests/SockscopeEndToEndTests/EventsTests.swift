@@ -1,0 +1,91 @@
+import Foundation
+import Glibc
+import Testing
+import TestSupport
+
+/// `sockscope states --events`: transitions from the tracepoint, as root.
+@Suite(.timeLimit(.minutes(2)), .enabled(if: Namespace.available, "skipped: needs root (tracefs, network namespaces)"))
+struct EventsTests {
+    /// The ten transitions of a real nc session, opening and closing, in the kernel's order per
+    /// socket, each with its time in the previous state except the two births (a connecting
+    /// socket's time in CLOSE and an accepted socket's in LISTEN are not the kernel's to tell).
+    @Test func aRealNcSessionsTenTransitions() throws {
+        let namespace = try Namespace()
+        let listener = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
+        let port = try listener.waitForPort()
+        // In the namespace, so that /proc shows the session's sockets (ip netns exec execs in place:
+        // the pid is sockscope's).
+        let events = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--json", "--tcp", "--port", String(port)]))
+        try events.waitForStdout(containing: "\"kind\":\"start\"")
+        #expect(events.stdoutText.hasPrefix("{\"kind\":\"start\",\"sources\":[\"tracefs\",\"proc\"],\"unavailable\":{}}\n"))
+        let client = try Child(namespace.exec(["sh", "-c", "echo hi | nc -N 127.0.0.1 \(port)"]), stdin: .null)
+        #expect(try client.waitForExit() == 0)
+        #expect(try listener.waitForExit() == 0)
+
+        let expected = [
+            "CLOSE>SYN_SENT", "SYN_SENT>ESTABLISHED", "LISTEN>SYN_RECV", "SYN_RECV>ESTABLISHED",
+            "ESTABLISHED>FIN_WAIT1", "ESTABLISHED>CLOSE_WAIT", "CLOSE_WAIT>LAST_ACK",
+            "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE", "LAST_ACK>CLOSE",
+        ]
+        var traced: [[String: Any]] = []
+        try events.wait(for: "the ten traced transitions") { child in
+            traced = child.stdoutText.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.filter { $0["source"] as? String == "tracefs" && ($0["remote"] as? String)?.hasSuffix(":0") == false }
+            return Set(traced.map(Self.pair)).isSuperset(of: expected)
+        }
+        let session = traced.filter { expected.contains(Self.pair($0)) }
+        #expect(session.count == 10)
+        for event in session {
+            let births = ["CLOSE>SYN_SENT", "LISTEN>SYN_RECV"]
+            if births.contains(Self.pair(event)) {
+                #expect(event["durationMs"] is NSNull)
+            } else {
+                let ms = try #require(event["durationMs"] as? Double, "\(Self.pair(event)) has no duration")
+                #expect(ms >= 0 && ms < 5000)
+            }
+            #expect(((event["explanation"] as? String) ?? "").count > 40)
+        }
+        // Per socket, the kernel's order: the client's states in sequence.
+        let clientPort = try #require(session.first { Self.pair($0) == "SYN_SENT>ESTABLISHED" }?["local"] as? String)
+        #expect(session.filter { $0["local"] as? String == clientPort }.map(Self.pair)
+                == ["SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE"])
+        // /proc adds what the tracepoint cannot see: the client's TIME_WAIT.
+        try events.wait(for: "TIME_WAIT from /proc") { $0.stdoutText.contains("\"to\":\"TIME_WAIT\"") }
+
+        events.signal(SIGINT)
+        #expect(try events.waitForExit() == 0)
+        #expect(!fileExists("/sys/kernel/tracing/instances/sockscope-\(events.pid)"), "the tracing instance is removed")
+    }
+
+    @Test func textLinesAndDuration() throws {
+        let namespace = try Namespace()
+        let listener = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
+        let port = try listener.waitForPort()
+        let events = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--port", String(port), "--duration", "3"]))
+        try events.waitForStderrLine(containing: "Watching TCP and UDP state changes (sources: tracefs, proc)")
+        let client = try Child(namespace.exec(["nc", "-N", "127.0.0.1", String(port)]), stdin: .null)
+        #expect(try client.waitForExit() == 0)
+        #expect(try events.waitForExit(timeout: 10) == 0)
+        let line = try #require(events.stdoutText.split(separator: "\n").first { $0.contains("SYN_SENT -> ESTABLISHED") })
+        // `TIME PROTO LOCAL PEER FROM -> TO (N.NNN ms) SOURCE`
+        let fields = line.split(separator: " ")
+        #expect(fields.count == 10)
+        #expect(fields[1] == "tcp" && fields[3] == "127.0.0.1:\(port)" && fields[5] == "->" && fields[9] == "tracefs")
+        #expect(fields[8] == "ms)" && fields[7].hasPrefix("(") && Double(fields[7].dropFirst()) != nil)
+    }
+
+    @Test func withoutRootSaysWhatIsOff() throws {
+        guard Paths.which("setpriv") else { return }
+        let result = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                    Paths.sockscope, "states", "--events", "--json", "--duration", "0.3"])
+        #expect(result.code == 0)
+        #expect(result.child.stdoutText.hasPrefix(
+            "{\"kind\":\"start\",\"sources\":[\"proc\"],\"unavailable\":{\"tracefs\":\"needs root\"}}\n"))
+        #expect(result.child.stderrText.contains("tracefs is off (needs root)"))
+    }
+
+    static func pair(_ event: [String: Any]) -> String {
+        "\(event["from"] as? String ?? "-")>\(event["to"] as? String ?? "-")"
+    }
+}
