@@ -27,18 +27,24 @@ public enum StatesTable {
     }
 
     /// Lays out header and rows in at most `width` columns (nil: no limit, as for a pipe). Numbers
-    /// are right-aligned. When the table is too wide, Process and then Timer give way, and the
-    /// addresses are cut from the left with `…` (the port, at the right, is what people scan).
+    /// are right-aligned. When the table is too wide, addresses are cut from the left with `…`
+    /// (the port, at the right, is what people scan) and Process, then Timer, give way.
     public static func layout(_ rows: [[String]], width: Int?) -> [String] {
         let all = [headers] + rows
         var widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         var shown = Array(headers.indices)
         func total() -> Int { shown.map { widths[$0] }.reduce(0, +) + 2 * (shown.count - 1) }
         if let width {
-            for dropped in [7, 6] where total() > width { shown.removeAll { $0 == dropped } }
-            while total() > width && (widths[4] > 12 || widths[5] > 12) {
-                if widths[4] >= widths[5] { widths[4] -= 1 } else { widths[5] -= 1 }
+            // Long IPv6 addresses give way first, down to a whole IPv4 endpoint (21 characters);
+            // then Process, then Timer; then the addresses again, to 9.
+            func shrinkAddresses(to floor: Int) {
+                while total() > width && (widths[4] > floor || widths[5] > floor) {
+                    if widths[4] >= widths[5] { widths[4] -= 1 } else { widths[5] -= 1 }
+                }
             }
+            shrinkAddresses(to: 21)
+            for dropped in [7, 6] where total() > width { shown.removeAll { $0 == dropped } }
+            shrinkAddresses(to: 9)
         }
         return all.map { cells in
             shown.map { column -> String in
