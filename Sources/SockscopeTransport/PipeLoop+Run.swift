@@ -117,11 +117,17 @@ extension PipeLoop {
         var index = 0
         while index < peers.count {
             peers[index].flow.unsent = inputEndOffset - peers[index].sentUpTo
+            if !peers[index].flow.readOpen && !peers[index].reportedEndOfStream {
+                peers[index].reportedEndOfStream = true
+                report(.endOfStream, index)
+            }
             if rules.shouldShutDownWrite(local, peers[index].flow) {
                 shutdown(peers[index].fd, Int32(SHUT_WR))
                 peers[index].flow.writeOpen = false
+                report(.shutDown, index)
             }
             if rules.peerFinished(local, peers[index].flow) {
+                report(.closing, index)
                 let peer = peers.remove(at: index)
                 if peer.ownsFD { close(peer.fd) }
                 acceptPaused = false

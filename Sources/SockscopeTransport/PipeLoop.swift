@@ -18,6 +18,8 @@ public final class PipeLoop {
         /// Absolute offset in the standard-input stream up to which this peer has been sent.
         var sentUpTo: Int
         var ownsFD: Bool
+        /// Whether the end of the peer's stream has been reported to `onSocketEvent`.
+        var reportedEndOfStream = false
     }
 
     let settings: PipeSettings
@@ -27,6 +29,8 @@ public final class PipeLoop {
     let clock: () -> Double
     let onEvent: (PipeEvent) -> Void
     public weak var recorder: TrafficRecorder?
+    /// Called with TCP_INFO after each socket event of a TCP connection; nil costs nothing.
+    public var onSocketEvent: ((SocketEvent) -> Void)?
 
     var local: RelayRules.Local
     var peers: [Peer] = []
@@ -77,6 +81,12 @@ public final class PipeLoop {
         peers.append(Peer(fd: fd, address: peer, flow: .init(stream: !settings.datagram),
                           sentUpTo: inputEndOffset, ownsFD: true))
         everConnected = true
+        report(.connected, peers.count - 1)
+    }
+
+    func report(_ kind: SocketEvent.Kind, _ index: Int) {
+        guard let onSocketEvent, peers[index].ownsFD, let info = TCPInfoReader.read(peers[index].fd) else { return }
+        onSocketEvent(SocketEvent(kind: kind, peer: peers[index].address, info: info))
     }
 
     /// A listening stream socket: accepted connections become peers (one, or many under -k).

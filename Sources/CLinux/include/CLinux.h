@@ -31,6 +31,26 @@ long clinux_splice(int from, int to, size_t count);
 /// pipe2(O_CLOEXEC) with the kernel buffer grown to `bytes` when allowed; 0 or -1.
 int clinux_pipe(int fds[2], int bytes);
 
+/// The fields of Linux's struct tcp_info that sockscope shows (the Glibc module's copy of the
+/// struct is an old, truncated one). Times in microseconds.
+struct clinux_tcp_info {
+    unsigned char state;
+    unsigned char retransmits;     /* consecutive unanswered retransmissions now */
+    unsigned int rtt_us;
+    unsigned int rttvar_us;
+    unsigned int min_rtt_us;
+    unsigned int snd_cwnd;         /* segments */
+    unsigned int snd_mss;
+    unsigned int total_retrans;
+    unsigned int unacked;
+    unsigned long long bytes_acked;
+    unsigned long long bytes_received;
+    unsigned long long delivery_rate; /* bytes per second */
+};
+
+/// getsockopt(TCP_INFO) into the struct above; 0 or -1 (errno set).
+int clinux_tcp_info(int fd, struct clinux_tcp_info *out);
+
 /// POLLRDHUP: the peer shut down its write half.
 extern const short clinux_pollrdhup;
 

@@ -1,0 +1,26 @@
+// Kept apart from CLinux.c: <linux/tcp.h> (the full tcp_info) clashes with <netinet/tcp.h>.
+#include "CLinux.h"
+
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <string.h>
+
+int clinux_tcp_info(int fd, struct clinux_tcp_info *out) {
+    struct tcp_info info;
+    socklen_t length = sizeof info;
+    memset(&info, 0, sizeof info);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return -1;
+    out->state = info.tcpi_state;
+    out->retransmits = info.tcpi_retransmits;
+    out->rtt_us = info.tcpi_rtt;
+    out->rttvar_us = info.tcpi_rttvar;
+    out->min_rtt_us = info.tcpi_min_rtt;
+    out->snd_cwnd = info.tcpi_snd_cwnd;
+    out->snd_mss = info.tcpi_snd_mss;
+    out->total_retrans = info.tcpi_total_retrans;
+    out->unacked = info.tcpi_unacked;
+    out->bytes_acked = info.tcpi_bytes_acked;
+    out->bytes_received = info.tcpi_bytes_received;
+    out->delivery_rate = info.tcpi_delivery_rate;
+    return 0;
+}
