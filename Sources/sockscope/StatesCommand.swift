@@ -25,7 +25,7 @@ struct StatesCommand: ParsableCommand {
     @Flag(help: "JSON: an array of objects; with --events, one object per line.") var json = false
     @Flag(help: "Stream transitions as they happen, until interrupted or --duration.") var events = false
     @Option(help: ArgumentHelp("With --events, stop after SECS seconds.", valueName: "secs")) var duration: Double?
-    @Option(help: ArgumentHelp("With --events, how often /proc is read, in seconds (default: 0.1).", valueName: "secs"))
+    @Option(help: ArgumentHelp("With --events, how often /proc is read, in seconds.", valueName: "secs"))
     var interval: Double = 0.1
 
     func validate() throws {
