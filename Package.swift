@@ -24,6 +24,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // bench/parse.sh: the /proc/net parser on 10,000 lines, in release.
+        .executableTarget(name: "parse-bench", dependencies: ["SockscopeCore"], path: "bench/parse-bench"),
         .target(name: "TestSupport", dependencies: ["CLinux"], path: "Tests/TestSupport"),
         // Fixtures are read by path (#filePath), so the test target needs no Foundation.
         .testTarget(name: "SockscopeCoreTests", dependencies: ["SockscopeCore", "TestSupport"],

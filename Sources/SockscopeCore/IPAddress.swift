@@ -1,15 +1,47 @@
-/// An IPv4 or IPv6 address as the kernel reports it (IPv4-mapped IPv6 stays IPv6).
+/// An IPv4 or IPv6 address as the kernel reports it (IPv4-mapped IPv6 stays IPv6). Stored inline
+/// (no heap allocation), since a /proc table has two per row.
 public struct IPAddress: Hashable, Sendable {
+    /// Bytes 0–7 and 8–15 in network order, big-endian; IPv4 uses the low 32 bits of `low`.
+    let high: UInt64
+    let low: UInt64
+    public let isIPv6: Bool
+
+    public init(bytes: [UInt8]) {
+        isIPv6 = bytes.count == 16
+        var high: UInt64 = 0, low: UInt64 = 0
+        for (index, byte) in bytes.enumerated() {
+            if isIPv6 && index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+        }
+        self.high = high
+        self.low = low
+    }
+
+    init(ipv4 value: UInt32) {
+        high = 0
+        low = UInt64(value)
+        isIPv6 = false
+    }
+
+    init(ipv6High high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+        isIPv6 = true
+    }
+
     /// Four bytes for IPv4, sixteen for IPv6, in network order.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] {
+        let count = isIPv6 ? 16 : 4
+        return (0..<count).map { index in
+            let (word, shift) = isIPv6 ? (index < 8 ? (high, 56 - 8 * index) : (low, 56 - 8 * (index - 8))) : (low, 24 - 8 * index)
+            return UInt8(truncatingIfNeeded: word >> UInt64(shift))
+        }
+    }
 
-    public init(bytes: [UInt8]) { self.bytes = bytes }
-
-    public var isIPv6: Bool { bytes.count == 16 }
-    public var isUnspecified: Bool { bytes.allSatisfy { $0 == 0 } }
+    public var isUnspecified: Bool { high == 0 && low == 0 }
 
     /// `127.0.0.1`, `::1`, `::ffff:127.0.0.1` (RFC 5952, as inet_ntop writes it).
     public var description: String {
+        let bytes = self.bytes
         guard isIPv6 else { return bytes.map(String.init).joined(separator: ".") }
         if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
             return "::ffff:" + bytes[12...].map(String.init).joined(separator: ".")

@@ -1,3 +1,5 @@
+import Glibc  // memchr only: Core stays free of I/O
+
 /// A byte-level parser for /proc/net/{tcp,tcp6,udp,udp6}, fed in chunks as read(2) returns them
 /// (about one page each), so a line may be split anywhere. A malformed line is skipped and
 /// counted, never fatal. About 1 ms for 10,000 lines in a release build (bench/parse).
@@ -23,13 +25,13 @@ public struct ProcNetParser: Sendable {
             line.withUnsafeBytes { parseLine($0, into: &entries) }
             start = newline + 1
         }
-        var index = start
-        while index < chunk.count {
-            if chunk[index] == 0x0A {
-                parseLine(UnsafeRawBufferPointer(rebasing: chunk[start..<index]), into: &entries)
-                start = index + 1
-            }
-            index += 1
+        guard let bytes = chunk.baseAddress else { return }
+        // memchr finds line ends with vector instructions: a byte loop here cost a quarter of
+        // the parse.
+        while start < chunk.count, let newline = memchr(bytes + start, 0x0A, chunk.count - start) {
+            let end = bytes.distance(to: UnsafeRawPointer(newline))
+            parseLine(UnsafeRawBufferPointer(start: bytes + start, count: end - start), into: &entries)
+            start = end + 1
         }
         if start < chunk.count { carry.append(contentsOf: chunk[start...]) }
     }
@@ -85,79 +87,97 @@ public struct ProcNetParser: Sendable {
     }
 }
 
-/// Reads space-separated numeric fields from one line, without allocating.
+/// Reads space-separated numeric fields from one line, without allocating, through a typed
+/// pointer, because this runs for every byte of a table that can hold 100,000 rows.
 struct FieldScanner {
-    let bytes: UnsafeRawBufferPointer
+    let base: UnsafePointer<UInt8>?
+    let count: Int
     var index = 0
 
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-
-    var atEnd: Bool { index >= bytes.count }
-    var peek: UInt8 { bytes[index] }
-
-    mutating func skipSpaces() {
-        while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
+    init(_ bytes: UnsafeRawBufferPointer) {
+        base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        count = bytes.count
     }
 
-    mutating func expect(_ byte: UInt8) -> Bool {
-        guard index < bytes.count, bytes[index] == byte else { return false }
+    var atEnd: Bool { index >= count }
+    var peek: UInt8 { base.map { $0[index] } ?? 0 }
+
+    @inline(__always) func byte(_ at: Int) -> UInt8 { at < count ? base.unsafelyUnwrapped[at] : 0 }
+
+    @inline(__always) mutating func skipSpaces() {
+        while index < count, byte(index) == 0x20 || byte(index) == 0x09 { index += 1 }
+    }
+
+    @inline(__always) mutating func expect(_ expected: UInt8) -> Bool {
+        guard index < count, byte(index) == expected else { return false }
         index += 1
         return true
     }
 
-    /// Up to 16 hex digits after optional spaces; nil if there are none.
+    /// Up to 16 hex digits after optional spaces; nil if there are none or more follow.
     mutating func hex() -> UInt64? {
         skipSpaces()
         var value: UInt64 = 0
-        var digits = 0
-        while index < bytes.count, digits < 16, let digit = Self.hexValue(bytes[index]) {
+        let start = index
+        while index < count, index - start < 16 {
+            let digit = Self.hexDigit(byte(index))
+            if digit > 15 { break }
             value = value << 4 | UInt64(digit)
-            digits += 1
             index += 1
         }
-        return digits > 0 && !nextIsHexDigit ? value : nil
+        guard index > start, index >= count || Self.hexDigit(byte(index)) > 15 else { return nil }
+        return value
     }
 
+    /// Up to 19 decimal digits after optional spaces; nil if there are none or more follow.
     mutating func decimal() -> UInt64? {
         skipSpaces()
         var value: UInt64 = 0
-        var digits = 0
-        while index < bytes.count, digits < 19, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-            value = value * 10 + UInt64(bytes[index] - 0x30)
-            digits += 1
+        let start = index
+        while index < count, index - start < 19 {
+            let digit = byte(index) &- 0x30
+            if digit > 9 { break }
+            value = value &* 10 &+ UInt64(digit)
             index += 1
         }
-        return digits > 0 && (index >= bytes.count || bytes[index] < 0x30 || bytes[index] > 0x39) ? value : nil
+        guard index > start, index >= count || byte(index) &- 0x30 > 9 else { return nil }
+        return value
     }
-
-    private var nextIsHexDigit: Bool { index < bytes.count && Self.hexValue(bytes[index]) != nil }
 
     /// `0100007F:1F90` (IPv4: one %08X word) or 32 hex digits (IPv6: four words), then the port.
     mutating func endpoint(v6: Bool) -> SocketEndpoint? {
         skipSpaces()
-        let words = v6 ? 4 : 1
-        var address: [UInt8] = []
-        address.reserveCapacity(words * 4)
-        for _ in 0..<words {
-            // Each word is a network-order u32 printed as a little-endian host integer.
+        guard index + (v6 ? 32 : 8) <= count else { return nil }
+        // Each word is a network-order u32 printed as a little-endian host integer: swap it.
+        var words: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
+        for slot in 0..<(v6 ? 4 : 1) {
             var word: UInt32 = 0
             for _ in 0..<8 {
-                guard index < bytes.count, let digit = Self.hexValue(bytes[index]) else { return nil }
+                let digit = Self.hexDigit(byte(index))
+                guard digit <= 15 else { return nil }
                 word = word << 4 | UInt32(digit)
                 index += 1
             }
-            address += [UInt8(word & 0xFF), UInt8(word >> 8 & 0xFF), UInt8(word >> 16 & 0xFF), UInt8(word >> 24)]
+            switch slot {
+            case 0: words.0 = word.byteSwapped
+            case 1: words.1 = word.byteSwapped
+            case 2: words.2 = word.byteSwapped
+            default: words.3 = word.byteSwapped
+            }
         }
+        let address = v6
+            ? IPAddress(ipv6High: UInt64(words.0) << 32 | UInt64(words.1), low: UInt64(words.2) << 32 | UInt64(words.3))
+            : IPAddress(ipv4: words.0)
         guard expect(UInt8(ascii: ":")), let port = hex(), port <= 0xFFFF else { return nil }
-        return SocketEndpoint(address: IPAddress(bytes: address), port: UInt16(port))
+        return SocketEndpoint(address: address, port: UInt16(port))
     }
 
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
+    /// A hex digit's value; 255 for anything else. Arithmetic, not a table: a static table costs a
+    /// lazy-initialisation check on every byte.
+    @inline(__always) static func hexDigit(_ byte: UInt8) -> UInt8 {
+        let decimal = byte &- 0x30
+        if decimal <= 9 { return decimal }
+        let letter = (byte | 0x20) &- 0x61
+        return letter <= 5 ? letter &+ 10 : 255
     }
 }
