@@ -219,7 +219,7 @@ _sockscope_nc() {
 
 _sockscope_states() {
     repeating_flags=()
-    non_repeating_flags=(-t --tcp -u --udp -4 -6 -l --listening --json --events --version -h --help)
+    non_repeating_flags=(-t --tcp -u --udp -4 -6 -l --listening -p --processes --no-processes --json --events --version -h --help)
     repeating_options=()
     non_repeating_options=(--state --port --duration --interval)
     __sockscope_offer_flags_options 0

@@ -25,7 +25,7 @@ function __sockscope_parse_tokens -S
         case 'nc'
             __sockscope_parse_subcommand -r 1 '4' '6' 'C' 'd' 'k' 'l' 'N' 'n' 'u' 'U' 'v' 'z' 'i=' 'p=' 'q=' 's=' 'w=' 'hex-dump=' 'max-conns=' 'version' 'h/help'
         case 'states'
-            __sockscope_parse_subcommand 0 't/tcp' 'u/udp' '4' '6' 'l/listening' 'state=' 'port=' 'json' 'events' 'duration=' 'interval=' 'version' 'h/help'
+            __sockscope_parse_subcommand 0 't/tcp' 'u/udp' '4' '6' 'l/listening' 'state=' 'port=' 'p/processes' 'no-processes' 'json' 'events' 'duration=' 'interval=' 'version' 'h/help'
         case 'help'
             __sockscope_parse_subcommand -r 1 'version'
         end
@@ -114,6 +114,8 @@ complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_op
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" l listening' -s 'l' -l 'listening' -d 'Listening sockets only (and unconnected UDP).'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" state' -l 'state' -d 'Only these states, comma-separated (e.g. ESTABLISHED,TIME_WAIT, or UNCONN).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" port' -l 'port' -d 'Only sockets with this port at either end.' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" p processes' -s 'p' -l 'processes' -d 'Look up each socket\'s owning process (default: when at most 5,000 sockets are shown).'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" no-processes' -l 'no-processes' -d 'Look up each socket\'s owning process (default: when at most 5,000 sockets are shown).'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" json' -l 'json' -d 'JSON: an array of objects; with --events, one object per line.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" events' -l 'events' -d 'Stream transitions as they happen, until interrupted or --duration.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" duration' -l 'duration' -d 'With --events, stop after SECS seconds.' -rfka ''

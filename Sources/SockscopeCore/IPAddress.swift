@@ -1,6 +1,6 @@
 /// An IPv4 or IPv6 address as the kernel reports it (IPv4-mapped IPv6 stays IPv6). Stored inline
 /// (no heap allocation), since a /proc table has two per row.
-public struct IPAddress: Hashable, Sendable {
+public struct IPAddress: Hashable, Sendable, Comparable {
     /// Bytes 0–7 and 8–15 in network order, big-endian; IPv4 uses the low 32 bits of `low`.
     let high: UInt64
     let low: UInt64
@@ -26,6 +26,11 @@ public struct IPAddress: Hashable, Sendable {
         self.high = high
         self.low = low
         isIPv6 = true
+    }
+
+    /// IPv4 before IPv6, then numerically.
+    public static func < (a: IPAddress, b: IPAddress) -> Bool {
+        (a.isIPv6 ? 1 : 0, a.high, a.low) < (b.isIPv6 ? 1 : 0, b.high, b.low)
     }
 
     /// Four bytes for IPv4, sixteen for IPv6, in network order.

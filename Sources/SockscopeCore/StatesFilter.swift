@@ -36,8 +36,10 @@ public struct StatesFilter: Sendable, Equatable {
         }
     }
 
-    public func matches(_ entry: SocketEntry) -> Bool {
-        guard protocols.contains(entry.proto) else { return false }
+    /// `protocolsChecked`: the caller read only `protocols`' tables, so the per-row check (which
+    /// builds the list) can be skipped.
+    public func matches(_ entry: SocketEntry, protocolsChecked: Bool = false) -> Bool {
+        guard protocolsChecked || protocols.contains(entry.proto) else { return false }
         if listening {
             // A listening TCP socket, or an unconnected UDP one (ss -l shows both).
             guard entry.tcpState == .listen || (!entry.proto.isTCP && entry.stateName == "UNCONN") else { return false }

@@ -30,8 +30,16 @@ public enum StatesTable {
     /// are right-aligned. When the table is too wide, addresses are cut from the left with `…`
     /// (the port, at the right, is what people scan) and Process, then Timer, give way.
     public static func layout(_ rows: [[String]], width: Int?) -> [String] {
-        let all = [headers] + rows
-        var widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        var out = ByteWriter()
+        write(rows, width: width, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .dropLast().map(String.init)
+    }
+
+    /// The same layout, written line by line into `out` (no string per cell or per line).
+    public static func write(_ rows: [[String]], width: Int?, to out: inout ByteWriter) {
+        let counts = ([headers] + rows).map { $0.map(\.count) }
+        var widths = headers.indices.map { column in counts.map { $0[column] }.max() ?? 0 }
         var shown = Array(headers.indices)
         func total() -> Int { shown.map { widths[$0] }.reduce(0, +) + 2 * (shown.count - 1) }
         if let width {
@@ -46,25 +54,28 @@ public enum StatesTable {
             for dropped in [7, 6] where total() > width { shown.removeAll { $0 == dropped } }
             shrinkAddresses(to: 9)
         }
-        return all.map { cells in
-            shown.map { column -> String in
-                let text = fit(cells[column], widths[column])
-                let pad = String(repeating: " ", count: widths[column] - text.count)
-                return (column == 2 || column == 3) ? pad + text : text + pad
-            }.joined(separator: "  ").trimmingTrailingSpaces()
+        for (line, cells) in ([headers] + rows).enumerated() {
+            var pending = 0  // spaces owed before the next cell; trailing ones are never written
+            for column in shown {
+                let count = counts[line][column]
+                let text = count > widths[column] ? fit(cells[column], widths[column]) : cells[column]
+                let pad = widths[column] - min(count, widths[column])
+                if column == 2 || column == 3 {
+                    out.appendSpaces(pending + pad)
+                    out.append(text)
+                    pending = 2
+                } else {
+                    out.appendSpaces(pending)
+                    out.append(text)
+                    pending = pad + 2
+                }
+            }
+            out.append(byte: 0x0A)
         }
     }
 
     static func fit(_ text: String, _ width: Int) -> String {
         guard text.count > width else { return text }
         return "…" + text.suffix(width - 1)
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var text = self
-        while text.last == " " { text.removeLast() }
-        return text
     }
 }

@@ -12,22 +12,37 @@ public enum ProcessTable {
         while let entry = readdir(proc) {
             let name = Self.name(of: entry)
             guard let pid = Int32(name) else { continue }
-            let fdPath = "\(root)/\(name)/fd"
-            guard let fds = opendir(fdPath) else { continue }
+            guard let fds = opendir("\(root)/\(name)/fd") else { continue }
+            let directory = dirfd(fds)
             var command: String?
             while let fdEntry = readdir(fds) {
-                let fdName = Self.name(of: fdEntry)
-                let n = readlink("\(fdPath)/\(fdName)", &link, link.count - 1)
-                guard n > 8 else { continue }
-                let target = String(decoding: link[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                guard target.hasPrefix("socket:["), let inode = UInt64(target.dropFirst(8).dropLast()),
-                      wanted.contains(inode), owners[inode] == nil else { continue }
+                // readlinkat on the directory handle: no path string per descriptor, since this
+                // runs once for every open descriptor on the machine.
+                let n = withUnsafeBytes(of: fdEntry.pointee.d_name) { raw -> Int in
+                    guard let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self), base.pointee != 0x2E else { return -1 }
+                    return readlinkat(directory, base, &link, link.count - 1)
+                }
+                guard let inode = Self.socketInode(link, count: n), wanted.contains(inode), owners[inode] == nil else { continue }
                 if command == nil { command = Self.command(root: root, pid: name) }
                 owners[inode] = StatesTable.Owner(pid: pid, command: command ?? "?")
             }
             closedir(fds)
         }
         return owners
+    }
+
+    /// The inode of a `socket:[12345]` link target, read from the bytes without building a string
+    /// (this runs once per open descriptor on the machine).
+    static func socketInode(_ link: [CChar], count: Int) -> UInt64? {
+        let prefix: [CChar] = [0x73, 0x6F, 0x63, 0x6B, 0x65, 0x74, 0x3A, 0x5B]  // "socket:["
+        guard count > 9, link[count - 1] == 0x5D, link[0..<8].elementsEqual(prefix) else { return nil }
+        var inode: UInt64 = 0
+        for index in 8..<(count - 1) {
+            let digit = UInt8(bitPattern: link[index]) &- 0x30
+            guard digit <= 9 else { return nil }
+            inode = inode &* 10 &+ UInt64(digit)
+        }
+        return inode
     }
 
     static func name(of entry: UnsafeMutablePointer<dirent>) -> String {

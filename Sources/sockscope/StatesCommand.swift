@@ -22,6 +22,9 @@ struct StatesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only these states, comma-separated (e.g. ESTABLISHED,TIME_WAIT, or UNCONN).", valueName: "list"))
     var state: String?
     @Option(help: ArgumentHelp("Only sockets with this port at either end.", valueName: "n")) var port: UInt16?
+    @Flag(name: [.customShort("p"), .long], inversion: .prefixedNo,
+          help: "Look up each socket's owning process (default: when at most 5,000 sockets are shown).")
+    var processes: Bool?
     @Flag(help: "JSON: an array of objects; with --events, one object per line.") var json = false
     @Flag(help: "Stream transitions as they happen, until interrupted or --duration.") var events = false
     @Option(help: ArgumentHelp("With --events, stop after SECS seconds.", valueName: "secs")) var duration: Double?
@@ -47,6 +50,7 @@ struct StatesCommand: ParsableCommand {
         options.filter.listening = listening
         options.filter.port = port
         options.filter.states = (try? state.map(StatesFilter.stateNames)) ?? []
+        options.processes = processes
         options.json = json
         options.events = events
         options.duration = duration

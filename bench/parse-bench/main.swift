@@ -46,4 +46,6 @@ func fixed(_ value: Double, _ places: Int) -> String {
     let fraction = String(scaled % Int(scale))
     return "\(scaled / Int(scale)).\(String(repeating: "0", count: places - fraction.count))\(fraction)"
 }
-print("parse 10,000 lines: \(fixed(median, 3)) ms (median of \(samples.count)); target at most 2 ms: \(fixed(median / 2, 2))x of the budget")
+let best = samples[0] * 1000
+// The minimum is the parser's own cost; the median adds this machine's noise.
+print("parse 10,000 lines: \(fixed(median, 3)) ms median, \(fixed(best, 3)) ms best of \(samples.count); target at most 2 ms: median at \(fixed(median / 2, 2))x of the budget")
