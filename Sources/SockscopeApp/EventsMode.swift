@@ -39,7 +39,7 @@ struct EventsMode {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
                 for transition in differ.update(entries, at: now) where shouldShowFromProc(transition, tracing: trace != nil) {
-                    emit(transition, wallOffset: wallOffset, attribution: attribution)
+                    emit(transition, wallOffset: wallOffset, attribution: &attribution)
                 }
                 nextPoll = now + options.interval
             }
@@ -51,7 +51,7 @@ struct EventsMode {
             if let trace, fds[1].revents != 0 {
                 for event in trace.readEvents() {
                     emit(event.transition(duration: durations.duration(of: event)), wallOffset: wallOffset,
-                         attribution: attribution)
+                         attribution: &attribution)
                 }
             }
         }
@@ -82,7 +82,8 @@ struct EventsMode {
         }
     }
 
-    func emit(_ transition: Transition, wallOffset: Double, attribution: Attribution) {
+    func emit(_ transition: Transition, wallOffset: Double, attribution: inout Attribution) {
+        // Cheap filters before any work on the transition.
         guard transition.matches(options.filter) else { return }
         let wall = transition.time + wallOffset
         let owner = attribution.owner(of: transition.entry)
@@ -105,30 +106,40 @@ struct EventsMode {
     }
 }
 
-/// Owners of the sockets seen in /proc, refreshed at most once a second (walking every
-/// /proc/PID/fd is the costly part), and the connection → inode map that attributes traced events.
+/// Owners of the sockets seen in the tables, looked up at most once a second (walking every
+/// /proc/PID/fd is the costly part) and only for inodes not looked up before; and the
+/// connection → inode map that attributes traced events, built only when an event needs it.
 struct Attribution {
     let root: String
     var owners: [UInt64: StatesTable.Owner] = [:]
-    var inodes: [SnapshotDiffer.Key: UInt64] = [:]
+    /// Inodes already looked up, found or not (sockets of processes we cannot read stay unknown).
+    var lookedUp: Set<UInt64> = []
+    var latest: [SocketEntry] = []
+    var inodes: [SnapshotDiffer.Key: UInt64]?
     var lastScan = -Double.infinity
 
     init(root: String) { self.root = root }
 
     mutating func update(_ entries: [SocketEntry], now: Double) {
-        inodes.removeAll(keepingCapacity: true)
-        for entry in entries where entry.inode != 0 {
-            inodes[SnapshotDiffer.Key(proto: entry.proto, local: entry.local, remote: entry.remote)] = entry.inode
-        }
-        let unknown = Set(inodes.values).subtracting(owners.keys)
-        guard !unknown.isEmpty, now - lastScan >= 1 else { return }
+        latest = entries
+        inodes = nil
+        guard now - lastScan >= 1 else { return }
         lastScan = now
+        if lookedUp.count > 1_000_000 { lookedUp.removeAll() }
+        var unknown: Set<UInt64> = []
+        for entry in entries where entry.inode != 0 && !lookedUp.contains(entry.inode) { unknown.insert(entry.inode) }
+        guard !unknown.isEmpty else { return }
         owners.merge(ProcessTable.owners(root: root, wanted: unknown)) { old, _ in old }
+        lookedUp.formUnion(unknown)
     }
 
-    func owner(of entry: SocketEntry) -> StatesTable.Owner? {
-        let inode = entry.inode != 0 ? entry.inode
-            : inodes[SnapshotDiffer.Key(proto: entry.proto, local: entry.local, remote: entry.remote)] ?? 0
-        return owners[inode]
+    mutating func owner(of entry: SocketEntry) -> StatesTable.Owner? {
+        if entry.inode != 0 { return owners[entry.inode] }
+        if inodes == nil {
+            var map: [SnapshotDiffer.Key: UInt64] = [:]
+            for e in latest where e.inode != 0 { map[SnapshotDiffer.Key(proto: e.proto, local: e.local, remote: e.remote)] = e.inode }
+            inodes = map
+        }
+        return inodes?[SnapshotDiffer.Key(proto: entry.proto, local: entry.local, remote: entry.remote)].flatMap { owners[$0] }
     }
 }

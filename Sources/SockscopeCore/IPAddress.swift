@@ -2,8 +2,8 @@
 /// (no heap allocation), since a /proc table has two per row.
 public struct IPAddress: Hashable, Sendable, Comparable {
     /// Bytes 0–7 and 8–15 in network order, big-endian; IPv4 uses the low 32 bits of `low`.
-    let high: UInt64
-    let low: UInt64
+    public let high: UInt64
+    public let low: UInt64
     public let isIPv6: Bool
 
     public init(bytes: [UInt8]) {
@@ -16,13 +16,13 @@ public struct IPAddress: Hashable, Sendable, Comparable {
         self.low = low
     }
 
-    init(ipv4 value: UInt32) {
+    public init(ipv4 value: UInt32) {
         high = 0
         low = UInt64(value)
         isIPv6 = false
     }
 
-    init(ipv6High high: UInt64, low: UInt64) {
+    public init(ipv6High high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
         isIPv6 = true

@@ -13,52 +13,72 @@ public struct SnapshotDiffer: Sendable {
             self.local = local
             self.remote = remote
         }
+
+        public init(_ entry: SocketEntry) {
+            self.init(proto: entry.proto, local: entry.local, remote: entry.remote)
+        }
+
+        /// Three words instead of the nine the synthesised hash feeds: the differ hashes every
+        /// socket of the table on every refresh.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(local.address.high &+ remote.address.high &* 0x9E37_79B9_7F4A_7C15)
+            hasher.combine(local.address.low ^ (remote.address.low << 17 | remote.address.low >> 47))
+            hasher.combine(UInt64(local.port) << 32 | UInt64(remote.port) << 8 | UInt64(proto.order))
+        }
     }
 
     struct Known: Sendable {
         var entry: SocketEntry
         /// When it entered its current state, or nil if it was already there at the first look.
         var since: Double?
+        /// The snapshot that last saw it.
+        var generation: Int
     }
 
     private var known: [Key: Known] = [:]
-    private var primed = false
+    private var generation = 0
 
     public init() {}
 
     /// Diffs `entries` against the previous snapshot. The first call only records a baseline.
+    /// One hash lookup per socket: a socket is marked with the snapshot that saw it, and those
+    /// left unmarked have vanished.
     public mutating func update(_ entries: [SocketEntry], at time: Double) -> [Transition] {
-        var seen: [Key: SocketEntry] = [:]
-        seen.reserveCapacity(entries.count)
-        for entry in entries { seen[Key(proto: entry.proto, local: entry.local, remote: entry.remote)] = entry }
-        defer { primed = true }
-        guard primed else {
-            known = seen.mapValues { Known(entry: $0, since: nil) }
-            return []
-        }
+        generation += 1
+        let primed = generation > 1
         var transitions: [Transition] = []
-        for (key, entry) in seen {
-            if let previous = known[key] {
-                guard previous.entry.stateCode != entry.stateCode else {
-                    known[key]?.entry = entry  // queues and timers move without a transition
+        for entry in entries {
+            let key = Key(entry)
+            if let index = known.index(forKey: key) {
+                let previous = known.values[index]
+                if previous.generation == generation { continue }  // the same pair twice (SO_REUSEPORT)
+                if previous.entry.stateCode == entry.stateCode {
+                    known.values[index].entry = entry  // queues and timers move without a transition
+                    known.values[index].generation = generation
                     continue
                 }
                 transitions.append(Transition(time: time, entry: entry, from: previous.entry.stateName,
                                               to: entry.stateName, duration: previous.since.map { time - $0 }))
+                known.values[index] = Known(entry: entry, since: time, generation: generation)
             } else {
-                transitions.append(Transition(time: time, entry: entry, from: entry.proto.isTCP ? TCPState.close.name : nil,
-                                              to: entry.stateName, duration: nil))
+                if primed {
+                    transitions.append(Transition(time: time, entry: entry, from: entry.proto.isTCP ? TCPState.close.name : nil,
+                                                  to: entry.stateName, duration: nil))
+                }
+                known[key] = Known(entry: entry, since: primed ? time : nil, generation: generation)
             }
-            known[key] = Known(entry: entry, since: time)
         }
-        for (key, previous) in known where seen[key] == nil {
+        var vanished: [Key] = []
+        for (key, previous) in known where previous.generation != generation {
+            vanished.append(key)
             transitions.append(Transition(time: time, entry: previous.entry, from: previous.entry.stateName,
                                           to: previous.entry.proto.isTCP ? TCPState.close.name : nil,
                                           duration: previous.since.map { time - $0 }))
-            known[key] = nil
         }
-        // A stable order: by local endpoint text, then remote.
-        return transitions.sorted { ($0.entry.local.description, $0.entry.remote.description) < ($1.entry.local.description, $1.entry.remote.description) }
+        for key in vanished { known[key] = nil }
+        // A stable order: by local endpoint, then remote (only the few that changed are sorted).
+        return transitions.sorted { ($0.entry.local.address, $0.entry.local.port, $0.entry.remote.address, $0.entry.remote.port)
+            < ($1.entry.local.address, $1.entry.local.port, $1.entry.remote.address, $1.entry.remote.port) }
     }
 }
 

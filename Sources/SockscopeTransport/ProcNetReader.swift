@@ -1,19 +1,38 @@
 import Glibc
 import SockscopeCore
 
-/// Reads /proc/net/{tcp,tcp6,udp,udp6} into entries, from a root that tests can point elsewhere.
-/// One reused buffer; read until read() returns 0, since each read returns about one page.
+/// Reads the socket tables: through NETLINK_SOCK_DIAG when it answers (about three times cheaper),
+/// else /proc/net/{tcp,tcp6,udp,udp6}, from a root that tests can point elsewhere. One reused
+/// buffer; read until read() returns 0, since each read returns about one page.
 public final class ProcNetReader {
+    public enum Source: String, Sendable { case netlink, proc }
+
     public let root: String
+    /// Netlink only reads this process's own network namespace, so a reader pointed at another
+    /// /proc root reads text; tests use `.proc` to compare the two.
+    public let preferred: Source
+    /// Where each table came from in the last read.
+    public private(set) var sources: [SocketProtocol: Source] = [:]
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
     /// Lines skipped as malformed in the last read, per table.
     public private(set) var skipped: [SocketProtocol: Int] = [:]
 
-    public init(root: String = "/proc") { self.root = root }
+    public init(root: String = "/proc", preferred: Source? = nil) {
+        self.root = root
+        self.preferred = preferred ?? (root == "/proc" ? .netlink : .proc)
+    }
 
     public func read(_ protocols: [SocketProtocol]) -> [SocketEntry] {
         var entries: [SocketEntry] = []
-        for proto in protocols { read(proto, into: &entries) }
+        for proto in protocols {
+            if preferred == .netlink, let rows = SockDiagReader.read(proto) {
+                entries += rows
+                sources[proto] = .netlink
+            } else {
+                read(proto, into: &entries)
+                sources[proto] = .proc
+            }
+        }
         return entries
     }
 

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import SockscopeCore
 @testable import SockscopeTransport
 
 struct SocketAddressTests {
@@ -36,5 +37,34 @@ struct ProcFileTests {
         #expect(text.utf8.count > 0)
         #expect(text.hasSuffix("\n"))
         #expect(ProcFile.read("/proc/nonexistent") == nil)
+    }
+}
+
+struct SocketTableSourceTests {
+    /// Netlink and /proc describe the same sockets alike: state, endpoints, queues, inode.
+    @Test func netlinkAgreesWithProc() throws {
+        // Sockets of our own, told apart from the rest of the machine by their ports.
+        let listener = try Listener.open(at: try #require(Resolver.resolve(
+            host: "127.0.0.1", port: 0, family: .inet, datagram: false, numeric: true, passive: true).first), datagram: false)
+        defer { close(listener) }
+        let address = Socket.localAddress(listener)
+        let client = try #require(try? Dialer(datagram: false, timeout: 5, source: nil, sourcePort: nil, signalFD: -1)
+            .connect(to: address).get())
+        defer { close(client) }
+        let udp = try Listener.open(at: try #require(Resolver.resolve(
+            host: "::1", port: 0, family: .inet6, datagram: true, numeric: true, passive: true).first), datagram: true)
+        defer { close(udp) }
+        let ports: Set<UInt16> = [address.port, Socket.localAddress(client).port, Socket.localAddress(udp).port]
+
+        func ours(_ source: ProcNetReader.Source) -> Set<String> {
+            let reader = ProcNetReader(preferred: source)
+            let rows = reader.read(SocketProtocol.allCases).filter { ports.contains($0.local.port) }
+            #expect(Set(reader.sources.values) == [source])
+            // A listener's Send-Q is its backlog through netlink (as ss shows) and 0 in /proc.
+            return Set(rows.map { "\($0.proto) \($0.stateName) \($0.local) \($0.remote) \($0.recvQueue) \($0.inode)" })
+        }
+        let netlink = ours(.netlink), proc = ours(.proc)
+        #expect(netlink.count == 4)  // listener, client, the accepted half, the UDP socket
+        #expect(netlink == proc)
     }
 }

@@ -51,6 +51,29 @@ struct clinux_tcp_info {
 /// getsockopt(TCP_INFO) into the struct above; 0 or -1 (errno set).
 int clinux_tcp_info(int fd, struct clinux_tcp_info *out);
 
+/// One socket from a NETLINK_SOCK_DIAG dump: the fields /proc/net/tcp shows, from
+/// struct inet_diag_msg. Addresses in network order; ports in host order.
+struct clinux_diag_entry {
+    unsigned char family;          /* AF_INET or AF_INET6 */
+    unsigned char state;
+    unsigned char timer;           /* as /proc's `tr` column */
+    unsigned char retransmits;
+    unsigned short local_port;
+    unsigned short remote_port;
+    unsigned char local[16];
+    unsigned char remote[16];
+    unsigned int expires_ms;
+    unsigned int recv_queue;
+    unsigned int send_queue;
+    unsigned int uid;
+    unsigned int inode;
+};
+
+/// Dumps every socket of one family and protocol (IPPROTO_TCP or IPPROTO_UDP) through
+/// NETLINK_SOCK_DIAG into a malloc'd array the caller frees. 0 or -1 (errno set; e.g. no
+/// udp_diag module): the caller falls back to /proc.
+int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **entries, size_t *count);
+
 /// POLLRDHUP: the peer shut down its write half.
 extern const short clinux_pollrdhup;
 

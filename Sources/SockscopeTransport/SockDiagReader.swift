@@ -1,0 +1,49 @@
+import CLinux
+import Glibc
+import SockscopeCore
+
+/// The socket tables through NETLINK_SOCK_DIAG, as ss reads them: the same rows as /proc/net
+/// without the kernel formatting text (measured here: 0.34 ms + 0.89 µs per socket, against
+/// 4.3 ms + 1.64 µs per table for /proc). nil when netlink is unavailable (no udp_diag module,
+/// a restricted sandbox): the caller reads /proc instead.
+public enum SockDiagReader {
+    public static func read(_ proto: SocketProtocol) -> [SocketEntry]? {
+        var raw: UnsafeMutablePointer<clinux_diag_entry>?
+        var count = 0
+        let family = proto.isIPv6 ? AF_INET6 : AF_INET
+        let ipProto = Int32(proto.isTCP ? IPPROTO_TCP : IPPROTO_UDP)
+        guard clinux_inet_diag_dump(family, ipProto, &raw, &count) == 0 else { return nil }
+        defer { free(raw) }
+        guard let raw else { return [] }
+        var entries: [SocketEntry] = []
+        entries.reserveCapacity(count)
+        for index in 0..<count {
+            let e = raw[index]
+            // A dual-stack family dump includes v4-mapped sockets only under AF_INET6, as /proc.
+            let local = endpoint(e.local, port: e.local_port, v6: proto.isIPv6)
+            let remote = endpoint(e.remote, port: e.remote_port, v6: proto.isIPv6)
+            entries.append(SocketEntry(
+                proto: proto, local: local, remote: remote, stateCode: e.state,
+                sendQueue: e.send_queue, recvQueue: e.recv_queue,
+                timer: SocketEntry.Timer(rawValue: e.timer) ?? .none,
+                // /proc counts ticks of 10 ms; keep the same unit.
+                timerTicks: e.timer == 0 ? 0 : (e.expires_ms + 9) / 10,
+                retransmits: UInt32(e.retransmits), uid: e.uid, inode: UInt64(e.inode)))
+        }
+        return entries
+    }
+
+    static func endpoint(_ bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                                   UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8),
+                         port: UInt16, v6: Bool) -> SocketEndpoint {
+        // Network order in memory: load big-endian words, no intermediate arrays.
+        let address = withUnsafeBytes(of: bytes) { raw -> IPAddress in
+            if v6 {
+                return IPAddress(ipv6High: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                                 low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            }
+            return IPAddress(ipv4: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+        }
+        return SocketEndpoint(address: address, port: port)
+    }
+}
