@@ -72,10 +72,10 @@ public struct ProcNetParser: Sendable {
         guard s.decimal() != nil, s.expect(UInt8(ascii: ":")) else { return nil }
         let v6 = proto.isIPv6
         guard let local = s.endpoint(v6: v6), let remote = s.endpoint(v6: v6),
-              let state = s.hex(), state <= 0xFF,
-              let tx = s.hex(), s.expect(UInt8(ascii: ":")), let rx = s.hex(),
-              let timer = s.hex(), s.expect(UInt8(ascii: ":")), let when = s.hex(),
-              let retransmits = s.hex(), let uid = s.decimal(), s.decimal() != nil,
+              let state = s.hex(width: 2), state <= 0xFF,
+              let tx = s.hex(width: 8), s.expect(UInt8(ascii: ":")), let rx = s.hex(width: 8),
+              let timer = s.hex(width: 2), s.expect(UInt8(ascii: ":")), let when = s.hex(width: 8),
+              let retransmits = s.hex(width: 8), let uid = s.decimal(), s.decimal() != nil,
               let inode = s.decimal()
         else { return nil }
         return SocketEntry(
@@ -112,6 +112,24 @@ struct FieldScanner {
         guard index < count, byte(index) == expected else { return false }
         index += 1
         return true
+    }
+
+    /// A field the kernel prints with a fixed width (`%08X`, `%04X`, `%02X`): one bounds check for
+    /// the whole field. Falls back to `hex()` if more digits follow, so a wider value still parses.
+    @inline(__always) mutating func hex(width: Int) -> UInt64? {
+        skipSpaces()
+        guard let base, index + width < count else { return hex() }
+        var value: UInt64 = 0
+        var bad: UInt8 = 0
+        for offset in 0..<width {
+            let digit = Self.hexDigit(base[index + offset])
+            bad |= digit
+            value = value << 4 | UInt64(digit & 0x0F)
+        }
+        // Any non-digit set bits above 0x0F (hexDigit returns 255 for those).
+        guard bad <= 0x0F, Self.hexDigit(base[index + width]) > 15 else { return hex() }
+        index += width
+        return value
     }
 
     /// Up to 16 hex digits after optional spaces; nil if there are none or more follow.
@@ -168,7 +186,7 @@ struct FieldScanner {
         let address = v6
             ? IPAddress(ipv6High: UInt64(words.0) << 32 | UInt64(words.1), low: UInt64(words.2) << 32 | UInt64(words.3))
             : IPAddress(ipv4: words.0)
-        guard expect(UInt8(ascii: ":")), let port = hex(), port <= 0xFFFF else { return nil }
+        guard expect(UInt8(ascii: ":")), let port = hex(width: 4), port <= 0xFFFF else { return nil }
         return SocketEndpoint(address: address, port: UInt16(port))
     }
 

@@ -8,7 +8,8 @@ struct StatesCommand: ParsableCommand {
         commandName: "states",
         abstract: "Show every TCP and UDP socket with its state, or stream state transitions (--events).",
         discussion: """
-            Reads /proc/net/{tcp,tcp6,udp,udp6}; owners come from /proc/PID/fd where readable. \
+            Reads the socket tables through sock_diag netlink, as ss does (else \
+            /proc/net/{tcp,tcp6,udp,udp6}); owners come from /proc/PID/fd where readable. \
             With --events, transitions come from the kernel's sock/inet_sock_set_state tracepoint \
             (as root, through tracefs) and from /proc polling, which alone misses states shorter \
             than the polling interval.

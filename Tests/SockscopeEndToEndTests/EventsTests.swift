@@ -75,6 +75,16 @@ struct EventsTests {
         #expect(fields[8] == "ms)" && fields[7].hasPrefix("(") && Double(fields[7].dropFirst()) != nil)
     }
 
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func signalsRemoveTheTracingInstance(signal: Int32) throws {
+        let events = try sockscope(["states", "--events"])
+        try events.waitForStderrLine(containing: "Watching TCP")
+        #expect(fileExists("/sys/kernel/tracing/instances/sockscope-\(events.pid)"))
+        events.signal(signal)
+        #expect(try events.waitForExit() == 0)
+        #expect(!fileExists("/sys/kernel/tracing/instances/sockscope-\(events.pid)"))
+    }
+
     @Test func withoutRootSaysWhatIsOff() throws {
         guard Paths.which("setpriv") else { return }
         let result = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
