@@ -52,3 +52,5 @@ lint:
 bench: release
 	bench/throughput.sh
 	bench/accept.sh
+	bench/parse.sh
+	bench/states.sh

@@ -44,17 +44,11 @@ struct SocketTableSourceTests {
     /// Netlink and /proc describe the same sockets alike: state, endpoints, queues, inode.
     @Test func netlinkAgreesWithProc() throws {
         // Sockets of our own, told apart from the rest of the machine by their ports.
-        let listener = try Listener.open(at: try #require(Resolver.resolve(
-            host: "127.0.0.1", port: 0, family: .inet, datagram: false, numeric: true, passive: true).first), datagram: false)
-        defer { close(listener) }
-        let address = Socket.localAddress(listener)
-        let client = try #require(try? Dialer(datagram: false, timeout: 5, source: nil, sourcePort: nil, signalFD: -1)
-            .connect(to: address).get())
-        defer { close(client) }
+        let pair = try LoopbackPair()
         let udp = try Listener.open(at: try #require(Resolver.resolve(
             host: "::1", port: 0, family: .inet6, datagram: true, numeric: true, passive: true).first), datagram: true)
         defer { close(udp) }
-        let ports: Set<UInt16> = [address.port, Socket.localAddress(client).port, Socket.localAddress(udp).port]
+        let ports: Set<UInt16> = [pair.address.port, Socket.localAddress(pair.client).port, Socket.localAddress(udp).port]
 
         func ours(_ source: ProcNetReader.Source) -> Set<String> {
             let reader = ProcNetReader(preferred: source)

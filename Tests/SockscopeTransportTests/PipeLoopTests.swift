@@ -125,13 +125,10 @@ final class ManualClock: @unchecked Sendable {
 /// TCP_INFO at each socket event, on a real loopback connection.
 struct SocketEventTests {
     @Test func statesAtConnectShutdownEndAndClose() throws {
-        // A listener and a connected pair over loopback TCP.
-        let listener = try Listener.open(at: try #require(Resolver.resolve(
-            host: "127.0.0.1", port: 0, family: .inet, datagram: false, numeric: true, passive: true).first), datagram: false)
-        defer { close(listener) }
-        let address = Socket.localAddress(listener)
-        let client = try #require(try? Dialer(datagram: false, timeout: 5, source: nil, sourcePort: nil, signalFD: -1)
-            .connect(to: address).get())
+        let pair = try LoopbackPair()
+        let (listener, address) = (pair.listener, pair.address)
+        // The loop owns the client socket and closes it: give it a duplicate.
+        let client = dup(pair.client)
         var server: Int32 = -1
         let deadline = now() + 5
         while server < 0 && now() < deadline {
