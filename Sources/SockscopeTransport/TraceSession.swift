@@ -14,8 +14,13 @@ public final class TraceSession {
     public init(root: String = "/sys/kernel/tracing") throws(TransportError) {
         guard geteuid() == 0 else { throw TransportError("needs root") }
         if access("\(root)/events", F_OK) != 0 && mount("nodev", root, "tracefs", 0, nil) != 0 {
-            throw TransportError("tracefs is not mounted at \(root) and mounting it failed: \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            // Another sockscope may have mounted it at the same moment.
+            guard access("\(root)/events", F_OK) == 0 else {
+                throw TransportError("tracefs is not mounted at \(root) and mounting it failed: \(reason)")
+            }
         }
+        Self.removeOrphans(root: root)
         instance = "\(root)/instances/sockscope-\(getpid())"
         if mkdir(instance, 0o700) != 0 && errno != EEXIST {
             throw TransportError("cannot create \(instance): \(String(cString: strerror(errno)))")
@@ -58,6 +63,23 @@ public final class TraceSession {
         let text = String(decoding: pending[...lastNewline], as: UTF8.self)
         pending.removeSubrange(...lastNewline)
         return text.split(separator: "\n").compactMap(TraceEvent.parse)
+    }
+
+    /// Instances left by a sockscope that could not clean up (SIGKILL, a crash): any
+    /// `sockscope-PID` whose process is gone is disabled and removed.
+    static func removeOrphans(root: String) {
+        guard let directory = opendir("\(root)/instances") else { return }
+        var orphans: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            guard name.hasPrefix("sockscope-"), let pid = Int32(name.dropFirst(10)) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { orphans.append(name) }
+        }
+        closedir(directory)
+        for name in orphans {
+            _ = write("0", to: "\(root)/instances/\(name)/events/sock/inet_sock_set_state/enable")
+            rmdir("\(root)/instances/\(name)")
+        }
     }
 
     static func write(_ text: String, to path: String) -> Bool {

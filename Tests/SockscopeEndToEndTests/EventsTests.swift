@@ -85,6 +85,19 @@ struct EventsTests {
         #expect(!fileExists("/sys/kernel/tracing/instances/sockscope-\(events.pid)"))
     }
 
+    /// A sockscope killed with SIGKILL cannot clean up; the next one removes what it left.
+    @Test func orphanedInstancesAreRemoved() throws {
+        let events = try sockscope(["states", "--events"])
+        try events.waitForStderrLine(containing: "Watching TCP")
+        let orphan = "/sys/kernel/tracing/instances/sockscope-\(events.pid)"
+        events.signal(SIGKILL)
+        _ = try events.waitForExit()
+        #expect(fileExists(orphan))
+        let next = try Child.run([Paths.sockscope, "states", "--events", "--duration", "0.2"])
+        #expect(next.code == 0)
+        #expect(!fileExists(orphan))
+    }
+
     @Test func withoutRootSaysWhatIsOff() throws {
         guard Paths.which("setpriv") else { return }
         let result = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
