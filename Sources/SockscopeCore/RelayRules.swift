@@ -81,8 +81,8 @@ public struct RelayRules: Sendable, Equatable {
 
     /// Whether standard input should be read now: there must be somewhere for it to go.
     /// With -k and no client yet, input waits in the pipe for the first client.
-    public func wantsInput(_ local: Local, peers: [Peer], bufferHasRoom: Bool) -> Bool {
-        local.stdinOpen && bufferHasRoom && peers.contains(where: { $0.writeOpen })
+    public func wantsInput(_ local: Local, anyPeerWritable: Bool, bufferHasRoom: Bool) -> Bool {
+        local.stdinOpen && bufferHasRoom && anyPeerWritable
     }
 
     /// Whether peers should be read now: received bytes need room in the stdout buffer, and once

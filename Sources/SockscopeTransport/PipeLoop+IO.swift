@@ -9,7 +9,8 @@ extension PipeLoop {
     /// a time, since each read becomes one datagram.
     var wantsStdin: Bool {
         let hasRoom = settings.datagram ? input.isEmpty : input.room >= min(65536, input.capacity / 2)
-        return settings.rules.wantsInput(local, peers: peers.map(\.flow), bufferHasRoom: hasRoom)
+        return settings.rules.wantsInput(local, anyPeerWritable: peers.contains(where: { $0.flow.writeOpen }),
+                                         bufferHasRoom: hasRoom)
     }
 
     func readInput() {

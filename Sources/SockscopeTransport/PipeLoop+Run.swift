@@ -136,10 +136,11 @@ extension PipeLoop {
             }
             index += 1
         }
-        if quitDeadline == nil, let secs = rules.quitCountdown(local, peers: peers.map(\.flow)) {
+        // Only once input has ended is the countdown worth asking about (no array per round).
+        if quitDeadline == nil, !local.stdinOpen, let secs = rules.quitCountdown(local, peers: peers.map(\.flow)) {
             quitDeadline = clock() + secs
         }
-        let consumed = peers.map(\.sentUpTo).min() ?? inputEndOffset
+        let consumed = peers.lazy.map(\.sentUpTo).min() ?? inputEndOffset
         if consumed > inputStartOffset {
             input.didDrain(consumed - inputStartOffset)
             inputStartOffset = consumed

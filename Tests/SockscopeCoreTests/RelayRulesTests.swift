@@ -53,10 +53,10 @@ struct RelayRulesTests {
 
     @Test func inputWaitsForSomewhereToGo() {
         let rules = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: true)
-        #expect(!rules.wantsInput(open, peers: [], bufferHasRoom: true))
-        #expect(rules.wantsInput(open, peers: [Peer()], bufferHasRoom: true))
-        #expect(!rules.wantsInput(open, peers: [Peer()], bufferHasRoom: false))
-        #expect(!rules.wantsInput(open, peers: [Peer(writeOpen: false)], bufferHasRoom: true))
+        #expect(!rules.wantsInput(open, anyPeerWritable: false, bufferHasRoom: true))  // no client yet
+        #expect(rules.wantsInput(open, anyPeerWritable: true, bufferHasRoom: true))
+        #expect(!rules.wantsInput(open, anyPeerWritable: true, bufferHasRoom: false))
+        #expect(!rules.wantsInput(inputDone, anyPeerWritable: true, bufferHasRoom: true))
         #expect(!rules.wantsPeerInput(RelayRules.Local(stdinOpen: true, stdoutOpen: false), stdoutHasRoom: true))
     }
 
