@@ -88,21 +88,8 @@ struct EventsMode {
         let wall = transition.time + wallOffset
         let owner = attribution.owner(of: transition.entry)
         let text = options.json ? transition.json(wallTime: wall, owner: owner).text
-                                : transition.line(clock: Self.clock(wall))
+                                : transition.line(clock: ClockText.timeOfDay(wall))
         Descriptor.writeAll(io.stdout, text + "\n")
-    }
-
-    /// `14:30:00.123456`, local time.
-    static func clock(_ seconds: Double) -> String {
-        var whole = time_t(seconds.rounded(.down))
-        var parts = tm()
-        localtime_r(&whole, &parts)
-        let micros = Int((seconds - Double(whole)) * 1e6)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(micros, 6))"
     }
 }
 

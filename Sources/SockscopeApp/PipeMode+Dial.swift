@@ -31,39 +31,20 @@ extension PipeMode {
                                 sourcePort: plan.sourcePort, signalFD: signalFD)
             switch dialer.connect(to: address) {
             case .success(let fd):
-                log.info(NetcatWords.succeeded(
-                    typed: host, address: address.numericHost, port: port, proto: plan.protocolName,
-                    service: plan.numeric ? nil : Resolver.service(ofPort: port, datagram: plan.datagram)))
+                log.info(plan.successLine(typed: host, address: address, port: port))
                 announcePolicy()
                 return try relay(signalFD: signalFD, prepare: { $0.addConnection(fd, peer: address) })
+            case .failure(.interrupted(let number)):
+                return .signal(number)
             case .failure(let failure):
-                let message = describe(failure, host: host, address: address, port: port)
-                guard let message else {
-                    if case .interrupted(let number) = failure { return .signal(number) }
-                    continue
-                }
+                let message = plan.failureLine(failure, typed: host, address: address, port: port)
                 // nc -v reports every address tried; without -v only the last failure is shown.
-                if plan.verbose && index < addresses.count - 1 { log.error(message) }
+                if plan.verbose && index < addresses.count - 1, let message { log.error(message) }
                 lastFailure = message
             }
         }
         log.error(lastFailure ?? "no address to connect to for \(host)")
         return .failure
-    }
-
-    func describe(_ failure: Dialer.Failure, host: String, address: SocketAddress, port: UInt16) -> String? {
-        switch failure {
-        case .refused(let error) where error.operation == "bind":
-            return "cannot bind to the source address: \(error.reason)"
-        case .refused(let error):
-            return NetcatWords.connectFailed(typed: host, address: address.numericHost, port: port,
-                                             proto: plan.protocolName, reason: error.reason)
-        case .timedOut:
-            return NetcatWords.connectTimedOut(typed: host, address: address.numericHost, port: port,
-                                               proto: plan.protocolName)
-        case .interrupted:
-            return nil
-        }
     }
 
     func dialUnix(path: String, signalFD: Int32) throws -> ExitStatus {

@@ -23,34 +23,21 @@ struct ScanMode {
             let dialer = Dialer(datagram: plan.datagram, timeout: plan.timeout, source: nil,
                                 sourcePort: plan.sourcePort, signalFD: signalFD)
             for address in addresses {
-                var failure: String?
-                switch dialer.connect(to: address) {
-                case .success(let fd):
+                var result = dialer.connect(to: address)
+                if case .success(let fd) = result {
                     let refused = plan.datagram && probeRefused(fd)
                     close(fd)
-                    if refused {
-                        failure = "Connection refused"
-                    } else {
-                        anyOpen = true
-                        log.info(NetcatWords.succeeded(
-                            typed: host, address: address.numericHost, port: port, proto: plan.protocolName,
-                            service: plan.numeric ? nil : Resolver.service(ofPort: port, datagram: plan.datagram)))
-                    }
-                case .failure(.interrupted(let signal)):
-                    return .signal(signal)
-                case .failure(.timedOut):
-                    if plan.verbose {
-                        log.error(NetcatWords.connectTimedOut(typed: host, address: address.numericHost,
-                                                              port: port, proto: plan.protocolName))
-                    }
-                    continue
-                case .failure(.refused(let error)):
-                    failure = error.reason
+                    if refused { result = .failure(.refused(SystemError("connect", code: ECONNREFUSED))) }
                 }
-                guard let failure else { break }  // open: next port
-                if plan.verbose {
-                    log.error(NetcatWords.connectFailed(typed: host, address: address.numericHost, port: port,
-                                                        proto: plan.protocolName, reason: failure))
+                if case .failure(.interrupted(let signal)) = result { return .signal(signal) }
+                if case .success = result {
+                    anyOpen = true
+                    log.info(plan.successLine(typed: host, address: address, port: port))
+                    break  // open: next port
+                }
+                if plan.verbose, case .failure(let failure) = result,
+                   let line = plan.failureLine(failure, typed: host, address: address, port: port) {
+                    log.error(line)
                 }
             }
         }

@@ -23,8 +23,7 @@ extension Transition {
     /// `0.012`, `1534.000`: three decimals, as the events line shows them.
     static func milliseconds(_ seconds: Double) -> String {
         let micros = Int((seconds * 1e6).rounded())
-        let fraction = String(abs(micros) % 1000)
-        return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+        return "\(micros / 1000).\((abs(micros) % 1000).zeroPadded(3))"
     }
 
     /// Whether the filter lets this transition through: either state may match --state.

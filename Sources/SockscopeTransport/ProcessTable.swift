@@ -6,27 +6,18 @@ import SockscopeCore
 public enum ProcessTable {
     public static func owners(root: String = "/proc", wanted: Set<UInt64>) -> [UInt64: StatesTable.Owner] {
         var owners: [UInt64: StatesTable.Owner] = [:]
-        guard !wanted.isEmpty, let proc = opendir(root) else { return owners }
-        defer { closedir(proc) }
+        guard !wanted.isEmpty else { return owners }
         var link = [CChar](repeating: 0, count: 64)
-        while let entry = readdir(proc) {
-            let name = Self.name(of: entry)
+        for name in Directory.names(root) {
             guard let pid = Int32(name) else { continue }
-            guard let fds = opendir("\(root)/\(name)/fd") else { continue }
-            let directory = dirfd(fds)
             var command: String?
-            while let fdEntry = readdir(fds) {
-                // readlinkat on the directory handle: no path string per descriptor, since this
-                // runs once for every open descriptor on the machine.
-                let n = withUnsafeBytes(of: fdEntry.pointee.d_name) { raw -> Int in
-                    guard let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self), base.pointee != 0x2E else { return -1 }
-                    return readlinkat(directory, base, &link, link.count - 1)
-                }
-                guard let inode = Self.socketInode(link, count: n), wanted.contains(inode), owners[inode] == nil else { continue }
+            // readlinkat on the directory handle: no path string per descriptor.
+            Directory.forEach("\(root)/\(name)/fd") { directory, fd in
+                let n = readlinkat(directory, fd, &link, link.count - 1)
+                guard let inode = Self.socketInode(link, count: n), wanted.contains(inode), owners[inode] == nil else { return }
                 if command == nil { command = Self.command(root: root, pid: name) }
                 owners[inode] = StatesTable.Owner(pid: pid, command: command ?? "?")
             }
-            closedir(fds)
         }
         return owners
     }
@@ -43,10 +34,6 @@ public enum ProcessTable {
             inode = inode &* 10 &+ UInt64(digit)
         }
         return inode
-    }
-
-    static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
-        withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
     }
 
     static func command(root: String, pid: String) -> String? {

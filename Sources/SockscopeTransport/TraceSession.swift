@@ -68,14 +68,10 @@ public final class TraceSession {
     /// Instances left by a sockscope that could not clean up (SIGKILL, a crash): any
     /// `sockscope-PID` whose process is gone is disabled and removed.
     static func removeOrphans(root: String) {
-        guard let directory = opendir("\(root)/instances") else { return }
-        var orphans: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            guard name.hasPrefix("sockscope-"), let pid = Int32(name.dropFirst(10)) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { orphans.append(name) }
+        let orphans = Directory.names("\(root)/instances").filter { name in
+            guard name.hasPrefix("sockscope-"), let pid = Int32(name.dropFirst(10)) else { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
         }
-        closedir(directory)
         for name in orphans {
             _ = write("0", to: "\(root)/instances/\(name)/events/sock/inet_sock_set_state/enable")
             rmdir("\(root)/instances/\(name)")

@@ -13,8 +13,7 @@ func now() -> Double {
 let header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
 var table = header
 for i in 0..<10_000 {
-    let port = String(1024 + i % 60000, radix: 16, uppercase: true)
-    let padded = String(repeating: "0", count: 4 - port.count) + port
+    let padded = (1024 + i % 60000).zeroPadded(4, radix: 16).uppercased()
     table += "\(String(repeating: " ", count: max(0, 4 - String(i).count)))\(i): 0100007F:\(padded) 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 \(300000 + i) 1 0000000000000000 20 4 30 10 -1\n"
 }
 let bytes = Array(table.utf8)
@@ -43,8 +42,7 @@ let median = samples[samples.count / 2] * 1000
 func fixed(_ value: Double, _ places: Int) -> String {
     let scale = Double(Int(pow(10.0, Double(places))))
     let scaled = Int((value * scale).rounded())
-    let fraction = String(scaled % Int(scale))
-    return "\(scaled / Int(scale)).\(String(repeating: "0", count: places - fraction.count))\(fraction)"
+    return "\(scaled / Int(scale)).\((scaled % Int(scale)).zeroPadded(places))"
 }
 let best = samples[0] * 1000
 // The minimum is the parser's own cost; the median adds this machine's noise.
