@@ -14,11 +14,11 @@ struct EventsMode {
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
         var trace: TraceSession?
-        var unavailable: [(String, JSONValue)] = []
+        var unavailable: [(source: String, reason: String)] = []
         do {
             trace = try TraceSession()
         } catch {
-            unavailable.append(("tracefs", .string(error.description)))
+            unavailable.append(("tracefs", error.description))
         }
         defer { trace?.stop() }
         announce(tracing: trace != nil, unavailable: unavailable)
@@ -65,20 +65,19 @@ struct EventsMode {
         return transition.to == TCPState.timeWait.name || transition.from == TCPState.timeWait.name
     }
 
-    func announce(tracing: Bool, unavailable: [(String, JSONValue)]) {
+    func announce(tracing: Bool, unavailable: [(source: String, reason: String)]) {
         let sources = (tracing ? ["tracefs"] : []) + ["proc"]
         if options.json {
             let start = JSONValue.object([("kind", .string("start")), ("sources", .array(sources.map { .string($0) })),
-                                          ("unavailable", .object(unavailable))])
+                                          ("unavailable", .object(unavailable.map { ($0.source, .string($0.reason)) }))])
             Descriptor.writeAll(io.stdout, start.text + "\n")
         } else {
             // A readiness line, as tcpdump's "listening on": from here on, nothing is missed.
-            Descriptor.writeAll(io.stderr, "Watching TCP\(options.filter.protocols.contains { !$0.isTCP } ? " and UDP" : "") state changes (sources: \(sources.joined(separator: ", "))); Ctrl-C to stop\n")
+            Descriptor.writeAll(io.stderr, "Watching TCP\(options.filter.includes(.udp) || options.filter.includes(.udp6) ? " and UDP" : "") state changes (sources: \(sources.joined(separator: ", "))); Ctrl-C to stop\n")
         }
         for (source, reason) in unavailable {
-            guard case .string(let text) = reason else { continue }
             Diagnostics(fd: io.stderr, verbose: true).error(
-                "\(source) is off (\(text)): transitions come from /proc every \(Seconds.text(options.interval * 1000)) ms and miss shorter states")
+                "\(source) is off (\(reason)): transitions come from /proc every \(Seconds.text(options.interval * 1000)) ms and miss shorter states")
         }
     }
 

@@ -29,10 +29,7 @@ public struct StatesMode {
         if options.events { return EventsMode(options: options, io: io).run() }
         let reader = ProcNetReader(root: options.procRoot)
         let filter = options.filter
-        let protocols = Set(filter.protocols)
-        let entries = reader.read(filter.protocols)
-            .filter { protocols.contains($0.proto) && filter.matches($0, protocolsChecked: true) }
-            .sorted(by: Self.order)
+        let entries = reader.read(filter.protocols).filter(filter.matches).sorted(by: Self.order)
         let lookUp = options.processes ?? (entries.count <= Self.automaticOwnerLimit)
         if options.processes == nil && !lookUp {
             Diagnostics(fd: io.stderr, verbose: true).write(

@@ -58,7 +58,8 @@ extension UInt {
 }
 
 extension SocketEntry {
-    /// The same object as `json(owner:)`, written straight into `out`.
+    /// The `sockscope states --json` object (documented in the man page), written straight into
+    /// `out`: no value tree, no string per field, for tables of tens of thousands of rows.
     public func writeJSON(owner: StatesTable.Owner?, to out: inout ByteWriter) {
         out.append("{\"proto\":\"")
         out.append(proto.rawValue)

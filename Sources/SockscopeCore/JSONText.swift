@@ -38,18 +38,3 @@ public enum JSONValue: Sendable, Equatable {
         return out + "\""
     }
 }
-
-extension SocketEntry {
-    /// The `sockscope states --json` object (documented in the man page).
-    public func json(owner: StatesTable.Owner?) -> JSONValue {
-        .object([
-            ("proto", .string(proto.rawValue)), ("state", .string(stateName)),
-            ("local", .string(local.description)), ("remote", .string(remote.description)),
-            ("recvQ", .int(Int(recvQueue))), ("sendQ", .int(Int(sendQueue))),
-            ("timer", .string(timer.name)), ("expiresMs", expiresMs.map { .int($0) } ?? .null),
-            ("retransmits", .int(Int(retransmits))), ("uid", .int(Int(uid))), ("inode", .int(Int(inode))),
-            ("pid", owner.map { .int(Int($0.pid)) } ?? .null),
-            ("command", owner.map { .string($0.command) } ?? .null),
-        ])
-    }
-}

@@ -29,17 +29,15 @@ public struct StatesFilter: Sendable, Equatable {
     }
 
     /// The tables to read: both kinds unless one is asked for.
-    public var protocols: [SocketProtocol] {
-        let wantTCP = tcp || !udp, wantUDP = udp || !tcp
-        return SocketProtocol.allCases.filter { proto in
-            (proto.isTCP ? wantTCP : wantUDP) && !(ipv4Only && proto.isIPv6) && !(ipv6Only && !proto.isIPv6)
-        }
+    public var protocols: [SocketProtocol] { SocketProtocol.allCases.filter(includes) }
+
+    /// Whether sockets of `proto` are shown, from the flags alone (it runs for every row).
+    public func includes(_ proto: SocketProtocol) -> Bool {
+        (proto.isTCP ? tcp || !udp : udp || !tcp) && !(ipv4Only && proto.isIPv6) && !(ipv6Only && !proto.isIPv6)
     }
 
-    /// `protocolsChecked`: the caller read only `protocols`' tables, so the per-row check (which
-    /// builds the list) can be skipped.
-    public func matches(_ entry: SocketEntry, protocolsChecked: Bool = false) -> Bool {
-        guard protocolsChecked || protocols.contains(entry.proto) else { return false }
+    public func matches(_ entry: SocketEntry) -> Bool {
+        guard includes(entry.proto) else { return false }
         if listening {
             // A listening TCP socket, or an unconnected UDP one (ss -l shows both).
             guard entry.tcpState == .listen || (!entry.proto.isTCP && entry.stateName == "UNCONN") else { return false }

@@ -18,9 +18,8 @@ extension PipeLoop {
         if settings.crlf { limit /= 2 }  // every byte may become two
         let n: Int
         if settings.crlf {
-            let scratch = UnsafeMutableRawPointer.allocate(byteCount: limit, alignment: 16)
-            defer { scratch.deallocate() }
-            n = read(stdinFD, scratch, limit)
+            let scratch = crlfScratch.base
+            n = read(stdinFD, scratch, min(limit, crlfScratch.capacity))
             if n > 0 {
                 let written = crlfEncoder.encode(
                     UnsafeRawBufferPointer(start: scratch, count: n),

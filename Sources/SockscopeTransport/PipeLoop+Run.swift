@@ -97,11 +97,11 @@ extension PipeLoop {
 
     /// Milliseconds until the nearest deadline (-q, -w, -i), or -1 to wait for I/O alone.
     func pollTimeout(now: Double) -> Int32 {
-        var deadlines: [Double] = []
-        if let deadline = quitDeadline { deadlines.append(deadline) }
-        if let idle = settings.idleTimeout, !peers.isEmpty { deadlines.append(lastActivity + idle) }
-        if settings.interval != nil && released < inputEndOffset { deadlines.append(nextRelease) }
-        guard let nearest = deadlines.min() else { return -1 }
+        var nearest = Double.infinity
+        if let deadline = quitDeadline { nearest = min(nearest, deadline) }
+        if let idle = settings.idleTimeout, !peers.isEmpty { nearest = min(nearest, lastActivity + idle) }
+        if settings.interval != nil && released < inputEndOffset { nearest = min(nearest, nextRelease) }
+        guard nearest.isFinite else { return -1 }
         let ms = ((nearest - now) * 1000).rounded(.up)
         return Int32(max(0, min(ms, Double(Int32.max))))
     }

@@ -46,6 +46,8 @@ public final class PipeLoop {
     var inputStartOffset = 0
     var released = 0
     var crlfEncoder = CRLFEncoder()
+    /// -C reads into this, then encodes into `input`; made once, on the first read.
+    lazy var crlfScratch = ByteBuffer(capacity: settings.bufferSize / 2)
     var nextRelease = 0.0
     let output: ByteBuffer
     var quitDeadline: Double?

@@ -131,3 +131,18 @@ struct ByteWriterTests {
         #expect(String(decoding: out.bytes, as: UTF8.self) == "-120 0 18446744073709551615")
     }
 }
+
+extension SocketEntry {
+    /// The same object built as a JSONValue tree: the reference the fast writer must match.
+    func json(owner: StatesTable.Owner?) -> JSONValue {
+        .object([
+            ("proto", .string(proto.rawValue)), ("state", .string(stateName)),
+            ("local", .string(local.description)), ("remote", .string(remote.description)),
+            ("recvQ", .int(Int(recvQueue))), ("sendQ", .int(Int(sendQueue))),
+            ("timer", .string(timer.name)), ("expiresMs", expiresMs.map { .int($0) } ?? .null),
+            ("retransmits", .int(Int(retransmits))), ("uid", .int(Int(uid))), ("inode", .int(Int(inode))),
+            ("pid", owner.map { .int(Int($0.pid)) } ?? .null),
+            ("command", owner.map { .string($0.command) } ?? .null),
+        ])
+    }
+}

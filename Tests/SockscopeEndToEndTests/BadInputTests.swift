@@ -50,9 +50,9 @@ struct BadInputTests {
         holder.signal(SIGTERM)
     }
 
-    @Test func permissionDenied() throws {
-        // Ports below 1024 need privilege: run as nobody (CI runs as root).
-        guard getuid() == 0, Paths.which("setpriv") else { return }
+    /// Ports below 1024 need privilege: run as nobody (CI runs as root).
+    @Test(.enabled(if: getuid() == 0 && Paths.which("setpriv"), "skipped: needs root and setpriv"))
+    func permissionDenied() throws {
         let result = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                                     Paths.sockscope, "-l", "127.0.0.1", "1"])
         #expect(result.code == 1)

@@ -47,8 +47,8 @@ struct DocsTests {
 /// `install-files`; the test runs the latter with the binary already built, since SwiftPM's build
 /// folder is locked while the tests run.)
 struct InstallTests {
-    @Test func makeInstallIntoAStagingDirectory() throws {
-        guard Paths.which("make") else { return }
+    @Test(.enabled(if: Paths.which("make"), "skipped: needs make"))
+    func makeInstallIntoAStagingDirectory() throws {
         let scratch = Scratch()
         let result = try Child.run(["make", "-s", "-C", Paths.packageRoot, "install-files", "PREFIX=/usr/local",
                                     "DESTDIR=\(scratch.path)", "BIN=\(Paths.sockscope)"], timeout: 60)

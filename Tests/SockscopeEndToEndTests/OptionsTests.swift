@@ -76,12 +76,14 @@ struct OptionsTests {
         try client.waitForStderrLine(containing: "On end of input: shut down the write half (FIN)")
     }
 
-    @Test func serviceNamesInTheSuccessLine() throws {
-        // Port 22 is `ssh` in /etc/services; it is only named, not dialed, so run a listener there
-        // only if it is free (CI machines have no sshd).
-        let listener = try sockscope(["-l", "-v", "-n", "127.0.0.1", "22"], stdin: .null)
-        guard (try? listener.waitForStderrLine(containing: "Listening on", timeout: 5)) != nil else { return }
-        let client = try sockscope(["-v", "-N", "127.0.0.1", "22"], stdin: .null)
+    /// Port 22 is `ssh` in /etc/services, so the line needs that port: a private namespace
+    /// guarantees it is free (no sshd, no other test).
+    @Test(.enabled(if: Namespace.available, "skipped: needs root (network namespaces)"))
+    func serviceNamesInTheSuccessLine() throws {
+        let namespace = try Namespace()
+        let listener = try Child(namespace.exec([Paths.sockscope, "-l", "-v", "-n", "127.0.0.1", "22"]), stdin: .null)
+        try listener.waitForStderrLine(containing: "Listening on 127.0.0.1 22")
+        let client = try Child(namespace.exec([Paths.sockscope, "-v", "-N", "127.0.0.1", "22"]), stdin: .null)
         try client.waitForStderrLine(containing: "Connection to 127.0.0.1 22 port [tcp/ssh] succeeded!")
     }
 }
