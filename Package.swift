@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layout and the direction of dependencies are drawn in DESIGN.md:
-// executable → App → Transport → Core (pure). CLinux exposes the GNU/Linux calls the Glibc
+// executable → App → {TUI, Transport} → Core (pure). CLinux exposes the GNU/Linux calls the Glibc
 // module hides (accept4, F_SETPIPE_SZ, signalfd, the full tcp_info).
 let package = Package(
     name: "sockscope",
@@ -16,7 +16,10 @@ let package = Package(
         .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
         .target(name: "SockscopeCore"),
         .target(name: "SockscopeTransport", dependencies: ["SockscopeCore", "CLinux"]),
-        .target(name: "SockscopeApp", dependencies: ["SockscopeCore", "SockscopeTransport"]),
+        // ncursesw through a module map with a `link` line (pkgConfig would add prohibited flags).
+        .systemLibrary(name: "CCurses"),
+        .target(name: "SockscopeTUI", dependencies: ["SockscopeCore", "CCurses"]),
+        .target(name: "SockscopeApp", dependencies: ["SockscopeCore", "SockscopeTransport", "SockscopeTUI"]),
         .executableTarget(
             name: "sockscope",
             dependencies: [

@@ -38,7 +38,7 @@ struct EventsMode {
             if now >= nextPoll {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
-                for transition in differ.update(entries, at: now) where shouldShowFromProc(transition, tracing: trace != nil) {
+                for transition in differ.update(entries, at: now) where Self.showsFromTables(transition, tracing: trace != nil) {
                     emit(transition, wallOffset: wallOffset, attribution: &attribution)
                 }
                 nextPoll = now + options.interval
@@ -60,7 +60,7 @@ struct EventsMode {
 
     /// With the tracepoint on, /proc adds only what the tracepoint cannot see: TIME_WAIT (a
     /// timewait socket is not traced) and UDP.
-    func shouldShowFromProc(_ transition: Transition, tracing: Bool) -> Bool {
+    static func showsFromTables(_ transition: Transition, tracing: Bool) -> Bool {
         guard tracing, transition.entry.proto.isTCP else { return true }
         return transition.to == TCPState.timeWait.name || transition.from == TCPState.timeWait.name
     }

@@ -33,7 +33,7 @@ extension PipeMode {
             case .success(let fd):
                 log.info(plan.successLine(typed: host, address: address, port: port))
                 announcePolicy()
-                return try relay(signalFD: signalFD, prepare: { $0.addConnection(fd, peer: address) })
+                return try relay(signalFD: signalFD, endpoint: .connected(fd, peer: address))
             case .failure(.interrupted(let number)):
                 return .signal(number)
             case .failure(let failure):
@@ -67,7 +67,7 @@ extension PipeMode {
         switch result {
         case .success(let fd):
             announcePolicy()
-            return try relay(signalFD: signalFD, prepare: { $0.addConnection(fd, peer: address) })
+            return try relay(signalFD: signalFD, endpoint: .connected(fd, peer: address))
         case .failure(.interrupted(let number)):
             return .signal(number)
         case .failure(.timedOut):

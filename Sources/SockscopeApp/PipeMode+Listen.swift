@@ -32,7 +32,7 @@ extension PipeMode {
         log.info(plan.datagram ? NetcatWords.bound(host: shown, port: local.port)
                                : NetcatWords.listening(host: shown, port: local.port))
         announcePolicy()
-        return try relay(signalFD: signalFD, prepare: { attach(fd, to: $0) })
+        return try relay(signalFD: signalFD, endpoint: listening(fd))
     }
 
     func listenUnix(path: String, signalFD: Int32) throws -> ExitStatus {
@@ -43,14 +43,10 @@ extension PipeMode {
         defer { owned?.remove() }
         log.info(plan.datagram ? NetcatWords.bound(path: path) : NetcatWords.listening(path: path))
         announcePolicy()
-        return try relay(signalFD: signalFD, prepare: { attach(fd, to: $0) }, listeningPath: path)
+        return try relay(signalFD: signalFD, endpoint: listening(fd), listeningPath: path)
     }
 
-    func attach(_ fd: Int32, to loop: PipeLoop) {
-        if plan.datagram {
-            loop.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
-        } else {
-            loop.setListener(fd)
-        }
+    func listening(_ fd: Int32) -> ConsoleMode.Endpoint {
+        plan.datagram ? .datagramServer(fd) : .listener(fd)
     }
 }

@@ -10,19 +10,33 @@ public final class PipeMode {
     let log: Diagnostics
     /// --hex-dump, opened before any socket so that a bad path fails before the session starts.
     var recorder: HexDumpFile?
+    /// Whether the session runs in the screen rather than on stdin/stdout.
+    let interactive: Bool
+    /// The screen's tracepoint source, started before dialing so that the handshake is seen.
+    var trace: TraceSession?
+    var traceOff: String?
 
-    public init(plan: SessionPlan, io: SystemIO) {
+    public init(plan: SessionPlan, io: SystemIO, interactive: Bool = false) {
         self.plan = plan
         self.io = io
+        self.interactive = interactive
         log = Diagnostics(fd: io.stderr, verbose: plan.verbose)
     }
 
     public func run() -> ExitStatus {
         // A vanished reader must surface as EPIPE from write(), not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let signals = [SIGINT, SIGTERM, SIGHUP]
+        let signals = [SIGINT, SIGTERM, SIGHUP] + (interactive ? [SIGWINCH] : [])
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
+        if interactive {
+            do {
+                trace = try TraceSession()
+            } catch {
+                traceOff = error.description
+            }
+        }
+        defer { trace?.stop() }
         do {
             recorder = try plan.hexDumpPath.map { path throws(SystemError) in
                 try HexDumpFile(path: path, wallClock: io.wallClock)
@@ -42,8 +56,10 @@ public final class PipeMode {
         return .failure
     }
 
-    /// Runs the loop over prepared sockets and turns its outcome into an exit status.
-    func relay(signalFD: Int32, prepare: (PipeLoop) -> Void, listeningPath: String? = nil) throws -> ExitStatus {
+    /// Runs the session over its socket, in the screen or as a pipe, and turns the outcome into
+    /// an exit status.
+    func relay(signalFD: Int32, endpoint: ConsoleMode.Endpoint, listeningPath: String? = nil) throws -> ExitStatus {
+        if interactive { return try console(signalFD: signalFD, endpoint: endpoint) }
         Descriptor.enlargePipe(io.stdin)
         Descriptor.enlargePipe(io.stdout)
         let loop = PipeLoop(
@@ -51,7 +67,12 @@ public final class PipeMode {
             signalFD: signalFD, clock: io.monotonic,
             onEvent: { event in self.log.info(self.describe(event, listeningPath: listeningPath)) })
         loop.recorder = recorder
-        prepare(loop)
+        switch endpoint {
+        case .connected(let fd, let peer): loop.addConnection(fd, peer: peer)
+        case .listener(let fd): loop.setListener(fd)
+        case .datagramServer(let fd): loop.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
+        case .none: break
+        }
         switch try loop.run() {
         case .signal(let number): return .signal(number)
         case .finished, .idleTimeout, .quitAfterEOF: return .success

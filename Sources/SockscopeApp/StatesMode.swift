@@ -68,13 +68,3 @@ public struct StatesMode {
         return (a.local.address, a.remote.address) < (b.local.address, b.remote.address)
     }
 }
-
-/// The terminal's width, or nil when output is not a terminal (a pipe gets whole lines).
-enum Terminal {
-    static func width(_ fd: Int32) -> Int? {
-        guard isatty(fd) != 0 else { return nil }
-        var size = winsize()
-        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
-        return Int(size.ws_col)
-    }
-}

@@ -33,7 +33,7 @@ public struct HexDump: Sendable {
     static let digits = Array("0123456789abcdef".utf8)
 
     /// `> 00000010  68 65 6c 6c 6f 0a 00 ff                           |hello...|`
-    static func row(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int, offset: Int, mark: Character) -> String {
+    public static func row(_ bytes: UnsafeRawBufferPointer, from: Int, to: Int, offset: Int, mark: Character) -> String {
         var line: [UInt8] = [UInt8(ascii: mark == ">" ? ">" : "<"), 0x20]
         for shift in stride(from: 28, through: 0, by: -4) {
             line.append(digits[(offset >> shift) & 0xF])

@@ -1,3 +1,4 @@
+import SockscopeCore
 import Glibc
 
 /// A socket address of any family, stored as the kernel takes it.
@@ -108,6 +109,28 @@ public struct SocketAddress: Sendable, Equatable, Hashable {
         case AF_INET: return "\(numericHost):\(port)"
         case AF_INET6: return "[\(numericHost)]:\(port)"
         default: return unixPath ?? "(unnamed)"
+        }
+    }
+}
+
+extension SocketAddress {
+    /// The address as the socket tables name it (nil for Unix sockets), to find our own rows.
+    public var endpoint: SocketEndpoint? {
+        withSockaddr { pointer, _ -> SocketEndpoint? in
+            switch Int32(pointer.pointee.sa_family) {
+            case AF_INET:
+                return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    SocketEndpoint(address: IPAddress(ipv4: UInt32(bigEndian: $0.pointee.sin_addr.s_addr)),
+                                   port: UInt16(bigEndian: $0.pointee.sin_port))
+                }
+            case AF_INET6:
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    let bytes = withUnsafeBytes(of: $0.pointee.sin6_addr) { Array($0) }
+                    return SocketEndpoint(address: IPAddress(bytes: bytes), port: UInt16(bigEndian: $0.pointee.sin6_port))
+                }
+            default:
+                return nil
+            }
         }
     }
 }

@@ -46,6 +46,10 @@ struct NetcatCommand: ParsableCommand {
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("With -k, connections served at once; more are closed.", valueName: "n"))
     var maxConnections: Int = 100
 
+    @Flag(inversion: .prefixedNo,
+          help: "Open the interactive screen (default: when standard input and output are terminals and TERM is not dumb).")
+    var tui: Bool?
+
     @Argument(help: ArgumentHelp("host and port(s) to dial; with -l, [host] port; with -U, a path.",
                                  valueName: "host-port-or-path"))
     var arguments: [String] = []
@@ -62,17 +66,34 @@ struct NetcatCommand: ParsableCommand {
     }
 
     func validate() throws {
+        let plan: SessionPlan
         do {
-            _ = try Planning.plan(options)
+            plan = try Planning.plan(options)
         } catch {
             throw ValidationError(error.message)
         }
+        if tui == true {
+            if let reason = Self.screenUnsupported(plan) { throw ValidationError("--tui: \(reason)") }
+            if !Terminal.isInteractive() {
+                throw ValidationError("--tui needs a terminal on standard input and output (and TERM other than dumb)")
+            }
+        }
+    }
+
+    /// Sessions the screen does not run (they stay in pipe mode): a scan prints lines, and a UDP
+    /// listener under -k answers many peers from one socket.
+    static func screenUnsupported(_ plan: SessionPlan) -> String? {
+        if plan.mode == .scan { return "a scan (-z) prints its results as lines" }
+        if plan.mode == .listen && plan.datagram && plan.keepListening { return "-u -l -k runs in pipe mode only" }
+        return nil
     }
 
     /// Runs the session; `main.swift` turns the status into the process's exit.
     func execute() -> ExitStatus {
         do {
-            return PipeMode(plan: try Planning.plan(options), io: .process).run()
+            let plan = try Planning.plan(options)
+            let interactive = (tui ?? Terminal.isInteractive()) && Self.screenUnsupported(plan) == nil
+            return PipeMode(plan: plan, io: .process, interactive: interactive).run()
         } catch {
             return .code(64)  // validate() has already rejected every UsageError
         }

@@ -8,16 +8,17 @@ struct Sockscope: ParsableCommand {
         abstract: "A netcat that lets you see your sockets.",
         usage: """
             sockscope [-46CdklNnuUvz] [-i secs] [-p port] [-q secs] [-s addr] [-w secs]
-                      [--hex-dump file] [--max-conns n] [host] [port ...]
+                      [--hex-dump file] [--max-conns n] [--tui | --no-tui] [host] [port ...]
             sockscope states [--tcp] [--udp] [-4|-6] [--listening] [--state list] [--port n] [--json] [--events]
+            sockscope watch [--tcp] [--udp] [-4|-6] [--listening] [--state list] [--port n] [--interval secs]
             sockscope <subcommand> [options]
             """,
         discussion: "Without a subcommand, sockscope takes OpenBSD nc's options: see 'sockscope help nc' and sockscope(1).",
         version: "0.1.0",
-        subcommands: [NetcatCommand.self, StatesCommand.self],
+        subcommands: [NetcatCommand.self, StatesCommand.self, WatchCommand.self],
         defaultSubcommand: NetcatCommand.self
     )
 
     /// Words that name a subcommand rather than start nc's arguments.
-    static let subcommandNames: Set<String> = ["nc", "states", "help"]
+    static let subcommandNames: Set<String> = ["nc", "states", "watch", "help"]
 }

@@ -1,0 +1,46 @@
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+
+/// The state sources of the screen (DESIGN.md): the socket tables every `refreshInterval` (and
+/// at once after something happened to ours), the tracepoint as it fires, TCP_INFO of our sockets.
+extension ConsoleMode {
+    func refreshTable(at now: Double) {
+        let entries = reader.read(states.protocols).filter(states.matches)
+        for transition in model.board.update(entries, at: now)
+            where EventsMode.showsFromTables(transition, tracing: trace != nil) {
+            log(transition)
+        }
+        if model.board.showAll {
+            attribution.update(entries, now: now)
+            model.board.owners = attribution.owners
+        }
+        for connection in connections where !connection.closed {
+            if let key = connection.key { model.board.setInfo(TCPInfoReader.read(connection.fd), for: key) }
+        }
+        model.dirty = true  // timers count down and highlights fade
+        nextRefresh = now + refreshInterval
+    }
+
+    func readTrace() {
+        guard let trace else { return }
+        let now = io.monotonic()
+        for event in trace.readEvents() {
+            let transition = event.transition(duration: durations.duration(of: event))
+            guard transition.matches(states) else { continue }
+            model.board.markChanged(SnapshotDiffer.Key(transition.entry), at: transition.time)
+            if log(transition) != nil { nextRefresh = min(nextRefresh, now + 0.02) }
+        }
+        model.dirty = true
+    }
+
+    /// Adds a transition to the log, attributed to our session when it is one of ours (or the
+    /// other end of one of ours); returns that session.
+    @discardableResult
+    func log(_ transition: Transition) -> Int? {
+        let session = model.log.session(for: transition.entry, in: model.board)
+        model.log.append(transition, session: session)
+        model.dirty = true
+        return session
+    }
+}

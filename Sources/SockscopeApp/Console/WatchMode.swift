@@ -1,0 +1,55 @@
+import CLinux
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+import SockscopeTUI
+
+/// `sockscope watch`: the screen with the state table and the transition log alone — a live,
+/// explained `ss`.
+public struct WatchMode {
+    let filter: StatesFilter
+    let interval: Double
+    let io: SystemIO
+
+    public init(filter: StatesFilter, interval: Double, io: SystemIO) {
+        self.filter = filter
+        self.interval = interval
+        self.io = io
+    }
+
+    public func run() -> ExitStatus {
+        let signals = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
+        let signalFD = clinux_signalfd(signals, Int32(signals.count))
+        defer { if signalFD >= 0 { close(signalFD) } }
+        var trace: TraceSession?
+        var traceOff: String?
+        do {
+            trace = try TraceSession()
+        } catch {
+            traceOff = error.description
+        }
+        defer { trace?.stop() }
+        let sources = ConsoleMode.sources(tracing: trace != nil, traceOff: traceOff, unix: false, interval: interval)
+        let header = ConsoleModel.Header(mode: "watch", local: Self.describe(filter), sources: sources)
+        do {
+            let screen = try ConsoleMode(plan: nil, io: io, signalFD: signalFD, header: header, trace: trace,
+                                         states: filter, refreshInterval: interval)
+            return screen.run(.none)
+        } catch {
+            Diagnostics(fd: io.stderr, verbose: true).error(error.description)
+            return .failure
+        }
+    }
+
+    /// The command-line filter in words, for the header.
+    static func describe(_ filter: StatesFilter) -> String {
+        var words: [String] = []
+        if filter.tcp != filter.udp { words.append(filter.tcp ? "TCP" : "UDP") }
+        if filter.ipv4Only { words.append("IPv4") }
+        if filter.ipv6Only { words.append("IPv6") }
+        if filter.listening { words.append("listening") }
+        if !filter.states.isEmpty { words.append(filter.states.sorted().joined(separator: ",")) }
+        if let port = filter.port { words.append("port \(port)") }
+        return words.isEmpty ? "every TCP and UDP socket" : words.joined(separator: " ")
+    }
+}

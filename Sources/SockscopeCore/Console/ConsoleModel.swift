@@ -1,0 +1,258 @@
+/// Everything the screen shows, in one place (DESIGN.md convention 4): views only draw it, the
+/// loop only feeds it and acts on the reactions its key handler returns (convention 3).
+public struct ConsoleModel: Sendable {
+    public struct Header: Sendable, Equatable {
+        /// `dial tcp`, `listen tcp -k`, `watch`.
+        public var mode: String
+        public var local: String
+        public var peer: String
+        /// The end-of-input rule in words.
+        public var policy: String
+        /// Which state sources are on, and why the others are off.
+        public var sources: String
+
+        public init(mode: String, local: String = "", peer: String = "", policy: String = "", sources: String = "") {
+            self.mode = mode
+            self.local = local
+            self.peer = peer
+            self.policy = policy
+            self.sources = sources
+        }
+    }
+
+    /// One connection of ours (under -l -k there are several).
+    public struct Session: Sendable, Equatable {
+        public var id: Int
+        public var peer: String
+        /// `open`, `FIN sent`, `peer sent FIN`, `closed`, `reset`.
+        public var status: String
+        public var bytesIn: UInt64 = 0
+        public var bytesOut: UInt64 = 0
+        /// Whether our write half is still open.
+        public var canSend = true
+        public var open = true
+
+        public init(id: Int, peer: String, status: String = "open") {
+            self.id = id
+            self.peer = peer
+            self.status = status
+        }
+    }
+
+    public var header: Header
+    public var conversation = Conversation()
+    public var editor = LineEditor()
+    public var board = StateBoard()
+    public var log = TransitionLog()
+    public private(set) var sessions: [Session] = []
+    public private(set) var selected: Int?
+    /// No session: the state table and the log alone (`sockscope watch`).
+    public let watchOnly: Bool
+    /// -l -k: several sessions, a session list.
+    public let multiSession: Bool
+    /// -C: Enter sends CR LF.
+    public let crlf: Bool
+    /// -d: the input line takes commands only.
+    public let sendDisabled: Bool
+    public var hex = false
+    public var helpShown = false
+    /// Conversation rows scrolled back from the bottom; and the page size the view last used.
+    public var scroll = 0
+    public var pageRows = 10
+    public private(set) var status: (text: String, until: Double)?
+    /// Set when the model changed since the last draw.
+    public var dirty = true
+
+    public init(header: Header, watchOnly: Bool = false, multiSession: Bool = false, crlf: Bool = false,
+                sendDisabled: Bool = false) {
+        self.header = header
+        self.watchOnly = watchOnly
+        self.multiSession = multiSession
+        self.crlf = crlf
+        self.sendDisabled = sendDisabled
+        if watchOnly { board.showAll = true }
+    }
+
+    // MARK: What the loop reports
+
+    public mutating func addSession(_ session: Session, at time: Double) {
+        sessions.append(session)
+        if selected == nil || !(sessions.first { $0.id == selected }?.open ?? false) { selected = session.id }
+        conversation.note("connected: \(session.peer)", session: session.id, at: time)
+        dirty = true
+    }
+
+    public mutating func updateSession(_ id: Int, _ change: (inout Session) -> Void) {
+        guard let index = sessions.firstIndex(where: { $0.id == id }) else { return }
+        change(&sessions[index])
+        dirty = true
+    }
+
+    public func session(_ id: Int) -> Session? { sessions.first { $0.id == id } }
+
+    public mutating func received(_ bytes: some Collection<UInt8>, session: Int, at time: Double) {
+        conversation.append(bytes, direction: .received, session: session, at: time)
+        updateSession(session) { $0.bytesIn += UInt64(bytes.count) }
+    }
+
+    public mutating func sent(_ bytes: some Collection<UInt8>, session: Int, at time: Double) {
+        conversation.append(bytes, direction: .sent, session: session, at: time)
+        updateSession(session) { $0.bytesOut += UInt64(bytes.count) }
+    }
+
+    public mutating func note(_ text: String, session: Int = 0, at time: Double) {
+        conversation.note(text, session: session, at: time)
+        dirty = true
+    }
+
+    public mutating func say(_ text: String, at time: Double, for seconds: Double = 6) {
+        status = (text, time + seconds)
+        dirty = true
+    }
+
+    /// The status line's text, while it lasts.
+    public func statusText(now: Double) -> String? {
+        guard let status, now < status.until else { return nil }
+        return status.text
+    }
+
+    // MARK: Keys and commands
+
+    public mutating func handle(_ key: Key, now: Double) -> [Reaction] {
+        dirty = true
+        if helpShown && key != .resize {
+            helpShown = false
+            return [.redraw]
+        }
+        guard let action = KeyBindings.action(for: key) else {
+            if case .character(let character) = key { editor.insert(character) }
+            return [.redraw]
+        }
+        switch action {
+        case .command(let command): return run(command, now: now)
+        case .submit: return submit(now: now)
+        case .endOfInput:
+            guard editor.characters.isEmpty else {
+                editor.deleteForward()
+                return [.redraw]
+            }
+            guard let target = sendTarget(now: now) else { return [.redraw] }
+            return [.endOfInput(session: target)]
+        case .left: editor.moveLeft()
+        case .right: editor.moveRight()
+        case .home: editor.moveHome()
+        case .end: editor.moveEnd()
+        case .backspace: editor.backspace()
+        case .deleteForward: editor.deleteForward()
+        case .deleteToStart: editor.deleteToStart()
+        case .deleteWord: editor.deleteWordBackward()
+        case .historyUp: editor.historyUp()
+        case .historyDown: editor.historyDown()
+        case .scrollUp: scroll += max(1, pageRows - 1)
+        case .scrollDown: scroll = max(0, scroll - max(1, pageRows - 1))
+        case .redraw: return [.redraw, .refreshTable]
+        }
+        return [.redraw]
+    }
+
+    mutating func submit(now: Double) -> [Reaction] {
+        let line = editor.submit()
+        switch EnteredLine(line) {
+        case .invalid(let message):
+            say(message, at: now)
+            return [.redraw]
+        case .command(let command):
+            return run(command, now: now)
+        case .data(let text):
+            guard !sendDisabled else {
+                say("-d: nothing is sent; lines starting with / are commands (/help)", at: now)
+                return [.redraw]
+            }
+            guard let target = sendTarget(now: now) else { return [.redraw] }
+            scroll = 0
+            return [.send(session: target, bytes: encode(text))]
+        }
+    }
+
+    /// The bytes for a typed line: the text and a newline (CR LF under -C).
+    func encode(_ text: String) -> [UInt8] { Array(text.utf8) + (crlf ? [0x0D, 0x0A] : [0x0A]) }
+
+    /// The selected session if it can take data; otherwise says why not and returns nil.
+    mutating func sendTarget(now: Double) -> Int? {
+        if watchOnly {
+            say("watch has no connection: lines are commands (/help)", at: now)
+            return nil
+        }
+        guard let selected, let session = session(selected), session.open else {
+            say(sessions.isEmpty ? "no connection yet" : "the selected connection is closed", at: now)
+            return nil
+        }
+        guard session.canSend else {
+            say("our write half is shut down (FIN sent): nothing more can be sent", at: now)
+            return nil
+        }
+        return selected
+    }
+
+    public mutating func run(_ command: ConsoleCommand, now: Double) -> [Reaction] {
+        dirty = true
+        switch command {
+        case .help: helpShown = true
+        case .quit: return [.quit]
+        case .hex: hex.toggle(); scroll = 0
+        case .all: board.showAll.toggle()
+        case .pause:
+            board.paused.toggle()
+            say(board.paused ? "table paused (/pause again to resume)" : "table resumed", at: now)
+            return [.redraw, .refreshTable]
+        case .clear: conversation.clear(); scroll = 0
+        case .filter(let expression):
+            do {
+                board.filter = try TableFilter(expression)
+                if !board.showAll && !board.filter.isEmpty { board.showAll = true }
+            } catch {
+                say("filter: \(error.message)", at: now)
+            }
+        case .next, .prev:
+            guard !sessions.isEmpty else {
+                say(watchOnly ? "watch has no sessions" : "no session yet", at: now)
+                return [.redraw]
+            }
+            let index = sessions.firstIndex { $0.id == selected } ?? 0
+            let step = command == .next ? 1 : sessions.count - 1
+            selected = sessions[(index + step) % sessions.count].id
+        case .broadcast(let text):
+            guard !watchOnly, !sendDisabled else {
+                say("nothing to send to", at: now)
+                return [.redraw]
+            }
+            return [.send(session: nil, bytes: encode(text))]
+        case .shutdown, .close, .reset:
+            guard !watchOnly, let selected, session(selected)?.open == true else {
+                say(watchOnly ? "watch has no connection" : "no open connection selected", at: now)
+                return [.redraw]
+            }
+            switch command {
+            case .shutdown: return [.shutdown(session: selected)]
+            case .close: return [.close(session: selected)]
+            default: return [.reset(session: selected)]
+            }
+        }
+        return [.redraw]
+    }
+}
+
+/// What the loop must do after a key (handlers never draw or touch a socket).
+public enum Reaction: Equatable, Sendable {
+    /// Queue bytes for a session; nil sends to every open session (/broadcast).
+    case send(session: Int?, bytes: [UInt8])
+    case shutdown(session: Int)
+    case close(session: Int)
+    case reset(session: Int)
+    /// Ctrl-D on an empty line: the end-of-input rule (-N, -q) applies to this session.
+    case endOfInput(session: Int)
+    case quit
+    case redraw
+    /// Read the socket tables now rather than at the next tick.
+    case refreshTable
+}

@@ -1,0 +1,100 @@
+/// The live state table of the screen: the latest sample of the socket tables, which of them are
+/// ours (pinned on top, each followed by its other end when that end is on this host too), which
+/// changed a moment ago, and TCP_INFO of ours. Frozen by /pause; narrowed by /filter.
+public struct StateBoard: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// One of our sessions' sockets (session 0 is our listener).
+        case own(session: Int)
+        /// The other end of our session `of`, when both ends are on this host.
+        case localPeer(of: Int)
+        case other
+    }
+
+    public struct Row: Sendable, Equatable {
+        public var entry: SocketEntry
+        public var kind: Kind
+        public var owner: StatesTable.Owner?
+        public var info: TCPInfo?
+        /// Whether its state changed within `highlightSeconds`.
+        public var changed: Bool
+        /// Seconds left in the pending timer (the TIME_WAIT countdown), counted from the sample.
+        public var timerLeft: Double?
+    }
+
+    /// How long a row that changed state stands out.
+    public static let highlightSeconds = 2.0
+
+    var owned: [SnapshotDiffer.Key: Int] = [:]
+    var differ = SnapshotDiffer()
+    var changedAt: [SnapshotDiffer.Key: Double] = [:]
+    var infos: [SnapshotDiffer.Key: TCPInfo] = [:]
+    public var owners: [UInt64: StatesTable.Owner] = [:]
+    /// The sample on screen, in stable order (protocol, local, peer), and when it was taken.
+    public private(set) var entries: [SocketEntry] = []
+    public private(set) var sampledAt = 0.0
+    public var paused = false
+    public var showAll = false
+    public var filter = TableFilter()
+
+    public init() {}
+
+    /// Marks a socket as ours: `session` 0 is the listener.
+    public mutating func own(_ key: SnapshotDiffer.Key, session: Int) { owned[key] = session }
+
+    public func session(of key: SnapshotDiffer.Key) -> Int? { owned[key] }
+
+    public mutating func setInfo(_ info: TCPInfo?, for key: SnapshotDiffer.Key) { infos[key] = info }
+
+    /// Takes a new sample and returns its transitions (the first sample only sets a baseline).
+    /// While paused the transitions are still found (the log goes on) but the table stands still.
+    public mutating func update(_ sample: [SocketEntry], at time: Double) -> [Transition] {
+        let transitions = differ.update(sample, at: time)
+        for transition in transitions { changedAt[SnapshotDiffer.Key(transition.entry)] = time }
+        if changedAt.count > 4096 { changedAt = changedAt.filter { time - $0.value < Self.highlightSeconds } }
+        guard !paused else { return transitions }
+        entries = sample.sorted(by: Self.order)
+        sampledAt = time
+        return transitions
+    }
+
+    /// A change seen by a faster source (the tracepoint, TCP_INFO) before the next sample.
+    public mutating func markChanged(_ key: SnapshotDiffer.Key, at time: Double) { changedAt[key] = time }
+
+    static func order(_ a: SocketEntry, _ b: SocketEntry) -> Bool {
+        (a.proto.order, a.local.address, a.local.port, a.remote.address, a.remote.port)
+            < (b.proto.order, b.local.address, b.local.port, b.remote.address, b.remote.port)
+    }
+
+    /// Ours first (by session, each with its local peer), then, with /all, the rest that pass the
+    /// filter.
+    public func rows(now: Double) -> [Row] {
+        var mine: [(session: Int, rank: Int, row: Row)] = []
+        var rest: [Row] = []
+        var peers: [SnapshotDiffer.Key: Int] = [:]
+        for (key, session) in owned where session > 0 {
+            peers[SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)] = session
+        }
+        for entry in entries {
+            let key = SnapshotDiffer.Key(entry)
+            if let session = owned[key] {
+                mine.append((session, 0, row(entry, key: key, kind: .own(session: session), now: now)))
+            } else if let session = peers[key] {
+                mine.append((session, 1, row(entry, key: key, kind: .localPeer(of: session), now: now)))
+            } else if showAll && filter.matches(entry) {
+                rest.append(row(entry, key: key, kind: .other, now: now))
+            }
+        }
+        mine.sort { ($0.session, $0.rank) < ($1.session, $1.rank) }
+        return mine.map(\.row) + rest
+    }
+
+    func row(_ entry: SocketEntry, key: SnapshotDiffer.Key, kind: Kind, now: Double) -> Row {
+        let changed = changedAt[key].map { now - $0 < Self.highlightSeconds } ?? false
+        let left = entry.expiresMs.map { max(0, Double($0) / 1000 - (now - sampledAt)) }
+        return Row(entry: entry, kind: kind, owner: entry.inode == 0 ? nil : owners[entry.inode],
+                   info: kind == .other ? nil : infos[key], changed: changed, timerLeft: left)
+    }
+
+    /// Sockets in the sample that are not ours, for the title ("ours 2 · system 312").
+    public var systemCount: Int { entries.count }
+}

@@ -1,0 +1,45 @@
+/// The transition log of the screen: the latest transitions, ours marked with their session, in
+/// the order they happened; bounded in memory.
+public struct TransitionLog: Sendable {
+    public struct Item: Sendable, Equatable {
+        public var transition: Transition
+        /// Our session whose socket (or whose local peer's socket) changed; nil for others.
+        public var session: Int?
+    }
+
+    public let limit: Int
+    public private(set) var items: [Item] = []
+
+    public init(limit: Int = 1000) { self.limit = max(1, limit) }
+
+    public mutating func append(_ transition: Transition, session: Int?) {
+        items.append(Item(transition: transition, session: session))
+        if items.count > limit + limit / 8 { items.removeFirst(items.count - limit) }
+    }
+
+    /// What the log shows: ours only, or everything with /all.
+    public func shown(all: Bool) -> [Item] { all ? items : items.filter { $0.session != nil } }
+}
+
+extension TransitionLog {
+    /// Which of our sessions a socket belongs to: ours, the other end of ours, or — for a socket
+    /// still connecting, which the tracepoint reports before it has a port — one whose peer is
+    /// the same.
+    public func session(for entry: SocketEntry, in board: StateBoard) -> Int? {
+        let key = SnapshotDiffer.Key(entry)
+        if let session = board.session(of: key) { return session }
+        return board.session(of: SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local))
+    }
+
+    /// A connection just became ours (accepted, or connected): recent items about it (logged
+    /// before we knew, such as the handshake) are attributed to it.
+    public mutating func attribute(_ key: SnapshotDiffer.Key, session: Int) {
+        let reversed = SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)
+        for index in items.indices.suffix(64) where items[index].session == nil {
+            let entry = items[index].transition.entry
+            let itemKey = SnapshotDiffer.Key(entry)
+            let connecting = entry.local.port == 0 && entry.remote == key.remote && entry.proto == key.proto
+            if itemKey == key || itemKey == reversed || connecting { items[index].session = session }
+        }
+    }
+}

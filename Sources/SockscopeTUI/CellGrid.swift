@@ -1,0 +1,82 @@
+import SockscopeCore
+
+/// An in-memory screen for tests: views draw into it exactly as into the terminal, and `text`
+/// gives the rows for snapshot comparison.
+public final class CellGrid: Screen {
+    public struct Cell: Equatable, Sendable {
+        /// The character drawn here; empty for the right half of a wide character.
+        public var text: String
+        public var style: Style
+    }
+
+    public let rows: Int
+    public let columns: Int
+    public private(set) var cells: [[Cell]]
+    public private(set) var cursor: (row: Int, column: Int)?
+
+    public init(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+        cells = Array(repeating: Array(repeating: Cell(text: " ", style: .normal), count: columns), count: rows)
+    }
+
+    public func erase() {
+        for row in 0..<rows { fill(row: row, from: 0, style: .normal) }
+        cursor = nil
+    }
+
+    @discardableResult
+    public func put(_ text: String, row: Int, column: Int, style: Style) -> Int {
+        guard row >= 0 && row < rows else { return column }
+        var x = column
+        for scalar in text.unicodeScalars {
+            let width = DisplayWidth.of(scalar)
+            if width == 0 {
+                // A combining mark joins the character before it.
+                if x > 0 && x <= columns { cells[row][x - 1].text.unicodeScalars.append(scalar) }
+                continue
+            }
+            guard x >= 0, x + width <= columns else { break }
+            cells[row][x] = Cell(text: String(scalar), style: style)
+            if width == 2 { cells[row][x + 1] = Cell(text: "", style: style) }
+            x += width
+        }
+        return x
+    }
+
+    public func fill(row: Int, from column: Int, style: Style) {
+        guard row >= 0 && row < rows else { return }
+        for x in max(0, column)..<columns { cells[row][x] = Cell(text: " ", style: style) }
+    }
+
+    public func placeCursor(row: Int, column: Int) { cursor = (row, column) }
+    public func hideCursor() { cursor = nil }
+    public func present() {}
+
+    /// The rows as text, trailing blanks removed, one line each.
+    public var text: String {
+        cells.map { row in
+            var line = row.map(\.text).joined()
+            while line.last == " " { line.removeLast() }
+            return line + "\n"
+        }.joined()
+    }
+
+    /// The style of the cell under the first occurrence of `needle` in `row`'s text.
+    public func style(ofText needle: String, row: Int) -> Style? {
+        var scalars: [Unicode.Scalar] = []
+        var columnOf: [Int] = []  // scalar offset → column
+        for (x, cell) in cells[row].enumerated() {
+            for scalar in cell.text.unicodeScalars {
+                scalars.append(scalar)
+                columnOf.append(x)
+            }
+        }
+        let wanted = Array(needle.unicodeScalars)
+        guard !wanted.isEmpty, scalars.count >= wanted.count else { return nil }
+        for start in 0...(scalars.count - wanted.count) where Array(scalars[start..<start + wanted.count]) == wanted {
+            return cells[row][columnOf[start]].style
+        }
+        return nil
+    }
+}

@@ -1,0 +1,104 @@
+import SockscopeCore
+
+/// The conversation: one entry per line received or sent, timestamped and marked with its
+/// direction, wrapped to the width; a peer's control bytes appear as escapes in their own style.
+/// Only the entries on screen are escaped, so a flood costs no text work.
+struct ConversationView {
+    typealias Segment = (text: String, style: Style)
+    let formatTime: (Double) -> String
+
+    func draw(_ model: ConsoleModel, in region: ConsoleLayout.Region, on screen: Screen) {
+        let height = region.height - 1
+        var details: [String] = []
+        if model.hex { details.append("hex") }
+        if model.scroll > 0 { details.append("scrolled back \(model.scroll) rows (PgDn)") }
+        if model.conversation.dropped > 0 { details.append("\(model.conversation.dropped) older lines dropped") }
+        drawRule("Conversation", detail: details.joined(separator: " · "), row: region.top, on: screen)
+        guard height > 0 else { return }
+        // Rows from the bottom up, only as many as the scroll position needs.
+        var rows: [[Segment]] = []
+        let needed = model.scroll + height
+        for entry in model.conversation.entries.reversed() {
+            rows.insert(contentsOf: self.rows(entry, model: model, width: screen.columns), at: 0)
+            if rows.count >= needed { break }
+        }
+        if model.conversation.entries.isEmpty {
+            let hint = model.watchOnly ? "" : "Nothing yet. Type a line and press Enter to send it; /help lists commands."
+            screen.put(hint, row: region.top + 1, column: 0, width: screen.columns, style: .dim)
+            return
+        }
+        let end = max(0, rows.count - model.scroll)
+        let start = max(0, end - height)
+        for (offset, row) in rows[start..<end].enumerated() {
+            var column = 0
+            for segment in row {
+                column = screen.put(segment.text, row: region.top + 1 + offset, column: column,
+                                    width: screen.columns - column, style: segment.style)
+            }
+        }
+    }
+
+    func rows(_ entry: Conversation.Entry, model: ConsoleModel, width: Int) -> [[Segment]] {
+        let mark: String
+        let style: Style
+        switch entry.direction {
+        case .received: mark = "←"; style = .received
+        case .sent: mark = "→"; style = .sent
+        case .note: mark = "·"; style = .note
+        }
+        var prefix = formatTime(entry.time) + " "
+        if model.multiSession && entry.session > 0 { prefix += "#\(entry.session) " }
+        prefix += mark + " "
+        let indent = DisplayWidth.of(prefix)
+        if model.hex && entry.direction != .note {
+            var rows: [[Segment]] = [[(prefix, .dim), ("\(entry.bytes.count) bytes", style)]]
+            entry.bytes.withUnsafeBytes { bytes in
+                var start = 0
+                while start < bytes.count {
+                    let end = min(start + 16, bytes.count)
+                    // HexDump's row, without its direction mark and newline.
+                    let text = HexDump.row(bytes, from: start, to: end, offset: start, mark: "<")
+                    rows.append([("  " + text.dropFirst(2).dropLast(), style)])
+                    start = end
+                }
+            }
+            return rows
+        }
+        let pieces: [Segment] = entry.direction == .note
+            ? [(String(decoding: entry.bytes, as: UTF8.self), style)]
+            : EscapedText(entry.shownBytes).pieces.map { piece in
+                switch piece {
+                case .text(let text): (text, style)
+                case .escape(let text): (text, .escape)
+                }
+            }
+        return wrap(pieces, first: [(prefix, .dim)], indent: indent, width: width)
+    }
+
+    /// Splits segments into rows of `width` columns; rows after the first start at `indent`.
+    func wrap(_ pieces: [Segment], first: [Segment], indent: Int, width: Int) -> [[Segment]] {
+        let room = max(8, width - indent)
+        var rows: [[Segment]] = []
+        var current = first
+        var used = 0
+        for piece in pieces {
+            var rest = Substring(piece.text)
+            while !rest.isEmpty {
+                let fitted = DisplayWidth.prefix(rest, fitting: room - used)
+                // An escape is not split across rows.
+                if fitted.text.isEmpty || (piece.style == .escape && fitted.text.count < rest.count && used > 0) {
+                    if used == 0 { break }  // a character wider than the row: give up on it
+                    rows.append(current)
+                    current = [(String(repeating: " ", count: indent), .normal)]
+                    used = 0
+                    continue
+                }
+                current.append((String(fitted.text), piece.style))
+                used += fitted.width
+                rest = rest[fitted.text.endIndex...]
+            }
+        }
+        rows.append(current)
+        return rows
+    }
+}

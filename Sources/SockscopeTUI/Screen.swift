@@ -1,0 +1,38 @@
+import SockscopeCore
+
+/// What a view may draw with; the meaning, not the colour (CursesScreen maps styles to colours,
+/// or to attributes alone under NO_COLOR).
+public enum Style: Sendable, CaseIterable {
+    case normal, title, dim, received, sent, note, escape, own, localPeer, changed, selected, warning,
+         key, input
+}
+
+/// A grid of cells that views draw into: the terminal (CursesScreen) or memory (CellGrid, for
+/// tests). Text is clipped at the right edge; nothing wraps by itself.
+public protocol Screen: AnyObject {
+    var rows: Int { get }
+    var columns: Int { get }
+    /// Blanks the whole grid.
+    func erase()
+    /// Writes `text` (already safe: no control characters) from `column`; returns the column after
+    /// the last cell written. Wide characters take two cells; one that would not fit is left out.
+    @discardableResult func put(_ text: String, row: Int, column: Int, style: Style) -> Int
+    /// Paints cells `column..<columns` of `row` blank in `style` (a highlighted row's background).
+    func fill(row: Int, from column: Int, style: Style)
+    /// Where the terminal cursor rests (the input line); nil hides it.
+    func placeCursor(row: Int, column: Int)
+    func hideCursor()
+    /// Makes what was drawn visible (curses sends only the cells that changed).
+    func present()
+}
+
+extension Screen {
+    /// Writes text clipped to `width` columns from `column`; returns the column after it.
+    @discardableResult
+    public func put(_ text: String, row: Int, column: Int, width: Int, style: Style) -> Int {
+        guard width > 0 else { return column }
+        let clipped = DisplayWidth.prefix(text, fitting: width)
+        put(String(clipped.text), row: row, column: column, style: style)
+        return column + clipped.width
+    }
+}
