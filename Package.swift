@@ -35,6 +35,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "SockscopeTransportTests",
                     dependencies: ["SockscopeTransport", "SockscopeCore", "TestSupport"]),
+        .testTarget(name: "SockscopeTUITests", dependencies: ["SockscopeTUI", "SockscopeCore", "CCurses", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "SockscopeEndToEndTests",
                     dependencies: ["sockscope", "TestSupport"]),
     ]

@@ -58,7 +58,7 @@ struct StateTableView {
             mark = ""
         }
         if let tcp = row.info {
-            info.append("rtt \(Self.milliseconds(tcp.rttMicros)) cwnd \(tcp.congestionWindow) retrans \(tcp.totalRetransmits)")
+            info.append("rtt \(Self.milliseconds(tcp.rttMicros)) cwnd \(tcp.congestionWindow) rtx \(tcp.totalRetransmits)")
         }
         if entry.recvQueue > 0 || entry.sendQueue > 0 { info.append("q \(entry.recvQueue)/\(entry.sendQueue)") }
         if let owner = row.owner { info.append("\(owner.command)[\(owner.pid)]") }
@@ -86,7 +86,8 @@ struct StateTableView {
         var widths = [1, 11, natural(2), natural(3), max(5, natural(4)), 0]
         let gaps = widths.count - 1
         let fixed = widths[0] + widths[1] + widths[4] + gaps
-        let addressRoom = max(18, min(widths[2] + widths[3], (columns - fixed) * 2 / 3))
+        // Info keeps at least 8 columns; the addresses come first.
+        let addressRoom = max(18, min(widths[2] + widths[3], columns - fixed - 8))
         while widths[2] + widths[3] > addressRoom {
             if widths[2] >= widths[3] { widths[2] -= 1 } else { widths[3] -= 1 }
         }

@@ -37,12 +37,13 @@ struct TransitionLogView {
 
     func lines(_ item: TransitionLog.Item, width: Int) -> [(String, Style)] {
         let transition = item.transition
+        // What changed first (it is what people read), then where, then how it was seen.
         var head = formatTime(transition.time) + " "
         if let session = item.session { head += session == 0 ? "listener " : "#\(session) " }
-        head += "\(transition.entry.proto.rawValue) \(transition.entry.local) ⇄ \(transition.entry.remote)  "
         head += "\(transition.from ?? "-") → \(transition.to ?? "-")"
         if let duration = transition.duration { head += " after \(Self.durationText(duration))" }
-        head += " (\(transition.source.rawValue))"
+        head += "  \(transition.entry.proto.rawValue) \(transition.entry.local) ⇄ \(transition.entry.remote)"
+        head += "  \(transition.source.rawValue)"
         var explanation = transition.explanation
         // The explanation repeats `FROM → TO: `; the line above already says it.
         if let colon = explanation.firstIndex(of: ":"), explanation[..<colon].contains("→") {

@@ -14,7 +14,12 @@ extension ConsoleMode {
             model.log.attribute(key, session: connection.id)
             model.board.setInfo(TCPInfoReader.read(fd), for: key)
         }
-        if !model.multiSession { model.header.peer = peer.display }
+        if model.multiSession {
+            let open = connections.filter { !$0.closed }.count
+            model.header.peer = open == 1 ? "1 client" : "\(open) clients"
+        } else {
+            model.header.peer = peer.display
+        }
         model.addSession(.init(id: connection.id, peer: peer.display), at: now)
         nextRefresh = min(nextRefresh, now + 0.02)
     }

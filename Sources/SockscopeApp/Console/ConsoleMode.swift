@@ -88,7 +88,9 @@ final class ConsoleMode {
                          pollfd(fd: trace?.pipe ?? -1, events: Int16(POLLIN), revents: 0),
                          pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
                          pollfd(fd: datagramServer, events: Int16(POLLIN), revents: 0)]
-            for connection in connections where !connection.closed {
+            // The connections polled this round (accepting below may add more).
+            let polled = connections.filter { !$0.closed }
+            for connection in polled {
                 var events: Int32 = 0
                 if connection.readOpen { events |= Int32(POLLIN) }
                 if !connection.outgoing.isEmpty { events |= Int32(POLLOUT) }
@@ -105,8 +107,7 @@ final class ConsoleMode {
             if slots[2].revents != 0 { readTrace() }
             if slots[3].revents != 0 { acceptClients() }
             if slots[4].revents != 0 { receiveFirstDatagram() }
-            let open = connections.filter { !$0.closed }
-            for (index, connection) in open.enumerated() where slots[5 + index].revents != 0 {
+            for (index, connection) in polled.enumerated() where slots[5 + index].revents != 0 {
                 service(connection, revents: Int32(slots[5 + index].revents))
             }
         }

@@ -43,6 +43,12 @@ public struct StateBoard: Sendable {
 
     public func session(of key: SnapshotDiffer.Key) -> Int? { owned[key] }
 
+    /// Our session dialing `remote`: the tracepoint reports a connecting socket (CLOSE → SYN_SENT)
+    /// before it has a local port.
+    public func session(dialing remote: SocketEndpoint, proto: SocketProtocol) -> Int? {
+        owned.first { $0.key.remote == remote && $0.key.proto == proto && $0.value > 0 }?.value
+    }
+
     public mutating func setInfo(_ info: TCPInfo?, for key: SnapshotDiffer.Key) { infos[key] = info }
 
     /// Takes a new sample and returns its transitions (the first sample only sets a baseline).

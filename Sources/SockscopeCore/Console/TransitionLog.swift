@@ -28,6 +28,7 @@ extension TransitionLog {
     public func session(for entry: SocketEntry, in board: StateBoard) -> Int? {
         let key = SnapshotDiffer.Key(entry)
         if let session = board.session(of: key) { return session }
+        if entry.local.port == 0 { return board.session(dialing: entry.remote, proto: entry.proto) }
         return board.session(of: SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local))
     }
 

@@ -1,11 +1,12 @@
 import Glibc
 import Testing
-import TestSupport
 
-/// A small snapshot helper (DESIGN.md convention 8): compares `text` with Fixtures/Snapshots/NAME.
-/// RECORD_SNAPSHOTS=1 writes the file and fails the test, so no baseline is accepted silently.
-func assertSnapshot(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let directory = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+/// A small snapshot helper (DESIGN.md convention 8): compares `text` with Fixtures/Snapshots/NAME
+/// beside the calling test file. RECORD_SNAPSHOTS=1 writes the file and fails the test, so no
+/// baseline is accepted silently.
+public func assertSnapshot(_ text: String, named name: String, filePath: String = #filePath,
+                           sourceLocation: SourceLocation = #_sourceLocation) {
+    let directory = filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
     let path = directory + "/Fixtures/Snapshots/" + name
     if getenv("RECORD_SNAPSHOTS") != nil {
         mkdir(directory + "/Fixtures/Snapshots", 0o755)

@@ -1,0 +1,88 @@
+import CCurses
+import Glibc
+import SockscopeCore
+import SockscopeTUI
+import Testing
+import TestSupport
+
+/// The screen's views drawn into a CellGrid from scripted models, compared with snapshots at the
+/// three sizes DESIGN.md names.
+@Suite struct ConsoleViewTests {
+    @Test(arguments: [(80, 24), (120, 40), (60, 20)])
+    func sessionAfterShutdown(columns: Int, rows: Int) {
+        let grid = Scenario.render(Scenario.session(), columns: columns, rows: rows)
+        assertSnapshot(grid.text, named: "session-\(columns)x\(rows).txt")
+    }
+
+    @Test func peerEscapesAreShownEscapedInTheirOwnStyle() throws {
+        let grid = Scenario.render(Scenario.session(), columns: 120, rows: 40)
+        let row = try #require((0..<grid.rows).first { grid.text.split(separator: "\n", omittingEmptySubsequences: false)[$0].contains("[31mred") })
+        #expect(grid.style(ofText: "\\x1b", row: row) == .escape)
+        #expect(grid.style(ofText: "red", row: row) == .received)
+        #expect(grid.style(ofText: "\\r", row: row) == .escape)
+        // No cell holds a raw control character.
+        #expect(!grid.cells.joined().contains { $0.text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } })
+    }
+
+    @Test func ownRowsArePinnedAndAChangedRowStandsOutThenFades() throws {
+        let model = Scenario.session()
+        let lines = Scenario.render(model, columns: 120, rows: 40).text.split(separator: "\n", omittingEmptySubsequences: false)
+        let header = try #require(lines.firstIndex { $0.contains("State") && $0.contains("Local") })
+        #expect(lines[header + 1].contains("FIN_WAIT2") && lines[header + 1].contains("#1"))
+        #expect(lines[header + 2].contains("CLOSE_WAIT") && lines[header + 2].contains("other end of #1"))
+        let fresh = Scenario.render(model, columns: 120, rows: 40, now: 4.0)
+        #expect(fresh.style(ofText: "FIN_WAIT2", row: header + 1) == .changed)
+        let later = Scenario.render(model, columns: 120, rows: 40, now: 3.0 + StateBoard.highlightSeconds + 0.5)
+        #expect(later.style(ofText: "FIN_WAIT2", row: header + 1) == .own)
+        #expect(later.style(ofText: "CLOSE_WAIT", row: header + 2) == .localPeer)
+    }
+
+    @Test func systemSocketsWithAllAndAFilterInStableOrder() throws {
+        var model = Scenario.session()
+        _ = model.run(.all, now: 4)
+        var grid = Scenario.render(model, columns: 120, rows: 40, now: 10)
+        assertSnapshot(grid.text, named: "session-all-120x40.txt")
+        #expect(grid.text.contains("sshd[412]"))
+        _ = model.run(.filter("time_wait"), now: 4)
+        grid = Scenario.render(model, columns: 120, rows: 40, now: 10)
+        #expect(grid.text.contains("127.0.0.1:5432") && !grid.text.contains("10.0.2.15:22"))
+        // The TIME_WAIT countdown: 31.2 s at the sample (t=3.1), 6.9 s later.
+        #expect(grid.text.contains("24s"))
+    }
+
+    @Test func watchScreenAndHelpOverlayAt80x24() {
+        var model = ConsoleModel(header: .init(mode: "watch", local: "every TCP and UDP socket",
+                                               sources: "socket tables every 0.5 s + TCP_INFO; tracefs off (needs root)"),
+                                 watchOnly: true)
+        _ = model.board.update(Scenario.others, at: 0)
+        for transition in model.board.update(Scenario.others.dropLast() + [Scenario.entry("127.0.0.1:5555", "127.0.0.1:6666", .synSent)], at: 0.5) {
+            model.log.append(transition, session: nil)
+        }
+        assertSnapshot(Scenario.render(model, columns: 80, rows: 24, now: 1).text, named: "watch-80x24.txt")
+        _ = model.run(.help, now: 1)
+        assertSnapshot(Scenario.render(model, columns: 80, rows: 24, now: 1).text, named: "help-80x24.txt")
+    }
+
+    @Test func tooSmallSaysSoPlainly() {
+        let text = Scenario.render(Scenario.session(), columns: 30, rows: 10).text
+        #expect(text.contains("Terminal too small: 30×10."))
+        #expect(text.contains("needs at least 40×12"))
+    }
+
+    @Test func hexViewShowsEveryByteOfTheLine() {
+        var model = Scenario.session()
+        _ = model.run(.hex, now: 4)
+        let text = Scenario.render(model, columns: 120, rows: 90).text
+        #expect(text.contains("1b 5b 33 31 6d 72 65 64  1b 5b 30 6d"))
+        #expect(text.contains("0d 0a"))
+    }
+
+    /// The pure width table agrees with the C library's wcwidth under a UTF-8 locale.
+    @Test func displayWidthsMatchWcwidth() throws {
+        guard setlocale(LC_CTYPE, "C.UTF-8") != nil else { return }
+        let samples: [Unicode.Scalar] = ["a", "é", "\u{301}", "日", "語", "한", "Ｆ", "😀", "🚀", "─", "→", "\u{200B}", "ä", "ß", "€"]
+        for scalar in samples {
+            #expect(DisplayWidth.of(scalar) == Int(ccurses_wcwidth(scalar.value)), "width of U+\(String(scalar.value, radix: 16))")
+        }
+    }
+}
