@@ -25,7 +25,8 @@ public struct EscapedText: Equatable, Sendable {
                     text.append(contentsOf: bytes[index..<index + length])
                 } else {
                     flush()
-                    pieces.append(.escape(Self.escape(scalar?.value ?? 0)))
+                    // A C1 control sent as UTF-8 (CSI is U+009B): shown as a code point, not a byte.
+                    pieces.append(.escape("\\u{\(String(scalar?.value ?? 0, radix: 16))}"))
                 }
                 index += length
                 continue
@@ -59,9 +60,6 @@ public struct EscapedText: Equatable, Sendable {
         case 0x00: return "\\0"
         default:
             let digits = Array("0123456789abcdef")
-            if value > 0xFF {  // a C1 control encoded in UTF-8
-                return "\\u{\(String(value, radix: 16))}"
-            }
             return "\\x" + String(digits[Int(value >> 4)]) + String(digits[Int(value & 15)])
         }
     }

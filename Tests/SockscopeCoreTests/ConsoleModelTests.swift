@@ -1,0 +1,164 @@
+import SockscopeCore
+import Testing
+
+/// The screen's model driven by scripted keys and a manual clock: what each key does, what the
+/// loop is asked to do, and the bounded, escaped data behind the views.
+@Suite struct ConsoleModelTests {
+    func session(crlf: Bool = false) -> ConsoleModel {
+        var model = ConsoleModel(header: .init(mode: "dial tcp"), crlf: crlf)
+        model.addSession(.init(id: 1, peer: "127.0.0.1:8080"), at: 0)
+        return model
+    }
+
+    func type(_ text: String, into model: inout ConsoleModel, now: Double = 1) -> [Reaction] {
+        var reactions: [Reaction] = []
+        for character in text { reactions += model.handle(.character(character), now: now) }
+        return reactions
+    }
+
+    @Test func enterSendsTheEditedLineWithANewline() {
+        var model = session()
+        _ = type("hellp", into: &model)
+        _ = model.handle(.backspace, now: 1)
+        _ = type("o", into: &model)
+        #expect(model.handle(.enter, now: 1) == [.send(session: 1, bytes: Array("hello\n".utf8))])
+        #expect(model.editor.text.isEmpty)
+        var crlf = session(crlf: true)
+        _ = type("GET / HTTP/1.0", into: &crlf)
+        #expect(crlf.handle(.enter, now: 1) == [.send(session: 1, bytes: Array("GET / HTTP/1.0\r\n".utf8))])
+    }
+
+    @Test func commandsBecomeReactionsAndDoubleSlashSendsASlash() {
+        var model = session()
+        _ = type("/shutdown", into: &model)
+        #expect(model.handle(.enter, now: 1) == [.shutdown(session: 1)])
+        _ = type("//etc/passwd", into: &model)
+        #expect(model.handle(.enter, now: 1) == [.send(session: 1, bytes: Array("/etc/passwd\n".utf8))])
+        #expect(model.handle(.function(7), now: 1) == [.reset(session: 1)])
+        #expect(model.handle(.function(6), now: 1) == [.close(session: 1)])
+        #expect(model.handle(.function(10), now: 1) == [.quit])
+        _ = type("/quit", into: &model)
+        #expect(model.handle(.enter, now: 1) == [.quit])
+        _ = type("/broadcast hi all", into: &model)
+        #expect(model.handle(.enter, now: 1) == [.send(session: nil, bytes: Array("hi all\n".utf8))])
+    }
+
+    @Test func unknownCommandsAndImpossibleSendsSayWhyForAWhile() {
+        var model = session()
+        _ = type("/frobnicate", into: &model)
+        #expect(model.handle(.enter, now: 10) == [.redraw])
+        #expect(model.statusText(now: 11)?.contains("unknown command /frobnicate") == true)
+        #expect(model.statusText(now: 17) == nil)
+        model.updateSession(1) { $0.canSend = false }
+        _ = type("more", into: &model)
+        #expect(model.handle(.enter, now: 20) == [.redraw])
+        #expect(model.statusText(now: 20)?.contains("FIN sent") == true)
+        var watch = ConsoleModel(header: .init(mode: "watch"), watchOnly: true)
+        _ = type("hello", into: &watch)
+        #expect(watch.handle(.enter, now: 1) == [.redraw])
+        #expect(watch.statusText(now: 1)?.contains("watch has no connection") == true)
+        #expect(EnteredLine("/hex now") == .invalid("/hex takes no argument"))
+    }
+
+    @Test func togglesFilterPauseHelpAndEndOfInput() {
+        var model = session()
+        _ = model.handle(.function(2), now: 1)
+        #expect(model.hex)
+        _ = model.handle(.function(3), now: 1)
+        #expect(model.board.showAll)
+        _ = model.handle(.function(4), now: 1)
+        #expect(model.board.paused)
+        _ = type("/filter :8080 time_wait", into: &model)
+        _ = model.handle(.enter, now: 1)
+        #expect(model.board.filter.states.port == 8080 && model.board.filter.states.states == ["TIME_WAIT"])
+        _ = type("/filter 99999", into: &model)
+        _ = model.handle(.enter, now: 1)
+        #expect(model.statusText(now: 1) == "filter: not a port: 99999")
+        _ = model.handle(.function(1), now: 1)
+        #expect(model.helpShown)
+        #expect(model.handle(.character("q"), now: 1) == [.redraw] && !model.helpShown && model.editor.text.isEmpty)
+        #expect(model.handle(.control("d"), now: 1) == [.endOfInput(session: 1)])
+    }
+
+    @Test func sessionsAreSelectedInTurn() {
+        var model = ConsoleModel(header: .init(mode: "listen tcp -k"), multiSession: true)
+        model.addSession(.init(id: 1, peer: "a"), at: 0)
+        model.addSession(.init(id: 2, peer: "b"), at: 0)
+        #expect(model.selected == 1)
+        _ = model.handle(.tab, now: 1)
+        #expect(model.selected == 2)
+        _ = model.run(.prev, now: 1)
+        #expect(model.selected == 1)
+        model.received([1, 2, 3], session: 2, at: 1)
+        #expect(model.session(2)?.bytesIn == 3)
+    }
+
+    @Test func lineEditingAndHistory() {
+        var editor = LineEditor()
+        for character in "one two three" { editor.insert(character) }
+        editor.deleteWordBackward()
+        #expect(editor.text == "one two ")
+        editor.moveHome()
+        editor.deleteForward()
+        editor.moveEnd()
+        editor.moveLeft()
+        editor.insert("X")
+        #expect(editor.text == "ne twoX ")
+        editor.deleteToStart()
+        #expect(editor.text == " " && editor.cursor == 0)
+        _ = editor.submit()
+        for character in "second" { editor.insert(character) }
+        _ = editor.submit()
+        for character in "draft" { editor.insert(character) }
+        editor.historyUp()
+        #expect(editor.text == "second")
+        editor.historyUp()
+        #expect(editor.text == " ")
+        editor.historyDown()
+        editor.historyDown()
+        #expect(editor.text == "draft")
+    }
+
+    @Test func peerBytesAreEscapedNeverPassedThrough() {
+        let text = EscapedText([0x1B] + Array("[2J\tok\r".utf8) + [0xFF, 0xC3, 0xA9, 0xC2, 0x9B, 0x00, 0x7F])
+        #expect(text.plain == "\\x1b[2J\\tok\\r\\xffé\\u{9b}\\0\\x7f")
+        #expect(text.pieces.first == .escape("\\x1b"))
+        // Overlong and surrogate encodings are invalid bytes, not text.
+        #expect(EscapedText([0xC0, 0xAF, 0xED, 0xA0, 0x80]).plain == "\\xc0\\xaf\\xed\\xa0\\x80")
+    }
+
+    @Test func scrollbackIsBoundedDuringAFlood() {
+        var conversation = Conversation(maxEntries: 100, maxLineBytes: 64)
+        let chunk = [UInt8](repeating: 0x41, count: 4096) + [0x0A]
+        for index in 0..<1000 { conversation.append(chunk, direction: .received, session: 1, at: Double(index)) }
+        #expect(conversation.entries.count <= 100 + 100 / 8)
+        #expect(conversation.entries.allSatisfy { $0.bytes.count <= 64 })
+        #expect(conversation.dropped > 60_000)
+        // A line split across reads is one entry.
+        var lines = Conversation()
+        lines.append(Array("hel".utf8), direction: .received, session: 1, at: 0)
+        lines.append(Array("lo\nnext".utf8), direction: .received, session: 1, at: 1)
+        #expect(lines.entries.map { String(decoding: $0.shownBytes, as: UTF8.self) } == ["hello", "next"])
+    }
+
+    @Test func tableFilterWords() throws {
+        let filter = try TableFilter("tcp listen 22")
+        let listening = SocketEntry(proto: .tcp, local: .init(address: IPAddress(ipv4: 0), port: 22),
+                                    remote: .init(address: IPAddress(ipv4: 0), port: 0), stateCode: TCPState.listen.rawValue)
+        #expect(filter.matches(listening))
+        #expect(try !TableFilter("udp").matches(listening))
+        #expect(try TableFilter("0.0.0.0").matches(listening))
+        #expect(throws: UsageError.self) { try TableFilter("4 6") }
+    }
+
+    @Test func timeWaitCountsDownFromTheSample() {
+        var board = StateBoard()
+        let local = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 40000)
+        let remote = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 8080)
+        board.own(.init(proto: .tcp, local: local, remote: remote), session: 1)
+        _ = board.update([SocketEntry(proto: .tcp, local: local, remote: remote, stateCode: TCPState.timeWait.rawValue,
+                                      timer: .timeWait, timerTicks: 6000)], at: 10)
+        #expect(board.rows(now: 15).first?.timerLeft == 55)
+        #expect(board.rows(now: 100).first?.timerLeft == 0)
+    }
+}
