@@ -16,8 +16,8 @@ build:
 release:
 	swift build -c release --product sockscope
 
-# The tests talk to real peers: OpenBSD nc, socat, python3; they lint the man page with mandoc
-# and parse the completions with zsh and fish.
+# The tests talk to real peers: OpenBSD nc, socat, python3; they lint the man page with mandoc,
+# parse the completions with zsh and fish, and drive the screen in tmux.
 test: test-deps
 	swift test
 

@@ -173,20 +173,20 @@ _sockscope() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    nc|states|help)
+    nc|states|watch|help)
         # Offer subcommand argument completions
         "_sockscope_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'nc states help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'nc states watch help' -- "${cur}"))
         ;;
     esac
 }
 
 _sockscope_nc() {
     repeating_flags=()
-    non_repeating_flags=(-4 -6 -C -d -k -l -N -n -u -U -v -z --version -h --help)
+    non_repeating_flags=(-4 -6 -C -d -k -l -N -n -u -U -v -z --tui --no-tui --version -h --help)
     repeating_options=()
     non_repeating_options=(-i -p -q -s -w --hex-dump --max-conns)
     __sockscope_offer_flags_options -1
@@ -233,6 +233,27 @@ _sockscope_states() {
         return
         ;;
     '--duration')
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    esac
+}
+
+_sockscope_watch() {
+    repeating_flags=()
+    non_repeating_flags=(-t --tcp -u --udp -4 -6 -l --listening --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--state --port --interval)
+    __sockscope_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--state')
+        return
+        ;;
+    '--port')
         return
         ;;
     '--interval')

@@ -4,11 +4,14 @@ set -euo pipefail
 declare -A package=(
     [nc.openbsd]=netcat-openbsd [socat]=socat [python3]=python3 [mandoc]=mandoc
     [zsh]=zsh [fish]=fish [setpriv]=util-linux [ip]=iproute2 [nft]=nftables [ss]=iproute2
+    [tmux]=tmux [pkill]=procps
 )
 missing=()
 for tool in "${!package[@]}"; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("${package[$tool]}")
 done
+# The screen links ncursesw: its header must be there to build at all.
+[ -e /usr/include/ncursesw/curses.h ] || missing+=(libncurses-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing test peers: ${missing[*]}" >&2

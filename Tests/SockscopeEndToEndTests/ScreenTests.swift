@@ -1,0 +1,188 @@
+import Glibc
+import Testing
+import TestSupport
+
+/// A real terminal: tmux on a private server at a fixed size runs sockscope against a real local
+/// peer; keys go in with send-keys and the screen comes back with capture-pane, polled against a
+/// deadline (DESIGN.md: the real terminal).
+final class Tmux {
+    let server = "sockscope-test-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+
+    init(_ command: String, columns: Int = 100, rows: Int = 30, environment: [String] = []) throws {
+        let env = (["LANG=C.UTF-8"] + environment).flatMap { ["-e", $0] }
+        let (code, child) = try Child.run(["tmux", "-L", server, "-f", "/dev/null", "new-session", "-d",
+                                           "-x", "\(columns)", "-y", "\(rows)"] + env
+                                          + ["\(command); echo EXIT=$?; sleep 60"])
+        guard code == 0 else { throw Child.Failure(description: "tmux did not start: \(child.stderrText)") }
+    }
+
+    deinit { Child.runQuietly(["tmux", "-L", server, "kill-server"]) }
+
+    func send(_ keys: String...) { Child.runQuietly(["tmux", "-L", server, "send-keys"] + keys) }
+
+    /// Types text literally (no key-name lookup), then Enter.
+    func line(_ text: String) {
+        Child.runQuietly(["tmux", "-L", server, "send-keys", "-l", text])
+        send("Enter")
+    }
+
+    func screen() -> String {
+        (try? Child.run(["tmux", "-L", server, "capture-pane", "-p"]))?.child.stdoutText ?? ""
+    }
+
+    func format(_ variable: String) -> String {
+        let text = (try? Child.run(["tmux", "-L", server, "display-message", "-p", variable]))?.child.stdoutText ?? ""
+        return text.split(separator: "\n").first.map(String.init) ?? ""
+    }
+
+    /// Polls the screen until `done` holds, for at most `timeout` seconds.
+    @discardableResult
+    func wait(for what: String, timeout: Double = 10, _ done: (String) -> Bool) throws -> String {
+        let deadline = now() + timeout
+        while true {
+            let text = screen()
+            if done(text) { return text }
+            if now() > deadline { throw Child.Failure(description: "timed out waiting for \(what); screen:\n\(text)") }
+            var pause = timespec(tv_sec: 0, tv_nsec: 50_000_000)
+            nanosleep(&pause, nil)
+        }
+    }
+
+    func wait(forText text: String, timeout: Double = 10) throws {
+        try wait(for: "\"\(text)\"", timeout: timeout) { $0.contains(text) }
+    }
+}
+
+/// The screen's row for a socket: the line of the state table with both endpoints in this order.
+func tableRow(_ screen: String, local: String, peer: String) -> String? {
+    screen.split(separator: "\n").first { line in
+        guard let l = line.range(of: local), let p = line.range(of: peer) else { return false }
+        return l.lowerBound < p.lowerBound && !line.contains("⇄") && !line.contains("·")
+    }.map(String.init)
+}
+
+extension String {
+    func range(of needle: String) -> Range<String.Index>? {
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(needle) { return index..<self.index(index, offsetBy: needle.count) }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}
+
+/// A python peer that accepts one connection, says two lines (the second with an escape sequence
+/// that would paint the terminal red), reports what it receives and when our FIN arrives, keeps
+/// its side open, and closes when told `close` on its standard input.
+let keepOpenPeer = """
+import select, socket, sys
+server = socket.socket(); server.bind(("127.0.0.1", 0)); server.listen(1)
+print("Listening on 127.0.0.1", server.getsockname()[1], file=sys.stderr, flush=True)
+conn, _ = server.accept()
+print("PORT", conn.getpeername()[1], flush=True)
+conn.sendall(b"hello from python\\n\\x1b[31mred\\x1b[0m\\n")
+watch = [conn, sys.stdin]
+while watch:
+    ready, _, _ = select.select(watch, [], [], 30)
+    if not ready: break
+    if conn in ready:
+        data = conn.recv(4096)
+        if data: print("GOT", data, flush=True)
+        else: print("EOF", flush=True); watch.remove(conn)
+    if sys.stdin in ready:
+        if sys.stdin.readline().strip() == "close":
+            conn.close(); print("CLOSED", flush=True); break
+"""
+
+@Suite(.serialized, .enabled(if: Paths.which("tmux") && Paths.which("python3"), "needs tmux and python3"))
+struct ScreenTests {
+    @Test func aSessionFromFirstLineToTimeWait() throws {
+        let peer = try Child(["python3", "-u", "-c", keepOpenPeer], stdin: .pipe)
+        defer { peer.signal(SIGKILL) }
+        let port = try peer.waitForPort()
+        let tmux = try Tmux("\(Paths.sockscope) -n 127.0.0.1 \(port)")
+        try peer.waitForStdout(containing: "PORT ")
+        let ourPort = peer.stdoutText.split(separator: "\n").first { $0.hasPrefix("PORT ") }.map { String($0.dropFirst(5)) } ?? "?"
+        let ours = "127.0.0.1:\(ourPort)", theirs = "127.0.0.1:\(port)"
+
+        // The peer's line appears; its escape sequence appears escaped, never interpreted.
+        var screen = try tmux.wait(for: "the peer's lines") { $0.contains("← hello from python") && $0.contains("red") }
+        #expect(screen.contains("← \\x1b[31mred\\x1b[0m"))
+        #expect(tmux.format("#{alternate_on}") == "1")
+
+        // Ours reaches the peer.
+        tmux.line("hi from the screen")
+        try peer.waitForStdout(containing: "GOT b'hi from the screen\\n'")
+        try tmux.wait(forText: "→ hi from the screen")
+
+        // /shutdown: FIN; ours in FIN_WAIT2, the peer's row (local, so shown as the other end) in CLOSE_WAIT.
+        tmux.line("/shutdown")
+        try peer.waitForStdout(containing: "EOF")
+        screen = try tmux.wait(for: "FIN_WAIT2 and CLOSE_WAIT rows") {
+            tableRow($0, local: ours, peer: theirs)?.contains("FIN_WAIT2") == true
+                && tableRow($0, local: theirs, peer: ours)?.contains("CLOSE_WAIT") == true
+        }
+        #expect(tableRow(screen, local: theirs, peer: ours)?.contains("other end of #1") == true)
+        #expect(screen.contains("FIN_WAIT1 → FIN_WAIT2") || screen.contains("ESTABLISHED → FIN_WAIT2"))
+
+        // The peer closes: ours goes to TIME_WAIT, counting down from about 60 s.
+        peer.write("close\n")
+        try peer.waitForStdout(containing: "CLOSED")
+        screen = try tmux.wait(for: "TIME_WAIT with a countdown") { screen in
+            guard let row = tableRow(screen, local: ours, peer: theirs), row.contains("TIME_WAIT") else { return false }
+            return row.split(separator: " ").contains { $0.hasSuffix("s") && Int($0.dropLast()).map { $0 > 0 && $0 <= 60 } == true }
+        }
+        #expect(screen.contains("the peer sent FIN"))
+
+        // /quit: exit 0 and the terminal is given back (normal screen, visible cursor).
+        tmux.line("/quit")
+        try tmux.wait(forText: "EXIT=0")
+        #expect(tmux.format("#{alternate_on}") == "0")
+        #expect(tmux.format("#{cursor_flag}") == "1")
+        #expect(!tmux.screen().contains("── Sockets"))
+    }
+
+    @Test func ctrlCSIGTERMAndSIGHUPRestoreTheTerminal() throws {
+        for (keys, signal) in [("C-c", SIGINT), ("", SIGTERM), ("", SIGHUP)] {
+            // Ctrl-C signals the whole foreground group, the shell around sockscope too: the shell
+            // traps it (a trap, unlike an ignored signal, is not inherited) and lives to report.
+            let tmux = try Tmux("trap true INT; \(Paths.sockscope) -l 127.0.0.1 0", columns: 80, rows: 24)
+            try tmux.wait(forText: "── Sockets")
+            if keys.isEmpty {
+                // The shell's child is sockscope: signal it by name within this tmux server only.
+                let pane = tmux.format("#{pane_pid}")
+                Child.runQuietly(["pkill", "-\(signal)", "-P", pane, "-x", "sockscope"])
+            } else {
+                tmux.send(keys)
+            }
+            try tmux.wait(forText: "EXIT=\(128 + signal)")
+            #expect(tmux.format("#{alternate_on}") == "0")
+        }
+    }
+
+    @Test func resizesLiveAndHonoursNoColor() throws {
+        let tmux = try Tmux("\(Paths.sockscope) -l 127.0.0.1 0", columns: 100, rows: 30, environment: ["NO_COLOR=1"])
+        try tmux.wait(forText: "── Sockets")
+        Child.runQuietly(["tmux", "-L", tmux.server, "resize-window", "-x", "64", "-y", "20"])
+        try tmux.wait(for: "a 64-column layout") { screen in
+            screen.split(separator: "\n").contains { $0.hasPrefix("── Sockets") && $0.count == 64 }
+        }
+        Child.runQuietly(["tmux", "-L", tmux.server, "resize-window", "-x", "30", "-y", "10"])
+        try tmux.wait(forText: "Terminal too small: 30×10.")
+        // No colour escapes at all under NO_COLOR (attributes such as bold remain).
+        let styled = (try? Child.run(["tmux", "-L", tmux.server, "capture-pane", "-p", "-e"]))?.child.stdoutText ?? ""
+        #expect(!styled.contains("[3") && !styled.contains("[4"), "colour codes under NO_COLOR: \(styled.prefix(300))")
+        tmux.send("F10")
+        try tmux.wait(forText: "EXIT=0")
+    }
+
+    @Test func withoutATerminalTuiIsRefusedAndPipeModeStays() throws {
+        let (code, child) = try Child.run([Paths.sockscope, "--tui", "127.0.0.1", "9"])
+        #expect(code == 64)
+        #expect(child.stderrText.hasPrefix("sockscope: --tui needs a terminal"))
+        let (watchCode, watch) = try Child.run([Paths.sockscope, "watch"])
+        #expect(watchCode == 64)
+        #expect(watch.stderrText.contains("watch needs a terminal"))
+    }
+}
