@@ -54,3 +54,4 @@ bench: release
 	bench/accept.sh
 	bench/parse.sh
 	bench/states.sh
+	bench/flood.sh
