@@ -69,7 +69,7 @@ extension ConsoleMode {
         datagramServer = -1
         _ = Socket.connectDatagram(fd, to: sender)
         add(fd, peer: sender)
-        received(ArraySlice(buffer[0..<count]), on: connections[connections.count - 1])
+        received(count, on: connections[connections.count - 1])
     }
 
     func service(_ connection: ConsoleConnection, revents: Int32) {
@@ -79,7 +79,7 @@ extension ConsoleMode {
         let count = buffer.withUnsafeMutableBytes { Glibc.read(connection.fd, $0.baseAddress, $0.count) }
         let now = io.monotonic()
         if count > 0 {
-            received(ArraySlice(buffer[0..<count]), on: connection)
+            received(count, on: connection)
         } else if count == 0 && !connection.datagram {
             connection.readOpen = false
             model.note("the peer sent FIN: it will send nothing more\(connection.writeOpen ? "; /shutdown or /close sends ours" : "")",
@@ -98,9 +98,12 @@ extension ConsoleMode {
         }
     }
 
-    func received(_ bytes: ArraySlice<UInt8>, on connection: ConsoleConnection) {
-        bytes.withUnsafeBytes { recorder?.record($0, sent: false, peer: connection.peer) }
-        model.received(bytes, session: connection.id, at: io.monotonic())
+    func received(_ count: Int, on connection: ConsoleConnection) {
+        buffer.withUnsafeBytes { all in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[0..<count])
+            recorder?.record(bytes, sent: false, peer: connection.peer)
+            model.received(bytes, session: connection.id, at: io.monotonic())
+        }
     }
 
     func act(on reaction: Reaction, now: Double) -> ExitStatus? {
@@ -198,6 +201,8 @@ extension ConsoleMode {
         let now = io.monotonic()
         if let note { model.note(note, session: connection.id, at: now) }
         connection.close(reset: reset)
+        // TCP_INFO described the open socket; the kernel's leftover (FIN_WAIT, TIME_WAIT) has none.
+        if let key = connection.key { model.board.setInfo(nil, for: key) }
         model.updateSession(connection.id) {
             $0.open = false
             $0.canSend = false

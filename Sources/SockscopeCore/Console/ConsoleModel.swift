@@ -90,12 +90,16 @@ public struct ConsoleModel: Sendable {
 
     public func session(_ id: Int) -> Session? { sessions.first { $0.id == id } }
 
-    public mutating func received(_ bytes: some Collection<UInt8>, session: Int, at time: Double) {
+    public mutating func received(_ bytes: UnsafeRawBufferPointer, session: Int, at time: Double) {
         conversation.append(bytes, direction: .received, session: session, at: time)
         updateSession(session) { $0.bytesIn += UInt64(bytes.count) }
     }
 
-    public mutating func sent(_ bytes: some Collection<UInt8>, session: Int, at time: Double) {
+    public mutating func received(_ bytes: [UInt8], session: Int, at time: Double) {
+        bytes.withUnsafeBytes { received($0, session: session, at: time) }
+    }
+
+    public mutating func sent(_ bytes: [UInt8], session: Int, at time: Double) {
         conversation.append(bytes, direction: .sent, session: session, at: time)
         updateSession(session) { $0.bytesOut += UInt64(bytes.count) }
     }

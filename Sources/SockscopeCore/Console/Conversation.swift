@@ -37,24 +37,28 @@ public struct Conversation: Sendable {
 
     /// Bytes that crossed the network. A line still open from the same session and direction, and
     /// last on screen, is continued; otherwise a new entry starts.
-    public mutating func append(_ bytes: some Collection<UInt8>, direction: Direction, session: Int, at time: Double) {
-        var rest = bytes[...]
-        while !rest.isEmpty {
+    public mutating func append(_ bytes: [UInt8], direction: Direction, session: Int, at time: Double) {
+        bytes.withUnsafeBytes { append($0, direction: direction, session: session, at: time) }
+    }
+
+    /// The same from raw memory (the read buffer): concrete, so that a flood runs specialised code.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer, direction: Direction, session: Int, at time: Double) {
+        var start = 0
+        while start < bytes.count {
             if entries.last.map({ !$0.complete && $0.direction == direction && $0.session == session }) != true {
                 entries.append(Entry(time: time, direction: direction, session: session, bytes: [], complete: false))
             }
             let last = entries.count - 1
-            let room = maxLineBytes - entries[last].bytes.count
-            let chunk = rest.prefix(room)
-            if let newline = chunk.firstIndex(of: 0x0A) {
-                entries[last].bytes.append(contentsOf: rest[rest.startIndex...newline])
-                entries[last].complete = true
-                rest = rest[rest.index(after: newline)...]
-            } else {
-                entries[last].bytes.append(contentsOf: chunk)
-                rest = rest.dropFirst(chunk.count)
-                if entries[last].bytes.count >= maxLineBytes { entries[last].complete = true }
+            let end = min(bytes.count, start + maxLineBytes - entries[last].bytes.count)
+            var cut = end
+            var newline = false
+            if let found = bytes[start..<end].firstIndex(of: 0x0A) {
+                cut = found + 1
+                newline = true
             }
+            entries[last].bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<cut]))
+            if newline || entries[last].bytes.count >= maxLineBytes { entries[last].complete = true }
+            start = cut
             trim()
         }
     }
