@@ -44,17 +44,19 @@ public struct ConsoleView {
         screen.hideCursor()
     }
 
+    /// Line 1: who talks to whom and the end-of-input rule; line 2: the state sources (and why
+    /// one is off), which learners need to read in full.
     func drawHeader(_ model: ConsoleModel, on screen: Screen) {
         let header = model.header
         var first = "sockscope · \(header.mode)"
         if !header.local.isEmpty { first += " · \(header.local)" }
         if !header.peer.isEmpty { first += " ⇄ \(header.peer)" }
+        if !header.policy.isEmpty { first += " · \(header.policy)" }
         screen.fill(row: 0, from: 0, style: .title)
         screen.put(DisplayWidth.truncate(first, to: screen.columns), row: 0, column: 0, style: .title)
-        var second: [String] = []
-        if !header.policy.isEmpty { second.append("end of input: \(header.policy)") }
-        if !header.sources.isEmpty { second.append("sources: \(header.sources)") }
-        screen.put(DisplayWidth.truncate(second.joined(separator: " · "), to: screen.columns), row: 1, column: 0, style: .dim)
+        if !header.sources.isEmpty {
+            screen.put(DisplayWidth.truncate("sources: \(header.sources)", to: screen.columns), row: 1, column: 0, style: .dim)
+        }
     }
 
     func drawInput(_ model: ConsoleModel, row: Int, on screen: Screen) {

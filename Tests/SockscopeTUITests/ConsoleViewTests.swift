@@ -52,7 +52,7 @@ import TestSupport
 
     @Test func watchScreenAndHelpOverlayAt80x24() {
         var model = ConsoleModel(header: .init(mode: "watch", local: "every TCP and UDP socket",
-                                               sources: "socket tables every 0.5 s + TCP_INFO; tracefs off (needs root)"),
+                                               sources: "tracefs off (needs root): socket tables every 0.5 s miss brief states; + TCP_INFO"),
                                  watchOnly: true)
         _ = model.board.update(Scenario.others, at: 0)
         for transition in model.board.update(Scenario.others.dropLast() + [Scenario.entry("127.0.0.1:5555", "127.0.0.1:6666", .synSent)], at: 0.5) {

@@ -38,7 +38,7 @@ extension PipeMode {
     static func policy(_ plan: SessionPlan) -> String {
         guard plan.readStdin else { return "-d: nothing is sent" }
         switch plan.endOfInput {
-        case .keepOpen: return "Ctrl-D keeps the connection open (nc without -N); /shutdown sends FIN"
+        case .keepOpen: return "Ctrl-D keeps it open, as nc (/shutdown sends FIN)"
         case .shutdownWrite: return "Ctrl-D sends FIN (-N)"
         case .quit(let secs): return secs < 0 ? "Ctrl-D sends FIN (-q)" : "Ctrl-D sends FIN, quits \(Seconds.text(secs)) s later (-q)"
         }
@@ -49,7 +49,7 @@ extension ConsoleMode {
     /// Which sources feed the table and log, and why one is off.
     static func sources(tracing: Bool, traceOff: String?, unix: Bool, interval: Double = 0.5) -> String {
         var text = tracing ? "tracefs (every TCP transition) + socket tables + TCP_INFO"
-                           : "socket tables every \(Seconds.text(interval)) s + TCP_INFO; tracefs off (\(traceOff ?? "unavailable")): brief states are missed"
+                           : "tracefs off (\(traceOff ?? "unavailable")): socket tables every \(Seconds.text(interval)) s miss brief states; + TCP_INFO"
         if unix { text = "Unix sockets have no TCP states; F3 shows the system's · " + text }
         return text
     }
