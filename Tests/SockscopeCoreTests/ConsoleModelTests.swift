@@ -80,6 +80,24 @@ import Testing
         #expect(model.handle(.control("d"), now: 1) == [.endOfInput(session: 1)])
     }
 
+    @Test func pageKeysScrollTheConversationByAPage() {
+        var model = session()
+        model.pageRows = 10
+        _ = model.handle(.pageUp, now: 1)
+        _ = model.handle(.pageUp, now: 1)
+        #expect(model.scroll == 18)
+        _ = model.handle(.pageDown, now: 1)
+        #expect(model.scroll == 9)
+        _ = model.handle(.pageDown, now: 1)
+        _ = model.handle(.pageDown, now: 1)
+        #expect(model.scroll == 0)
+        // Sending a line returns to the bottom, where it appears.
+        _ = model.handle(.pageUp, now: 1)
+        _ = type("x", into: &model)
+        _ = model.handle(.enter, now: 1)
+        #expect(model.scroll == 0)
+    }
+
     @Test func sessionsAreSelectedInTurn() {
         var model = ConsoleModel(header: .init(mode: "listen tcp -k"), multiSession: true)
         model.addSession(.init(id: 1, peer: "a"), at: 0)

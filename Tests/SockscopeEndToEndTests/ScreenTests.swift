@@ -177,6 +177,37 @@ struct ScreenTests {
         try tmux.wait(forText: "EXIT=0")
     }
 
+    @Test func noTuiKeepsPipeModeInATerminal() throws {
+        let tmux = try Tmux("\(Paths.sockscope) --no-tui -v -n -l 127.0.0.1 0", columns: 80, rows: 24)
+        try tmux.wait(forText: "Listening on 127.0.0.1 ")
+        #expect(!tmux.screen().contains("── Sockets"))
+        #expect(tmux.format("#{alternate_on}") == "0")
+        tmux.send("C-c")
+    }
+
+    @Test func watchShowsTheSystemsSocketsLive() throws {
+        let (listener, port) = try pythonPeer("""
+            import socket, sys, time
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+            print("Listening on 127.0.0.1", s.getsockname()[1], file=sys.stderr, flush=True)
+            time.sleep(30)
+            """)
+        defer { listener.signal(SIGKILL) }
+        let tmux = try Tmux("\(Paths.sockscope) watch -t --port \(port)", columns: 100, rows: 30)
+        let screen = try tmux.wait(for: "the listener's row") {
+            $0.split(separator: "\n").contains { $0.contains("LISTEN") && $0.contains("127.0.0.1:\(port)") }
+        }
+        #expect(screen.contains("sockscope · watch · TCP port \(port)"))
+        // A connection made while watching appears in the log, explained.
+        let client = try Child(["python3", "-c", "import socket,time; c=socket.create_connection(('127.0.0.1', \(port))); time.sleep(30)"], stdin: .null)
+        defer { client.signal(SIGKILL) }
+        try tmux.wait(for: "the new connection in the table") {
+            $0.split(separator: "\n").contains { $0.contains("ESTABLISHED") && $0.contains(":\(port)") && !$0.contains("→") }
+        }
+        tmux.send("F10")
+        try tmux.wait(forText: "EXIT=0")
+    }
+
     @Test func withoutATerminalTuiIsRefusedAndPipeModeStays() throws {
         let (code, child) = try Child.run([Paths.sockscope, "--tui", "127.0.0.1", "9"])
         #expect(code == 64)
