@@ -132,7 +132,7 @@ complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_op
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" 4' -s '4' -d 'IPv4 sockets only.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" 6' -s '6' -d 'IPv6 sockets only.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" l listening' -s 'l' -l 'listening' -d 'Listening sockets only (and unconnected UDP).'
-complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" state' -l 'state' -d 'Only these states, comma-separated (e.g. ESTABLISHED,TIME_WAIT).' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" state' -l 'state' -d 'Only these states, comma-separated (e.g. ESTABLISHED,TIME_WAIT, or UNCONN).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" port' -l 'port' -d 'Only sockets with this port at either end.' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" interval' -l 'interval' -d 'How often the socket tables are read, in seconds.' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" version' -l 'version' -d 'Show the version.'

@@ -15,14 +15,7 @@ struct StatesCommand: ParsableCommand {
             than the polling interval.
             """)
 
-    @Flag(name: [.customShort("t"), .long], help: "TCP sockets only.") var tcp = false
-    @Flag(name: [.customShort("u"), .long], help: "UDP sockets only.") var udp = false
-    @Flag(name: .customShort("4"), help: "IPv4 sockets only.") var ipv4 = false
-    @Flag(name: .customShort("6"), help: "IPv6 sockets only.") var ipv6 = false
-    @Flag(name: [.customShort("l"), .long], help: "Listening sockets only (and unconnected UDP).") var listening = false
-    @Option(help: ArgumentHelp("Only these states, comma-separated (e.g. ESTABLISHED,TIME_WAIT, or UNCONN).", valueName: "list"))
-    var state: String?
-    @Option(help: ArgumentHelp("Only sockets with this port at either end.", valueName: "n")) var port: UInt16?
+    @OptionGroup var filters: SocketFilterOptions
     @Flag(name: [.customShort("p"), .long], inversion: .prefixedNo,
           help: "Look up each socket's owning process (default: when at most 5,000 sockets are shown).")
     var processes: Bool?
@@ -33,24 +26,14 @@ struct StatesCommand: ParsableCommand {
     var interval: Double = 0.1
 
     func validate() throws {
-        if ipv4 && ipv6 { throw ValidationError("cannot use -4 and -6") }
         if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be a positive number") }
         if !(interval >= 0.001 && interval.isFinite) { throw ValidationError("--interval must be at least 0.001") }
         if duration != nil && !events { throw ValidationError("--duration needs --events") }
-        if let state {
-            do { _ = try StatesFilter.stateNames(state) } catch { throw ValidationError(error.message) }
-        }
     }
 
     func run() throws {
         var options = StatesMode.Options()
-        options.filter.tcp = tcp
-        options.filter.udp = udp
-        options.filter.ipv4Only = ipv4
-        options.filter.ipv6Only = ipv6
-        options.filter.listening = listening
-        options.filter.port = port
-        options.filter.states = (try? state.map(StatesFilter.stateNames)) ?? []
+        options.filter = filters.filter
         options.processes = processes
         options.json = json
         options.events = events
