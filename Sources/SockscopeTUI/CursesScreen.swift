@@ -28,7 +28,8 @@ public final class CursesScreen: Screen {
             throw .noTerminal("cannot open the terminal")
         }
         guard let screen = newterm(nil, output, input) else {
-            throw .noTerminal("the terminal type \(String(cString: getenv("TERM") ?? strdup("?"))) is unknown to curses")
+            let term = getenv("TERM").map { String(cString: $0) } ?? "?"
+            throw .noTerminal("the terminal type \(term) is unknown to curses")
         }
         self.screen = screen
         cbreak()

@@ -15,8 +15,7 @@ extension ConsoleMode {
             model.board.setInfo(TCPInfoReader.read(fd), for: key)
         }
         if model.multiSession {
-            let open = connections.filter { !$0.closed }.count
-            model.header.peer = open == 1 ? "1 client" : "\(open) clients"
+            model.header.peer = connections.count == 1 ? "1 client" : "\(connections.count) clients"
         } else {
             model.header.peer = peer.display
         }
@@ -46,7 +45,7 @@ extension ConsoleMode {
                 return
             }
             guard let accepted else { return }
-            if plan.keepListening && connections.filter({ !$0.closed }).count >= plan.maxConnections {
+            if plan.keepListening && connections.count >= plan.maxConnections {
                 close(accepted.fd)
                 model.note("refused \(accepted.peer.display): --max-conns \(plan.maxConnections) reached", at: io.monotonic())
                 continue
@@ -63,7 +62,10 @@ extension ConsoleMode {
 
     /// A datagram listener answers the first sender: the socket is connected to it (as nc).
     func receiveFirstDatagram() {
-        let (count, sender) = buffer.withUnsafeMutableBytes { Socket.receive(datagramServer, into: $0.baseAddress!, count: $0.count) }
+        let (count, sender) = buffer.withUnsafeMutableBytes { raw -> (Int, SocketAddress) in
+            guard let base = raw.baseAddress else { return (-1, SocketAddress()) }
+            return Socket.receive(datagramServer, into: base, count: raw.count)
+        }
         guard count >= 0 else { return }
         let fd = datagramServer
         datagramServer = -1
@@ -141,7 +143,14 @@ extension ConsoleMode {
     }
 
     func connection(_ id: Int) -> ConsoleConnection? {
-        connections.first { $0.id == id && !$0.closed }
+        connections.first { $0.id == id }
+    }
+
+    func send(_ bytes: [UInt8], on connection: ConsoleConnection) -> Int {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return 0 }
+            return Socket.send(connection.fd, base, count: raw.count, to: nil)
+        }
     }
 
     func queue(_ bytes: [UInt8], on connection: ConsoleConnection) {
@@ -149,7 +158,7 @@ extension ConsoleMode {
         model.sent(bytes, session: connection.id, at: io.monotonic())
         if connection.datagram {
             // Each line leaves as one datagram.
-            if bytes.withUnsafeBytes({ Socket.send(connection.fd, $0.baseAddress!, count: $0.count, to: nil) }) < 0 {
+            if send(bytes, on: connection) < 0 {
                 model.note("send: \(String(cString: strerror(errno)))", session: connection.id, at: io.monotonic())
             }
             return
@@ -161,7 +170,7 @@ extension ConsoleMode {
     /// Writes what is queued; once drained, a pending shutdown sends FIN.
     func flush(_ connection: ConsoleConnection) {
         while !connection.outgoing.isEmpty {
-            let count = connection.outgoing.withUnsafeBytes { Socket.send(connection.fd, $0.baseAddress!, count: $0.count, to: nil) }
+            let count = send(connection.outgoing, on: connection)
             if count < 0 {
                 if errno == EAGAIN || errno == EINTR { return }
                 model.note("send: \(String(cString: strerror(errno)))", session: connection.id, at: io.monotonic())
@@ -201,6 +210,8 @@ extension ConsoleMode {
         let now = io.monotonic()
         if let note { model.note(note, session: connection.id, at: now) }
         connection.close(reset: reset)
+        // Only open connections stay in the loop's list; the model keeps the session's history.
+        connections.removeAll { $0 === connection }
         // TCP_INFO described the open socket; the kernel's leftover (FIN_WAIT, TIME_WAIT) has none.
         if let key = connection.key { model.board.setInfo(nil, for: key) }
         model.updateSession(connection.id) {

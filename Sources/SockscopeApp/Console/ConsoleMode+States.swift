@@ -15,7 +15,7 @@ extension ConsoleMode {
             attribution.update(entries, now: now)
             model.board.owners = attribution.owners
         }
-        for connection in connections where !connection.closed {
+        for connection in connections {
             if let key = connection.key { model.board.setInfo(TCPInfoReader.read(connection.fd), for: key) }
         }
         model.dirty = true  // timers count down and highlights fade

@@ -30,6 +30,7 @@ final class ConsoleMode {
     let reader = ProcNetReader()
     var attribution = Attribution(root: "/proc")
     var durations = TraceDurations()
+    /// The open connections (a closed one leaves the list; its session stays in the model).
     var connections: [ConsoleConnection] = []
     var listener: Int32 = -1
     var datagramServer: Int32 = -1
@@ -88,8 +89,8 @@ final class ConsoleMode {
                          pollfd(fd: trace?.pipe ?? -1, events: Int16(POLLIN), revents: 0),
                          pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
                          pollfd(fd: datagramServer, events: Int16(POLLIN), revents: 0)]
-            // The connections polled this round (accepting below may add more).
-            let polled = connections.filter { !$0.closed }
+            // The connections polled this round (accepting below may add more, closing remove some).
+            let polled = connections
             for connection in polled {
                 var events: Int32 = 0
                 if connection.readOpen { events |= Int32(POLLIN) }
