@@ -26,6 +26,10 @@ int clinux_set_pipe_size(int fd, int bytes) {
     return fcntl(fd, F_SETPIPE_SZ, bytes);
 }
 
+int clinux_pipe_size(int fd) {
+    return fcntl(fd, F_GETPIPE_SZ);
+}
+
 int clinux_signalfd(const int *signals, int count) {
     sigset_t set;
     sigemptyset(&set);

@@ -38,8 +38,11 @@ public final class PipeMode {
         }
         defer { trace?.stop() }
         do {
-            recorder = try plan.hexDumpPath.map { path throws(SystemError) in
-                try HexDumpFile(path: path, wallClock: io.wallClock)
+            if let path = plan.hexDumpPath {
+                recorder = try HexDumpFile(
+                    path: path, wallClock: io.wallClock, signalFD: signalFD,
+                    onWaiting: { self.log.write("sockscope: --hex-dump \(path): waiting for a reader of the FIFO") },
+                    onFailure: { self.log.error($0) })
             }
             switch plan.mode {
             case .scan: return try ScanMode(plan: plan, log: log, signalFD: signalFD).run()
@@ -50,6 +53,10 @@ public final class PipeMode {
             log.error(error.description)
         } catch let error as SystemError {
             log.error(error.description)
+        } catch HexDumpFile.OpenFailure.failed(let error) {
+            log.error(error.description)
+        } catch HexDumpFile.OpenFailure.interrupted(let signal) {
+            return .signal(signal)
         } catch {
             log.error("\(error)")
         }
@@ -76,6 +83,9 @@ public final class PipeMode {
         switch try loop.run() {
         case .signal(let number): return .signal(number)
         case .finished, .idleTimeout, .quitAfterEOF: return .success
+        case .stdoutFailed(let code):
+            log.error("write to standard output failed: \(String(cString: strerror(code)))")
+            return .failure
         }
     }
 

@@ -36,3 +36,103 @@ public enum Descriptor {
         _ = clinux_set_pipe_size(fd, 1 << 20)
     }
 }
+
+/// How a write that may have had to wait for its reader ended.
+public enum WriteOutcome: Equatable, Sendable {
+    case written
+    /// The descriptor failed: errno (EPIPE when the reader left, ENOSPC on a full disk…).
+    case failed(Int32)
+    /// This signal arrived on the signalfd while waiting; the rest was not written.
+    case interrupted(Int32)
+    /// The time allowed ran out; the rest was not written.
+    case timedOut
+}
+
+extension Descriptor {
+    /// Writes every byte to a non-blocking descriptor, waiting in poll() while the reader is
+    /// behind — and giving up when a signal arrives on `signalFD`, so that a slow or stopped
+    /// reader never keeps SIGINT, SIGTERM or SIGHUP from ending the tool. With `seconds`, it
+    /// also gives up (`.timedOut`) once that long has passed.
+    public static func writeAll(
+        _ raw: UnsafeRawBufferPointer, to fd: Int32, signalFD: Int32, seconds: Double? = nil,
+        using write: (UnsafeRawPointer, Int) -> Int
+    ) -> WriteOutcome {
+        guard let base = raw.baseAddress else { return .written }
+        let deadline = seconds.map { Self.monotonic() + $0 }
+        var offset = 0
+        while offset < raw.count {
+            let n = write(base + offset, raw.count - offset)
+            if n > 0 {
+                offset += n
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            guard n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) else { return .failed(n == 0 ? EIO : errno) }
+            var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
+                       pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
+            var timeout: Int32 = -1
+            if let deadline {
+                let left = deadline - Self.monotonic()
+                if left <= 0 { return .timedOut }
+                timeout = Milliseconds.clamped(left)
+            }
+            if poll(&fds, 2, timeout) < 0 && errno != EINTR { return .failed(errno) }
+            if fds[1].revents != 0 {
+                let signal = clinux_read_signal(signalFD)
+                if signal != 0 { return .interrupted(signal) }
+            }
+        }
+        return .written
+    }
+}
+
+extension StandardOutput {
+    /// Writes every byte, waiting for the reader but never past a signal (see `Descriptor`).
+    public func writeAll(_ raw: UnsafeRawBufferPointer, signalFD: Int32, seconds: Double? = nil) -> WriteOutcome {
+        Descriptor.writeAll(raw, to: fd, signalFD: signalFD, seconds: seconds) { write($0, count: $1) }
+    }
+
+    public func writeAll(_ text: String, signalFD: Int32) -> WriteOutcome {
+        var text = text
+        return text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), signalFD: signalFD) }
+    }
+}
+
+extension Descriptor {
+    public enum OpenOutcome {
+        case opened(Int32)
+        case failed(SystemError)
+        /// A signal arrived while waiting for a FIFO's reader.
+        case interrupted(Int32)
+    }
+
+    /// Opens (creating or truncating) `path` for writing, non-blocking. A FIFO that nobody reads
+    /// yet would block open(2); instead it is retried ten times a second while the signalfd is
+    /// watched, so a signal still ends the wait. `onWaiting` is called once when waiting starts.
+    public static func openForWriting(_ path: String, signalFD: Int32, onWaiting: () -> Void) -> OpenOutcome {
+        var fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0o644)
+        var announced = false
+        while fd < 0 && errno == ENXIO {  // a FIFO without a reader
+            if !announced { onWaiting() }
+            announced = true
+            var entry = pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)
+            if poll(&entry, 1, 100) > 0 {
+                let signal = clinux_read_signal(signalFD)
+                if signal != 0 { return .interrupted(signal) }
+            }
+            fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        }
+        return fd >= 0 ? .opened(fd) : .failed(SystemError(path))
+    }
+
+    static func monotonic() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// `writeAll(_:to:signalFD:seconds:using:)` with write(2).
+    public static func writeAll(_ raw: UnsafeRawBufferPointer, to fd: Int32, signalFD: Int32) -> WriteOutcome {
+        writeAll(raw, to: fd, signalFD: signalFD) { write(fd, $0, $1) }
+    }
+}

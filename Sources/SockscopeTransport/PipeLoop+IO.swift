@@ -84,7 +84,12 @@ extension PipeLoop {
     }
 
     func receive(from index: Int) {
-        if output.room < (settings.datagram ? 65536 : 1) { output.compact() }
+        // A datagram needs room for the largest one, or recv() would cut it short; a stream
+        // needs one byte — and with none, recv() would return 0, which means end of stream.
+        let needed = settings.datagram ? 65536 : 1
+        if output.room < needed { flushOutput() }
+        if output.room < needed { output.compact() }
+        guard output.room >= needed else { return }  // the bytes wait in the socket: backpressure
         let n = recv(peers[index].fd, output.writable, output.room, 0)
         if n > 0 {
             recorder?.record(UnsafeRawBufferPointer(start: output.writable, count: n),
@@ -111,18 +116,26 @@ extension PipeLoop {
         }
     }
 
+    /// Writes what standard output takes now, without waiting.
     func flushOutput() {
         while !output.isEmpty && local.stdoutOpen {
-            let n = write(stdoutFD, output.readable.baseAddress, output.count)
+            guard let base = output.readable.baseAddress else { return }
+            let n = stdout.write(base, count: output.count)
             if n > 0 {
                 output.didDrain(n)
                 continue
             }
             if n < 0 && errno == EINTR { continue }
             if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
-            // The reader went away (EPIPE): what is left cannot be delivered.
-            local.stdoutOpen = false
-            output.didDrain(output.count)
+            failStdout(n == 0 ? EIO : errno)
         }
+    }
+
+    /// Standard output failed (EPIPE: the reader left; ENOSPC; EIO): what was received cannot be
+    /// delivered, and the session ends (man page, DATA TRANSFER).
+    func failStdout(_ code: Int32) {
+        local.stdoutOpen = false
+        stdoutFailure = stdoutFailure ?? code
+        output.didDrain(output.count)
     }
 }

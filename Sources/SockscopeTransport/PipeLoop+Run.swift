@@ -3,82 +3,94 @@ import Glibc
 import SockscopeCore
 
 extension PipeLoop {
-    /// The poll slots, named as in nc. Peers follow the fixed slots, in `peers` order.
-    enum Slot: Int, CaseIterable { case signal, stdin, stdout, listener, datagramServer }
+    /// The poll slots, named as in nc; peers follow the fixed slots, in `peers` order.
+    enum Slot { case signal, stdin, stdout, listener, datagramServer, peer(Int) }
 
     /// Runs until the session is over. Everything received is on standard output when it returns.
     public func run() throws(SystemError) -> PipeOutcome {
-        var fds = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: Slot.allCases.count)
+        defer { stdout.release() }
+        var set = PollSet<Slot>()
         while true {
-            let now = clock()
-            if let deadline = quitDeadline, now >= deadline { return finish(.quitAfterEOF) }
-            if let idle = settings.idleTimeout, !peers.isEmpty, now - lastActivity >= idle {
-                return finish(.idleTimeout)
-            }
-            // Move what can move without waiting, then apply the rules to the result: every
-            // round passes here, whether poll() returned for I/O or for a deadline.
-            releaseLines(now: now)
-            flushOutput()
-            sendToPeers()
-            applyRules()
-            if settings.rules.sessionFinished(peersLeft: peers.count, everConnected: everConnected) {
-                return finish(.finished)
-            }
-
-            fds.removeSubrange(Slot.allCases.count...)
-            watch(&fds, .signal, signalFD, POLLIN)
-            watch(&fds, .stdin, stdinFD, wantsStdin && !splice.inputWaitsForSocket ? POLLIN : 0)
-            // Standard output is written as soon as bytes arrive; it is watched only when a
-            // non-blocking stdout once refused some.
-            watch(&fds, .stdout, stdoutFD, output.isEmpty && !splice.outputWaitsForStdout ? 0 : POLLOUT)
-            watch(&fds, .listener, listener, acceptPaused ? 0 : POLLIN)
-            watch(&fds, .datagramServer, datagramServer, datagramServerEvents)
-            let peerReadable = settings.rules.wantsPeerInput(local, stdoutHasRoom: outputHasRoom)
-                && !splice.outputWaitsForStdout
-            for peer in peers where peer.ownsFD {
-                var events: Int16 = 0
-                if peer.flow.readOpen && peerReadable { events |= Int16(POLLIN) }
-                if peer.flow.writeOpen && (peer.sentUpTo < released || splice.inputWaitsForSocket) {
-                    events |= Int16(POLLOUT)
-                }
-                // A descriptor with nothing asked of it is left out, so a hang-up that cannot
-                // be acted on yet does not wake the loop forever.
-                fds.append(pollfd(fd: events == 0 ? -1 : peer.fd, events: events, revents: 0))
-            }
-
-            let ready = poll(&fds, nfds_t(fds.count), pollTimeout(now: clock()))
-            if ready < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("poll")
-            }
-            // On a timeout every revents is 0 and the next round does the work.
-
-            if fds[Slot.signal.rawValue].revents != 0 {
-                let signal = clinux_read_signal(signalFD)
-                if signal != 0 { return finish(.signal(signal)) }
-            }
-            // Peers added below (accepted, or first heard) were not polled this round.
-            let polledPeers = peers.count
-            if fds[Slot.stdin.rawValue].revents != 0 {
-                if splicesInput { spliceInputBurst() } else { readInput() }
-            }
-            if fds[Slot.stdout.rawValue].revents != 0 && splice.outputWaitsForStdout { spliceOutput() }
-            if fds[Slot.listener.rawValue].revents != 0 { try acceptPeers() }
-            if fds[Slot.datagramServer.rawValue].revents & Int16(POLLIN | POLLERR) != 0 { receiveDatagrams() }
-            var slot = Slot.allCases.count
-            for index in 0..<polledPeers where peers[index].ownsFD {
-                let revents = fds[slot].revents
-                slot += 1
-                if revents & Int16(POLLOUT) != 0 && splice.inputWaitsForSocket { spliceInputBurst() }
-                if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && peers[index].flow.readOpen {
-                    if splicesOutput { spliceOutputBurst() } else { receive(from: index) }
-                }
-            }
+            if let outcome = try step(&set, wait: true) { return outcome }
         }
     }
 
-    func watch(_ fds: inout [pollfd], _ slot: Slot, _ fd: Int32, _ events: Int32) {
-        fds[slot.rawValue] = pollfd(fd: events == 0 ? -1 : fd, events: Int16(events), revents: 0)
+    /// One round: the rules, then one poll() (waiting up to the nearest deadline when `wait`),
+    /// then the I/O it reported. Returns the outcome once the session is over.
+    func step(_ set: inout PollSet<Slot>, wait: Bool) throws(SystemError) -> PipeOutcome? {
+        let now = clock()
+        if let deadline = quitDeadline, now >= deadline { return finish(.quitAfterEOF) }
+        if let idle = settings.idleTimeout, !peers.isEmpty, now - lastActivity >= idle {
+            return finish(.idleTimeout)
+        }
+        // Move what can move without waiting, then apply the rules to the result: every round
+        // passes here, whether poll() returned for I/O or for a deadline.
+        releaseLines(now: now)
+        flushOutput()
+        sendToPeers()
+        applyRules()
+        if let failure = stdoutFailure { return finish(.stdoutFailed(failure)) }
+        if let signal = recorder?.interruption { return finish(.signal(signal)) }
+        if settings.rules.sessionFinished(peersLeft: peers.count, everConnected: everConnected) {
+            return finish(.finished)
+        }
+
+        set.reset()
+        set.watch(signalFD, POLLIN, as: .signal)
+        set.watch(stdinFD, wantsStdin && !splice.inputWaitsForSocket ? POLLIN : 0, as: .stdin)
+        // Standard output is written as soon as bytes arrive; it is watched only when it once
+        // refused some.
+        set.watch(stdout.fd, output.isEmpty && !splice.outputWaitsForStdout ? 0 : POLLOUT, as: .stdout)
+        set.watch(listener, acceptPaused ? 0 : POLLIN, as: .listener)
+        set.watch(datagramServer, datagramServerEvents, as: .datagramServer)
+        let firstPeerEntry = set.count
+        let peerReadable = settings.rules.wantsPeerInput(local, stdoutHasRoom: outputHasRoom)
+            && !splice.outputWaitsForStdout
+        for (index, peer) in peers.enumerated() where peer.ownsFD {
+            var events: Int32 = 0
+            if peer.flow.readOpen && peerReadable { events |= POLLIN }
+            if peer.flow.writeOpen && (peer.sentUpTo < released || splice.inputWaitsForSocket) { events |= POLLOUT }
+            // A descriptor with nothing asked of it is left out, so a hang-up that cannot be
+            // acted on yet does not wake the loop forever.
+            set.watch(peer.fd, events, as: .peer(index))
+        }
+
+        guard try set.wait(timeout: wait ? pollTimeout(now: clock()) : 0) else { return nil }
+        // On a timeout every revents is 0 and the next round does the work.
+        for entry in 0..<firstPeerEntry where set.revents(entry) != 0 {
+            let revents = set.revents(entry)
+            switch set.slots[entry] {
+            case .signal:
+                let signal = clinux_read_signal(signalFD)
+                if signal != 0 { return finish(.signal(signal)) }
+            case .stdin:
+                if splicesInput { spliceInputBurst() } else { readInput() }
+            case .stdout:
+                if splice.outputWaitsForStdout { spliceOutput() }
+            case .listener:
+                try acceptPeers()
+            case .datagramServer:
+                if revents & (POLLIN | POLLERR) != 0 { receiveDatagrams() }
+            case .peer:
+                break
+            }
+        }
+        // Peers are served from a rotating first one: when the output buffer fills, those left
+        // waiting this round go first in the next. Peers accepted above were not polled and keep
+        // their indices (new ones are appended), so every index here is still valid.
+        let peerEntries = set.count - firstPeerEntry
+        guard peerEntries > 0 else { return nil }
+        firstServed = (firstServed + 1) % peerEntries
+        for step in 0..<peerEntries {
+            let entry = firstPeerEntry + (firstServed + step) % peerEntries
+            guard case .peer(let index) = set.slots[entry] else { continue }
+            let revents = set.revents(entry)
+            if revents & POLLOUT != 0 && splice.inputWaitsForSocket { spliceInputBurst() }
+            if revents & (POLLIN | POLLHUP | POLLERR) != 0 && peers[index].flow.readOpen {
+                if splicesOutput { spliceOutputBurst() } else { receive(from: index) }
+            }
+        }
+        return nil
     }
 
     var outputHasRoom: Bool {
@@ -102,8 +114,7 @@ extension PipeLoop {
         if let idle = settings.idleTimeout, !peers.isEmpty { nearest = min(nearest, lastActivity + idle) }
         if settings.interval != nil && released < inputEndOffset { nearest = min(nearest, nextRelease) }
         guard nearest.isFinite else { return -1 }
-        let ms = ((nearest - now) * 1000).rounded(.up)
-        return Int32(max(0, min(ms, Double(Int32.max))))
+        return Milliseconds.clamped(nearest - now)
     }
 
     /// Per-connection rules after every round: FIN after end of input, closing what is over,
@@ -148,15 +159,25 @@ extension PipeLoop {
         if input.room < 65536 { input.compact() }
     }
 
-    /// Ends the session: everything received reaches standard output first.
+    /// How long standard output may keep taking received bytes after a signal: a slow reader
+    /// still gets what arrived, a stalled one cannot hold the exit past a second.
+    static let flushAfterSignal = 0.5
+
+    /// Ends the session: everything received reaches standard output first — waiting for a slow
+    /// reader, never past another signal, and after a signal for `flushAfterSignal` at most.
     func finish(_ outcome: PipeOutcome) -> PipeOutcome {
-        while !output.isEmpty && local.stdoutOpen {
-            flushOutput()
-            if !output.isEmpty {
-                var fd = pollfd(fd: stdoutFD, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&fd, 1, -1)
-            }
+        flushOutput()
+        if let failure = stdoutFailure { return .stdoutFailed(failure) }
+        guard !output.isEmpty else { return outcome }
+        var seconds: Double?
+        if case .signal = outcome { seconds = Self.flushAfterSignal }
+        switch stdout.writeAll(output.readable, signalFD: signalFD, seconds: seconds) {
+        case .written:
+            output.didDrain(output.count)
+            return outcome
+        case .timedOut: return outcome
+        case .failed(let code): return .stdoutFailed(code)
+        case .interrupted(let signal): return .signal(signal)
         }
-        return outcome
     }
 }

@@ -9,20 +9,13 @@ import Glibc
 /// A non-blocking splice that returns EAGAIN does not say which end was not ready, so each path
 /// alternates between waiting for one end and the other; neither wait can spin.
 extension PipeLoop {
+    /// How received bytes can reach standard output: spliced straight into a stdout pipe,
+    /// spliced through a private pipe into a file or /dev/null (a `sink`), or copied.
     enum StdoutKind { case pipe, sink, other }
 
-    static func stdoutKind(_ fd: Int32) -> StdoutKind {
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return .other }
-        switch info.st_mode & S_IFMT {
-        case S_IFIFO: return .pipe
-        case S_IFREG: return .sink
-        // /dev/null accepts splice; terminals and most other devices do not.
-        case S_IFCHR:
-            var null = stat()
-            return stat("/dev/null", &null) == 0 && null.st_rdev == info.st_rdev ? .sink : .other
-        default: return .other
-        }
+    static func stdoutKind(_ stdout: StandardOutput) -> StdoutKind {
+        guard stdout.acceptsSplice else { return .other }
+        return stdout.kind == .pipe ? .pipe : .sink
     }
 
     static func isPipe(_ fd: Int32) -> Bool {
@@ -84,7 +77,7 @@ extension PipeLoop {
     func spliceOutput() -> Bool {
         let target: Int32
         if splice.outputKind == .pipe {
-            target = stdoutFD
+            target = stdout.fd
         } else {
             if splice.relay[1] < 0 && clinux_pipe(&splice.relay, 1 << 20) != 0 {
                 splice.outputKind = .other
@@ -92,18 +85,13 @@ extension PipeLoop {
             }
             target = splice.relay[1]
         }
-        var n = clinux_splice(peers[0].fd, target, 1 << 20)
+        // No more than the output buffer holds, so that a fallback to copying can take it all.
+        let n = clinux_splice(peers[0].fd, target, min(1 << 20, output.capacity))
         if n > 0 {
             splice.outputWaitsForStdout = false
             markActivity()
             // The private pipe is emptied at once, so it never holds bytes between rounds.
-            while target != stdoutFD && n > 0 {
-                let moved = clinux_splice(splice.relay[0], stdoutFD, n)
-                if moved <= 0 && errno == EINTR { continue }
-                if moved <= 0 { local.stdoutOpen = false; return false }
-                n -= moved
-            }
-            return true
+            return target == stdout.fd || drainRelay(n)
         }
         if n == 0 {
             peers[0].flow.readOpen = false
@@ -112,13 +100,45 @@ extension PipeLoop {
         switch errno {
         case EAGAIN where splice.outputKind == .pipe: splice.outputWaitsForStdout.toggle()
         case EAGAIN, EINTR: break
-        case EINVAL, ENOSYS: splice.outputKind = .other
-        case EPIPE: local.stdoutOpen = false
+        // EPIPE: the reader left — but splice says so before looking at the socket, even when
+        // it holds nothing. Copying finds out whether a received byte is really lost.
+        case EINVAL, ENOSYS, EPIPE: splice.outputKind = .other  // copy from now on
         default:
             peers[0].flow.readOpen = false
             peers[0].flow.writeOpen = false
         }
         return false
+    }
+
+    /// Moves `count` bytes from the private pipe to standard output (a file or /dev/null, which
+    /// never make a splice wait). When standard output refuses splice after all (EINVAL), the
+    /// bytes are read back into the output buffer and copying takes over: nothing is lost.
+    func drainRelay(_ count: Int) -> Bool {
+        var left = count
+        while left > 0 {
+            let moved = clinux_splice(splice.relay[0], stdout.fd, left)
+            if moved > 0 {
+                left -= moved
+                continue
+            }
+            if moved < 0 && errno == EINTR { continue }
+            if moved < 0 && (errno == EINVAL || errno == ENOSYS) {
+                splice.outputKind = .other
+                if output.room < left { output.compact() }
+                while left > 0 {
+                    let n = read(splice.relay[0], output.writable, min(left, output.room))
+                    if n <= 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    output.didFill(n)
+                    left -= n
+                }
+                flushOutput()
+                return true
+            }
+            failStdout(moved == 0 ? EIO : errno)
+            return false
+        }
+        return true
     }
 }
 
@@ -129,4 +149,9 @@ struct SpliceState {
     var inputWaitsForSocket = false
     var outputWaitsForStdout = false
     var relay: [Int32] = [-1, -1]
+
+    init(inputEnabled: Bool, output: StandardOutput) {
+        self.inputEnabled = inputEnabled
+        outputKind = PipeLoop.stdoutKind(output)
+    }
 }

@@ -24,7 +24,7 @@ public final class PipeLoop {
 
     let settings: PipeSettings
     let stdinFD: Int32
-    let stdoutFD: Int32
+    let stdout: StandardOutput
     let signalFD: Int32
     let clock: () -> Double
     let onEvent: (PipeEvent) -> Void
@@ -53,6 +53,10 @@ public final class PipeLoop {
     var quitDeadline: Double?
     var lastActivity: Double
     var splice: SpliceState
+    /// Set when standard output failed (errno): the session ends (man page, DATA TRANSFER).
+    var stdoutFailure: Int32?
+    /// Which peer is served first this round: turns rotate, so no peer waits behind the others.
+    var firstServed = 0
 
     public init(
         settings: PipeSettings, stdin: Int32, stdout: Int32, signalFD: Int32,
@@ -60,7 +64,7 @@ public final class PipeLoop {
     ) {
         self.settings = settings
         stdinFD = stdin
-        stdoutFD = stdout
+        self.stdout = StandardOutput(stdout)
         self.signalFD = signalFD
         self.clock = clock
         self.onEvent = onEvent
@@ -68,7 +72,7 @@ public final class PipeLoop {
         input = ByteBuffer(capacity: settings.bufferSize)
         output = ByteBuffer(capacity: settings.bufferSize)
         lastActivity = clock()
-        splice = SpliceState(inputEnabled: Self.isPipe(stdin), outputKind: Self.stdoutKind(stdout))
+        splice = SpliceState(inputEnabled: Self.isPipe(stdin), output: self.stdout)
     }
 
     deinit {

@@ -44,11 +44,15 @@ public enum PipeOutcome: Sendable, Equatable {
     case idleTimeout
     case quitAfterEOF
     case signal(Int32)
+    /// Writing standard output failed with this errno: what was received since is discarded.
+    case stdoutFailed(Int32)
 }
 
 /// Observer of every chunk that crosses the network, for --hex-dump.
 public protocol TrafficRecorder: AnyObject {
     func record(_ bytes: UnsafeRawBufferPointer, sent: Bool, peer: SocketAddress?)
+    /// A signal that arrived while the recorder waited for its reader: the loop ends by it.
+    var interruption: Int32? { get }
 }
 
 /// A moment in a connection's life at which TCP_INFO was read (DESIGN.md source 2).

@@ -5,12 +5,18 @@ import Glibc
 /// collected from both pipes as it comes, so a chatty child never blocks on a full pipe.
 public final class Child {
     public enum Input { case pipe, null, file(String) }
-    public enum Output { case pipe, file(String) }
+    public enum Output {
+        case pipe, file(String), append(String)
+        /// A pipe the test holds open and never reads: the child's writes back up (`pipeFull`).
+        case stalled
+    }
 
     public let pid: pid_t
     public private(set) var stdinFD: Int32 = -1
     private var stdoutFD: Int32 = -1
     private var stderrFD: Int32 = -1
+    /// The unread end of a `.stalled` stdout.
+    public private(set) var stalledFD: Int32 = -1
     public private(set) var stdout: [UInt8] = []
     public private(set) var stderr: [UInt8] = []
     private var status: Int32?
@@ -47,6 +53,14 @@ public final class Child {
             stdoutFD = pipes[0]
         case .file(let path):
             posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        case .stalled:
+            guard clinux_pipe(&pipes, 1 << 16) == 0 else { throw Failure(description: "pipe") }
+            posix_spawn_file_actions_adddup2(&actions, pipes[1], 1)
+            close.append(pipes[1])
+            stalledFD = pipes[0]
+        case .append(let path):
+            // `>> path`: every write lands at the end (O_APPEND), whatever else writes there.
+            posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         }
         guard clinux_pipe(&pipes, 1 << 16) == 0 else { throw Failure(description: "pipe") }
         posix_spawn_file_actions_adddup2(&actions, pipes[1], 2)
@@ -75,7 +89,7 @@ public final class Child {
         let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
         close.forEach { Glibc.close($0) }
         guard result == 0 else {
-            [stdinFD, stdoutFD, stderrFD].filter { $0 >= 0 }.forEach { Glibc.close($0) }
+            [stdinFD, stdoutFD, stderrFD, stalledFD].filter { $0 >= 0 }.forEach { Glibc.close($0) }
             throw Failure(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
         }
         self.pid = pid
@@ -88,8 +102,11 @@ public final class Child {
             var raw: Int32 = 0
             waitpid(pid, &raw, 0)
         }
-        [stdinFD, stdoutFD, stderrFD].filter { $0 >= 0 }.forEach { close($0) }
+        [stdinFD, stdoutFD, stderrFD, stalledFD].filter { $0 >= 0 }.forEach { close($0) }
     }
+
+    /// Whether a `.stalled` stdout pipe is full: the child cannot write another byte to it.
+    public var stdoutPipeFull: Bool { stalledFD >= 0 && pipeIsFull(stalledFD) }
 
     public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
@@ -205,4 +222,27 @@ public func now() -> Double {
     var spec = timespec()
     clock_gettime(CLOCK_MONOTONIC, &spec)
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+extension Child {
+    /// Waits until the child sleeps in a system call (a blocking open, write or poll): the point
+    /// at which a signal must still end it. Reads /proc/PID/stat and /proc/PID/syscall.
+    public func waitUntilAsleep(timeout: Double = 10) throws {
+        let pid = self.pid
+        try wait(for: "the process to sleep in a system call", timeout: timeout) { _ in
+            let stat = String(decoding: readFile("/proc/\(pid)/stat"), as: UTF8.self)
+            guard let close = stat.lastIndex(of: ")") else { return false }
+            let state = stat[stat.index(after: close)...].split(separator: " ").first
+            let syscall = String(decoding: readFile("/proc/\(pid)/syscall"), as: UTF8.self)
+            return state == "S" && Int(syscall.split(separator: " ").first ?? "") != nil
+        }
+    }
+}
+
+/// Whether the pipe or FIFO read through `fd` is full: less than a page is free, so a writer
+/// waits. (Pages filled by partial writes are not merged, so "full" rarely means every byte.)
+public func pipeIsFull(_ fd: Int32) -> Bool {
+    var queued: Int32 = 0
+    guard ioctl(fd, UInt(FIONREAD), &queued) == 0 else { return false }
+    return queued > 0 && Int(queued) > Int(clinux_pipe_size(fd)) - 4096
 }

@@ -13,6 +13,9 @@ int clinux_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len);
 /// /proc/sys/fs/pipe-max-size): callers treat failure as "leave it as it is".
 int clinux_set_pipe_size(int fd, int bytes);
 
+/// The kernel buffer size of a pipe (F_GETPIPE_SZ), or -1 when `fd` is not a pipe.
+int clinux_pipe_size(int fd);
+
 /// Blocks the given signals for the process and returns a signalfd that becomes readable when one
 /// arrives, so the one poll() loop can handle SIGINT/SIGTERM/SIGHUP without async handlers.
 int clinux_signalfd(const int *signals, int count);
