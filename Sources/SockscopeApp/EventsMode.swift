@@ -9,8 +9,11 @@ struct EventsMode {
     let options: StatesMode.Options
     let io: SystemIO
 
+    /// Why the stream stopped before --duration: a signal, or a standard output that failed.
+    struct Stop: Error { let status: ExitStatus }
+
     func run() -> ExitStatus {
-        let signals = [SIGINT, SIGTERM, SIGHUP]
+        let signals = SystemIO.endingSignals
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
         var trace: TraceSession?
@@ -21,8 +24,17 @@ struct EventsMode {
             unavailable.append(("tracefs", error.description))
         }
         defer { trace?.stop() }
-        announce(tracing: trace != nil, unavailable: unavailable)
+        let out = Output(stdout: StandardOutput(io.stdout), signalFD: signalFD, log: Diagnostics(fd: io.stderr, verbose: true))
+        do {
+            try announce(tracing: trace != nil, unavailable: unavailable, to: out)
+            try stream(trace: trace, signalFD: signalFD, to: out)
+        } catch {
+            return error.status
+        }
+        return .success
+    }
 
+    func stream(trace: TraceSession?, signalFD: Int32, to out: Output) throws(Stop) {
         let start = io.monotonic()
         let wallOffset = io.wallClock() - start
         let reader = ProcNetReader(root: options.procRoot)
@@ -34,28 +46,49 @@ struct EventsMode {
 
         while true {
             let now = io.monotonic()
-            if let deadline, now >= deadline { break }
+            if let deadline, now >= deadline { return }
             if now >= nextPoll {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
                 for transition in differ.update(entries, at: now) where Self.showsFromTables(transition, tracing: trace != nil) {
-                    emit(transition, wallOffset: wallOffset, attribution: &attribution)
+                    try emit(transition, wallOffset: wallOffset, attribution: &attribution, to: out)
                 }
                 nextPoll = now + options.interval
             }
             var fds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: trace?.pipe ?? -1, events: Int16(POLLIN), revents: 0)]
             let wake = min(nextPoll, deadline ?? nextPoll)
-            _ = poll(&fds, 2, Int32(max(0, (wake - io.monotonic()) * 1000).rounded(.up)))
-            if fds[0].revents != 0 { break }  // Ctrl-C ends the stream normally
+            _ = poll(&fds, 2, Milliseconds.clamped(wake - io.monotonic()))
+            // A signal ends the stream, and the process dies by it (EXIT STATUS).
+            if fds[0].revents != 0 {
+                let signal = clinux_read_signal(signalFD)
+                if signal != 0 { throw Stop(status: .signal(signal)) }
+            }
             if let trace, fds[1].revents != 0 {
                 for event in trace.readEvents() {
-                    emit(event.transition(duration: durations.duration(of: event)), wallOffset: wallOffset,
-                         attribution: &attribution)
+                    try emit(event.transition(duration: durations.duration(of: event)), wallOffset: wallOffset,
+                             attribution: &attribution, to: out)
                 }
             }
         }
-        return .success
+    }
+
+    /// Standard output for the stream: lines wait for a slow reader, but never past a signal; a
+    /// failed write ends the stream with one line and status 1.
+    struct Output {
+        let stdout: StandardOutput
+        let signalFD: Int32
+        let log: Diagnostics
+
+        func line(_ text: String) throws(Stop) {
+            switch stdout.writeAll(text + "\n", signalFD: signalFD) {
+            case .written, .timedOut: return
+            case .interrupted(let signal): throw Stop(status: .signal(signal))
+            case .failed(let code):
+                log.error("write to standard output failed: \(String(cString: strerror(code)))")
+                throw Stop(status: .failure)
+            }
+        }
     }
 
     /// With the tracepoint on, /proc adds only what the tracepoint cannot see: TIME_WAIT (a
@@ -65,30 +98,29 @@ struct EventsMode {
         return transition.to == TCPState.timeWait.name || transition.from == TCPState.timeWait.name
     }
 
-    func announce(tracing: Bool, unavailable: [(source: String, reason: String)]) {
+    func announce(tracing: Bool, unavailable: [(source: String, reason: String)], to out: Output) throws(Stop) {
         let sources = (tracing ? ["tracefs"] : []) + ["proc"]
         if options.json {
             let start = JSONValue.object([("kind", .string("start")), ("sources", .array(sources.map { .string($0) })),
                                           ("unavailable", .object(unavailable.map { ($0.source, .string($0.reason)) }))])
-            Descriptor.writeAll(io.stdout, start.text + "\n")
+            try out.line(start.text)
         } else {
             // A readiness line, as tcpdump's "listening on": from here on, nothing is missed.
-            Descriptor.writeAll(io.stderr, "Watching TCP\(options.filter.includes(.udp) || options.filter.includes(.udp6) ? " and UDP" : "") state changes (sources: \(sources.joined(separator: ", "))); Ctrl-C to stop\n")
+            out.log.write("Watching TCP\(options.filter.includes(.udp) || options.filter.includes(.udp6) ? " and UDP" : "") state changes (sources: \(sources.joined(separator: ", "))); Ctrl-C to stop")
         }
         for (source, reason) in unavailable {
-            Diagnostics(fd: io.stderr, verbose: true).error(
+            out.log.error(
                 "\(source) is off (\(reason)): transitions come from /proc every \(Seconds.text(options.interval * 1000)) ms and miss shorter states")
         }
     }
 
-    func emit(_ transition: Transition, wallOffset: Double, attribution: inout Attribution) {
+    func emit(_ transition: Transition, wallOffset: Double, attribution: inout Attribution, to out: Output) throws(Stop) {
         // Cheap filters before any work on the transition.
         guard transition.matches(options.filter) else { return }
         let wall = transition.time + wallOffset
         let owner = attribution.owner(of: transition.entry)
-        let text = options.json ? transition.json(wallTime: wall, owner: owner).text
-                                : transition.line(clock: ClockText.timeOfDay(wall))
-        Descriptor.writeAll(io.stdout, text + "\n")
+        try out.line(options.json ? transition.json(wallTime: wall, owner: owner).text
+                                  : transition.line(clock: ClockText.timeOfDay(wall)))
     }
 }
 

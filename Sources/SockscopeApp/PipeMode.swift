@@ -26,7 +26,7 @@ public final class PipeMode {
     public func run() -> ExitStatus {
         // A vanished reader must surface as EPIPE from write(), not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let signals = [SIGINT, SIGTERM, SIGHUP] + (interactive ? [SIGWINCH] : [])
+        let signals = SystemIO.endingSignals + (interactive ? [SIGWINCH] : [])
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
         if interactive {

@@ -25,9 +25,14 @@ struct ScanMode {
             for address in addresses {
                 var result = dialer.connect(to: address)
                 if case .success(let fd) = result {
-                    let refused = plan.datagram && probeRefused(fd)
+                    if plan.datagram {
+                        switch dialer.probeDatagram(fd, seconds: plan.timeout ?? Self.udpProbeWait) {
+                        case .success(true): break
+                        case .success(false): result = .failure(.refused(SystemError("connect", code: ECONNREFUSED)))
+                        case .failure(let failure): result = .failure(failure)
+                        }
+                    }
                     close(fd)
-                    if refused { result = .failure(.refused(SystemError("connect", code: ECONNREFUSED))) }
                 }
                 if case .failure(.interrupted(let signal)) = result { return .signal(signal) }
                 if case .success = result {
@@ -44,23 +49,9 @@ struct ScanMode {
         return anyOpen ? .success : .failure
     }
 
-    /// UDP has no handshake: send one byte and see whether the kernel reports the port
-    /// unreachable. Silence counts as open, as in nc.
-    func probeRefused(_ fd: Int32) -> Bool {
-        var probe: UInt8 = UInt8(ascii: "X")
-        guard send(fd, &probe, 1, Int32(MSG_NOSIGNAL)) == 1 else { return errno == ECONNREFUSED }
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let wait = Int32((plan.timeout ?? Self.udpProbeWait) * 1000)
-        guard poll(&entry, 1, wait) > 0 else { return false }
-        var byte: UInt8 = 0
-        return recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) < 0 && errno == ECONNREFUSED
-    }
-
     /// -i between ports; a signal cuts the wait short.
     func wait(_ seconds: Double) -> Int32? {
-        var entry = pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)
-        guard poll(&entry, 1, Int32(seconds * 1000)) > 0 else { return nil }
-        let signal = clinux_read_signal(signalFD)
-        return signal == 0 ? nil : signal
+        if case .signal(let signal) = SignalWait.wait(seconds: seconds, signalFD: signalFD) { return signal }
+        return nil
     }
 }

@@ -48,7 +48,10 @@ public struct StatesMode {
             let rows = entries.map { StatesTable.row($0, owner: owners[$0.inode]) }
             StatesTable.write(rows, width: Terminal.width(io.stdout), to: &out)
         }
-        guard Descriptor.writeAll(io.stdout, out.bytes) else { return .failure }
+        guard Descriptor.writeAll(io.stdout, out.bytes) else {
+            Diagnostics(fd: io.stderr, verbose: true).error("write to standard output failed: \(String(cString: strerror(errno)))")
+            return .failure
+        }
         return .success
     }
 

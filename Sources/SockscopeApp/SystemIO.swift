@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import SockscopeTransport
 
 /// Every input from the operating system that a mode uses, in one place (DESIGN.md convention 5):
 /// production passes the process's own; tests pass pipes and a manual clock.
@@ -20,6 +21,19 @@ public struct SystemIO {
         self.monotonic = monotonic
         self.wallClock = wallClock
     }
+
+    /// The first thing the process does, before anything opens a descriptor or a signal can
+    /// arrive: closed standard descriptors are occupied (`Descriptor`), and SIGQUIT gets its
+    /// default action back — the Swift runtime's crash handler would print a backtrace (and wait
+    /// at a prompt in a terminal) instead of letting the process die by it, as nc does.
+    public static func prepareProcess() {
+        Descriptor.occupyClosedStandardDescriptors()
+        signal(SIGQUIT, SIG_DFL)
+    }
+
+    /// The signals that end the tool: each mode blocks them and reads them from a signalfd in its
+    /// loop, restores what it changed (the terminal, tracefs) and then dies by the signal.
+    public static let endingSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     public static var process: SystemIO {
         SystemIO(stdin: 0, stdout: 1, stderr: 2,

@@ -58,7 +58,7 @@ extension Descriptor {
         using write: (UnsafeRawPointer, Int) -> Int
     ) -> WriteOutcome {
         guard let base = raw.baseAddress else { return .written }
-        let deadline = seconds.map { Self.monotonic() + $0 }
+        let deadline = seconds.map { SignalWait.monotonic() + $0 }
         var offset = 0
         while offset < raw.count {
             let n = write(base + offset, raw.count - offset)
@@ -68,18 +68,11 @@ extension Descriptor {
             }
             if n < 0 && errno == EINTR { continue }
             guard n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) else { return .failed(n == 0 ? EIO : errno) }
-            var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
-                       pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
-            var timeout: Int32 = -1
-            if let deadline {
-                let left = deadline - Self.monotonic()
-                if left <= 0 { return .timedOut }
-                timeout = Milliseconds.clamped(left)
-            }
-            if poll(&fds, 2, timeout) < 0 && errno != EINTR { return .failed(errno) }
-            if fds[1].revents != 0 {
-                let signal = clinux_read_signal(signalFD)
-                if signal != 0 { return .interrupted(signal) }
+            switch SignalWait.wait(for: fd, events: POLLOUT, seconds: deadline.map { $0 - SignalWait.monotonic() },
+                                   signalFD: signalFD) {
+            case .ready: continue
+            case .timedOut: return .timedOut
+            case .signal(let signal): return .interrupted(signal)
             }
         }
         return .written
@@ -115,24 +108,27 @@ extension Descriptor {
         while fd < 0 && errno == ENXIO {  // a FIFO without a reader
             if !announced { onWaiting() }
             announced = true
-            var entry = pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)
-            if poll(&entry, 1, 100) > 0 {
-                let signal = clinux_read_signal(signalFD)
-                if signal != 0 { return .interrupted(signal) }
-            }
+            if case .signal(let signal) = SignalWait.wait(seconds: 0.1, signalFD: signalFD) { return .interrupted(signal) }
             fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
         }
         return fd >= 0 ? .opened(fd) : .failed(SystemError(path))
     }
 
-    static func monotonic() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-
     /// `writeAll(_:to:signalFD:seconds:using:)` with write(2).
     public static func writeAll(_ raw: UnsafeRawBufferPointer, to fd: Int32, signalFD: Int32) -> WriteOutcome {
         writeAll(raw, to: fd, signalFD: signalFD) { write(fd, $0, $1) }
+    }
+}
+
+extension Descriptor {
+    /// Descriptors 0–2 closed by the caller (`<&-`, `>&-`, `2>&-`) would be taken by the first
+    /// socket or the signalfd: diagnostics would go into the TCP stream, and a closed stdin would
+    /// never end. /dev/null takes each closed number, read-only: stdin reads end of file at once,
+    /// and writing a closed stdout or stderr still fails (EBADF), as it would have.
+    public static func occupyClosedStandardDescriptors() {
+        for fd in Int32(0)...2 where fcntl(fd, F_GETFD) < 0 && errno == EBADF {
+            // open() returns the lowest free number: this one, since those below are open.
+            _ = open("/dev/null", O_RDONLY)
+        }
     }
 }

@@ -36,21 +36,14 @@ public struct Dialer {
             return .failure(.refused(error))
         }
         // In progress: the socket is in SYN_SENT until the handshake completes or fails.
-        var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
-                   pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
-        let ms = timeout.map { Int32(min($0 * 1000, Double(Int32.max)).rounded(.up)) } ?? -1
-        while true {
-            let ready = poll(&fds, 2, ms)
-            if ready < 0 && errno == EINTR { continue }
-            if ready == 0 {
-                close(fd)
-                return .failure(.timedOut)
-            }
-            if fds[1].revents != 0 {
-                close(fd)
-                return .failure(.interrupted(clinux_read_signal(signalFD)))
-            }
-            break
+        switch SignalWait.wait(for: fd, events: POLLOUT, seconds: timeout, signalFD: signalFD) {
+        case .ready: break
+        case .timedOut:
+            close(fd)
+            return .failure(.timedOut)
+        case .signal(let signal):
+            close(fd)
+            return .failure(.interrupted(signal))
         }
         let code = Socket.pendingError(fd)
         guard code == 0 else {
@@ -58,6 +51,24 @@ public struct Dialer {
             return .failure(.refused(SystemError("connect", code: code)))
         }
         return .success(fd)
+    }
+
+    /// UDP has no handshake: sends one byte on a connected datagram socket and waits up to
+    /// `seconds` for the ICMP "port unreachable" that marks the port closed. Silence counts as
+    /// open, as in nc.
+    public func probeDatagram(_ fd: Int32, seconds: Double) -> Result<Bool, Failure> {
+        var probe = UInt8(ascii: "X")
+        guard send(fd, &probe, 1, Int32(MSG_NOSIGNAL)) == 1 else {
+            return errno == ECONNREFUSED ? .success(false) : .success(true)
+        }
+        switch SignalWait.wait(for: fd, events: POLLIN, seconds: seconds, signalFD: signalFD) {
+        case .timedOut: return .success(true)
+        case .signal(let signal): return .failure(.interrupted(signal))
+        case .ready:
+            var byte: UInt8 = 0
+            let refused = recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) < 0 && errno == ECONNREFUSED
+            return .success(!refused)
+        }
     }
 
     func bindSource(_ fd: Int32, family: Int32) throws(SystemError) {

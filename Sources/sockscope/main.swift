@@ -6,6 +6,8 @@ import SockscopeCore
 // Entry point. Errors from the argument parser become one line, `sockscope: MESSAGE`, with the
 // parser's exit code (64 for bad usage); help and completion scripts go to stdout with 0.
 
+SystemIO.prepareProcess()
+
 var arguments = Array(CommandLine.arguments.dropFirst())
 if let first = arguments.first, Sockscope.subcommandNames.contains(first) {
     // Subcommands parse their own words.

@@ -144,7 +144,7 @@ struct ScreenTests {
     }
 
     @Test func ctrlCSIGTERMAndSIGHUPRestoreTheTerminal() throws {
-        for (keys, signal) in [("C-c", SIGINT), ("", SIGTERM), ("", SIGHUP)] {
+        for (keys, signal) in [("C-c", SIGINT), ("", SIGTERM), ("", SIGHUP), ("", SIGQUIT)] {
             // Ctrl-C signals the whole foreground group, the shell around sockscope too: the shell
             // traps it (a trap, unlike an ignored signal, is not inherited) and lives to report.
             let tmux = try Tmux("trap true INT; \(Paths.sockscope) -l 127.0.0.1 0", columns: 80, rows: 24)
@@ -158,7 +158,18 @@ struct ScreenTests {
             }
             try tmux.wait(forText: "EXIT=\(128 + signal)")
             #expect(tmux.format("#{alternate_on}") == "0")
+            #expect(!tmux.screen().contains("crashed"))
         }
+    }
+
+    /// A month between table reads is more milliseconds than poll() takes: no trap, and the
+    /// terminal comes back.
+    @Test func watchWithAnIntervalOfAMonth() throws {
+        let tmux = try Tmux("\(Paths.sockscope) watch --interval 3000000", columns: 80, rows: 24)
+        try tmux.wait(forText: "── Sockets")
+        tmux.send("F10")
+        try tmux.wait(forText: "EXIT=0")
+        #expect(tmux.format("#{alternate_on}") == "0")
     }
 
     @Test func resizesLiveAndHonoursNoColor() throws {

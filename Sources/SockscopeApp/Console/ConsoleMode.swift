@@ -100,7 +100,7 @@ final class ConsoleMode {
             var wake = nextRefresh
             if model.dirty { wake = min(wake, lastDraw + 0.04) }
             if let quitAt { wake = min(wake, quitAt) }
-            let timeout = Int32(max(0, (wake - io.monotonic()) * 1000).rounded(.up))
+            let timeout = Milliseconds.clamped(wake - io.monotonic())
             if poll(&slots, nfds_t(slots.count), timeout) < 0 && errno != EINTR { return .failure }
             keyPressed = false
             if slots[0].revents != 0, let status = handleSignal() { return status }

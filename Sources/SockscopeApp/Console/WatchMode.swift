@@ -18,7 +18,7 @@ public struct WatchMode {
     }
 
     public func run() -> ExitStatus {
-        let signals = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
+        let signals = SystemIO.endingSignals + [SIGWINCH]
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
         var trace: TraceSession?
