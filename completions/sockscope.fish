@@ -103,7 +103,7 @@ complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_op
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" z' -s 'z' -d 'Scan: report which ports accept a connection, send no data.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" i' -s 'i' -d 'Wait SECS between lines sent and between ports scanned.' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" p' -s 'p' -d 'Source port to dial from; with -l, the port to listen on.' -rfka ''
-complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" q' -s 'q' -d 'After end of standard input, send FIN and quit SECS later (negative: never).' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" q' -s 'q' -d 'After end of standard input, send FIN; quit after SECS seconds with nothing received (0: when the peer finishes; negative: never).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" s' -s 's' -d 'Source address to dial from (with -U -u: the client\'s own socket path).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" w' -s 'w' -d 'Connect timeout and idle timeout in seconds (default: none).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" hex-dump' -l 'hex-dump' -d 'Write both directions to FILE as a timestamped hex dump.' -rfka ''

@@ -58,7 +58,8 @@ public enum NetcatWords {
         case .shutdownWrite:
             return "On end of input: shut down the write half (FIN), keep reading until the peer closes"
         case .quit(let secs):
-            return "On end of input: shut down the write half (FIN), quit \(Seconds.text(secs)) s later"
+            return "On end of input: shut down the write half (FIN), quit "
+                + (secs == 0 ? "when the peer finishes" : "after \(Seconds.text(secs)) s with nothing received")
         }
     }
 }

@@ -73,10 +73,19 @@ public struct RelayRules: Sendable, Equatable {
         return inputDrained(local, peer)
     }
 
-    /// Whether to start the -q countdown: input is over and every peer has all of it.
-    public func quitCountdown(_ local: Local, peers: [Peer]) -> Double? {
-        guard case .quit(let secs) = endOfInput, !local.stdinOpen else { return nil }
-        return peers.allSatisfy({ $0.unsent == 0 }) ? secs : nil
+    /// -q SECS counts quiet time (as Debian's nc, which reads a reply that keeps flowing): once
+    /// input is over and every peer has all of it, the session ends after SECS seconds in which
+    /// nothing was received — each received byte starts the count again. Returns SECS once the
+    /// count may run, nil before that or when there is no limit.
+    public func quietLimit(_ local: Local, peers: [Peer]) -> Double? {
+        guard case .quit(let secs) = endOfInput, !local.stdinOpen, peers.allSatisfy({ $0.unsent == 0 }) else {
+            return nil
+        }
+        // -q 0 on a stream reads the reply to its end (the peer's FIN), as Debian's -q 0 does: a
+        // quiet time of zero would cut off a reply still on its way. Datagrams have no end, so
+        // there -q 0 quits as soon as the input is sent.
+        if secs == 0 && peers.contains(where: \.stream) { return nil }
+        return secs
     }
 
     /// Whether standard input should be read now: there must be somewhere for it to go.
@@ -91,9 +100,11 @@ public struct RelayRules: Sendable, Equatable {
         local.stdoutOpen && stdoutHasRoom
     }
 
-    /// The whole session ends when its one connection has, or never under -k (only -q, a signal
-    /// or a fatal error ends a -k server).
-    public func sessionFinished(peersLeft: Int, everConnected: Bool) -> Bool {
-        !keepListening && everConnected && peersLeft == 0
+    /// The whole session ends when its one connection has. A -k server ends by -q, a signal or a
+    /// fatal error; with -q 0, once input has ended and no client is left.
+    public func sessionFinished(_ local: Local, peersLeft: Int, everConnected: Bool) -> Bool {
+        guard keepListening else { return everConnected && peersLeft == 0 }
+        if case .quit(0) = endOfInput { return !local.stdinOpen && peersLeft == 0 }
+        return false
     }
 }

@@ -47,7 +47,7 @@ extension PipeLoop {
             }
             recorder?.record(UnsafeRawBufferPointer(start: output.writable, count: n), sent: false, peer: from)
             output.didFill(n)
-            markActivity()
+            markReceived()
             register(datagramPeer: from)
         }
     }

@@ -95,7 +95,7 @@ extension PipeLoop {
             recorder?.record(UnsafeRawBufferPointer(start: output.writable, count: n),
                              sent: false, peer: peers[index].address)
             output.didFill(n)
-            markActivity()
+            markReceived()
             return
         }
         if n == 0 {

@@ -31,7 +31,7 @@ extension PipeLoop {
         applyRules()
         if let failure = stdoutFailure { return finish(.stdoutFailed(failure)) }
         if let signal = recorder?.interruption { return finish(.signal(signal)) }
-        if settings.rules.sessionFinished(peersLeft: peers.count, everConnected: everConnected) {
+        if settings.rules.sessionFinished(local, peersLeft: peers.count, everConnected: everConnected) {
             return finish(.finished)
         }
 
@@ -147,9 +147,15 @@ extension PipeLoop {
             }
             index += 1
         }
-        // Only once input has ended is the countdown worth asking about (no array per round).
-        if quitDeadline == nil, !local.stdinOpen, let secs = rules.quitCountdown(local, peers: peers.map(\.flow)) {
-            quitDeadline = clock() + secs
+        // Only once input has ended is the quiet limit worth asking about (no array per round
+        // before that). The count starts when the limit applies and again at each received byte.
+        if !local.stdinOpen, case .quit = rules.endOfInput {
+            if let secs = rules.quietLimit(local, peers: peers.map(\.flow)) {
+                quietSince = quietSince ?? clock()
+                quitDeadline = max(quietSince ?? 0, lastReceived) + secs
+            } else {
+                quitDeadline = nil
+            }
         }
         let consumed = peers.lazy.map(\.sentUpTo).min() ?? inputEndOffset
         if consumed > inputStartOffset {

@@ -89,7 +89,7 @@ extension PipeLoop {
         let n = clinux_splice(peers[0].fd, target, min(1 << 20, output.capacity))
         if n > 0 {
             splice.outputWaitsForStdout = false
-            markActivity()
+            markReceived()
             // The private pipe is emptied at once, so it never holds bytes between rounds.
             return target == stdout.fd || drainRelay(n)
         }

@@ -50,7 +50,11 @@ public final class PipeLoop {
     lazy var crlfScratch = ByteBuffer(capacity: settings.bufferSize / 2)
     var nextRelease = 0.0
     let output: ByteBuffer
+    /// -q: when the session ends for quiet (`RelayRules.quietLimit`), when the quiet count
+    /// began, and when a byte last arrived.
     var quitDeadline: Double?
+    var quietSince: Double?
+    var lastReceived = -Double.infinity
     var lastActivity: Double
     var splice: SpliceState
     /// Set when standard output failed (errno): the session ends (man page, DATA TRANSFER).
@@ -112,4 +116,10 @@ public final class PipeLoop {
     }
 
     func markActivity() { lastActivity = clock() }
+
+    /// Bytes arrived from a peer: activity for -w, and the end of a quiet spell for -q.
+    func markReceived() {
+        lastActivity = clock()
+        lastReceived = lastActivity
+    }
 }

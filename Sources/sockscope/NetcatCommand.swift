@@ -35,7 +35,7 @@ struct NetcatCommand: ParsableCommand {
     @Option(name: .customShort("p"), parsing: .unconditional, help: ArgumentHelp("Source port to dial from; with -l, the port to listen on.", valueName: "port"))
     var port: String?
     @Option(name: .customShort("q"), parsing: .unconditional,
-            help: ArgumentHelp("After end of standard input, send FIN and quit SECS later (negative: never).", valueName: "secs"))
+            help: ArgumentHelp("After end of standard input, send FIN; quit after SECS seconds with nothing received (0: when the peer finishes; negative: never).", valueName: "secs"))
     var quit: Double?
     @Option(name: .customShort("s"), parsing: .unconditional, help: ArgumentHelp("Source address to dial from (with -U -u: the client's own socket path).", valueName: "addr"))
     var source: String?

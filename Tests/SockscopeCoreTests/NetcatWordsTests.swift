@@ -19,8 +19,9 @@ struct NetcatWordsTests {
     }
 
     @Test func policyLineNamesTheRule() {
-        #expect(NetcatWords.endOfInputPolicy(.quit(after: 1.5), readsStdin: true).contains("quit 1.5 s later"))
-        #expect(NetcatWords.endOfInputPolicy(.quit(after: 2), readsStdin: true).contains("quit 2 s later"))
+        #expect(NetcatWords.endOfInputPolicy(.quit(after: 1.5), readsStdin: true).contains("quit after 1.5 s with nothing received"))
+        #expect(NetcatWords.endOfInputPolicy(.quit(after: 2), readsStdin: true).contains("quit after 2 s with nothing received"))
+        #expect(NetcatWords.endOfInputPolicy(.quit(after: 0), readsStdin: true).contains("quit when the peer finishes"))
         #expect(NetcatWords.endOfInputPolicy(.keepOpen, readsStdin: true).contains("keep the connection open"))
         #expect(NetcatWords.endOfInputPolicy(.shutdownWrite, readsStdin: false).contains("not read"))
     }

@@ -42,13 +42,20 @@ struct RelayRulesTests {
         #expect(!rules.peerFinished(open, Peer(writeOpen: false)))  // still receiving after -N
     }
 
-    @Test func quitCountdownStartsWhenEveryPeerHasAllInput() {
+    @Test func quietLimitAppliesWhenEveryPeerHasAllInput() {
         let q = RelayRules(endOfInput: .quit(after: 3), listening: false, keepListening: true)
-        #expect(q.quitCountdown(open, peers: [Peer()]) == nil)
-        #expect(q.quitCountdown(inputDone, peers: [Peer(), Peer(unsent: 1)]) == nil)
-        #expect(q.quitCountdown(inputDone, peers: [Peer(), Peer()]) == 3)
+        #expect(q.quietLimit(open, peers: [Peer()]) == nil)
+        #expect(q.quietLimit(inputDone, peers: [Peer(), Peer(unsent: 1)]) == nil)
+        #expect(q.quietLimit(inputDone, peers: [Peer(), Peer()]) == 3)
         let n = RelayRules(endOfInput: .shutdownWrite, listening: false, keepListening: false)
-        #expect(n.quitCountdown(inputDone, peers: [Peer()]) == nil)
+        #expect(n.quietLimit(inputDone, peers: [Peer()]) == nil)
+    }
+
+    /// -q 0 reads a stream's reply to the peer's FIN; a datagram session quits at once.
+    @Test func quietLimitZeroWaitsForAStreamButNotForDatagrams() {
+        let q0 = RelayRules(endOfInput: .quit(after: 0), listening: false, keepListening: false)
+        #expect(q0.quietLimit(inputDone, peers: [Peer()]) == nil)
+        #expect(q0.quietLimit(inputDone, peers: [Peer(stream: false)]) == 0)
     }
 
     @Test func inputWaitsForSomewhereToGo() {
@@ -63,8 +70,13 @@ struct RelayRulesTests {
     @Test func keepListeningNeverFinishesBySessionRule() {
         let k = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: true)
         let one = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: false)
-        #expect(!k.sessionFinished(peersLeft: 0, everConnected: true))
-        #expect(one.sessionFinished(peersLeft: 0, everConnected: true))
-        #expect(!one.sessionFinished(peersLeft: 0, everConnected: false))
+        #expect(!k.sessionFinished(inputDone, peersLeft: 0, everConnected: true))
+        #expect(one.sessionFinished(open, peersLeft: 0, everConnected: true))
+        #expect(!one.sessionFinished(open, peersLeft: 0, everConnected: false))
+        // -k -q 0: the server quits once input has ended and no client is left.
+        let kq0 = RelayRules(endOfInput: .quit(after: 0), listening: true, keepListening: true)
+        #expect(!kq0.sessionFinished(open, peersLeft: 0, everConnected: true))
+        #expect(!kq0.sessionFinished(inputDone, peersLeft: 1, everConnected: true))
+        #expect(kq0.sessionFinished(inputDone, peersLeft: 0, everConnected: true))
     }
 }

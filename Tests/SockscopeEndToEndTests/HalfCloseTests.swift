@@ -83,6 +83,53 @@ struct HalfCloseTests {
         peer.signal(SIGTERM)
     }
 
+    /// Answers a request in six parts, 0.4 s apart, then holds the connection open in silence.
+    static let slowReply = """
+        import socket, sys, time
+        s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)
+        print('Listening on 127.0.0.1', s.getsockname()[1], file=sys.stderr, flush=True)
+        c, _ = s.accept(); c.recv(100)
+        for i in range(6):
+            time.sleep(0.4); c.sendall(b'part%d\\n' % i)
+        print('sent', flush=True)
+        time.sleep(30)
+        """
+
+    /// -q counts quiet time (Debian's nc reads a reply that keeps flowing): every part arrives,
+    /// and the quit comes about SECS seconds after the last one.
+    @Test func dashQCountsQuietTime() throws {
+        let (peer, port) = try pythonPeer(Self.slowReply)
+        let us = try sockscope(["-q", "1", "127.0.0.1", String(port)])
+        us.write("request\n")
+        us.closeStdin()
+        try peer.waitForStdout(containing: "sent")
+        let lastPart = now()
+        #expect(try us.waitForExit(timeout: 10) == 0)
+        #expect(us.stdoutText == (0..<6).map { "part\($0)\n" }.joined())
+        let quiet = now() - lastPart
+        #expect(quiet >= 0.8 && quiet < 3, "quit \(quiet) s after the last part")
+        peer.signal(SIGTERM)
+    }
+
+    /// `echo req | sockscope -q 0`: the whole reply is read, up to the peer's FIN.
+    @Test func dashQZeroReadsTheWholeReply() throws {
+        let (peer, port) = try pythonPeer("""
+            import socket, sys, time
+            s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)
+            print('Listening on 127.0.0.1', s.getsockname()[1], file=sys.stderr, flush=True)
+            c, _ = s.accept(); c.recv(100)
+            for i in range(3):
+                time.sleep(0.2); c.sendall(b'part%d\\n' % i)
+            c.close()
+            """)
+        let us = try sockscope(["-q", "0", "127.0.0.1", String(port)])
+        us.write("request\n")
+        us.closeStdin()
+        #expect(try us.waitForExit(timeout: 10) == 0)
+        #expect(us.stdoutText == "part0\npart1\npart2\n")
+        #expect(try peer.waitForExit() == 0)
+    }
+
     @Test func dashWIdleTimeout() throws {
         let (nc, port) = try ncListener()
         let us = try sockscope(["-w", "1", "127.0.0.1", String(port)])  // stdin stays open

@@ -40,7 +40,7 @@ extension PipeMode {
         switch plan.endOfInput {
         case .keepOpen: return "Ctrl-D keeps it open, as nc (/shutdown sends FIN)"
         case .shutdownWrite: return "Ctrl-D sends FIN (-N)"
-        case .quit(let secs): return secs < 0 ? "Ctrl-D sends FIN (-q)" : "Ctrl-D sends FIN, quits \(Seconds.text(secs)) s later (-q)"
+        case .quit(let secs): return secs < 0 ? "Ctrl-D sends FIN (-q)" : "Ctrl-D sends FIN, quits after \(Seconds.text(secs)) s of quiet (-q)"
         }
     }
 }
