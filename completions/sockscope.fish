@@ -124,7 +124,7 @@ complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_op
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" json' -l 'json' -d 'JSON: an array of objects; with --events, one object per line.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" events' -l 'events' -d 'Stream transitions as they happen, until interrupted or --duration.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" duration' -l 'duration' -d 'With --events, stop after SECS seconds.' -rfka ''
-complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" interval' -l 'interval' -d 'With --events, how often /proc is read, in seconds.' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" interval' -l 'interval' -d 'With --events, how often /proc is read, in seconds (default 0.1).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" version' -l 'version' -d 'Show the version.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope states" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" t tcp' -s 't' -l 'tcp' -d 'TCP sockets only.'

@@ -15,7 +15,7 @@ extension PipeMode {
                                              datagram: plan.datagram, numeric: plan.numeric, passive: false)
         let sources = try plan.sourceAddress.map { source throws(TransportError) in
             try Resolver.resolve(host: source, port: 0, family: plan.family, datagram: plan.datagram,
-                                 numeric: plan.numeric, passive: false)
+                                 numeric: plan.numeric, passive: false, source: true)
         }
         var lastFailure: String?
         for (index, address) in addresses.enumerated() {

@@ -38,7 +38,12 @@ extension PipeMode {
     func listenUnix(path: String, signalFD: Int32) throws -> ExitStatus {
         try UnixSocketPath.prepareForBind(path, datagram: plan.datagram)
         let address = try SocketAddress(unixPath: path)
-        let fd = try Listener.open(at: address, datagram: plan.datagram)
+        let fd: Int32
+        do {
+            fd = try Listener.open(at: address, datagram: plan.datagram)
+        } catch {
+            throw SystemError("bind to \(path) failed", code: error.code)
+        }
         let owned = UnixSocketPath.Owned(path: path)
         defer { owned?.remove() }
         log.info(plan.datagram ? NetcatWords.bound(path: path) : NetcatWords.listening(path: path))

@@ -10,4 +10,12 @@ public enum Planning {
     /// The short flags of nc that take a value, for `GetoptClusters`.
     public static let valueFlags: Set<Character> = ["i", "p", "q", "s", "w"]
     public static let valueOptions: Set<String> = ["--hex-dump", "--max-conns"]
+    /// Every long option of the nc command line, argument-parser's own included.
+    public static let longOptions: Set<String> = valueOptions.union(
+        ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script"])
+
+    /// The command line's first problem that argument-parser would misreport (`ArgumentCheck`).
+    public static func problem(in words: [String]) -> UsageError? {
+        ArgumentCheck.problem(in: words, valueFlags: valueFlags, valueOptions: valueOptions, longOptions: longOptions)
+    }
 }

@@ -28,7 +28,9 @@ public enum GetoptClusters {
                 if valueOptions.contains(word) { takeValue() }
                 continue
             }
-            guard word.count >= 2, word.hasPrefix("-") else {
+            // `-1` is a negative number, not flag 1 (nc's only digit flags are -4 and -6):
+            // kept whole, so that `ArgumentCheck` can call it the bad port it is.
+            guard word.count >= 2, word.hasPrefix("-"), !isNegativeNumber(word) else {
                 out.append(word)
                 continue
             }
@@ -42,5 +44,12 @@ public enum GetoptClusters {
             }
         }
         return out
+    }
+
+    /// `-` and digits, not only 4s and 6s (`-46` is two flags).
+    public static func isNegativeNumber(_ word: String) -> Bool {
+        let digits = word.utf8.dropFirst()
+        return word.hasPrefix("-") && !digits.isEmpty && digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            && !digits.allSatisfy { $0 == 0x34 || $0 == 0x36 }
     }
 }

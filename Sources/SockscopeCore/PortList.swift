@@ -32,6 +32,8 @@ public enum PortList {
                     if item[..<dash].allSatisfy({ $0.isASCII && $0.isNumber }) { firstError = firstError ?? error }
                 }
             } catch {
+                // `0-2` when dialing: 0 is the problem, as with `99999-1` above.
+                if item[..<dash].allSatisfy({ $0.isASCII && $0.isNumber }) { firstError = firstError ?? error }
                 continue
             }
         }

@@ -15,6 +15,8 @@ public enum SessionPlanner {
             if o.scan { throw UsageError("cannot use -z with -U") }
         }
         if o.maxConnections < 1 { throw UsageError("--max-conns must be at least 1") }
+        if o.hexDumpPath?.isEmpty == true { throw UsageError("--hex-dump: the file name is empty") }
+        if let q = o.quitAfterEOF, !q.isFinite { throw UsageError("-q: not a number of seconds: \(q)") }
         let timeout = try positiveSeconds(o.timeout, name: "timeout")
         let interval = try positiveSeconds(o.interval, name: "interval")
 

@@ -25,6 +25,8 @@ public struct StatesFilter: Sendable, Equatable {
                 throw UsageError("unknown state: \(text) (one of \(TCPState.allCases.map(\.name).joined(separator: ", ")), UNCONN)")
             }
         }
+        // `--state ,,,` would otherwise filter nothing, silently.
+        guard !names.isEmpty else { throw UsageError("--state: no state named in '\(list)'") }
         return names
     }
 

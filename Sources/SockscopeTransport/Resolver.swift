@@ -4,9 +4,10 @@ import SockscopeCore
 /// getaddrinfo(3) with nc's hints: the family from -4/-6, numeric-only under -n, passive (the
 /// wildcard) for a listener without a host.
 public enum Resolver {
+    /// `source`: the host is -s, our own address; the message says so (and names no port).
     public static func resolve(
         host: String?, port: UInt16, family: NetcatOptions.Family, datagram: Bool,
-        numeric: Bool, passive: Bool
+        numeric: Bool, passive: Bool, source: Bool = false
     ) throws(TransportError) -> [SocketAddress] {
         var hints = addrinfo()
         hints.ai_family = family == .inet ? AF_INET : (family == .inet6 ? AF_INET6 : AF_UNSPEC)
@@ -17,6 +18,7 @@ public enum Resolver {
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
             let reason = status == EAI_SYSTEM ? String(cString: strerror(errno)) : String(cString: gai_strerror(status))
+            if source { throw TransportError("getaddrinfo for source address \"\(host ?? "")\": \(reason)") }
             throw TransportError(NetcatWords.resolveFailed(host: host ?? "", port: port, reason: reason))
         }
         defer { freeaddrinfo(list) }

@@ -10,7 +10,9 @@ struct SocketFilterOptions: ParsableArguments {
     @Flag(name: [.customShort("l"), .long], help: "Listening sockets only (and unconnected UDP).") var listening = false
     @Option(help: ArgumentHelp("Only these states, comma-separated (e.g. ESTABLISHED,TIME_WAIT, or UNCONN).", valueName: "list"))
     var state: String?
-    @Option(help: ArgumentHelp("Only sockets with this port at either end.", valueName: "n")) var port: UInt16?
+    // Unconditional, so that `--port -1` is judged as a value, not taken for an option.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only sockets with this port at either end.", valueName: "n"))
+    var port: UInt16?
 
     func validate() throws {
         if ipv4 && ipv6 { throw ValidationError("cannot use -4 and -6") }

@@ -21,14 +21,17 @@ struct StatesCommand: ParsableCommand {
     var processes: Bool?
     @Flag(help: "JSON: an array of objects; with --events, one object per line.") var json = false
     @Flag(help: "Stream transitions as they happen, until interrupted or --duration.") var events = false
-    @Option(help: ArgumentHelp("With --events, stop after SECS seconds.", valueName: "secs")) var duration: Double?
-    @Option(help: ArgumentHelp("With --events, how often /proc is read, in seconds.", valueName: "secs"))
-    var interval: Double = 0.1
+    // Values parse unconditionally, so that `--duration -1` is judged as a number.
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --events, stop after SECS seconds.", valueName: "secs"))
+    var duration: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --events, how often /proc is read, in seconds (default 0.1).", valueName: "secs"))
+    var interval: Double?
 
     func validate() throws {
         if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be a positive number") }
-        if !(interval >= 0.001 && interval.isFinite) { throw ValidationError("--interval must be at least 0.001") }
+        if let interval, !(interval >= 0.001 && interval.isFinite) { throw ValidationError("--interval must be at least 0.001") }
         if duration != nil && !events { throw ValidationError("--duration needs --events") }
+        if interval != nil && !events { throw ValidationError("--interval needs --events") }
     }
 
     func run() throws {
@@ -38,7 +41,7 @@ struct StatesCommand: ParsableCommand {
         options.json = json
         options.events = events
         options.duration = duration
-        options.interval = interval
+        options.interval = interval ?? options.interval
         terminate(StatesMode(options: options, io: .process).run())
     }
 }

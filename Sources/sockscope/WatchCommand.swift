@@ -14,17 +14,19 @@ struct WatchCommand: ParsableCommand {
             """)
 
     @OptionGroup var filters: SocketFilterOptions
-    @Option(help: ArgumentHelp("How often the socket tables are read, in seconds.", valueName: "secs"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How often the socket tables are read, in seconds.", valueName: "secs"))
     var interval: Double = 0.5
 
     func validate() throws {
         if !(interval >= 0.05 && interval.isFinite) { throw ValidationError("--interval must be at least 0.05") }
-        if !Terminal.isInteractive() {
-            throw ValidationError("watch needs a terminal on standard input and output (and TERM other than dumb); in scripts use 'sockscope states --events'")
-        }
     }
 
+    /// The terminal is checked here, after parsing: a stray argument (`watch extra`) is reported
+    /// as such, not as a missing terminal.
     func run() throws {
+        guard Terminal.isInteractive() else {
+            throw ValidationError("watch needs a terminal on standard input and output (and TERM other than dumb); in scripts use 'sockscope states --events'")
+        }
         terminate(WatchMode(filter: filters.filter, interval: interval, io: .process).run())
     }
 }

@@ -13,6 +13,10 @@ if let first = arguments.first, Sockscope.subcommandNames.contains(first) {
     // Subcommands parse their own words.
 } else {
     arguments = GetoptClusters.split(arguments, valueFlags: Planning.valueFlags, valueOptions: Planning.valueOptions)
+    if let problem = Planning.problem(in: arguments) {
+        Diagnostics(fd: 2, verbose: false).error(problem.message)
+        exit(64)
+    }
 }
 
 // `sockscope -h` shows nc's options, as `nc -h` does.

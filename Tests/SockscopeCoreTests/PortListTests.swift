@@ -28,6 +28,7 @@ struct PortListTests {
         ("80,", "port number invalid: "),
         ("1-x", "port number invalid: x"),
         ("1-99999", "port number too large: 99999"),
+        ("0-2", "port number too small: 0"),
         ("http-nope", "port number invalid: http-nope"),
     ])
     func rejectsWithNcWording(text: String, message: String) {
@@ -53,5 +54,34 @@ struct GetoptClustersTests {
         #expect(GetoptClusters.split(["--", "-lv"], valueFlags: values) == ["--", "-lv"])
         #expect(GetoptClusters.split(["host", "80"], valueFlags: values) == ["host", "80"])
         #expect(GetoptClusters.split(["-"], valueFlags: values) == ["-"])
+    }
+
+    /// `-1` is a negative number (a bad port), `-46` two flags.
+    @Test func negativeNumbersStayWhole() {
+        #expect(GetoptClusters.split(["h", "-1"], valueFlags: values) == ["h", "-1"])
+        #expect(GetoptClusters.split(["-46", "-80"], valueFlags: values) == ["-4", "-6", "-80"])
+    }
+}
+
+struct ArgumentCheckTests {
+    func problem(_ words: [String]) -> String? {
+        ArgumentCheck.problem(in: words, valueFlags: ["i", "p", "q", "s", "w"], valueOptions: ["--hex-dump", "--max-conns"],
+                              longOptions: ["--hex-dump", "--max-conns", "--tui", "--no-tui", "--help"])?.message
+    }
+
+    @Test func unknownLongOptionsWhereverTheyAre() {
+        #expect(problem(["h", "80", "--max-con", "5"]) == "Unknown option '--max-con'. Did you mean '--max-conns'?")
+        #expect(problem(["--tuu", "h", "80"]) == "Unknown option '--tuu'. Did you mean '--tui'?")
+        #expect(problem(["--max-con=5", "-l", "80"]) == "Unknown option '--max-con'. Did you mean '--max-conns'?")
+        #expect(problem(["--zzzzzzzzzz", "h", "80"]) == "Unknown option '--zzzzzzzzzz'")
+        #expect(problem(["--max-conns", "5", "--tui", "-l", "80"]) == nil)
+        #expect(problem(["--", "--anything"]) == nil)
+    }
+
+    @Test func negativePortsButNotOptionValues() {
+        #expect(problem(["h", "-1"]) == "port number invalid: -1")
+        #expect(problem(["-q", "-1", "h", "1"]) == nil)
+        #expect(problem(["--hex-dump", "-1", "h", "1"]) == nil)
+        #expect(problem(["-4", "-6"]) == nil)  // flags; the planner refuses the pair
     }
 }

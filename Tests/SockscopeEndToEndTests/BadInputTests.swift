@@ -25,12 +25,54 @@ struct BadInputTests {
          "sockscope: getaddrinfo for host \"::1\" port 80: Address family for hostname not supported"),
         (["-U", "/nonexistent/dir/s.sock"], 1, "sockscope: /nonexistent/dir/s.sock: No such file or directory"),
         (["--hex-dump", "/nonexistent/dir/dump", "127.0.0.1", "9"], 1, "sockscope: /nonexistent/dir/dump: No such file or directory"),
+        // Each names the real problem (issue: "missing port number", "too many arguments: 0"…).
+        (["127.0.0.1", "-1"], 64, "sockscope: port number invalid: -1"),
+        (["-l", "-1"], 64, "sockscope: port number invalid: -1"),
+        (["127.0.0.1", "80", "--max-con", "5"], 64, "sockscope: Unknown option '--max-con'. Did you mean '--max-conns'?"),
+        (["-l", "-k", "--max-con", "5", "8080"], 64, "sockscope: Unknown option '--max-con'. Did you mean '--max-conns'?"),
+        (["--hex-dumpx", "f", "127.0.0.1", "80"], 64, "sockscope: Unknown option '--hex-dumpx'. Did you mean '--hex-dump'?"),
+        (["-l", "8080", "--frobnicate"], 64, "sockscope: Unknown option '--frobnicate'"),
+        (["--hex-dump", "", "127.0.0.1", "80"], 64, "sockscope: --hex-dump: the file name is empty"),
+        (["-U", "-l", "/nonexistent/dir/x"], 1, "sockscope: bind to /nonexistent/dir/x failed: No such file or directory"),
+        (["-z", "127.0.0.1", "0-2"], 64, "sockscope: port number too small: 0"),
+        (["-s", "999.1.1.1", "127.0.0.1", "80"], 1,
+         "sockscope: getaddrinfo for source address \"999.1.1.1\": Name or service not known"),
+        (["-q", "nan", "127.0.0.1", "80"], 64, "sockscope: -q: not a number of seconds: nan"),
+        (["states", "--port", "-1"], 64, "sockscope: The value '-1' is invalid for '--port <n>'"),
+        (["states", "--events", "--duration", "-1"], 64, "sockscope: --duration must be a positive number"),
+        (["states", "--state", ",,,"], 64, "sockscope: --state: no state named in ',,,'"),
+        (["states", "--interval", "1"], 64, "sockscope: --interval needs --events"),
+        (["watch", "extra"], 64, "sockscope: Unexpected argument 'extra'"),
     ])
     func oneLineAndTheExitCode(arguments: [String], code: Int32, line: String) throws {
         let result = try Child.run([Paths.sockscope] + arguments)
         #expect(result.code == code)
         #expect(result.child.stderrText == line + "\n")
         #expect(result.child.stdoutText.isEmpty)
+    }
+
+    /// `states` into a full or closed stdout: one line and status 1, as for any failing stdout.
+    @Test(arguments: [("> /dev/full", "No space left on device"), (">&-", "Bad file descriptor")])
+    func statesIntoAFailingStdout(redirect: String, reason: String) throws {
+        for command in ["states", "states --events --json --duration 5"] {
+            let result = try Child.run(["sh", "-c", "exec \(Paths.sockscope) \(command) \(redirect)"])
+            #expect(result.code == 1, "\(command) \(redirect)")
+            #expect(result.child.stderrText.hasSuffix("sockscope: write to standard output failed: \(reason)\n"),
+                    "\(command) \(redirect): \(result.child.stderrText)")
+        }
+    }
+
+    /// `ulimit -n 5`: poll() refuses more entries than the limit, so only open descriptors are
+    /// polled; the session runs.
+    @Test func fiveDescriptorsAreEnough() throws {
+        let (nc, port) = try ncListener(["-N"], stdin: .null)
+        let us = try Child(["sh", "-c", "ulimit -n 5 && exec \(Paths.sockscope) -N 127.0.0.1 \(port)"])
+        us.write("through five descriptors\n")
+        us.closeStdin()
+        #expect(try us.waitForExit() == 0)
+        #expect(us.stderrText.isEmpty)
+        #expect(try nc.waitForExit() == 0)
+        #expect(nc.stdoutText == "through five descriptors\n")
     }
 
     @Test func connectionRefused() throws {
