@@ -90,9 +90,10 @@ public final class PipeMode {
     }
 
     func describe(_ event: PipeEvent, listeningPath: String?) -> String {
+        // A peer chooses its Unix path and its reverse-DNS name: escaped for the terminal.
         func endpoint(_ address: SocketAddress) -> (String, UInt16?) {
-            if address.family == AF_UNIX { return (address.unixPath ?? listeningPath ?? "(unnamed)", nil) }
-            return (address.host(numeric: plan.numeric), address.port)
+            if address.family == AF_UNIX { return ((address.unixPath ?? listeningPath ?? "(unnamed)").terminalSafe, nil) }
+            return (address.host(numeric: plan.numeric).terminalSafe, address.port)
         }
         switch event {
         case .accepted(let address), .heard(let address):

@@ -6,17 +6,22 @@ public enum StatesTable {
     /// Who owns a socket, where /proc/PID/fd could be read.
     public struct Owner: Sendable, Equatable {
         public var pid: Int32
+        /// The process's name as the kernel has it (any bytes its owner chose: `prctl` can set
+        /// escape sequences); JSON carries it as it is, `display` escaped.
         public var command: String
         public init(pid: Int32, command: String) {
             self.pid = pid
             self.command = command
         }
+
+        /// `sshd[412]`, with control characters escaped for a terminal.
+        public var display: String { "\(command.terminalSafe)[\(pid)]" }
     }
 
     public static func row(_ entry: SocketEntry, owner: Owner?) -> [String] {
         [entry.proto.rawValue, entry.stateName, String(entry.recvQueue), String(entry.sendQueue),
          entry.local.description, entry.remote.description, timerText(entry),
-         owner.map { "\($0.command)[\($0.pid)]" } ?? "-"]
+         owner?.display ?? "-"]
     }
 
     /// `timewait 59.3s`, `on 200ms`, or `-`.

@@ -61,7 +61,7 @@ struct StateTableView {
             info.append("rtt \(Self.milliseconds(tcp.rttMicros)) cwnd \(tcp.congestionWindow) rtx \(tcp.totalRetransmits)")
         }
         if entry.recvQueue > 0 || entry.sendQueue > 0 { info.append("q \(entry.recvQueue)/\(entry.sendQueue)") }
-        if let owner = row.owner { info.append("\(owner.command)[\(owner.pid)]") }
+        if let owner = row.owner { info.append(owner.display) }
         return [mark, entry.stateName, entry.local.description, entry.remote.description,
                 timerText(row), info.joined(separator: " ")]
     }

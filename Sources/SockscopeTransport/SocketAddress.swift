@@ -108,7 +108,8 @@ public struct SocketAddress: Sendable, Equatable, Hashable {
         switch family {
         case AF_INET: return "\(numericHost):\(port)"
         case AF_INET6: return "[\(numericHost)]:\(port)"
-        default: return unixPath ?? "(unnamed)"
+        // A Unix path is whatever its binder chose: escaped for terminals.
+        default: return unixPath?.terminalSafe ?? "(unnamed)"
         }
     }
 }

@@ -110,4 +110,23 @@ struct ProcessEdgeTests {
         #expect(now() - start < 1)
         #expect(!us.stderrText.contains("crashed") && !us.stderrText.contains("Backtrace"))
     }
+
+    /// A process that names itself with escape sequences (prctl PR_SET_NAME) cannot retitle or
+    /// clear the terminal through `states`; JSON carries the name exactly.
+    @Test func processNamesAreEscapedInTheTable() throws {
+        let (holder, port) = try pythonPeer("""
+            import ctypes, socket, sys, time
+            s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1)
+            ctypes.CDLL(None).prctl(15, b'\\x1b]0;pwned\\x07\\x1b[2J', 0, 0, 0)
+            print('Listening on 127.0.0.1', s.getsockname()[1], file=sys.stderr, flush=True)
+            time.sleep(30)
+            """)
+        defer { holder.signal(SIGKILL) }
+        let table = try Child.run([Paths.sockscope, "states", "--port", String(port), "-p"])
+        #expect(table.code == 0)
+        #expect(!table.child.stdout.contains(0x1B) && !table.child.stdout.contains(0x07))
+        #expect(table.child.stdoutText.contains("\\x1b]0;pwned\\x07\\x1b[2J[\(holder.pid)]"))
+        let json = try Child.run([Paths.sockscope, "states", "--port", String(port), "-p", "--json"])
+        #expect(json.child.stdoutText.contains("\\u001b]0;pwned\\u0007\\u001b[2J"))
+    }
 }

@@ -50,6 +50,18 @@ import TestSupport
         #expect(grid.text.contains("24s"))
     }
 
+    /// A process name with a newline and an escape sequence stays on its row, escaped.
+    @Test func processNamesWithControlCharactersStayOnTheirRow() throws {
+        var model = Scenario.session()
+        model.board.owners[7] = .init(pid: 412, command: "evil\nname\u{1b}[2J")
+        _ = model.run(.all, now: 4)
+        let grid = Scenario.render(model, columns: 120, rows: 40, now: 10)
+        let row = try #require(grid.text.split(separator: "\n").first { $0.contains("evil") })
+        #expect(row.contains("evil\\nname\\x1b[2J[412]"))
+        #expect(!grid.text.unicodeScalars.contains { $0.value == 0x1B })
+        #expect(grid.text.split(separator: "\n", omittingEmptySubsequences: false).count == 40 + 1)
+    }
+
     @Test func watchScreenAndHelpOverlayAt80x24() {
         var model = ConsoleModel(header: .init(mode: "watch", local: "every TCP and UDP socket",
                                                sources: "tracefs off (needs root): socket tables every 0.5 s miss brief states; + TCP_INFO"),

@@ -88,3 +88,13 @@ public struct EscapedText: Equatable, Sendable {
         return length
     }
 }
+
+extension String {
+    /// The text with control characters, escape sequences and invalid UTF-8 escaped (`\x1b`,
+    /// `\n`): safe to print to a terminal whatever it came from (a process name, a peer's Unix
+    /// socket path, a reverse-DNS name).
+    public var terminalSafe: String {
+        guard utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }) else { return self }
+        return EscapedText(utf8).plain
+    }
+}
