@@ -157,7 +157,8 @@ extension PipeLoop {
                 quitDeadline = nil
             }
         }
-        let consumed = peers.lazy.map(\.sentUpTo).min() ?? inputEndOffset
+        if retainsInput && input.room < 65536 { retainsInput = false }
+        let consumed = retainsInput ? inputStartOffset : (peers.lazy.map(\.sentUpTo).min() ?? inputEndOffset)
         if consumed > inputStartOffset {
             input.didDrain(consumed - inputStartOffset)
             inputStartOffset = consumed

@@ -61,6 +61,10 @@ public final class PipeLoop {
     var stdoutFailure: Int32?
     /// Which peer is served first this round: turns rotate, so no peer waits behind the others.
     var firstServed = 0
+    /// -k keeps all of standard input while it fits in the buffer, so that once input has ended
+    /// every later client is sent the whole of it (`echo hi | sockscope -l -k -N 8080` greets
+    /// every client). Too big to keep: later clients get only what they were there for.
+    var retainsInput: Bool
 
     public init(
         settings: PipeSettings, stdin: Int32, stdout: Int32, signalFD: Int32,
@@ -76,6 +80,7 @@ public final class PipeLoop {
         input = ByteBuffer(capacity: settings.bufferSize)
         output = ByteBuffer(capacity: settings.bufferSize)
         lastActivity = clock()
+        retainsInput = settings.rules.keepListening && !settings.datagram && settings.readStdin
         splice = SpliceState(inputEnabled: Self.isPipe(stdin), output: self.stdout)
     }
 
@@ -88,8 +93,11 @@ public final class PipeLoop {
 
     /// A connected socket (dialed, or UDP/Unix datagram already connected).
     public func addConnection(_ fd: Int32, peer: SocketAddress?) {
+        // A client that comes after input has ended gets all of it, when it was kept; before
+        // that, it joins the stream where it stands.
+        let start = retainsInput && !local.stdinOpen ? inputStartOffset : inputEndOffset
         peers.append(Peer(fd: fd, address: peer, flow: .init(stream: !settings.datagram),
-                          sentUpTo: inputEndOffset, ownsFD: true))
+                          sentUpTo: start, ownsFD: true))
         everConnected = true
         report(.connected, peers.count - 1)
     }
