@@ -30,13 +30,42 @@ public enum UnixSocketPath {
         unlink(path)
     }
 
-    /// Whether a socket is bound to `path`, from /proc/net/unix. Connecting to find out would be
-    /// worse: a live one-shot server would accept the probe as its client and end.
-    /// Conservative: a socket bound under a relative name with the same last component counts.
+    /// Whether a socket is bound to `path`, in the Unix socket table of any network namespace:
+    /// the file system is shared, the tables are not, and a server in another namespace is
+    /// missing from ours. Connecting to find out would be worse: a live one-shot server would
+    /// accept the probe as its client and end. Conservative: a socket bound under a relative
+    /// name with the same last component counts, and so does a table that cannot be read.
     static func isAnswered(_ path: String, datagram: Bool) -> Bool {
-        guard let table = ProcFile.read("/proc/net/unix") else { return true }
+        guard let own = ProcFile.read("/proc/net/unix") else { return true }
         let absolute = realPath(path) ?? path
         let name = path.split(separator: "/").last.map(String.init) ?? path
+        if isBound(path, absolute: absolute, name: name, in: own) { return true }
+        return otherNamespacesUnixTables().contains { isBound(path, absolute: absolute, name: name, in: $0) }
+    }
+
+    /// /proc/PID/net/unix of one process in each network namespace other than ours (a namespace
+    /// holds sockets only through processes, so every one with a live server has one).
+    static func otherNamespacesUnixTables() -> [String] {
+        let ours = namespace(of: "self")
+        var seen: Set<String> = ours.map { [$0] } ?? []
+        var tables: [String] = []
+        for pid in Directory.names("/proc") where pid.first?.isNumber == true {
+            guard let namespace = namespace(of: pid), seen.insert(namespace).inserted,
+                  let table = ProcFile.read("/proc/\(pid)/net/unix") else { continue }
+            tables.append(table)
+        }
+        return tables
+    }
+
+    /// `net:[4026531833]` for a process.
+    static func namespace(of pid: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = readlink("/proc/\(pid)/ns/net", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func isBound(_ path: String, absolute: String, name: String, in table: String) -> Bool {
         for line in table.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 8 else { continue }

@@ -136,6 +136,24 @@ struct UnixSocketTests {
         let second = try sockscope(["-l", "-v", "-U", path])
         try second.waitForStderrLine(containing: "Listening on \(path)")
     }
+
+    /// A live server in another network namespace is not listed in our /proc/net/unix; its
+    /// socket must not be taken for stale and removed.
+    @Test(.enabled(if: Namespace.available, "skipped: needs root (network namespaces)"))
+    func liveServerInAnotherNamespaceIsKept() throws {
+        let scratch = Scratch()
+        let path = scratch.file("elsewhere.sock")
+        let namespace = try Namespace()
+        let server = try Child(namespace.exec([Paths.sockscope, "-l", "-v", "-U", path]))
+        try server.waitForStderrLine(containing: "Listening on \(path)")
+        let busy = try Child.run([Paths.sockscope, "-l", "-U", path])
+        #expect(busy.code == 1 && busy.child.stderrText == "sockscope: \(path): Address already in use\n")
+        // The server still answers at its path.
+        let client = try Child(["nc", "-N", "-U", path])
+        client.write("still here\n")
+        client.closeStdin()
+        try server.waitForStdout(containing: "still here")
+    }
 }
 
 /// socat and nc as the other end of datagram and IPv6 sessions, in both directions.
