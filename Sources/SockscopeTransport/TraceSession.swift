@@ -21,7 +21,7 @@ public final class TraceSession {
             }
         }
         Self.removeOrphans(root: root)
-        instance = "\(root)/instances/sockscope-\(getpid())"
+        instance = "\(root)/instances/\(InstanceOwner.current.name)"
         if mkdir(instance, 0o700) != 0 && errno != EEXIST {
             throw TransportError("cannot create \(instance): \(String(cString: strerror(errno)))")
         }
@@ -65,14 +65,15 @@ public final class TraceSession {
         return text.split(separator: "\n").compactMap(TraceEvent.parse)
     }
 
-    /// Instances left by a sockscope that could not clean up (SIGKILL, a crash): any
-    /// `sockscope-PID` whose process is gone is disabled and removed.
+    /// Instances left by a sockscope that could not clean up (SIGKILL, a crash) are disabled
+    /// and removed — but only those provably ours and dead: tracefs instances are global, and a
+    /// pid means nothing outside its PID namespace (another namespace's live sockscope can have a
+    /// pid that is free here). See `InstanceOwner`.
     static func removeOrphans(root: String) {
-        let orphans = Directory.names("\(root)/instances").filter { name in
-            guard name.hasPrefix("sockscope-"), let pid = Int32(name.dropFirst(10)) else { return false }
-            return kill(pid, 0) != 0 && errno == ESRCH
-        }
-        for name in orphans {
+        let current = InstanceOwner.current
+        for name in Directory.names("\(root)/instances") {
+            guard let owner = InstanceOwner(name: name), owner.pidNamespace == current.pidNamespace,
+                  !owner.isAlive else { continue }
             _ = write("0", to: "\(root)/instances/\(name)/events/sock/inet_sock_set_state/enable")
             rmdir("\(root)/instances/\(name)")
         }

@@ -6,6 +6,37 @@ import TestSupport
 /// `sockscope states --events`: transitions from the tracepoint, as root.
 @Suite(.timeLimit(.minutes(2)), .enabled(if: Namespace.available, "skipped: needs root (tracefs, network namespaces)"))
 struct EventsTests {
+    static let instances = "/sys/kernel/tracing/instances"
+
+    /// The tracing instance of the sockscope with this pid (`sockscope-PIDNS-PID-START`).
+    static func instance(of pid: pid_t) -> String? {
+        directoryEntries(instances).first { $0.hasPrefix("sockscope-") && $0.contains("-\(pid)-") }
+            .map { "\(instances)/\($0)" }
+    }
+
+    /// A sockscope in another PID namespace, whose pid means nothing (or someone else) in ours,
+    /// keeps its tracing instance when another one starts here.
+    @Test func anInstanceOfAnotherPIDNamespaceIsLeftAlone() throws {
+        // A pid free in our namespace, given to the inner sockscope through ns_last_pid.
+        let inner = try #require((77777..<77877).first { kill(pid_t($0), 0) != 0 && errno == ESRCH })
+        let outer = try Child(["unshare", "-p", "-f", "--mount-proc", "sh", "-c",
+                               "echo \(inner - 1) > /proc/sys/kernel/ns_last_pid; \(Paths.sockscope) states --events & wait"])
+        try outer.waitForStderrLine(containing: "Watching TCP")
+        let theirs = try #require(directoryEntries(Self.instances).first {
+            $0.hasPrefix("sockscope-") && ($0 == "sockscope-\(inner)" || $0.contains("-\(inner)-"))
+        })
+        let enable = "\(Self.instances)/\(theirs)/events/sock/inet_sock_set_state/enable"
+        #expect(String(decoding: readFile(enable), as: UTF8.self) == "1\n")
+        let ours = try Child.run([Paths.sockscope, "states", "--events", "--duration", "0.2"])
+        #expect(ours.code == 0)
+        #expect(String(decoding: readFile(enable), as: UTF8.self) == "1\n", "another namespace's live instance was disabled")
+        // SIGTERM to the inner sockscope (the child of unshare's shell): it cleans up and ends.
+        let shell = try Child.run(["pgrep", "-P", String(outer.pid)]).child.stdoutText.split(separator: "\n").first ?? ""
+        Child.runQuietly(["pkill", "-TERM", "-P", String(shell), "-x", "sockscope"])
+        _ = try outer.waitForExit()
+        #expect(!fileExists("\(Self.instances)/\(theirs)"))
+    }
+
     /// The ten transitions of a real nc session, opening and closing, in the kernel's order per
     /// socket, each with its time in the previous state except the two births (a connecting
     /// socket's time in CLOSE and an accepted socket's in LISTEN are not the kernel's to tell).
@@ -55,7 +86,7 @@ struct EventsTests {
 
         events.signal(SIGINT)
         #expect(try events.waitForExit() == 128 + SIGINT)
-        #expect(!fileExists("/sys/kernel/tracing/instances/sockscope-\(events.pid)"), "the tracing instance is removed")
+        #expect(Self.instance(of: events.pid) == nil, "the tracing instance is removed")
     }
 
     @Test func textLinesAndDuration() throws {
@@ -80,17 +111,17 @@ struct EventsTests {
     func signalsRemoveTheTracingInstance(signal: Int32) throws {
         let events = try sockscope(["states", "--events"])
         try events.waitForStderrLine(containing: "Watching TCP")
-        #expect(fileExists("/sys/kernel/tracing/instances/sockscope-\(events.pid)"))
+        #expect(Self.instance(of: events.pid) != nil)
         events.signal(signal)
         #expect(try events.waitForExit() == 128 + signal)
-        #expect(!fileExists("/sys/kernel/tracing/instances/sockscope-\(events.pid)"))
+        #expect(Self.instance(of: events.pid) == nil)
     }
 
     /// A sockscope killed with SIGKILL cannot clean up; the next one removes what it left.
     @Test func orphanedInstancesAreRemoved() throws {
         let events = try sockscope(["states", "--events"])
         try events.waitForStderrLine(containing: "Watching TCP")
-        let orphan = "/sys/kernel/tracing/instances/sockscope-\(events.pid)"
+        let orphan = try #require(Self.instance(of: events.pid))
         events.signal(SIGKILL)
         _ = try events.waitForExit()
         #expect(fileExists(orphan))

@@ -98,3 +98,17 @@ public func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     }
     return bytes
 }
+
+/// The names in a directory ("." and ".." left out).
+public func directoryEntries(_ path: String) -> [String] {
+    guard let stream = opendir(path) else { return [] }
+    defer { closedir(stream) }
+    var names: [String] = []
+    while let entry = readdir(stream) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+        }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+}
