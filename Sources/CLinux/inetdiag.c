@@ -12,16 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int append(struct clinux_diag_entry **entries, size_t *count, size_t *capacity,
-                  const struct inet_diag_msg *msg) {
-    if (*count == *capacity) {
-        size_t grown = *capacity ? *capacity * 2 : 1024;
-        struct clinux_diag_entry *bigger = realloc(*entries, grown * sizeof **entries);
-        if (!bigger) return -1;
-        *entries = bigger;
-        *capacity = grown;
-    }
-    struct clinux_diag_entry *e = &(*entries)[(*count)++];
+static void fill(struct clinux_diag_entry *e, const struct inet_diag_msg *msg) {
     e->family = msg->idiag_family;
     e->state = msg->idiag_state;
     e->timer = msg->idiag_timer;
@@ -35,6 +26,18 @@ static int append(struct clinux_diag_entry **entries, size_t *count, size_t *cap
     e->send_queue = msg->idiag_wqueue;
     e->uid = msg->idiag_uid;
     e->inode = msg->idiag_inode;
+}
+
+static int append(struct clinux_diag_entry **entries, size_t *count, size_t *capacity,
+                  const struct inet_diag_msg *msg) {
+    if (*count == *capacity) {
+        size_t grown = *capacity ? *capacity * 2 : 1024;
+        struct clinux_diag_entry *bigger = realloc(*entries, grown * sizeof **entries);
+        if (!bigger) return -1;
+        *entries = bigger;
+        *capacity = grown;
+    }
+    fill(&(*entries)[(*count)++], msg);
     return 0;
 }
 
@@ -98,4 +101,101 @@ int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **e
     *count = 0;
     errno = EPROTO;
     return -1;
+}
+
+int clinux_diag_open(void) {
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0) return -1;
+    // The kernel always answers a lookup; the limit only guards against a lost reply.
+    struct timeval limit = {0, 200000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    return fd;
+}
+
+int clinux_diag_exists(int fd, int family, const unsigned char *local, unsigned short local_port,
+                       const unsigned char *remote, unsigned short remote_port) {
+    static unsigned int sequence;
+    struct {
+        struct nlmsghdr header;
+        struct inet_diag_req_v2 request;
+    } message;
+    memset(&message, 0, sizeof message);
+    message.header.nlmsg_len = sizeof message;
+    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    message.header.nlmsg_flags = NLM_F_REQUEST;  // one socket, not a dump
+    message.header.nlmsg_seq = ++sequence;
+    message.request.sdiag_family = (unsigned char)family;
+    message.request.sdiag_protocol = IPPROTO_TCP;
+    message.request.idiag_states = ~0U;
+    message.request.id.idiag_sport = htons(local_port);
+    message.request.id.idiag_dport = htons(remote_port);
+    size_t length = family == AF_INET6 ? 16 : 4;
+    memcpy(message.request.id.idiag_src, local, length);
+    memcpy(message.request.id.idiag_dst, remote, length);
+    message.request.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    message.request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+    if (sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return -1;
+    char buffer[8192] __attribute__((aligned(8)));
+    for (;;) {
+        ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buffer; NLMSG_OK(h, (unsigned)n); h = NLMSG_NEXT(h, n)) {
+            if (h->nlmsg_seq != sequence) continue;  // a late answer to an earlier question
+            if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+                // The kernel falls back to a listener on the local port when no connection
+                // matches: only the very same addresses and ports count.
+                if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return 0;
+                const struct inet_diag_msg *found = NLMSG_DATA(h);
+                return found->id.idiag_sport == message.request.id.idiag_sport
+                    && found->id.idiag_dport == message.request.id.idiag_dport
+                    && memcmp(found->id.idiag_src, local, length) == 0
+                    && memcmp(found->id.idiag_dst, remote, length) == 0;
+            }
+            if (h->nlmsg_type == NLMSG_ERROR) {
+                const struct nlmsgerr *error = NLMSG_DATA(h);
+                if (error->error == -ENOENT) return 0;
+                errno = error->error ? -error->error : EPROTO;
+                return -1;
+            }
+        }
+    }
+}
+
+int clinux_diag_destroy_open(void) {
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_SOCK_DIAG);
+    if (fd < 0) return -1;
+    struct sockaddr_nl local = {.nl_family = AF_NETLINK};
+    int groups[] = {SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET6_TCP_DESTROY};
+    // Bursts of short connections send many notices (about 2 KiB of buffer each, with their
+    // tcp_info): room for some 16,000 while the reader is busy (root may exceed rmem_max).
+    int size = 32 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    if (bind(fd, (struct sockaddr *)&local, sizeof local) != 0) goto fail;
+    for (int i = 0; i < 2; i++)
+        if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &groups[i], sizeof groups[i]) != 0) goto fail;
+    return fd;
+fail:;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+}
+
+int clinux_diag_destroy_read(int fd, struct clinux_diag_entry *entries, int max) {
+    static __thread char buffer[65536] __attribute__((aligned(8)));
+    int count = 0;
+    while (count < max) {
+        ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? count : -1;
+        if (n == 0) return count;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buffer; NLMSG_OK(h, (unsigned)n) && count < max; h = NLMSG_NEXT(h, n)) {
+            if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) continue;
+            fill(&entries[count++], NLMSG_DATA(h));
+        }
+    }
+    return count;
 }

@@ -16,15 +16,16 @@ struct EventsMode {
         let signals = SystemIO.endingSignals
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
-        var trace: TraceSession?
+        var trace: TraceSource?
         var unavailable: [(source: String, reason: String)] = []
         do {
-            trace = try TraceSession()
+            trace = try TraceSource(bufferKB: io.traceBufferKB)
         } catch {
             unavailable.append(("tracefs", error.description))
         }
         defer { trace?.stop() }
-        let out = Output(stdout: StandardOutput(io.stdout), signalFD: signalFD, log: Diagnostics(fd: io.stderr, verbose: true))
+        let out = Output(stdout: StandardOutput(io.stdout), signalFD: signalFD, log: Diagnostics(fd: io.stderr, verbose: true),
+                         json: options.json)
         do {
             try announce(tracing: trace != nil, unavailable: unavailable, to: out)
             try stream(trace: trace, signalFD: signalFD, to: out)
@@ -34,7 +35,7 @@ struct EventsMode {
         return .success
     }
 
-    func stream(trace: TraceSession?, signalFD: Int32, to out: Output) throws(Stop) {
+    func stream(trace: TraceSource?, signalFD: Int32, to out: Output) throws(Stop) {
         let start = io.monotonic()
         let wallOffset = io.wallClock() - start
         let reader = ProcNetReader(root: options.procRoot)
@@ -43,6 +44,8 @@ struct EventsMode {
         var attribution = Attribution(root: options.procRoot)
         var nextPoll = start
         let deadline = options.duration.map { start + $0 }
+        var set = PollSet<Int>()
+        var lines = ""
 
         while true {
             let now = io.monotonic()
@@ -51,42 +54,62 @@ struct EventsMode {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
                 for transition in differ.update(entries, at: now) where Self.showsFromTables(transition, tracing: trace != nil) {
-                    try emit(transition, wallOffset: wallOffset, attribution: &attribution, to: out)
+                    emit(transition, wallOffset: wallOffset, attribution: &attribution, into: &lines)
                 }
                 nextPoll = now + options.interval
             }
-            var fds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: trace?.pipe ?? -1, events: Int16(POLLIN), revents: 0)]
+            try out.write(&lines)
+            set.reset()
+            set.watch(signalFD, POLLIN, as: -1)
+            for fd in trace?.descriptors ?? [] { set.watch(fd, POLLIN, as: Int(fd)) }
             let wake = min(nextPoll, deadline ?? nextPoll)
-            _ = poll(&fds, 2, Milliseconds.clamped(wake - io.monotonic()))
+            guard (try? set.wait(timeout: Milliseconds.clamped(wake - io.monotonic()))) == true else { continue }
             // A signal ends the stream, and the process dies by it (EXIT STATUS).
-            if fds[0].revents != 0 {
+            if set.count > 0 && set.revents(0) != 0 {
                 let signal = clinux_read_signal(signalFD)
                 if signal != 0 { throw Stop(status: .signal(signal)) }
             }
-            if let trace, fds[1].revents != 0 {
-                for event in trace.readEvents() {
-                    try emit(event.transition(duration: durations.duration(of: event)), wallOffset: wallOffset,
-                             attribution: &attribution, to: out)
+            // Read the tracepoint when it has something, and at every table reading (verdicts
+            // on other namespaces' sockets fall due with time).
+            if let trace, (1..<set.count).contains(where: { set.revents($0) != 0 }) || io.monotonic() >= nextPoll {
+                let batch = trace.read(now: io.monotonic())
+                if batch.lost > 0 { try out.lost(batch.lost, pending: &lines) }
+                if batch.notices { out.log.error(TraceSource.noticesLostText) }
+                for event in batch.events {
+                    emit(event.transition(duration: durations.duration(of: event)), wallOffset: wallOffset,
+                         attribution: &attribution, into: &lines)
                 }
             }
         }
     }
 
     /// Standard output for the stream: lines wait for a slow reader, but never past a signal; a
-    /// failed write ends the stream with one line and status 1.
+    /// failed write ends the stream with one line and status 1. A round's lines leave together.
     struct Output {
         let stdout: StandardOutput
         let signalFD: Int32
         let log: Diagnostics
+        let json: Bool
 
-        func line(_ text: String) throws(Stop) {
-            switch stdout.writeAll(text + "\n", signalFD: signalFD) {
+        func write(_ text: inout String) throws(Stop) {
+            guard !text.isEmpty else { return }
+            defer { text.removeAll(keepingCapacity: true) }
+            switch stdout.writeAll(text, signalFD: signalFD) {
             case .written, .timedOut: return
             case .interrupted(let signal): throw Stop(status: .signal(signal))
             case .failed(let code):
                 log.error("write to standard output failed: \(String(cString: strerror(code)))")
                 throw Stop(status: .failure)
+            }
+        }
+
+        /// The kernel lost records: in the stream for JSON, on standard error for people.
+        func lost(_ count: Int, pending lines: inout String) throws(Stop) {
+            if json {
+                lines += JSONValue.object([("kind", .string("lost")), ("events", .int(count))]).text + "\n"
+            } else {
+                try write(&lines)
+                log.error("\(count) transitions lost: the kernel's trace buffer overran while the reader fell behind")
             }
         }
     }
@@ -103,7 +126,8 @@ struct EventsMode {
         if options.json {
             let start = JSONValue.object([("kind", .string("start")), ("sources", .array(sources.map { .string($0) })),
                                           ("unavailable", .object(unavailable.map { ($0.source, .string($0.reason)) }))])
-            try out.line(start.text)
+            var line = start.text + "\n"
+            try out.write(&line)
         } else {
             // A readiness line, as tcpdump's "listening on": from here on, nothing is missed.
             out.log.write("Watching TCP\(options.filter.includes(.udp) || options.filter.includes(.udp6) ? " and UDP" : "") state changes (sources: \(sources.joined(separator: ", "))); Ctrl-C to stop")
@@ -114,13 +138,14 @@ struct EventsMode {
         }
     }
 
-    func emit(_ transition: Transition, wallOffset: Double, attribution: inout Attribution, to out: Output) throws(Stop) {
+    func emit(_ transition: Transition, wallOffset: Double, attribution: inout Attribution, into lines: inout String) {
         // Cheap filters before any work on the transition.
         guard transition.matches(options.filter) else { return }
         let wall = transition.time + wallOffset
         let owner = attribution.owner(of: transition.entry)
-        try out.line(options.json ? transition.json(wallTime: wall, owner: owner).text
-                                  : transition.line(clock: ClockText.timeOfDay(wall)))
+        lines += options.json ? transition.json(wallTime: wall, owner: owner).text
+                              : transition.line(clock: ClockText.timeOfDay(wall))
+        lines += "\n"
     }
 }
 

@@ -13,7 +13,7 @@ public final class PipeMode {
     /// Whether the session runs in the screen rather than on stdin/stdout.
     let interactive: Bool
     /// The screen's tracepoint source, started before dialing so that the handshake is seen.
-    var trace: TraceSession?
+    var trace: TraceSource?
     var traceOff: String?
 
     public init(plan: SessionPlan, io: SystemIO, interactive: Bool = false) {
@@ -31,7 +31,7 @@ public final class PipeMode {
         defer { if signalFD >= 0 { close(signalFD) } }
         if interactive {
             do {
-                trace = try TraceSession()
+                trace = try TraceSource(bufferKB: io.traceBufferKB)
             } catch {
                 traceOff = error.description
             }

@@ -12,14 +12,24 @@ public struct SystemIO {
     public var monotonic: () -> Double
     /// Seconds since the epoch, for timestamps shown to people.
     public var wallClock: () -> Double
+    /// Environment variables (TERM, NO_COLOR, SOCKSCOPE_TRACE_BUFFER_KB).
+    public var environment: (String) -> String?
 
     public init(stdin: Int32, stdout: Int32, stderr: Int32,
-                monotonic: @escaping () -> Double, wallClock: @escaping () -> Double) {
+                monotonic: @escaping () -> Double, wallClock: @escaping () -> Double,
+                environment: @escaping (String) -> String? = { _ in nil }) {
         self.stdin = stdin
         self.stdout = stdout
         self.stderr = stderr
         self.monotonic = monotonic
         self.wallClock = wallClock
+        self.environment = environment
+    }
+
+    /// SOCKSCOPE_TRACE_BUFFER_KB: the tracing ring buffer per CPU, when set to 64…1048576 KiB.
+    public var traceBufferKB: Int? {
+        guard let text = environment("SOCKSCOPE_TRACE_BUFFER_KB"), let kb = Int(text), (64...1_048_576).contains(kb) else { return nil }
+        return kb
     }
 
     /// The first thing the process does, before anything opens a descriptor or a signal can
@@ -37,7 +47,8 @@ public struct SystemIO {
 
     public static var process: SystemIO {
         SystemIO(stdin: 0, stdout: 1, stderr: 2,
-                 monotonic: { clockSeconds(CLOCK_MONOTONIC) }, wallClock: { clockSeconds(CLOCK_REALTIME) })
+                 monotonic: { clockSeconds(CLOCK_MONOTONIC) }, wallClock: { clockSeconds(CLOCK_REALTIME) },
+                 environment: { getenv($0).map { String(cString: $0) } })
     }
 
     static func clockSeconds(_ id: clockid_t) -> Double {

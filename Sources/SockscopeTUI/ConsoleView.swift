@@ -54,8 +54,15 @@ public struct ConsoleView {
         if !header.policy.isEmpty { first += " · \(header.policy)" }
         screen.fill(row: 0, from: 0, style: .title)
         screen.put(DisplayWidth.truncate(first, to: screen.columns), row: 0, column: 0, style: .title)
-        if !header.sources.isEmpty {
-            screen.put(DisplayWidth.truncate("sources: \(header.sources)", to: screen.columns), row: 1, column: 0, style: .dim)
+        if !header.sources.isEmpty || header.lostTransitions > 0 {
+            // Lost transitions come first, so that a narrow screen still says so.
+            var column = 0
+            if header.lostTransitions > 0 {
+                column = screen.put("⚠ \(header.lostTransitions) transitions lost (trace buffer overran) ", row: 1,
+                                    column: 0, width: screen.columns, style: .warning)
+            }
+            screen.put(DisplayWidth.truncate("sources: \(header.sources)", to: screen.columns - column), row: 1,
+                       column: column, style: .dim)
         }
     }
 

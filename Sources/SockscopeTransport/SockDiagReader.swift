@@ -33,7 +33,7 @@ public enum SockDiagReader {
         return entries
     }
 
-    static func endpoint(_ bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+    public static func endpoint(_ bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                                    UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8),
                          port: UInt16, v6: Bool) -> SocketEndpoint {
         // Network order in memory: load big-endian words, no intermediate arrays.

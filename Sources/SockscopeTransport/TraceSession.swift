@@ -2,16 +2,28 @@ import Glibc
 import SockscopeCore
 
 /// The sock/inet_sock_set_state tracepoint through tracefs, in a tracing instance of our own
-/// (instances/sockscope-PID) so that other tracing users are undisturbed. `stop()` — called on
-/// exit and after SIGINT/SIGTERM/SIGHUP by the modes — disables the event and removes the instance.
+/// (`InstanceOwner` names it) so that other tracing users are undisturbed. Read in binary from
+/// each CPU's ring buffer (`per_cpu/cpuN/trace_pipe_raw`, decoded by `TracePage`): the kernel
+/// formats no text, and a page is one read. `stop()` — called on exit and after every ending
+/// signal by the modes — disables the event and removes the instance.
 public final class TraceSession {
-    public let pipe: Int32
+    /// One descriptor per CPU, to poll for POLLIN.
+    public private(set) var descriptors: [Int32] = []
     let instance: String
-    private var pending: [UInt8] = []
+    let layout: TraceLayout
+    let pageSize: Int
+    private let page: UnsafeMutableRawBufferPointer
+    /// Overrun and dropped records counted so far, to report only what is new.
+    private var lostSoFar = 0
     private var stopped = false
 
+    /// Per-CPU buffer when not asked otherwise: 32 MiB in all, between 1 and 8 MiB per CPU — a
+    /// burst of 15,000 transitions a second for several seconds fits while the reader catches up.
+    static func defaultBufferKB(cpus: Int) -> Int { max(1024, min(8192, 32768 / max(cpus, 1))) }
+
     /// Starts tracing, mounting tracefs at `root` if it is not mounted. Throws the reason it is off.
-    public init(root: String = "/sys/kernel/tracing") throws(TransportError) {
+    /// `bufferKB`: the ring buffer per CPU (tests make it small to provoke losses).
+    public init(root: String = "/sys/kernel/tracing", bufferKB: Int? = nil) throws(TransportError) {
         guard geteuid() == 0 else { throw TransportError("needs root") }
         if access("\(root)/events", F_OK) != 0 && mount("nodev", root, "tracefs", 0, nil) != 0 {
             let reason = String(cString: strerror(errno))
@@ -22,47 +34,103 @@ public final class TraceSession {
         }
         Self.removeOrphans(root: root)
         instance = "\(root)/instances/\(InstanceOwner.current.name)"
+        let event = "\(instance)/events/sock/inet_sock_set_state"
+        guard let headerPage = ProcFile.read("\(root)/events/header_page") else {
+            throw TransportError("cannot read \(root)/events/header_page")
+        }
         if mkdir(instance, 0o700) != 0 && errno != EEXIST {
             throw TransportError("cannot create \(instance): \(String(cString: strerror(errno)))")
         }
-        // Timestamps on CLOCK_MONOTONIC, the clock the rest of the tool uses.
-        _ = Self.write("mono", to: "\(instance)/trace_clock")
-        guard Self.write("1", to: "\(instance)/events/sock/inet_sock_set_state/enable") else {
+        let cpus = Directory.names("\(instance)/per_cpu").filter { $0.hasPrefix("cpu") }
+        guard let format = ProcFile.read("\(event)/format"), !cpus.isEmpty else {
             rmdir(instance)
             throw TransportError("the sock/inet_sock_set_state tracepoint is not available")
         }
-        pipe = open("\(instance)/trace_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard pipe >= 0 else {
-            _ = Self.write("0", to: "\(instance)/events/sock/inet_sock_set_state/enable")
+        guard let layout = TraceLayout(headerPage: headerPage, eventFormat: format) else {
             rmdir(instance)
-            throw TransportError("cannot open trace_pipe: \(String(cString: strerror(errno)))")
+            throw TransportError("this kernel's sock/inet_sock_set_state record is not one sockscope can read")
         }
+        self.layout = layout
+        // Timestamps on CLOCK_MONOTONIC, the clock the rest of the tool uses; a buffer sized for
+        // bursts; and readers woken by any record (the default waits until half the buffer fills).
+        _ = Self.write("mono", to: "\(instance)/trace_clock")
+        _ = Self.write(String(bufferKB ?? Self.defaultBufferKB(cpus: cpus.count)), to: "\(instance)/buffer_size_kb")
+        _ = Self.write("0", to: "\(instance)/buffer_percent")
+        let subBufferKB = ProcFile.read("\(instance)/buffer_subbuf_size_kb").flatMap { Int($0.trimmingSpaces) } ?? 4
+        pageSize = max(4096, subBufferKB * 1024)
+        page = UnsafeMutableRawBufferPointer.allocate(byteCount: pageSize, alignment: 8)
+        guard Self.write("1", to: "\(event)/enable") else {
+            rmdir(instance)
+            page.deallocate()
+            throw TransportError("the sock/inet_sock_set_state tracepoint cannot be enabled")
+        }
+        for cpu in cpus {
+            let fd = open("\(instance)/per_cpu/\(cpu)/trace_pipe_raw", O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            if fd >= 0 { descriptors.append(fd) }
+        }
+        guard descriptors.count == cpus.count else {
+            let reason = String(cString: strerror(errno))
+            stop()
+            throw TransportError("cannot open trace_pipe_raw: \(reason)")
+        }
+        lostSoFar = lostRecords()
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        page.deallocate()
+    }
 
-    /// Disables the event and removes the instance (the pipe must be closed first).
+    /// Disables the event and removes the instance (its buffers must be closed first).
     public func stop() {
         guard !stopped else { return }
         stopped = true
-        close(pipe)
+        descriptors.forEach { close($0) }
+        descriptors = []
         _ = Self.write("0", to: "\(instance)/events/sock/inet_sock_set_state/enable")
         rmdir(instance)
     }
 
-    /// The events that have arrived since the last call.
-    public func readEvents() -> [TraceEvent] {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(pipe, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            pending += chunk[0..<n]
+    /// The events recorded since the last call, oldest first, and how many the kernel lost
+    /// meanwhile because the reader fell behind (its ring buffer overran).
+    public func read() -> (events: [TraceEvent], lost: Int) {
+        var events: [TraceEvent] = []
+        var missed = false
+        var cpusWithEvents = 0
+        for fd in descriptors {
+            let before = events.count
+            // Bounded, so that one busy CPU cannot keep the loop from its other duties.
+            for _ in 0..<256 {
+                let n = Glibc.read(fd, page.baseAddress, pageSize)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                let summary = TracePage.decode(UnsafeRawBufferPointer(rebasing: page[0..<n]), layout: layout, into: &events)
+                missed = missed || summary.missedBefore
+            }
+            if events.count > before { cpusWithEvents += 1 }
         }
-        guard let lastNewline = pending.lastIndex(of: 0x0A) else { return [] }
-        let text = String(decoding: pending[...lastNewline], as: UTF8.self)
-        pending.removeSubrange(...lastNewline)
-        return text.split(separator: "\n").compactMap(TraceEvent.parse)
+        // Each CPU's records are in time order; records of several CPUs interleave.
+        if cpusWithEvents > 1 { events.sort { $0.time < $1.time } }
+        var lost = 0
+        if missed {
+            let total = lostRecords()
+            lost = max(0, total - lostSoFar)
+            lostSoFar = total
+        }
+        return (events, lost)
+    }
+
+    /// The instance's lost records, all CPUs: `overrun` (overwritten before they were read) and
+    /// `dropped events`, from per_cpu/cpuN/stats.
+    func lostRecords() -> Int {
+        var total = 0
+        for cpu in Directory.names("\(instance)/per_cpu") where cpu.hasPrefix("cpu") {
+            guard let stats = ProcFile.read("\(instance)/per_cpu/\(cpu)/stats") else { continue }
+            for line in stats.split(separator: "\n") where line.hasPrefix("overrun:") || line.hasPrefix("dropped events:") {
+                total += Int(line.split(separator: ":").last?.trimmingSpaces ?? "") ?? 0
+            }
+        }
+        return total
     }
 
     /// Instances left by a sockscope that could not clean up (SIGKILL, a crash) are disabled

@@ -2,9 +2,11 @@ import Testing
 import TestSupport
 @testable import SockscopeCore
 
-func fixture(_ name: String) -> String {
+func fixture(_ name: String) -> String { String(decoding: fixtureBytes(name), as: UTF8.self) }
+
+func fixtureBytes(_ name: String) -> [UInt8] {
     let directory = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-    return String(decoding: readFile(directory + "/Fixtures/" + name), as: UTF8.self)
+    return readFile(directory + "/Fixtures/" + name)
 }
 
 struct ProcNetParserTests {

@@ -2,24 +2,61 @@ import Testing
 import TestSupport
 @testable import SockscopeCore
 
-struct TraceEventTests {
-    @Test func parsesTheLinesThisKernelWrites() {
-        let events = fixture("trace-pipe.txt").split(separator: "\n").compactMap(TraceEvent.parse)
-        // Three IPv4 TCP events captured here, one IPv6; MPTCP and other events are not ours.
-        #expect(events.count == 4)
-        #expect(events[0].from == .close && events[0].to == .listen && events[0].remote.port == 0)
-        #expect(events[1].from == .close && events[1].to == .synSent && events[1].local.port == 0)
-        #expect(events[0].local.description.hasPrefix("127.0.0.1:") && events[0].task.hasPrefix("nc-"))
-        let v6 = events[3]
-        #expect(v6.ipv6 && v6.local.description == "[::1]:8080" && v6.remote.description == "[::1]:40000")
-        #expect(v6.time == 2700.000001 && v6.from == .established && v6.to == .closeWait)
+/// The binary trace: a ring-buffer page captured from this kernel (Fixtures/capture-trace.sh)
+/// holding an IPv4 and an IPv6 loopback session, decoded with the kernel's own format files.
+struct TracePageTests {
+    static var layout: TraceLayout? {
+        TraceLayout(headerPage: fixture("trace-header-page.txt"), eventFormat: fixture("trace-format.txt"))
     }
 
-    @Test func rejectsGarbage() {
-        for line in ["", "inet_sock_set_state:", "x 1.0: inet_sock_set_state: protocol=IPPROTO_TCP sport=a",
-                     "x 1.0: inet_sock_set_state: family=AF_INET protocol=IPPROTO_TCP sport=1 dport=2 saddr=1.2.3 daddr=1.2.3.4 oldstate=TCP_CLOSE newstate=TCP_LISTEN"] {
-            #expect(TraceEvent.parse(Substring(line)) == nil, "\(line)")
+    static func decode(_ page: [UInt8]) -> ([TraceEvent], TracePage.Summary) {
+        var events: [TraceEvent] = []
+        let summary = page.withUnsafeBytes { raw in
+            layout.map { TracePage.decode(raw, layout: $0, into: &events) } ?? TracePage.Summary()
         }
+        return (events, summary)
+    }
+
+    @Test func decodesThePageThisKernelWrote() throws {
+        let (events, summary) = Self.decode(fixtureBytes("trace-page.bin"))
+        #expect(!summary.malformed && !summary.missedBefore)
+        // Two sessions, twelve events each: listener open and close, five per end between.
+        #expect(events.count == 24 && summary.events == 24)
+        let v4 = events.prefix(12), v6 = events.suffix(12)
+        #expect(v4.allSatisfy { !$0.ipv6 } && v6.allSatisfy { $0.ipv6 })
+        #expect(v4.first?.from == .close && v4.first?.to == .listen && v4.first?.remote.port == 0)
+        // The connecting socket: no port at first, then the same socket with its port.
+        let connect = try #require(v4.first { $0.to == .synSent })
+        #expect(connect.local.port == 0)
+        let established = try #require(v4.first { $0.from == .synSent })
+        #expect(established.socket == connect.socket && established.local.port != 0)
+        #expect(established.local.description.hasPrefix("127.0.0.1:"))
+        #expect(v6.first { $0.from == .synSent }?.remote.description.hasPrefix("[::1]:") == true)
+        // Nanosecond times on the monotonic clock, in order.
+        #expect(zip(events, events.dropFirst()).allSatisfy { $0.time <= $1.time })
+        #expect(events.last!.time - events.first!.time < 1)
+    }
+
+    /// A page cut short at every length, or filled with garbage: never a crash, and what it
+    /// cannot hold is called malformed rather than invented.
+    @Test func truncatedAndGarbagePagesAreSafe() {
+        let page = fixtureBytes("trace-page.bin")
+        for length in 0..<256 { _ = Self.decode(Array(page.prefix(length))) }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            garbage[8...15] = [0x10, 0, 0, 0, 0, 0, 0, 0]  // a commit that claims 4 KiB minus the header
+            _ = Self.decode(garbage)
+        }
+        var lying = page
+        lying[8...11] = [0xFF, 0xFF, 0, 0]  // more data than the page holds
+        #expect(Self.decode(lying).1.malformed)
+    }
+
+    @Test func aKernelThatMovedAFieldIsRefused() {
+        let moved = fixture("trace-format.txt").replacingSize(of: "skaddr", with: "4")
+        #expect(TraceLayout(headerPage: fixture("trace-header-page.txt"), eventFormat: moved) == nil)
+        #expect(Self.layout != nil)
     }
 
     @Test func parsesAddressText() {
@@ -30,26 +67,142 @@ struct TraceEventTests {
     }
 }
 
-struct TraceDurationsTests {
-    func event(_ t: Double, _ local: UInt16, _ remote: UInt16, _ from: TCPState, _ to: TCPState) -> TraceEvent {
-        let lo = IPAddress(bytes: [127, 0, 0, 1])
-        return TraceEvent(time: t, local: SocketEndpoint(address: lo, port: local),
-                          remote: SocketEndpoint(address: lo, port: remote), ipv6: false, from: from, to: to, task: "")
+extension String {
+    /// The format file with one field's size changed.
+    func replacingSize(of field: String, with size: String) -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.contains(" \(field);") else { return String(line) }
+            return line.split(separator: "\t").map { $0.hasPrefix("size:") ? "size:\(size);" : String($0) }.joined(separator: "\t")
+        }.joined(separator: "\n")
     }
+}
 
+func traceEvent(_ t: Double, socket: UInt64 = 1, _ local: UInt16, _ remote: UInt16, _ from: TCPState, _ to: TCPState,
+                ipv6: Bool = false) -> TraceEvent {
+    let lo = IPAddress(bytes: [127, 0, 0, 1])
+    return TraceEvent(time: t, socket: socket, local: SocketEndpoint(address: lo, port: local),
+                      remote: SocketEndpoint(address: lo, port: remote), ipv6: ipv6, from: from, to: to)
+}
+
+struct TraceDurationsTests {
     @Test func connectBeforeThePortIsBound() {
         var durations = TraceDurations()
-        #expect(durations.duration(of: event(1.0, 0, 80, .close, .synSent)) == nil)
-        #expect(durations.duration(of: event(1.5, 5000, 80, .synSent, .established)) == 0.5)
-        #expect(durations.duration(of: event(3.5, 5000, 80, .established, .finWait1)) == 2.0)
+        #expect(durations.duration(of: traceEvent(1.0, socket: 7, 0, 80, .close, .synSent)) == nil)
+        #expect(durations.duration(of: traceEvent(1.5, socket: 7, 5000, 80, .synSent, .established)) == 0.5)
+        #expect(durations.duration(of: traceEvent(3.5, socket: 7, 5000, 80, .established, .finWait1)) == 2.0)
     }
 
     @Test func childSocketsBirthHasNoDuration() {
         var durations = TraceDurations()
-        #expect(durations.duration(of: event(1.0, 80, 0, .close, .listen)) == nil)
-        #expect(durations.duration(of: event(2.0, 80, 5000, .listen, .synRecv)) == nil)
-        #expect(durations.duration(of: event(2.25, 80, 5000, .synRecv, .established)) == 0.25)
-        #expect(durations.duration(of: event(9.0, 80, 0, .listen, .close)) == 8.0)
+        #expect(durations.duration(of: traceEvent(1.0, socket: 1, 80, 0, .close, .listen)) == nil)
+        #expect(durations.duration(of: traceEvent(2.0, socket: 2, 80, 5000, .listen, .synRecv)) == nil)
+        #expect(durations.duration(of: traceEvent(2.25, socket: 2, 80, 5000, .synRecv, .established)) == 0.25)
+        #expect(durations.duration(of: traceEvent(9.0, socket: 1, 80, 0, .listen, .close)) == 8.0)
+    }
+
+    /// Two connects to the same peer at once are told apart by socket, not by guessing.
+    @Test func concurrentConnectsToOnePeerKeepTheirOwnTimes() {
+        var durations = TraceDurations()
+        _ = durations.duration(of: traceEvent(1.0, socket: 1, 0, 80, .close, .synSent))
+        _ = durations.duration(of: traceEvent(2.0, socket: 2, 0, 80, .close, .synSent))
+        #expect(durations.duration(of: traceEvent(2.5, socket: 2, 6000, 80, .synSent, .established)) == 0.5)
+        #expect(durations.duration(of: traceEvent(4.0, socket: 1, 5000, 80, .synSent, .established)) == 3.0)
+    }
+}
+
+/// Which sockets are ours: looked up, destroyed here, or another namespace's after a while.
+struct NamespaceSieveTests {
+    @Test func aSocketFoundInOurTableIsOursFromItsFirstEvent() {
+        var sieve = NamespaceSieve(patience: 1)
+        sieve.add([traceEvent(1.0, socket: 9, 0, 80, .close, .synSent), traceEvent(1.1, socket: 9, 5000, 80, .synSent, .established)], at: 1.0)
+        let wanted = sieve.wanted()
+        #expect(wanted.count == 1 && wanted[0].tuple.local.port == 5000)
+        #expect(sieve.release(now: 1.2).isEmpty)  // not judged yet
+        sieve.lookedUp(wanted[0].life, found: true)
+        #expect(sieve.release(now: 1.2).map(\.to) == [.synSent, .established])
+        // Later events of the same life need no second lookup.
+        sieve.add([traceEvent(5.0, socket: 9, 5000, 80, .established, .finWait1)], at: 5.0)
+        #expect(sieve.wanted().isEmpty)
+        #expect(sieve.release(now: 5.0).map(\.to) == [.finWait1])
+    }
+
+    @Test func aShortLivedSocketIsOursByItsDestroyNotice() {
+        var sieve = NamespaceSieve(patience: 1)
+        let events = [traceEvent(1.0, socket: 3, 0, 80, .close, .synSent), traceEvent(1.1, socket: 3, 5001, 80, .synSent, .established),
+                      traceEvent(1.2, socket: 3, 5001, 80, .established, .close)]
+        sieve.add(events, at: 1.2)
+        for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: false) }  // already gone
+        #expect(sieve.release(now: 1.3).isEmpty)
+        let lo = IPAddress(bytes: [127, 0, 0, 1])
+        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 5001), remote: .init(address: lo, port: 80)), at: 1.3)
+        #expect(sieve.release(now: 1.3) == events)
+    }
+
+    /// A notice that comes before the events (they are read from another descriptor) counts too.
+    @Test func aDestroyNoticeBeforeTheEventsCounts() {
+        var sieve = NamespaceSieve(patience: 1)
+        let lo = IPAddress(bytes: [127, 0, 0, 1])
+        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 5002), remote: .init(address: lo, port: 80)), at: 0.9)
+        sieve.add([traceEvent(1.0, socket: 4, 5002, 80, .established, .close)], at: 1.0)
+        #expect(sieve.release(now: 1.0).count == 1)
+    }
+
+    @Test func anotherNamespacesSocketIsDroppedAfterPatience() {
+        var sieve = NamespaceSieve(patience: 1)
+        sieve.add([traceEvent(1.0, socket: 5, 7000, 80, .synSent, .established), traceEvent(1.0, socket: 6, 7001, 80, .synSent, .established)], at: 1.0)
+        for (life, tuple) in sieve.wanted() { sieve.lookedUp(life, found: tuple.local.port == 7001) }
+        // Ours is not held back by the one still waiting.
+        #expect(sieve.release(now: 1.1).map(\.local.port) == [7001])
+        #expect(sieve.release(now: 1.9).isEmpty)
+        #expect(sieve.release(now: 2.1).isEmpty && sieve.dropped == 1)
+    }
+
+    /// A reader that fell behind reads events long after they happened: patience counts from
+    /// the reading, so a destroy notice read a moment later still makes them ours.
+    @Test func aLateReaderStillPlacesOldEvents() {
+        var sieve = NamespaceSieve(patience: 1)
+        sieve.add([traceEvent(1.0, socket: 11, 7300, 80, .established, .close)], at: 10.0)
+        for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: false) }
+        #expect(sieve.release(now: 10.0).isEmpty && sieve.dropped == 0)
+        let lo = IPAddress(bytes: [127, 0, 0, 1])
+        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 7300), remote: .init(address: lo, port: 80)), at: 10.2)
+        #expect(sieve.release(now: 10.2).count == 1)
+    }
+
+    /// A life judged ours stays ours until it ends, however long its next event takes (a reader
+    /// that falls behind reads a socket's last events after its destroy notice is old).
+    @Test func oursIsRememberedUntilTheEnd() {
+        var sieve = NamespaceSieve(patience: 1)
+        sieve.add([traceEvent(1.0, socket: 12, 7400, 80, .synSent, .established)], at: 1.0)
+        for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: true) }
+        #expect(sieve.release(now: 1.0).count == 1)
+        _ = sieve.release(now: 30)
+        sieve.add([traceEvent(31, socket: 12, 7400, 80, .established, .finWait1), traceEvent(31, socket: 12, 7400, 80, .finWait2, .close)], at: 31)
+        #expect(sieve.wanted().isEmpty)
+        #expect(sieve.release(now: 31).count == 2)
+    }
+
+    /// A destroy notice read seconds before its socket's events (the reader was behind) counts.
+    @Test func aNoticeIsRememberedForAWhile() {
+        var sieve = NamespaceSieve(patience: 1)
+        let lo = IPAddress(bytes: [127, 0, 0, 1])
+        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 7500), remote: .init(address: lo, port: 80)), at: 1.0)
+        _ = sieve.release(now: 5)
+        sieve.add([traceEvent(0.9, socket: 13, 7500, 80, .lastAck, .close)], at: 6)
+        #expect(sieve.release(now: 6).count == 1)
+    }
+
+    /// A freed socket's address is reused for a new socket: a new life, judged on its own.
+    @Test func aReusedSocketAddressStartsANewLife() {
+        var sieve = NamespaceSieve(patience: 1)
+        sieve.add([traceEvent(1.0, socket: 8, 7100, 80, .established, .close)], at: 1.0)
+        for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: true) }
+        #expect(sieve.release(now: 1.0).count == 1)
+        sieve.add([traceEvent(1.5, socket: 8, 7200, 81, .synSent, .established)], at: 1.5)
+        let wanted = sieve.wanted()
+        #expect(wanted.count == 1 && wanted[0].tuple.local.port == 7200)
+        sieve.lookedUp(wanted[0].life, found: false)
+        #expect(sieve.release(now: 3.0).isEmpty && sieve.dropped == 1)
     }
 }
 

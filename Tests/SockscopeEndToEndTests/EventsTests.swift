@@ -14,6 +14,121 @@ struct EventsTests {
             .map { "\(instances)/\($0)" }
     }
 
+    /// The load generator of bench/events.sh, built for the test: COUNT connections at RATE a
+    /// second, ten transitions each, after a line on its stdin.
+    static func loadGenerator(_ scratch: Scratch) throws -> String {
+        let binary = scratch.file("events-load")
+        let built = try Child.run(["cc", "-O2", "-pthread", "-o", binary, Paths.packageRoot + "/bench/events-load.c"])
+        guard built.code == 0 else { throw Child.Failure(description: "cc: \(built.child.stderrText)") }
+        return binary
+    }
+
+    /// The JSON lines of one kind.
+    static func objects(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    /// The tracepoint is system-wide: another namespace's connections — to the very same port
+    /// number as ours — must not be shown.
+    @Test func onlyThisNamespacesSocketsAreShown() throws {
+        let ours = try Namespace(), theirs = try Namespace()
+        let listener = try Child(ours.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
+        let port = try listener.waitForPort()
+        let events = try Child(ours.exec([Paths.sockscope, "states", "--events", "--json", "--tcp"]))
+        try events.waitForStdout(containing: "\"kind\":\"start\"")
+        // Forty connections in the other namespace, to a listener on our port number.
+        let busy = try Child(theirs.exec(["python3", "-c", """
+            import socket
+            l = socket.socket(); l.bind(('127.0.0.1', \(port))); l.listen(64)
+            for _ in range(40):
+                c = socket.create_connection(('127.0.0.1', \(port))); s, _ = l.accept(); c.close(); s.close()
+            print('done', flush=True)
+            """]), stdin: .null)
+        #expect(try busy.waitForExit() == 0)
+        let client = try Child(ours.exec(["sh", "-c", "echo hi | nc -N 127.0.0.1 \(port)"]), stdin: .null)
+        #expect(try client.waitForExit() == 0)
+        #expect(try listener.waitForExit() == 0)
+        // Our connection, whole: both ends' last transitions.
+        try events.wait(for: "our connection's close") { child in
+            child.stdoutText.contains("\"from\":\"LAST_ACK\",\"to\":\"CLOSE\"")
+                && child.stdoutText.contains("\"from\":\"FIN_WAIT2\",\"to\":\"CLOSE\"")
+        }
+        events.signal(SIGTERM)
+        _ = try events.waitForExit()
+        let transitions = Self.objects(events.stdoutText).filter { $0["kind"] as? String == "transition" && $0["source"] as? String == "tracefs" }
+        // Connections to our port number: ours alone (theirs were forty, each from its own port).
+        let peers = Set(transitions.compactMap { t -> String? in
+            guard let local = t["local"] as? String, let remote = t["remote"] as? String else { return nil }
+            if local.hasSuffix(":\(port)") && !remote.hasSuffix(":0") { return remote }
+            if remote.hasSuffix(":\(port)") && !local.hasSuffix(":0") { return local }
+            return nil
+        })
+        #expect(peers.count == 1, "peers of port \(port): \(peers.sorted())")
+        #expect(transitions.filter { !($0["local"] as? String ?? "").hasSuffix(":0") || $0["to"] as? String == "SYN_SENT" }
+            .count >= 10)
+    }
+
+    /// 15,000 transitions a second: every one of them arrives (the binary buffer is read a page
+    /// at a time and sized for bursts).
+    @Test func everyTransitionUnderLoad() throws {
+        let scratch = Scratch()
+        let load = try Self.loadGenerator(scratch)
+        let namespace = try Namespace()
+        let generator = try Child(namespace.exec([load, "3000", "1500"]))
+        let port = try generator.waitForPort()
+        let events = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--json", "--tcp", "--port", String(port)]))
+        try events.waitForStdout(containing: "\"kind\":\"start\"")
+        generator.write("go\n")
+        try generator.waitForStdout(containing: "done 3000", timeout: 30)
+        let expected = 3000 * 10
+        // Counted as lines arrive (the last transitions of both ends), parsed once after.
+        let tally = LineTally(["\"from\":\"LAST_ACK\",\"to\":\"CLOSE\"", "\"from\":\"FIN_WAIT2\",\"to\":\"CLOSE\""])
+        // On a timeout, the counts below say what is missing.
+        try? events.wait(for: "the last connection's close", timeout: 60) { child in
+            tally.update(child.stdout).allSatisfy { $0 >= 3000 }
+        }
+        events.signal(SIGTERM)
+        _ = try events.waitForExit()
+        let objects = Self.objects(events.stdoutText)
+        #expect(!objects.contains { $0["kind"] as? String == "lost" }, "\(objects.filter { $0["kind"] as? String == "lost" })")
+        #expect(events.stderrText.isEmpty, "\(events.stderrText)")
+        let pairs = Dictionary(grouping: objects.filter { $0["source"] as? String == "tracefs" }) { "\($0["from"] ?? "")>\($0["to"] ?? "")" }
+        for pair in ["CLOSE>SYN_SENT", "SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE",
+                     "LISTEN>SYN_RECV", "SYN_RECV>ESTABLISHED", "ESTABLISHED>CLOSE_WAIT", "CLOSE_WAIT>LAST_ACK", "LAST_ACK>CLOSE"] {
+            #expect(pairs[pair]?.count == 3000, "\(pair): \(pairs[pair]?.count ?? 0)")
+        }
+    }
+
+    /// A reader that falls behind (stopped here) loses records when the buffer overruns: it says
+    /// so, in the JSON stream and on standard error, with the count.
+    @Test(arguments: [true, false])
+    func lostTransitionsAreReported(json: Bool) throws {
+        let scratch = Scratch()
+        let load = try Self.loadGenerator(scratch)
+        let namespace = try Namespace()
+        let generator = try Child(namespace.exec([load, "600", "3000"]))
+        let port = try generator.waitForPort()
+        let events = try Child(namespace.exec(["env", "SOCKSCOPE_TRACE_BUFFER_KB=64", Paths.sockscope, "states", "--events",
+                                               "--tcp", "--port", String(port)] + (json ? ["--json"] : [])))
+        if json { try events.waitForStdout(containing: "\"kind\":\"start\"") } else { try events.waitForStderrLine(containing: "Watching TCP") }
+        events.signal(SIGSTOP)
+        generator.write("go\n")
+        try generator.waitForStdout(containing: "done 600", timeout: 30)
+        events.signal(SIGCONT)
+        if json {
+            try events.wait(for: "a lost record") { child in
+                Self.objects(child.stdoutText).contains { $0["kind"] as? String == "lost" && ($0["events"] as? Int ?? 0) > 0 }
+            }
+        } else {
+            let line = try events.waitForStderrLine(containing: "transitions lost")
+            #expect(line.hasPrefix("sockscope: ") && Int(line.split(separator: " ")[1]) ?? 0 > 0)
+        }
+        events.signal(SIGTERM)
+        _ = try events.waitForExit()
+    }
+
     /// A sockscope in another PID namespace, whose pid means nothing (or someone else) in ours,
     /// keeps its tracing instance when another one starts here.
     @Test func anInstanceOfAnotherPIDNamespaceIsLeftAlone() throws {

@@ -62,6 +62,16 @@ import TestSupport
         #expect(grid.text.split(separator: "\n", omittingEmptySubsequences: false).count == 40 + 1)
     }
 
+    /// Transitions the trace buffer lost are marked in the header, ahead of the sources.
+    @Test func lostTransitionsAreMarkedInTheHeader() {
+        var model = Scenario.session()
+        model.header.lostTransitions = 1234
+        let grid = Scenario.render(model, columns: 80, rows: 24, now: 10)
+        let line = grid.text.split(separator: "\n", omittingEmptySubsequences: false)[1]
+        #expect(line.hasPrefix("⚠ 1234 transitions lost (trace buffer overran) sources: "))
+        #expect(grid.style(ofText: "1234 transitions lost", row: 1) == .warning)
+    }
+
     @Test func watchScreenAndHelpOverlayAt80x24() {
         var model = ConsoleModel(header: .init(mode: "watch", local: "every TCP and UDP socket",
                                                sources: "tracefs off (needs root): socket tables every 0.5 s miss brief states; + TCP_INFO"),

@@ -239,10 +239,60 @@ extension Child {
     }
 }
 
-/// Whether the pipe or FIFO read through `fd` is full: less than a page is free, so a writer
-/// waits. (Pages filled by partial writes are not merged, so "full" rarely means every byte.)
+/// Whether the pipe or FIFO read through `fd` is full, so that its writer waits: once the writer
+/// has filled all but its last 64 KiB (partly filled pages make "full" fall short of the size),
+/// the test tops it up through a write end of its own until even one byte is refused.
 public func pipeIsFull(_ fd: Int32) -> Bool {
     var queued: Int32 = 0
-    guard ioctl(fd, UInt(FIONREAD), &queued) == 0 else { return false }
-    return queued > 0 && Int(queued) > Int(clinux_pipe_size(fd)) - 4096
+    guard ioctl(fd, UInt(FIONREAD), &queued) == 0, Int(queued) >= Int(clinux_pipe_size(fd)) - 65536 else { return false }
+    let writer = open("/proc/self/fd/\(fd)", O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+    guard writer >= 0 else { return false }
+    defer { close(writer) }
+    var byte: UInt8 = 0
+    for _ in 0..<65536 where write(writer, &byte, 1) != 1 {
+        return errno == EAGAIN
+    }
+    return false
+}
+
+/// Counts, as output grows, the lines that contain each of some needles — looking only at the
+/// lines completed since the last call, so that waiting on a long stream stays cheap.
+public final class LineTally {
+    let needles: [[UInt8]]
+    public private(set) var counts: [Int]
+    private var scanned = 0
+
+    public init(_ needles: [String]) {
+        self.needles = needles.map { Array($0.utf8) }
+        counts = [Int](repeating: 0, count: needles.count)
+    }
+
+    /// Updates the counts from `output` (the whole stream so far) and returns them.
+    @discardableResult
+    public func update(_ output: [UInt8]) -> [Int] {
+        output.withUnsafeBufferPointer { bytes in
+            var start = scanned
+            var index = scanned
+            while index < bytes.count {
+                if bytes[index] == 0x0A {
+                    let line = bytes[start..<index]
+                    for (n, needle) in needles.enumerated() where Self.contains(line, needle) { counts[n] += 1 }
+                    start = index + 1
+                }
+                index += 1
+            }
+            scanned = start
+        }
+        return counts
+    }
+
+    static func contains(_ line: Slice<UnsafeBufferPointer<UInt8>>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, line.count >= needle.count else { return false }
+        var index = line.startIndex
+        while index <= line.endIndex - needle.count {
+            if line[index] == first && line[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
 }

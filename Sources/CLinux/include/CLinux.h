@@ -77,6 +77,23 @@ struct clinux_diag_entry {
 /// udp_diag module): the caller falls back to /proc.
 int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **entries, size_t *count);
 
+/// A NETLINK_SOCK_DIAG socket for `clinux_diag_exists`, kept open between lookups; -1 on error.
+int clinux_diag_open(void);
+
+/// Whether this network namespace holds a TCP socket with exactly these addresses (network
+/// order; 4 bytes for AF_INET, 16 for AF_INET6) and ports (host order): 1, 0, or -1 on error.
+/// A remote of all zeros and port 0 finds a listener.
+int clinux_diag_exists(int fd, int family, const unsigned char *local, unsigned short local_port,
+                       const unsigned char *remote, unsigned short remote_port);
+
+/// A non-blocking NETLINK_SOCK_DIAG socket subscribed to this network namespace's TCP destroy
+/// notices (IPv4 and IPv6): one message per full socket freed, with its addresses. -1 on error.
+int clinux_diag_destroy_open(void);
+
+/// Reads the notices waiting (at most `max`) into `entries`; the count, or -1 on error (ENOBUFS:
+/// notices were lost).
+int clinux_diag_destroy_read(int fd, struct clinux_diag_entry *entries, int max);
+
 /// POLLRDHUP: the peer shut down its write half.
 extern const short clinux_pollrdhup;
 

@@ -25,7 +25,10 @@ extension ConsoleMode {
     func readTrace() {
         guard let trace else { return }
         let now = io.monotonic()
-        for event in trace.readEvents() {
+        let batch = trace.read(now: now)
+        model.header.lostTransitions += batch.lost
+        if batch.notices { model.say(TraceSource.noticesLostText, at: now) }
+        for event in batch.events {
             let transition = event.transition(duration: durations.duration(of: event))
             guard transition.matches(states) else { continue }
             model.board.markChanged(SnapshotDiffer.Key(transition.entry), at: transition.time)

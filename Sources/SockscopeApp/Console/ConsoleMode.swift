@@ -25,7 +25,7 @@ final class ConsoleMode {
     var model: ConsoleModel
     let screen: CursesScreen
     let view: ConsoleView
-    let trace: TraceSession?
+    let trace: TraceSource?
     let states: StatesFilter
     let reader = ProcNetReader()
     var attribution = Attribution(root: "/proc")
@@ -43,7 +43,7 @@ final class ConsoleMode {
     let recorder: HexDumpFile?
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
-    init(plan: SessionPlan?, io: SystemIO, signalFD: Int32, header: ConsoleModel.Header, trace: TraceSession?,
+    init(plan: SessionPlan?, io: SystemIO, signalFD: Int32, header: ConsoleModel.Header, trace: TraceSource?,
          states: StatesFilter = StatesFilter(), refreshInterval: Double = 0.5, recorder: HexDumpFile? = nil) throws(CursesScreen.Failure) {
         self.plan = plan
         self.io = io
@@ -86,7 +86,7 @@ final class ConsoleMode {
             if model.dirty && (keyPressed || now - lastDraw >= 0.04) { draw(now: now) }
             var slots = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
                          pollfd(fd: io.stdin, events: Int16(POLLIN), revents: 0),
-                         pollfd(fd: trace?.pipe ?? -1, events: Int16(POLLIN), revents: 0),
+                         pollfd(fd: -1, events: Int16(POLLIN), revents: 0),
                          pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
                          pollfd(fd: datagramServer, events: Int16(POLLIN), revents: 0)]
             // The connections polled this round (accepting below may add more, closing remove some).
@@ -97,6 +97,8 @@ final class ConsoleMode {
                 if !connection.outgoing.isEmpty { events |= Int32(POLLOUT) }
                 slots.append(pollfd(fd: events == 0 ? -1 : connection.fd, events: Int16(events), revents: 0))
             }
+            let traceSlots = slots.count
+            for fd in trace?.descriptors ?? [] { slots.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
             var wake = nextRefresh
             if model.dirty { wake = min(wake, lastDraw + 0.04) }
             if let quitAt { wake = min(wake, quitAt) }
@@ -105,7 +107,7 @@ final class ConsoleMode {
             keyPressed = false
             if slots[0].revents != 0, let status = handleSignal() { return status }
             if slots[1].revents != 0, let status = handleKeys() { return status }
-            if slots[2].revents != 0 { readTrace() }
+            if slots[traceSlots...].contains(where: { $0.revents != 0 }) { readTrace() }
             if slots[3].revents != 0 { acceptClients() }
             if slots[4].revents != 0 { receiveFirstDatagram() }
             for (index, connection) in polled.enumerated() where slots[5 + index].revents != 0 {

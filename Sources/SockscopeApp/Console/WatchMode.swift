@@ -21,10 +21,10 @@ public struct WatchMode {
         let signals = SystemIO.endingSignals + [SIGWINCH]
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
-        var trace: TraceSession?
+        var trace: TraceSource?
         var traceOff: String?
         do {
-            trace = try TraceSession()
+            trace = try TraceSource(bufferKB: io.traceBufferKB)
         } catch {
             traceOff = error.description
         }

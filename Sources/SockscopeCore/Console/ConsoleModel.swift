@@ -10,6 +10,8 @@ public struct ConsoleModel: Sendable {
         public var policy: String
         /// Which state sources are on, and why the others are off.
         public var sources: String
+        /// Transitions the kernel's trace buffer lost since the start (the reader fell behind).
+        public var lostTransitions = 0
 
         public init(mode: String, local: String = "", peer: String = "", policy: String = "", sources: String = "") {
             self.mode = mode

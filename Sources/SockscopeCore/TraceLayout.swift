@@ -1,0 +1,87 @@
+/// Where things are in the binary trace: the ring buffer page header (tracefs
+/// `events/header_page`) and the fields of `sock/inet_sock_set_state` (its `format` file). Read
+/// from the running kernel rather than assumed, so that a kernel that moves a field is read
+/// right or refused, never misread.
+public struct TraceLayout: Sendable, Equatable {
+    public struct Field: Sendable, Equatable {
+        public var offset: Int
+        public var size: Int
+    }
+
+    /// The event's numeric id (`ID:` in its format file): records of other events are skipped.
+    public var eventID: UInt16
+    public var timestamp: Field
+    public var commit: Field
+    public var data: Field
+    public var type, pid, socket, oldState, newState, sourcePort, destinationPort, family, proto: Field
+    public var sourceV4, destinationV4, sourceV6, destinationV6: Field
+
+    /// nil when a field is missing or has an unexpected size.
+    public init?(headerPage: String, eventFormat: String) {
+        let page = Self.fields(headerPage)
+        let event = Self.fields(eventFormat)
+        guard let idLine = eventFormat.split(separator: "\n").first(where: { $0.hasPrefix("ID:") }),
+              let id = UInt16(idLine.dropFirst(3).trimmingSpaces) else { return nil }
+        func field(_ table: [String: Field], _ name: String, size: Int) -> Field? {
+            guard let field = table[name], field.size == size else { return nil }
+            return field
+        }
+        guard let timestamp = field(page, "timestamp", size: 8), let commit = field(page, "commit", size: 8),
+              let data = page["data"],
+              let type = field(event, "common_type", size: 2), let pid = field(event, "common_pid", size: 4),
+              let socket = field(event, "skaddr", size: 8),
+              let oldState = field(event, "oldstate", size: 4), let newState = field(event, "newstate", size: 4),
+              let sourcePort = field(event, "sport", size: 2), let destinationPort = field(event, "dport", size: 2),
+              let family = field(event, "family", size: 2), let proto = field(event, "protocol", size: 2),
+              let sourceV4 = field(event, "saddr", size: 4), let destinationV4 = field(event, "daddr", size: 4),
+              let sourceV6 = field(event, "saddr_v6", size: 16), let destinationV6 = field(event, "daddr_v6", size: 16)
+        else { return nil }
+        self.eventID = id
+        self.timestamp = timestamp
+        self.commit = commit
+        self.data = data
+        self.type = type
+        self.pid = pid
+        self.socket = socket
+        self.oldState = oldState
+        self.newState = newState
+        self.sourcePort = sourcePort
+        self.destinationPort = destinationPort
+        self.family = family
+        self.proto = proto
+        self.sourceV4 = sourceV4
+        self.destinationV4 = destinationV4
+        self.sourceV6 = sourceV6
+        self.destinationV6 = destinationV6
+    }
+
+    /// The end of the event's record: every field must fit in a record this long.
+    var recordLength: Int {
+        [type, pid, socket, oldState, newState, sourcePort, destinationPort, family, proto,
+         sourceV4, destinationV4, sourceV6, destinationV6].map { $0.offset + $0.size }.max() ?? 0
+    }
+
+    /// `field:TYPE NAME[N];  offset:O;  size:S;` lines, by NAME (array brackets dropped).
+    static func fields(_ text: String) -> [String: Field] {
+        var table: [String: Field] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ";").map(\.trimmingSpaces)
+            guard parts.count >= 3, parts[0].hasPrefix("field:"),
+                  let offset = Int(parts[1].drop { $0 != ":" }.dropFirst()),
+                  let size = Int(parts[2].drop { $0 != ":" }.dropFirst()),
+                  let declared = parts[0].split(separator: " ").last else { continue }
+            let name = declared.prefix { $0 != "[" }
+            table[String(name)] = Field(offset: offset, size: size)
+        }
+        return table
+    }
+}
+
+extension StringProtocol {
+    public var trimmingSpaces: Substring {
+        let text = Substring(self)
+        let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
+        let end = text.lastIndex { $0 != " " && $0 != "\t" }.map { text.index(after: $0) } ?? start
+        return text[start..<Swift.max(start, end)]
+    }
+}

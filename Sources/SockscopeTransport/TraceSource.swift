@@ -1,0 +1,95 @@
+import CLinux
+import Glibc
+import SockscopeCore
+
+/// Every TCP transition of this network namespace, as the tracepoint saw it: `TraceSession`'s
+/// system-wide events through a `NamespaceSieve`, which this type feeds with exact sock_diag
+/// lookups and with this namespace's destroy notices (DESIGN.md source 3). The modes poll
+/// `descriptors` and call `read` when one is ready, and at least every few seconds.
+public final class TraceSource {
+    let session: TraceSession
+    var sieve = NamespaceSieve()
+    let lookupFD: Int32
+    let destroyFD: Int32
+    private var notices = [clinux_diag_entry](repeating: clinux_diag_entry(), count: 1024)
+
+    /// Throws the reason tracing is off: needing root, tracefs, or sock_diag to tell namespaces
+    /// apart (without it every namespace's sockets would be shown as ours).
+    public init(root: String = "/sys/kernel/tracing", bufferKB: Int? = nil) throws(TransportError) {
+        let lookup = clinux_diag_open()
+        let destroy = clinux_diag_destroy_open()
+        guard lookup >= 0, destroy >= 0 else {
+            let reason = String(cString: strerror(errno))
+            if lookup >= 0 { close(lookup) }
+            if destroy >= 0 { close(destroy) }
+            throw TransportError("sock_diag, needed to keep other network namespaces' sockets out, is unavailable: \(reason)")
+        }
+        do {
+            session = try TraceSession(root: root, bufferKB: bufferKB)
+        } catch {
+            close(lookup)
+            close(destroy)
+            throw error
+        }
+        lookupFD = lookup
+        destroyFD = destroy
+    }
+
+    deinit {
+        stop()
+        close(lookupFD)
+        close(destroyFD)
+    }
+
+    public func stop() { session.stop() }
+
+    public static let noticesLostText =
+        "sock_diag destroy notices overflowed while the reader was busy: transitions of some short-lived sockets of this namespace are missing"
+
+    /// The ring buffers and the destroy notices: poll these for POLLIN.
+    public var descriptors: [Int32] { session.descriptors + [destroyFD] }
+
+    /// This namespace's transitions known since the last call (in order, but for a moment's
+    /// wait on a socket's verdict), and how many records the kernel lost meanwhile.
+    /// `notices`: this namespace's destroy notices overflowed their buffer since the last call,
+    /// so some short-lived sockets of ours cannot be placed and their transitions are missing.
+    public func read(now: Double) -> (events: [TraceEvent], lost: Int, notices: Bool) {
+        let batch = session.read()
+        sieve.add(batch.events, at: now)
+        for (life, tuple) in sieve.wanted() {
+            sieve.lookedUp(life, found: exists(tuple))
+        }
+        let noticesLost = readNotices(now: now)
+        return (sieve.release(now: now), batch.lost, noticesLost)
+    }
+
+    func exists(_ tuple: NamespaceSieve.Tuple) -> Bool {
+        var local = tuple.local.address.bytes
+        var remote = tuple.remote.address.bytes
+        return clinux_diag_exists(lookupFD, tuple.ipv6 ? AF_INET6 : AF_INET, &local, tuple.local.port,
+                                  &remote, tuple.remote.port) == 1
+    }
+
+    /// Feeds the sieve every notice waiting; returns whether some were lost (ENOBUFS).
+    func readNotices(now: Double) -> Bool {
+        var lost = false
+        while true {
+            let count = notices.withUnsafeMutableBufferPointer { buffer in
+                clinux_diag_destroy_read(destroyFD, buffer.baseAddress, Int32(buffer.count))
+            }
+            if count < 0 && errno == ENOBUFS {
+                lost = true
+                continue
+            }
+            guard count > 0 else { return lost }
+            for notice in notices[0..<Int(count)] where notice.family == UInt8(AF_INET) || notice.family == UInt8(AF_INET6) {
+                let v6 = notice.family == UInt8(AF_INET6)
+                sieve.destroyed(.init(ipv6: v6,
+                                      local: SockDiagReader.endpoint(notice.local, port: notice.local_port, v6: v6),
+                                      remote: SockDiagReader.endpoint(notice.remote, port: notice.remote_port, v6: v6)),
+                                at: now)
+            }
+            if count < Int32(notices.count) { return lost }
+        }
+    }
+}
