@@ -37,6 +37,9 @@ let package = Package(
                     dependencies: ["SockscopeTransport", "SockscopeCore", "TestSupport"]),
         .testTarget(name: "SockscopeTUITests", dependencies: ["SockscopeTUI", "SockscopeCore", "CCurses", "TestSupport"],
                     exclude: ["Fixtures"]),
+        // The screen in-process: the engine over socketpairs and loopback, a CellGrid, a manual clock.
+        .testTarget(name: "SockscopeAppTests",
+                    dependencies: ["SockscopeApp", "SockscopeTransport", "SockscopeTUI", "SockscopeCore", "TestSupport"]),
         .testTarget(name: "SockscopeEndToEndTests",
                     dependencies: ["sockscope", "TestSupport"]),
     ]

@@ -45,6 +45,16 @@ int clinux_read_signal(int fd) {
     return (int)info.ssi_signo;
 }
 
+void clinux_stop_by_sigtstp(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTSTP);
+    signal(SIGTSTP, SIG_DFL);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(SIGTSTP);  // stops here until SIGCONT
+    sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 void clinux_die_by_signal(int sig) {
     sigset_t set;
     sigemptyset(&set);

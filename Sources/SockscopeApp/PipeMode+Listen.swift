@@ -51,7 +51,7 @@ extension PipeMode {
         return try relay(signalFD: signalFD, endpoint: listening(fd), listeningPath: path)
     }
 
-    func listening(_ fd: Int32) -> ConsoleMode.Endpoint {
+    func listening(_ fd: Int32) -> Endpoint {
         plan.datagram ? .datagramServer(fd) : .listener(fd)
     }
 }

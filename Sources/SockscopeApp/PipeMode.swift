@@ -26,12 +26,12 @@ public final class PipeMode {
     public func run() -> ExitStatus {
         // A vanished reader must surface as EPIPE from write(), not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let signals = SystemIO.endingSignals + (interactive ? [SIGWINCH] : [])
+        let signals = interactive ? SystemIO.screenSignals : SystemIO.endingSignals
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
         if interactive {
             do {
-                trace = try TraceSource(bufferKB: io.traceBufferKB)
+                trace = try io.startTracing(io.traceBufferKB)
             } catch {
                 traceOff = error.description
             }
@@ -63,48 +63,63 @@ public final class PipeMode {
         return .failure
     }
 
-    /// Runs the session over its socket, in the screen or as a pipe, and turns the outcome into
-    /// an exit status.
-    func relay(signalFD: Int32, endpoint: ConsoleMode.Endpoint, listeningPath: String? = nil) throws -> ExitStatus {
-        if interactive { return try console(signalFD: signalFD, endpoint: endpoint) }
-        Descriptor.enlargePipe(io.stdin)
-        Descriptor.enlargePipe(io.stdout)
-        let loop = PipeLoop(
-            settings: PipeSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
-            signalFD: signalFD, clock: io.monotonic,
-            onEvent: { event in self.log.info(self.describe(event, listeningPath: listeningPath)) })
-        loop.recorder = recorder
-        switch endpoint {
-        case .connected(let fd, let peer): loop.addConnection(fd, peer: peer)
-        case .listener(let fd): loop.setListener(fd)
-        case .datagramServer(let fd): loop.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
-        case .none: break
+    /// What the session starts from.
+    enum Endpoint {
+        case connected(Int32, peer: SocketAddress)
+        case listener(Int32)
+        /// A bound datagram socket: the first sender becomes the peer (as nc; every sender with -k).
+        case datagramServer(Int32)
+    }
+
+    /// Runs the session over its socket on the one engine — as a pipe, or in the screen — and
+    /// turns the outcome into an exit status.
+    func relay(signalFD: Int32, endpoint: Endpoint, listeningPath: String? = nil) throws -> ExitStatus {
+        let engine: Engine
+        if interactive {
+            engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1,
+                            signalFD: signalFD, clock: io.monotonic)
+        } else {
+            Descriptor.enlargePipe(io.stdin)
+            Descriptor.enlargePipe(io.stdout)
+            engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
+                            signalFD: signalFD, clock: io.monotonic,
+                            onEvent: { event in self.describe(event, listeningPath: listeningPath).map(self.log.info) })
         }
-        switch try loop.run() {
+        engine.recorder = recorder
+        switch endpoint {
+        case .connected(let fd, let peer): engine.addConnection(fd, peer: peer)
+        case .listener(let fd): engine.setListener(fd)
+        case .datagramServer(let fd): engine.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
+        }
+        if interactive { return screen(engine) }
+        switch try engine.run() {
         case .signal(let number): return .signal(number)
-        case .finished, .idleTimeout, .quitAfterEOF: return .success
+        case .finished, .idleTimeout, .quitAfterEOF, .quit: return .success
         case .stdoutFailed(let code):
             log.error("write to standard output failed: \(String(cString: strerror(code)))")
             return .failure
         }
     }
 
-    func describe(_ event: PipeEvent, listeningPath: String?) -> String {
+    /// The -v line for an event, in nc's words (nil: nc says nothing of it).
+    func describe(_ event: EngineEvent, listeningPath: String?) -> String? {
         // A peer chooses its Unix path and its reverse-DNS name: escaped for the terminal.
         func endpoint(_ address: SocketAddress) -> (String, UInt16?) {
             if address.family == AF_UNIX { return ((address.unixPath ?? listeningPath ?? "(unnamed)").terminalSafe, nil) }
             return (address.host(numeric: plan.numeric).terminalSafe, address.port)
         }
         switch event {
-        case .accepted(let address), .heard(let address):
+        case .opened(_, let address?, let how) where how != .dialed:
             let (host, port) = endpoint(address)
             return port.map { NetcatWords.received(host: host, port: $0) } ?? NetcatWords.received(path: host)
         case .refusedOverLimit(let address):
             let (host, port) = endpoint(address)
             return NetcatWords.refusedOverLimit(host: host, port: port ?? 0, limit: plan.maxConnections)
-        case .closed(let address):
+        case .closed(_, let address?, _) where plan.keepListening:
             let (host, port) = endpoint(address)
             return "Connection closed: \(host)\(port.map { " \($0)" } ?? "")"
+        default:
+            return nil
         }
     }
 

@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import SockscopeTransport
+import SockscopeTUI
 
 /// Every input from the operating system that a mode uses, in one place (DESIGN.md convention 5):
 /// production passes the process's own; tests pass pipes and a manual clock.
@@ -14,6 +15,16 @@ public struct SystemIO {
     public var wallClock: () -> Double
     /// Environment variables (TERM, NO_COLOR, SOCKSCOPE_TRACE_BUFFER_KB).
     public var environment: (String) -> String?
+    /// Where /proc is (the socket tables' fallback and the owners).
+    public var procRoot = "/proc"
+    /// Starts the tracepoint source, or says why it is off (tests keep it off).
+    public var startTracing: (_ bufferKB: Int?) throws(TransportError) -> TraceSource = { kb throws(TransportError) in
+        try TraceSource(bufferKB: kb)
+    }
+    /// Stops the process as Ctrl-Z does, until it is continued (tests only count).
+    public var stopProcess: () -> Void = { clinux_stop_by_sigtstp() }
+    /// Opens the screen (the terminal through curses; a CellGrid in tests).
+    public var makeScreen: (_ colours: Bool) throws -> Screen = { colours in try CursesScreen(colours: colours) }
 
     public init(stdin: Int32, stdout: Int32, stderr: Int32,
                 monotonic: @escaping () -> Double, wallClock: @escaping () -> Double,
@@ -25,6 +36,9 @@ public struct SystemIO {
         self.wallClock = wallClock
         self.environment = environment
     }
+
+    /// NO_COLOR (no-color.org): present and not empty turns colours off.
+    public var wantsColour: Bool { environment("NO_COLOR").map(\.isEmpty) ?? true }
 
     /// SOCKSCOPE_TRACE_BUFFER_KB: the tracing ring buffer per CPU, when set to 64…1048576 KiB.
     public var traceBufferKB: Int? {
@@ -44,6 +58,8 @@ public struct SystemIO {
     /// The signals that end the tool: each mode blocks them and reads them from a signalfd in its
     /// loop, restores what it changed (the terminal, tracefs) and then dies by the signal.
     public static let endingSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    /// The screen's: besides those, a resize and Ctrl-Z with its continuation.
+    public static let screenSignals: [Int32] = endingSignals + [SIGWINCH, SIGTSTP, SIGCONT]
 
     public static var process: SystemIO {
         SystemIO(stdin: 0, stdout: 1, stderr: 2,

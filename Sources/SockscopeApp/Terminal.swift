@@ -16,10 +16,4 @@ public enum Terminal {
         guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
         return Int(size.ws_col)
     }
-
-    /// NO_COLOR (no-color.org): present and not empty turns colours off.
-    public static var wantsColour: Bool {
-        guard let value = getenv("NO_COLOR") else { return true }
-        return value.pointee == 0
-    }
 }

@@ -8,8 +8,10 @@
 ///   made by the caller for each life in `wanted` and reported with `lookedUp`; or when this
 ///   namespace's sock_diag destroy notice names it (`destroyed`): a socket too short-lived to be
 ///   found still announces its end, and only to its own namespace;
-/// - **another namespace's** when neither has happened `patience` seconds after its last event
-///   was read (read, not recorded: a reader that falls behind must not judge what it reads late).
+/// - **another namespace's** when it has ended and this namespace has since announced the end
+///   of sockets that ended clearly after it (notices come from a kernel workqueue that can lag
+///   seconds behind on a busy machine, so their progress is the clock, not the wall's); or, for
+///   any socket, when nothing has placed it `patience` seconds after its last event was read.
 ///
 /// A connecting socket's first event has no local port yet, so its life is looked up from the
 /// next event on. Decided events leave in arrival order among themselves; a life still waiting
@@ -35,11 +37,24 @@ public struct NamespaceSieve: Sendable {
         var verdict: Verdict?
         /// When its last event was read.
         var lastEvent: Double
+        /// When it entered CLOSE, on the trace clock.
+        var endTime: Double?
         var lookedUp = false
         var ended = false
+
+        init(verdict: Verdict? = nil, lastEvent: Double, endTime: Double? = nil, ended: Bool = false) {
+            self.verdict = verdict
+            self.lastEvent = lastEvent
+            self.endTime = endTime
+            self.ended = ended
+        }
     }
 
     public let patience: Double
+    /// The latest end (trace clock) of a socket this namespace has announced: the notices' progress.
+    var noticeHorizon = -Double.infinity
+    /// How far out of order notices may come (the workqueue runs on several CPUs).
+    static let noticeDisorder = 0.25
     var lives: [Int: Life] = [:]
     /// The life each socket address is living now.
     var current: [UInt64: Int] = [:]
@@ -50,12 +65,16 @@ public struct NamespaceSieve: Sendable {
     /// reader that falls behind reads a socket's last events well after its notice.
     var destroyedAt: [Tuple: Double] = [:]
     static let noticeMemory = 10.0
+    /// Lives forgotten a moment ago, by socket: their verdict, when they ended (trace clock) and
+    /// when they were forgotten. Each CPU has its own buffer, so a socket's first event (on one
+    /// CPU) can be read after its last (on another): it belongs to the life that ended after it.
+    var settled: [UInt64: (verdict: Verdict, endTime: Double, at: Double)] = [:]
     /// Bounds memory on a busy machine: past this many waiting events the oldest are dropped.
     static let limit = 200_000
     /// Events dropped as another namespace's, or for the bound: for the caller to report.
     public private(set) var dropped = 0
 
-    public init(patience: Double = 1) {
+    public init(patience: Double = 10) {
         self.patience = patience
     }
 
@@ -63,7 +82,15 @@ public struct NamespaceSieve: Sendable {
     public mutating func add(_ events: [TraceEvent], at now: Double) {
         for event in events {
             var id = current[event.socket] ?? -1
-            if id < 0 || lives[id]?.ended != false {
+            if id >= 0, let life = lives[id], life.ended, let end = life.endTime, event.time < end {
+                // Read late, from another CPU: it happened before this life ended.
+            } else if id < 0 || lives[id]?.ended != false, let past = settled[event.socket], event.time < past.endTime {
+                id = nextLife
+                nextLife += 1
+                lives[id] = Life(verdict: past.verdict, lastEvent: now, endTime: past.endTime, ended: true)
+                waiting.append((event, id))
+                continue
+            } else if id < 0 || lives[id]?.ended != false {
                 id = nextLife
                 nextLife += 1
                 current[event.socket] = id
@@ -76,7 +103,13 @@ public struct NamespaceSieve: Sendable {
                 life.tuple = Tuple(ipv6: event.ipv6, local: event.local, remote: event.remote)
                 if destroyedAt[life.tuple!] != nil { life.verdict = .ours }
             }
-            if event.to == .close { life.ended = true }
+            if event.to == .close {
+                life.ended = true
+                life.endTime = event.time
+                if life.verdict == .ours, life.tuple.map({ destroyedAt[$0] != nil }) == true {
+                    noticeHorizon = max(noticeHorizon, event.time)
+                }
+            }
             lives[id] = life
             waiting.append((event, id))
         }
@@ -105,8 +138,9 @@ public struct NamespaceSieve: Sendable {
     /// This namespace destroyed a socket with this tuple (a sock_diag destroy notice).
     public mutating func destroyed(_ tuple: Tuple, at time: Double) {
         destroyedAt[tuple] = time
-        for (id, life) in lives where life.verdict == nil && life.tuple == tuple {
-            lives[id]?.verdict = .ours
+        for (id, life) in lives where life.tuple == tuple {
+            if life.verdict == nil { lives[id]?.verdict = .ours }
+            if let end = life.endTime { noticeHorizon = max(noticeHorizon, end) }
         }
     }
 
@@ -117,7 +151,8 @@ public struct NamespaceSieve: Sendable {
         var kept: [(event: TraceEvent, life: Int)] = []
         for entry in waiting {
             guard var life = lives[entry.life] else { continue }
-            if life.verdict == nil && now - life.lastEvent > patience {
+            let passed = life.endTime.map { $0 + Self.noticeDisorder < noticeHorizon } ?? false
+            if life.verdict == nil && (passed || now - life.lastEvent > patience) {
                 life.verdict = .foreign
                 lives[entry.life] = life
             }
@@ -133,12 +168,20 @@ public struct NamespaceSieve: Sendable {
         // judgement; another namespace's (or one never judged) is forgotten past its patience,
         // and judged again if it speaks again.
         let stillWaiting = Set(waiting.map(\.life))
+        var socketOf: [Int: UInt64] = [:]
+        for (socket, id) in current { socketOf[id] = socket }
         for (id, life) in lives where !stillWaiting.contains(id) {
             let over = life.ended && life.verdict != nil
             let stale = life.verdict != .ours && now - life.lastEvent > patience
-            if over || stale { lives[id] = nil }
+            guard over || stale else { continue }
+            if over, let verdict = life.verdict, let end = life.endTime, let socket = socketOf[id] {
+                settled[socket] = (verdict, end, now)
+            }
+            lives[id] = nil
         }
         current = current.filter { lives[$0.value] != nil }
+        settled = settled.filter { now - $0.value.at <= Self.noticeMemory }
+        if settled.count > Self.limit { settled.removeAll() }
         destroyedAt = destroyedAt.filter { now - $0.value <= Self.noticeMemory }
         if destroyedAt.count > Self.limit { destroyedAt.removeAll() }
         return out

@@ -13,8 +13,11 @@ public struct RelayRules: Sendable, Equatable {
         self.keepListening = keepListening
     }
 
-    public init(plan: SessionPlan) {
-        self.init(endOfInput: plan.endOfInput, listening: plan.mode == .listen,
+    /// `interactive`: the screen, where a lone connection — dialed or accepted — stays open
+    /// after the peer's FIN until end of input (Ctrl-D) or a command, so that CLOSE_WAIT can be
+    /// watched; under -k the listener's rule stands, so that finished clients make room.
+    public init(plan: SessionPlan, interactive: Bool = false) {
+        self.init(endOfInput: plan.endOfInput, listening: plan.mode == .listen && (plan.keepListening || !interactive),
                   keepListening: plan.keepListening)
     }
 
@@ -35,8 +38,15 @@ public struct RelayRules: Sendable, Equatable {
     public struct Peer: Sendable, Equatable {
         public var readOpen: Bool    // the peer may still send: no EOF, no error
         public var writeOpen: Bool   // we may still send: not shut down, no error
-        public var unsent: Int       // bytes of standard input not yet written to this peer
+        public var unsent: Int       // bytes of input not yet written to this peer
         public var stream: Bool      // stream sockets can half-close; datagram sockets cannot
+        /// More input may come for this connection alone: false after the screen's end of input
+        /// (Ctrl-D) for it. In pipe mode, standard input ending ends it for every connection.
+        public var inputOpen = true
+        /// /shutdown: FIN once what is queued has gone, whatever the end-of-input rule.
+        public var finRequested = false
+        /// /close: close once what is queued has gone.
+        public var closeRequested = false
         public init(readOpen: Bool = true, writeOpen: Bool = true, unsent: Int = 0, stream: Bool = true) {
             self.readOpen = readOpen
             self.writeOpen = writeOpen
@@ -45,20 +55,27 @@ public struct RelayRules: Sendable, Equatable {
         }
     }
 
-    /// Standard input is done with when it ended and every byte read from it has been sent.
+    /// Input is over for this connection: standard input ended, or its own did.
+    public func inputOver(_ local: Local, _ peer: Peer) -> Bool { !local.stdinOpen || !peer.inputOpen }
+
+    /// Input is done with when it is over and every byte of it has been sent.
     public func inputDrained(_ local: Local, _ peer: Peer) -> Bool {
-        !local.stdinOpen && peer.unsent == 0
+        inputOver(local, peer) && peer.unsent == 0
     }
 
-    /// -N and -q send FIN (shutdown SHUT_WR) once input is drained; nc's default does not.
+    /// -N and -q send FIN (shutdown SHUT_WR) once input is drained; nc's default does not. In
+    /// the screen, /shutdown sends it once what is queued has gone.
     public func shouldShutDownWrite(_ local: Local, _ peer: Peer) -> Bool {
-        guard peer.stream, peer.writeOpen, inputDrained(local, peer) else { return false }
-        return endOfInput != .keepOpen
+        guard peer.stream, peer.writeOpen, peer.unsent == 0 else { return false }
+        if peer.finRequested { return true }
+        return inputDrained(local, peer) && endOfInput != .keepOpen
     }
 
     /// Whether this connection is over. Received bytes still buffered for standard output are
     /// flushed by the loop before it closes anything, so "over" never loses data.
     public func peerFinished(_ local: Local, _ peer: Peer) -> Bool {
+        // /close, once what is queued has gone.
+        if peer.closeRequested && peer.unsent == 0 { return true }
         // Neither direction can move any more.
         if !peer.readOpen && !peer.writeOpen { return true }
         // Nothing can be written anywhere: the peer refuses data and stdout is gone.
@@ -69,7 +86,7 @@ public struct RelayRules: Sendable, Equatable {
         // nothing ready, so `sockscope -l < file` still sends the whole file to a client that
         // finished first, while an interactive listener ends at once as nc's does.
         // A dialer also waits for its input to end.
-        if listening { return peer.unsent == 0 && !(local.stdinOpen && local.inputReady) }
+        if listening { return peer.unsent == 0 && !(!inputOver(local, peer) && local.inputReady) }
         return inputDrained(local, peer)
     }
 
@@ -78,7 +95,8 @@ public struct RelayRules: Sendable, Equatable {
     /// nothing was received — each received byte starts the count again. Returns SECS once the
     /// count may run, nil before that or when there is no limit.
     public func quietLimit(_ local: Local, peers: [Peer]) -> Double? {
-        guard case .quit(let secs) = endOfInput, !local.stdinOpen, peers.allSatisfy({ $0.unsent == 0 }) else {
+        let inputOver = !local.stdinOpen || (!peers.isEmpty && peers.allSatisfy { !$0.inputOpen })
+        guard case .quit(let secs) = endOfInput, inputOver, peers.allSatisfy({ $0.unsent == 0 }) else {
             return nil
         }
         // -q 0 on a stream reads the reply to its end (the peer's FIN), as Debian's -q 0 does: a

@@ -1,7 +1,9 @@
+import Glibc
 import SockscopeCore
 
 /// An in-memory screen for tests: views draw into it exactly as into the terminal, and `text`
-/// gives the rows for snapshot comparison.
+/// gives the rows for snapshot comparison. Keys pressed with `press` wake a loop that polls
+/// `keyboard`, as a terminal's would.
 public final class CellGrid: Screen {
     public struct Cell: Equatable, Sendable {
         /// The character drawn here; empty for the right half of a wide character.
@@ -9,16 +11,63 @@ public final class CellGrid: Screen {
         public var style: Style
     }
 
-    public let rows: Int
-    public let columns: Int
+    public private(set) var rows: Int
+    public private(set) var columns: Int
     public private(set) var cells: [[Cell]]
     public private(set) var cursor: (row: Int, column: Int)?
+    /// Whether `close()` was called (the terminal given back).
+    public private(set) var closed = false
+    private var keys: [Key] = []
+    private var wakeup: [Int32] = [-1, -1]
 
     public init(rows: Int, columns: Int) {
         self.rows = rows
         self.columns = columns
         cells = Array(repeating: Array(repeating: Cell(text: " ", style: .normal), count: columns), count: rows)
     }
+
+    deinit { wakeup.filter { $0 >= 0 }.forEach { Glibc.close($0) } }
+
+    /// A pipe that is readable while keys wait, made when first asked for.
+    public var keyboard: Int32 {
+        if wakeup[0] < 0 {
+            pipe(&wakeup)
+            _ = fcntl(wakeup[0], F_SETFL, O_NONBLOCK)
+        }
+        return wakeup[0]
+    }
+
+    /// Queues keys, as if typed.
+    public func press(_ typed: [Key]) {
+        keys += typed
+        _ = keyboard  // the pipe exists from here on
+        var byte: UInt8 = 1
+        _ = write(wakeup[1], &byte, 1)
+    }
+
+    /// Queues a line of text and Enter.
+    public func type(_ line: String) { press(line.map { .character($0) } + [.enter]) }
+
+    public func readKeys() -> [Key] {
+        var drain = [UInt8](repeating: 0, count: 256)
+        while wakeup[0] >= 0 && read(wakeup[0], &drain, drain.count) > 0 {}
+        defer { keys = [] }
+        return keys
+    }
+
+    /// Changes the size, as a terminal resized would (the loop learns of it by SIGWINCH).
+    public func setSize(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+        cells = Array(repeating: Array(repeating: Cell(text: " ", style: .normal), count: columns), count: rows)
+    }
+
+    public func resize() {}
+    public func close() { closed = true }
+    /// Counts of `suspend()` and `resume()`.
+    public private(set) var suspensions = 0, resumptions = 0
+    public func suspend() { suspensions += 1 }
+    public func resume() { resumptions += 1 }
 
     public func erase() {
         for row in 0..<rows { fill(row: row, from: 0, style: .normal) }

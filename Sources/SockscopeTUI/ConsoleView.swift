@@ -77,16 +77,29 @@ public struct ConsoleView {
         }
         let start = screen.put(prompt, row: row, column: 0, style: .title)
         let room = screen.columns - start - 1
-        // Scroll the line sideways so that the cursor stays visible.
+        // Scroll the line sideways so that the cursor stays visible: back from the cursor as far
+        // as the row holds, then forward as far as it holds. Only what is shown is measured, so a
+        // long line (a 100 KB paste) costs a row's width per draw, not its length.
         let characters = model.editor.characters
-        let widths = characters.map { DisplayWidth.of(String($0)) }
-        var first = 0
-        while widths[first..<model.editor.cursor].reduce(0, +) > room { first += 1 }
-        let visible = String(characters[first...])
-        screen.put(visible, row: row, column: start, width: room, style: .input)
-        if !model.helpShown {
-            screen.placeCursor(row: row, column: start + widths[first..<model.editor.cursor].reduce(0, +))
+        let cursor = model.editor.cursor
+        var first = cursor
+        var beforeCursor = 0
+        while first > 0 {
+            let width = DisplayWidth.of(String(characters[first - 1]))
+            guard beforeCursor + width <= room else { break }
+            beforeCursor += width
+            first -= 1
         }
+        var last = cursor
+        var used = beforeCursor
+        while last < characters.count {
+            let width = DisplayWidth.of(String(characters[last]))
+            guard used + width <= room else { break }
+            used += width
+            last += 1
+        }
+        screen.put(String(characters[first..<last]), row: row, column: start, width: room, style: .input)
+        if !model.helpShown { screen.placeCursor(row: row, column: start + beforeCursor) }
     }
 
     func drawFooter(_ model: ConsoleModel, now: Double, row: Int, on screen: Screen) {

@@ -59,6 +59,22 @@ public final class CursesScreen: Screen {
         screen = nil
     }
 
+    /// Keys come from the terminal on standard input.
+    public var keyboard: Int32 { 0 }
+
+    public func suspend() {
+        guard !closed else { return }
+        endwin()
+    }
+
+    public func resume() {
+        guard !closed else { return }
+        reset_prog_mode()
+        keypad(ccurses_stdscr(), true)  // sends keypad-transmit again: arrows as keys, not text
+        clearok(ccurses_stdscr(), true)
+        wrefresh(ccurses_stdscr())
+    }
+
     public var rows: Int { Int(ccurses_lines()) }
     public var columns: Int { Int(ccurses_cols()) }
 

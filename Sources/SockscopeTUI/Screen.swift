@@ -24,6 +24,18 @@ public protocol Screen: AnyObject {
     func hideCursor()
     /// Makes what was drawn visible (curses sends only the cells that changed).
     func present()
+    /// Where keys arrive: a descriptor to poll for POLLIN, then `readKeys()`.
+    var keyboard: Int32 { get }
+    /// Every key waiting.
+    func readKeys() -> [Key]
+    /// After SIGWINCH: take the terminal's new size.
+    func resize()
+    /// Gives the terminal back as it was.
+    func close()
+    /// Gives the terminal back for a while (Ctrl-Z), and takes it again after SIGCONT: program
+    /// modes, keypad mode (or arrow keys would arrive as text) and a full repaint.
+    func suspend()
+    func resume()
 }
 
 extension Screen {

@@ -20,6 +20,12 @@ public enum Socket {
         _ = setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    /// SO_LINGER: with 0 seconds, close() sends RST and discards what was not sent.
+    public static func setLinger(_ fd: Int32, seconds: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: seconds)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+    }
+
     public static func bind(_ fd: Int32, to address: SocketAddress) throws(SystemError) {
         let status = address.withSockaddr { Glibc.bind(fd, $0, $1) }
         guard status == 0 else { throw SystemError("bind") }

@@ -79,4 +79,46 @@ struct RelayRulesTests {
         #expect(!kq0.sessionFinished(inputDone, peersLeft: 1, everConnected: true))
         #expect(kq0.sessionFinished(inputDone, peersLeft: 0, everConnected: true))
     }
+
+    /// The screen: end of input per connection (Ctrl-D), /shutdown and /close.
+    @Test func theScreensRequestsPerConnection() {
+        let keep = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: false)
+        let n = RelayRules(endOfInput: .shutdownWrite, listening: false, keepListening: false)
+        var ended = Peer()
+        ended.inputOpen = false
+        #expect(n.shouldShutDownWrite(open, ended) && !keep.shouldShutDownWrite(open, ended))
+        var fin = Peer(unsent: 3)
+        fin.finRequested = true
+        #expect(!keep.shouldShutDownWrite(open, fin))  // what is queued goes first
+        fin.unsent = 0
+        #expect(keep.shouldShutDownWrite(open, fin))
+        var close = Peer(unsent: 3)
+        close.closeRequested = true
+        #expect(!keep.peerFinished(open, close))
+        close.unsent = 0
+        #expect(keep.peerFinished(open, close))
+        // Quiet time once every connection's input has ended.
+        let q = RelayRules(endOfInput: .quit(after: 2), listening: false, keepListening: false)
+        #expect(q.quietLimit(open, peers: [ended]) == 2 && q.quietLimit(open, peers: [ended, Peer()]) == nil)
+        #expect(q.quietLimit(open, peers: []) == nil)
+    }
+
+    /// In the screen a lone accepted connection is held half-closed like a dialed one; under -k
+    /// the listener's rule frees finished clients.
+    @Test func theScreenHoldsALoneConnection() {
+        var plan = SessionPlanner.samplePlan(mode: .listen)
+        #expect(RelayRules(plan: plan, interactive: true).listening == false)
+        #expect(RelayRules(plan: plan).listening == true)
+        plan.keepListening = true
+        #expect(RelayRules(plan: plan, interactive: true).listening == true)
+    }
+}
+
+extension SessionPlanner {
+    static func samplePlan(mode: SessionPlan.Mode) -> SessionPlan {
+        SessionPlan(mode: mode, target: .inet(host: "127.0.0.1", ports: [80]), datagram: false, family: .any,
+                    keepListening: false, numeric: true, verbose: false, endOfInput: .keepOpen, timeout: nil,
+                    sourceAddress: nil, sourcePort: nil, crlf: false, readStdin: true, interval: nil, hexDumpPath: nil,
+                    maxConnections: 100)
+    }
 }

@@ -192,6 +192,44 @@ struct NamespaceSieveTests {
         #expect(sieve.release(now: 6).count == 1)
     }
 
+    /// Notices can lag seconds behind on a busy machine: an ended socket is another namespace's
+    /// once this namespace has announced ends clearly after it — not when a second has passed.
+    @Test func theNoticesProgressIsTheClock() {
+        var sieve = NamespaceSieve(patience: 10)
+        let lo = IPAddress(bytes: [127, 0, 0, 1])
+        func tuple(_ port: UInt16) -> NamespaceSieve.Tuple {
+            .init(ipv6: false, local: .init(address: lo, port: port), remote: .init(address: lo, port: 80))
+        }
+        // Ours (A) and theirs (B) end; read at 1.0, no notice yet.
+        sieve.add([traceEvent(1.0, socket: 20, 7600, 80, .lastAck, .close), traceEvent(1.0, socket: 21, 7601, 80, .lastAck, .close)], at: 1.0)
+        for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: false) }
+        // Three seconds later A's notice comes (the workqueue lagged): still judged ours.
+        #expect(sieve.release(now: 4.0).isEmpty && sieve.dropped == 0)
+        sieve.destroyed(tuple(7600), at: 4.0)
+        #expect(sieve.release(now: 4.0).map(\.local.port) == [7600])
+        // A later socket of ours ends and is announced: B, which ended well before, is not ours.
+        sieve.add([traceEvent(2.0, socket: 22, 7602, 80, .lastAck, .close)], at: 4.1)
+        sieve.destroyed(tuple(7602), at: 4.1)
+        #expect(sieve.release(now: 4.1).map(\.local.port) == [7602])
+        #expect(sieve.dropped == 1)
+    }
+
+    /// A socket's first event read after its last (each CPU has its own buffer): it belongs to
+    /// the life that ended after it, whether that life is still remembered or just settled.
+    @Test func aLateFirstEventJoinsItsLife() {
+        var sieve = NamespaceSieve(patience: 10)
+        sieve.add([traceEvent(1.1, socket: 30, 7700, 80, .synSent, .established), traceEvent(1.3, socket: 30, 7700, 80, .lastAck, .close)], at: 2)
+        for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: true) }
+        sieve.add([traceEvent(1.0, socket: 30, 0, 80, .close, .synSent)], at: 2.1)
+        #expect(sieve.release(now: 2.1).map(\.to) == [.established, .close, .synSent])
+        // Once settled and forgotten, a late one still finds its verdict.
+        sieve.add([traceEvent(0.9, socket: 30, 0, 80, .close, .synSent)], at: 2.2)
+        #expect(sieve.release(now: 2.2).map(\.to) == [.synSent])
+        // A new socket at the same address, later than the end: a new life.
+        sieve.add([traceEvent(5.0, socket: 30, 0, 81, .close, .synSent)], at: 5.0)
+        #expect(sieve.release(now: 5.0).isEmpty)
+    }
+
     /// A freed socket's address is reused for a new socket: a new life, judged on its own.
     @Test func aReusedSocketAddressStartsANewLife() {
         var sieve = NamespaceSieve(patience: 1)

@@ -37,7 +37,8 @@ final class Tmux {
 
     /// Polls the screen until `done` holds, for at most `timeout` seconds.
     @discardableResult
-    func wait(for what: String, timeout: Double = 10, _ done: (String) -> Bool) throws -> String {
+    /// (30 s: the whole suite runs beside load tests on two cores; a met condition returns at once.)
+    func wait(for what: String, timeout: Double = 30, _ done: (String) -> Bool) throws -> String {
         let deadline = now() + timeout
         while true {
             let text = screen()
@@ -48,7 +49,7 @@ final class Tmux {
         }
     }
 
-    func wait(forText text: String, timeout: Double = 10) throws {
+    func wait(forText text: String, timeout: Double = 30) throws {
         try wait(for: "\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }
 }
@@ -160,6 +161,79 @@ struct ScreenTests {
             #expect(tmux.format("#{alternate_on}") == "0")
             #expect(!tmux.screen().contains("crashed"))
         }
+    }
+
+    /// Ctrl-Z gives the terminal back to the shell; `fg` takes it again with the keypad working
+    /// (arrows used to come back as the text "[D").
+    @Test func ctrlZAndFgKeepTheArrowKeys() throws {
+        let (nc, port) = try ncListener(stdin: .null)
+        defer { withExtendedLifetime(nc) {} }
+        let scratch = Scratch()
+        writeFile(scratch.file("rc"), Array("PS1='shell$ '\n".utf8))
+        let tmux = try Tmux("bash --noprofile --rcfile \(scratch.file("rc")) -i", columns: 100, rows: 30)
+        try tmux.wait(forText: "shell$")
+        tmux.line("\(Paths.sockscope) 127.0.0.1 \(port)")
+        try tmux.wait(forText: "── Sockets")
+        Child.runQuietly(["tmux", "-L", tmux.server, "send-keys", "-l", "abc"])
+        try tmux.wait(for: "the typed text") { $0.split(separator: "\n").contains { $0.hasPrefix("> abc") } }
+        tmux.send("C-z")
+        try tmux.wait(forText: "Stopped")
+        #expect(tmux.format("#{alternate_on}") == "0")
+        tmux.line("fg")
+        try tmux.wait(forText: "── Sockets")
+        tmux.send("Left")
+        Child.runQuietly(["tmux", "-L", tmux.server, "send-keys", "-l", "Z"])
+        try tmux.wait(for: "Z inserted before c") { $0.split(separator: "\n").contains { $0.hasPrefix("> abZc") } }
+        tmux.send("F10")
+        try tmux.wait(forText: "shell$")
+    }
+
+    /// 100 KB pasted into the input line, then Enter: every byte reaches the peer (the redraw
+    /// was quadratic in the line's length: minutes of CPU).
+    @Test func aLongPasteIsSentWhole() throws {
+        let scratch = Scratch()
+        let text = String(repeating: "0123456789", count: 10_000)
+        writeFile(scratch.file("paste"), Array(text.utf8))
+        let (nc, port) = try ncListener(stdin: .null)
+        let tmux = try Tmux("\(Paths.sockscope) 127.0.0.1 \(port)", columns: 100, rows: 30)
+        try tmux.wait(forText: "── Sockets")
+        Child.runQuietly(["tmux", "-L", tmux.server, "load-buffer", scratch.file("paste")])
+        Child.runQuietly(["tmux", "-L", tmux.server, "paste-buffer"])
+        try tmux.wait(for: "the pasted line", timeout: 30) { $0.split(separator: "\n").contains { $0.hasPrefix("> ") && $0.hasSuffix("56789") } }
+        tmux.send("Enter")
+        try nc.waitForStdout(count: text.utf8.count + 1, timeout: 30)
+        #expect(nc.stdoutText == text + "\n")
+        tmux.send("F10")
+    }
+
+    /// Under -k a client that finished is closed, so --max-conns 1 serves the next one (it used
+    /// to stay in CLOSE_WAIT and count, and the server stopped serving).
+    @Test func finishedClientsMakeRoomUnderK() throws {
+        let tmux = try Tmux("\(Paths.sockscope) -l -k --max-conns 1 127.0.0.1 0", columns: 100, rows: 30)
+        var port = ""
+        try tmux.wait(for: "the listener's port") { screen in
+            guard let header = screen.split(separator: "\n").first, let range = header.range(of: "127.0.0.1:") else { return false }
+            port = String(header[range.upperBound...].prefix { $0.isNumber })
+            return !port.isEmpty
+        }
+        let first = try Child(["nc", "-N", "127.0.0.1", port], stdin: .null)
+        #expect(try first.waitForExit() == 0, "the first client was closed after its FIN")
+        let second = try Child(["nc", "127.0.0.1", port])
+        second.write("second client\n")
+        try tmux.wait(forText: "second client")
+        #expect(!tmux.screen().contains("refused"))
+        tmux.send("F10")
+    }
+
+    /// -w: a connection with nothing moving is closed after that long; the screen stays.
+    @Test func dashWClosesAnIdleConnection() throws {
+        let (nc, port) = try ncListener(stdin: .null)
+        let tmux = try Tmux("\(Paths.sockscope) -w 1 127.0.0.1 \(port)", columns: 100, rows: 30)
+        try tmux.wait(forText: "-w: nothing moved for 1 s: we closed the connection")
+        #expect(try nc.waitForExit() == 0)
+        #expect(tmux.screen().contains("── Sockets"))
+        tmux.send("F10")
+        try tmux.wait(forText: "EXIT=0")
     }
 
     /// A month between table reads is more milliseconds than poll() takes: no trap, and the

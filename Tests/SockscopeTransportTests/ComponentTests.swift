@@ -52,7 +52,11 @@ struct SocketTableSourceTests {
 
         func ours(_ source: ProcNetReader.Source) -> Set<String> {
             let reader = ProcNetReader(preferred: source)
-            let rows = reader.read(SocketProtocol.allCases).filter { ports.contains($0.local.port) }
+            // Both ends ours (or no peer): another test's socket may reuse one of the port numbers.
+            let rows = reader.read(SocketProtocol.allCases).filter {
+                ports.contains($0.local.port) && ($0.remote.port == 0 || ports.contains($0.remote.port))
+                    && ["127.0.0.1", "::1"].contains($0.local.address.description)
+            }
             #expect(Set(reader.sources.values) == [source])
             // A listener's Send-Q is its backlog through netlink (as ss shows) and 0 in /proc.
             return Set(rows.map { "\($0.proto) \($0.stateName) \($0.local) \($0.remote) \($0.recvQueue) \($0.inode)" })

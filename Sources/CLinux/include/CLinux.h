@@ -23,6 +23,10 @@ int clinux_signalfd(const int *signals, int count);
 /// Reads one signal number from a signalfd; returns 0 when nothing could be read.
 int clinux_read_signal(int fd);
 
+/// Stops the process as Ctrl-Z would (SIGTSTP with its default action) and returns once it is
+/// continued (SIGCONT); SIGTSTP is blocked again, for the signalfd.
+void clinux_stop_by_sigtstp(void);
+
 /// Restores the default action for `sig`, unblocks it and raises it, so the process dies by the
 /// signal as a shell expects after Ctrl-C (exit status 128+sig).
 void clinux_die_by_signal(int sig);

@@ -56,6 +56,10 @@ public struct ConsoleModel: Sendable {
     public let crlf: Bool
     /// -d: the input line takes commands only.
     public let sendDisabled: Bool
+    /// What Ctrl-D does (-N, -q), for its note.
+    public let endOfInput: SessionPlan.EndOfInput
+    /// UDP: no FIN to send.
+    public let datagram: Bool
     public var hex = false
     public var helpShown = false
     /// Conversation rows scrolled back from the bottom; and the page size the view last used.
@@ -66,12 +70,14 @@ public struct ConsoleModel: Sendable {
     public var dirty = true
 
     public init(header: Header, watchOnly: Bool = false, multiSession: Bool = false, crlf: Bool = false,
-                sendDisabled: Bool = false) {
+                sendDisabled: Bool = false, endOfInput: SessionPlan.EndOfInput = .keepOpen, datagram: Bool = false) {
         self.header = header
         self.watchOnly = watchOnly
         self.multiSession = multiSession
         self.crlf = crlf
         self.sendDisabled = sendDisabled
+        self.endOfInput = endOfInput
+        self.datagram = datagram
         if watchOnly { board.showAll = true }
     }
 
@@ -143,6 +149,8 @@ public struct ConsoleModel: Sendable {
                 return [.redraw]
             }
             guard let target = sendTarget(now: now) else { return [.redraw] }
+            updateSession(target) { $0.canSend = false }
+            note(Self.endOfInputNote(endOfInput), session: target, at: now)
             return [.endOfInput(session: target)]
         case .left: editor.moveLeft()
         case .right: editor.moveRight()
@@ -177,6 +185,16 @@ public struct ConsoleModel: Sendable {
             guard let target = sendTarget(now: now) else { return [.redraw] }
             scroll = 0
             return [.send(session: target, bytes: encode(text))]
+        }
+    }
+
+    /// What Ctrl-D does to the selected connection, as its note says.
+    static func endOfInputNote(_ rule: SessionPlan.EndOfInput) -> String {
+        switch rule {
+        case .keepOpen: "end of input: the connection stays open, as nc without -N; /shutdown sends FIN"
+        case .shutdownWrite: "end of input: FIN follows what is queued (-N)"
+        case .quit(let secs) where secs == 0: "end of input: FIN follows; the screen leaves when the peer finishes (-q 0)"
+        case .quit(let secs): "end of input: FIN follows; the screen leaves after \(Seconds.text(secs)) s with nothing received (-q)"
         }
     }
 
@@ -236,6 +254,10 @@ public struct ConsoleModel: Sendable {
         case .shutdown, .close, .reset:
             guard !watchOnly, let selected, session(selected)?.open == true else {
                 say(watchOnly ? "watch has no connection" : "no open connection selected", at: now)
+                return [.redraw]
+            }
+            if command == .shutdown && datagram {
+                say("UDP has no FIN: nothing to shut down", at: now)
                 return [.redraw]
             }
             switch command {

@@ -4,9 +4,9 @@ import TestSupport
 @testable import SockscopeCore
 @testable import SockscopeTransport
 
-/// The poll loop in-process: a socketpair is the connection, pipes are stdin and stdout, and a
+/// The engine in-process (pipe mode): a socketpair is the connection, pipes are stdin and stdout, and a
 /// manual clock drives the deadlines.
-struct PipeLoopTests {
+struct EngineTests {
     final class Rig {
         var stdin: [Int32] = [-1, -1]
         var stdout: [Int32] = [-1, -1]
@@ -28,8 +28,8 @@ struct PipeLoopTests {
                         crlf: false, readStdin: true, interval: nil, hexDumpPath: nil, maxConnections: 1)
         }
 
-        func loop(_ plan: SessionPlan, clock: @escaping () -> Double = { 0 }) -> PipeLoop {
-            let loop = PipeLoop(settings: PipeSettings(plan: plan, bufferSize: 1 << 16), stdin: stdin[0],
+        func loop(_ plan: SessionPlan, clock: @escaping () -> Double = { 0 }) -> Engine {
+            let loop = Engine(settings: EngineSettings(plan: plan, bufferSize: 1 << 16), stdin: stdin[0],
                                 stdout: stdout[1], signalFD: -1, clock: clock, onEvent: { _ in })
             loop.addConnection(pair[0], peer: nil)
             pair[0] = -1  // the loop owns it now
@@ -113,15 +113,6 @@ struct PipeLoopTests {
     }
 }
 
-/// A clock that moves forward a step each time it is read.
-final class ManualClock: @unchecked Sendable {
-    var now = 0.0
-    func advance(_ step: Double) -> Double {
-        now += step
-        return now
-    }
-}
-
 /// TCP_INFO at each socket event, on a real loopback connection.
 struct SocketEventTests {
     @Test func statesAtConnectShutdownEndAndClose() throws {
@@ -142,9 +133,9 @@ struct SocketEventTests {
         var stdin: [Int32] = [-1, -1], stdout: [Int32] = [-1, -1]
         pipe(&stdin); pipe(&stdout)
         defer { (stdin + stdout).filter { $0 >= 0 }.forEach { close($0) } }
-        var plan = PipeLoopTests.Rig().plan(.shutdownWrite)
+        var plan = EngineTests.Rig().plan(.shutdownWrite)
         plan.target = .inet(host: "127.0.0.1", ports: [address.port])
-        let loop = PipeLoop(settings: PipeSettings(plan: plan), stdin: stdin[0], stdout: stdout[1], signalFD: -1,
+        let loop = Engine(settings: EngineSettings(plan: plan), stdin: stdin[0], stdout: stdout[1], signalFD: -1,
                             clock: now, onEvent: { _ in })
         var seen: [String] = []
         loop.onSocketEvent = { event in seen.append("\(event.kind.rawValue):\(event.info.state?.name ?? "?")") }

@@ -4,8 +4,8 @@ import SockscopeTransport
 
 /// The state sources of the screen (DESIGN.md): the socket tables every `refreshInterval` (and
 /// at once after something happened to ours), the tracepoint as it fires, TCP_INFO of our sockets.
-extension ConsoleMode {
-    func refreshTable(at now: Double) {
+extension ScreenMode {
+    func refreshTable(_ engine: Engine, at now: Double) {
         let entries = reader.read(states.protocols).filter(states.matches)
         for transition in model.board.update(entries, at: now)
             where EventsMode.showsFromTables(transition, tracing: trace != nil) {
@@ -15,9 +15,9 @@ extension ConsoleMode {
             attribution.update(entries, now: now)
             model.board.owners = attribution.owners
         }
-        for connection in connections {
-            if let key = connection.key { model.board.setInfo(TCPInfoReader.read(connection.fd), for: key) }
-        }
+        for (id, key) in keys { model.board.setInfo(engine.tcpInfo(id), for: key) }
+        // The tracepoint's verdicts on other namespaces' sockets fall due with time.
+        if trace != nil { readTrace() }
         model.dirty = true  // timers count down and highlights fade
         nextRefresh = now + refreshInterval
     }

@@ -2,43 +2,65 @@ import CLinux
 import Glibc
 import SockscopeCore
 
-/// The one poll() loop of pipe mode (nc's `readwrite()`, generalised to many peers for -k).
+/// The one poll() loop under both faces (nc's `readwrite()`, generalised to many peers for -k):
+/// connections, accepting, datagrams, the poll set with named slots. Pipe mode runs it with
+/// standard input and output as the local ends; the screen plugs in as its `face` and takes the
+/// received bytes and the events instead, and acts on connections through the methods below.
+/// When a connection or the session is over is decided by `RelayRules` (pure, in Core), the same
+/// for both faces.
 ///
-/// Standard input is read into one buffer that every peer sends from, each at its own offset:
-/// broadcast under -k costs no copies, and one connection is exactly nc's loop. Bytes from peers
-/// go to one output buffer and on to standard output. Which descriptors to watch and when a
-/// connection or the session is over are decided by `RelayRules` (pure, in Core).
-public final class PipeLoop {
-    struct Peer {
+/// Standard input is read into one buffer that every connection sends from, each at its own
+/// offset: broadcast under -k costs no copies, and one connection is exactly nc's loop. Lines
+/// typed in the screen are queued per connection instead, and go first.
+public final class Engine {
+    struct Connection {
+        let id: Int
         var fd: Int32
         var address: SocketAddress?
         /// Set for peers of an unconnected datagram socket: replies go out with sendto().
         var replyTo: SocketAddress?
         var flow: RelayRules.Peer
-        /// Absolute offset in the standard-input stream up to which this peer has been sent.
+        /// Absolute offset in the standard-input stream up to which this connection has it.
         var sentUpTo: Int
         var ownsFD: Bool
-        /// Whether the end of the peer's stream has been reported to `onSocketEvent`.
+        /// Whether the end of the peer's stream has been reported.
         var reportedEndOfStream = false
+        /// Bytes for this connection alone (the screen's lines): one datagram each on UDP.
+        var queued: [[UInt8]] = []
+        var queuedOffset = 0
+        var queuedBytes = 0
+        /// Why it can no longer be used (ECONNRESET…), for the close event.
+        var failure: Int32?
     }
 
-    let settings: PipeSettings
+    let settings: EngineSettings
     let stdinFD: Int32
     let stdout: StandardOutput
     let signalFD: Int32
     let clock: () -> Double
-    let onEvent: (PipeEvent) -> Void
+    /// The screen, or nil for pipe mode.
+    public weak var face: EngineFace?
+    /// -v lines of pipe mode (the face, when there is one, gets every event instead).
+    let onEvent: (EngineEvent) -> Void
     public weak var recorder: TrafficRecorder?
     /// Called with TCP_INFO after each socket event of a TCP connection; nil costs nothing.
     public var onSocketEvent: ((SocketEvent) -> Void)?
+    /// accept(2), replaceable so that a test can run out of descriptors without the whole
+    /// process doing so.
+    public var accepter: (Int32) throws(SystemError) -> (fd: Int32, peer: SocketAddress)? = { listener throws(SystemError) in
+        try Socket.accept(listener)
+    }
 
     var local: RelayRules.Local
-    var peers: [Peer] = []
+    var connections: [Connection] = []
+    var nextID = 1
     var everConnected = false
+    /// The session's end was reported to the face, which keeps the engine running.
+    var sessionOver = false
     var listener: Int32 = -1
     var datagramServer: Int32 = -1
     var answerFirstPeerOnly = false
-    var acceptPaused = false
+    public internal(set) var acceptPaused = false
     var refusedDatagramPeers: Set<SocketAddress> = []
 
     let input: ByteBuffer
@@ -49,6 +71,7 @@ public final class PipeLoop {
     /// -C reads into this, then encodes into `input`; made once, on the first read.
     lazy var crlfScratch = ByteBuffer(capacity: settings.bufferSize / 2)
     var nextRelease = 0.0
+    /// Received bytes on their way to standard output — or, with a face, on their way to it.
     let output: ByteBuffer
     /// -q: when the session ends for quiet (`RelayRules.quietLimit`), when the quiet count
     /// began, and when a byte last arrived.
@@ -59,55 +82,45 @@ public final class PipeLoop {
     var splice: SpliceState
     /// Set when standard output failed (errno): the session ends (man page, DATA TRANSFER).
     var stdoutFailure: Int32?
-    /// Which peer is served first this round: turns rotate, so no peer waits behind the others.
+    /// Which connection is served first this round: turns rotate, so none waits behind others.
     var firstServed = 0
     /// -k keeps all of standard input while it fits in the buffer, so that once input has ended
     /// every later client is sent the whole of it (`echo hi | sockscope -l -k -N 8080` greets
     /// every client). Too big to keep: later clients get only what they were there for.
     var retainsInput: Bool
 
-    public init(
-        settings: PipeSettings, stdin: Int32, stdout: Int32, signalFD: Int32,
-        clock: @escaping () -> Double, onEvent: @escaping (PipeEvent) -> Void
-    ) {
+    public init(settings: EngineSettings, stdin: Int32, stdout: Int32, signalFD: Int32,
+                clock: @escaping () -> Double, onEvent: @escaping (EngineEvent) -> Void = { _ in }) {
         self.settings = settings
         stdinFD = stdin
         self.stdout = StandardOutput(stdout)
         self.signalFD = signalFD
         self.clock = clock
         self.onEvent = onEvent
-        local = RelayRules.Local(stdinOpen: settings.readStdin, stdoutOpen: true)
+        // The screen has no standard input to end: its keyboard stays open (end of input is per
+        // connection there, Ctrl-D); pipe mode's -d has none from the start.
+        local = RelayRules.Local(stdinOpen: settings.readStdin || settings.interactive, stdoutOpen: true)
         input = ByteBuffer(capacity: settings.bufferSize)
         output = ByteBuffer(capacity: settings.bufferSize)
         lastActivity = clock()
         retainsInput = settings.rules.keepListening && !settings.datagram && settings.readStdin
-        splice = SpliceState(inputEnabled: Self.isPipe(stdin), output: self.stdout)
+        splice = SpliceState(inputEnabled: settings.readStdin && Self.isPipe(stdin), output: self.stdout)
     }
 
     deinit {
-        for peer in peers where peer.ownsFD { close(peer.fd) }
+        for connection in connections where connection.ownsFD { close(connection.fd) }
         if listener >= 0 { close(listener) }
         if datagramServer >= 0 { close(datagramServer) }
         for fd in splice.relay where fd >= 0 { close(fd) }
     }
 
-    /// A connected socket (dialed, or UDP/Unix datagram already connected).
-    public func addConnection(_ fd: Int32, peer: SocketAddress?) {
-        // A client that comes after input has ended gets all of it, when it was kept; before
-        // that, it joins the stream where it stands.
-        let start = retainsInput && !local.stdinOpen ? inputStartOffset : inputEndOffset
-        peers.append(Peer(fd: fd, address: peer, flow: .init(stream: !settings.datagram),
-                          sentUpTo: start, ownsFD: true))
-        everConnected = true
-        report(.connected, peers.count - 1)
+    /// A connected socket (dialed, or UDP/Unix datagram already connected); returns its id.
+    @discardableResult
+    public func addConnection(_ fd: Int32, peer: SocketAddress?) -> Int {
+        add(fd, peer: peer, how: .dialed)
     }
 
-    func report(_ kind: SocketEvent.Kind, _ index: Int) {
-        guard let onSocketEvent, peers[index].ownsFD, let info = TCPInfoReader.read(peers[index].fd) else { return }
-        onSocketEvent(SocketEvent(kind: kind, peer: peers[index].address, info: info))
-    }
-
-    /// A listening stream socket: accepted connections become peers (one, or many under -k).
+    /// A listening stream socket: accepted connections join (one, or many under -k).
     public func setListener(_ fd: Int32) { listener = fd }
 
     /// A bound, unconnected datagram socket. Without -k the first sender is connected to and
@@ -129,5 +142,11 @@ public final class PipeLoop {
     func markReceived() {
         lastActivity = clock()
         lastReceived = lastActivity
+    }
+
+    func index(of id: Int) -> Int? { connections.firstIndex { $0.id == id } }
+
+    func emit(_ event: EngineEvent) {
+        if let face { face.engine(self, event: event) } else { onEvent(event) }
     }
 }

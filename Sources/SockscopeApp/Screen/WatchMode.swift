@@ -18,25 +18,26 @@ public struct WatchMode {
     }
 
     public func run() -> ExitStatus {
-        let signals = SystemIO.endingSignals + [SIGWINCH]
+        let signals = SystemIO.screenSignals
         let signalFD = clinux_signalfd(signals, Int32(signals.count))
         defer { if signalFD >= 0 { close(signalFD) } }
         var trace: TraceSource?
         var traceOff: String?
         do {
-            trace = try TraceSource(bufferKB: io.traceBufferKB)
+            trace = try io.startTracing(io.traceBufferKB)
         } catch {
             traceOff = error.description
         }
         defer { trace?.stop() }
-        let sources = ConsoleMode.sources(tracing: trace != nil, traceOff: traceOff, unix: false, interval: interval)
+        let sources = ScreenMode.sources(tracing: trace != nil, traceOff: traceOff, unix: false, interval: interval)
         let header = ConsoleModel.Header(mode: "watch", local: Self.describe(filter), sources: sources)
+        // No session: the engine runs for the screen's keys, timers and sources alone.
+        let engine = Engine(settings: .watching, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
         do {
-            let screen = try ConsoleMode(plan: nil, io: io, signalFD: signalFD, header: header, trace: trace,
-                                         states: filter, refreshInterval: interval)
-            return screen.run(.none)
+            return try ScreenMode(plan: nil, io: io, header: header, trace: trace, states: filter,
+                                  refreshInterval: interval).run(engine)
         } catch {
-            Diagnostics(fd: io.stderr, verbose: true).error(error.description)
+            Diagnostics(fd: io.stderr, verbose: true).error("\(error)")
             return .failure
         }
     }

@@ -8,7 +8,7 @@ import Glibc
 ///
 /// A non-blocking splice that returns EAGAIN does not say which end was not ready, so each path
 /// alternates between waiting for one end and the other; neither wait can spin.
-extension PipeLoop {
+extension Engine {
     /// How received bytes can reach standard output: spliced straight into a stdout pipe,
     /// spliced through a private pipe into a file or /dev/null (a `sink`), or copied.
     enum StdoutKind { case pipe, sink, other }
@@ -25,8 +25,8 @@ extension PipeLoop {
 
     /// Whether nothing needs to see the bytes, so the kernel may move them itself.
     var bytesUnobserved: Bool {
-        recorder == nil && !settings.crlf && settings.interval == nil && !settings.datagram
-            && !settings.rules.keepListening && peers.count == 1 && peers[0].ownsFD
+        face == nil && recorder == nil && !settings.crlf && settings.interval == nil && !settings.datagram
+            && !settings.rules.keepListening && connections.count == 1 && connections[0].ownsFD
     }
 
     var splicesInput: Bool { splice.inputEnabled && bytesUnobserved && input.isEmpty }
@@ -50,7 +50,7 @@ extension PipeLoop {
     /// the socket became writable. Returns whether bytes moved.
     @discardableResult
     func spliceInput() -> Bool {
-        let n = clinux_splice(stdinFD, peers[0].fd, 1 << 20)
+        let n = clinux_splice(stdinFD, connections[0].fd, 1 << 20)
         if n > 0 {
             splice.inputWaitsForSocket = false
             markActivity()
@@ -64,7 +64,7 @@ extension PipeLoop {
             case EINTR: break
             case EINVAL, ENOSYS: splice.inputEnabled = false  // fall back to read/send
             default:
-                peers[0].flow.writeOpen = false
+                connections[0].flow.writeOpen = false
                 splice.inputWaitsForSocket = false
             }
         }
@@ -86,7 +86,7 @@ extension PipeLoop {
             target = splice.relay[1]
         }
         // No more than the output buffer holds, so that a fallback to copying can take it all.
-        let n = clinux_splice(peers[0].fd, target, min(1 << 20, output.capacity))
+        let n = clinux_splice(connections[0].fd, target, min(1 << 20, output.capacity))
         if n > 0 {
             splice.outputWaitsForStdout = false
             markReceived()
@@ -94,7 +94,7 @@ extension PipeLoop {
             return target == stdout.fd || drainRelay(n)
         }
         if n == 0 {
-            peers[0].flow.readOpen = false
+            connections[0].flow.readOpen = false
             return false
         }
         switch errno {
@@ -104,8 +104,8 @@ extension PipeLoop {
         // it holds nothing. Copying finds out whether a received byte is really lost.
         case EINVAL, ENOSYS, EPIPE: splice.outputKind = .other  // copy from now on
         default:
-            peers[0].flow.readOpen = false
-            peers[0].flow.writeOpen = false
+            connections[0].flow.readOpen = false
+            connections[0].flow.writeOpen = false
         }
         return false
     }
@@ -145,13 +145,13 @@ extension PipeLoop {
 /// The zero-copy state of one loop.
 struct SpliceState {
     var inputEnabled: Bool
-    var outputKind: PipeLoop.StdoutKind
+    var outputKind: Engine.StdoutKind
     var inputWaitsForSocket = false
     var outputWaitsForStdout = false
     var relay: [Int32] = [-1, -1]
 
     init(inputEnabled: Bool, output: StandardOutput) {
         self.inputEnabled = inputEnabled
-        outputKind = PipeLoop.stdoutKind(output)
+        outputKind = Engine.stdoutKind(output)
     }
 }

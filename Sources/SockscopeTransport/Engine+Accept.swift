@@ -1,31 +1,31 @@
 import Glibc
 import SockscopeCore
 
-extension PipeLoop {
+extension Engine {
     /// Accepts every waiting connection (the listener has a SOMAXCONN backlog; draining it each
     /// time keeps the queue from overflowing under load).
     func acceptPeers() throws(SystemError) {
         while listener >= 0 {
             let accepted: (fd: Int32, peer: SocketAddress)?
             do {
-                accepted = try Socket.accept(listener)
+                accepted = try accepter(listener)
             } catch {
                 // Out of descriptors: stop accepting until a connection closes, rather than
                 // spinning on a listener that stays readable.
                 if error.code == EMFILE || error.code == ENFILE || error.code == ENOBUFS || error.code == ENOMEM {
                     acceptPaused = true
+                    emit(.acceptPaused(error.code))
                     return
                 }
                 throw error
             }
             guard let (fd, address) = accepted else { return }
-            if peers.count >= settings.maxConnections {
+            if connections.count >= settings.maxConnections {
                 close(fd)
-                onEvent(.refusedOverLimit(address))
+                emit(.refusedOverLimit(address))
                 continue
             }
-            addConnection(fd, peer: address)
-            onEvent(.accepted(address))
+            add(fd, peer: address, how: .accepted)
             if !settings.rules.keepListening {
                 // nc serves one connection and stops listening.
                 close(listener)
@@ -34,7 +34,24 @@ extension PipeLoop {
         }
     }
 
-    /// Reads the datagrams waiting on an unconnected socket; new senders become peers.
+    /// A connection joins: from the start of standard input when it has ended and was kept
+    /// (under -k), else from where it stands now.
+    @discardableResult
+    func add(_ fd: Int32, peer: SocketAddress?, how: EngineEvent.Opening, replyTo: SocketAddress? = nil,
+             ownsFD: Bool = true) -> Int {
+        let start = retainsInput && !local.stdinOpen ? inputStartOffset : inputEndOffset
+        let id = nextID
+        nextID += 1
+        connections.append(Connection(id: id, fd: fd, address: peer, replyTo: replyTo,
+                                      flow: .init(stream: !settings.datagram), sentUpTo: start, ownsFD: ownsFD))
+        everConnected = true
+        sessionOver = false
+        emit(.opened(id: id, peer: peer, how: how))
+        report(.connected, connections.count - 1)
+        return id
+    }
+
+    /// Reads the datagrams waiting on an unconnected socket; new senders join.
     func receiveDatagrams() {
         var budget = 64  // bounded, so standard input and other peers get their turn
         while datagramServer >= 0 && budget > 0 && outputHasRoom {
@@ -45,35 +62,29 @@ extension PipeLoop {
                 if errno == EAGAIN || errno == EWOULDBLOCK { return }
                 continue  // ECONNREFUSED and the like: a previous reply bounced
             }
-            recorder?.record(UnsafeRawBufferPointer(start: output.writable, count: n), sent: false, peer: from)
-            output.didFill(n)
-            markReceived()
-            register(datagramPeer: from)
+            let id = register(datagramPeer: from)
+            deliver(n, from: id, peer: from)
         }
     }
 
-    func register(datagramPeer address: SocketAddress) {
-        if peers.contains(where: { $0.address == address }) { return }
+    /// The connection id of a datagram sender, which joins when new (nil: not answerable).
+    func register(datagramPeer address: SocketAddress) -> Int? {
+        if let known = connections.first(where: { $0.address == address }) { return known.id }
         // A Unix datagram sender that never bound a name cannot be answered.
-        if address.family == AF_UNIX && address.unixPath == nil { return }
+        if address.family == AF_UNIX && address.unixPath == nil { return nil }
         if answerFirstPeerOnly {
             // nc: connect to the first sender, so the kernel drops everyone else's datagrams.
             let fd = datagramServer
             datagramServer = -1
             _ = Socket.connectDatagram(fd, to: address)
-            addConnection(fd, peer: address)
-            onEvent(.heard(address))
-            return
+            return add(fd, peer: address, how: .heard)
         }
-        guard peers.count < settings.maxConnections else {
+        guard connections.count < settings.maxConnections else {
             if refusedDatagramPeers.count < 1024, refusedDatagramPeers.insert(address).inserted {
-                onEvent(.refusedOverLimit(address))
+                emit(.refusedOverLimit(address))
             }
-            return
+            return nil
         }
-        peers.append(Peer(fd: datagramServer, address: address, replyTo: address,
-                          flow: .init(stream: false), sentUpTo: inputEndOffset, ownsFD: false))
-        everConnected = true
-        onEvent(.heard(address))
+        return add(datagramServer, peer: address, how: .heard, replyTo: address, ownsFD: false)
     }
 }

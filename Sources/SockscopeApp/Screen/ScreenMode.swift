@@ -1,0 +1,229 @@
+import CLinux
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+import SockscopeTUI
+
+/// The interactive screen, as the engine's face (DESIGN.md: one poll() loop over keys, sockets,
+/// the tracefs buffers, the signalfd and the timers — the engine's). It feeds the model what the
+/// engine reports, asks the model what keys mean, acts on the reactions through the engine, and
+/// redraws when something changed — at most 25 times a second during a flood, at once after a
+/// key. It makes no socket call of its own.
+final class ScreenMode: EngineFace {
+    let plan: SessionPlan?
+    let io: SystemIO
+    var model: ConsoleModel
+    let screen: Screen
+    let view: ConsoleView
+    let trace: TraceSource?
+    let states: StatesFilter
+    let reader: ProcNetReader
+    var attribution: Attribution
+    var durations = TraceDurations()
+    /// Each open connection's row key, to drop its TCP_INFO when it closes.
+    var keys: [Int: SnapshotDiffer.Key] = [:]
+    let refreshInterval: Double
+    var nextRefresh = 0.0
+    var lastDraw = -Double.infinity
+    var keyPressed = false
+
+    /// The face's poll slots: the keyboard, then the tracepoint's descriptors.
+    static let keyboardSlot = 0
+
+    init(plan: SessionPlan?, io: SystemIO, header: ConsoleModel.Header, trace: TraceSource?,
+         states: StatesFilter = StatesFilter(), refreshInterval: Double = 0.5) throws {
+        self.plan = plan
+        self.io = io
+        self.trace = trace
+        self.states = states
+        self.refreshInterval = refreshInterval
+        reader = ProcNetReader(root: io.procRoot)
+        attribution = Attribution(root: io.procRoot)
+        model = ConsoleModel(header: header, watchOnly: plan == nil,
+                             multiSession: plan?.keepListening ?? false, crlf: plan?.crlf ?? false,
+                             sendDisabled: !(plan?.readStdin ?? true), endOfInput: plan?.endOfInput ?? .keepOpen,
+                             datagram: plan?.datagram ?? false)
+        let wallOffset = io.wallClock() - io.monotonic()
+        view = ConsoleView(formatTime: { ClockText.timeOfDay($0 + wallOffset, digits: 3) })
+        screen = try io.makeScreen(io.wantsColour)
+    }
+
+    /// Runs the engine with this face until /quit, F10, a -q deadline or a signal; the terminal is
+    /// restored on every path.
+    func run(_ engine: Engine) -> ExitStatus {
+        defer { screen.close() }
+        attach(to: engine)
+        do {
+            switch try engine.run() {
+            case .signal(let number): return .signal(number)
+            case .stdoutFailed: return .failure
+            case .finished, .idleTimeout, .quitAfterEOF, .quit: return .success
+            }
+        } catch {
+            return .failure
+        }
+    }
+
+    /// Becomes the engine's face: what it already holds (the dialed connection, the listener)
+    /// enters the model, and the table is read once.
+    func attach(to engine: Engine) {
+        engine.face = self
+        if let address = engine.listenerAddress {
+            model.apply(.listening(key: Self.key(of: address, datagram: plan?.datagram ?? false)), at: io.monotonic())
+        }
+        for connection in engine.openConnections {
+            self.engine(engine, event: .opened(id: connection.id, peer: connection.peer, how: .dialed))
+        }
+        refreshTable(engine, at: io.monotonic())
+    }
+
+    // MARK: EngineFace
+
+    func engine(_ engine: Engine, received bytes: UnsafeRawBufferPointer, on id: Int) {
+        model.received(bytes, session: id, at: io.monotonic())
+    }
+
+    func engine(_ engine: Engine, event: EngineEvent) {
+        let now = io.monotonic()
+        nextRefresh = min(nextRefresh, now + 0.02)
+        switch event {
+        case .opened(let id, let peer, let how):
+            let key = engine.connection(id)?.key
+            if let key {
+                keys[id] = key
+                model.board.setInfo(engine.tcpInfo(id), for: key)
+            }
+            let opening: SessionEvent.Opening = how == .dialed ? .dialed : (how == .accepted ? .accepted : .heard)
+            model.apply(.opened(session: id, peer: peer?.display ?? "(unnamed)", key: key, how: opening), at: now)
+        case .refusedOverLimit(let address):
+            model.apply(.refused(peer: address.display, limit: plan?.maxConnections ?? 0), at: now)
+        case .acceptPaused(let code):
+            model.apply(.acceptPaused(reason: String(cString: strerror(code))), at: now)
+        case .acceptResumed:
+            model.apply(.acceptResumed, at: now)
+        case .peerFinished(let id):
+            model.apply(.peerFinished(session: id, canStillSend: engine.connection(id)?.writeOpen ?? false), at: now)
+        case .shutDown(let id):
+            if let key = keys[id] { model.board.setInfo(engine.tcpInfo(id), for: key) }
+            model.apply(.shutDown(session: id, stillReading: engine.connection(id)?.readOpen ?? false), at: now)
+        case .datagramRefused(let id, let code):
+            model.apply(.datagramRefused(session: id, reason: String(cString: strerror(code))), at: now)
+        case .closed(let id, _, let reason):
+            // TCP_INFO described the open socket; the kernel's leftover (TIME_WAIT) has none.
+            if let key = keys.removeValue(forKey: id) { model.board.setInfo(nil, for: key) }
+            model.apply(.closed(session: id, ending: Self.ending(reason, idle: plan?.timeout ?? 0)), at: now)
+        case .sessionFinished:
+            break  // the statuses already say so; the screen stays, so that TIME_WAIT can be watched
+        }
+    }
+
+    func prepare(_ engine: Engine, now: Double, set: inout PollSet<Engine.Slot>) -> Double? {
+        if now >= nextRefresh { refreshTable(engine, at: now) }
+        if model.dirty && (keyPressed || now - lastDraw >= 0.04) { draw(now: now) }
+        keyPressed = false
+        set.watch(screen.keyboard, POLLIN, as: .face(Self.keyboardSlot))
+        for (index, fd) in (trace?.descriptors ?? []).enumerated() { set.watch(fd, POLLIN, as: .face(1 + index)) }
+        return model.dirty ? min(nextRefresh, lastDraw + 0.04) : nextRefresh
+    }
+
+    func ready(_ engine: Engine, slot: Int, revents: Int32) -> EngineOutcome? {
+        if slot == Self.keyboardSlot { return handleKeys(engine) }
+        readTrace()
+        return nil
+    }
+
+    /// SIGWINCH resizes; SIGTSTP suspends; SIGINT, SIGTERM, SIGHUP and SIGQUIT end the screen (the terminal is
+    /// restored by `run`) and the process dies by the signal, as in pipe mode.
+    func handles(signal: Int32) -> Bool {
+        switch signal {
+        case SIGWINCH:
+            screen.resize()
+        case SIGTSTP:
+            // Ctrl-Z: the terminal goes back to the shell while stopped, and comes back after.
+            screen.suspend()
+            io.stopProcess()
+            screen.resume()
+        case SIGCONT:
+            break  // continued by another hand than the shell's fg: the next draw repaints
+        default:
+            return false
+        }
+        model.dirty = true
+        keyPressed = true
+        return true
+    }
+
+    /// The screen stays open after its session ends or idles out, so that TIME_WAIT can be
+    /// watched; /quit, a -q deadline or a signal end it.
+    func ends(with outcome: EngineOutcome) -> Bool {
+        outcome != .finished && outcome != .idleTimeout
+    }
+
+    // MARK: Drawing and keys
+
+    func draw(now: Double) {
+        let layout = view.draw(model, now: now, on: screen)
+        screen.present()
+        model.pageRows = layout.conversation?.height ?? 10
+        model.dirty = false
+        lastDraw = now
+    }
+
+    func handleKeys(_ engine: Engine) -> EngineOutcome? {
+        let now = io.monotonic()
+        for key in screen.readKeys() {
+            keyPressed = true
+            if key == .resize {
+                model.dirty = true
+                continue
+            }
+            for reaction in model.handle(key, now: now) {
+                if let outcome = act(on: reaction, engine: engine, now: now) { return outcome }
+            }
+        }
+        return nil
+    }
+
+    func act(on reaction: Reaction, engine: Engine, now: Double) -> EngineOutcome? {
+        switch reaction {
+        case .quit: return .quit
+        case .redraw: model.dirty = true
+        case .refreshTable: nextRefresh = now
+        case .send(let session, let bytes):
+            for id in engine.send(bytes, to: session) { model.sent(bytes, session: id, at: now) }
+        case .shutdown(let session): engine.requestFIN(session)
+        case .close(let session): engine.requestClose(session)
+        case .reset(let session): engine.reset(session)
+        case .endOfInput(let session): engine.endInput(session)
+        }
+        return nil
+    }
+
+    static func ending(_ reason: EngineEvent.CloseReason, idle: Double) -> SessionEvent.Ending {
+        switch reason {
+        case .finished: .finished
+        case .closedByUs: .closedByUs
+        case .reset: .reset
+        case .resetByPeer: .resetByPeer
+        case .failed(let code): .failed(String(cString: strerror(code)))
+        case .idle: .idle(idle)
+        }
+    }
+
+    /// How the socket tables name a listening or bound socket of ours: its address and a zero
+    /// peer.
+    static func key(of address: SocketAddress, datagram: Bool) -> SnapshotDiffer.Key? {
+        guard let endpoint = address.endpoint else { return nil }
+        let v6 = address.family == AF_INET6
+        let proto: SocketProtocol = v6 ? (datagram ? .udp6 : .tcp6) : (datagram ? .udp : .tcp)
+        let zero = SocketEndpoint(address: v6 ? IPAddress(ipv6High: 0, low: 0) : IPAddress(ipv4: 0), port: 0)
+        return SnapshotDiffer.Key(proto: proto, local: endpoint, remote: zero)
+    }
+}
+
+extension ClockText {
+    /// `14:30:00.123` with `digits` decimals (the screen shows milliseconds).
+    static func timeOfDay(_ seconds: Double, digits: Int) -> String {
+        String(timeOfDay(seconds).dropLast(6 - digits))
+    }
+}

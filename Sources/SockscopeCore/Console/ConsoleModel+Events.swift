@@ -1,0 +1,63 @@
+/// The screen's choreography: what each session event shows (DESIGN.md convention 3: the loop
+/// only reports; the model decides what the screen says).
+extension ConsoleModel {
+    public mutating func apply(_ event: SessionEvent, at time: Double) {
+        dirty = true
+        switch event {
+        case .listening(let key):
+            if let key { board.own(key, session: 0) }
+        case .opened(let session, let peer, let key, _):
+            if let key {
+                board.own(key, session: session)
+                log.attribute(key, session: session)
+            }
+            addSession(Session(id: session, peer: peer), at: time)
+            refreshPeerHeader(latest: peer)
+        case .refused(let peer, let limit):
+            note("refused \(peer): --max-conns \(limit) reached", at: time)
+        case .acceptPaused(let reason):
+            note("accept: \(reason): no more clients are taken until a connection closes", at: time)
+        case .acceptResumed:
+            note("a connection closed: clients are taken again", at: time)
+        case .peerFinished(let session, let canStillSend):
+            note("the peer sent FIN: it will send nothing more\(canStillSend ? "; /shutdown or /close sends ours" : "")",
+                 session: session, at: time)
+            updateSession(session) { $0.status = canStillSend ? "peer sent FIN" : "closing" }
+        case .shutDown(let session, let stillReading):
+            note("we sent FIN (shutdown of our write half)\(stillReading ? "; reading goes on" : "")", session: session, at: time)
+            updateSession(session) {
+                $0.canSend = false
+                $0.status = stillReading ? "FIN sent" : "closing"
+            }
+        case .datagramRefused(let session, let reason):
+            note("the peer's port is closed or the datagram too large (\(reason))", session: session, at: time)
+        case .closed(let session, let ending):
+            let (text, status): (String?, String)
+            switch ending {
+            case .finished: (text, status) = (nil, "closed")
+            case .closedByUs: (text, status) = ("we closed the connection (FIN after any unsent data)", "closed")
+            case .reset: (text, status) = ("we reset the connection (RST: SO_LINGER 0, then close)", "reset")
+            case .resetByPeer: (text, status) = ("the peer reset the connection (RST)", "reset by peer")
+            case .failed(let reason): (text, status) = (reason, "failed")
+            case .idle(let secs): (text, status) = ("-w: nothing moved for \(Seconds.text(secs)) s: we closed the connection", "closed")
+            }
+            if let text { note(text, session: session, at: time) }
+            updateSession(session) {
+                $0.open = false
+                $0.canSend = false
+                $0.status = status
+            }
+            refreshPeerHeader(latest: nil)
+        }
+    }
+
+    /// Under -k the header counts the clients; with one session it names the peer.
+    mutating func refreshPeerHeader(latest peer: String?) {
+        if multiSession {
+            let open = sessions.filter(\.open).count
+            header.peer = open == 1 ? "1 client" : "\(open) clients"
+        } else if let peer {
+            header.peer = peer
+        }
+    }
+}

@@ -1,0 +1,29 @@
+/// What happened to the screen's sessions, as the engine reports it (the App translates its
+/// addresses into text and keys): the model turns each into notes in the conversation, session
+/// statuses and the header — the screen's choreography, in one pure place.
+public enum SessionEvent: Sendable, Equatable {
+    public enum Opening: Sendable, Equatable { case dialed, accepted, heard }
+
+    public enum Ending: Sendable, Equatable {
+        case finished
+        case closedByUs
+        case reset
+        case resetByPeer
+        case failed(String)
+        /// -w: no byte moved for this many seconds.
+        case idle(Double)
+    }
+
+    /// Our listener (or datagram socket waiting for its first peer): session 0 in the table.
+    case listening(key: SnapshotDiffer.Key?)
+    case opened(session: Int, peer: String, key: SnapshotDiffer.Key?, how: Opening)
+    case refused(peer: String, limit: Int)
+    case acceptPaused(reason: String)
+    case acceptResumed
+    /// The peer sent FIN; `canStillSend`: our write half is still open.
+    case peerFinished(session: Int, canStillSend: Bool)
+    /// We sent FIN; `stillReading`: the peer may still send.
+    case shutDown(session: Int, stillReading: Bool)
+    case datagramRefused(session: Int, reason: String)
+    case closed(session: Int, ending: Ending)
+}

@@ -1,0 +1,93 @@
+import Glibc
+import SockscopeCore
+
+/// What a face (the screen) may do to the session: every socket call stays here.
+extension Engine {
+    /// What the face may know of one connection.
+    public struct ConnectionInfo: Sendable {
+        public var id: Int
+        public var local: SocketAddress
+        public var peer: SocketAddress?
+        /// The connection as the socket tables name it (nil for Unix sockets).
+        public var key: SnapshotDiffer.Key?
+        public var readOpen: Bool
+        public var writeOpen: Bool
+        /// Bytes queued for it and not yet sent.
+        public var unsent: Int
+    }
+
+    /// The open connections, oldest first.
+    public var openConnections: [ConnectionInfo] { connections.map(info) }
+
+    public func connection(_ id: Int) -> ConnectionInfo? { index(of: id).map { info(connections[$0]) } }
+
+    func info(_ connection: Connection) -> ConnectionInfo {
+        var key: SnapshotDiffer.Key?
+        let localAddress = Socket.localAddress(connection.fd)
+        if connection.ownsFD || connection.replyTo != nil {
+            if let ours = localAddress.endpoint, let theirs = connection.address?.endpoint {
+                let v6 = localAddress.family == AF_INET6
+                let proto: SocketProtocol = settings.datagram ? (v6 ? .udp6 : .udp) : (v6 ? .tcp6 : .tcp)
+                key = SnapshotDiffer.Key(proto: proto, local: ours, remote: theirs)
+            }
+        }
+        return ConnectionInfo(id: connection.id, local: localAddress, peer: connection.address, key: key, readOpen: connection.flow.readOpen,
+                              writeOpen: connection.flow.writeOpen,
+                              unsent: inputEndOffset - connection.sentUpTo + connection.queuedBytes)
+    }
+
+    /// Where the listener (or the datagram socket waiting for its first peer) is bound.
+    public var listenerAddress: SocketAddress? {
+        let fd = listener >= 0 ? listener : datagramServer
+        return fd >= 0 ? Socket.localAddress(fd) : nil
+    }
+
+    /// TCP_INFO of an open connection (nil for Unix and UDP sockets).
+    public func tcpInfo(_ id: Int) -> TCPInfo? {
+        guard let index = index(of: id), connections[index].ownsFD, !settings.datagram else { return nil }
+        return TCPInfoReader.read(connections[index].fd)
+    }
+
+    /// Queues bytes for a connection (nil: every one that can still send); a datagram each time
+    /// on UDP. Sent at once as far as the socket takes them. Returns the ids queued for.
+    @discardableResult
+    public func send(_ bytes: [UInt8], to id: Int?) -> [Int] {
+        var queued: [Int] = []
+        for index in connections.indices where (id == nil || connections[index].id == id) && connections[index].flow.writeOpen
+            && !connections[index].flow.finRequested && !connections[index].flow.closeRequested {
+            connections[index].queued.append(bytes)
+            connections[index].queuedBytes += bytes.count
+            sendQueued(index)
+            queued.append(connections[index].id)
+        }
+        return queued
+    }
+
+    /// /shutdown: FIN once what is queued has gone; reading goes on.
+    public func requestFIN(_ id: Int) {
+        guard let index = index(of: id), !settings.datagram else { return }
+        connections[index].flow.finRequested = true
+    }
+
+    /// /close: close once what is queued has gone.
+    public func requestClose(_ id: Int) {
+        guard let index = index(of: id) else { return }
+        connections[index].flow.closeRequested = true
+    }
+
+    /// The screen's end of input (Ctrl-D) for one connection: -N and -q apply to it as to the
+    /// end of standard input in pipe mode.
+    public func endInput(_ id: Int) {
+        guard let index = index(of: id) else { return }
+        connections[index].flow.inputOpen = false
+    }
+
+    /// /reset: SO_LINGER 0, then close: the kernel sends RST and drops what was unsent.
+    public func reset(_ id: Int) {
+        guard let index = index(of: id) else { return }
+        if connections[index].ownsFD && !settings.datagram {
+            Socket.setLinger(connections[index].fd, seconds: 0)
+        }
+        remove(id, reason: .reset)
+    }
+}

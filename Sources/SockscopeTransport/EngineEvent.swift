@@ -1,0 +1,36 @@
+/// What happened in the engine, for its face: -v lines in pipe mode, notes and statuses in the
+/// screen. Connections are named by the id the engine gave them (from 1).
+public enum EngineEvent: Sendable, Equatable {
+    public enum Opening: Sendable, Equatable { case dialed, accepted, heard }
+
+    public enum CloseReason: Sendable, Equatable {
+        /// Both directions are done, by the end-of-input rules.
+        case finished
+        /// /close: we closed it (FIN after what was queued).
+        case closedByUs
+        /// /reset: we aborted it with RST.
+        case reset
+        /// The peer reset it (ECONNRESET).
+        case resetByPeer
+        /// Another error (errno).
+        case failed(Int32)
+        /// -w: no byte moved for that long.
+        case idle
+    }
+
+    /// A connection joined: the one dialed, one accepted, or a datagram peer first heard from.
+    case opened(id: Int, peer: SocketAddress?, how: Opening)
+    case refusedOverLimit(SocketAddress)
+    /// Accepting stopped (errno: out of descriptors or memory); it resumes when one closes.
+    case acceptPaused(Int32)
+    case acceptResumed
+    /// The peer sent FIN: it will send nothing more.
+    case peerFinished(id: Int)
+    /// We sent FIN.
+    case shutDown(id: Int)
+    /// A datagram was refused (ICMP port unreachable: errno ECONNREFUSED) or too large.
+    case datagramRefused(id: Int, code: Int32)
+    case closed(id: Int, peer: SocketAddress?, reason: CloseReason)
+    /// The session's one connection is over (never under -k): pipe mode ends, the screen stays.
+    case sessionFinished
+}

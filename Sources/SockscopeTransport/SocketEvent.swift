@@ -1,0 +1,9 @@
+import SockscopeCore
+
+/// A moment in a connection's life at which TCP_INFO was read (DESIGN.md source 2).
+public struct SocketEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable { case connected, shutDown, endOfStream, closing }
+    public var kind: Kind
+    public var peer: SocketAddress?
+    public var info: TCPInfo
+}
