@@ -1,22 +1,25 @@
 /// The tracepoint reports the TCP sockets of every network namespace on the machine; only ours
 /// may be shown (an empty namespace once showed 87,007 transitions of another). The tracepoint
-/// names no namespace, so each socket's life — its events from the first until it enters CLOSE,
-/// tied together by the kernel's address of the socket — is judged by the addresses and ports
-/// its events name:
+/// names no namespace, so each socket's life — its events from the first until it enters CLOSE —
+/// is judged by the addresses and ports it names:
 ///
 /// - **ours** when this namespace's socket table holds that tuple: an exact sock_diag lookup,
 ///   made by the caller for each life in `wanted` and reported with `lookedUp`; or when this
 ///   namespace's sock_diag destroy notice names it (`destroyed`): a socket too short-lived to be
 ///   found still announces its end, and only to its own namespace;
-/// - **another namespace's** when it has ended and this namespace has since announced the end
-///   of sockets that ended clearly after it (notices come from a kernel workqueue that can lag
-///   seconds behind on a busy machine, so their progress is the clock, not the wall's); or, for
-///   any socket, when nothing has placed it `patience` seconds after its last event was read.
+/// - **another namespace's** when neither has happened `patience` seconds after its last event
+///   was read (read, not recorded: a reader that falls behind must not judge what it reads late;
+///   and notices come from per-CPU kernel workqueues that can lag seconds behind on a busy
+///   machine, so the patience is long).
 ///
-/// A connecting socket's first event has no local port yet, so its life is looked up from the
-/// next event on. Decided events leave in arrival order among themselves; a life still waiting
-/// does not hold others back (so lines can come a moment out of order). The one case judged
-/// wrong: two namespaces with a socket of the very same addresses and ports at the same time.
+/// A life is the kernel's address of the socket together with its tuple, which never changes in
+/// a socket's life: every namespace allocates sockets from the same memory, so one address
+/// serves a socket here and another there a moment later — and each CPU's events are read at
+/// their own pace, so the two can interleave. The one event without a tuple, a connecting
+/// socket's first (its port comes later), joins the life at its address that leaves SYN_SENT
+/// towards the same peer. Decided events leave in arrival order among themselves; a life still
+/// waiting does not hold others back (so lines can come a moment out of order). The one case
+/// judged wrong: two namespaces with a socket of the very same addresses and ports at once.
 public struct NamespaceSieve: Sendable {
     /// What a lookup or a destroy notice is asked about.
     public struct Tuple: Hashable, Sendable {
@@ -32,32 +35,35 @@ public struct NamespaceSieve: Sendable {
 
     enum Verdict: Sendable { case ours, foreign }
 
+    struct Key: Hashable, Sendable {
+        let socket: UInt64
+        let tuple: Tuple
+    }
+
     struct Life: Sendable {
-        var tuple: Tuple?
+        let key: Key
         var verdict: Verdict?
         /// When its last event was read.
-        var lastEvent: Double
-        /// When it entered CLOSE, on the trace clock.
-        var endTime: Double?
-        var lookedUp = false
+        var lastRead: Double
+        /// Its first and last events, on the trace clock; `ended`: the last was into CLOSE.
+        var start: Double
+        var end: Double
         var ended = false
-
-        init(verdict: Verdict? = nil, lastEvent: Double, endTime: Double? = nil, ended: Bool = false) {
-            self.verdict = verdict
-            self.lastEvent = lastEvent
-            self.endTime = endTime
-            self.ended = ended
-        }
+        /// It left SYN_SENT: a connecting socket, whose first event has no port.
+        var connecting = false
+        var hasBirth = false
+        var lookedUp = false
     }
 
     public let patience: Double
-    /// The latest end (trace clock) of a socket this namespace has announced: the notices' progress.
-    var noticeHorizon = -Double.infinity
-    /// How far out of order notices may come (the workqueue runs on several CPUs).
-    static let noticeDisorder = 0.25
+    /// How long an ended life is kept for events read late (from another CPU's buffer).
+    static let grace = 2.0
     var lives: [Int: Life] = [:]
-    /// The life each socket address is living now.
-    var current: [UInt64: Int] = [:]
+    var current: [Key: Int] = [:]
+    /// Lives that connect, by socket address: where a late first event goes.
+    var connecting: [UInt64: [Int]] = [:]
+    /// First events of connecting sockets (no port yet), by address, with when they were read.
+    var births: [UInt64: [(event: TraceEvent, read: Double)]] = [:]
     var nextLife = 0
     /// Undecided or not yet released events, in arrival order, with their life.
     var waiting: [(event: TraceEvent, life: Int)] = []
@@ -65,14 +71,12 @@ public struct NamespaceSieve: Sendable {
     /// reader that falls behind reads a socket's last events well after its notice.
     var destroyedAt: [Tuple: Double] = [:]
     static let noticeMemory = 10.0
-    /// Lives forgotten a moment ago, by socket: their verdict, when they ended (trace clock) and
-    /// when they were forgotten. Each CPU has its own buffer, so a socket's first event (on one
-    /// CPU) can be read after its last (on another): it belongs to the life that ended after it.
-    var settled: [UInt64: (verdict: Verdict, endTime: Double, at: Double)] = [:]
     /// Bounds memory on a busy machine: past this many waiting events the oldest are dropped.
     static let limit = 200_000
-    /// Events dropped as another namespace's, or for the bound: for the caller to report.
+    /// Events dropped as another namespace's.
     public private(set) var dropped = 0
+    /// Events still waiting for a verdict that the bound pushed out: lost, for the caller to report.
+    public private(set) var overflowed = 0
 
     public init(patience: Double = 10) {
         self.patience = patience
@@ -81,52 +85,79 @@ public struct NamespaceSieve: Sendable {
     /// Events read `now`, in the kernel's order.
     public mutating func add(_ events: [TraceEvent], at now: Double) {
         for event in events {
-            var id = current[event.socket] ?? -1
-            if id >= 0, let life = lives[id], life.ended, let end = life.endTime, event.time < end {
-                // Read late, from another CPU: it happened before this life ended.
-            } else if id < 0 || lives[id]?.ended != false, let past = settled[event.socket], event.time < past.endTime {
-                id = nextLife
-                nextLife += 1
-                lives[id] = Life(verdict: past.verdict, lastEvent: now, endTime: past.endTime, ended: true)
-                waiting.append((event, id))
-                continue
-            } else if id < 0 || lives[id]?.ended != false {
-                id = nextLife
-                nextLife += 1
-                current[event.socket] = id
-                lives[id] = Life(lastEvent: now)
-            }
-            guard var life = lives[id] else { continue }
-            life.lastEvent = now
-            // A connecting socket gets its port after its first event: the tuple comes later.
-            if life.tuple == nil && !(event.local.port == 0 && event.from == .close) {
-                life.tuple = Tuple(ipv6: event.ipv6, local: event.local, remote: event.remote)
-                if destroyedAt[life.tuple!] != nil { life.verdict = .ours }
-            }
-            if event.to == .close {
-                life.ended = true
-                life.endTime = event.time
-                if life.verdict == .ours, life.tuple.map({ destroyedAt[$0] != nil }) == true {
-                    noticeHorizon = max(noticeHorizon, event.time)
+            if event.from == .close && event.to == .synSent && event.local.port == 0 {
+                if let id = lifeForLateBirth(event) {
+                    join(event, id, at: now)
+                } else {
+                    births[event.socket, default: []].append((event, now))
                 }
+                continue
             }
-            lives[id] = life
-            waiting.append((event, id))
+            let key = Key(socket: event.socket, tuple: Tuple(ipv6: event.ipv6, local: event.local, remote: event.remote))
+            var id = current[key] ?? -1
+            // The same address and tuple after that life ended: a new socket (the tuple reused).
+            if id >= 0, let life = lives[id], life.ended && event.time > life.end { id = -1 }
+            if id < 0 {
+                id = nextLife
+                nextLife += 1
+                current[key] = id
+                lives[id] = Life(key: key, verdict: destroyedAt[key.tuple] != nil ? .ours : nil, lastRead: now,
+                                 start: event.time, end: event.time)
+            }
+            // Leaving SYN_SENT marks a connecting socket, whose first event has no port — even when
+            // a later event of it, from another CPU, was read first.
+            if event.from == .synSent, lives[id]?.connecting == false {
+                lives[id]?.connecting = true
+                connecting[event.socket, default: []].append(id)
+                adoptBirth(of: id, before: event)
+            }
+            join(event, id, at: now)
         }
         if waiting.count > Self.limit {
             let excess = waiting.count - Self.limit
-            dropped += excess
+            overflowed += excess
             waiting.removeFirst(excess)
         }
     }
 
-    /// Lives to look up in this namespace's socket table: tuple known, not yet judged or looked up.
+    func lifeForLateBirth(_ birth: TraceEvent) -> Int? {
+        connecting[birth.socket]?.last { id in
+            guard let life = lives[id] else { return false }
+            return !life.hasBirth && life.key.tuple.remote == birth.remote && life.start >= birth.time
+        }
+    }
+
+    /// A connecting socket's first event, read before the life it opens.
+    mutating func adoptBirth(of id: Int, before event: TraceEvent) {
+        guard var pending = births[event.socket],
+              let index = pending.lastIndex(where: { $0.event.remote == event.remote && $0.event.time <= event.time })
+        else { return }
+        let birth = pending.remove(at: index)
+        births[event.socket] = pending.isEmpty ? nil : pending
+        join(birth.event, id, at: birth.read)
+    }
+
+    mutating func join(_ event: TraceEvent, _ id: Int, at now: Double) {
+        guard var life = lives[id] else { return }
+        life.lastRead = max(life.lastRead, now)
+        life.start = min(life.start, event.time)
+        if event.from == .close || (event.from == .listen && event.to == .synRecv) { life.hasBirth = true }
+        if event.to == .close {
+            life.ended = true
+            life.end = event.time
+        } else if !life.ended {
+            life.end = max(life.end, event.time)
+        }
+        lives[id] = life
+        waiting.append((event, id))
+    }
+
+    /// Lives to look up in this namespace's socket table: not yet judged or looked up.
     public mutating func wanted() -> [(life: Int, tuple: Tuple)] {
         var list: [(Int, Tuple)] = []
         for (id, life) in lives where life.verdict == nil && !life.lookedUp {
-            guard let tuple = life.tuple else { continue }
             lives[id]?.lookedUp = true
-            list.append((id, tuple))
+            list.append((id, life.key.tuple))
         }
         return list
     }
@@ -138,9 +169,8 @@ public struct NamespaceSieve: Sendable {
     /// This namespace destroyed a socket with this tuple (a sock_diag destroy notice).
     public mutating func destroyed(_ tuple: Tuple, at time: Double) {
         destroyedAt[tuple] = time
-        for (id, life) in lives where life.tuple == tuple {
-            if life.verdict == nil { lives[id]?.verdict = .ours }
-            if let end = life.endTime { noticeHorizon = max(noticeHorizon, end) }
+        for (id, life) in lives where life.verdict == nil && life.key.tuple == tuple {
+            lives[id]?.verdict = .ours
         }
     }
 
@@ -151,8 +181,7 @@ public struct NamespaceSieve: Sendable {
         var kept: [(event: TraceEvent, life: Int)] = []
         for entry in waiting {
             guard var life = lives[entry.life] else { continue }
-            let passed = life.endTime.map { $0 + Self.noticeDisorder < noticeHorizon } ?? false
-            if life.verdict == nil && (passed || now - life.lastEvent > patience) {
+            if life.verdict == nil && now - life.lastRead > patience {
                 life.verdict = .foreign
                 lives[entry.life] = life
             }
@@ -163,27 +192,36 @@ public struct NamespaceSieve: Sendable {
             }
         }
         waiting = kept
-        // A life is forgotten once it has ended and been judged (its events are gone). One of
-        // ours that lives on is kept until it ends, so that its later events need no second
-        // judgement; another namespace's (or one never judged) is forgotten past its patience,
-        // and judged again if it speaks again.
+        forget(now: now)
+        return out
+    }
+
+    /// A life is forgotten a moment after it has ended and been judged (late events of it still
+    /// find it meanwhile). One of ours that lives on is kept until it ends, so that its later
+    /// events need no second judgement; another namespace's, or one never judged, is forgotten
+    /// past its patience and judged again if it speaks again.
+    mutating func forget(now: Double) {
         let stillWaiting = Set(waiting.map(\.life))
-        var socketOf: [Int: UInt64] = [:]
-        for (socket, id) in current { socketOf[id] = socket }
+        var forgotten = false
         for (id, life) in lives where !stillWaiting.contains(id) {
-            let over = life.ended && life.verdict != nil
-            let stale = life.verdict != .ours && now - life.lastEvent > patience
+            let over = life.ended && life.verdict != nil && now - life.lastRead > Self.grace
+            let stale = life.verdict != .ours && now - life.lastRead > patience
             guard over || stale else { continue }
-            if over, let verdict = life.verdict, let end = life.endTime, let socket = socketOf[id] {
-                settled[socket] = (verdict, end, now)
-            }
             lives[id] = nil
+            if current[life.key] == id { current[life.key] = nil }
+            forgotten = true
         }
-        current = current.filter { lives[$0.value] != nil }
-        settled = settled.filter { now - $0.value.at <= Self.noticeMemory }
-        if settled.count > Self.limit { settled.removeAll() }
+        if forgotten { connecting = connecting.compactMapValues { ids in
+            let alive = ids.filter { lives[$0] != nil }
+            return alive.isEmpty ? nil : alive
+        } }
+        // First events that no life claimed: another namespace's connect that failed at once.
+        for (socket, pending) in births {
+            let fresh = pending.filter { now - $0.read <= patience }
+            dropped += pending.count - fresh.count
+            births[socket] = fresh.isEmpty ? nil : fresh
+        }
         destroyedAt = destroyedAt.filter { now - $0.value <= Self.noticeMemory }
         if destroyedAt.count > Self.limit { destroyedAt.removeAll() }
-        return out
     }
 }

@@ -9,17 +9,20 @@ public struct TraceEvent: Sendable, Equatable {
     public var socket: UInt64
     /// The task that was running when the state changed: often not the socket's owner (softirq).
     public var pid: Int32
+    /// The CPU whose ring buffer recorded it.
+    public var cpu: Int
     public var local: SocketEndpoint
     public var remote: SocketEndpoint
     public var ipv6: Bool
     public var from: TCPState
     public var to: TCPState
 
-    public init(time: Double, socket: UInt64, pid: Int32 = 0, local: SocketEndpoint, remote: SocketEndpoint,
+    public init(time: Double, socket: UInt64, pid: Int32 = 0, cpu: Int = 0, local: SocketEndpoint, remote: SocketEndpoint,
                 ipv6: Bool, from: TCPState, to: TCPState) {
         self.time = time
         self.socket = socket
         self.pid = pid
+        self.cpu = cpu
         self.local = local
         self.remote = remote
         self.ipv6 = ipv6

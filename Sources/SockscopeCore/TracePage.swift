@@ -22,7 +22,7 @@ public enum TracePage {
     /// Appends the page's TCP state changes to `events` (time in seconds: the trace clock is
     /// CLOCK_MONOTONIC in nanoseconds).
     @discardableResult
-    public static func decode(_ page: UnsafeRawBufferPointer, layout: TraceLayout,
+    public static func decode(_ page: UnsafeRawBufferPointer, layout: TraceLayout, cpu: Int = 0,
                               into events: inout [TraceEvent]) -> Summary {
         var summary = Summary()
         guard layout.timestamp.offset + 8 <= page.count, layout.commit.offset + 8 <= page.count else {
@@ -69,7 +69,7 @@ public enum TracePage {
             guard size >= 0, offset + size <= end else { summary.malformed = true; return summary }
             time &+= delta
             if let event = event(UnsafeRawBufferPointer(rebasing: page[offset..<(offset + size)]), layout: layout,
-                                 time: time) {
+                                 time: time, cpu: cpu) {
                 events.append(event)
                 summary.events += 1
             }
@@ -79,7 +79,7 @@ public enum TracePage {
     }
 
     /// One record: nil for other events, other protocols (SCTP, MPTCP) and short records.
-    static func event(_ record: UnsafeRawBufferPointer, layout: TraceLayout, time: UInt64) -> TraceEvent? {
+    static func event(_ record: UnsafeRawBufferPointer, layout: TraceLayout, time: UInt64, cpu: Int) -> TraceEvent? {
         guard record.count >= layout.recordLength,
               record.loadUnaligned(fromByteOffset: layout.type.offset, as: UInt16.self) == layout.eventID,
               record.loadUnaligned(fromByteOffset: layout.proto.offset, as: UInt16.self) == ipProtoTCP,
@@ -104,7 +104,7 @@ public enum TracePage {
                                     port: record.loadUnaligned(fromByteOffset: layout.destinationPort.offset, as: UInt16.self))
         return TraceEvent(time: Double(time) / 1e9,
                           socket: record.loadUnaligned(fromByteOffset: layout.socket.offset, as: UInt64.self),
-                          pid: record.loadUnaligned(fromByteOffset: layout.pid.offset, as: Int32.self),
+                          pid: record.loadUnaligned(fromByteOffset: layout.pid.offset, as: Int32.self), cpu: cpu,
                           local: local, remote: remote, ipv6: ipv6, from: from, to: to)
     }
 }

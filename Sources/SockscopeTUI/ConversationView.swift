@@ -7,7 +7,7 @@ struct ConversationView {
     typealias Segment = (text: String, style: Style)
     let formatTime: (Double) -> String
 
-    func draw(_ model: ConsoleModel, in region: ConsoleLayout.Region, on screen: Screen) {
+    func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
         let height = region.height - 1
         var details: [String] = []
         if model.hex { details.append("hex") }
@@ -38,7 +38,7 @@ struct ConversationView {
         }
     }
 
-    func rows(_ entry: Conversation.Entry, model: ConsoleModel, width: Int) -> [[Segment]] {
+    func rows(_ entry: Conversation.Entry, model: ScreenModel, width: Int) -> [[Segment]] {
         let mark: String
         let style: Style
         switch entry.direction {

@@ -13,7 +13,7 @@ struct HelpOverlay {
         lines.append("  ←/→ Home/End Bksp Del Ctrl-U Ctrl-W edit   ↑/↓ history")
         lines.append("  PgUp/PgDn scroll   Tab next session   Ctrl-L redraw")
         lines.append("Commands")
-        for (usage, text) in ConsoleCommand.descriptions { lines.append("  \(usage.padding(to: 16)) \(text)") }
+        for (usage, text) in ScreenCommand.descriptions { lines.append("  \(usage.padding(to: 16)) \(text)") }
         return lines
     }
 

@@ -3,7 +3,7 @@ import SockscopeCore
 /// Under -l -k: the sessions, one per row, with state and bytes each way; the selected one (which
 /// receives typed lines) is highlighted.
 struct SessionListView {
-    func draw(_ model: ConsoleModel, in region: ConsoleLayout.Region, on screen: Screen) {
+    func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
         let open = model.sessions.filter(\.open).count
         drawRule("Sessions", detail: "\(open) open of \(model.sessions.count) · Tab/F8 selects", row: region.top, on: screen)
         let height = region.height - 1

@@ -6,7 +6,7 @@ import SockscopeCore
 struct StateTableView {
     static let headers = ["", "State", "Local", "Peer", "Timer", "Info"]
 
-    func draw(_ model: ConsoleModel, now: Double, in region: ConsoleLayout.Region, on screen: Screen) {
+    func draw(_ model: ScreenModel, now: Double, in region: ScreenLayout.Region, on screen: Screen) {
         let board = model.board
         let rows = board.rows(now: now)
         let ours = rows.filter { $0.kind != .other }.count

@@ -5,7 +5,7 @@ import SockscopeCore
 struct TransitionLogView {
     let formatTime: (Double) -> String
 
-    func draw(_ model: ConsoleModel, in region: ConsoleLayout.Region, on screen: Screen) {
+    func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
         let items = model.log.shown(all: model.board.showAll)
         drawRule("Transitions", detail: model.board.showAll ? "all sockets" : "ours (F3: all)", row: region.top, on: screen)
         let height = region.height - 1

@@ -97,14 +97,15 @@ public final class TraceSession {
         var events: [TraceEvent] = []
         var missed = false
         var cpusWithEvents = 0
-        for fd in descriptors {
+        for (cpu, fd) in descriptors.enumerated() {
             let before = events.count
             // Bounded, so that one busy CPU cannot keep the loop from its other duties.
             for _ in 0..<256 {
                 let n = Glibc.read(fd, page.baseAddress, pageSize)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
-                let summary = TracePage.decode(UnsafeRawBufferPointer(rebasing: page[0..<n]), layout: layout, into: &events)
+                let summary = TracePage.decode(UnsafeRawBufferPointer(rebasing: page[0..<n]), layout: layout, cpu: cpu,
+                                               into: &events)
                 missed = missed || summary.missedBefore
             }
             if events.count > before { cpusWithEvents += 1 }

@@ -12,6 +12,7 @@ public final class TraceSource {
     let lookupFD: Int32
     let destroyFD: Int32
     private var notices = [clinux_diag_entry](repeating: clinux_diag_entry(), count: 1024)
+    private var overflowReported = 0
 
     /// Throws the reason tracing is off: needing root, tracefs, or sock_diag to tell namespaces
     /// apart (without it every namespace's sockets would be shown as ours).
@@ -60,7 +61,11 @@ public final class TraceSource {
             sieve.lookedUp(life, found: exists(tuple))
         }
         let noticesLost = readNotices(now: now)
-        return (sieve.release(now: now), batch.lost, noticesLost)
+        let released = sieve.release(now: now)
+        // Events pushed out of the sieve before their verdict are lost like overwritten records.
+        let overflowed = sieve.overflowed - overflowReported
+        overflowReported = sieve.overflowed
+        return (released, batch.lost + overflowed, noticesLost)
     }
 
     func exists(_ tuple: NamespaceSieve.Tuple) -> Bool {

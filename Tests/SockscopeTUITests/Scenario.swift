@@ -28,8 +28,8 @@ enum Scenario {
         return "00:00:\((ms / 1000).zeroPadded(2)).\((ms % 1000).zeroPadded(3))"
     }
 
-    static func session() -> ConsoleModel {
-        var model = ConsoleModel(header: .init(mode: "dial tcp", local: "127.0.0.1:40000", peer: "127.0.0.1:8080",
+    static func session() -> ScreenModel {
+        var model = ScreenModel(header: .init(mode: "dial tcp", local: "127.0.0.1:40000", peer: "127.0.0.1:8080",
                                                policy: "Ctrl-D keeps the connection open; /shutdown sends FIN",
                                                sources: "tracefs + socket tables + TCP_INFO"))
         model.board.own(ours, session: 1)
@@ -72,9 +72,9 @@ enum Scenario {
         return model
     }
 
-    static func render(_ model: ConsoleModel, columns: Int, rows: Int, now: Double = 4.0) -> CellGrid {
+    static func render(_ model: ScreenModel, columns: Int, rows: Int, now: Double = 4.0) -> CellGrid {
         let grid = CellGrid(rows: rows, columns: columns)
-        ConsoleView(formatTime: time).draw(model, now: now, on: grid)
+        ScreenView(formatTime: time).draw(model, now: now, on: grid)
         return grid
     }
 }

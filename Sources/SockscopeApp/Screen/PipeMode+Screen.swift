@@ -16,7 +16,7 @@ extension PipeMode {
         if case .unix = plan.target { unix = true } else { unix = false }
         let mode = "\(plan.mode == .listen ? "listen" : "dial") \(unix ? "unix" : "")\(plan.protocolName)"
             + (plan.keepListening ? " -k" : "")
-        let header = ConsoleModel.Header(mode: mode, local: local, peer: peer, policy: Self.policy(plan),
+        let header = ScreenModel.Header(mode: mode, local: local, peer: peer, policy: Self.policy(plan),
                                          sources: ScreenMode.sources(tracing: trace != nil, traceOff: traceOff,
                                                                      unix: unix))
         do {

@@ -12,9 +12,9 @@ import SockscopeTUI
 final class ScreenMode: EngineFace {
     let plan: SessionPlan?
     let io: SystemIO
-    var model: ConsoleModel
+    var model: ScreenModel
     let screen: Screen
-    let view: ConsoleView
+    let view: ScreenView
     let trace: TraceSource?
     let states: StatesFilter
     let reader: ProcNetReader
@@ -30,7 +30,7 @@ final class ScreenMode: EngineFace {
     /// The face's poll slots: the keyboard, then the tracepoint's descriptors.
     static let keyboardSlot = 0
 
-    init(plan: SessionPlan?, io: SystemIO, header: ConsoleModel.Header, trace: TraceSource?,
+    init(plan: SessionPlan?, io: SystemIO, header: ScreenModel.Header, trace: TraceSource?,
          states: StatesFilter = StatesFilter(), refreshInterval: Double = 0.5) throws {
         self.plan = plan
         self.io = io
@@ -39,12 +39,12 @@ final class ScreenMode: EngineFace {
         self.refreshInterval = refreshInterval
         reader = ProcNetReader(root: io.procRoot)
         attribution = Attribution(root: io.procRoot)
-        model = ConsoleModel(header: header, watchOnly: plan == nil,
+        model = ScreenModel(header: header, watchOnly: plan == nil,
                              multiSession: plan?.keepListening ?? false, crlf: plan?.crlf ?? false,
                              sendDisabled: !(plan?.readStdin ?? true), endOfInput: plan?.endOfInput ?? .keepOpen,
                              datagram: plan?.datagram ?? false)
         let wallOffset = io.wallClock() - io.monotonic()
-        view = ConsoleView(formatTime: { ClockText.timeOfDay($0 + wallOffset, digits: 3) })
+        view = ScreenView(formatTime: { ClockText.timeOfDay($0 + wallOffset, digits: 3) })
         screen = try io.makeScreen(io.wantsColour)
     }
 

@@ -30,7 +30,7 @@ public struct WatchMode {
         }
         defer { trace?.stop() }
         let sources = ScreenMode.sources(tracing: trace != nil, traceOff: traceOff, unix: false, interval: interval)
-        let header = ConsoleModel.Header(mode: "watch", local: Self.describe(filter), sources: sources)
+        let header = ScreenModel.Header(mode: "watch", local: Self.describe(filter), sources: sources)
         // No session: the engine runs for the screen's keys, timers and sources alone.
         let engine = Engine(settings: .watching, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
         do {

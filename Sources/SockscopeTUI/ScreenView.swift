@@ -3,7 +3,7 @@ import SockscopeCore
 /// Draws the whole model into a Screen: header, conversation or session list, state table,
 /// transition log, input line, footer, and the help overlay. It reads the model and never changes
 /// it (DESIGN.md convention 4).
-public struct ConsoleView {
+public struct ScreenView {
     /// Turns a model time (monotonic seconds) into the text shown, such as `14:30:00.123`.
     public let formatTime: (Double) -> String
 
@@ -13,9 +13,9 @@ public struct ConsoleView {
 
     /// Draws everything and returns the layout used (the loop tells the model its page size).
     @discardableResult
-    public func draw(_ model: ConsoleModel, now: Double, on screen: Screen) -> ConsoleLayout {
+    public func draw(_ model: ScreenModel, now: Double, on screen: Screen) -> ScreenLayout {
         screen.erase()
-        let layout = ConsoleLayout(rows: screen.rows, columns: screen.columns, watchOnly: model.watchOnly,
+        let layout = ScreenLayout(rows: screen.rows, columns: screen.columns, watchOnly: model.watchOnly,
                                    sessionCount: model.multiSession ? model.sessions.count : nil)
         guard !layout.tooSmall else {
             drawTooSmall(on: screen)
@@ -36,7 +36,7 @@ public struct ConsoleView {
 
     func drawTooSmall(on screen: Screen) {
         let lines = ["Terminal too small: \(screen.columns)×\(screen.rows).",
-                     "sockscope needs at least \(ConsoleLayout.minimumColumns)×\(ConsoleLayout.minimumRows).",
+                     "sockscope needs at least \(ScreenLayout.minimumColumns)×\(ScreenLayout.minimumRows).",
                      "F10 or Ctrl-C quits."]
         for (index, line) in lines.enumerated() {
             screen.put(line, row: screen.rows / 2 - 1 + index, column: 0, width: screen.columns, style: .warning)
@@ -46,7 +46,7 @@ public struct ConsoleView {
 
     /// Line 1: who talks to whom and the end-of-input rule; line 2: the state sources (and why
     /// one is off), which learners need to read in full.
-    func drawHeader(_ model: ConsoleModel, on screen: Screen) {
+    func drawHeader(_ model: ScreenModel, on screen: Screen) {
         let header = model.header
         var first = "sockscope · \(header.mode)"
         if !header.local.isEmpty { first += " · \(header.local)" }
@@ -66,7 +66,7 @@ public struct ConsoleView {
         }
     }
 
-    func drawInput(_ model: ConsoleModel, row: Int, on screen: Screen) {
+    func drawInput(_ model: ScreenModel, row: Int, on screen: Screen) {
         let prompt: String
         if model.watchOnly {
             prompt = "cmd> "
@@ -102,7 +102,7 @@ public struct ConsoleView {
         if !model.helpShown { screen.placeCursor(row: row, column: start + beforeCursor) }
     }
 
-    func drawFooter(_ model: ConsoleModel, now: Double, row: Int, on screen: Screen) {
+    func drawFooter(_ model: ScreenModel, now: Double, row: Int, on screen: Screen) {
         if let status = model.statusText(now: now) {
             screen.put(DisplayWidth.truncate(status, to: screen.columns), row: row, column: 0, style: .warning)
             return

@@ -1,5 +1,5 @@
 /// What a line typed at the input line means: data for the peer, or a `/` command.
-public enum ConsoleCommand: Equatable, Sendable {
+public enum ScreenCommand: Equatable, Sendable {
     case help, shutdown, close, reset, quit, hex, all, pause, next, prev, clear
     /// `/filter EXPR`; an empty expression clears the filter.
     case filter(String)
@@ -26,7 +26,7 @@ public enum ConsoleCommand: Equatable, Sendable {
 /// The meaning of an entered line.
 public enum EnteredLine: Equatable, Sendable {
     case data(String)
-    case command(ConsoleCommand)
+    case command(ScreenCommand)
     /// An unknown or malformed command, with the message to show.
     case invalid(String)
 
@@ -42,7 +42,7 @@ public enum EnteredLine: Equatable, Sendable {
         let words = line.dropFirst().split(separator: " ", maxSplits: 1)
         let name = words.first.map(String.init) ?? ""
         let argument = words.count > 1 ? String(words[1]) : ""
-        let plain: [String: ConsoleCommand] = [
+        let plain: [String: ScreenCommand] = [
             "help": .help, "shutdown": .shutdown, "close": .close, "reset": .reset, "quit": .quit,
             "hex": .hex, "all": .all, "pause": .pause, "next": .next, "prev": .prev, "clear": .clear,
         ]

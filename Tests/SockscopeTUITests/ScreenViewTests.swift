@@ -7,7 +7,7 @@ import TestSupport
 
 /// The screen's views drawn into a CellGrid from scripted models, compared with snapshots at the
 /// three sizes DESIGN.md names.
-@Suite struct ConsoleViewTests {
+@Suite struct ScreenViewTests {
     @Test(arguments: [(80, 24), (120, 40), (60, 20)])
     func sessionAfterShutdown(columns: Int, rows: Int) {
         let grid = Scenario.render(Scenario.session(), columns: columns, rows: rows)
@@ -73,7 +73,7 @@ import TestSupport
     }
 
     @Test func watchScreenAndHelpOverlayAt80x24() {
-        var model = ConsoleModel(header: .init(mode: "watch", local: "every TCP and UDP socket",
+        var model = ScreenModel(header: .init(mode: "watch", local: "every TCP and UDP socket",
                                                sources: "tracefs off (needs root): socket tables every 0.5 s miss brief states; + TCP_INFO"),
                                  watchOnly: true)
         _ = model.board.update(Scenario.others, at: 0)

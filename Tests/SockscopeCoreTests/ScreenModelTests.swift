@@ -3,14 +3,14 @@ import Testing
 
 /// The screen's model driven by scripted keys and a manual clock: what each key does, what the
 /// loop is asked to do, and the bounded, escaped data behind the views.
-@Suite struct ConsoleModelTests {
-    func session(crlf: Bool = false) -> ConsoleModel {
-        var model = ConsoleModel(header: .init(mode: "dial tcp"), crlf: crlf)
+@Suite struct ScreenModelTests {
+    func session(crlf: Bool = false) -> ScreenModel {
+        var model = ScreenModel(header: .init(mode: "dial tcp"), crlf: crlf)
         model.addSession(.init(id: 1, peer: "127.0.0.1:8080"), at: 0)
         return model
     }
 
-    func type(_ text: String, into model: inout ConsoleModel, now: Double = 1) -> [Reaction] {
+    func type(_ text: String, into model: inout ScreenModel, now: Double = 1) -> [Reaction] {
         var reactions: [Reaction] = []
         for character in text { reactions += model.handle(.character(character), now: now) }
         return reactions
@@ -53,7 +53,7 @@ import Testing
         _ = type("more", into: &model)
         #expect(model.handle(.enter, now: 20) == [.redraw])
         #expect(model.statusText(now: 20)?.contains("FIN sent") == true)
-        var watch = ConsoleModel(header: .init(mode: "watch"), watchOnly: true)
+        var watch = ScreenModel(header: .init(mode: "watch"), watchOnly: true)
         _ = type("hello", into: &watch)
         #expect(watch.handle(.enter, now: 1) == [.redraw])
         #expect(watch.statusText(now: 1)?.contains("watch has no connection") == true)
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func sessionsAreSelectedInTurn() {
-        var model = ConsoleModel(header: .init(mode: "listen tcp -k"), multiSession: true)
+        var model = ScreenModel(header: .init(mode: "listen tcp -k"), multiSession: true)
         model.addSession(.init(id: 1, peer: "a"), at: 0)
         model.addSession(.init(id: 2, peer: "b"), at: 0)
         #expect(model.selected == 1)

@@ -1,7 +1,7 @@
 /// One table of key bindings (htop's single key table): what every special key does. The footer
 /// and the help overlay are drawn from this table, so they cannot disagree with the keys.
 public enum KeyAction: Equatable, Sendable {
-    case command(ConsoleCommand)
+    case command(ScreenCommand)
     case submit, endOfInput
     case left, right, home, end, backspace, deleteForward, deleteToStart, deleteWord
     case historyUp, historyDown

@@ -1,6 +1,6 @@
 /// The screen's choreography: what each session event shows (DESIGN.md convention 3: the loop
 /// only reports; the model decides what the screen says).
-extension ConsoleModel {
+extension ScreenModel {
     public mutating func apply(_ event: SessionEvent, at time: Double) {
         dirty = true
         switch event {

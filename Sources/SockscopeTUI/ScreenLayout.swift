@@ -2,7 +2,7 @@ import SockscopeCore
 
 /// Where each part of the screen goes for a terminal size: a pure function of the size and of
 /// what the model shows, tested at 80×24, 120×40 and 60×20.
-public struct ConsoleLayout: Equatable, Sendable {
+public struct ScreenLayout: Equatable, Sendable {
     public struct Region: Equatable, Sendable {
         public var top: Int
         public var height: Int

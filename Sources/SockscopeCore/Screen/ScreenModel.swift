@@ -1,6 +1,6 @@
 /// Everything the screen shows, in one place (DESIGN.md convention 4): views only draw it, the
 /// loop only feeds it and acts on the reactions its key handler returns (convention 3).
-public struct ConsoleModel: Sendable {
+public struct ScreenModel: Sendable {
     public struct Header: Sendable, Equatable {
         /// `dial tcp`, `listen tcp -k`, `watch`.
         public var mode: String
@@ -218,7 +218,7 @@ public struct ConsoleModel: Sendable {
         return selected
     }
 
-    public mutating func run(_ command: ConsoleCommand, now: Double) -> [Reaction] {
+    public mutating func run(_ command: ScreenCommand, now: Double) -> [Reaction] {
         dirty = true
         switch command {
         case .help: helpShown = true
