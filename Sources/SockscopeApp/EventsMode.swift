@@ -118,7 +118,7 @@ struct EventsMode {
     /// timewait socket is not traced) and UDP.
     static func showsFromTables(_ transition: Transition, tracing: Bool) -> Bool {
         guard tracing, transition.entry.proto.isTCP else { return true }
-        return transition.to == TCPState.timeWait.name || transition.from == TCPState.timeWait.name
+        return transition.to == .tcp(.timeWait) || transition.from == .tcp(.timeWait)
     }
 
     func announce(tracing: Bool, unavailable: [(source: String, reason: String)], to out: Output) throws(Stop) {

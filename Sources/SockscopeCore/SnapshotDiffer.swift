@@ -57,13 +57,13 @@ public struct SnapshotDiffer: Sendable {
                     known.values[index].generation = generation
                     continue
                 }
-                transitions.append(Transition(time: time, entry: entry, from: previous.entry.stateName,
-                                              to: entry.stateName, duration: previous.since.map { time - $0 }))
+                transitions.append(Transition(time: time, entry: entry, from: previous.entry.state,
+                                              to: entry.state, duration: previous.since.map { time - $0 }))
                 known.values[index] = Known(entry: entry, since: time, generation: generation)
             } else {
                 if primed {
-                    transitions.append(Transition(time: time, entry: entry, from: entry.proto.isTCP ? TCPState.close.name : nil,
-                                                  to: entry.stateName, duration: nil))
+                    transitions.append(Transition(time: time, entry: entry, from: entry.proto.isTCP ? .tcp(.close) : nil,
+                                                  to: entry.state, duration: nil))
                 }
                 known[key] = Known(entry: entry, since: primed ? time : nil, generation: generation)
             }
@@ -71,8 +71,8 @@ public struct SnapshotDiffer: Sendable {
         var vanished: [Key] = []
         for (key, previous) in known where previous.generation != generation {
             vanished.append(key)
-            transitions.append(Transition(time: time, entry: previous.entry, from: previous.entry.stateName,
-                                          to: previous.entry.proto.isTCP ? TCPState.close.name : nil,
+            transitions.append(Transition(time: time, entry: previous.entry, from: previous.entry.state,
+                                          to: previous.entry.proto.isTCP ? .tcp(.close) : nil,
                                           duration: previous.since.map { time - $0 }))
         }
         for key in vanished { known[key] = nil }
@@ -89,14 +89,15 @@ public struct Transition: Sendable, Equatable {
     public var time: Double
     /// The socket as last seen (its endpoints, protocol, uid, inode).
     public var entry: SocketEntry
-    /// State names; nil where a UDP socket appeared or vanished.
-    public var from: String?
-    public var to: String?
+    /// nil where a UDP socket appeared or vanished (it has no state before or after).
+    public var from: SocketState?
+    public var to: SocketState?
     /// Seconds spent in `from`, when known.
     public var duration: Double?
     public var source: Source
 
-    public init(time: Double, entry: SocketEntry, from: String?, to: String?, duration: Double?, source: Source = .proc) {
+    public init(time: Double, entry: SocketEntry, from: SocketState?, to: SocketState?, duration: Double?,
+                source: Source = .proc) {
         self.time = time
         self.entry = entry
         self.from = from
@@ -107,7 +108,7 @@ public struct Transition: Sendable, Equatable {
 
     /// The one-sentence explanation for learners.
     public var explanation: String {
-        if let from = from.flatMap(TCPState.init(name:)), let to = to.flatMap(TCPState.init(name:)), entry.proto.isTCP {
+        if let from = from?.tcp, let to = to?.tcp, entry.proto.isTCP {
             if from == .close && source == .proc { return StateExplanations.appeared(entry) }
             if to == .close && source == .proc { return StateExplanations.vanished(entry) }
             return StateExplanations.transition(from: from, to: to)

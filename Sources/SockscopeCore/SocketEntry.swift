@@ -47,13 +47,11 @@ public struct SocketEntry: Hashable, Sendable {
 
     public var tcpState: TCPState? { proto.isTCP ? TCPState(rawValue: stateCode) : nil }
 
+    public var state: SocketState { SocketState(proto: proto, code: stateCode) }
+
     /// The state as ss names it: TCP states by their kernel names; UDP `ESTABLISHED` (connected)
     /// or `UNCONN`.
-    public var stateName: String {
-        if let tcpState { return tcpState.name }
-        if proto.isTCP { return "UNKNOWN(\(stateCode))" }
-        return stateCode == TCPState.established.rawValue ? "ESTABLISHED" : "UNCONN"
-    }
+    public var stateName: String { state.name }
 
     /// Milliseconds until the pending timer fires, or nil when no timer is pending.
     public var expiresMs: Int? { timer == .none ? nil : Int(timerTicks) * 10 }

@@ -80,7 +80,7 @@ public enum StateExplanations {
     /// For sockets seen appearing or vanishing in /proc (UDP has no states worth a lesson).
     public static func appeared(_ entry: SocketEntry) -> String {
         if let state = entry.tcpState { return "appeared in \(state.name): " + of(state) }
-        return entry.stateName == "UNCONN" ? "a UDP socket was bound." : "a UDP socket was connected to a fixed peer."
+        return entry.state == .udpUnconnected ? "a UDP socket was bound." : "a UDP socket was connected to a fixed peer."
     }
 
     public static func vanished(_ entry: SocketEntry) -> String {

@@ -5,29 +5,33 @@ public struct StatesFilter: Sendable, Equatable {
     public var ipv4Only = false
     public var ipv6Only = false
     public var listening = false
-    /// State names (any spelling TCPState(name:) takes, plus UNCONN); empty: all.
-    public var states: Set<String> = []
+    /// The states shown; empty: all.
+    public var states: Set<SocketState> = []
     /// Either end's port.
     public var port: UInt16?
 
     public init() {}
 
-    /// Validates `--state` names; returns the canonical names.
-    public static func stateNames(_ list: String) throws(UsageError) -> Set<String> {
-        var names: Set<String> = []
+    /// The states `--state` names (any spelling TCPState(name:) takes, plus UNCONN).
+    public static func states(_ list: String) throws(UsageError) -> Set<SocketState> {
+        var states: Set<SocketState> = []
         for word in list.split(separator: ",") {
-            let text = String(word)
-            if text.uppercased() == "UNCONN" {
-                names.insert("UNCONN")
-            } else if let state = TCPState(name: text) {
-                names.insert(state.name)
-            } else {
-                throw UsageError("unknown state: \(text) (one of \(TCPState.allCases.map(\.name).joined(separator: ", ")), UNCONN)")
+            guard let named = Self.states(named: String(word)) else {
+                throw UsageError("unknown state: \(word) (one of \(TCPState.allCases.map(\.name).joined(separator: ", ")), UNCONN)")
             }
+            states.formUnion(named)
         }
         // `--state ,,,` would otherwise filter nothing, silently.
-        guard !names.isEmpty else { throw UsageError("--state: no state named in '\(list)'") }
-        return names
+        guard !states.isEmpty else { throw UsageError("--state: no state named in '\(list)'") }
+        return states
+    }
+
+    /// One name's states: as in ss, ESTABLISHED is also a connected UDP socket; UNCONN an
+    /// unconnected one. nil for a name that is none.
+    public static func states(named text: String) -> Set<SocketState>? {
+        if text.uppercased() == "UNCONN" { return [.udpUnconnected] }
+        guard let state = TCPState(name: text) else { return nil }
+        return state == .established ? [.tcp(.established), .udpConnected] : [.tcp(state)]
     }
 
     /// The tables to read: both kinds unless one is asked for.
@@ -42,9 +46,9 @@ public struct StatesFilter: Sendable, Equatable {
         guard includes(entry.proto) else { return false }
         if listening {
             // A listening TCP socket, or an unconnected UDP one (ss -l shows both).
-            guard entry.tcpState == .listen || (!entry.proto.isTCP && entry.stateName == "UNCONN") else { return false }
+            guard entry.state == .tcp(.listen) || entry.state == .udpUnconnected else { return false }
         }
-        if !states.isEmpty && !states.contains(entry.stateName) { return false }
+        if !states.isEmpty && !states.contains(entry.state) { return false }
         if let port, entry.local.port != port && entry.remote.port != port { return false }
         return true
     }

@@ -3,7 +3,7 @@
 extension Transition {
     public func line(clock: String) -> String {
         let ms = duration.map { Self.milliseconds($0) } ?? "?"
-        return "\(clock) \(entry.proto.rawValue) \(entry.local) \(entry.remote) \(from ?? "-") -> \(to ?? "-") (\(ms) ms) \(source.rawValue)"
+        return "\(clock) \(entry.proto.rawValue) \(entry.local) \(entry.remote) \(from?.name ?? "-") -> \(to?.name ?? "-") (\(ms) ms) \(source.rawValue)"
     }
 
     public func json(wallTime: Double, owner: StatesTable.Owner?) -> JSONValue {
@@ -11,7 +11,7 @@ extension Transition {
             ("kind", .string("transition")), ("time", .double(wallTime)),
             ("proto", .string(entry.proto.rawValue)), ("local", .string(entry.local.description)),
             ("remote", .string(entry.remote.description)),
-            ("from", from.map { .string($0) } ?? .null), ("to", to.map { .string($0) } ?? .null),
+            ("from", from.map { .string($0.name) } ?? .null), ("to", to.map { .string($0.name) } ?? .null),
             ("durationMs", duration.map { .double(($0 * 1e6).rounded() / 1e3) } ?? .null),
             ("source", .string(source.rawValue)),
             ("pid", owner.map { .int(Int($0.pid)) } ?? .null),
@@ -32,9 +32,11 @@ extension Transition {
         probe.states = []
         probe.listening = false
         guard probe.matches(entry) else { return false }
-        if filter.listening && from != TCPState.listen.name && to != TCPState.listen.name
-            && !(entry.proto.isTCP == false && (from == "UNCONN" || to == "UNCONN")) { return false }
-        if !filter.states.isEmpty && !filter.states.contains(from ?? "") && !filter.states.contains(to ?? "") { return false }
+        let listens: Set<SocketState?> = [.tcp(.listen), .udpUnconnected]
+        if filter.listening && !listens.contains(from) && !listens.contains(to) { return false }
+        if !filter.states.isEmpty && !(from.map(filter.states.contains) ?? false) && !(to.map(filter.states.contains) ?? false) {
+            return false
+        }
         return true
     }
 }
@@ -42,6 +44,6 @@ extension Transition {
 extension TraceEvent {
     public func transition(duration: Double?) -> Transition {
         let entry = SocketEntry(proto: ipv6 ? .tcp6 : .tcp, local: local, remote: remote, stateCode: to.rawValue)
-        return Transition(time: time, entry: entry, from: from.name, to: to.name, duration: duration, source: .tracefs)
+        return Transition(time: time, entry: entry, from: .tcp(from), to: .tcp(to), duration: duration, source: .tracefs)
     }
 }

@@ -40,7 +40,7 @@ struct TransitionLogView {
         // What changed first (it is what people read), then where, then how it was seen.
         var head = formatTime(transition.time) + " "
         if let session = item.session { head += session == 0 ? "listener " : "#\(session) " }
-        head += "\(transition.from ?? "-") → \(transition.to ?? "-")"
+        head += "\(transition.from?.name ?? "-") → \(transition.to?.name ?? "-")"
         if let duration = transition.duration { head += " after \(Self.durationText(duration))" }
         head += "  \(transition.entry.proto.rawValue) \(transition.entry.local) ⇄ \(transition.entry.remote)"
         head += "  \(transition.source.rawValue)"

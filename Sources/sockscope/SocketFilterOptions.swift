@@ -17,7 +17,7 @@ struct SocketFilterOptions: ParsableArguments {
     func validate() throws {
         if ipv4 && ipv6 { throw ValidationError("cannot use -4 and -6") }
         if let state {
-            do { _ = try StatesFilter.stateNames(state) } catch { throw ValidationError(error.message) }
+            do { _ = try StatesFilter.states(state) } catch { throw ValidationError(error.message) }
         }
     }
 
@@ -29,7 +29,7 @@ struct SocketFilterOptions: ParsableArguments {
         filter.ipv6Only = ipv6
         filter.listening = listening
         filter.port = port
-        filter.states = (try? state.map(StatesFilter.stateNames)) ?? []
+        filter.states = (try? state.map(StatesFilter.states)) ?? []
         return filter
     }
 }

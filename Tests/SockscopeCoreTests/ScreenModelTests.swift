@@ -70,7 +70,7 @@ import Testing
         #expect(model.board.paused)
         _ = type("/filter :8080 time_wait", into: &model)
         _ = model.handle(.enter, now: 1)
-        #expect(model.board.filter.states.port == 8080 && model.board.filter.states.states == ["TIME_WAIT"])
+        #expect(model.board.filter.states.port == 8080 && model.board.filter.states.states == [.tcp(.timeWait)])
         _ = type("/filter 99999", into: &model)
         _ = model.handle(.enter, now: 1)
         #expect(model.statusText(now: 1) == "filter: not a port: 99999")

@@ -54,14 +54,14 @@ struct SnapshotDifferTests {
         _ = differ.update([entry(1000, .established)], at: 0)
         // Known since the baseline: the time in ESTABLISHED is unknown.
         let first = differ.update([entry(1000, .finWait2), entry(2000, .synSent)], at: 1)
-        #expect(first.map { "\($0.from ?? "-")>\($0.to ?? "-")" } == ["ESTABLISHED>FIN_WAIT2", "CLOSE>SYN_SENT"])
+        #expect(first.map { "\($0.from?.name ?? "-")>\($0.to?.name ?? "-")" } == ["ESTABLISHED>FIN_WAIT2", "CLOSE>SYN_SENT"])
         #expect(first[0].duration == nil)
         // Both states were entered at t=1: now their durations are known.
         let second = differ.update([entry(1000, .timeWait), entry(2000, .established)], at: 1.5)
         #expect(second.map(\.duration) == [0.5, 0.5])
         let third = differ.update([entry(2000, .established)], at: 61.5)
         #expect(third.count == 1)
-        #expect(third[0].from == "TIME_WAIT" && third[0].to == "CLOSE" && third[0].duration == 60)
+        #expect(third[0].from == .tcp(.timeWait) && third[0].to == .tcp(.close) && third[0].duration == 60)
         #expect(third[0].explanation.contains("TIME_WAIT expired"))
     }
 
@@ -77,8 +77,8 @@ struct SnapshotDifferTests {
         var differ = SnapshotDiffer()
         _ = differ.update([], at: 0)
         let appeared = differ.update([entry(5353, .close, peer: 0, proto: .udp)], at: 1)
-        #expect(appeared[0].from == nil && appeared[0].to == "UNCONN")
+        #expect(appeared[0].from == nil && appeared[0].to == .udpUnconnected)
         let vanished = differ.update([], at: 2)
-        #expect(vanished[0].from == "UNCONN" && vanished[0].to == nil && vanished[0].duration == 1)
+        #expect(vanished[0].from == .udpUnconnected && vanished[0].to == nil && vanished[0].duration == 1)
     }
 }

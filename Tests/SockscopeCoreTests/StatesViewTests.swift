@@ -279,12 +279,14 @@ struct StatesFilterTests {
         #expect(listening.matches(entry(.tcp, 10)) && listening.matches(entry(.udp, 7)))
         #expect(!listening.matches(entry(.tcp, 1)) && !listening.matches(entry(.udp, 1)))
         var states = StatesFilter()
-        states.states = try StatesFilter.stateNames("time-wait,UNCONN")
+        states.states = try StatesFilter.states("time-wait,UNCONN")
         #expect(states.matches(entry(.tcp, 6)) && states.matches(entry(.udp6, 7)) && !states.matches(entry(.tcp, 1)))
         var port = StatesFilter()
         port.port = 443
         #expect(port.matches(entry(.tcp, 1, port: 5000, peer: 443)) && !port.matches(entry(.tcp, 1)))
-        #expect(throws: UsageError.self) { try StatesFilter.stateNames("ESTABLISHED,nope") }
+        #expect(throws: UsageError.self) { try StatesFilter.states("ESTABLISHED,nope") }
+        // As in ss, ESTABLISHED also names a connected UDP socket.
+        #expect(try StatesFilter.states("established") == [.tcp(.established), .udpConnected])
     }
 }
 

@@ -57,7 +57,7 @@ enum Scenario {
         ]
         for (index, (local, remote, from, to, duration)) in fin.enumerated() {
             let transition = Transition(time: 3.0 + Double(index) * 0.0001, entry: entry(local, remote, to),
-                                        from: from.name, to: to.name, duration: duration, source: .tracefs)
+                                        from: .tcp(from), to: .tcp(to), duration: duration, source: .tracefs)
             model.board.markChanged(SnapshotDiffer.Key(transition.entry), at: transition.time)
             model.log.append(transition, session: model.log.session(for: transition.entry, in: model.board))
         }

@@ -49,7 +49,7 @@ public struct WatchMode {
         if filter.ipv4Only { words.append("IPv4") }
         if filter.ipv6Only { words.append("IPv6") }
         if filter.listening { words.append("listening") }
-        if !filter.states.isEmpty { words.append(filter.states.sorted().joined(separator: ",")) }
+        if !filter.states.isEmpty { words.append(Set(filter.states.map(\.name)).sorted().joined(separator: ",")) }
         if let port = filter.port { words.append("port \(port)") }
         return words.isEmpty ? "every TCP and UDP socket" : words.joined(separator: " ")
     }

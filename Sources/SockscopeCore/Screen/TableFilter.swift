@@ -26,10 +26,8 @@ public struct TableFilter: Sendable, Equatable {
                         throw UsageError("one port at a time (\(states.port ?? 0) and \(port))")
                     }
                     states.port = port
-                } else if lower == "unconn" {
-                    states.states.insert("UNCONN")
-                } else if let state = TCPState(name: String(word)) {
-                    states.states.insert(state.name)
+                } else if let named = StatesFilter.states(named: String(word)) {
+                    states.states.formUnion(named)
                 } else {
                     texts.append(lower)
                 }
