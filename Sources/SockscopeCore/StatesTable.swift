@@ -27,8 +27,7 @@ public enum StatesTable {
     /// `timewait 59.3s`, `on 200ms`, or `-`.
     public static func timerText(_ entry: SocketEntry) -> String {
         guard let ms = entry.expiresMs else { return "-" }
-        let time = ms >= 1000 ? "\(ms / 1000).\(ms % 1000 / 100)s" : "\(ms)ms"
-        return "\(entry.timer.name) \(time)"
+        return DurationText.timer(entry.timer, seconds: Double(ms) / 1000)
     }
 
     /// Lays out header and rows in at most `width` columns (nil: no limit, as for a pipe). Numbers

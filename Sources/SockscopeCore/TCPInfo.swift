@@ -36,7 +36,7 @@ public struct TCPInfo: Sendable, Equatable {
 
     /// `rtt 0.045 ms ±0.02, cwnd 10, retrans 0`
     public var summary: String {
-        func ms(_ micros: UInt32) -> String { Transition.milliseconds(Double(micros) / 1e6) }
+        func ms(_ micros: UInt32) -> String { DurationText.milliseconds(Double(micros) / 1e6) }
         return "rtt \(ms(rttMicros)) ms ±\(ms(rttVarianceMicros)), cwnd \(congestionWindow), retrans \(totalRetransmits)"
     }
 }

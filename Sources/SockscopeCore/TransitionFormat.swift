@@ -2,7 +2,7 @@
 /// `TIME PROTO LOCAL PEER FROM -> TO (N.NNN ms) SOURCE`, or a JSON line.
 extension Transition {
     public func line(clock: String) -> String {
-        let ms = duration.map { Self.milliseconds($0) } ?? "?"
+        let ms = duration.map(DurationText.milliseconds) ?? "?"
         return "\(clock) \(entry.proto.rawValue) \(entry.local) \(entry.remote) \(from?.name ?? "-") -> \(to?.name ?? "-") (\(ms) ms) \(source.rawValue)"
     }
 
@@ -18,12 +18,6 @@ extension Transition {
             ("command", owner.map { .string($0.command) } ?? .null),
             ("explanation", .string(explanation)),
         ])
-    }
-
-    /// `0.012`, `1534.000`: three decimals, as the events line shows them.
-    static func milliseconds(_ seconds: Double) -> String {
-        let micros = Int((seconds * 1e6).rounded())
-        return "\(micros / 1000).\((abs(micros) % 1000).zeroPadded(3))"
     }
 
     /// Whether the filter lets this transition through: either state may match --state.

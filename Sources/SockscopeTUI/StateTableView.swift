@@ -58,7 +58,7 @@ struct StateTableView {
             mark = ""
         }
         if let tcp = row.info {
-            info.append("rtt \(Self.milliseconds(tcp.rttMicros)) cwnd \(tcp.congestionWindow) rtx \(tcp.totalRetransmits)")
+            info.append("rtt \(DurationText.short(Double(tcp.rttMicros) / 1e6)) cwnd \(tcp.congestionWindow) rtx \(tcp.totalRetransmits)")
         }
         if entry.recvQueue > 0 || entry.sendQueue > 0 { info.append("q \(entry.recvQueue)/\(entry.sendQueue)") }
         if let owner = row.owner { info.append(owner.display) }
@@ -69,12 +69,7 @@ struct StateTableView {
     /// `59.1s` for TIME_WAIT, `on 200ms` (retransmit), `keepalive 7199s`.
     static func timerText(_ row: StateBoard.Row) -> String {
         guard let left = row.timerLeft else { return "" }
-        let text = left >= 10 ? "\(Int(left))s" : left >= 1 ? "\(Int(left)).\(Int(left * 10) % 10)s" : "\(Int(left * 1000))ms"
-        return row.entry.timer == .timeWait ? text : "\(row.entry.timer.name) \(text)"
-    }
-
-    static func milliseconds(_ micros: UInt32) -> String {
-        micros >= 10_000 ? "\(micros / 1000)ms" : "\(micros / 1000).\((micros % 1000 / 10).zeroPadded(2))ms"
+        return DurationText.timer(row.entry.timer, seconds: left)
     }
 
     /// Column widths: mark, state and timer fixed; the addresses as wide as their longest (cut from

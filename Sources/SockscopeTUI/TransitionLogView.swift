@@ -41,7 +41,7 @@ struct TransitionLogView {
         var head = formatTime(transition.time) + " "
         if let session = item.session { head += session == 0 ? "listener " : "#\(session) " }
         head += "\(transition.from?.name ?? "-") → \(transition.to?.name ?? "-")"
-        if let duration = transition.duration { head += " after \(Self.durationText(duration))" }
+        if let duration = transition.duration { head += " after \(DurationText.short(duration))" }
         head += "  \(transition.entry.proto.rawValue) \(transition.entry.local) ⇄ \(transition.entry.remote)"
         head += "  \(transition.source.rawValue)"
         var explanation = transition.explanation
@@ -51,13 +51,6 @@ struct TransitionLogView {
         }
         let style: Style = item.session == nil ? .normal : .own
         return [(head, style)] + Self.wrap(explanation, width: width - 2, maxRows: 2).map { ("  " + $0, .dim) }
-    }
-
-    /// `45µs`, `12.3ms`, `1.52s`.
-    static func durationText(_ seconds: Double) -> String {
-        if seconds < 0.001 { return "\(Int((seconds * 1e6).rounded()))µs" }
-        if seconds < 1 { return "\(Int(seconds * 1000)).\(Int(seconds * 10_000) % 10)ms" }
-        return "\(Int(seconds)).\((Int(seconds * 100) % 100).zeroPadded(2))s"
     }
 
     /// Word-wraps text into at most `maxRows` rows, the last cut with `…`.

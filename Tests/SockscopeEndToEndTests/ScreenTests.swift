@@ -132,7 +132,9 @@ struct ScreenTests {
         try peer.waitForStdout(containing: "CLOSED")
         screen = try tmux.wait(for: "TIME_WAIT with a countdown") { screen in
             guard let row = tableRow(screen, local: ours, peer: theirs), row.contains("TIME_WAIT") else { return false }
-            return row.split(separator: " ").contains { $0.hasSuffix("s") && Int($0.dropLast()).map { $0 > 0 && $0 <= 60 } == true }
+            return row.contains("timewait ") && row.split(separator: " ").contains {
+                $0.hasSuffix("s") && Double($0.dropLast()).map { $0 > 0 && $0 <= 60 } == true
+            }
         }
         #expect(screen.contains("the peer sent FIN"))
 

@@ -47,7 +47,7 @@ import TestSupport
         grid = Scenario.render(model, columns: 120, rows: 40, now: 10)
         #expect(grid.text.contains("127.0.0.1:5432") && !grid.text.contains("10.0.2.15:22"))
         // The TIME_WAIT countdown: 31.2 s at the sample (t=3.1), 6.9 s later.
-        #expect(grid.text.contains("24s"))
+        #expect(grid.text.contains("timewait 24.3s"))
     }
 
     /// A process name with a newline and an escape sequence stays on its row, escaped.

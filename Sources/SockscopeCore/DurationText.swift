@@ -1,0 +1,34 @@
+/// Durations and timers as people read them, in one place: the same TIME_WAIT timer reads
+/// `timewait 59.3s` in `sockscope states` and on the screen, and a transition's time in a state
+/// reads the same in the log and the table.
+public enum DurationText {
+    /// `45µs`, `5.1ms`, `200ms`, `59.3s`, `7199s`.
+    public static func short(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let value = max(0, seconds)
+        if value < 0.001 { return "\(Int((value * 1e6).rounded()))µs" }
+        if value < 0.01 { return tenths(value * 1000) + "ms" }
+        if value < 1 { return "\(Int(value * 1000))ms" }
+        if value < 60 { return tenths(value) + "s" }
+        return "\(Int(value))s"
+    }
+
+    /// A pending timer and what it is: `timewait 59.3s`, `on 200ms`, `keepalive 7199s`.
+    public static func timer(_ kind: SocketEntry.Timer, seconds: Double) -> String {
+        "\(kind.name) \(short(seconds))"
+    }
+
+    /// `0.012`, `1534.000`: milliseconds with three decimals, the fixed format of the
+    /// `states --events` line.
+    public static func milliseconds(_ seconds: Double) -> String {
+        let micros = Int((seconds * 1e6).rounded())
+        return "\(micros / 1000).\((abs(micros) % 1000).zeroPadded(3))"
+    }
+
+    /// One decimal, cut (a countdown never shows more time than is left) — but not by a
+    /// floating-point hair (31.2 − 6.9 is 24.2999…).
+    static func tenths(_ value: Double) -> String {
+        let scaled = Int(value * 10 + 1e-6)
+        return "\(scaled / 10).\(scaled % 10)"
+    }
+}
