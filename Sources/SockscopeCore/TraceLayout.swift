@@ -21,7 +21,7 @@ public struct TraceLayout: Sendable, Equatable {
         let page = Self.fields(headerPage)
         let event = Self.fields(eventFormat)
         guard let idLine = eventFormat.split(separator: "\n").first(where: { $0.hasPrefix("ID:") }),
-              let id = UInt16(idLine.dropFirst(3).trimmingSpaces) else { return nil }
+              let id = UInt16(idLine.dropFirst(3).split(separator: " ").first ?? "") else { return nil }
         func field(_ table: [String: Field], _ name: String, size: Int) -> Field? {
             guard let field = table[name], field.size == size else { return nil }
             return field
@@ -65,7 +65,8 @@ public struct TraceLayout: Sendable, Equatable {
     static func fields(_ text: String) -> [String: Field] {
         var table: [String: Field] = [:]
         for line in text.split(separator: "\n") {
-            let parts = line.split(separator: ";").map(\.trimmingSpaces)
+            // `field:TYPE NAME`, `offset:O`, `size:S`, with the tabs and spaces between dropped.
+            let parts = line.split(separator: ";").map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }
             guard parts.count >= 3, parts[0].hasPrefix("field:"),
                   let offset = Int(parts[1].drop { $0 != ":" }.dropFirst()),
                   let size = Int(parts[2].drop { $0 != ":" }.dropFirst()),
@@ -74,14 +75,5 @@ public struct TraceLayout: Sendable, Equatable {
             table[String(name)] = Field(offset: offset, size: size)
         }
         return table
-    }
-}
-
-extension StringProtocol {
-    public var trimmingSpaces: Substring {
-        let text = Substring(self)
-        let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
-        let end = text.lastIndex { $0 != " " && $0 != "\t" }.map { text.index(after: $0) } ?? start
-        return text[start..<Swift.max(start, end)]
     }
 }

@@ -1,24 +1,31 @@
 import SockscopeCore
 
-/// F1 or /help: keys and commands in a box over the screen, from the one table of bindings and
-/// the command list. Any key closes it.
+/// F1 or /help: keys and commands in a box over the screen, drawn entirely from the one table of
+/// bindings and the command list, so it cannot disagree with them. Any key closes it.
 struct HelpOverlay {
-    func lines() -> [String] {
+    func lines(width: Int) -> [String] {
         var lines = ["Keys"]
         let keys = KeyBindings.footer.map { "\($0.key) \($0.label)".padding(to: 10) }
         for start in stride(from: 0, to: keys.count, by: 5) {
             lines.append("  " + keys[start..<min(keys.count, start + 5)].joined())
         }
-        lines.append("  Enter send the line      Ctrl-D end of input (-N, -q apply)")
-        lines.append("  ←/→ Home/End Bksp Del Ctrl-U Ctrl-W edit   ↑/↓ history")
-        lines.append("  PgUp/PgDn scroll   Tab next session   Ctrl-L redraw")
+        // The other keys, packed into lines as wide as the box allows.
+        var line = ""
+        for group in KeyBindings.editing.map({ "\($0.keys) \($0.label)" }) {
+            if !line.isEmpty && DisplayWidth.of(line) + 2 + DisplayWidth.of(group) > width {
+                lines.append(line)
+                line = ""
+            }
+            line += "  " + group
+        }
+        lines.append(line)
         lines.append("Commands")
         for (usage, text) in ScreenCommand.descriptions { lines.append("  \(usage.padding(to: 16)) \(text)") }
         return lines
     }
 
     func draw(on screen: Screen) {
-        let content = lines()
+        let content = lines(width: min(76, screen.columns - 6))
         let width = min(screen.columns - 2, (content.map { DisplayWidth.of($0) }.max() ?? 0) + 4)
         let height = min(screen.rows - 2, content.count + 2)
         let left = max(0, (screen.columns - width) / 2)
@@ -46,4 +53,5 @@ extension String {
     func padding(to width: Int) -> String {
         self + String(repeating: " ", count: max(0, width - DisplayWidth.of(self)))
     }
+
 }

@@ -56,7 +56,7 @@ public final class TraceSession {
         _ = Self.write("mono", to: "\(instance)/trace_clock")
         _ = Self.write(String(bufferKB ?? Self.defaultBufferKB(cpus: cpus.count)), to: "\(instance)/buffer_size_kb")
         _ = Self.write("0", to: "\(instance)/buffer_percent")
-        let subBufferKB = ProcFile.read("\(instance)/buffer_subbuf_size_kb").flatMap { Int($0.trimmingSpaces) } ?? 4
+        let subBufferKB = ProcFile.read("\(instance)/buffer_subbuf_size_kb").flatMap { Int($0.split(whereSeparator: \.isWhitespace).first ?? "") } ?? 4
         pageSize = max(4096, subBufferKB * 1024)
         page = UnsafeMutableRawBufferPointer.allocate(byteCount: pageSize, alignment: 8)
         guard Self.write("1", to: "\(event)/enable") else {
@@ -128,7 +128,7 @@ public final class TraceSession {
         for cpu in Directory.names("\(instance)/per_cpu") where cpu.hasPrefix("cpu") {
             guard let stats = ProcFile.read("\(instance)/per_cpu/\(cpu)/stats") else { continue }
             for line in stats.split(separator: "\n") where line.hasPrefix("overrun:") || line.hasPrefix("dropped events:") {
-                total += Int(line.split(separator: ":").last?.trimmingSpaces ?? "") ?? 0
+                total += Int(line.split(separator: ":").last?.split(separator: " ").first ?? "") ?? 0
             }
         }
         return total

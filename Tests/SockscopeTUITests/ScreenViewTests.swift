@@ -1,7 +1,7 @@
 import CCurses
 import Glibc
 import SockscopeCore
-import SockscopeTUI
+@testable import SockscopeTUI
 import Testing
 import TestSupport
 
@@ -70,6 +70,15 @@ import TestSupport
         let line = grid.text.split(separator: "\n", omittingEmptySubsequences: false)[1]
         #expect(line.hasPrefix("⚠ 1234 transitions lost (trace buffer overran) sources: "))
         #expect(grid.style(ofText: "1234 transitions lost", row: 1) == .warning)
+    }
+
+    /// The help overlay comes from the key table alone: every binding's label is in it, and
+    /// every command's usage.
+    @Test func helpNamesEveryBindingAndCommand() {
+        let help = HelpOverlay().lines(width: 74).joined(separator: "\n")
+        for binding in KeyBindings.table { #expect(help.contains(binding.label), "\(binding.key.label): \(binding.label)") }
+        for group in KeyBindings.editing { #expect(help.contains("\(group.keys) \(group.label)")) }
+        for command in ScreenCommand.descriptions { #expect(help.contains(command.usage)) }
     }
 
     @Test func watchScreenAndHelpOverlayAt80x24() {

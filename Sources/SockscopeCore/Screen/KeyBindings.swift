@@ -21,16 +21,17 @@ public enum KeyBindings {
         (.function(8), "Next", .command(.next)),
         (.function(10), "Quit", .command(.quit)),
         (.enter, "send", .submit),
-        (.control("d"), "end of input (-N/-q apply)", .endOfInput),
-        (.left, "", .left), (.right, "", .right), (.home, "", .home), (.end, "", .end),
-        (.control("a"), "", .home), (.control("e"), "", .end),
-        (.backspace, "", .backspace), (.delete, "", .deleteForward),
-        (.control("u"), "delete to start of line", .deleteToStart),
+        (.control("d"), "end of input", .endOfInput),
+        (.left, "move", .left), (.right, "move", .right),
+        (.home, "start/end", .home), (.end, "start/end", .end),
+        (.control("a"), "start/end", .home), (.control("e"), "start/end", .end),
+        (.backspace, "delete", .backspace), (.delete, "delete", .deleteForward),
+        (.control("u"), "delete to start", .deleteToStart),
         (.control("w"), "delete word", .deleteWord),
         (.up, "history", .historyUp), (.down, "history", .historyDown),
-        (.pageUp, "scroll up", .scrollUp), (.pageDown, "scroll down", .scrollDown),
-        (.control("l"), "redraw", .redraw),
+        (.pageUp, "scroll", .scrollUp), (.pageDown, "scroll", .scrollDown),
         (.tab, "next session", .command(.next)),
+        (.control("l"), "redraw", .redraw),
     ]
 
     static let lookup: [Key: KeyAction] = {
@@ -40,6 +41,32 @@ public enum KeyBindings {
     }()
 
     public static func action(for key: Key) -> KeyAction? { lookup[key] }
+
+    /// Every other key by what it does, in the table's order: `("←/→", "move")`, with
+    /// consecutive Ctrl keys sharing their prefix (`Ctrl-A/E`).
+    public static var editing: [(keys: String, label: String)] {
+        var groups: [(keys: [Key], label: String)] = []
+        for binding in table {
+            if case .function = binding.key { continue }
+            if let index = groups.firstIndex(where: { $0.label == binding.label }) {
+                groups[index].keys.append(binding.key)
+            } else {
+                groups.append(([binding.key], binding.label))
+            }
+        }
+        return groups.map { group in
+            var text = ""
+            for (index, key) in group.keys.enumerated() {
+                if index > 0 { text += "/" }
+                if case .control(let letter) = key, index > 0, case .control = group.keys[index - 1] {
+                    text += letter.uppercased()
+                } else {
+                    text += key.label
+                }
+            }
+            return (text, group.label)
+        }
+    }
 
     /// The footer: the function keys with their labels.
     public static var footer: [(key: String, label: String)] {

@@ -49,17 +49,11 @@ public enum EnteredLine: Equatable, Sendable {
         if let command = plain[name] {
             self = argument.isEmpty ? .command(command) : .invalid("/\(name) takes no argument")
         } else if name == "filter" {
-            self = .command(.filter(argument.trimmingSpaces))
+            self = .command(.filter(argument.split(separator: " ").joined(separator: " ")))
         } else if name == "broadcast" {
             self = argument.isEmpty ? .invalid("/broadcast needs the text to send") : .command(.broadcast(argument))
         } else {
             self = .invalid("unknown command /\(name): /help lists them; // sends a line beginning with /")
         }
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }
