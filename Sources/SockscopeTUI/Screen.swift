@@ -1,12 +1,5 @@
 import SockscopeCore
 
-/// What a view may draw with; the meaning, not the colour (CursesScreen maps styles to colours,
-/// or to attributes alone under NO_COLOR).
-public enum Style: Sendable, CaseIterable {
-    case normal, title, dim, received, sent, note, escape, own, localPeer, changed, selected, warning,
-         key, input
-}
-
 /// A grid of cells that views draw into: the terminal (CursesScreen) or memory (CellGrid, for
 /// tests). Text is clipped at the right edge; nothing wraps by itself.
 public protocol Screen: AnyObject {

@@ -37,17 +37,6 @@ public enum Descriptor {
     }
 }
 
-/// How a write that may have had to wait for its reader ended.
-public enum WriteOutcome: Equatable, Sendable {
-    case written
-    /// The descriptor failed: errno (EPIPE when the reader left, ENOSPC on a full disk…).
-    case failed(Int32)
-    /// This signal arrived on the signalfd while waiting; the rest was not written.
-    case interrupted(Int32)
-    /// The time allowed ran out; the rest was not written.
-    case timedOut
-}
-
 extension Descriptor {
     /// Writes every byte to a non-blocking descriptor, waiting in poll() while the reader is
     /// behind — and giving up when a signal arrives on `signalFD`, so that a slow or stopped

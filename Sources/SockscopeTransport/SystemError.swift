@@ -14,9 +14,3 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     public var reason: String { String(cString: strerror(code)) }
     public var description: String { operation.isEmpty ? reason : "\(operation): \(reason)" }
 }
-
-/// A failure that already carries its final wording (resolver errors, policy refusals).
-public struct TransportError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -1,13 +1,3 @@
-/// One table of key bindings (htop's single key table): what every special key does. The footer
-/// and the help overlay are drawn from this table, so they cannot disagree with the keys.
-public enum KeyAction: Equatable, Sendable {
-    case command(ScreenCommand)
-    case submit, endOfInput
-    case left, right, home, end, backspace, deleteForward, deleteToStart, deleteWord
-    case historyUp, historyDown
-    case scrollUp, scrollDown
-    case redraw
-}
 
 public enum KeyBindings {
     public static let table: [(key: Key, label: String, action: KeyAction)] = [

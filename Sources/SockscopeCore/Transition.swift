@@ -1,0 +1,34 @@
+/// One state change of one socket.
+public struct Transition: Sendable, Equatable {
+    public enum Source: String, Sendable { case tracefs, proc, socket }
+
+    public var time: Double
+    /// The socket as last seen (its endpoints, protocol, uid, inode).
+    public var entry: SocketEntry
+    /// nil where a UDP socket appeared or vanished (it has no state before or after).
+    public var from: SocketState?
+    public var to: SocketState?
+    /// Seconds spent in `from`, when known.
+    public var duration: Double?
+    public var source: Source
+
+    public init(time: Double, entry: SocketEntry, from: SocketState?, to: SocketState?, duration: Double?,
+                source: Source = .proc) {
+        self.time = time
+        self.entry = entry
+        self.from = from
+        self.to = to
+        self.duration = duration
+        self.source = source
+    }
+
+    /// The one-sentence explanation for learners.
+    public var explanation: String {
+        if let from = from?.tcp, let to = to?.tcp, entry.proto.isTCP {
+            if from == .close && source == .proc { return StateExplanations.appeared(entry) }
+            if to == .close && source == .proc { return StateExplanations.vanished(entry) }
+            return StateExplanations.transition(from: from, to: to)
+        }
+        return from == nil ? StateExplanations.appeared(entry) : StateExplanations.vanished(entry)
+    }
+}
