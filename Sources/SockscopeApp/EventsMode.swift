@@ -14,7 +14,7 @@ struct EventsMode {
 
     func run() -> ExitStatus {
         let signals = SystemIO.endingSignals
-        let signalFD = clinux_signalfd(signals, Int32(signals.count))
+        let signalFD = io.signalDescriptor(signals)
         defer { if signalFD >= 0 { close(signalFD) } }
         var trace: TraceSource?
         var unavailable: [(source: String, reason: String)] = []

@@ -27,7 +27,7 @@ public final class PipeMode {
         // A vanished reader must surface as EPIPE from write(), not kill the process.
         signal(SIGPIPE, SIG_IGN)
         let signals = interactive ? SystemIO.screenSignals : SystemIO.endingSignals
-        let signalFD = clinux_signalfd(signals, Int32(signals.count))
+        let signalFD = io.signalDescriptor(signals)
         defer { if signalFD >= 0 { close(signalFD) } }
         if interactive {
             do {

@@ -21,6 +21,8 @@ public struct SystemIO {
     public var startTracing: (_ bufferKB: Int?) throws(TransportError) -> TraceSource = { kb throws(TransportError) in
         try TraceSource(bufferKB: kb)
     }
+    /// Blocks these signals and returns a signalfd that reports them (-1 when none can be had).
+    public var signalDescriptor: ([Int32]) -> Int32 = { signals in clinux_signalfd(signals, Int32(signals.count)) }
     /// Stops the process as Ctrl-Z does, until it is continued (tests only count).
     public var stopProcess: () -> Void = { clinux_stop_by_sigtstp() }
     /// Opens the screen (the terminal through curses; a CellGrid in tests).

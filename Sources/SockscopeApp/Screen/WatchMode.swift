@@ -19,7 +19,7 @@ public struct WatchMode {
 
     public func run() -> ExitStatus {
         let signals = SystemIO.screenSignals
-        let signalFD = clinux_signalfd(signals, Int32(signals.count))
+        let signalFD = io.signalDescriptor(signals)
         defer { if signalFD >= 0 { close(signalFD) } }
         var trace: TraceSource?
         var traceOff: String?
