@@ -41,7 +41,7 @@ extension Engine {
 
         set.reset()
         set.watch(signalFD, POLLIN, as: .signal)
-        set.watch(stdinFD, wantsStdin && !splice.inputWaitsForSocket ? POLLIN : 0, as: .stdin)
+        set.watch(stdinFD, wantsStdin ? POLLIN : 0, as: .stdin)
         // Standard output is written as soon as bytes arrive; it is watched only when it once
         // refused some.
         set.watch(stdout.fd, output.isEmpty && !splice.outputWaitsForStdout ? 0 : POLLOUT, as: .stdout)
@@ -53,7 +53,7 @@ extension Engine {
             var events: Int32 = 0
             if connection.flow.readOpen && readable { events |= POLLIN }
             let pending = connection.sentUpTo < released || !connection.queued.isEmpty
-            if connection.flow.writeOpen && (pending || splice.inputWaitsForSocket) { events |= POLLOUT }
+            if connection.flow.writeOpen && pending { events |= POLLOUT }
             // A descriptor with nothing asked of it is left out, so a hang-up that cannot be
             // acted on yet does not wake the loop forever.
             set.watch(connection.fd, events, as: .connection(index))
@@ -70,7 +70,7 @@ extension Engine {
                 let signal = clinux_read_signal(signalFD)
                 if signal != 0 && !(face?.handles(signal: signal) ?? false) { return finish(.signal(signal)) }
             case .stdin:
-                if splicesInput { spliceInputBurst() } else { readInput() }
+                readInput()
             case .stdout:
                 if splice.outputWaitsForStdout { spliceOutput() }
             case .listener:
@@ -92,7 +92,6 @@ extension Engine {
             let entry = firstConnection + (firstServed + step) % connectionEntries
             guard case .connection(let index) = set.slots[entry], index < connections.count else { continue }
             let revents = set.revents(entry)
-            if revents & POLLOUT != 0 && splice.inputWaitsForSocket { spliceInputBurst() }
             if revents & (POLLIN | POLLHUP | POLLERR) != 0 && connections[index].flow.readOpen {
                 if splicesOutput { spliceOutputBurst() } else { receive(from: index) }
             }

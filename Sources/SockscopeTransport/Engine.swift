@@ -104,7 +104,7 @@ public final class Engine {
         output = ByteBuffer(capacity: settings.bufferSize)
         lastActivity = clock()
         retainsInput = settings.rules.keepListening && !settings.datagram && settings.readStdin
-        splice = SpliceState(inputEnabled: settings.readStdin && Self.isPipe(stdin), output: self.stdout)
+        splice = SpliceState(output: self.stdout)
     }
 
     deinit {

@@ -1,13 +1,10 @@
-/// The zero-copy state of one loop.
+/// The zero-copy state of one loop (received bytes only: see Engine+Splice).
 struct SpliceState {
-    var inputEnabled: Bool
     var outputKind: Engine.StdoutKind
-    var inputWaitsForSocket = false
     var outputWaitsForStdout = false
     var relay: [Int32] = [-1, -1]
 
-    init(inputEnabled: Bool, output: StandardOutput) {
-        self.inputEnabled = inputEnabled
+    init(output: StandardOutput) {
         outputKind = Engine.stdoutKind(output)
     }
 }

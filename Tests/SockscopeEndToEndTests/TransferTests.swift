@@ -25,7 +25,7 @@ struct TransferTests {
     }
 
     /// 64 MiB of random bytes each way at once, compared byte for byte: the listener's stdin is a
-    /// file (copy path), the dialer's a pipe written by cat (splice path).
+    /// file and its stdout a file (splice through a private pipe), the peer is nc.
     @Test func sixtyFourMiBEachWayWithNc() throws {
         let scratch = Scratch()
         let (a, b) = makePayloads(scratch, size: 64 << 20, seeds: (1, 2))
