@@ -75,15 +75,23 @@ public final class PipeMode {
     /// turns the outcome into an exit status.
     func relay(signalFD: Int32, endpoint: Endpoint, listeningPath: String? = nil) throws -> ExitStatus {
         let engine: Engine
+        let lines = PendingLines(fd: log.fd)
+        defer { lines.flush() }
         if interactive {
             engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1,
                             signalFD: signalFD, clock: io.monotonic)
         } else {
             Descriptor.enlargePipe(io.stdin)
             Descriptor.enlargePipe(io.stdout)
+            // Events become -v lines, written together (Engine.flushEvents); without -v nothing is formatted
+            // (under -k a busy server has two events per client).
+            let verbose = log.verbose
             engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
                             signalFD: signalFD, clock: io.monotonic,
-                            onEvent: { event in self.describe(event, listeningPath: listeningPath).map(self.log.info) })
+                            onEvent: { event in
+                                if verbose, let line = self.describe(event, listeningPath: listeningPath) { lines.add(line) }
+                            })
+            engine.flushEvents = lines.flush
         }
         engine.recorder = recorder
         switch endpoint {
@@ -92,7 +100,9 @@ public final class PipeMode {
         case .datagramServer(let fd): engine.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
         }
         if interactive { return screen(engine) }
-        switch try engine.run() {
+        let outcome = try engine.run()
+        lines.flush()  // before any message about the outcome
+        switch outcome {
         case .signal(let number): return .signal(number)
         case .finished, .idleTimeout, .quitAfterEOF, .quit: return .success
         case .stdoutFailed(let code):

@@ -2,10 +2,13 @@ import Glibc
 import SockscopeCore
 
 extension Engine {
-    /// Accepts every waiting connection (the listener has a SOMAXCONN backlog; draining it each
-    /// time keeps the queue from overflowing under load).
+    /// Accepts the waiting connections, at most `acceptBurst` a round: many per round keeps the
+    /// SOMAXCONN queue from overflowing under load, a bound keeps a flood that never lets the
+    /// queue run dry from holding up the peers already connected (and their bytes).
     func acceptPeers() throws(SystemError) {
-        while listener >= 0 {
+        var budget = Self.acceptBurst
+        while listener >= 0 && budget > 0 {
+            budget -= 1
             let accepted: (fd: Int32, peer: SocketAddress)?
             do {
                 accepted = try accepter(listener)
@@ -26,6 +29,9 @@ extension Engine {
                 continue
             }
             add(fd, peer: address, how: .accepted)
+            // Read at once what the client sent with its handshake (or its reset): a client that
+            // has spoken or left is served in this round instead of joining the next poll().
+            if peersReadable { serve(connections.count - 1) }
             if !settings.rules.keepListening {
                 // nc serves one connection and stops listening.
                 close(listener)
@@ -33,6 +39,8 @@ extension Engine {
             }
         }
     }
+
+    static let acceptBurst = 64
 
     /// A connection joins: from the start of standard input when it has ended and was kept
     /// (under -k), else from where it stands now.

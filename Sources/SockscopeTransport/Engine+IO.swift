@@ -179,6 +179,7 @@ extension Engine {
 
     /// Writes what standard output takes now, without waiting.
     func flushOutput() {
+        if !output.isEmpty { flushEvents?() }
         while !output.isEmpty && local.stdoutOpen {
             guard let base = output.readable.baseAddress else { return }
             let n = stdout.write(base, count: output.count)

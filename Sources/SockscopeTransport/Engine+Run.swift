@@ -48,7 +48,7 @@ extension Engine {
         set.watch(listener, acceptPaused ? 0 : POLLIN, as: .listener)
         set.watch(datagramServer, datagramServerEvents, as: .datagramServer)
         let firstConnection = set.count
-        let readable = settings.rules.wantsPeerInput(local, stdoutHasRoom: outputHasRoom) && !splice.outputWaitsForStdout
+        let readable = peersReadable
         for (index, connection) in connections.enumerated() where connection.ownsFD {
             var events: Int32 = 0
             if connection.flow.readOpen && readable { events |= POLLIN }
@@ -61,6 +61,7 @@ extension Engine {
         let connectionEntries = set.count - firstConnection
         let faceWake = face?.prepare(self, now: clock(), set: &set)
 
+        flushEvents?()
         guard try set.wait(timeout: wait ? pollTimeout(now: clock(), face: faceWake) : 0) else { return nil }
         // On a timeout every revents is 0 and the next round does the work.
         for entry in 0..<set.count where set.revents(entry) != 0 {
@@ -92,11 +93,20 @@ extension Engine {
             let entry = firstConnection + (firstServed + step) % connectionEntries
             guard case .connection(let index) = set.slots[entry], index < connections.count else { continue }
             let revents = set.revents(entry)
-            if revents & (POLLIN | POLLHUP | POLLERR) != 0 && connections[index].flow.readOpen {
-                if splicesOutput { spliceOutputBurst() } else { receive(from: index) }
-            }
+            if revents & (POLLIN | POLLHUP | POLLERR) != 0 && connections[index].flow.readOpen { serve(index) }
         }
         return nil
+    }
+
+    /// Whether connections may be read now: the rules want peer input and received bytes have
+    /// somewhere to go.
+    var peersReadable: Bool {
+        settings.rules.wantsPeerInput(local, stdoutHasRoom: outputHasRoom) && !splice.outputWaitsForStdout
+    }
+
+    /// Reads what connection `index` has for us (spliced straight out when nothing must see it).
+    func serve(_ index: Int) {
+        if splicesOutput { spliceOutputBurst() } else { receive(from: index) }
     }
 
     /// -w: no byte moved for that long. Pipe mode ends; the screen closes its connections and

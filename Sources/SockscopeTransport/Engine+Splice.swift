@@ -41,6 +41,7 @@ extension Engine {
     /// Returns whether bytes moved.
     @discardableResult
     func spliceOutput() -> Bool {
+        flushEvents?()
         let target: Int32
         if splice.outputKind == .pipe {
             target = stdout.fd

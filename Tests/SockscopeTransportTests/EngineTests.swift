@@ -102,6 +102,40 @@ struct EngineTests {
         #expect(rig.readAll(rig.stdout[0]) == "after-empty")
     }
 
+    /// -k under a flood of connections: a connected peer is still served. The listener always
+    /// has another client waiting, so draining it to the end before serving connections would
+    /// hold every connected peer (and its bytes) for as long as the flood lasts.
+    @Test func aConnectionFloodDoesNotStarveConnectedPeers() throws {
+        let rig = Rig()
+        let listener = try LoopbackPair()  // its pending client makes the listener readable
+        var plan = rig.plan(.keepOpen, listening: true)
+        plan.keepListening = true
+        plan.maxConnections = 100
+        let loop = rig.loop(plan)
+        loop.setListener(dup(listener.listener))
+        let flood = 300
+        var attempts = 0
+        loop.accepter = { _ throws(SystemError) in
+            guard attempts < flood else { return nil }
+            attempts += 1
+            var pair: [Int32] = [-1, -1]
+            socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue), 0, &pair)
+            close(pair[1])  // a client that connects and leaves at once
+            return (pair[0], SocketAddress())
+        }
+        rig.send(rig.pair[1], "hello")
+        var set = PollSet<Engine.Slot>()
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var got = 0
+        for _ in 0..<3 where got == 0 {  // received in one round, written out at the next at the latest
+            _ = try loop.step(&set, wait: false)
+            var ready = pollfd(fd: rig.stdout[0], events: Int16(POLLIN), revents: 0)
+            if poll(&ready, 1, 0) == 1 { got = bytes.withUnsafeMutableBytes { read(rig.stdout[0], $0.baseAddress, $0.count) } }
+        }
+        #expect(got > 0 && String(decoding: bytes[0..<got], as: UTF8.self) == "hello")
+        #expect(attempts < flood, "\(attempts) waiting clients were accepted before the connected peer was served")
+    }
+
     /// -q SECS: the countdown starts when input is over, measured on the loop's clock.
     @Test func quitAfterEndOfInput() throws {
         let rig = Rig()
