@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# `sockscope states --json` against `netstat -tan` (the same /proc source) and `ss -tan`
-# (netlink), in one run, with N = 1,000, 10,000 and 30,000 established loopback sockets held in a
-# private network namespace by several processes (the descriptor limit here is 20,000 each).
-# Targets at 30,000: no slower than netstat, within 1.3x of ss; and a refresh loop at 5 Hz over
-# 10,000 sockets costs at most 15% of one core. Root only (ip netns).
+# `sockscope states --json` against `ss -tan` (netlink) and `netstat -tan` (/proc), in one run,
+# with N = 1,000, 10,000 and 30,000 established loopback sockets held in a private network
+# namespace by several processes (the descriptor limit here is 20,000 each). Each command runs
+# 15 times, the commands in turn (round-robin: a machine that slows down for a while slows all of
+# them alike), and the medians are compared. Targets at 30,000: `states --json` at most 0.80x
+# `ss -tan`; and a refresh loop at 5 Hz over 10,000 sockets costs at most 15% of one core.
+# Root only (ip netns).
 # Usage: bench/states.sh [counts…]      (default: 1000 10000 30000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench/states.sh needs root (network namespaces)" >&2; exit 1; }
-for tool in netstat ss hyperfine python3 /usr/bin/time; do
-    command -v $tool >/dev/null || { echo "bench/states.sh needs $tool (apt-get install net-tools iproute2 hyperfine)" >&2; exit 1; }
+for tool in netstat ss python3 /usr/bin/time; do
+    command -v $tool >/dev/null || { echo "bench/states.sh needs $tool (apt-get install net-tools iproute2 time)" >&2; exit 1; }
 done
 counts=("${@:-1000 10000 30000}")
 [ $# -gt 0 ] || counts=(1000 10000 30000)
@@ -38,10 +40,25 @@ PY
 
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
-# "tcp only" is `states --json --tcp`, the same tables netstat -tan and ss -tan read; the ratios
-# compare it. The first column also reads the UDP tables. Above 5,000 sockets owners are looked
-# up only with -p; the last columns compare that with `ss -tanp`, which does the same work.
-printf '%-8s %14s %14s %14s %14s %12s %10s\n' sockets "sockscope" "tcp only" netstat ss "vs netstat" "vs ss"
+# Medians of interleaved runs: time.py RUNS COMMAND… prints one median in ms per command.
+cat >"$tmp/time.py" <<'PY'
+import statistics, subprocess, sys, time
+runs, commands = int(sys.argv[1]), [c.split() for c in sys.argv[2:]]
+for command in commands * 3:  # warm-up
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+times = [[] for _ in commands]
+for _ in range(runs):
+    for i, command in enumerate(commands):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times[i].append(time.perf_counter() - start)
+print(' '.join('%.2f' % (statistics.median(t) * 1000) for t in times))
+PY
+
+# "tcp only" is `states --json --tcp`, the same tables netstat -tan and ss -tan read. Above 5,000
+# sockets owners are looked up only with -p; the last columns compare that with `ss -tanp`,
+# which does the same work.
+printf '%-8s %14s %14s %14s %14s %10s %12s\n' sockets "states --json" "tcp only" netstat "ss -tan" "vs ss" "vs netstat"
 for n in "${counts[@]}"; do
     per=4000  # connections per holder: 8,000 descriptors
     holders=$(( (n / 2 + per - 1) / per ))
@@ -54,16 +71,12 @@ for n in "${counts[@]}"; do
     for i in $(seq 1 "$holders"); do
         timeout 120 bash -c "until grep -q READY '$tmp/out$i' 2>/dev/null; do sleep 0.05; done"
     done
-    ip netns exec "$ns" hyperfine -N --warmup 3 --runs 15 --export-json "$tmp/$n.json" \
+    read -r json tcp netstat ss owners ssp < <(ip netns exec "$ns" python3 "$tmp/time.py" 15 \
         "$sockscope states --json" "$sockscope states --json --tcp" "netstat -tan" "ss -tan" \
-        "$sockscope states --json --tcp -p" "ss -tanp" >/dev/null 2>&1
-    python3 - "$tmp/$n.json" "$n" <<'PY'
-import json, sys
-res = json.load(open(sys.argv[1]))['results']
-s, t, n, ss, tp, ssp = (x['median'] * 1000 for x in res)
-print('%-8s %11.1f ms %11.1f ms %11.1f ms %11.1f ms %11.2fx %9.2fx   with owners: %.1f ms vs ss -p %.1f ms (%.2fx)'
-      % (sys.argv[2], s, t, n, ss, t / n, t / ss, tp, ssp, tp / ssp))
-PY
+        "$sockscope states --json --tcp -p" "ss -tanp")
+    awk -v c="$n" -v j="$json" -v t="$tcp" -v n="$netstat" -v s="$ss" -v o="$owners" -v p="$ssp" 'BEGIN {
+        printf "%-8s %11.1f ms %11.1f ms %11.1f ms %11.1f ms %9.2fx %11.2fx   with owners: %.1f ms vs ss -tanp %.1f ms (%.2fx)\n",
+            c, j, t, n, s, j / s, t / n, o, p, o / p }'
     if [ "$n" = 10000 ]; then
         # The refresh loop: /proc (or netlink) read and diffed 5 times a second for 10 s.
         ip netns exec "$ns" /usr/bin/time -f "%U %S" -o "$tmp/cpu" \
@@ -74,4 +87,4 @@ PY
     wait "${pids[@]}" 2>/dev/null || true
     rm -f "$tmp"/out*
 done
-echo "targets at 30000: vs netstat at most 1.00x, vs ss at most 1.30x"
+echo "target at 30000: states --json at most 0.80x ss -tan"

@@ -46,26 +46,41 @@ int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **e
     *count = 0;
     int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
     if (fd < 0) return -1;
-    struct {
-        struct nlmsghdr header;
-        struct inet_diag_req_v2 request;
+    // Every state a socket table lists (ESTABLISHED … NEW_SYN_RECV), as /proc/net/tcp and ss -a.
+    // Not bit 13, TCP_BOUND_INACTIVE (Linux 6.5): asking for bound, unconnected sockets makes the
+    // kernel walk its whole bind hash table, measured at 5 ms a dump even with none there.
+    unsigned states = ((1U << 13) - 1) & ~1U;
+    union {
+        struct { struct nlmsghdr header; struct inet_diag_req_v2 request; } v2;
+        struct { struct nlmsghdr header; struct inet_diag_req request; } v1;
     } message;
     memset(&message, 0, sizeof message);
-    message.header.nlmsg_len = sizeof message;
-    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    message.request.sdiag_family = (unsigned char)family;
-    message.request.sdiag_protocol = (unsigned char)protocol;
-    message.request.idiag_states = ~0U;  // every state
+    if (family == AF_UNSPEC && protocol == IPPROTO_TCP) {
+        // The older TCPDIAG_GETSOCK request, which the kernel serves with the family left open:
+        // one walk of its TCP hash tables for both families (each family's request walks them
+        // all, 5 ms at 30,000 sockets).
+        message.v1.header.nlmsg_len = sizeof message.v1;
+        message.v1.header.nlmsg_type = TCPDIAG_GETSOCK;
+        message.v1.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        message.v1.request.idiag_states = states;
+    } else {
+        message.v2.header.nlmsg_len = sizeof message.v2;
+        message.v2.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        message.v2.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        message.v2.request.sdiag_family = (unsigned char)family;
+        message.v2.request.sdiag_protocol = (unsigned char)protocol;
+        message.v2.request.idiag_states = states;
+    }
     struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-    if (sendto(fd, &message, sizeof message, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
+    if (sendto(fd, &message, message.v1.header.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
         int saved = errno;
         close(fd);
         errno = saved;
         return -1;
     }
     size_t capacity = 0;
-    static __thread char buffer[65536] __attribute__((aligned(8)));
+    // The kernel fills at most 32 KiB a read (netlink_recvmsg caps its dump size there).
+    static __thread char buffer[32768] __attribute__((aligned(8)));
     for (;;) {
         ssize_t n = recv(fd, buffer, sizeof buffer, 0);
         if (n < 0 && errno == EINTR) continue;
@@ -85,6 +100,8 @@ int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **e
                 return -1;
             }
             if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) continue;
+            const struct inet_diag_msg *msg = NLMSG_DATA(h);
+            if (msg->idiag_family != AF_INET && msg->idiag_family != AF_INET6) continue;
             if (append(entries, count, &capacity, NLMSG_DATA(h)) != 0) {
                 close(fd);
                 free(*entries);

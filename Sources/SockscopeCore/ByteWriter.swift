@@ -5,6 +5,9 @@ public struct ByteWriter: Sendable {
 
     public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
+    /// Empties the buffer and keeps its memory, for output written in chunks.
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     @inline(__always) public mutating func append(byte: UInt8) { bytes.append(byte) }
 
     public mutating func append(_ text: StaticString) {
@@ -16,9 +19,24 @@ public struct ByteWriter: Sendable {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// Decimal digits, gathered right to left on the stack and appended at once (a JSON row has
+    /// seven numbers; one append each, not one per digit).
     public mutating func append(_ value: UInt64) {
-        if value >= 10 { append(value / 10) }
-        bytes.append(UInt8(value % 10) + 0x30)
+        if value < 10 {
+            bytes.append(UInt8(truncatingIfNeeded: value) + 0x30)
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt64.max has 20 digits
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var rest = value
+            var start = raw.count
+            repeat {
+                start -= 1
+                raw[start] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start...]))
+        }
     }
 
     public mutating func append(_ value: Int) {

@@ -8,20 +8,30 @@ import SockscopeCore
 /// a restricted sandbox): the caller reads /proc instead.
 public enum SockDiagReader {
     public static func read(_ proto: SocketProtocol) -> [SocketEntry]? {
+        dump(family: proto.isIPv6 ? AF_INET6 : AF_INET, protocol: Int32(proto.isTCP ? IPPROTO_TCP : IPPROTO_UDP))
+    }
+
+    /// The tcp and tcp6 tables together, in one walk of the kernel's tables.
+    public static func readTCP() -> [SocketEntry]? {
+        dump(family: AF_UNSPEC, protocol: Int32(IPPROTO_TCP))
+    }
+
+    static func dump(family: Int32, protocol ipProto: Int32) -> [SocketEntry]? {
         var raw: UnsafeMutablePointer<clinux_diag_entry>?
         var count = 0
-        let family = proto.isIPv6 ? AF_INET6 : AF_INET
-        let ipProto = Int32(proto.isTCP ? IPPROTO_TCP : IPPROTO_UDP)
         guard clinux_inet_diag_dump(family, ipProto, &raw, &count) == 0 else { return nil }
         defer { free(raw) }
         guard let raw else { return [] }
         var entries: [SocketEntry] = []
         entries.reserveCapacity(count)
+        let tcp = ipProto == Int32(IPPROTO_TCP)
         for index in 0..<count {
             let e = raw[index]
-            // A dual-stack family dump includes v4-mapped sockets only under AF_INET6, as /proc.
-            let local = endpoint(e.local, port: e.local_port, v6: proto.isIPv6)
-            let remote = endpoint(e.remote, port: e.remote_port, v6: proto.isIPv6)
+            // A dual-stack socket's v4-mapped connections are AF_INET6 sockets, in tcp6 as in /proc.
+            let v6 = Int32(e.family) == AF_INET6
+            let proto: SocketProtocol = tcp ? (v6 ? .tcp6 : .tcp) : (v6 ? .udp6 : .udp)
+            let local = endpoint(e.local, port: e.local_port, v6: v6)
+            let remote = endpoint(e.remote, port: e.remote_port, v6: v6)
             entries.append(SocketEntry(
                 proto: proto, local: local, remote: remote, stateCode: e.state,
                 sendQueue: e.send_queue, recvQueue: e.recv_queue,

@@ -45,10 +45,12 @@ struct SocketTableSourceTests {
     @Test func netlinkAgreesWithProc() throws {
         // Sockets of our own, told apart from the rest of the machine by their ports.
         let pair = try LoopbackPair()
+        let pair6 = try LoopbackPair(host: "::1")  // tcp6 comes with tcp in one dump
         let udp = try Listener.open(at: try #require(Resolver.resolve(
             host: "::1", port: 0, family: .inet6, datagram: true, numeric: true, passive: true).first), datagram: true)
         defer { close(udp) }
-        let ports: Set<UInt16> = [pair.address.port, Socket.localAddress(pair.client).port, Socket.localAddress(udp).port]
+        let ports: Set<UInt16> = [pair.address.port, Socket.localAddress(pair.client).port, Socket.localAddress(udp).port,
+                                  pair6.address.port, Socket.localAddress(pair6.client).port]
 
         func ours(_ source: ProcNetReader.Source) -> Set<String> {
             let reader = ProcNetReader(preferred: source)
@@ -62,7 +64,8 @@ struct SocketTableSourceTests {
             return Set(rows.map { "\($0.proto) \($0.stateName) \($0.local) \($0.remote) \($0.recvQueue) \($0.inode)" })
         }
         let netlink = ours(.netlink), proc = ours(.proc)
-        #expect(netlink.count == 4)  // listener, client, the accepted half, the UDP socket
+        #expect(netlink.count == 7)  // per family a listener, client, the accepted half; the UDP socket
+        #expect(netlink.filter { $0.hasPrefix("tcp6 ") }.count == 3)
         #expect(netlink == proc)
     }
 }

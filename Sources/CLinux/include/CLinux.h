@@ -78,7 +78,8 @@ struct clinux_diag_entry {
 
 /// Dumps every socket of one family and protocol (IPPROTO_TCP or IPPROTO_UDP) through
 /// NETLINK_SOCK_DIAG into a malloc'd array the caller frees. 0 or -1 (errno set; e.g. no
-/// udp_diag module): the caller falls back to /proc.
+/// udp_diag module): the caller falls back to /proc. AF_UNSPEC with IPPROTO_TCP dumps IPv4 and
+/// IPv6 TCP sockets together, in one walk of the kernel's tables (entries carry their family).
 int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **entries, size_t *count);
 
 /// A NETLINK_SOCK_DIAG socket for `clinux_diag_exists`, kept open between lookups; -1 on error.
