@@ -54,4 +54,5 @@ bench: release
 	bench/accept.sh
 	bench/parse.sh
 	bench/states.sh
+	bench/events.sh
 	bench/flood.sh
