@@ -83,8 +83,8 @@ public final class PipeMode {
         } else {
             Descriptor.enlargePipe(io.stdin)
             Descriptor.enlargePipe(io.stdout)
-            // Events become -v lines, written together (Engine.flushEvents); without -v nothing is formatted
-            // (under -k a busy server has two events per client).
+            // Events become -v lines, written together (Engine.flushEvents); without -v nothing
+            // is formatted (under -k a busy server has two events per client).
             let verbose = log.verbose
             engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
                             signalFD: signalFD, clock: io.monotonic,
