@@ -1,7 +1,10 @@
+import SockscopeCore
+
 /// What happened in the engine, for its face: -v lines in pipe mode, notes and statuses in the
 /// screen. Connections are named by the id the engine gave them (from 1).
 public enum EngineEvent: Sendable, Equatable {
-    public enum Opening: Sendable, Equatable { case dialed, accepted, heard }
+    /// How a connection came: the model's own words (Core), so the screen needs no translation.
+    public typealias Opening = SessionEvent.Opening
 
     public enum CloseReason: Sendable, Equatable {
         /// Both directions are done, by the end-of-input rules.

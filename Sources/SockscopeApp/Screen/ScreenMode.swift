@@ -93,8 +93,7 @@ final class ScreenMode: EngineFace {
                 keys[id] = key
                 model.board.setInfo(engine.tcpInfo(id), for: key)
             }
-            let opening: SessionEvent.Opening = how == .dialed ? .dialed : (how == .accepted ? .accepted : .heard)
-            model.apply(.opened(session: id, peer: peer?.display ?? "(unnamed)", key: key, how: opening), at: now)
+            model.apply(.opened(session: id, peer: peer?.display ?? "(unnamed)", key: key, how: how), at: now)
         case .refusedOverLimit(let address):
             model.apply(.refused(peer: address.display, limit: plan?.maxConnections ?? 0), at: now)
         case .acceptPaused(let code):
