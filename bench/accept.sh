@@ -33,19 +33,15 @@ cc -O2 -pthread -o "$tmp/load" bench/accept-load.c
 cc -O2 -o "$tmp/floor" bench/accept-floor.c
 
 names=(sockscope "sockscope -v" ncat "C floor")
-command_of() {
-    case $1 in
-        sockscope) echo "$sockscope -l -k -n 127.0.0.1 0" ;;
-        "sockscope -v") echo "$sockscope -l -k -v -n 127.0.0.1 0" ;;
-        ncat) echo "ncat -l -k 127.0.0.1 0" ;;
-        "C floor") echo "$tmp/floor" ;;
-    esac
-}
-
 once() {  # $1: name; appends "rate stalls overflows" to its file
-    local name=$1 file="$tmp/${1// /_}"
-    # shellcheck disable=SC2046
-    "${priority[@]}" $(command_of "$name") </dev/null >/dev/null 2>"$file.err" &
+    local name=$1 file="$tmp/${1// /_}" server
+    case $name in
+        sockscope) server=("$sockscope" -l -k -n 127.0.0.1 0) ;;
+        "sockscope -v") server=("$sockscope" -l -k -v -n 127.0.0.1 0) ;;
+        ncat) server=(ncat -l -k 127.0.0.1 0) ;;
+        "C floor") server=("$tmp/floor") ;;
+    esac
+    "${priority[@]}" "${server[@]}" </dev/null >/dev/null 2>"$file.err" &
     local pid=$! port=""
     for _ in $(seq 1 500); do
         # ncat prints "Listening on 127.0.0.1:0" for port 0: ask the kernel which port it got.

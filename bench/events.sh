@@ -45,7 +45,7 @@ wait_for() {  # $1: file, $2: fixed string, $3: seconds
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-printf '%-12s %9s %22s %22s %18s\n' "transitions" expected "sockscope" "cat trace_pipe" "sockscope CPU"  # rate reached
+printf '%-12s %9s %22s %22s %18s\n' "transitions" expected "sockscope" "cat trace_pipe" "sockscope CPU"
 for rate in "${rates[@]}"; do
     connections=$(( rate / 10 * seconds ))
     rm -f "$tmp"/*.out "$tmp"/*.err "$tmp/go"
@@ -81,7 +81,6 @@ for rate in "${rates[@]}"; do
     for _ in $(seq 1 120); do
         sleep 0.5
         now="$(count_events) $(count_reference)"
-        [ -n "${EVENTS_DEBUG:-}" ] && echo "counts: $now" >&2
         set -- $now
         [ "$1" -ge "$2" ] && [ "$now" = "$last" ] && break
         if [ "$now" = "$last" ]; then still=$(( still + 1 )); else still=0; fi

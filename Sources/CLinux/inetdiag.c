@@ -50,29 +50,31 @@ int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **e
     // Not bit 13, TCP_BOUND_INACTIVE (Linux 6.5): asking for bound, unconnected sockets makes the
     // kernel walk its whole bind hash table, measured at 5 ms a dump even with none there.
     unsigned states = ((1U << 13) - 1) & ~1U;
-    union {
-        struct { struct nlmsghdr header; struct inet_diag_req_v2 request; } v2;
-        struct { struct nlmsghdr header; struct inet_diag_req request; } v1;
+    struct {
+        struct nlmsghdr header;
+        union {
+            struct inet_diag_req_v2 v2;
+            struct inet_diag_req v1;
+        } request;
     } message;
     memset(&message, 0, sizeof message);
+    message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     if (family == AF_UNSPEC && protocol == IPPROTO_TCP) {
         // The older TCPDIAG_GETSOCK request, which the kernel serves with the family left open:
         // one walk of its TCP hash tables for both families (each family's request walks them
         // all, 5 ms at 30,000 sockets).
-        message.v1.header.nlmsg_len = sizeof message.v1;
-        message.v1.header.nlmsg_type = TCPDIAG_GETSOCK;
-        message.v1.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        message.v1.request.idiag_states = states;
+        message.header.nlmsg_len = NLMSG_LENGTH(sizeof message.request.v1);
+        message.header.nlmsg_type = TCPDIAG_GETSOCK;
+        message.request.v1.idiag_states = states;
     } else {
-        message.v2.header.nlmsg_len = sizeof message.v2;
-        message.v2.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-        message.v2.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        message.v2.request.sdiag_family = (unsigned char)family;
-        message.v2.request.sdiag_protocol = (unsigned char)protocol;
-        message.v2.request.idiag_states = states;
+        message.header.nlmsg_len = NLMSG_LENGTH(sizeof message.request.v2);
+        message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        message.request.v2.sdiag_family = (unsigned char)family;
+        message.request.v2.sdiag_protocol = (unsigned char)protocol;
+        message.request.v2.idiag_states = states;
     }
     struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-    if (sendto(fd, &message, message.v1.header.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
+    if (sendto(fd, &message, message.header.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
         int saved = errno;
         close(fd);
         errno = saved;

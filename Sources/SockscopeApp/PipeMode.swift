@@ -75,8 +75,6 @@ public final class PipeMode {
     /// turns the outcome into an exit status.
     func relay(signalFD: Int32, endpoint: Endpoint, listeningPath: String? = nil) throws -> ExitStatus {
         let engine: Engine
-        let lines = PendingLines(fd: log.fd)
-        defer { lines.flush() }
         if interactive {
             engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1,
                             signalFD: signalFD, clock: io.monotonic)
@@ -86,6 +84,7 @@ public final class PipeMode {
             // Events become -v lines, written together (Engine.flushEvents); without -v nothing
             // is formatted (under -k a busy server has two events per client).
             let verbose = log.verbose
+            let lines = PendingLines(fd: log.fd)
             engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
                             signalFD: signalFD, clock: io.monotonic,
                             onEvent: { event in
@@ -100,9 +99,7 @@ public final class PipeMode {
         case .datagramServer(let fd): engine.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
         }
         if interactive { return screen(engine) }
-        let outcome = try engine.run()
-        lines.flush()  // before any message about the outcome
-        switch outcome {
+        switch try engine.run() {
         case .signal(let number): return .signal(number)
         case .finished, .idleTimeout, .quitAfterEOF, .quit: return .success
         case .stdoutFailed(let code):

@@ -9,7 +9,10 @@ extension Engine {
     /// Runs until the session is over (pipe mode) or the face leaves. Everything received is on
     /// standard output when it returns.
     public func run() throws(SystemError) -> EngineOutcome {
-        defer { stdout.release() }
+        defer {
+            flushEvents?()  // the last round's lines, whichever way the run ends
+            stdout.release()
+        }
         var set = PollSet<Slot>()
         while true {
             if let outcome = try step(&set, wait: true) { return outcome }

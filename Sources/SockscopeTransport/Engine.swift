@@ -45,8 +45,9 @@ public final class Engine {
     public weak var recorder: TrafficRecorder?
     /// Called with TCP_INFO after each socket event of a TCP connection; nil costs nothing.
     public var onSocketEvent: ((SocketEvent) -> Void)?
-    /// Called before standard output is written and before each poll(): pipe mode's -v lines
-    /// leave in one write, ahead of the received bytes that follow what they describe.
+    /// Called before standard output is written, before each poll() and when `run` returns:
+    /// pipe mode's -v lines leave in one write, ahead of the received bytes that follow what
+    /// they describe.
     public var flushEvents: (() -> Void)?
     /// accept(2), replaceable so that a test can run out of descriptors without the whole
     /// process doing so.

@@ -89,8 +89,8 @@ public struct PcapReader: Sendable {
     }
 
     private func word(at offset: Int, bigEndian: Bool) -> UInt32 {
-        let bytes = (0..<4).map { UInt32(pending[offset + $0]) }
-        return bigEndian ? bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]
-                         : bytes[3] << 24 | bytes[2] << 16 | bytes[1] << 8 | bytes[0]
+        let (a, b, c, d) = (UInt32(pending[offset]), UInt32(pending[offset + 1]), UInt32(pending[offset + 2]),
+                            UInt32(pending[offset + 3]))
+        return bigEndian ? a << 24 | b << 16 | c << 8 | d : d << 24 | c << 16 | b << 8 | a
     }
 }
