@@ -219,9 +219,9 @@ _sockscope_nc() {
 
 _sockscope_states() {
     repeating_flags=()
-    non_repeating_flags=(-t --tcp -u --udp -4 -6 -l --listening -p --processes --no-processes --json --events --version -h --help)
+    non_repeating_flags=(-t --tcp -u --udp -4 -6 -l --listening -p --processes --no-processes --json --events --segments --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state --port --duration --interval)
+    non_repeating_options=(--state --port --duration --pcap --interval)
     __sockscope_offer_flags_options 0
 
     # Offer option value completions
@@ -233,6 +233,9 @@ _sockscope_states() {
         return
         ;;
     '--duration')
+        return
+        ;;
+    '--pcap')
         return
         ;;
     '--interval')

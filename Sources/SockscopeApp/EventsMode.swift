@@ -24,18 +24,31 @@ struct EventsMode {
             unavailable.append(("tracefs", error.description))
         }
         defer { trace?.stop() }
+        var capture: SegmentSource?
+        if options.segments || options.pcapPath != nil {
+            do {
+                capture = try SegmentSource(pcapPath: options.pcapPath)
+            } catch {
+                // A file asked for and not written would fail a script later, silently: say it now.
+                if options.pcapPath != nil {
+                    Diagnostics(fd: io.stderr, verbose: true).error("--pcap: \(error.description)")
+                    return .failure
+                }
+                unavailable.append(("capture", error.description))
+            }
+        }
         let out = Output(stdout: StandardOutput(io.stdout), signalFD: signalFD, log: Diagnostics(fd: io.stderr, verbose: true),
                          json: options.json)
         do {
-            try announce(tracing: trace != nil, unavailable: unavailable, to: out)
-            try stream(trace: trace, signalFD: signalFD, to: out)
+            try announce(tracing: trace != nil, capturing: capture != nil, unavailable: unavailable, to: out)
+            try stream(trace: trace, capture: capture, signalFD: signalFD, to: out)
         } catch {
             return error.status
         }
         return .success
     }
 
-    func stream(trace: TraceSource?, signalFD: Int32, to out: Output) throws(Stop) {
+    func stream(trace: TraceSource?, capture: SegmentSource?, signalFD: Int32, to out: Output) throws(Stop) {
         let start = io.monotonic()
         let wallOffset = io.wallClock() - start
         let reader = ProcNetReader(root: options.procRoot)
@@ -46,6 +59,8 @@ struct EventsMode {
         let deadline = options.duration.map { start + $0 }
         var set = PollSet<Int>()
         var lines = ""
+        // A round's transitions and segments, put in time order before they are written.
+        var round: [(time: Double, line: String)] = []
 
         while true {
             let now = io.monotonic()
@@ -54,14 +69,17 @@ struct EventsMode {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
                 for transition in differ.update(entries, at: now) where Self.showsFromTables(transition, tracing: trace != nil) {
-                    emit(transition, wallOffset: wallOffset, attribution: &attribution, into: &lines)
+                    emit(transition, wallOffset: wallOffset, attribution: &attribution, into: &round)
                 }
                 nextPoll = now + options.interval
             }
+            for (_, line) in round.sorted(by: { $0.time < $1.time }) { lines += line }
+            round.removeAll(keepingCapacity: true)
             try out.write(&lines)
             set.reset()
             set.watch(signalFD, POLLIN, as: -1)
             for fd in trace?.descriptors ?? [] { set.watch(fd, POLLIN, as: Int(fd)) }
+            if let capture { set.watch(capture.descriptor, POLLIN, as: Int(capture.descriptor)) }
             let wake = min(nextPoll, deadline ?? nextPoll)
             guard (try? set.wait(timeout: Milliseconds.clamped(wake - io.monotonic()))) == true else { continue }
             // A signal ends the stream, and the process dies by it (EXIT STATUS).
@@ -77,7 +95,15 @@ struct EventsMode {
                 if batch.notices { out.log.error(TraceSource.noticesLostText) }
                 for event in batch.events {
                     emit(event.transition(duration: durations.duration(of: event)), wallOffset: wallOffset,
-                         attribution: &attribution, into: &lines)
+                         attribution: &attribution, into: &round)
+                }
+            }
+            if let capture {
+                let batch = capture.read(keep: options.filter.matches)
+                if batch.dropped > 0 { try out.lostFrames(batch.dropped, pending: &lines) }
+                if let failure = batch.pcapFailure { out.log.error(failure) }
+                if options.segments {
+                    for segment in batch.segments { emit(segment, into: &round) }
                 }
             }
         }
@@ -103,6 +129,16 @@ struct EventsMode {
             }
         }
 
+        /// The capture's buffer overran: frames lost, said as `lost` is.
+        func lostFrames(_ count: Int, pending lines: inout String) throws(Stop) {
+            if json {
+                lines += JSONValue.object([("kind", .string("lost")), ("frames", .int(count))]).text + "\n"
+            } else {
+                try write(&lines)
+                log.error("\(count) frames lost: the capture's buffer overran while the reader fell behind")
+            }
+        }
+
         /// The kernel lost records: in the stream for JSON, on standard error for people.
         func lost(_ count: Int, pending lines: inout String) throws(Stop) {
             if json {
@@ -121,8 +157,8 @@ struct EventsMode {
         return transition.to == .tcp(.timeWait) || transition.from == .tcp(.timeWait)
     }
 
-    func announce(tracing: Bool, unavailable: [(source: String, reason: String)], to out: Output) throws(Stop) {
-        let sources = (tracing ? ["tracefs"] : []) + ["proc"]
+    func announce(tracing: Bool, capturing: Bool, unavailable: [(source: String, reason: String)], to out: Output) throws(Stop) {
+        let sources = (tracing ? ["tracefs"] : []) + ["proc"] + (capturing ? ["capture"] : [])
         if options.json {
             let start = JSONValue.object([("kind", .string("start")), ("sources", .array(sources.map { .string($0) })),
                                           ("unavailable", .object(unavailable.map { ($0.source, .string($0.reason)) }))])
@@ -133,18 +169,29 @@ struct EventsMode {
             out.log.write("Watching TCP\(options.filter.includes(.udp) || options.filter.includes(.udp6) ? " and UDP" : "") state changes (sources: \(sources.joined(separator: ", "))); Ctrl-C to stop")
         }
         for (source, reason) in unavailable {
+            if source == "capture" {
+                out.log.error("segments are off: \(reason); transitions go on")
+                continue
+            }
             out.log.error(
                 "\(source) is off (\(reason)): transitions come from /proc every \(Seconds.text(options.interval * 1000)) ms and miss shorter states")
         }
     }
 
-    func emit(_ transition: Transition, wallOffset: Double, attribution: inout Attribution, into lines: inout String) {
+    func emit(_ transition: Transition, wallOffset: Double, attribution: inout Attribution, into round: inout [(time: Double, line: String)]) {
         // Cheap filters before any work on the transition.
         guard transition.matches(options.filter) else { return }
         let wall = transition.time + wallOffset
         let owner = attribution.owner(of: transition.entry)
-        lines += options.json ? transition.json(wallTime: wall, owner: owner).text
-                              : transition.line(clock: ClockText.timeOfDay(wall))
-        lines += "\n"
+        let line = options.json ? transition.json(wallTime: wall, owner: owner).text
+                                : transition.line(clock: ClockText.timeOfDay(wall))
+        round.append((wall, line + "\n"))
+    }
+
+    /// A segment, seen from the end that sent the SYN (no end is ours here). The capture stamps
+    /// frames with the wall clock.
+    func emit(_ segment: Segment, into round: inout [(time: Double, line: String)]) {
+        let line = options.json ? segment.json(wallTime: segment.time).text : segment.line(clock: ClockText.timeOfDay(segment.time))
+        round.append((segment.time, line + "\n"))
     }
 }

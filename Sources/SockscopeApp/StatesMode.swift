@@ -12,6 +12,10 @@ public struct StatesMode {
         /// /proc polling interval for --events.
         public var interval = 0.1
         public var procRoot = "/proc"
+        /// With events: segments from the capture, interleaved (--segments).
+        public var segments = false
+        /// With events: the captured frames to this file (--pcap).
+        public var pcapPath: String?
         /// Owners: nil looks them up for tables of at most `automaticOwnerLimit` sockets.
         public var processes: Bool?
         public init() {}

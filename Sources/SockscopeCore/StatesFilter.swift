@@ -42,6 +42,14 @@ public struct StatesFilter: Sendable, Equatable {
         (proto.isTCP ? tcp || !udp : udp || !tcp) && !(ipv4Only && proto.isIPv6) && !(ipv6Only && !proto.isIPv6)
     }
 
+    /// A captured frame is shown when its protocol, family and either port pass; states do not
+    /// apply to segments (they carry none).
+    public func matches(_ frame: DecodedFrame) -> Bool {
+        guard includes(frame.proto) else { return false }
+        if let port, frame.source.port != port && frame.destination.port != port { return false }
+        return true
+    }
+
     public func matches(_ entry: SocketEntry) -> Bool {
         guard includes(entry.proto) else { return false }
         if listening {

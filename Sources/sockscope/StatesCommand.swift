@@ -24,6 +24,10 @@ struct StatesCommand: ParsableCommand {
     // Values parse unconditionally, so that `--duration -1` is judged as a number.
     @Option(parsing: .unconditional, help: ArgumentHelp("With --events, stop after SECS seconds.", valueName: "secs"))
     var duration: Double?
+    @Flag(help: "With --events, also the segments behind the transitions (SYN, ACK, FIN, RST with seq, ack, window), from a capture on lo (root).")
+    var segments = false
+    @Option(help: ArgumentHelp("With --events, write the captured frames to FILE as a pcap file (nanosecond timestamps; root).", valueName: "file"))
+    var pcap: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("With --events, how often /proc is read, in seconds (default 0.1).", valueName: "secs"))
     var interval: Double?
 
@@ -32,6 +36,9 @@ struct StatesCommand: ParsableCommand {
         if let interval, !(interval >= 0.001 && interval.isFinite) { throw ValidationError("--interval must be at least 0.001") }
         if duration != nil && !events { throw ValidationError("--duration needs --events") }
         if interval != nil && !events { throw ValidationError("--interval needs --events") }
+        if segments && !events { throw ValidationError("--segments needs --events") }
+        if pcap != nil && !events { throw ValidationError("--pcap needs --events") }
+        if let pcap, pcap.isEmpty { throw ValidationError("--pcap needs a file name") }
     }
 
     func run() throws {
@@ -42,6 +49,8 @@ struct StatesCommand: ParsableCommand {
         options.events = events
         options.duration = duration
         options.interval = interval ?? options.interval
+        options.segments = segments
+        options.pcapPath = pcap
         terminate(StatesMode(options: options, io: .process).run())
     }
 }

@@ -82,7 +82,6 @@ struct EventsTests {
         try events.waitForStdout(containing: "\"kind\":\"start\"")
         generator.write("go\n")
         try generator.waitForStdout(containing: "done 3000", timeout: 30)
-        let expected = 3000 * 10
         let pairs = ["CLOSE>SYN_SENT", "SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE",
                      "LISTEN>SYN_RECV", "SYN_RECV>ESTABLISHED", "ESTABLISHED>CLOSE_WAIT", "CLOSE_WAIT>LAST_ACK", "LAST_ACK>CLOSE"]
         // Every pair counted as lines arrive (a socket's transitions on two CPUs can come a moment

@@ -99,6 +99,28 @@ int clinux_diag_destroy_open(void);
 /// notices were lost).
 int clinux_diag_destroy_read(int fd, struct clinux_diag_entry *entries, int max);
 
+/// An AF_PACKET socket that captures every frame arriving on interface `ifindex`, trimmed to
+/// `snap` bytes in the kernel, stamped with CLOCK_REALTIME to the nanosecond. Frames this host
+/// sends are ignored (PACKET_IGNORE_OUTGOING): on `lo` each one arrives as well, so every
+/// segment is seen once. Non-blocking; the receive buffer set to `buffer_bytes` when above 0.
+/// -1 on error (errno: EPERM without CAP_NET_RAW).
+int clinux_capture_open(int ifindex, unsigned int snap, int buffer_bytes);
+
+/// A frame read by `clinux_capture_read`.
+struct clinux_frame {
+    long long seconds;
+    unsigned int nanoseconds;
+    unsigned int captured_length;  /* bytes in the buffer */
+    unsigned int original_length;  /* the frame's length on the wire */
+    int ifindex;
+};
+
+/// Reads one frame into `buffer`: 1, 0 when none is waiting, -1 on error (errno).
+int clinux_capture_read(int fd, unsigned char *buffer, size_t size, struct clinux_frame *frame);
+
+/// Frames the kernel dropped (receive buffer full) since the last call; -1 on error.
+long clinux_capture_drops(int fd);
+
 /// POLLRDHUP: the peer shut down its write half.
 extern const short clinux_pollrdhup;
 

@@ -18,6 +18,16 @@ public struct DecodedFrame: Hashable, Sendable {
         self.transport = transport
     }
 
+    /// `tcp` or `tcp6`, `udp` or `udp6`: the table names transitions use.
+    public var proto: SocketProtocol {
+        switch (tcp != nil, source.address.isIPv6) {
+        case (true, false): .tcp
+        case (true, true): .tcp6
+        case (false, false): .udp
+        case (false, true): .udp6
+        }
+    }
+
     public var tcp: TCPHeader? {
         if case .tcp(let header) = transport { return header }
         return nil

@@ -2,15 +2,7 @@
 /// initiator's when no end is ours): `TIME PROTO LOCAL > PEER …` for what local sent, `<` for
 /// what it received; or a JSON line.
 extension Segment {
-    /// `tcp` or `tcp6`, `udp` or `udp6`: the table names transitions use.
-    public var proto: SocketProtocol {
-        switch (isTCP, frame.source.address.isIPv6) {
-        case (true, false): .tcp
-        case (true, true): .tcp6
-        case (false, false): .udp
-        case (false, true): .udp6
-        }
-    }
+    public var proto: SocketProtocol { frame.proto }
 
     /// `[S.] SYN ACK seq 0 ack 1 len 0 win 65483 <mss 65495,sackOK,TS,wscale 10>`, then markers.
     public var summary: String {
