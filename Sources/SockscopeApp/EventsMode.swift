@@ -54,6 +54,7 @@ struct EventsMode {
         let reader = ProcNetReader(root: options.procRoot)
         var differ = SnapshotDiffer()
         var durations = TraceDurations()
+        var fusion = TransitionFusion()
         var attribution = Attribution(root: options.procRoot)
         var nextPoll = start
         let deadline = options.duration.map { start + $0 }
@@ -68,7 +69,7 @@ struct EventsMode {
             if now >= nextPoll {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
-                for transition in differ.update(entries, at: now) where Self.showsFromTables(transition, tracing: trace != nil) {
+                for transition in fusion.tables(differ.update(entries, at: now), reading: entries, tracing: trace != nil, at: now) {
                     emit(transition, wallOffset: wallOffset, attribution: &attribution, into: &round)
                 }
                 nextPoll = now + options.interval
@@ -94,8 +95,9 @@ struct EventsMode {
                 if batch.lost > 0 { try out.lost(batch.lost, pending: &lines) }
                 if batch.notices { out.log.error(TraceSource.noticesLostText) }
                 for event in batch.events {
-                    emit(event.transition(duration: durations.duration(of: event)), wallOffset: wallOffset,
-                         attribution: &attribution, into: &round)
+                    for transition in fusion.traced(event.transition(duration: durations.duration(of: event))) {
+                        emit(transition, wallOffset: wallOffset, attribution: &attribution, into: &round)
+                    }
                 }
             }
             if let capture {
@@ -148,13 +150,6 @@ struct EventsMode {
                 log.error("\(count) transitions lost: the kernel's trace buffer overran while the reader fell behind")
             }
         }
-    }
-
-    /// With the tracepoint on, /proc adds only what the tracepoint cannot see: TIME_WAIT (a
-    /// timewait socket is not traced) and UDP.
-    static func showsFromTables(_ transition: Transition, tracing: Bool) -> Bool {
-        guard tracing, transition.entry.proto.isTCP else { return true }
-        return transition.to == .tcp(.timeWait) || transition.from == .tcp(.timeWait)
     }
 
     func announce(tracing: Bool, capturing: Bool, unavailable: [(source: String, reason: String)], to out: Output) throws(Stop) {

@@ -19,8 +19,9 @@ public enum StateExplanations {
     }
 
     /// The transitions Linux makes, as the sock/inet_sock_set_state tracepoint reports them, plus
-    /// the ones only /proc shows (a socket entering TIME_WAIT is handed to a timewait socket the
-    /// tracepoint does not report).
+    /// the ones fused with the tables (a socket entering TIME_WAIT is handed to a timewait socket
+    /// the tracepoint does not report: `TransitionFusion`). A same-state pair is close() called
+    /// after the FIN was sent: the kernel sets the state again.
     public static let possible: [(TCPState, TCPState)] = [
         (.close, .listen), (.close, .synSent),
         (.listen, .close), (.listen, .synRecv),
@@ -29,17 +30,18 @@ public enum StateExplanations {
         (.newSynRecv, .synRecv), (.newSynRecv, .close),
         (.established, .finWait1), (.established, .closeWait), (.established, .close),
         (.finWait1, .finWait2), (.finWait1, .closing), (.finWait1, .timeWait), (.finWait1, .close),
-        (.finWait2, .timeWait), (.finWait2, .close),
-        (.closing, .timeWait), (.closing, .close),
+        (.finWait1, .finWait1),
+        (.finWait2, .timeWait), (.finWait2, .close), (.finWait2, .finWait2),
+        (.closing, .timeWait), (.closing, .close), (.closing, .closing),
         (.closeWait, .lastAck), (.closeWait, .close),
-        (.lastAck, .close),
+        (.lastAck, .close), (.lastAck, .lastAck),
         (.timeWait, .close),
     ]
 
     /// One sentence for `from → to`. A pair Linux cannot make directly was seen by polling, with
     /// states in between too brief to catch: the sentence says so and explains where it landed.
     public static func transition(from: TCPState, to: TCPState) -> String {
-        let head = "\(from.name) → \(to.name): "
+        let head = "\(from.nameWithRFC) → \(to.nameWithRFC): "
         if let text = direct(from: from, to: to) { return head + text }
         return head + "the states in between were too brief to see at this polling interval. Now: " + of(to)
     }
@@ -63,15 +65,19 @@ public enum StateExplanations {
         case (.established, .close): "the connection was aborted: a RST arrived, or this side reset it (SO_LINGER 0) or it timed out."
         case (.finWait1, .finWait2): "the peer acknowledged this side's FIN; this side's sending half is closed, its receiving half still open."
         case (.finWait1, .closing): "the peer's FIN arrived before the ACK of this side's FIN: both sides are closing at once."
-        case (.finWait1, .timeWait): "the peer's FIN arrived together with the ACK of this side's FIN; this side acknowledged it and waits out TIME_WAIT."
-        case (.finWait1, .close): "the peer's FIN and ACK arrived together, and the socket was handed to a TIME_WAIT socket (or a RST aborted it)."
-        case (.finWait2, .timeWait): "the peer's FIN arrived and this side sent the final ACK; the connection waits out TIME_WAIT (60 s)."
-        case (.finWait2, .close): "the peer's FIN arrived and this side sent the final ACK; the socket was handed to a TIME_WAIT socket that lives 60 s (or the FIN_WAIT2 timeout or a RST ended it)."
-        case (.closing, .timeWait): "the ACK of this side's FIN arrived after the simultaneous close; the connection waits out TIME_WAIT."
-        case (.closing, .close): "the ACK of this side's FIN arrived; the socket was handed to a TIME_WAIT socket (or a RST ended it)."
+        case (.finWait1, .timeWait): "the peer's FIN arrived together with the ACK of this side's FIN; this side acknowledged it and waits out TIME_WAIT (Linux hands the connection to a small timewait socket for it)."
+        case (.finWait1, .close): "the connection ended without TIME_WAIT: a RST arrived or was sent, or this side's FIN was never acknowledged and its retransmissions gave up (a peer whose window stayed at zero)."
+        case (.finWait1, .finWait1): "the application called close() after shutdown(): the state is set again, not changed; the socket is now an orphan that the kernel finishes closing on its own."
+        case (.finWait2, .timeWait): "the peer's FIN arrived and this side sent the final ACK; as RFC 9293 says, it waits out TIME_WAIT (2 MSL, 60 s on Linux) so that a lost final ACK can be resent and old segments die out. Linux hands the connection to a small timewait socket to do so."
+        case (.finWait2, .close): "the connection ended without TIME_WAIT: a RST arrived, or the application had closed and the peer never sent its FIN before tcp_fin_timeout ran out (its socket is likely stuck in CLOSE_WAIT)."
+        case (.finWait2, .finWait2): "the application called close() after shutdown(): the state is set again, not changed. The socket is now an orphan: the kernel waits up to tcp_fin_timeout (60 s) for the peer's FIN, in a small timewait socket."
+        case (.closing, .timeWait): "the ACK of this side's FIN arrived after the simultaneous close; the connection waits out TIME_WAIT (in a small timewait socket, on Linux)."
+        case (.closing, .close): "the connection ended without TIME_WAIT: a RST arrived, or this side's FIN was never acknowledged and its retransmissions gave up."
+        case (.closing, .closing): "the application called close() during a simultaneous close: the state is set again, not changed."
         case (.closeWait, .lastAck): "the application closed its side after the peer's FIN: this side sent its own FIN."
         case (.closeWait, .close): "the connection was aborted (RST) while only the peer had closed."
         case (.lastAck, .close): "the peer acknowledged this side's FIN; the connection is fully closed with no TIME_WAIT on this side."
+        case (.lastAck, .lastAck): "the application called close() after its FIN was sent: the state is set again, not changed; the kernel still waits for the final ACK."
         case (.timeWait, .close): "TIME_WAIT expired (60 s): the connection is gone and its port pair can be reused."
         default: nil
         }
@@ -79,14 +85,20 @@ public enum StateExplanations {
 
     /// For sockets seen appearing or vanishing in /proc (UDP has no states worth a lesson).
     public static func appeared(_ entry: SocketEntry) -> String {
-        if let state = entry.tcpState { return "appeared in \(state.name): " + of(state) }
+        if entry.tcpState == .finWait2 && entry.timer == .timeWait {
+            return "appeared in FIN_WAIT2 as an orphan: the application has closed the socket, and the kernel keeps the connection in a small timewait socket until the peer's FIN arrives or tcp_fin_timeout runs out."
+        }
+        if let state = entry.tcpState { return "appeared in \(state.nameWithRFC): " + of(state) }
         return entry.state == .udpUnconnected ? "a UDP socket was bound." : "a UDP socket was connected to a fixed peer."
     }
 
     public static func vanished(_ entry: SocketEntry) -> String {
+        if entry.tcpState == .finWait2 && entry.timer == .timeWait {
+            return "FIN_WAIT2 → CLOSE (CLOSED): the orphaned FIN_WAIT2 timed out (tcp_fin_timeout). The application here had closed, and the peer never sent its FIN: its application has not closed its socket, which stays in CLOSE_WAIT — a leak on the other side."
+        }
         if entry.tcpState == .timeWait { return transition(from: .timeWait, to: .close) }
         if entry.tcpState == .listen { return transition(from: .listen, to: .close) }
-        if entry.proto.isTCP { return "\(entry.stateName) → CLOSE: the socket was closed or handed to a TIME_WAIT socket." }
+        if entry.proto.isTCP { return "\(entry.stateName) → CLOSE (CLOSED): the socket was closed, or the states in between were too brief to see." }
         return "the UDP socket was closed."
     }
 }

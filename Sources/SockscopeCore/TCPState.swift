@@ -31,6 +31,20 @@ public enum TCPState: UInt8, CaseIterable, Sendable, Comparable {
         }
     }
 
+    /// RFC 9293's name where it is another word, not only another spelling: the kernel's
+    /// SYN_RECV is the RFC's SYN-RECEIVED, CLOSE is CLOSED; NEW_SYN_RECV is Linux's own.
+    public var rfcName: String? {
+        switch self {
+        case .synRecv: "SYN-RECEIVED"
+        case .close: "CLOSED"
+        case .newSynRecv: "SYN-RECEIVED, as a request socket"
+        default: nil
+        }
+    }
+
+    /// `SYN_RECV (SYN-RECEIVED)`: the kernel's name, then the RFC's where it differs.
+    public var nameWithRFC: String { rfcName.map { "\(name) (\($0))" } ?? name }
+
     /// Accepts `FIN_WAIT1`, ss's `fin-wait-1` and `estab`, the tracepoint's `TCP_FIN_WAIT1`.
     public init?(name: String) {
         var key = String(name.uppercased().map { $0 == "-" ? "_" : $0 })

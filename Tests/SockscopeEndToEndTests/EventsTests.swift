@@ -53,7 +53,7 @@ struct EventsTests {
         // Our connection, whole: both ends' last transitions.
         try events.wait(for: "our connection's close") { child in
             child.stdoutText.contains("\"from\":\"LAST_ACK\",\"to\":\"CLOSE\"")
-                && child.stdoutText.contains("\"from\":\"FIN_WAIT2\",\"to\":\"CLOSE\"")
+                && child.stdoutText.contains("\"from\":\"FIN_WAIT2\",\"to\":\"TIME_WAIT\"")
         }
         events.signal(SIGTERM)
         _ = try events.waitForExit()
@@ -82,7 +82,7 @@ struct EventsTests {
         try events.waitForStdout(containing: "\"kind\":\"start\"")
         generator.write("go\n")
         try generator.waitForStdout(containing: "done 3000", timeout: 30)
-        let pairs = ["CLOSE>SYN_SENT", "SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE",
+        let pairs = ["CLOSE>SYN_SENT", "SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>TIME_WAIT",
                      "LISTEN>SYN_RECV", "SYN_RECV>ESTABLISHED", "ESTABLISHED>CLOSE_WAIT", "CLOSE_WAIT>LAST_ACK", "LAST_ACK>CLOSE"]
         // Every pair counted as lines arrive (a socket's transitions on two CPUs can come a moment
         // apart), parsed once after.
@@ -175,7 +175,7 @@ struct EventsTests {
         let expected = [
             "CLOSE>SYN_SENT", "SYN_SENT>ESTABLISHED", "LISTEN>SYN_RECV", "SYN_RECV>ESTABLISHED",
             "ESTABLISHED>FIN_WAIT1", "ESTABLISHED>CLOSE_WAIT", "CLOSE_WAIT>LAST_ACK",
-            "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE", "LAST_ACK>CLOSE",
+            "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>TIME_WAIT", "LAST_ACK>CLOSE",
         ]
         var traced: [[String: Any]] = []
         try events.wait(for: "the ten traced transitions") { child in
@@ -199,9 +199,14 @@ struct EventsTests {
         // Per socket, the kernel's order: the client's states in sequence.
         let clientPort = try #require(session.first { Self.pair($0) == "SYN_SENT>ESTABLISHED" }?["local"] as? String)
         #expect(session.filter { $0["local"] as? String == clientPort }.map(Self.pair)
-                == ["SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>CLOSE"])
-        // /proc adds what the tracepoint cannot see: the client's TIME_WAIT.
-        try events.wait(for: "TIME_WAIT from /proc") { $0.stdoutText.contains("\"to\":\"TIME_WAIT\"") }
+                == ["SYN_SENT>ESTABLISHED", "ESTABLISHED>FIN_WAIT1", "FIN_WAIT1>FIN_WAIT2", "FIN_WAIT2>TIME_WAIT"])
+        // The tracepoint's FIN_WAIT2 → CLOSE and the tables' TIME_WAIT are one arrow: the
+        // active closer's ending appears exactly once, never from CLOSE.
+        let all = Self.objects(events.stdoutText).filter { $0["kind"] as? String == "transition" }
+        #expect(all.filter { $0["to"] as? String == "TIME_WAIT" }.map(Self.pair) == ["FIN_WAIT2>TIME_WAIT"])
+        #expect(!all.contains { Self.pair($0) == "FIN_WAIT2>CLOSE" })
+        let handoff = try #require(all.first { Self.pair($0) == "FIN_WAIT2>TIME_WAIT" }?["explanation"] as? String)
+        #expect(handoff.contains("timewait socket"))
 
         events.signal(SIGINT)
         #expect(try events.waitForExit() == 128 + SIGINT)

@@ -7,8 +7,7 @@ import SockscopeTransport
 extension ScreenMode {
     func refreshTable(_ engine: Engine, at now: Double) {
         let entries = reader.read(states.protocols).filter(states.matches)
-        for transition in model.board.update(entries, at: now)
-            where EventsMode.showsFromTables(transition, tracing: trace != nil) {
+        for transition in fusion.tables(model.board.update(entries, at: now), reading: entries, tracing: trace != nil, at: now) {
             log(transition)
         }
         if model.board.showAll {
@@ -29,10 +28,13 @@ extension ScreenMode {
         model.header.lostTransitions += batch.lost
         if batch.notices { model.say(TraceSource.noticesLostText, at: now) }
         for event in batch.events {
-            let transition = event.transition(duration: durations.duration(of: event))
-            guard transition.matches(states) else { continue }
-            model.board.markChanged(SnapshotDiffer.Key(transition.entry), at: transition.time)
-            if log(transition) != nil { nextRefresh = min(nextRefresh, now + 0.02) }
+            let traced = event.transition(duration: durations.duration(of: event))
+            guard traced.matches(states) else { continue }
+            model.board.markChanged(SnapshotDiffer.Key(traced.entry), at: traced.time)
+            // An ending held until the tables say where it went: read them soon.
+            let shown = fusion.traced(traced)
+            if shown.isEmpty { nextRefresh = min(nextRefresh, now + 0.02) }
+            for transition in shown where log(transition) != nil { nextRefresh = min(nextRefresh, now + 0.02) }
         }
         model.dirty = true
     }

@@ -20,6 +20,7 @@ final class ScreenMode: EngineFace {
     let reader: ProcNetReader
     var attribution: Attribution
     var durations = TraceDurations()
+    var fusion = TransitionFusion()
     /// Each open connection's row key, to drop its TCP_INFO when it closes.
     var keys: [Int: SnapshotDiffer.Key] = [:]
     let refreshInterval: Double

@@ -1,0 +1,121 @@
+/// Fuses the tracepoint's transitions with the tables' into the ones that really happened,
+/// each once (DESIGN.md: four sources, one model).
+///
+/// Linux ends an active close by handing the connection to a small timewait socket: the
+/// tracepoint reports the full socket's `FIN_WAIT2 → CLOSE` (or FIN_WAIT1's, CLOSING's) and
+/// nothing more; the tables then show the timewait socket in TIME_WAIT — or, for an orphaned
+/// FIN_WAIT2 still waiting for the peer's FIN, in FIN_WAIT2 until `tcp_fin_timeout`. So a traced
+/// ending of those three states is held until a table reading taken after it says where the
+/// connection went: `FIN_WAIT2 → TIME_WAIT` as one arrow, nothing at all when it stays in
+/// FIN_WAIT2 (only its owner changed), or the traced `→ CLOSE` when no timewait socket exists (a
+/// RST, a timeout). The timewait socket's own changes come from the tables: the orphan's
+/// `FIN_WAIT2 → TIME_WAIT` when the peer's FIN arrives, its expiry, TIME_WAIT's end.
+public struct TransitionFusion: Sendable {
+    struct Held: Sendable {
+        var transition: Transition
+    }
+
+    var held: [SnapshotDiffer.Key: Held] = [:]
+    /// Timewait sockets that appeared in the last readings, for a traced ending read after the
+    /// reading that already showed its timewait socket.
+    var appeared: [SnapshotDiffer.Key: Transition] = [:]
+    /// The connections the tables show as timewait sockets: their later changes are their own.
+    var timewaitSockets: Set<SnapshotDiffer.Key> = []
+
+    public init() {}
+
+    /// How long a timewait socket waits for the tracepoint's record of its handoff: longer than
+    /// `NamespaceSieve` may hold a record back while it tells namespaces apart.
+    public static let patience = 12.0
+
+    /// The states whose traced `→ CLOSE` may be a handoff to a timewait socket.
+    static let handedOff: Set<TCPState> = [.finWait1, .finWait2, .closing]
+
+    /// A transition from the tracepoint: shown now, or held until the next table reading.
+    public mutating func traced(_ transition: Transition) -> [Transition] {
+        guard let from = transition.from?.tcp, transition.to == .tcp(.close), Self.handedOff.contains(from) else {
+            return [transition]
+        }
+        let key = SnapshotDiffer.Key(transition.entry)
+        if let recent = appeared.removeValue(forKey: key) { return Self.fuse(transition, with: recent.entry) }
+        // Its timewait socket was shown already (the record came later than `patience`).
+        if timewaitSockets.contains(key) { return [] }
+        held[key] = Held(transition: transition)
+        return []
+    }
+
+    /// A table reading's transitions: what the tables add (everything without the tracepoint;
+    /// with it, the timewait sockets' changes), fused with the held endings, and the held
+    /// endings that no timewait socket answered.
+    /// `reading` is the sample the transitions came from: a timewait socket in the same state as
+    /// the full socket it replaced (an orphaned FIN_WAIT2) is no transition to the differ.
+    public mutating func tables(_ transitions: [Transition], reading: [SocketEntry], tracing: Bool, at now: Double) -> [Transition] {
+        var out: [Transition] = []
+        // Connections fused from the reading itself: their arrival below is the same handoff.
+        var fusedNow: Set<SnapshotDiffer.Key> = []
+        if !held.isEmpty {
+            for entry in reading where entry.timer == .timeWait && entry.proto.isTCP {
+                let key = SnapshotDiffer.Key(entry)
+                guard let ending = held.removeValue(forKey: key) else { continue }
+                timewaitSockets.insert(key)
+                fusedNow.insert(key)
+                out += Self.fuse(ending.transition, with: entry)
+            }
+        }
+        for transition in transitions {
+            let entry = transition.entry
+            let timewait = entry.proto.isTCP && (entry.timer == .timeWait || entry.tcpState == .timeWait)
+            guard timewait else {
+                if !tracing || !entry.proto.isTCP { out.append(transition) }
+                continue
+            }
+            let key = SnapshotDiffer.Key(entry)
+            if fusedNow.contains(key) && transition.to != .tcp(.close) { continue }
+            if transition.to == .tcp(.close) {  // the timewait socket is gone: expiry
+                timewaitSockets.remove(key)
+                out.append(transition)
+            } else if timewaitSockets.contains(key) {  // the orphan's FIN_WAIT2 → TIME_WAIT
+                out.append(transition)
+            } else {  // a full socket's connection handed to a timewait socket
+                timewaitSockets.insert(key)
+                let seen = transition.from == .tcp(.close) ? Self.unseenBefore(transition) : transition
+                if let ending = held.removeValue(forKey: key) {
+                    out += Self.fuse(ending.transition, with: entry)
+                } else if tracing {
+                    appeared[key] = seen
+                } else {
+                    out.append(seen)
+                }
+            }
+        }
+        // This reading was taken after every held ending was read, and found no timewait socket
+        // for it: the connection really closed.
+        out += held.values.map(\.transition).sorted { $0.time < $1.time }
+        held.removeAll()
+        // A timewait socket whose ending the tracepoint did not report in time (tracing started
+        // late, or lost it) is shown as the tables saw it.
+        for (key, recent) in appeared where now - recent.time >= Self.patience {
+            out.append(recent)
+            appeared[key] = nil
+        }
+        return out
+    }
+
+    /// A timewait socket seen without the state before it (too brief for the tables): no arrow
+    /// from CLOSE, which neither TIME_WAIT nor an orphaned FIN_WAIT2 ever comes from.
+    static func unseenBefore(_ transition: Transition) -> Transition {
+        var seen = transition
+        seen.from = nil
+        return seen
+    }
+
+    /// One arrow: the traced state's ending, landing where the timewait socket is. An orphaned
+    /// FIN_WAIT2 that stays FIN_WAIT2 changed nothing a learner can see: no arrow.
+    static func fuse(_ ending: Transition, with timewait: SocketEntry) -> [Transition] {
+        guard ending.from != timewait.state else { return [] }
+        var fused = ending
+        fused.to = timewait.state
+        fused.entry = timewait
+        return [fused]
+    }
+}

@@ -1,0 +1,128 @@
+import Testing
+@testable import SockscopeCore
+
+/// The active close's ending, as the tracepoint and the tables each see a part of it, made one.
+struct TransitionFusionTests {
+    static let near = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 40000)
+    static let far = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 8080)
+
+    static func entry(_ state: TCPState, timewait: Bool = false) -> SocketEntry {
+        SocketEntry(proto: .tcp, local: near, remote: far, stateCode: state.rawValue, timer: timewait ? .timeWait : .none,
+                    inode: timewait ? 0 : 99)
+    }
+
+    static func traced(_ from: TCPState, _ to: TCPState, at time: Double) -> Transition {
+        Transition(time: time, entry: entry(to), from: .tcp(from), to: .tcp(to), duration: 0.001, source: .tracefs)
+    }
+
+    /// What the differ reports when a timewait socket appears, changes or vanishes.
+    static func table(_ from: TCPState, _ to: TCPState, timewait: TCPState, at time: Double) -> Transition {
+        Transition(time: time, entry: entry(timewait, timewait: true), from: .tcp(from), to: .tcp(to), duration: nil)
+    }
+
+    static func pairs(_ transitions: [Transition]) -> [String] {
+        transitions.map { "\($0.from?.name ?? "-")>\($0.to?.name ?? "-")" }
+    }
+
+    @Test func oneArrowIntoTimeWait() {
+        var fusion = TransitionFusion()
+        #expect(fusion.traced(Self.traced(.finWait1, .finWait2, at: 1)).count == 1)
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 2)).isEmpty)
+        let timewait = Self.table(.close, .timeWait, timewait: .timeWait, at: 2.1)
+        let out = fusion.tables([timewait], reading: [timewait.entry], tracing: true, at: 2.1)
+        #expect(Self.pairs(out) == ["FIN_WAIT2>TIME_WAIT"])
+        #expect(out.first?.time == 2 && out.first?.duration == 0.001 && out.first?.source == .tracefs)
+        #expect(out.first?.explanation.contains("Linux hands the connection to a small timewait socket") == true)
+        #expect(fusion.tables([], reading: [], tracing: true, at: 100).isEmpty)
+    }
+
+    /// The reading that showed the timewait socket came before the tracepoint's record was read.
+    @Test func timewaitSeenFirst() {
+        var fusion = TransitionFusion()
+        #expect(fusion.tables([Self.table(.close, .timeWait, timewait: .timeWait, at: 1)], reading: [], tracing: true, at: 1).isEmpty)
+        #expect(Self.pairs(fusion.traced(Self.traced(.closing, .close, at: 0.9))) == ["CLOSING>TIME_WAIT"])
+        #expect(fusion.tables([], reading: [], tracing: true, at: 1.1).isEmpty && fusion.tables([], reading: [], tracing: true, at: 100).isEmpty)
+    }
+
+    /// A full socket the tables had caught in FIN_WAIT2: still one arrow.
+    @Test func fullSocketSeenBefore() {
+        var fusion = TransitionFusion()
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 5)).isEmpty)
+        let out = fusion.tables([Self.table(.finWait2, .timeWait, timewait: .timeWait, at: 5.1)], reading: [], tracing: true, at: 100)
+        #expect(Self.pairs(out) == ["FIN_WAIT2>TIME_WAIT"] && out.first?.source == .tracefs)
+    }
+
+    /// No timewait socket in the next reading: the connection really closed (a RST, a timeout).
+    @Test func aRealClose() {
+        var fusion = TransitionFusion()
+        #expect(fusion.traced(Self.traced(.finWait1, .close, at: 1)).isEmpty)
+        let out = fusion.tables([], reading: [], tracing: true, at: 100)
+        #expect(Self.pairs(out) == ["FIN_WAIT1>CLOSE"])
+        #expect(out.first?.explanation.contains("without TIME_WAIT") == true)
+        #expect(out.first?.explanation.contains("FIN and ACK arrived together") == false)
+    }
+
+    /// close() after shutdown(): the same state set again, said as such; the orphan goes on in a
+    /// timewait socket (no arrow), and its expiry is what the tables show at the end.
+    @Test func anOrphanedFinWait2() {
+        var fusion = TransitionFusion()
+        let again = fusion.traced(Self.traced(.finWait2, .finWait2, at: 1))
+        #expect(Self.pairs(again) == ["FIN_WAIT2>FIN_WAIT2"])
+        #expect(again.first?.explanation.contains("called close()") == true)
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 1)).isEmpty)
+        #expect(fusion.tables([Self.table(.close, .finWait2, timewait: .finWait2, at: 1.1)], reading: [], tracing: true, at: 100).isEmpty)
+        let expiry = fusion.tables([Self.table(.finWait2, .close, timewait: .finWait2, at: 61)], reading: [], tracing: true, at: 100)
+        #expect(Self.pairs(expiry) == ["FIN_WAIT2>CLOSE"])
+        #expect(expiry.first?.explanation.contains("orphaned FIN_WAIT2 timed out") == true)
+        #expect(expiry.first?.explanation.contains("CLOSE_WAIT") == true)
+    }
+
+    /// The tables had seen the full socket in FIN_WAIT2: its timewait socket in FIN_WAIT2 is no
+    /// change to the differ, but the reading holds it — the ending is the orphan's handoff.
+    @Test func anOrphanTheTablesSawBefore() {
+        var fusion = TransitionFusion()
+        _ = fusion.traced(Self.traced(.finWait2, .finWait2, at: 1))
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 1)).isEmpty)
+        #expect(fusion.tables([], reading: [Self.entry(.finWait2, timewait: true)], tracing: true, at: 1.1).isEmpty)
+        let expiry = fusion.tables([Self.table(.finWait2, .close, timewait: .finWait2, at: 3)], reading: [], tracing: true, at: 3)
+        #expect(Self.pairs(expiry) == ["FIN_WAIT2>CLOSE"])
+    }
+
+    /// The orphan hears the peer's FIN at last: its own FIN_WAIT2 → TIME_WAIT, from the tables.
+    @Test func anOrphanHearsTheFIN() {
+        var fusion = TransitionFusion()
+        _ = fusion.traced(Self.traced(.finWait2, .close, at: 1))
+        _ = fusion.tables([Self.table(.close, .finWait2, timewait: .finWait2, at: 1.1)], reading: [], tracing: true, at: 100)
+        let out = fusion.tables([Self.table(.finWait2, .timeWait, timewait: .timeWait, at: 3)], reading: [], tracing: true, at: 100)
+        #expect(Self.pairs(out) == ["FIN_WAIT2>TIME_WAIT"] && out.first?.source == .proc)
+        #expect(Self.pairs(fusion.tables([Self.table(.timeWait, .close, timewait: .timeWait, at: 63)], reading: [], tracing: true, at: 100))
+            == ["TIME_WAIT>CLOSE"])
+    }
+
+    /// Without the tracepoint, TIME_WAIT appears from nowhere the tables saw: never from CLOSE.
+    @Test func withoutTracing() {
+        var fusion = TransitionFusion()
+        let out = fusion.tables([Self.table(.close, .timeWait, timewait: .timeWait, at: 1),
+                                 Transition(time: 1, entry: Self.entry(.established), from: .tcp(.close), to: .tcp(.established), duration: nil)],
+                                reading: [], tracing: false, at: 1)
+        #expect(Self.pairs(out) == ["->TIME_WAIT", "CLOSE>ESTABLISHED"])
+        #expect(out.first?.explanation.hasPrefix("appeared in TIME_WAIT") == true)
+        #expect(out.first?.line(clock: "T").contains("- -> TIME_WAIT") == true)
+    }
+
+    /// With the tracepoint, a timewait socket whose ending it never reported shows after its
+    /// patience; a record read after that adds no second arrow.
+    @Test func anUnreportedHandoff() {
+        var fusion = TransitionFusion()
+        #expect(fusion.tables([Self.table(.close, .timeWait, timewait: .timeWait, at: 1)], reading: [], tracing: true, at: 1).isEmpty)
+        #expect(fusion.tables([], reading: [], tracing: true, at: 1 + TransitionFusion.patience / 2).isEmpty)
+        #expect(Self.pairs(fusion.tables([], reading: [], tracing: true, at: 1 + TransitionFusion.patience)) == ["->TIME_WAIT"])
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 0.9)).isEmpty)
+        #expect(fusion.tables([], reading: [], tracing: true, at: 20).isEmpty)
+    }
+
+    @Test func rfcNamesBesideTheKernels() {
+        #expect(StateExplanations.transition(from: .listen, to: .synRecv).hasPrefix("LISTEN → SYN_RECV (SYN-RECEIVED): "))
+        #expect(StateExplanations.transition(from: .lastAck, to: .close).hasPrefix("LAST_ACK → CLOSE (CLOSED): "))
+    }
+}
