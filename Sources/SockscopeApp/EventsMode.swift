@@ -55,6 +55,7 @@ struct EventsMode {
         var differ = SnapshotDiffer()
         var durations = TraceDurations()
         var fusion = TransitionFusion()
+        var resets = capture.map { _ in ResetMemory() }
         var attribution = Attribution(root: options.procRoot)
         var nextPoll = start
         let deadline = options.duration.map { start + $0 }
@@ -62,6 +63,7 @@ struct EventsMode {
         var lines = ""
         // A round's transitions and segments, put in time order before they are written.
         var round: [(time: Double, line: String)] = []
+        var traced: [Transition] = []
 
         while true {
             let now = io.monotonic()
@@ -70,7 +72,7 @@ struct EventsMode {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
                 for transition in fusion.tables(differ.update(entries, at: now), reading: entries, tracing: trace != nil, at: now) {
-                    emit(transition, wallOffset: wallOffset, attribution: &attribution, into: &round)
+                    emit(transition, wallOffset: wallOffset, resets: resets, attribution: &attribution, into: &round)
                 }
                 nextPoll = now + options.interval
             }
@@ -95,19 +97,24 @@ struct EventsMode {
                 if batch.lost > 0 { try out.lost(batch.lost, pending: &lines) }
                 if batch.notices { out.log.error(TraceSource.noticesLostText) }
                 for event in batch.events {
-                    for transition in fusion.traced(event.transition(duration: durations.duration(of: event))) {
-                        emit(transition, wallOffset: wallOffset, attribution: &attribution, into: &round)
-                    }
+                    traced += fusion.traced(event.transition(duration: durations.duration(of: event)))
                 }
             }
+            // The segments read after the tracepoint, so that the RST behind an ending read there is
+            // known when the ending is explained (a socket's state changes before its RST leaves).
             if let capture {
                 let batch = capture.read(keep: options.filter.matches)
                 if batch.dropped > 0 { try out.lostFrames(batch.dropped, pending: &lines) }
                 if let failure = batch.pcapFailure { out.log.error(failure) }
-                if options.segments {
-                    for segment in batch.segments { emit(segment, into: &round) }
+                for segment in batch.segments {
+                    resets?.record(segment)
+                    if options.segments { emit(segment, into: &round) }
                 }
             }
+            for transition in traced {
+                emit(transition, wallOffset: wallOffset, resets: resets, attribution: &attribution, into: &round)
+            }
+            traced.removeAll(keepingCapacity: true)
         }
     }
 
@@ -173,10 +180,16 @@ struct EventsMode {
         }
     }
 
-    func emit(_ transition: Transition, wallOffset: Double, attribution: inout Attribution, into round: inout [(time: Double, line: String)]) {
+    func emit(_ transition: Transition, wallOffset: Double, resets: ResetMemory?, attribution: inout Attribution,
+              into round: inout [(time: Double, line: String)]) {
         // Cheap filters before any work on the transition.
         guard transition.matches(options.filter) else { return }
         let wall = transition.time + wallOffset
+        var transition = transition
+        // With the capture on, an ending says what ended it: the RST seen, and who sent it.
+        if let resets, transition.source == .tracefs, transition.to == .tcp(.close) {
+            transition.cause = resets.cause(of: transition.entry, at: wall)
+        }
         let owner = attribution.owner(of: transition.entry)
         let line = options.json ? transition.json(wallTime: wall, owner: owner).text
                                 : transition.line(clock: ClockText.timeOfDay(wall))

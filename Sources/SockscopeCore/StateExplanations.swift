@@ -83,6 +83,34 @@ public enum StateExplanations {
         }
     }
 
+    /// An ending explained by what the capture saw: the RST and who sent it, or no RST at all.
+    /// nil where the segments change nothing (a listener closed, a LAST_ACK acknowledged).
+    public static func ending(from: TCPState, cause: Transition.Cause) -> String? {
+        let head = "\(from.nameWithRFC) → CLOSE (CLOSED): "
+        switch (from, cause) {
+        case (.listen, _), (.timeWait, _), (.close, _): return nil
+        case (.lastAck, .noReset), (.newSynRecv, .noReset): return nil
+        case (.synSent, .resetReceived):
+            return head + "the connection was refused: the peer answered the SYN with a RST (nothing listens on that port), and connect() failed with ECONNREFUSED."
+        case (.synSent, .resetSent):
+            return head + "the connection attempt was aborted here: this socket sent a RST."
+        case (.synSent, .noReset):
+            return head + "no answer and no RST: the SYN's retransmissions ran out (tcp_syn_retries) and connect() failed with ETIMEDOUT, or the application gave up."
+        case (.synRecv, .noReset):
+            return head + "no RST was seen: the handshake timed out without the final ACK, or this was a duplicate of a connection the handshake had already made (a retransmitted SYN) and the kernel dropped it."
+        case (_, .resetReceived):
+            return head + "a RST from the peer arrived: the peer aborted the connection (SO_LINGER 0, or it closed with unread data), or it had no such connection. The socket is gone at once, without TIME_WAIT."
+        case (_, .resetSent):
+            return head + "this socket sent a RST: it aborted the connection (SO_LINGER 0, or closed with unread data, or answered a segment for a connection it no longer had). The socket is gone at once, without TIME_WAIT."
+        case (.finWait1, .noReset), (.closing, .noReset):
+            return head + "no RST was seen: this socket's FIN was never acknowledged and its retransmissions gave up (a peer whose window stayed at zero, or gone), without TIME_WAIT."
+        case (.finWait2, .noReset):
+            return head + "no RST was seen: the application had closed and the peer never sent its FIN before tcp_fin_timeout ran out (its socket is likely stuck in CLOSE_WAIT)."
+        case (_, .noReset):
+            return head + "no RST was seen: the connection timed out (its retransmissions, or TCP_USER_TIMEOUT, ran out)."
+        }
+    }
+
     /// For sockets seen appearing or vanishing in /proc (UDP has no states worth a lesson).
     public static func appeared(_ entry: SocketEntry) -> String {
         if entry.tcpState == .finWait2 && entry.timer == .timeWait {

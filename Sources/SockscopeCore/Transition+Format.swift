@@ -14,6 +14,7 @@ extension Transition {
             ("from", from.map { .string($0.name) } ?? .null), ("to", to.map { .string($0.name) } ?? .null),
             ("durationMs", duration.map { .double(($0 * 1e6).rounded() / 1e3) } ?? .null),
             ("source", .string(source.rawValue)),
+            ("cause", cause.map { .string($0.rawValue) } ?? .null),
             ("pid", owner.map { .int(Int($0.pid)) } ?? .null),
             ("command", owner.map { .string($0.command) } ?? .null),
             ("explanation", .string(explanation)),

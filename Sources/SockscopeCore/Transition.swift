@@ -2,6 +2,13 @@
 public struct Transition: Sendable, Equatable {
     public enum Source: String, Sendable { case tracefs, proc, socket }
 
+    /// Why a connection ended, from the segments captured (nil: no capture to say).
+    public enum Cause: String, Sendable {
+        case resetSent = "reset sent"
+        case resetReceived = "reset received"
+        case noReset = "no reset"
+    }
+
     public var time: Double
     /// The socket as last seen (its endpoints, protocol, uid, inode).
     public var entry: SocketEntry
@@ -11,6 +18,8 @@ public struct Transition: Sendable, Equatable {
     /// Seconds spent in `from`, when known.
     public var duration: Double?
     public var source: Source
+    /// Set for endings (→ CLOSE) when the capture is on.
+    public var cause: Cause?
 
     public init(time: Double, entry: SocketEntry, from: SocketState?, to: SocketState?, duration: Double?,
                 source: Source = .proc) {
@@ -25,6 +34,7 @@ public struct Transition: Sendable, Equatable {
     /// The one-sentence explanation for learners.
     public var explanation: String {
         if let from = from?.tcp, let to = to?.tcp, entry.proto.isTCP {
+            if let cause, to == .close, let text = StateExplanations.ending(from: from, cause: cause) { return text }
             if from == .close && source == .proc { return StateExplanations.appeared(entry) }
             if to == .close && source == .proc { return StateExplanations.vanished(entry) }
             return StateExplanations.transition(from: from, to: to)
