@@ -188,7 +188,7 @@ _sockscope_nc() {
     repeating_flags=()
     non_repeating_flags=(-4 -6 -C -d -k -l -N -n -u -U -v -z --tui --no-tui --version -h --help)
     repeating_options=()
-    non_repeating_options=(-i -p -q -s -w --hex-dump --max-conns)
+    non_repeating_options=(-i -p -q -s -w --hex-dump --pcap --ladder --max-conns)
     __sockscope_offer_flags_options -1
 
     # Offer option value completions
@@ -209,6 +209,12 @@ _sockscope_nc() {
         return
         ;;
     '--hex-dump')
+        return
+        ;;
+    '--pcap')
+        return
+        ;;
+    '--ladder')
         return
         ;;
     '--max-conns')
@@ -248,7 +254,7 @@ _sockscope_watch() {
     repeating_flags=()
     non_repeating_flags=(-t --tcp -u --udp -4 -6 -l --listening --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state --port --interval)
+    non_repeating_options=(--state --port --interval --pcap)
     __sockscope_offer_flags_options 0
 
     # Offer option value completions
@@ -260,6 +266,9 @@ _sockscope_watch() {
         return
         ;;
     '--interval')
+        return
+        ;;
+    '--pcap')
         return
         ;;
     esac

@@ -15,6 +15,9 @@ public final class PipeMode {
     /// The screen's tracepoint source, started before dialing so that the handshake is seen.
     var trace: TraceSource?
     var traceOff: String?
+    /// The screen's capture (as root), likewise started before dialing, so that the SYN is seen.
+    var capture: SegmentSource?
+    var captureOff: String?
 
     public init(plan: SessionPlan, io: SystemIO, interactive: Bool = false) {
         self.plan = plan
@@ -34,6 +37,17 @@ public final class PipeMode {
                 trace = try io.startTracing(io.traceBufferKB)
             } catch {
                 traceOff = error.description
+            }
+            do throws(TransportError) {
+                guard case .inet = plan.target else { throw TransportError("a Unix socket sends no segments") }
+                capture = try io.startCapture(plan.pcapPath)
+            } catch {
+                // A file asked for and not written would surprise later: say it now.
+                if plan.pcapPath != nil || plan.ladderPath != nil {
+                    log.error("\(plan.pcapPath != nil ? "--pcap" : "--ladder"): \(error.description)")
+                    return .failure
+                }
+                captureOff = error.description
             }
         }
         defer { trace?.stop() }

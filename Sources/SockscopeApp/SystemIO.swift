@@ -21,6 +21,10 @@ public struct SystemIO {
     public var startTracing: (_ bufferKB: Int?) throws(TransportError) -> TraceSource = { kb throws(TransportError) in
         try TraceSource(bufferKB: kb)
     }
+    /// Starts the capture (writing --pcap's file when given), or says why it is off.
+    public var startCapture: (_ pcapPath: String?) throws(TransportError) -> SegmentSource = { path throws(TransportError) in
+        try SegmentSource(pcapPath: path)
+    }
     /// Blocks these signals and returns a signalfd that reports them (-1 when none can be had).
     public var signalDescriptor: ([Int32]) -> Int32 = { signals in clinux_signalfd(signals, Int32(signals.count)) }
     /// Stops the process as Ctrl-Z does, until it is continued (tests only count).

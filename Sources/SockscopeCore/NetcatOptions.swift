@@ -21,6 +21,8 @@ public struct NetcatOptions: Sendable, Equatable {
     public var noStdin = false           // -d
     public var interval: Double?         // -i SECS
     public var hexDumpPath: String?      // --hex-dump FILE
+    public var pcapPath: String?         // --pcap FILE (the screen, as root)
+    public var ladderPath: String?       // --ladder FILE.svg (the screen, as root)
     public var maxConnections = 100      // --max-conns N
     public var positionals: [String] = []
 

@@ -30,6 +30,9 @@ public struct SessionPlan: Sendable, Equatable {
     public var readStdin: Bool
     public var interval: Double?
     public var hexDumpPath: String?
+    /// The screen's capture, to a pcap file (--pcap) and as an SVG ladder at the end (--ladder).
+    public var pcapPath: String?
+    public var ladderPath: String?
     public var maxConnections: Int
 
     public var protocolName: String { datagram ? "udp" : "tcp" }

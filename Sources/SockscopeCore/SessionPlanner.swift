@@ -16,6 +16,11 @@ public enum SessionPlanner {
         }
         if o.maxConnections < 1 { throw UsageError("--max-conns must be at least 1") }
         if o.hexDumpPath?.isEmpty == true { throw UsageError("--hex-dump: the file name is empty") }
+        if o.pcapPath?.isEmpty == true { throw UsageError("--pcap: the file name is empty") }
+        if o.ladderPath?.isEmpty == true { throw UsageError("--ladder: the file name is empty") }
+        if (o.pcapPath != nil || o.ladderPath != nil) && (o.unixSocket || o.scan) {
+            throw UsageError("--pcap and --ladder capture TCP and UDP over IP: not with \(o.scan ? "-z" : "-U")")
+        }
         if let q = o.quitAfterEOF, !q.isFinite { throw UsageError("-q: not a number of seconds: \(q)") }
         let timeout = try positiveSeconds(o.timeout, name: "timeout")
         let interval = try positiveSeconds(o.interval, name: "interval")
@@ -34,7 +39,7 @@ public enum SessionPlanner {
             endOfInput: endOfInput(o), timeout: timeout,
             sourceAddress: o.sourceAddress, sourcePort: mode == .listen ? nil : sourcePort,
             crlf: o.crlf, readStdin: !o.noStdin && mode != .scan, interval: interval,
-            hexDumpPath: o.hexDumpPath, maxConnections: o.maxConnections)
+            hexDumpPath: o.hexDumpPath, pcapPath: o.pcapPath, ladderPath: o.ladderPath, maxConnections: o.maxConnections)
     }
 
     static func endOfInput(_ o: NetcatOptions) -> SessionPlan.EndOfInput {

@@ -27,7 +27,7 @@ struct HelpOverlay {
     func draw(on screen: Screen) {
         let content = lines(width: min(76, screen.columns - 6))
         let width = min(screen.columns - 2, (content.map { DisplayWidth.of($0) }.max() ?? 0) + 4)
-        let height = min(screen.rows - 2, content.count + 2)
+        let height = min(screen.rows, content.count + 2)  // the whole screen if need be: it is an overlay
         let left = max(0, (screen.columns - width) / 2)
         let top = max(0, (screen.rows - height) / 2)
         for row in top..<(top + height) {

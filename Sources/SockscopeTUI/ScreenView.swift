@@ -16,7 +16,7 @@ public struct ScreenView {
     public func draw(_ model: ScreenModel, now: Double, on screen: Screen) -> ScreenLayout {
         screen.erase()
         let layout = ScreenLayout(rows: screen.rows, columns: screen.columns, watchOnly: model.watchOnly,
-                                   sessionCount: model.multiSession ? model.sessions.count : nil)
+                                   sessionCount: model.multiSession ? model.sessions.count : nil, ladder: model.ladderOnScreen)
         guard !layout.tooSmall else {
             drawTooSmall(on: screen)
             return layout
@@ -26,7 +26,8 @@ public struct ScreenView {
         if let region = layout.conversation {
             ConversationView(formatTime: formatTime).draw(model, in: region, on: screen)
         }
-        StateTableView().draw(model, now: now, in: layout.table, on: screen)
+        if let region = layout.ladder { LadderView(formatTime: formatTime).draw(model, in: region, on: screen) }
+        if layout.table.height > 0 { StateTableView().draw(model, now: now, in: layout.table, on: screen) }
         TransitionLogView(formatTime: formatTime).draw(model, in: layout.log, on: screen)
         drawFooter(model, now: now, row: layout.footer, on: screen)
         drawInput(model, row: layout.input, on: screen)

@@ -43,6 +43,10 @@ struct NetcatCommand: ParsableCommand {
     var timeout: Double?
     @Option(name: .customLong("hex-dump"), parsing: .unconditional, help: ArgumentHelp("Write both directions to FILE as a timestamped hex dump.", valueName: "file"))
     var hexDump: String?
+    @Option(name: .customLong("pcap"), parsing: .unconditional, help: ArgumentHelp("In the screen, as root: write the session's frames to FILE as a pcap file.", valueName: "file"))
+    var pcap: String?
+    @Option(name: .customLong("ladder"), parsing: .unconditional, help: ArgumentHelp("In the screen, as root: draw the session's ladder to FILE as SVG when it ends.", valueName: "file"))
+    var ladder: String?
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("With -k, connections served at once; more are closed.", valueName: "n"))
     var maxConnections: Int = 100
 
@@ -61,6 +65,7 @@ struct NetcatCommand: ParsableCommand {
         o.numeric = numeric; o.udp = udp; o.unixSocket = unixSocket; o.verbose = verbose
         o.scan = scan; o.interval = interval; o.sourcePort = port; o.quitAfterEOF = quit
         o.sourceAddress = source; o.timeout = timeout; o.hexDumpPath = hexDump
+        o.pcapPath = pcap; o.ladderPath = ladder
         o.maxConnections = maxConnections; o.positionals = arguments
         return o
     }
@@ -71,6 +76,9 @@ struct NetcatCommand: ParsableCommand {
             plan = try Planning.plan(options)
         } catch {
             throw ValidationError(error.message)
+        }
+        if (pcap != nil || ladder != nil) && tui == false {
+            throw ValidationError("--pcap and --ladder need the screen; in scripts use 'sockscope states --events --pcap FILE'")
         }
         if tui == true {
             if let reason = Self.screenUnsupported(plan) { throw ValidationError("--tui: \(reason)") }
@@ -93,6 +101,11 @@ struct NetcatCommand: ParsableCommand {
         do {
             let plan = try Planning.plan(options)
             let interactive = (tui ?? Terminal.isInteractive()) && Self.screenUnsupported(plan) == nil
+            if !interactive && (plan.pcapPath != nil || plan.ladderPath != nil) {
+                Diagnostics(fd: 2, verbose: true).error(
+                    "--pcap and --ladder need the screen (a terminal); in scripts use 'sockscope states --events --pcap FILE'")
+                return .code(64)
+            }
             return PipeMode(plan: plan, io: .process, interactive: interactive).run()
         } catch {
             return .code(64)  // validate() has already rejected every UsageError

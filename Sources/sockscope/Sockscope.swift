@@ -8,9 +8,11 @@ struct Sockscope: ParsableCommand {
         abstract: "A netcat that lets you see your sockets.",
         usage: """
             sockscope [-46CdklNnuUvz] [-i secs] [-p port] [-q secs] [-s addr] [-w secs]
-                      [--hex-dump file] [--max-conns n] [--tui | --no-tui] [host] [port ...]
-            sockscope states [--tcp] [--udp] [-4|-6] [--listening] [--state list] [--port n] [--json] [--events]
-            sockscope watch [--tcp] [--udp] [-4|-6] [--listening] [--state list] [--port n] [--interval secs]
+                      [--hex-dump file] [--max-conns n] [--pcap file] [--ladder file.svg] [--tui | --no-tui]
+                      [host] [port ...]
+            sockscope states [--tcp] [--udp] [-4|-6] [--listening] [--state list] [--port n] [--json]
+                             [--events [--segments] [--pcap file]]
+            sockscope watch [--tcp] [--udp] [-4|-6] [--listening] [--state list] [--port n] [--interval secs] [--pcap file]
             sockscope <subcommand> [options]
             """,
         discussion: "Without a subcommand, sockscope takes OpenBSD nc's options: see 'sockscope help nc' and sockscope(1).",

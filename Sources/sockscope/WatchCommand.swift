@@ -16,9 +16,12 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var filters: SocketFilterOptions
     @Option(parsing: .unconditional, help: ArgumentHelp("How often the socket tables are read, in seconds.", valueName: "secs"))
     var interval: Double = 0.5
+    @Option(help: ArgumentHelp("Write the frames the filters pass to FILE as a pcap file (nanosecond timestamps; root).", valueName: "file"))
+    var pcap: String?
 
     func validate() throws {
         if !(interval >= 0.05 && interval.isFinite) { throw ValidationError("--interval must be at least 0.05") }
+        if let pcap, pcap.isEmpty { throw ValidationError("--pcap needs a file name") }
     }
 
     /// The terminal is checked here, after parsing: a stray argument (`watch extra`) is reported
@@ -27,6 +30,6 @@ struct WatchCommand: ParsableCommand {
         guard Terminal.isInteractive() else {
             throw ValidationError("watch needs a terminal on standard input and output (and TERM other than dumb); in scripts use 'sockscope states --events'")
         }
-        terminate(WatchMode(filter: filters.filter, interval: interval, io: .process).run())
+        terminate(WatchMode(filter: filters.filter, interval: interval, io: .process, pcapPath: pcap).run())
     }
 }

@@ -18,9 +18,10 @@ extension PipeMode {
             + (plan.keepListening ? " -k" : "")
         let header = ScreenModel.Header(mode: mode, local: local, peer: peer, policy: Self.policy(plan),
                                          sources: ScreenMode.sources(tracing: trace != nil, traceOff: traceOff,
-                                                                     unix: unix))
+                                                                     unix: unix, capturing: capture != nil))
         do {
-            return try ScreenMode(plan: plan, io: io, header: header, trace: trace).run(engine)
+            let mode = try ScreenMode(plan: plan, io: io, header: header, trace: trace, capture: capture, captureOff: captureOff)
+            return mode.run(engine)
         } catch {
             log.error("\(error)")
             return .failure
@@ -41,9 +42,10 @@ extension PipeMode {
 
 extension ScreenMode {
     /// Which sources feed the table and log, and why one is off.
-    static func sources(tracing: Bool, traceOff: String?, unix: Bool, interval: Double = 0.5) -> String {
+    static func sources(tracing: Bool, traceOff: String?, unix: Bool, interval: Double = 0.5, capturing: Bool = false) -> String {
         var text = tracing ? "tracefs (every TCP transition) + socket tables + TCP_INFO"
                            : "tracefs off (\(traceOff ?? "unavailable")): socket tables every \(Seconds.text(interval)) s miss brief states; + TCP_INFO"
+        if capturing { text += " + segments (F9: ladder)" }
         if unix { text = "Unix sockets have no TCP states; F3 shows the system's · " + text }
         return text
     }

@@ -45,6 +45,7 @@ extension ScreenMode {
     func log(_ transition: Transition) -> Int? {
         let session = model.log.session(for: transition.entry, in: model.board)
         model.log.append(transition, session: session)
+        model.addToLadder(transition)
         model.dirty = true
         return session
     }

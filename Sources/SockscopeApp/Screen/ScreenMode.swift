@@ -16,6 +16,13 @@ final class ScreenMode: EngineFace {
     let screen: Screen
     let view: ScreenView
     let trace: TraceSource?
+    /// The capture (as root): segments for the ladders, frames for --pcap.
+    let capture: SegmentSource?
+    /// Segments read before their session opened (a listener's handshake comes before accept).
+    var unplaced: [Segment] = []
+    /// Ports of our sockets: the frames the capture keeps.
+    var ourPorts: Set<UInt16> = []
+    let wallOffset: Double
     let states: StatesFilter
     let reader: ProcNetReader
     var attribution: Attribution
@@ -32,10 +39,12 @@ final class ScreenMode: EngineFace {
     static let keyboardSlot = 0
 
     init(plan: SessionPlan?, io: SystemIO, header: ScreenModel.Header, trace: TraceSource?,
+         capture: SegmentSource? = nil, captureOff: String? = nil,
          states: StatesFilter = StatesFilter(), refreshInterval: Double = 0.5) throws {
         self.plan = plan
         self.io = io
         self.trace = trace
+        self.capture = capture
         self.states = states
         self.refreshInterval = refreshInterval
         reader = ProcNetReader(root: io.procRoot)
@@ -45,6 +54,8 @@ final class ScreenMode: EngineFace {
                              sendDisabled: !(plan?.readStdin ?? true), endOfInput: plan?.endOfInput ?? .keepOpen,
                              datagram: plan?.datagram ?? false)
         let wallOffset = io.wallClock() - io.monotonic()
+        self.wallOffset = wallOffset
+        if capture == nil { model.ladderUnavailable = captureOff ?? "no capture" }
         view = ScreenView(formatTime: { ClockText.timeOfDay($0 + wallOffset, digits: 3) })
         screen = try io.makeScreen(io.wantsColour)
     }
@@ -52,7 +63,10 @@ final class ScreenMode: EngineFace {
     /// Runs the engine with this face until /quit, F10, a -q deadline or a signal; the terminal is
     /// restored on every path.
     func run(_ engine: Engine) -> ExitStatus {
-        defer { screen.close() }
+        defer {
+            screen.close()
+            writeLadder()
+        }
         attach(to: engine)
         do {
             switch try engine.run() {
@@ -70,7 +84,9 @@ final class ScreenMode: EngineFace {
     func attach(to engine: Engine) {
         engine.face = self
         if let address = engine.listenerAddress {
-            model.apply(.listening(key: Self.key(of: address, datagram: plan?.datagram ?? false)), at: io.monotonic())
+            let key = Self.key(of: address, datagram: plan?.datagram ?? false)
+            if let key { ourPorts.insert(key.local.port) }
+            model.apply(.listening(key: key), at: io.monotonic())
         }
         for connection in engine.openConnections {
             self.engine(engine, event: .opened(id: connection.id, peer: connection.peer, how: .dialed))
@@ -95,6 +111,7 @@ final class ScreenMode: EngineFace {
                 model.board.setInfo(engine.tcpInfo(id), for: key)
             }
             model.apply(.opened(session: id, peer: peer?.display ?? "(unnamed)", key: key, how: how), at: now)
+            if let key, capture != nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
         case .refusedOverLimit(let address):
             model.apply(.refused(peer: address.display, limit: plan?.maxConnections ?? 0), at: now)
         case .acceptPaused(let code):
@@ -102,13 +119,16 @@ final class ScreenMode: EngineFace {
         case .acceptResumed:
             model.apply(.acceptResumed, at: now)
         case .peerFinished(let id):
+            model.addAction("EOF read", session: id, sends: false, at: now)
             model.apply(.peerFinished(session: id, canStillSend: engine.connection(id)?.writeOpen ?? false), at: now)
         case .shutDown(let id):
+            model.addAction("shutdown()", session: id, sends: true, at: now)
             if let key = keys[id] { model.board.setInfo(engine.tcpInfo(id), for: key) }
             model.apply(.shutDown(session: id, stillReading: engine.connection(id)?.readOpen ?? false), at: now)
         case .datagramRefused(let id, let code):
             model.apply(.datagramRefused(session: id, reason: String(cString: strerror(code))), at: now)
         case .closed(let id, _, let reason):
+            model.addAction(reason == .reset ? "close(), SO_LINGER 0" : "close()", session: id, sends: true, at: now)
             // TCP_INFO described the open socket; the kernel's leftover (TIME_WAIT) has none.
             if let key = keys.removeValue(forKey: id) { model.board.setInfo(nil, for: key) }
             model.apply(.closed(session: id, ending: Self.ending(reason, idle: plan?.timeout ?? 0)), at: now)
@@ -122,13 +142,19 @@ final class ScreenMode: EngineFace {
         if model.dirty && (keyPressed || now - lastDraw >= 0.04) { draw(now: now) }
         keyPressed = false
         set.watch(screen.keyboard, POLLIN, as: .face(Self.keyboardSlot))
-        for (index, fd) in (trace?.descriptors ?? []).enumerated() { set.watch(fd, POLLIN, as: .face(1 + index)) }
+        let traceDescriptors = trace?.descriptors ?? []
+        for (index, fd) in traceDescriptors.enumerated() { set.watch(fd, POLLIN, as: .face(1 + index)) }
+        if let capture { set.watch(capture.descriptor, POLLIN, as: .face(1 + traceDescriptors.count)) }
         return model.dirty ? min(nextRefresh, lastDraw + 0.04) : nextRefresh
     }
 
     func ready(_ engine: Engine, slot: Int, revents: Int32) -> EngineOutcome? {
         if slot == Self.keyboardSlot { return handleKeys(engine) }
-        readTrace()
+        if capture != nil && slot == 1 + (trace?.descriptors.count ?? 0) {
+            readCapture()
+        } else {
+            readTrace()
+        }
         return nil
     }
 
@@ -162,9 +188,10 @@ final class ScreenMode: EngineFace {
     // MARK: Drawing and keys
 
     func draw(now: Double) {
+        model.autoLadder = screen.rows >= ScreenModel.tallEnough
         let layout = view.draw(model, now: now, on: screen)
         screen.present()
-        model.pageRows = layout.conversation?.height ?? 10
+        model.pageRows = (model.ladderOnScreen ? layout.ladder?.height : layout.conversation?.height) ?? 10
         model.dirty = false
         lastDraw = now
     }

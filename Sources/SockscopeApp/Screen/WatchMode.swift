@@ -10,11 +10,14 @@ public struct WatchMode {
     let filter: StatesFilter
     let interval: Double
     let io: SystemIO
+    /// --pcap: the frames the filter passes, to this file (root).
+    let pcapPath: String?
 
-    public init(filter: StatesFilter, interval: Double, io: SystemIO) {
+    public init(filter: StatesFilter, interval: Double, io: SystemIO, pcapPath: String? = nil) {
         self.filter = filter
         self.interval = interval
         self.io = io
+        self.pcapPath = pcapPath
     }
 
     public func run() -> ExitStatus {
@@ -29,12 +32,21 @@ public struct WatchMode {
             traceOff = error.description
         }
         defer { trace?.stop() }
+        var capture: SegmentSource?
+        if let pcapPath {
+            do {
+                capture = try io.startCapture(pcapPath)
+            } catch {
+                Diagnostics(fd: io.stderr, verbose: true).error("--pcap: \(error.description)")
+                return .failure
+            }
+        }
         let sources = ScreenMode.sources(tracing: trace != nil, traceOff: traceOff, unix: false, interval: interval)
         let header = ScreenModel.Header(mode: "watch", local: Self.describe(filter), sources: sources)
         // No session: the engine runs for the screen's keys, timers and sources alone.
         let engine = Engine(settings: .watching, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
         do {
-            return try ScreenMode(plan: nil, io: io, header: header, trace: trace, states: filter,
+            return try ScreenMode(plan: nil, io: io, header: header, trace: trace, capture: capture, states: filter,
                                   refreshInterval: interval).run(engine)
         } catch {
             Diagnostics(fd: io.stderr, verbose: true).error("\(error)")

@@ -19,7 +19,7 @@ public enum EnteredLine: Equatable, Sendable {
         let argument = words.count > 1 ? String(words[1]) : ""
         let plain: [String: ScreenCommand] = [
             "help": .help, "shutdown": .shutdown, "close": .close, "reset": .reset, "quit": .quit,
-            "hex": .hex, "all": .all, "pause": .pause, "next": .next, "prev": .prev, "clear": .clear,
+            "hex": .hex, "all": .all, "pause": .pause, "next": .next, "prev": .prev, "clear": .clear, "ladder": .ladder,
         ]
         if let command = plain[name] {
             self = argument.isEmpty ? .command(command) : .invalid("/\(name) takes no argument")

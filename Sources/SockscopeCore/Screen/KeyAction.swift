@@ -6,5 +6,7 @@ public enum KeyAction: Equatable, Sendable {
     case left, right, home, end, backspace, deleteForward, deleteToStart, deleteWord
     case historyUp, historyDown
     case scrollUp, scrollDown
+    /// The ladder's selection: the segment before or after.
+    case selectEarlier, selectLater
     case redraw
 }

@@ -9,6 +9,7 @@ public enum KeyBindings {
         (.function(6), "Close", .command(.close)),
         (.function(7), "RST", .command(.reset)),
         (.function(8), "Next", .command(.next)),
+        (.function(9), "Ladder", .command(.ladder)),
         (.function(10), "Quit", .command(.quit)),
         (.enter, "send", .submit),
         (.control("d"), "end of input", .endOfInput),
@@ -20,6 +21,7 @@ public enum KeyBindings {
         (.control("w"), "delete word", .deleteWord),
         (.up, "history", .historyUp), (.down, "history", .historyDown),
         (.pageUp, "scroll", .scrollUp), (.pageDown, "scroll", .scrollDown),
+        (.control("p"), "ladder", .selectEarlier), (.control("n"), "ladder", .selectLater),
         (.tab, "next session", .command(.next)),
         (.control("l"), "redraw", .redraw),
     ]

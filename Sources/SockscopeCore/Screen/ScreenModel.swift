@@ -61,6 +61,17 @@ public struct ScreenModel: Sendable {
     /// UDP: no FIN to send.
     public let datagram: Bool
     public var hex = false
+    /// Each session's ladder (as root, from the capture), by session id.
+    public var ladders: [Int: Ladder] = [:]
+    /// Whether the ladder is shown: nil follows the screen's height (shown when tall enough).
+    public var ladderShown: Bool?
+    /// The ladder's selected row, counted back from the newest (0 follows new segments).
+    public var ladderBack = 0
+    /// Whether the terminal is tall enough for the ladder beside the conversation (the loop sets
+    /// it from the size at each draw).
+    public var autoLadder = false
+    /// Why there is no ladder (no root), said when it is asked for.
+    public var ladderUnavailable: String?
     public var helpShown = false
     /// Conversation rows scrolled back from the bottom; and the page size the view last used.
     public var scroll = 0
@@ -162,8 +173,12 @@ public struct ScreenModel: Sendable {
         case .deleteWord: editor.deleteWordBackward()
         case .historyUp: editor.historyUp()
         case .historyDown: editor.historyDown()
+        case .scrollUp where ladderOnScreen: ladderBack += max(1, pageRows - 1)
+        case .scrollDown where ladderOnScreen: ladderBack = max(0, ladderBack - max(1, pageRows - 1))
         case .scrollUp: scroll += max(1, pageRows - 1)
         case .scrollDown: scroll = max(0, scroll - max(1, pageRows - 1))
+        case .selectEarlier: if ladderOnScreen { ladderBack += 1 }
+        case .selectLater: ladderBack = max(0, ladderBack - 1)
         case .redraw: return [.redraw, .refreshTable]
         }
         return [.redraw]
@@ -230,6 +245,13 @@ public struct ScreenModel: Sendable {
             say(board.paused ? "table paused (/pause again to resume)" : "table resumed", at: now)
             return [.redraw, .refreshTable]
         case .clear: conversation.clear(); scroll = 0
+        case .ladder:
+            if let ladderUnavailable {
+                say("no ladder: \(ladderUnavailable)", at: now)
+                return [.redraw]
+            }
+            ladderShown = !ladderOnScreen
+            ladderBack = 0
         case .filter(let expression):
             do {
                 board.filter = try TableFilter(expression)

@@ -1,0 +1,72 @@
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+
+/// The screen's capture (DESIGN.md source 4): our sessions' segments onto their ladders, every
+/// kept frame into --pcap, and the selected ladder into --ladder's SVG when the screen closes.
+extension ScreenMode {
+    /// Frames whose either port is one of ours (the listener's, each connection's); in `watch`,
+    /// those the table's filter passes.
+    func keeps(_ frame: DecodedFrame) -> Bool {
+        guard plan != nil else { return states.matches(frame) }
+        return ourPorts.contains(frame.source.port) || ourPorts.contains(frame.destination.port)
+    }
+
+    func readCapture() {
+        guard let capture else { return }
+        let batch = capture.read(keep: keeps)
+        if let failure = batch.pcapFailure { model.say(failure, at: io.monotonic()) }
+        if batch.dropped > 0 { model.say("\(batch.dropped) frames lost: the capture's buffer overran", at: io.monotonic()) }
+        for var segment in batch.segments {
+            segment.time -= wallOffset  // the capture stamps wall time; the model keeps monotonic
+            if !model.addSegment(segment) && plan != nil { remember(segment) }
+        }
+    }
+
+    /// A segment no ladder takes yet: its session may open in a moment (accept comes after the
+    /// handshake). Kept a few seconds, at most a few hundred.
+    func remember(_ segment: Segment) {
+        unplaced.append(segment)
+        let now = io.monotonic()
+        if unplaced.count > 512 || (unplaced.first.map { now - $0.time > 5 } ?? false) {
+            unplaced.removeAll { now - $0.time > 5 }
+            if unplaced.count > 512 { unplaced.removeFirst(unplaced.count - 512) }
+        }
+    }
+
+    /// A session's ladder begins when it opens, with what the capture already holds for it.
+    func startLadder(_ id: Int, key: SnapshotDiffer.Key, dialed: Bool, at now: Double) {
+        ourPorts.insert(key.local.port)
+        readCapture()  // the handshake, queued in the kernel while connect() or accept() ran
+        model.startLadder(session: id, ours: key.local, peer: key.remote, dialed: dialed, at: now)
+        unplaced.removeAll { model.addSegment($0) }
+        if dialed { model.addConnect(session: id) }
+    }
+
+    /// --ladder FILE.svg: the selected session's ladder (else the first), written as the screen
+    /// closes; a failure is one line on standard error after the terminal is restored.
+    func writeLadder() {
+        guard let path = plan?.ladderPath else { return }
+        guard let ladder = model.selectedLadder ?? model.ladders.min(by: { $0.key < $1.key })?.value else {
+            Diagnostics(fd: io.stderr, verbose: true).error("--ladder \(path): no connection was made; nothing written")
+            return
+        }
+        let svg = LadderSVG.render(ladder)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            Diagnostics(fd: io.stderr, verbose: true).error("--ladder \(path): \(String(cString: strerror(errno)))")
+            return
+        }
+        defer { close(fd) }
+        var bytes = Array(svg.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                Diagnostics(fd: io.stderr, verbose: true).error("--ladder \(path): write failed: \(String(cString: strerror(errno)))")
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}

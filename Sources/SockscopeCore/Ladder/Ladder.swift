@@ -1,0 +1,111 @@
+/// One connection as a ladder (the teaching view): the segments between its two ends, each end's
+/// state changes, and what the applications did, in time order. The side that sent the SYN is
+/// always on the left. Pure; the screen and `--ladder FILE.svg` draw it.
+public struct Ladder: Sendable, Equatable {
+    public enum Side: Sendable, Equatable { case left, right }
+
+    public enum Event: Sendable, Equatable {
+        case segment(Segment)
+        /// An end's state, written on its column when it changes.
+        case state(time: Double, side: Side, state: TCPState)
+        /// What an application did: `connect()`, `shutdown()`, `close()`, `EOF read`.
+        case action(time: Double, side: Side, text: String)
+
+        public var time: Double {
+            switch self {
+            case .segment(let segment): segment.time
+            case .state(let time, _, _), .action(let time, _, _): time
+            }
+        }
+    }
+
+    public private(set) var left: SocketEndpoint
+    public private(set) var right: SocketEndpoint
+    /// Which end is ours (the screen's session); nil when neither is.
+    public var ours: Side?
+    public private(set) var events: [Event] = []
+    /// Events dropped from the middle of a very long session (the start and the end stay).
+    public private(set) var dropped = 0
+
+    /// A long transfer is mostly data segments: past this many events, the oldest after the
+    /// first `kept` go (the grouping shows them as one row anyway).
+    public static let limit = 20_000
+    static let kept = 500
+
+    public init(left: SocketEndpoint, right: SocketEndpoint, ours: Side? = nil) {
+        self.left = left
+        self.right = right
+        self.ours = ours
+    }
+
+    /// Our dialer on the left; or, for a connection our listener accepted, the peer on the left.
+    public init(ours: SocketEndpoint, peer: SocketEndpoint, dialed: Bool) {
+        self.init(left: dialed ? ours : peer, right: dialed ? peer : ours, ours: dialed ? .left : .right)
+    }
+
+    /// Whether a segment travels between this ladder's two ends.
+    public func carries(_ segment: Segment) -> Bool {
+        let frame = segment.frame
+        return (frame.source == left && frame.destination == right) || (frame.source == right && frame.destination == left)
+    }
+
+    /// The side a socket of the tables or the tracepoint is: a connecting socket has no local
+    /// port yet (the tracepoint's first CLOSE → SYN_SENT), so its peer alone says which.
+    public func side(of entry: SocketEntry) -> Side? {
+        if entry.local == left && entry.remote == right { return .left }
+        if entry.local == right && entry.remote == left { return .right }
+        if entry.local.port == 0 && entry.remote == right { return .left }
+        if entry.local.port == 0 && entry.remote == left { return .right }
+        return nil
+    }
+
+    public mutating func add(_ segment: Segment) {
+        guard carries(segment) else { return }
+        // A SYN sent from the right (simultaneous open aside): the sides follow the SYN.
+        if let tcp = segment.tcp, tcp.flags == .syn, segment.frame.source == right, events.isEmpty {
+            swap(&left, &right)
+            ours = ours.map { $0 == .left ? .right : .left }
+        }
+        append(.segment(segment))
+    }
+
+    public mutating func add(state: TCPState, of entry: SocketEntry, at time: Double) {
+        guard let side = side(of: entry) else { return }
+        append(.state(time: time, side: side, state: state))
+    }
+
+    /// An application's call. The engine reports it after the call returned, when the segments
+    /// it sent are already captured: with `causedWithin`, the action goes just before the first
+    /// FIN or RST its side sent within that many seconds before `time`.
+    public mutating func add(action text: String, by side: Side, at time: Double, causedWithin window: Double = 0) {
+        var when = time
+        if window > 0, let caused = events.first(where: { event in
+            guard case .segment(let segment) = event, event.time >= time - window, event.time <= time,
+                  (segment.frame.source == left) == (side == .left), let tcp = segment.tcp else { return false }
+            return !tcp.flags.isDisjoint(with: [.fin, .rst])
+        }) {
+            when = caused.time - 1e-7
+        }
+        append(.action(time: when, side: side, text: text))
+    }
+
+    /// `connect()` at the very start, before the SYN it sent (the session is known only once
+    /// connect() has returned).
+    public mutating func addConnect(by side: Side) {
+        let first = events.first?.time ?? 0
+        events.insert(.action(time: first - 1e-7, side: side, text: "connect()"), at: 0)
+    }
+
+    /// In time order: sources read at different moments (the capture, the tracepoint, the
+    /// engine) may hand an event over after a later one.
+    mutating func append(_ event: Event) {
+        var index = events.count
+        while index > 0 && events[index - 1].time > event.time { index -= 1 }
+        events.insert(event, at: index)
+        if events.count > Self.limit {
+            let cut = events.count - Self.limit / 2
+            events.removeSubrange(Self.kept..<(Self.kept + cut))
+            dropped += cut
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// `--ladder FILE.svg`: a ladder as an SVG picture for a slide — both columns with their
+/// endpoints, each state written on its column where it changed, one labelled arrow per segment
+/// shown (sloping down, as time passes on the way), actions in italics, folded data in grey.
+public enum LadderSVG {
+    static let width = 960
+    static let leftRail = 300
+    static let rightRail = 760
+    static let rowHeight = 30
+    static let top = 70
+
+    public static func render(_ ladder: Ladder) -> String {
+        let rows = ladder.rows()
+        let height = top + rows.count * rowHeight + 30
+        let origin = ladder.events.first?.time ?? 0
+        var svg = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="monospace" font-size="13">
+            <defs><marker id="head" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#333"/></marker></defs>
+            <rect width="100%" height="100%" fill="white"/>
+
+            """
+        let leftTitle = (ladder.ours == .left ? "ours " : "peer ") + ladder.left.description
+        let rightTitle = (ladder.ours == .right ? "ours " : "peer ") + ladder.right.description
+        svg += text(leftTitle, x: leftRail, y: 30, anchor: "middle", style: "font-weight:bold")
+        svg += text(rightTitle, x: rightRail, y: 30, anchor: "middle", style: "font-weight:bold")
+        svg += text("time (s)", x: 10, y: 30, anchor: "start", style: "fill:#666")
+        for rail in [leftRail, rightRail] {
+            svg += "<line class=\"rail\" x1=\"\(rail)\" y1=\"\(top - 20)\" x2=\"\(rail)\" y2=\"\(height - 10)\" stroke=\"#999\" stroke-width=\"2\"/>\n"
+        }
+        for (index, row) in rows.enumerated() {
+            let y = top + index * rowHeight
+            svg += text(LadderTime.text(row.time - origin), x: 10, y: y + 4, anchor: "start", style: "fill:#666")
+            if let state = row.leftState { svg += text(state.name, x: leftRail - 8, y: y + 4, anchor: "end", style: "fill:#a33;font-weight:bold") }
+            if let state = row.rightState { svg += text(state.name, x: rightRail + 8, y: y + 4, anchor: "start", style: "fill:#a33;font-weight:bold") }
+            switch row.middle {
+            case .empty:
+                break
+            case .arrow(let arrow):
+                let (x1, x2) = arrow.rightward ? (leftRail, rightRail) : (rightRail, leftRail)
+                let colour = arrow.segment.markers.isEmpty ? "#333" : "#c60"
+                svg += "<line class=\"segment\" x1=\"\(x1)\" y1=\"\(y - 6)\" x2=\"\(x2)\" y2=\"\(y + 6)\" stroke=\"\(colour)\" stroke-width=\"1.5\" marker-end=\"url(#head)\"/>\n"
+                let label = [arrow.segment.markerTag, arrow.segment.ladderLabel].compactMap { $0 }.joined(separator: " ")
+                svg += text(label, x: (leftRail + rightRail) / 2, y: y - 4, anchor: "middle", style: "fill:\(colour);font-size:11px")
+            case .action(let side, let words):
+                svg += text(words, x: side == .left ? leftRail + 8 : rightRail - 8, y: y + 4, anchor: side == .left ? "start" : "end",
+                            style: "font-style:italic;fill:#06c")
+            case .group(let words):
+                svg += text(words, x: (leftRail + rightRail) / 2, y: y + 4, anchor: "middle", style: "fill:#888")
+            }
+        }
+        return svg + "</svg>\n"
+    }
+
+    static func text(_ content: String, x: Int, y: Int, anchor: String, style: String) -> String {
+        "<text x=\"\(x)\" y=\"\(y)\" text-anchor=\"\(anchor)\" style=\"\(style)\">\(escape(content))</text>\n"
+    }
+
+    /// XML's five: a label holds `<mss …>` and an endpoint may hold anything a user typed.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,52 @@
+/// The ladder's part of the model: segments and state changes placed on their session's ladder.
+extension ScreenModel {
+    /// The screen's height decides when the user has not: a ladder needs room (`tallEnough`).
+    public static let tallEnough = 40
+    /// Set by the loop from the terminal's size at each draw.
+    public var ladderOnScreen: Bool { ladderUnavailable == nil && !watchOnly && (ladderShown ?? autoLadder) }
+
+    /// The selected session's ladder.
+    public var selectedLadder: Ladder? { selected.flatMap { ladders[$0] } }
+
+    /// A session begins its ladder when it opens: our dialer on the left, or the peer that
+    /// dialed our listener.
+    public mutating func startLadder(session: Int, ours: SocketEndpoint, peer: SocketEndpoint, dialed: Bool, at time: Double) {
+        guard ladders[session] == nil else { return }
+        ladders[session] = Ladder(ours: ours, peer: peer, dialed: dialed)
+        dirty = true
+    }
+
+    /// A segment of one of our sessions; returns whether one took it.
+    @discardableResult
+    public mutating func addSegment(_ segment: Segment) -> Bool {
+        for (id, ladder) in ladders where ladder.carries(segment) {
+            ladders[id]?.add(segment)
+            dirty = true
+            return true
+        }
+        return false
+    }
+
+    /// A transition of one of our sessions' sockets (or their peers'), written on its column.
+    public mutating func addToLadder(_ transition: Transition) {
+        guard let state = transition.to?.tcp else { return }
+        for (id, ladder) in ladders where ladder.side(of: transition.entry) != nil {
+            ladders[id]?.add(state: state, of: transition.entry, at: transition.time)
+            dirty = true
+        }
+    }
+
+    /// What our application did on a session (shutdown(), close(), EOF read), on our column:
+    /// a call that sends (shutdown, close) goes before the FIN or RST it sent.
+    public mutating func addAction(_ text: String, session: Int, sends: Bool, at time: Double) {
+        guard let side = ladders[session]?.ours else { return }
+        ladders[session]?.add(action: text, by: side, at: time, causedWithin: sends ? 0.05 : 0)
+        dirty = true
+    }
+
+    /// A dialed session's ladder begins with connect(), before its SYN.
+    public mutating func addConnect(session: Int) {
+        guard let side = ladders[session]?.ours else { return }
+        ladders[session]?.addConnect(by: side)
+    }
+}
