@@ -1,0 +1,49 @@
+import Glibc
+import Testing
+import TestSupport
+
+/// The ladder in a real terminal, as root in a private namespace: a dialed nc session drawn
+/// segment by segment with both ends' states, and the files --pcap and --ladder leave behind.
+@Suite(.timeLimit(.minutes(2)),
+       .enabled(if: Namespace.available && Paths.which("tmux") && Paths.which("tcpdump") && Paths.which("python3"),
+                "skipped: needs root, tmux, tcpdump and python3"))
+struct LadderScreenTests {
+    @Test func aDialedSessionOnTheLadder() throws {
+        let scratch = Scratch()
+        let namespace = try Namespace()
+        let peer = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
+        let port = try peer.waitForPort()
+        let pcap = scratch.file("session.pcap"), svg = scratch.file("session.svg")
+        // 80×24: the ladder shows when asked (F9), in place of the conversation and the table.
+        let tmux = try Tmux(namespace.exec([Paths.sockscope, "--pcap", pcap, "--ladder", svg, "127.0.0.1", String(port)])
+            .joined(separator: " "), columns: 80, rows: 24)
+        try tmux.wait(forText: "F9Ladder")
+        tmux.send("F9")
+        try tmux.wait(for: "the handshake on the ladder") { $0.contains("─S SYN seq 0") && $0.contains("SYN ACK seq 0 ack 1") }
+        tmux.line("hello")
+        try peer.waitForStdout(containing: "hello")
+        tmux.line("/shutdown")
+        peer.closeStdin()  // nc answers our FIN with its own
+        let screen = try tmux.wait(for: "the close on the ladder") { $0.contains("TIME_WAIT") && $0.contains("LAST_ACK") }
+        #expect(screen.contains("FIN_WAIT1") && screen.contains("F. FIN ACK"))
+        #expect(screen.contains("shutdown()"))
+        let rows = screen.split(separator: "\n")
+        // Our FIN goes right (we are on the left); the peer's comes back.
+        #expect(rows.contains { $0.contains("─F. FIN ACK seq 7 ack 1") && $0.contains("▶") })
+        #expect(rows.contains { $0.contains("◀") && $0.contains("F. FIN ACK seq 1 ack 8") })
+        tmux.line("/quit")
+        try tmux.wait(forText: "EXIT=0")
+
+        // The pcap reads back with tcpdump: the session's eight frames; the SVG has one arrow each.
+        let read = try Child.run(["tcpdump", "-r", pcap, "-nn"])
+        let frames = read.child.stdoutText.split(separator: "\n")
+        #expect(frames.count == 8, "\(read.child.stdoutText)")
+        #expect(frames.first?.contains("Flags [S]") == true)
+        let count = try Child.run(["python3", "-c", """
+            import sys, xml.etree.ElementTree as ET
+            root = ET.parse(sys.argv[1]).getroot()
+            print(sum(1 for e in root.iter('{http://www.w3.org/2000/svg}line') if e.get('class') == 'segment'))
+            """, svg])
+        #expect(count.child.stdoutText == "\(frames.count)\n", "\(count.child.stderrText)")
+    }
+}
