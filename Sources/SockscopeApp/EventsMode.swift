@@ -104,7 +104,7 @@ struct EventsMode {
             // known when the ending is explained (a socket's state changes before its RST leaves).
             if let capture {
                 let batch = capture.read(keep: options.filter.matches)
-                if batch.dropped > 0 { try out.lostFrames(batch.dropped, pending: &lines) }
+                if batch.dropped > 0 { try out.lost(batch.dropped, frames: true, pending: &lines) }
                 if let failure = batch.pcapFailure { out.log.error(failure) }
                 for segment in batch.segments {
                     resets?.record(segment)
@@ -138,23 +138,15 @@ struct EventsMode {
             }
         }
 
-        /// The capture's buffer overran: frames lost, said as `lost` is.
-        func lostFrames(_ count: Int, pending lines: inout String) throws(Stop) {
+        /// The kernel lost records (`events`, the trace buffer's) or frames (`frames`, the
+        /// capture's): in the stream for JSON, on standard error for people.
+        func lost(_ count: Int, frames: Bool = false, pending lines: inout String) throws(Stop) {
             if json {
-                lines += JSONValue.object([("kind", .string("lost")), ("frames", .int(count))]).text + "\n"
+                lines += JSONValue.object([("kind", .string("lost")), (frames ? "frames" : "events", .int(count))]).text + "\n"
             } else {
                 try write(&lines)
-                log.error("\(count) frames lost: the capture's buffer overran while the reader fell behind")
-            }
-        }
-
-        /// The kernel lost records: in the stream for JSON, on standard error for people.
-        func lost(_ count: Int, pending lines: inout String) throws(Stop) {
-            if json {
-                lines += JSONValue.object([("kind", .string("lost")), ("events", .int(count))]).text + "\n"
-            } else {
-                try write(&lines)
-                log.error("\(count) transitions lost: the kernel's trace buffer overran while the reader fell behind")
+                log.error(frames ? "\(count) frames lost: the capture's buffer overran while the reader fell behind"
+                                 : "\(count) transitions lost: the kernel's trace buffer overran while the reader fell behind")
             }
         }
     }

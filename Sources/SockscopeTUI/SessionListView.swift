@@ -26,15 +26,5 @@ struct SessionListView {
     }
 
     /// `512 B`, `12.3 KiB`, `4.0 MiB`.
-    static func bytes(_ count: UInt64) -> String {
-        if count < 1024 { return "\(count) B" }
-        let units = ["KiB", "MiB", "GiB", "TiB"]
-        var value = Double(count) / 1024
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return "\(Int(value)).\(Int(value * 10) % 10) \(units[unit])"
-    }
+    static func bytes(_ count: UInt64) -> String { ByteCount.text(count, binary: true) }
 }

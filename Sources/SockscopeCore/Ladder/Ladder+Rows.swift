@@ -84,19 +84,3 @@ extension Ladder {
         return text
     }
 }
-
-/// Byte counts as people read them: `512 B`, `3.0 KB`, `53.0 MB` (powers of 1000, as `ls -h --si`).
-public enum ByteCount {
-    public static func text(_ bytes: Int) -> String {
-        if bytes < 1000 { return "\(bytes) B" }
-        let units = ["KB", "MB", "GB", "TB"]
-        var value = Double(bytes) / 1000
-        var unit = 0
-        while value >= 999.95 && unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
-    }
-}
