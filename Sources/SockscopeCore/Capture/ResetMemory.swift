@@ -2,16 +2,7 @@
 /// the segment that caused it rather than by a guess: which end sent the RST, or that none was
 /// sent at all (a timeout, a duplicate handshake). Bounded: old entries go when it fills.
 public struct ResetMemory: Sendable {
-    struct Key: Hashable, Sendable {
-        let low: SocketEndpoint
-        let high: SocketEndpoint
-        init(_ a: SocketEndpoint, _ b: SocketEndpoint) {
-            let aFirst = (a.address.high, a.address.low, a.port) < (b.address.high, b.address.low, b.port)
-            (low, high) = aFirst ? (a, b) : (b, a)
-        }
-    }
-
-    var resets: [Key: (time: Double, sender: SocketEndpoint)] = [:]
+    var resets: [EndpointPair: (time: Double, sender: SocketEndpoint)] = [:]
     /// A RST and the state change it causes are microseconds apart; a second covers a reader
     /// that fell behind, and the clocks of the two sources (wall time, both) agreeing to a ms.
     public static let window = 1.0
@@ -24,13 +15,13 @@ public struct ResetMemory: Sendable {
         if resets.count >= Self.limit {
             resets = resets.filter { segment.time - $0.value.time < Self.window }
         }
-        resets[Key(segment.frame.source, segment.frame.destination)] = (segment.time, segment.frame.source)
+        resets[EndpointPair(segment.frame.source, segment.frame.destination)] = (segment.time, segment.frame.source)
     }
 
     /// Why a socket of `entry` ended, from the capture: it sent or received a RST near `time`, or
     /// neither (none was captured for it).
     public func cause(of entry: SocketEntry, at time: Double) -> Transition.Cause {
-        guard let reset = resets[Key(entry.local, entry.remote)], abs(reset.time - time) < Self.window else { return .noReset }
+        guard let reset = resets[EndpointPair(entry.local, entry.remote)], abs(reset.time - time) < Self.window else { return .noReset }
         return reset.sender == entry.local ? .resetSent : .resetReceived
     }
 }

@@ -4,12 +4,10 @@
 /// forgetting the longest idle ones first.
 public struct SegmentAnalyzer: Sendable {
     struct Key: Hashable, Sendable {
-        let low: SocketEndpoint
-        let high: SocketEndpoint
+        let ends: EndpointPair
         let tcp: Bool
         init(_ a: SocketEndpoint, _ b: SocketEndpoint, tcp: Bool) {
-            let aFirst = (a.address.high, a.address.low, a.port) < (b.address.high, b.address.low, b.port)
-            (low, high) = aFirst ? (a, b) : (b, a)
+            ends = EndpointPair(a, b)
             self.tcp = tcp
         }
     }
