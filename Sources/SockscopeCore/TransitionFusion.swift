@@ -24,9 +24,11 @@ public struct TransitionFusion: Sendable {
 
     public init() {}
 
-    /// How long a timewait socket waits for the tracepoint's record of its handoff: longer than
-    /// `NamespaceSieve` may hold a record back while it tells namespaces apart.
-    public static let patience = 12.0
+    /// How long a timewait socket waits for the tracepoint's record of its handoff before it is
+    /// shown as the tables saw it. Long: on a loaded machine `NamespaceSieve` holds records for
+    /// up to ten seconds and the reader itself can fall further behind; a timewait socket that
+    /// vanishes first is shown then (the 60 s of TIME_WAIT), and this bounds the rest.
+    public static let patience = 120.0
 
     /// The states whose traced `→ CLOSE` may be a handoff to a timewait socket.
     static let handedOff: Set<TCPState> = [.finWait1, .finWait2, .closing]
@@ -53,10 +55,18 @@ public struct TransitionFusion: Sendable {
         var out: [Transition] = []
         // Connections fused from the reading itself: their arrival below is the same handoff.
         var fusedNow: Set<SnapshotDiffer.Key> = []
+        // A held ending's four-tuple held by a newer, full socket: a new SYN took over the
+        // timewait socket (Linux lets one end a TIME_WAIT early), which therefore existed.
+        var takenOver: Set<SnapshotDiffer.Key> = []
         if !held.isEmpty {
-            for entry in reading where entry.timer == .timeWait && entry.proto.isTCP {
+            for entry in reading where entry.proto.isTCP {
                 let key = SnapshotDiffer.Key(entry)
-                guard let ending = held.removeValue(forKey: key) else { continue }
+                guard let ending = held[key] else { continue }
+                guard entry.timer == .timeWait || entry.tcpState == .timeWait else {
+                    takenOver.insert(key)
+                    continue
+                }
+                held[key] = nil
                 timewaitSockets.insert(key)
                 fusedNow.insert(key)
                 out += Self.fuse(ending.transition, with: entry)
@@ -73,6 +83,7 @@ public struct TransitionFusion: Sendable {
             if fusedNow.contains(key) && transition.to != .tcp(.close) { continue }
             if transition.to == .tcp(.close) {  // the timewait socket is gone: expiry
                 timewaitSockets.remove(key)
+                if let unexplained = appeared.removeValue(forKey: key) { out.append(unexplained) }
                 out.append(transition)
             } else if timewaitSockets.contains(key) {  // the orphan's FIN_WAIT2 → TIME_WAIT
                 out.append(transition)
@@ -90,7 +101,11 @@ public struct TransitionFusion: Sendable {
         }
         // This reading was taken after every held ending was read, and found no timewait socket
         // for it: the connection really closed.
-        out += held.values.map(\.transition).sorted { $0.time < $1.time }
+        out += held.map { key, ending in
+            var ended = ending.transition
+            if takenOver.contains(key) { ended.to = .tcp(.timeWait) }
+            return ended
+        }.sorted { $0.time < $1.time }
         held.removeAll()
         // A timewait socket whose ending the tracepoint did not report in time (tracing started
         // late, or lost it) is shown as the tables saw it.

@@ -121,6 +121,31 @@ struct TransitionFusionTests {
         #expect(fusion.tables([], reading: [], tracing: true, at: 20).isEmpty)
     }
 
+    /// A new connection on the same ports took the timewait socket over before a reading saw it:
+    /// the ending still went to TIME_WAIT.
+    @Test func aTimewaitTakenOverByANewConnection() {
+        var fusion = TransitionFusion()
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 1)).isEmpty)
+        let out = fusion.tables([], reading: [Self.entry(.synRecv)], tracing: true, at: 1.1)
+        #expect(Self.pairs(out) == ["FIN_WAIT2>TIME_WAIT"])
+    }
+
+    /// A reader far behind: the record of a handoff comes long after its timewait socket was
+    /// read, and still makes one arrow; one never matched is shown when its socket vanishes.
+    @Test func aLateRecordStillFuses() {
+        var fusion = TransitionFusion()
+        let timewait = Self.table(.close, .timeWait, timewait: .timeWait, at: 1)
+        #expect(fusion.tables([timewait], reading: [timewait.entry], tracing: true, at: 1).isEmpty)
+        #expect(fusion.tables([], reading: [timewait.entry], tracing: true, at: 40).isEmpty)
+        #expect(Self.pairs(fusion.traced(Self.traced(.finWait2, .close, at: 0.9))) == ["FIN_WAIT2>TIME_WAIT"])
+        let other = Transition(time: 2, entry: Self.entry(.timeWait, timewait: true), from: .tcp(.close), to: .tcp(.timeWait),
+                               duration: nil)
+        var second = TransitionFusion()
+        _ = second.tables([other], reading: [], tracing: true, at: 2)
+        let vanished = second.tables([Self.table(.timeWait, .close, timewait: .timeWait, at: 62)], reading: [], tracing: true, at: 62)
+        #expect(Self.pairs(vanished) == ["->TIME_WAIT", "TIME_WAIT>CLOSE"])
+    }
+
     @Test func rfcNamesBesideTheKernels() {
         #expect(StateExplanations.transition(from: .listen, to: .synRecv).hasPrefix("LISTEN → SYN_RECV (SYN-RECEIVED): "))
         #expect(StateExplanations.transition(from: .lastAck, to: .close).hasPrefix("LAST_ACK → CLOSE (CLOSED): "))
