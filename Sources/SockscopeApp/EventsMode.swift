@@ -56,6 +56,7 @@ struct EventsMode {
         var durations = TraceDurations()
         var fusion = TransitionFusion()
         var resets = capture.map { _ in ResetMemory() }
+        var roles = RoleMemory()
         var attribution = Attribution(root: options.procRoot)
         var nextPoll = start
         let deadline = options.duration.map { start + $0 }
@@ -72,7 +73,7 @@ struct EventsMode {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
                 for transition in fusion.tables(differ.update(entries, at: now), reading: entries, tracing: trace != nil, at: now) {
-                    emit(transition, wallOffset: wallOffset, resets: resets, attribution: &attribution, into: &round)
+                    emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
                 }
                 nextPoll = now + options.interval
             }
@@ -112,7 +113,7 @@ struct EventsMode {
                 }
             }
             for transition in traced {
-                emit(transition, wallOffset: wallOffset, resets: resets, attribution: &attribution, into: &round)
+                emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
             }
             traced.removeAll(keepingCapacity: true)
         }
@@ -172,12 +173,13 @@ struct EventsMode {
         }
     }
 
-    func emit(_ transition: Transition, wallOffset: Double, resets: ResetMemory?, attribution: inout Attribution,
-              into round: inout [(time: Double, line: String)]) {
+    func emit(_ transition: Transition, wallOffset: Double, resets: ResetMemory?, roles: inout RoleMemory,
+              attribution: inout Attribution, into round: inout [(time: Double, line: String)]) {
         // Cheap filters before any work on the transition.
         guard transition.matches(options.filter) else { return }
         let wall = transition.time + wallOffset
         var transition = transition
+        if transition.entry.proto.isTCP { transition.role = roles.role(of: transition) }
         // With the capture on, an ending says what ended it: the RST seen, and who sent it.
         if let resets, transition.source == .tracefs, transition.to == .tcp(.close) {
             transition.cause = resets.cause(of: transition.entry, at: wall)

@@ -20,6 +20,8 @@ public struct Transition: Sendable, Equatable {
     public var source: Source
     /// Set for endings (→ CLOSE) when the capture is on.
     public var cause: Cause?
+    /// Whose socket this is, when the session says (the explanation names it).
+    public var role: SocketRole?
 
     public init(time: Double, entry: SocketEntry, from: SocketState?, to: SocketState?, duration: Double?,
                 source: Source = .proc) {
@@ -31,8 +33,12 @@ public struct Transition: Sendable, Equatable {
         self.source = source
     }
 
-    /// The one-sentence explanation for learners.
+    /// The one-sentence explanation for learners, naming the socket by its role.
     public var explanation: String {
+        SocketRole.name(in: generalExplanation, role)
+    }
+
+    var generalExplanation: String {
         if let from = from?.tcp, let to = to?.tcp, entry.proto.isTCP {
             if let cause, to == .close, let text = StateExplanations.ending(from: from, cause: cause) { return text }
             if from == .close && source == .proc { return StateExplanations.appeared(entry) }

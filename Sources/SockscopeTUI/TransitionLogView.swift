@@ -6,7 +6,11 @@ struct TransitionLogView {
     let formatTime: (Double) -> String
 
     func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
-        let items = model.log.shown(all: model.board.showAll)
+        let items = model.log.shown(all: model.board.showAll).map { item in
+            var named = item
+            named.transition.role = model.role(of: item)
+            return named
+        }
         drawRule("Transitions", detail: model.board.showAll ? "all sockets" : "ours (F3: all)", row: region.top, on: screen)
         let height = region.height - 1
         guard height > 0 else { return }

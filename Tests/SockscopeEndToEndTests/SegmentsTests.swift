@@ -154,7 +154,8 @@ struct SegmentCauseTests {
         let abort = try #require(endings.first { $0["remote"] as? String == "127.0.0.1:\(port)" })
         let aborted = try #require(endings.first { $0["local"] as? String == "127.0.0.1:\(port)" })
         #expect(abort["cause"] as? String == "reset sent")
-        #expect((abort["explanation"] as? String)?.contains("this socket sent a RST") == true)
+        #expect((abort["explanation"] as? String)?.contains("the dialer's socket sent a RST") == true)
+        #expect(abort["role"] as? String == "the dialer's socket" && aborted["role"] as? String == "the listener's connection")
         #expect(aborted["cause"] as? String == "reset received")
         #expect((aborted["explanation"] as? String)?.contains("a RST from the peer arrived") == true)
         // The RST itself is in the stream, from the end that sent it.

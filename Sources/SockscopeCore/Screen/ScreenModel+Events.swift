@@ -6,7 +6,8 @@ extension ScreenModel {
         switch event {
         case .listening(let key):
             if let key { board.own(key, session: 0) }
-        case .opened(let session, let peer, let key, _):
+        case .opened(let session, let peer, let key, let how):
+            openings[session] = how
             if let key {
                 board.own(key, session: session)
                 log.attribute(key, session: session)

@@ -47,6 +47,8 @@ public struct ScreenModel: Sendable {
     public var board = StateBoard()
     public var log = TransitionLog()
     public private(set) var sessions: [Session] = []
+    /// How each session came: our dialer, or our listener's connection (the log names roles).
+    public internal(set) var openings: [Int: SessionEvent.Opening] = [:]
     public private(set) var selected: Int?
     /// No session: the state table and the log alone (`sockscope watch`).
     public let watchOnly: Bool
