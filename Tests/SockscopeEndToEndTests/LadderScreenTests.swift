@@ -46,4 +46,23 @@ struct LadderScreenTests {
             """, svg])
         #expect(count.child.stdoutText == "\(frames.count)\n", "\(count.child.stderrText)")
     }
+
+    /// /reset: our dialer's line says it sent the RST, the peer's that it received ours; the
+    /// ladder shows the RST leaving our column.
+    @Test func aResetIsAttributedOnBothEnds() throws {
+        let namespace = try Namespace()
+        let peer = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
+        let port = try peer.waitForPort()
+        let tmux = try Tmux(namespace.exec([Paths.sockscope, "127.0.0.1", String(port)]).joined(separator: " "), columns: 160, rows: 50)
+        try tmux.wait(forText: "── Ladder")  // 50 rows: the ladder is there from the start
+        try tmux.wait(for: "the handshake") { $0.contains("─S SYN seq 0") }
+        tmux.line("/reset")
+        let screen = try tmux.wait(for: "both ends' endings") {
+            $0.contains("our dialer sent a RST") && $0.contains("a RST from our socket arrived")
+        }
+        #expect(screen.split(separator: "\n").contains { $0.contains("─R. RST ACK seq 1 ack 1") && $0.contains("▶") })
+        #expect(screen.contains("close(), SO_LINGER 0"))
+        tmux.line("/quit")
+        try tmux.wait(forText: "EXIT=0")
+    }
 }

@@ -19,6 +19,7 @@ extension ScreenMode {
         if batch.dropped > 0 { model.say("\(batch.dropped) frames lost: the capture's buffer overran", at: io.monotonic()) }
         for var segment in batch.segments {
             segment.time -= wallOffset  // the capture stamps wall time; the model keeps monotonic
+            resets.record(segment)
             if !model.addSegment(segment) && plan != nil { remember(segment) }
         }
     }

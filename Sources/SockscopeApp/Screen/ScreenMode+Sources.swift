@@ -25,6 +25,8 @@ extension ScreenMode {
         guard let trace else { return }
         let now = io.monotonic()
         let batch = trace.read(now: now)
+        // The segments first: an ending read here is then explained by the RST behind it.
+        readCapture()
         model.header.lostTransitions += batch.lost
         if batch.notices { model.say(TraceSource.noticesLostText, at: now) }
         for event in batch.events {
@@ -43,6 +45,10 @@ extension ScreenMode {
     /// other end of one of ours); returns that session.
     @discardableResult
     func log(_ transition: Transition) -> Int? {
+        var transition = transition
+        if capture != nil, transition.source == .tracefs, transition.to == .tcp(.close) {
+            transition.cause = resets.cause(of: transition.entry, at: transition.time)
+        }
         let session = model.log.session(for: transition.entry, in: model.board)
         model.log.append(transition, session: session)
         model.addToLadder(transition)

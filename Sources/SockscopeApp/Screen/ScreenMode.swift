@@ -20,6 +20,8 @@ final class ScreenMode: EngineFace {
     let capture: SegmentSource?
     /// Segments read before their session opened (a listener's handshake comes before accept).
     var unplaced: [Segment] = []
+    /// The RSTs seen, to explain endings by who sent them.
+    var resets = ResetMemory()
     /// Ports of our sockets: the frames the capture keeps.
     var ourPorts: Set<UInt16> = []
     let wallOffset: Double
