@@ -81,6 +81,12 @@ int clinux_capture_read(int fd, unsigned char *buffer, size_t size, struct clinu
     return 1;
 }
 
+int clinux_capture_set_filter(int fd, const struct clinux_bpf *program, unsigned short count) {
+    _Static_assert(sizeof(struct clinux_bpf) == sizeof(struct sock_filter), "struct sock_filter layout");
+    struct sock_fprog fprog = {.len = count, .filter = (struct sock_filter *)program};
+    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog);
+}
+
 long clinux_capture_drops(int fd) {
     struct tpacket_stats stats;
     socklen_t length = sizeof stats;

@@ -28,6 +28,7 @@ struct EventsMode {
         if options.segments || options.pcapPath != nil {
             do {
                 capture = try SegmentSource(pcapPath: options.pcapPath)
+                if let port = options.filter.port { capture?.setPorts([port]) }
             } catch {
                 // A file asked for and not written would fail a script later, silently: say it now.
                 if options.pcapPath != nil {

@@ -29,6 +29,18 @@ extension PipeMode {
             }
             let dialer = Dialer(datagram: plan.datagram, timeout: plan.timeout, source: source,
                                 sourcePort: plan.sourcePort, signalFD: signalFD)
+            // The screen with one address to try opens at once and shows the handshake as it
+            // happens (SYN_SENT live, its retransmissions counted); the engine finishes it.
+            if interactive && !plan.datagram && addresses.count == 1 {
+                switch dialer.start(to: address) {
+                case .success(let started):
+                    return try relay(signalFD: signalFD, endpoint: started.connected ? .connected(started.fd, peer: address)
+                                                                                      : .connecting(started.fd, peer: address))
+                case .failure(let failure):
+                    log.error(plan.failureLine(failure, typed: host, address: address, port: port) ?? "connect failed")
+                    return .failure
+                }
+            }
             switch dialer.connect(to: address) {
             case .success(let fd):
                 log.info(plan.successLine(typed: host, address: address, port: port))

@@ -41,6 +41,8 @@ public final class PipeMode {
             do throws(TransportError) {
                 guard case .inet = plan.target else { throw TransportError("a Unix socket sends no segments") }
                 capture = try io.startCapture(plan.pcapPath)
+                // From the start, the kernel keeps only the target's (or the listener's) port.
+                if case .inet(_, let ports) = plan.target, let port = ports.first, port != 0 { capture?.setPorts([port]) }
             } catch {
                 // A file asked for and not written would surprise later: say it now.
                 if plan.pcapPath != nil || plan.ladderPath != nil {
@@ -80,6 +82,8 @@ public final class PipeMode {
     /// What the session starts from.
     enum Endpoint {
         case connected(Int32, peer: SocketAddress)
+        /// The screen's dial, its handshake under way: the screen opens before it completes.
+        case connecting(Int32, peer: SocketAddress)
         case listener(Int32)
         /// A bound datagram socket: the first sender becomes the peer (as nc; every sender with -k).
         case datagramServer(Int32)
@@ -109,6 +113,7 @@ public final class PipeMode {
         engine.recorder = recorder
         switch endpoint {
         case .connected(let fd, let peer): engine.addConnection(fd, peer: peer)
+        case .connecting(let fd, let peer): engine.addConnecting(fd, peer: peer)
         case .listener(let fd): engine.setListener(fd)
         case .datagramServer(let fd): engine.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
         }

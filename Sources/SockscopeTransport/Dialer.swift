@@ -25,6 +25,24 @@ public struct Dialer {
         case interrupted(Int32)
     }
 
+    /// Starts one attempt without waiting: the socket and whether it is connected already (else
+    /// its handshake is under way, for the engine to finish). The socket is non-blocking.
+    public func start(to address: SocketAddress) -> Result<(fd: Int32, connected: Bool), Failure> {
+        let fd: Int32
+        do {
+            fd = try Socket.make(family: address.family, datagram: datagram)
+        } catch {
+            return .failure(.refused(error))
+        }
+        do {
+            try bindSource(fd, family: address.family)
+            return .success((fd, try Socket.startConnect(fd, to: address)))
+        } catch {
+            close(fd)
+            return .failure(.refused(error))
+        }
+    }
+
     /// One attempt: a connected socket, or why not. The socket is non-blocking.
     public func connect(to address: SocketAddress) -> Result<Int32, Failure> {
         let fd: Int32

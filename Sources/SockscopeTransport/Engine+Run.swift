@@ -4,7 +4,7 @@ import SockscopeCore
 
 extension Engine {
     /// The poll slots, named as in nc; connections follow the fixed slots, then the face's.
-    public enum Slot: Sendable { case signal, stdin, stdout, listener, datagramServer, connection(Int), face(Int) }
+    public enum Slot: Sendable { case signal, stdin, stdout, listener, datagramServer, connecting, connection(Int), face(Int) }
 
     /// Runs until the session is over (pipe mode) or the face leaves. Everything received is on
     /// standard output when it returns.
@@ -24,6 +24,7 @@ extension Engine {
     public func step(_ set: inout PollSet<Slot>, wait: Bool) throws(SystemError) -> EngineOutcome? {
         let now = clock()
         if let deadline = quitDeadline, now >= deadline { return finish(.quitAfterEOF) }
+        _ = connectTimedOut(now: now)
         if let idle = settings.idleTimeout, !connections.isEmpty, now - lastActivity >= idle,
            let outcome = idleOut() {
             return outcome
@@ -50,6 +51,7 @@ extension Engine {
         set.watch(stdout.fd, output.isEmpty && !splice.outputWaitsForStdout ? 0 : POLLOUT, as: .stdout)
         set.watch(listener, acceptPaused ? 0 : POLLIN, as: .listener)
         set.watch(datagramServer, datagramServerEvents, as: .datagramServer)
+        if let connecting { set.watch(connecting.fd, POLLOUT, as: .connecting) }
         let firstConnection = set.count
         let readable = peersReadable
         for (index, connection) in connections.enumerated() where connection.ownsFD {
@@ -81,6 +83,8 @@ extension Engine {
                 try acceptPeers()
             case .datagramServer:
                 if revents & (POLLIN | POLLERR) != 0 { receiveDatagrams() }
+            case .connecting:
+                finishConnecting()
             case .connection:
                 break  // below, in turn
             case .face(let slot):
@@ -139,6 +143,7 @@ extension Engine {
         var nearest = wake ?? Double.infinity
         if let deadline = quitDeadline { nearest = min(nearest, deadline) }
         if let idle = settings.idleTimeout, !connections.isEmpty { nearest = min(nearest, lastActivity + idle) }
+        if let idle = settings.idleTimeout, let connecting { nearest = min(nearest, connecting.since + idle) }
         if settings.interval != nil && released < inputEndOffset { nearest = min(nearest, nextRelease) }
         guard nearest.isFinite else { return -1 }
         return Milliseconds.clamped(nearest - now)

@@ -61,6 +61,8 @@ public final class Engine {
     var everConnected = false
     /// The session's end was reported to the face, which keeps the engine running.
     var sessionOver = false
+    /// A dial in its handshake (`addConnecting`): the socket, the peer, since when.
+    var connecting: (fd: Int32, peer: SocketAddress, since: Double)?
     var listener: Int32 = -1
     var datagramServer: Int32 = -1
     var answerFirstPeerOnly = false
@@ -114,6 +116,7 @@ public final class Engine {
     deinit {
         for connection in connections where connection.ownsFD { close(connection.fd) }
         if listener >= 0 { close(listener) }
+        if let connecting { close(connecting.fd) }
         if datagramServer >= 0 { close(datagramServer) }
         for fd in splice.relay where fd >= 0 { close(fd) }
     }

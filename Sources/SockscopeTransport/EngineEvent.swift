@@ -23,6 +23,10 @@ public enum EngineEvent: Sendable, Equatable {
 
     /// A connection joined: the one dialed, one accepted, or a datagram peer first heard from.
     case opened(id: Int, peer: SocketAddress?, how: Opening)
+    /// A dial started: connect() is in progress (SYN_SENT); `.opened` or `.connectFailed` follows.
+    case connecting(peer: SocketAddress, local: SocketAddress)
+    /// The dial failed (errno: ECONNREFUSED for a RST, ETIMEDOUT for no answer or -w).
+    case connectFailed(peer: SocketAddress, code: Int32)
     case refusedOverLimit(SocketAddress)
     /// Accepting stopped (errno: out of descriptors or memory); it resumes when one closes.
     case acceptPaused(Int32)

@@ -60,6 +60,15 @@ public final class PacketCapture {
         return count
     }
 
+    /// Keeps in the kernel only TCP and UDP frames with either port in `ports` (all frames when
+    /// empty), so that a busy loopback costs the reader nothing but our traffic.
+    public func setPorts(_ ports: [UInt16]) {
+        let program = CaptureFilter.program(ports: ports, snapLength: UInt32(Self.snapLength)).map {
+            clinux_bpf(code: $0.code, jt: $0.jumpTrue, jf: $0.jumpFalse, k: $0.k)
+        }
+        _ = program.withUnsafeBufferPointer { clinux_capture_set_filter(descriptor, $0.baseAddress, UInt16($0.count)) }
+    }
+
     /// Frames the kernel dropped since the last call because the reader fell behind.
     public func drops() -> Int { max(0, clinux_capture_drops(descriptor)) }
 }

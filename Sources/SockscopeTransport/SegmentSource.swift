@@ -16,6 +16,9 @@ public final class SegmentSource {
 
     public var descriptor: Int32 { capture.descriptor }
 
+    /// The kernel keeps only frames with one of these ports (all when empty).
+    public func setPorts(_ ports: [UInt16]) { capture.setPorts(ports) }
+
     /// The segments waiting that `keep` accepts, and how many frames the kernel dropped since the
     /// last call (the reader fell behind). Ends with the pcap file's pending frames written.
     public func read(keep: (DecodedFrame) -> Bool) -> (segments: [Segment], dropped: Int, pcapFailure: String?) {

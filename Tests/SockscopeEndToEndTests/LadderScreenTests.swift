@@ -65,4 +65,44 @@ struct LadderScreenTests {
         tmux.line("/quit")
         try tmux.wait(forText: "EXIT=0")
     }
+
+    /// A SYN_SENT held by nft (SYN-ACKs dropped in the input hook of the namespace): the screen
+    /// is open from the first instant, the table shows our dialer in SYN_SENT with its SYN
+    /// retransmissions counted, the ladder the SYNs sent again; -w ends it as timed out, exit 1.
+    @Test func aHeldSynSentIsLive() throws {
+        let namespace = try Namespace()
+        for rule in [["add", "table", "inet", "hold"],
+                     ["add", "chain", "inet", "hold", "input", "{ type filter hook input priority 0 ; }"],
+                     ["add", "rule", "inet", "hold", "input", "tcp flags & (syn|ack) == (syn|ack) drop"]] {
+            #expect(Child.runQuietly(namespace.exec(["nft"] + rule)) == 0)
+        }
+        let peer = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
+        let port = try peer.waitForPort()
+        let tmux = try Tmux(namespace.exec([Paths.sockscope, "-w", "4", "127.0.0.1", String(port)]).joined(separator: " "),
+                            columns: 120, rows: 40)
+        let held = try tmux.wait(for: "SYN_SENT with retransmissions") { screen in
+            guard let row = screen.split(separator: "\n").first(where: { $0.hasPrefix("▶ SYN_SENT") }) else { return false }
+            return row.contains("rtx 2") && screen.contains("⟲ retransmission S SYN seq 0")
+        }
+        #expect(held.contains("connecting to 127.0.0.1:\(port)"))
+        #expect(held.contains("connect()"))
+        try tmux.wait(forText: "failed: timed out")
+        tmux.line("/quit")
+        try tmux.wait(forText: "EXIT=1")
+    }
+
+    /// A refused dial says so in the screen, with the RST on the ladder; exit 1.
+    @Test func aRefusedDialSaysSo() throws {
+        let namespace = try Namespace()
+        // A port that was just free: bound by nothing now.
+        let probe = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
+        let port = try probe.waitForPort()
+        probe.signal(SIGTERM)
+        _ = try probe.waitForExit()
+        let tmux = try Tmux(namespace.exec([Paths.sockscope, "127.0.0.1", String(port)]).joined(separator: " "), columns: 120, rows: 40)
+        let screen = try tmux.wait(for: "the refusal") { $0.contains("failed: connection refused") && $0.contains("R. RST ACK seq 0 ack 1") }
+        #expect(screen.contains("ECONNREFUSED"))
+        tmux.line("/quit")
+        try tmux.wait(forText: "EXIT=1")
+    }
 }

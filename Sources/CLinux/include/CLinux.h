@@ -106,6 +106,17 @@ int clinux_diag_destroy_read(int fd, struct clinux_diag_entry *entries, int max)
 /// -1 on error (errno: EPERM without CAP_NET_RAW).
 int clinux_capture_open(int ifindex, unsigned int snap, int buffer_bytes);
 
+/// One classic BPF instruction, laid out as struct sock_filter.
+struct clinux_bpf {
+    unsigned short code;
+    unsigned char jt;
+    unsigned char jf;
+    unsigned int k;
+};
+
+/// Replaces the capture's kernel filter (SO_ATTACH_FILTER); 0 or -1 (errno).
+int clinux_capture_set_filter(int fd, const struct clinux_bpf *program, unsigned short count);
+
 /// A frame read by `clinux_capture_read`.
 struct clinux_frame {
     long long seconds;

@@ -35,9 +35,15 @@ extension ScreenMode {
         }
     }
 
+    /// A port of ours: kept by the userland check and by the kernel's filter.
+    func addPort(_ port: UInt16) {
+        guard ourPorts.insert(port).inserted else { return }
+        capture?.setPorts(Array(ourPorts))
+    }
+
     /// A session's ladder begins when it opens, with what the capture already holds for it.
     func startLadder(_ id: Int, key: SnapshotDiffer.Key, dialed: Bool, at now: Double) {
-        ourPorts.insert(key.local.port)
+        addPort(key.local.port)
         readCapture()  // the handshake, queued in the kernel while connect() or accept() ran
         model.startLadder(session: id, ours: key.local, peer: key.remote, dialed: dialed, at: now)
         unplaced.removeAll { model.addSegment($0) }

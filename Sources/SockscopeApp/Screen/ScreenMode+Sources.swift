@@ -15,6 +15,7 @@ extension ScreenMode {
             model.board.owners = attribution.owners
         }
         for (id, key) in keys { model.board.setInfo(engine.tcpInfo(id), for: key) }
+        if let connectingKey { model.board.setInfo(engine.connectingInfo, for: connectingKey) }
         // The tracepoint's verdicts on other namespaces' sockets fall due with time.
         if trace != nil { readTrace() }
         model.dirty = true  // timers count down and highlights fade

@@ -32,6 +32,8 @@ final class ScreenMode: EngineFace {
     var fusion = TransitionFusion()
     /// Each open connection's row key, to drop its TCP_INFO when it closes.
     var keys: [Int: SnapshotDiffer.Key] = [:]
+    /// Our dial while connect() is in progress: its TCP_INFO counts the SYN's retransmissions.
+    var connectingKey: SnapshotDiffer.Key?
     let refreshInterval: Double
     var nextRefresh = 0.0
     var lastDraw = -Double.infinity
@@ -74,7 +76,7 @@ final class ScreenMode: EngineFace {
             switch try engine.run() {
             case .signal(let number): return .signal(number)
             case .stdoutFailed: return .failure
-            case .finished, .idleTimeout, .quitAfterEOF, .quit: return .success
+            case .finished, .idleTimeout, .quitAfterEOF, .quit: return model.connectFailed && model.sessions.isEmpty ? .failure : .success
             }
         } catch {
             return .failure
@@ -87,8 +89,11 @@ final class ScreenMode: EngineFace {
         engine.face = self
         if let address = engine.listenerAddress {
             let key = Self.key(of: address, datagram: plan?.datagram ?? false)
-            if let key { ourPorts.insert(key.local.port) }
+            if let key { addPort(key.local.port) }
             model.apply(.listening(key: key), at: io.monotonic())
+        }
+        if let (peer, local) = engine.connectingAddresses {
+            self.engine(engine, event: .connecting(peer: peer, local: local))
         }
         for connection in engine.openConnections {
             self.engine(engine, event: .opened(id: connection.id, peer: connection.peer, how: .dialed))
@@ -106,14 +111,30 @@ final class ScreenMode: EngineFace {
         let now = io.monotonic()
         nextRefresh = min(nextRefresh, now + 0.02)
         switch event {
+        case .connecting(let peer, _):
+            // The engine numbers connections from 1: the dial becomes session 1.
+            let key = engine.connectingKey
+            model.apply(.connecting(session: 1, peer: peer.display, key: key), at: now)
+            if let key {
+                model.board.setInfo(engine.connectingInfo, for: key)
+                connectingKey = key
+                if capture != nil { startLadder(1, key: key, dialed: true, at: now) }
+            }
+        case .connectFailed(let peer, let code):
+            if let key = connectingKey { model.board.setInfo(nil, for: key) }
+            connectingKey = nil
+            let failure: SessionEvent.ConnectFailure = code == ECONNREFUSED ? .refused : code == ETIMEDOUT ? .timedOut
+                : .other(String(cString: strerror(code)))
+            model.apply(.connectFailed(peer: peer.display, failure: failure), at: now)
         case .opened(let id, let peer, let how):
+            connectingKey = nil
             let key = engine.connection(id)?.key
             if let key {
                 keys[id] = key
                 model.board.setInfo(engine.tcpInfo(id), for: key)
             }
             model.apply(.opened(session: id, peer: peer?.display ?? "(unnamed)", key: key, how: how), at: now)
-            if let key, capture != nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
+            if let key, capture != nil, model.ladders[id] == nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
         case .refusedOverLimit(let address):
             model.apply(.refused(peer: address.display, limit: plan?.maxConnections ?? 0), at: now)
         case .acceptPaused(let code):

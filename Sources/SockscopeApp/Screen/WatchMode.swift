@@ -36,6 +36,7 @@ public struct WatchMode {
         if let pcapPath {
             do {
                 capture = try io.startCapture(pcapPath)
+                if let port = filter.port { capture?.setPorts([port]) }
             } catch {
                 Diagnostics(fd: io.stderr, verbose: true).error("--pcap: \(error.description)")
                 return .failure

@@ -101,6 +101,12 @@ public struct Ladder: Sendable, Equatable {
     mutating func append(_ event: Event) {
         var index = events.count
         while index > 0 && events[index - 1].time > event.time { index -= 1 }
+        // connect() stays first: what the tracepoint reports of it (CLOSE → SYN_SENT) can be
+        // stamped a moment before the engine's note of the call.
+        if index == 0, case .action(_, let side, "connect()")? = events.first {
+            events[0] = .action(time: event.time - 1e-7, side: side, text: "connect()")
+            index = 1
+        }
         events.insert(event, at: index)
         if events.count > Self.limit {
             let cut = events.count - Self.limit / 2

@@ -6,6 +6,22 @@ extension ScreenModel {
         switch event {
         case .listening(let key):
             if let key { board.own(key, session: 0) }
+        case .connecting(let session, let peer, let key):
+            openings[session] = .dialed
+            if let key { board.own(key, session: session) }
+            header.peer = peer
+            note("connecting to \(peer): connect() sent a SYN; our dialer is in SYN_SENT until the peer answers", at: time)
+        case .connectFailed(let peer, let failure):
+            connectFailed = true
+            let text: String
+            switch failure {
+            case .refused: text = "connect() to \(peer) failed: connection refused — the peer answered our SYN with a RST (nothing listens on that port; ECONNREFUSED)"
+            case .timedOut: text = "connect() to \(peer) failed: timed out — no SYN-ACK came back for our SYN and its retransmissions (ETIMEDOUT)"
+            case .other(let reason): text = "connect() to \(peer) failed: \(reason)"
+            }
+            note(text, at: time)
+            say(text, at: time, for: 30)
+            header.peer = "\(peer) (not connected)"
         case .opened(let session, let peer, let key, let how):
             openings[session] = how
             if let key {

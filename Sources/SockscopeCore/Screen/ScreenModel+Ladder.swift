@@ -5,8 +5,12 @@ extension ScreenModel {
     /// Set by the loop from the terminal's size at each draw.
     public var ladderOnScreen: Bool { ladderUnavailable == nil && !watchOnly && (ladderShown ?? autoLadder) }
 
-    /// The selected session's ladder.
-    public var selectedLadder: Ladder? { selected.flatMap { ladders[$0] } }
+    /// The selected session's ladder; before any session is selected (a dial still in its
+    /// handshake), the first one.
+    public var selectedLadder: Ladder? {
+        if let selected, let ladder = ladders[selected] { return ladder }
+        return ladders.min { $0.key < $1.key }?.value
+    }
 
     /// A session begins its ladder when it opens: our dialer on the left, or the peer that
     /// dialed our listener.

@@ -49,6 +49,8 @@ public struct ScreenModel: Sendable {
     public private(set) var sessions: [Session] = []
     /// How each session came: our dialer, or our listener's connection (the log names roles).
     public internal(set) var openings: [Int: SessionEvent.Opening] = [:]
+    /// Our dial failed (the process then exits 1, as nc).
+    public internal(set) var connectFailed = false
     public private(set) var selected: Int?
     /// No session: the state table and the log alone (`sockscope watch`).
     public let watchOnly: Bool

@@ -4,6 +4,12 @@
 public enum SessionEvent: Sendable, Equatable {
     public enum Opening: Sendable, Equatable { case dialed, accepted, heard }
 
+    public enum ConnectFailure: Sendable, Equatable {
+        case refused
+        case timedOut
+        case other(String)
+    }
+
     public enum Ending: Sendable, Equatable {
         case finished
         case closedByUs
@@ -16,6 +22,10 @@ public enum SessionEvent: Sendable, Equatable {
 
     /// Our listener (or datagram socket waiting for its first peer): session 0 in the table.
     case listening(key: SnapshotDiffer.Key?)
+    /// Our dial started (connect() in progress: SYN_SENT); it will be session `session`.
+    case connecting(session: Int, peer: String, key: SnapshotDiffer.Key?)
+    /// The dial failed: refused (a RST answered the SYN), timed out (no answer), or another errno.
+    case connectFailed(peer: String, failure: ConnectFailure)
     case opened(session: Int, peer: String, key: SnapshotDiffer.Key?, how: Opening)
     case refused(peer: String, limit: Int)
     case acceptPaused(reason: String)

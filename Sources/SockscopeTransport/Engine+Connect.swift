@@ -1,0 +1,52 @@
+import Glibc
+import SockscopeCore
+
+/// A dial still in its handshake (the screen's, so that SYN_SENT is seen from the first
+/// instant): the socket is watched for POLLOUT in its own slot, and joins as a connection once
+/// SO_ERROR says it connected — or is reported failed, refused or timed out (-w).
+extension Engine {
+    /// A socket whose non-blocking connect() is in progress.
+    public func addConnecting(_ fd: Int32, peer: SocketAddress) {
+        connecting = (fd, peer, clock())
+        emit(.connecting(peer: peer, local: Socket.localAddress(fd)))
+    }
+
+    /// The dial in progress: its peer and our end (for a face that attaches after it began).
+    public var connectingAddresses: (peer: SocketAddress, local: SocketAddress)? {
+        connecting.map { ($0.peer, Socket.localAddress($0.fd)) }
+    }
+
+    /// The connecting socket as the tables name it (its port was chosen by connect()).
+    public var connectingKey: SnapshotDiffer.Key? {
+        guard let connecting, let ours = Socket.localAddress(connecting.fd).endpoint, let theirs = connecting.peer.endpoint else {
+            return nil
+        }
+        let v6 = connecting.peer.family == AF_INET6
+        return SnapshotDiffer.Key(proto: v6 ? .tcp6 : .tcp, local: ours, remote: theirs)
+    }
+
+    /// TCP_INFO of the connecting socket: its SYN retransmissions so far.
+    public var connectingInfo: TCPInfo? { connecting.flatMap { TCPInfoReader.read($0.fd) } }
+
+    /// The handshake is over, one way or the other.
+    func finishConnecting() {
+        guard let pending = connecting else { return }
+        connecting = nil
+        let code = Socket.pendingError(pending.fd)
+        if code == 0 {
+            add(pending.fd, peer: pending.peer, how: .dialed)
+        } else {
+            close(pending.fd)
+            emit(.connectFailed(peer: pending.peer, code: code))
+        }
+    }
+
+    /// -w: the handshake took longer than the connect timeout (nc's -w).
+    func connectTimedOut(now: Double) -> Bool {
+        guard let pending = connecting, let limit = settings.idleTimeout, now - pending.since >= limit else { return false }
+        connecting = nil
+        close(pending.fd)
+        emit(.connectFailed(peer: pending.peer, code: ETIMEDOUT))
+        return true
+    }
+}
