@@ -120,7 +120,7 @@ struct ScreenTests {
         // /shutdown: FIN; ours in FIN_WAIT2, the peer's row (local, so shown as the other end) in CLOSE_WAIT.
         tmux.line("/shutdown")
         try peer.waitForStdout(containing: "EOF")
-        screen = try tmux.wait(for: "FIN_WAIT2 and CLOSE_WAIT rows") {
+        screen = try tmux.wait(for: "FIN_WAIT2 and CLOSE_WAIT rows of \(ours) and \(theirs)") {
             tableRow($0, local: ours, peer: theirs)?.contains("FIN_WAIT2") == true
                 && tableRow($0, local: theirs, peer: ours)?.contains("CLOSE_WAIT") == true
         }
