@@ -115,6 +115,13 @@ struct SegmentsTests {
 @Suite(.timeLimit(.minutes(2)), .enabled(if: Namespace.available, "skipped: needs root"))
 struct SegmentCauseTests {
     @Test func resetsAreAttributedOnBothEnds() throws {
+        // The kernel's own word on resets, in a tracing instance of this test's: which socket
+        // sent one (tcp_send_reset) and which received it (tcp_receive_reset).
+        let instance = "/sys/kernel/tracing/instances/sockscope-test-rst-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        try #require(mkdir(instance, 0o755) == 0, "tracefs instance: \(String(cString: strerror(errno)))")
+        defer { rmdir(instance) }
+        for event in ["tcp_send_reset", "tcp_receive_reset"] { writeFile("\(instance)/events/tcp/\(event)/enable", Array("1".utf8)) }
+        defer { for event in ["tcp_send_reset", "tcp_receive_reset"] { writeFile("\(instance)/events/tcp/\(event)/enable", Array("0".utf8)) } }
         let namespace = try Namespace()
         let server = try Child(namespace.exec(["python3", "-u", "-c", """
             import socket, sys, time
@@ -162,5 +169,11 @@ struct SegmentCauseTests {
         let resets = EventsTests.objects(events.stdoutText).filter { ($0["flags"] as? String)?.contains("R") == true }
         #expect(resets.count == 1 && resets.first?["direction"] as? String == "out")
         #expect(resets.first?["local"] as? String == abort["local"] as? String)
+        // The kernel agrees: the aborting socket sent it, the server's connection received it.
+        let trace = String(decoding: readFile("\(instance)/trace"), as: UTF8.self).split(separator: "\n")
+        let dialer = try #require(abort["local"] as? String), listening = "127.0.0.1:\(port)"
+        #expect(trace.contains { $0.contains("tcp_send_reset:") && $0.contains("src=\(dialer) dest=\(listening)") }, "\(trace)")
+        #expect(trace.contains { $0.contains("tcp_receive_reset:") && $0.contains("sport=\(port) ") })
+        #expect(!trace.contains { $0.contains("tcp_send_reset:") && $0.contains("src=\(listening) dest=\(dialer)") })
     }
 }
