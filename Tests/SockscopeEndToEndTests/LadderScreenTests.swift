@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 import TestSupport
@@ -85,6 +86,8 @@ struct LadderScreenTests {
             return row.contains("rtx 2") && screen.contains("⟲ retransmission S SYN seq 0")
         }
         #expect(held.contains("connecting to 127.0.0.1:\(port)"))
+        // The log has our dialer's CLOSE → SYN_SENT at once (first-hand), once.
+        #expect(held.components(separatedBy: "CLOSE → SYN_SENT").count == 2, "\(held)")
         #expect(held.contains("connect()"))
         try tmux.wait(forText: "failed: timed out")
         tmux.line("/quit")

@@ -33,6 +33,11 @@ extension ScreenMode {
         for event in batch.events {
             let traced = event.transition(duration: durations.duration(of: event))
             guard traced.matches(states) else { continue }
+            if dialLogged, traced.from == .tcp(.close), traced.to == .tcp(.synSent),
+               model.board.session(dialing: traced.entry.remote, proto: traced.entry.proto) != nil {
+                dialLogged = false
+                continue
+            }
             model.board.markChanged(SnapshotDiffer.Key(traced.entry), at: traced.time)
             // An ending held until the tables say where it went: read them soon.
             let shown = fusion.traced(traced)

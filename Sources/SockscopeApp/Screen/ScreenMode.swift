@@ -34,6 +34,8 @@ final class ScreenMode: EngineFace {
     var keys: [Int: SnapshotDiffer.Key] = [:]
     /// Our dial while connect() is in progress: its TCP_INFO counts the SYN's retransmissions.
     var connectingKey: SnapshotDiffer.Key?
+    /// Our dial's CLOSE → SYN_SENT was logged from the engine: the tracepoint's copy is skipped.
+    var dialLogged = false
     let refreshInterval: Double
     var nextRefresh = 0.0
     var lastDraw = -Double.infinity
@@ -119,6 +121,11 @@ final class ScreenMode: EngineFace {
                 model.board.setInfo(engine.connectingInfo, for: key)
                 connectingKey = key
                 if capture != nil { startLadder(1, key: key, dialed: true, at: now) }
+                // First-hand, at once: the tracepoint's record of it (a socket without a port
+                // yet) is placed only at the socket's next transition, which a held SYN_SENT delays.
+                let entry = SocketEntry(proto: key.proto, local: key.local, remote: key.remote, stateCode: TCPState.synSent.rawValue)
+                log(Transition(time: now, entry: entry, from: .tcp(.close), to: .tcp(.synSent), duration: nil, source: .socket))
+                dialLogged = true
             }
         case .connectFailed(let peer, let code):
             if let key = connectingKey { model.board.setInfo(nil, for: key) }
