@@ -133,6 +133,12 @@ int clinux_diag_open(void) {
 
 int clinux_diag_exists(int fd, int family, const unsigned char *local, unsigned short local_port,
                        const unsigned char *remote, unsigned short remote_port) {
+    int state = clinux_diag_state(fd, family, local, local_port, remote, remote_port);
+    return state < 0 ? -1 : state > 0;
+}
+
+int clinux_diag_state(int fd, int family, const unsigned char *local, unsigned short local_port,
+                      const unsigned char *remote, unsigned short remote_port) {
     static unsigned int sequence;
     struct {
         struct nlmsghdr header;
@@ -167,10 +173,11 @@ int clinux_diag_exists(int fd, int family, const unsigned char *local, unsigned 
                 // matches: only the very same addresses and ports count.
                 if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return 0;
                 const struct inet_diag_msg *found = NLMSG_DATA(h);
-                return found->id.idiag_sport == message.request.id.idiag_sport
+                int same = found->id.idiag_sport == message.request.id.idiag_sport
                     && found->id.idiag_dport == message.request.id.idiag_dport
                     && memcmp(found->id.idiag_src, local, length) == 0
                     && memcmp(found->id.idiag_dst, remote, length) == 0;
+                return same ? (found->idiag_state ? found->idiag_state : 0) : 0;
             }
             if (h->nlmsg_type == NLMSG_ERROR) {
                 const struct nlmsgerr *error = NLMSG_DATA(h);

@@ -73,7 +73,8 @@ struct EventsMode {
             if now >= nextPoll {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
-                for transition in fusion.tables(differ.update(entries, at: now), reading: entries, tracing: trace != nil, at: now) {
+                for transition in fusion.tables(differ.update(entries, at: now), reading: entries, tracing: trace != nil, at: now,
+                                                           lookUp: trace.map { source in { source.state(of: $0) } }) {
                     emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
                 }
                 nextPoll = now + options.interval

@@ -57,7 +57,10 @@ public struct TransitionFusion: Sendable {
     /// endings that no timewait socket answered.
     /// `reading` is the sample the transitions came from: a timewait socket in the same state as
     /// the full socket it replaced (an orphaned FIN_WAIT2) is no transition to the differ.
-    public mutating func tables(_ transitions: [Transition], reading: [SocketEntry], tracing: Bool, at now: Double) -> [Transition] {
+    /// `lookUp` asks the kernel for one connection's socket (its state, nil when there is none):
+    /// exact where a dump can miss a socket, it settles a held ending at once.
+    public mutating func tables(_ transitions: [Transition], reading: [SocketEntry], tracing: Bool, at now: Double,
+                                lookUp: ((SnapshotDiffer.Key) -> TCPState?)? = nil) -> [Transition] {
         var out: [Transition] = []
         // Connections fused from the reading itself: their arrival below is the same handoff.
         var fusedNow: Set<SnapshotDiffer.Key> = []
@@ -91,8 +94,10 @@ public struct TransitionFusion: Sendable {
                 timewaitSockets.remove(key)
                 if let unexplained = appeared.removeValue(forKey: key) { out.append(unexplained) }
                 out.append(transition)
-            } else if timewaitSockets.contains(key) {  // the orphan's FIN_WAIT2 → TIME_WAIT
-                out.append(transition)
+            } else if timewaitSockets.contains(key) {
+                // The orphan's FIN_WAIT2 → TIME_WAIT; an arrival is one already fused (a lookup
+                // found the socket before a dump showed it).
+                if transition.from != .tcp(.close) { out.append(transition) }
             } else {  // a full socket's connection handed to a timewait socket
                 timewaitSockets.insert(key)
                 let seen = transition.from == .tcp(.close) ? Self.unseenBefore(transition) : transition
@@ -109,6 +114,20 @@ public struct TransitionFusion: Sendable {
         // closed (or a new SYN took its TIME_WAIT over).
         var released: [Transition] = []
         for (key, ending) in held {
+            if let lookUp, !takenOver.contains(key) {
+                if let state = lookUp(key), state == .timeWait || state == .finWait2 {
+                    // The dump missed it; the lookup found the timewait socket.
+                    timewaitSockets.insert(key)
+                    var entry = ending.transition.entry
+                    entry.stateCode = state.rawValue
+                    entry.timer = .timeWait
+                    released += Self.fuse(ending.transition, with: entry)
+                } else {
+                    released.append(ending.transition)
+                }
+                held[key] = nil
+                continue
+            }
             if takenOver.contains(key) {
                 var ended = ending.transition
                 ended.to = .tcp(.timeWait)

@@ -68,6 +68,16 @@ public final class TraceSource {
         return (released, batch.lost + overflowed, noticesLost)
     }
 
+    /// The state of this namespace's socket with the key's addresses and ports: nil when there is
+    /// none (an exact lookup, not a dump that a busy table can change under).
+    public func state(of key: SnapshotDiffer.Key) -> TCPState? {
+        guard key.proto.isTCP else { return nil }
+        var local = key.local.address.bytes
+        var remote = key.remote.address.bytes
+        let code = clinux_diag_state(lookupFD, key.proto.isIPv6 ? AF_INET6 : AF_INET, &local, key.local.port, &remote, key.remote.port)
+        return code > 0 ? TCPState(rawValue: UInt8(code)) : nil
+    }
+
     func exists(_ tuple: NamespaceSieve.Tuple) -> Bool {
         var local = tuple.local.address.bytes
         var remote = tuple.remote.address.bytes

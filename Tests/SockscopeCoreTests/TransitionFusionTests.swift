@@ -158,6 +158,20 @@ struct TransitionFusionTests {
         #expect(Self.pairs(fusion.tables([timewait], reading: [timewait.entry], tracing: true, at: 1.2)) == ["FIN_WAIT2>TIME_WAIT"])
     }
 
+    /// With an exact lookup, a held ending is settled at the first reading: the timewait socket
+    /// the dump missed is found (one arrow, none again when the dump shows it), or none is.
+    @Test func anExactLookupSettlesAtOnce() {
+        var fusion = TransitionFusion()
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 1)).isEmpty)
+        let found = fusion.tables([], reading: [], tracing: true, at: 1.1, lookUp: { _ in .timeWait })
+        #expect(Self.pairs(found) == ["FIN_WAIT2>TIME_WAIT"])
+        let later = Self.table(.close, .timeWait, timewait: .timeWait, at: 1.2)
+        #expect(fusion.tables([later], reading: [later.entry], tracing: true, at: 1.2, lookUp: { _ in .timeWait }).isEmpty)
+        var other = TransitionFusion()
+        _ = other.traced(Self.traced(.finWait1, .close, at: 1))
+        #expect(Self.pairs(other.tables([], reading: [], tracing: true, at: 1.1, lookUp: { _ in nil })) == ["FIN_WAIT1>CLOSE"])
+    }
+
     @Test func rfcNamesBesideTheKernels() {
         #expect(StateExplanations.transition(from: .listen, to: .synRecv).hasPrefix("LISTEN → SYN_RECV (SYN-RECEIVED): "))
         #expect(StateExplanations.transition(from: .lastAck, to: .close).hasPrefix("LAST_ACK → CLOSE (CLOSED): "))

@@ -91,6 +91,12 @@ int clinux_diag_open(void);
 int clinux_diag_exists(int fd, int family, const unsigned char *local, unsigned short local_port,
                        const unsigned char *remote, unsigned short remote_port);
 
+/// The state of this namespace's TCP socket with exactly these addresses and ports (for a
+/// timewait socket, its substate: TIME_WAIT or FIN_WAIT2): 1–12, 0 when there is none, -1 on
+/// error.
+int clinux_diag_state(int fd, int family, const unsigned char *local, unsigned short local_port,
+                      const unsigned char *remote, unsigned short remote_port);
+
 /// A non-blocking NETLINK_SOCK_DIAG socket subscribed to this network namespace's TCP destroy
 /// notices (IPv4 and IPv6): one message per full socket freed, with its addresses. -1 on error.
 int clinux_diag_destroy_open(void);

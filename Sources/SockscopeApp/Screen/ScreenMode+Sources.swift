@@ -7,7 +7,8 @@ import SockscopeTransport
 extension ScreenMode {
     func refreshTable(_ engine: Engine, at now: Double) {
         let entries = reader.read(states.protocols).filter(states.matches)
-        for transition in fusion.tables(model.board.update(entries, at: now), reading: entries, tracing: trace != nil, at: now) {
+        for transition in fusion.tables(model.board.update(entries, at: now), reading: entries, tracing: trace != nil, at: now,
+                                         lookUp: trace.map { source in { source.state(of: $0) } }) {
             log(transition)
         }
         if model.board.showAll {
