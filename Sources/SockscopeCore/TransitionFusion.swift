@@ -91,6 +91,8 @@ public struct TransitionFusion: Sendable {
             let key = SnapshotDiffer.Key(entry)
             if fusedNow.contains(key) && transition.to != .tcp(.close) { continue }
             if transition.to == .tcp(.close) {  // the timewait socket is gone: expiry
+                // Or the dump missed it (a table changing under it): the exact lookup says.
+                if let state = lookUp?(key), state == .timeWait || state == .finWait2 { continue }
                 timewaitSockets.remove(key)
                 if let unexplained = appeared.removeValue(forKey: key) { out.append(unexplained) }
                 out.append(transition)

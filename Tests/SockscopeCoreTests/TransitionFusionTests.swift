@@ -172,6 +172,22 @@ struct TransitionFusionTests {
         #expect(Self.pairs(other.tables([], reading: [], tracing: true, at: 1.1, lookUp: { _ in nil })) == ["FIN_WAIT1>CLOSE"])
     }
 
+    /// A dump that missed a timewait socket makes the differ see it vanish and come back: the
+    /// lookup finds it still there, so no expiry and no second arrival are shown.
+    @Test func aMissedTimewaitSocketNeitherExpiresNorReturns() {
+        var fusion = TransitionFusion()
+        _ = fusion.traced(Self.traced(.finWait2, .close, at: 1))
+        let timewait = Self.table(.close, .timeWait, timewait: .timeWait, at: 1.1)
+        #expect(Self.pairs(fusion.tables([timewait], reading: [timewait.entry], tracing: true, at: 1.1)) == ["FIN_WAIT2>TIME_WAIT"])
+        let gone = Self.table(.timeWait, .close, timewait: .timeWait, at: 1.2)
+        #expect(fusion.tables([gone], reading: [], tracing: true, at: 1.2, lookUp: { _ in .timeWait }).isEmpty)
+        let back = Self.table(.close, .timeWait, timewait: .timeWait, at: 1.3)
+        #expect(fusion.tables([back], reading: [back.entry], tracing: true, at: 1.3, lookUp: { _ in .timeWait }).isEmpty)
+        // And when it really goes, the expiry shows.
+        #expect(Self.pairs(fusion.tables([Self.table(.timeWait, .close, timewait: .timeWait, at: 61)], reading: [], tracing: true,
+                                         at: 61, lookUp: { _ in nil })) == ["TIME_WAIT>CLOSE"])
+    }
+
     @Test func rfcNamesBesideTheKernels() {
         #expect(StateExplanations.transition(from: .listen, to: .synRecv).hasPrefix("LISTEN → SYN_RECV (SYN-RECEIVED): "))
         #expect(StateExplanations.transition(from: .lastAck, to: .close).hasPrefix("LAST_ACK → CLOSE (CLOSED): "))
