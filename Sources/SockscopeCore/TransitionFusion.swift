@@ -41,13 +41,17 @@ public struct TransitionFusion: Sendable {
 
     /// A transition from the tracepoint: shown now, or held until the next table reading.
     public mutating func traced(_ transition: Transition) -> [Transition] {
+        let key = SnapshotDiffer.Key(transition.entry)
         guard let from = transition.from?.tcp, transition.to == .tcp(.close), Self.handedOff.contains(from) else {
+            // A new connection on a four-tuple whose timewait socket we knew (a client port used
+            // again, its SYN taking the TIME_WAIT over): what follows is the new one's.
+            if transition.to != .tcp(.close) { timewaitSockets.remove(key) }
             return [transition]
         }
-        let key = SnapshotDiffer.Key(transition.entry)
         if let recent = appeared.removeValue(forKey: key) { return Self.fuse(transition, with: recent.entry) }
-        // Its timewait socket was shown already (the record came later than `patience`).
-        if timewaitSockets.contains(key) { return [] }
+        // Otherwise the next reading settles it, even for a four-tuple whose timewait socket is
+        // known already: a client port used again brings a second ending on the same tuple, and
+        // two sockets' records can be read in either order. Every ending makes one arrow.
         held[key] = Held(transition: transition)
         return []
     }

@@ -188,6 +188,19 @@ struct TransitionFusionTests {
                                          at: 61, lookUp: { _ in nil })) == ["TIME_WAIT>CLOSE"])
     }
 
+    /// A client port used again: the second connection's ending on the same four-tuple makes
+    /// its own arrow.
+    @Test func aFourTupleUsedAgain() {
+        var fusion = TransitionFusion()
+        _ = fusion.traced(Self.traced(.finWait2, .close, at: 1))
+        let first = Self.table(.close, .timeWait, timewait: .timeWait, at: 1.1)
+        #expect(Self.pairs(fusion.tables([first], reading: [first.entry], tracing: true, at: 1.1)) == ["FIN_WAIT2>TIME_WAIT"])
+        #expect(Self.pairs(fusion.traced(Self.traced(.synRecv, .established, at: 2))) == ["SYN_RECV>ESTABLISHED"])
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 3)).isEmpty)
+        let second = Self.entry(.timeWait, timewait: true)
+        #expect(Self.pairs(fusion.tables([], reading: [second], tracing: true, at: 3.1)) == ["FIN_WAIT2>TIME_WAIT"])
+    }
+
     @Test func rfcNamesBesideTheKernels() {
         #expect(StateExplanations.transition(from: .listen, to: .synRecv).hasPrefix("LISTEN → SYN_RECV (SYN-RECEIVED): "))
         #expect(StateExplanations.transition(from: .lastAck, to: .close).hasPrefix("LAST_ACK → CLOSE (CLOSED): "))
