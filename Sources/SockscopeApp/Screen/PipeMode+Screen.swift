@@ -18,7 +18,8 @@ extension PipeMode {
             + (plan.keepListening ? " -k" : "")
         let header = ScreenModel.Header(mode: mode, local: local, peer: peer, policy: Self.policy(plan),
                                          sources: ScreenMode.sources(tracing: trace != nil, traceOff: traceOff,
-                                                                     unix: unix, capturing: capture != nil))
+                                                                     unix: unix, capturing: capture != nil,
+                                                                     captureOff: captureOff))
         do {
             let mode = try ScreenMode(plan: plan, io: io, header: header, trace: trace, capture: capture, captureOff: captureOff)
             return mode.run(engine)
@@ -42,10 +43,11 @@ extension PipeMode {
 
 extension ScreenMode {
     /// Which sources feed the table and log, and why one is off.
-    static func sources(tracing: Bool, traceOff: String?, unix: Bool, interval: Double = 0.5, capturing: Bool = false) -> String {
+    static func sources(tracing: Bool, traceOff: String?, unix: Bool, interval: Double = 0.5, capturing: Bool = false,
+                        captureOff: String? = nil) -> String {
         var text = tracing ? "tracefs (every TCP transition) + socket tables + TCP_INFO"
                            : "tracefs off (\(traceOff ?? "unavailable")): socket tables every \(Seconds.text(interval)) s miss brief states; + TCP_INFO"
-        if capturing { text += " + segments (F9: ladder)" }
+        if capturing { text += " + segments (F9: ladder)" } else if let captureOff, !unix { text += " · no segments: \(captureOff)" }
         if unix { text = "Unix sockets have no TCP states; F3 shows the system's · " + text }
         return text
     }

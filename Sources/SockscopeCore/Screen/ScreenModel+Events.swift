@@ -8,7 +8,10 @@ extension ScreenModel {
             if let key { board.own(key, session: 0) }
         case .connecting(let session, let peer, let key):
             openings[session] = .dialed
-            if let key { board.own(key, session: session) }
+            if let key {
+                board.own(key, session: session)
+                header.local = key.local.description
+            }
             header.peer = peer
             note("connecting to \(peer): connect() sent a SYN; our dialer is in SYN_SENT until the peer answers", at: time)
         case .connectFailed(let peer, let failure):
