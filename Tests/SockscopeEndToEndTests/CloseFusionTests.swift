@@ -34,7 +34,7 @@ struct CloseFusionTests {
             """]), stdin: .null)
         #expect(try client.waitForExit() == 0)
         var all: [[String: Any]] = []
-        try events.wait(for: "the orphan's expiry", timeout: 15) { child in
+        try events.wait(for: "the orphan's expiry", timeout: 30) { child in
             all = EventsTests.objects(child.stdoutText).filter { $0["kind"] as? String == "transition" }
             return all.contains { EventsTests.pair($0) == "FIN_WAIT2>CLOSE" }
         }

@@ -42,7 +42,8 @@ struct SegmentsTests {
         // Until the listener's last transition is out and both captures hold as many frames.
         var segments: [[String: Any]] = []
         var expected: [String] = []
-        try events.wait(for: "every segment of the session") { child in
+        // Up to 30 s: beside the rest of the suite the namespace sieve can hold records for seconds.
+        try events.wait(for: "every segment of the session", timeout: 30) { child in
             let objects = EventsTests.objects(child.stdoutText)
             segments = objects.filter { $0["kind"] as? String == "segment" }
             guard objects.contains(where: { EventsTests.pair($0) == "LAST_ACK>CLOSE" }) else { return false }
@@ -150,7 +151,7 @@ struct SegmentCauseTests {
         #expect(try server.waitForExit() == 0)
         #expect(server.stdoutText == "reset\n")
         var endings: [[String: Any]] = []
-        try events.wait(for: "both ends' endings") { child in
+        try events.wait(for: "both ends' endings", timeout: 30) { child in
             endings = EventsTests.objects(child.stdoutText).filter {
                 $0["kind"] as? String == "transition" && EventsTests.pair($0) == "ESTABLISHED>CLOSE"
             }
