@@ -108,4 +108,31 @@ struct LadderScreenTests {
         tmux.line("/quit")
         try tmux.wait(forText: "EXIT=1")
     }
+
+    /// `watch --pcap`: the frames its filter passes, in a file tcpdump reads: an nc session's
+    /// eight, and nothing of a session on another port.
+    @Test func watchWritesAPcap() throws {
+        let scratch = Scratch()
+        let namespace = try Namespace()
+        let listener = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
+        let port = try listener.waitForPort()
+        let other = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
+        let otherPort = try other.waitForPort()
+        let pcap = scratch.file("watch.pcap")
+        let tmux = try Tmux(namespace.exec([Paths.sockscope, "watch", "--port", String(port), "--pcap", pcap]).joined(separator: " "),
+                            columns: 120, rows: 40)
+        try tmux.wait(forText: "cmd>")
+        for target in [port, otherPort] {
+            let client = try Child(namespace.exec(["sh", "-c", "echo hi | nc -N 127.0.0.1 \(target)"]), stdin: .null)
+            #expect(try client.waitForExit() == 0)
+        }
+        #expect(try listener.waitForExit() == 0)
+        try tmux.wait(forText: "LAST_ACK → CLOSE")
+        tmux.line("/quit")
+        try tmux.wait(forText: "EXIT=0")
+        let read = try Child.run(["tcpdump", "-r", pcap, "-nn"])
+        let frames = read.child.stdoutText.split(separator: "\n")
+        #expect(frames.count == 8, "\(read.child.stdoutText)")
+        #expect(frames.allSatisfy { $0.contains(".\(port)") } && !frames.contains { $0.contains(".\(otherPort)") })
+    }
 }
