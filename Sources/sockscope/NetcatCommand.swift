@@ -12,7 +12,17 @@ struct NetcatCommand: ParsableCommand {
             sockscope -l [-46CdkNnuv] [-q secs] [--max-conns n] [host] port
             sockscope -U [-l] [-udNv] [-s path] path
             """,
-        discussion: "Exit status: 0 on success, 1 on a network or runtime failure, 64 on bad usage.")
+        discussion: """
+            In a terminal, dialing and listening open a screen: the conversation, an input line, \
+            the kernel's TCP states of both ends and every transition explained; F1 or /help \
+            lists its keys and commands, and as root F9 draws the segments as a ladder.
+
+            Also: 'sockscope states' lists every socket like ss (--events streams each \
+            transition as it happens), and 'sockscope watch' shows them live in the screen. \
+            See 'sockscope help states', 'sockscope help watch' and sockscope(1).
+
+            Exit status: 0 on success, 1 on a network or runtime failure, 64 on bad usage.
+            """)
 
     @Flag(name: .customShort("4"), help: "Use IPv4 addresses only.") var ipv4 = false
     @Flag(name: .customShort("6"), help: "Use IPv6 addresses only.") var ipv6 = false

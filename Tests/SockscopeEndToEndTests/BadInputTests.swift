@@ -16,7 +16,7 @@ struct BadInputTests {
         (["-X", "127.0.0.1", "80"], 64, "sockscope: Unknown option '-X'"),
         (["-i", "-1", "127.0.0.1", "80"], 64, "sockscope: interval invalid: -1.0"),
         (["--max-conns", "-5", "-l", "-k", "80"], 64, "sockscope: --max-conns must be at least 1"),
-        ([], 64, "sockscope: missing hostname and port"),
+        ([], 64, "sockscope: missing hostname and port ('sockscope --help' lists the options, 'sockscope states' the sockets)"),
         (["nosuchhost.invalid", "80"], 1,
          "sockscope: getaddrinfo for host \"nosuchhost.invalid\" port 80: Name or service not known"),
         (["-6", "-n", "127.0.0.1", "80"], 1,

@@ -24,6 +24,15 @@ struct DocsTests {
         #expect(!result.child.stdoutText.isEmpty && result.child.stderrText.isEmpty)
     }
 
+    /// `--help` shows nc's options and also names the screen (its keys, /help), `states` and
+    /// `watch`, which nc's options alone would hide.
+    @Test func helpNamesTheScreenStatesAndWatch() throws {
+        let help = try Child.run([Paths.sockscope, "--help"]).child.stdoutText
+        for word in ["sockscope states", "sockscope watch", "/help", "F1", "ladder", "-l"] {
+            #expect(help.contains(word), "--help lacks \(word)")
+        }
+    }
+
     /// Every option in --help is documented in the man page.
     @Test(arguments: ["nc", "states", "watch"])
     func manPageNamesEveryOption(subcommand: String) throws {
