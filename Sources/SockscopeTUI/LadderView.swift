@@ -31,7 +31,8 @@ struct LadderView {
         let rows = ladder.rows()
         let columns = Columns(width: screen.columns)
         let ours = ladder.ours.map { $0 == .left ? "left" : "right" } ?? "-"
-        drawRule("Ladder", detail: "\(rows.count) rows · ours on the \(ours) · ^P/^N select, PgUp/PgDn", row: region.top, on: screen)
+        let dropped = ladder.dropped > 0 ? " · \(ladder.dropped) older events dropped" : ""
+        drawRule("Ladder", detail: "\(rows.count) rows · ours on the \(ours)\(dropped) · ^P/^N select, PgUp/PgDn", row: region.top, on: screen)
         guard region.height >= 4 else { return }
         drawHeads(ladder, columns: columns, row: region.top + 1, on: screen)
         let visible = region.height - 3

@@ -8,21 +8,15 @@ extension Engine {
     /// A socket whose non-blocking connect() is in progress.
     public func addConnecting(_ fd: Int32, peer: SocketAddress) {
         connecting = (fd, peer, clock())
-        emit(.connecting(peer: peer, local: Socket.localAddress(fd)))
+        emit(.connecting(peer: peer))
     }
 
-    /// The dial in progress: its peer and our end (for a face that attaches after it began).
-    public var connectingAddresses: (peer: SocketAddress, local: SocketAddress)? {
-        connecting.map { ($0.peer, Socket.localAddress($0.fd)) }
-    }
+    /// The peer of the dial in progress (for a face that attaches after it began).
+    public var connectingPeer: SocketAddress? { connecting?.peer }
 
     /// The connecting socket as the tables name it (its port was chosen by connect()).
     public var connectingKey: SnapshotDiffer.Key? {
-        guard let connecting, let ours = Socket.localAddress(connecting.fd).endpoint, let theirs = connecting.peer.endpoint else {
-            return nil
-        }
-        let v6 = connecting.peer.family == AF_INET6
-        return SnapshotDiffer.Key(proto: v6 ? .tcp6 : .tcp, local: ours, remote: theirs)
+        connecting.flatMap { tableKey(local: Socket.localAddress($0.fd), peer: $0.peer) }
     }
 
     /// TCP_INFO of the connecting socket: its SYN retransmissions so far.

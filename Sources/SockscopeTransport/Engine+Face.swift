@@ -22,18 +22,19 @@ extension Engine {
     public func connection(_ id: Int) -> ConnectionInfo? { index(of: id).map { info(connections[$0]) } }
 
     func info(_ connection: Connection) -> ConnectionInfo {
-        var key: SnapshotDiffer.Key?
         let localAddress = Socket.localAddress(connection.fd)
-        if connection.ownsFD || connection.replyTo != nil {
-            if let ours = localAddress.endpoint, let theirs = connection.address?.endpoint {
-                let v6 = localAddress.family == AF_INET6
-                let proto: SocketProtocol = settings.datagram ? (v6 ? .udp6 : .udp) : (v6 ? .tcp6 : .tcp)
-                key = SnapshotDiffer.Key(proto: proto, local: ours, remote: theirs)
-            }
-        }
+        let key = connection.ownsFD || connection.replyTo != nil ? tableKey(local: localAddress, peer: connection.address) : nil
         return ConnectionInfo(id: connection.id, local: localAddress, peer: connection.address, key: key, readOpen: connection.flow.readOpen,
                               writeOpen: connection.flow.writeOpen,
                               unsent: inputEndOffset - connection.sentUpTo + connection.queuedBytes)
+    }
+
+    /// How the socket tables name a connection of ours (nil for Unix sockets).
+    func tableKey(local: SocketAddress, peer: SocketAddress?) -> SnapshotDiffer.Key? {
+        guard let ours = local.endpoint, let theirs = peer?.endpoint else { return nil }
+        let v6 = local.family == AF_INET6
+        let proto: SocketProtocol = settings.datagram ? (v6 ? .udp6 : .udp) : (v6 ? .tcp6 : .tcp)
+        return SnapshotDiffer.Key(proto: proto, local: ours, remote: theirs)
     }
 
     /// Where the listener (or the datagram socket waiting for its first peer) is bound.

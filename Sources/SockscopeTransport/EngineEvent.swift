@@ -24,7 +24,7 @@ public enum EngineEvent: Sendable, Equatable {
     /// A connection joined: the one dialed, one accepted, or a datagram peer first heard from.
     case opened(id: Int, peer: SocketAddress?, how: Opening)
     /// A dial started: connect() is in progress (SYN_SENT); `.opened` or `.connectFailed` follows.
-    case connecting(peer: SocketAddress, local: SocketAddress)
+    case connecting(peer: SocketAddress)
     /// The dial failed (errno: ECONNREFUSED for a RST, ETIMEDOUT for no answer or -w).
     case connectFailed(peer: SocketAddress, code: Int32)
     case refusedOverLimit(SocketAddress)

@@ -14,7 +14,6 @@ public final class PacketCapture {
     static let bufferBytes = 4 << 20
 
     public let descriptor: Int32
-    public let interface: String
     private var buffer = [UInt8](repeating: 0, count: PacketCapture.snapLength)
 
     /// One frame as read: its bytes are valid only during the call that hands them over.
@@ -37,7 +36,6 @@ public final class PacketCapture {
             throw TransportError("cannot capture on \(interface): \(String(cString: strerror(code)))")
         }
         descriptor = fd
-        self.interface = interface
     }
 
     deinit { close(descriptor) }

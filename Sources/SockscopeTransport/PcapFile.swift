@@ -38,7 +38,9 @@ public final class PcapFile {
         guard failure == nil, !pending.isEmpty else { return nil }
         var offset = 0
         while offset < pending.count {
-            let written = pending.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let written = pending.withUnsafeBytes { raw in
+                write(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]).baseAddress, raw.count - offset)
+            }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else {
                 failure = "--pcap \(path): write failed: \(String(cString: strerror(written < 0 ? errno : EIO))); the file stops here"

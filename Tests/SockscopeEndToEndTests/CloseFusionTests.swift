@@ -28,7 +28,10 @@ struct CloseFusionTests {
             import socket, time
             c = socket.create_connection(('127.0.0.1', \(port)))
             c.shutdown(socket.SHUT_WR)
-            time.sleep(0.3)
+            # close() once the peer has acknowledged our FIN (FIN_WAIT2 is state 5), within 5 s.
+            deadline = time.monotonic() + 5
+            while c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0] != 5 and time.monotonic() < deadline:
+                time.sleep(0.002)
             c.close()
             print('closed', flush=True)
             """]), stdin: .null)

@@ -110,9 +110,9 @@ struct SegmentsTests {
 }
 
 /// Causes from the segments seen: an abort (SO_LINGER 0) is "reset sent" on the aborting
-/// socket's line and "reset received" on its peer's. Each socket lives a moment first: the
-/// tracepoint's sieve does not yet place a socket that dies before any table reading without a
-/// destroy notice naming it (a refused connect, for one) — a known gap.
+/// socket's line and "reset received" on its peer's. The abort waits until both ends show in
+/// the stream: the tracepoint's sieve does not yet place a socket that dies before any table
+/// reading without a destroy notice naming it (a refused connect, for one) — a known gap.
 @Suite(.timeLimit(.minutes(2)), .enabled(if: Namespace.available, "skipped: needs root"))
 struct SegmentCauseTests {
     @Test func resetsAreAttributedOnBothEnds() throws {
@@ -133,20 +133,28 @@ struct SegmentCauseTests {
                 s.recv(10)
             except ConnectionResetError:
                 print('reset', flush=True)
-            time.sleep(0.5)
             """]), stdin: .null)
         let port = try server.waitForPort()
         let events = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--segments", "--json", "--tcp",
                                                "--port", String(port)]), stdin: .null)
         try events.waitForStdout(containing: "\"kind\":\"start\"")
         let client = try Child(namespace.exec(["python3", "-u", "-c", """
-            import socket, struct, time
+            import socket, struct, sys
             c = socket.create_connection(('127.0.0.1', \(port)))
-            time.sleep(0.3)
+            print('connected', flush=True)
+            sys.stdin.readline()
             c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
             c.close()
-            time.sleep(0.5)
-            """]), stdin: .null)
+            """]))
+        // Both ends placed in this namespace (the sieve releases a socket's records once it
+        // knows), then the abort.
+        try client.waitForStdout(containing: "connected")
+        try events.wait(for: "both ends established", timeout: 30) { child in
+            let text = child.stdoutText
+            return text.contains("\"from\":\"SYN_SENT\",\"to\":\"ESTABLISHED\"")
+                && text.contains("\"from\":\"SYN_RECV\",\"to\":\"ESTABLISHED\"")
+        }
+        client.write("abort\n")
         #expect(try client.waitForExit() == 0)
         #expect(try server.waitForExit() == 0)
         #expect(server.stdoutText == "reset\n")

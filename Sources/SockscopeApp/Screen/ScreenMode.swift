@@ -94,8 +94,8 @@ final class ScreenMode: EngineFace {
             if let key { addPort(key.local.port) }
             model.apply(.listening(key: key), at: io.monotonic())
         }
-        if let (peer, local) = engine.connectingAddresses {
-            self.engine(engine, event: .connecting(peer: peer, local: local))
+        if let peer = engine.connectingPeer {
+            self.engine(engine, event: .connecting(peer: peer))
         }
         for connection in engine.openConnections {
             self.engine(engine, event: .opened(id: connection.id, peer: connection.peer, how: .dialed))
@@ -113,7 +113,7 @@ final class ScreenMode: EngineFace {
         let now = io.monotonic()
         nextRefresh = min(nextRefresh, now + 0.02)
         switch event {
-        case .connecting(let peer, _):
+        case .connecting(let peer):
             // The engine numbers connections from 1: the dial becomes session 1.
             let key = engine.connectingKey
             model.apply(.connecting(session: 1, peer: peer.display, key: key), at: now)

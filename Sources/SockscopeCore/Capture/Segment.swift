@@ -39,7 +39,6 @@ public struct Segment: Hashable, Sendable {
         guard let tcp, let windowShift else { return nil }
         return Int(tcp.window) << windowShift
     }
-    public var isTCP: Bool { frame.tcp != nil }
 
     /// Bytes of data the segment (or datagram) carries.
     public var length: Int {

@@ -6,7 +6,6 @@ extension SegmentAnalyzer {
         let control = !flags.isDisjoint(with: [.syn, .fin, .rst])
         if flags.contains(.syn) {
             sender.base = tcp.sequence
-            sender.sawSYN = true
             sender.announcedScale = .some(tcp.options.lazy.compactMap { if case .windowScale(let shift) = $0 { min(shift, 14) } else { nil } }.first)
         }
         if sender.base == nil { sender.base = tcp.sequence }
@@ -50,7 +49,6 @@ extension SegmentAnalyzer {
 
         // What this side has now sent.
         if !probe, sender.next.map({ TCPFlow.after(end, $0) }) ?? true { sender.next = end }
-        if flags.contains(.fin) { sender.sawFIN = true }
         if flags.contains(.ack) {
             if sender.lastAck.map({ TCPFlow.after(tcp.acknowledgment, $0) }) ?? true { sender.duplicateACKs = 0 }
             sender.lastAck = tcp.acknowledgment

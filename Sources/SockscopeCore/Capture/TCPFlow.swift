@@ -9,8 +9,6 @@ struct TCPFlow: Sendable {
     /// The shift this side's SYN announced; `.some(nil)` for a SYN without the option, nil when
     /// its SYN was not seen.
     var announcedScale: UInt8??
-    var sawSYN = false
-    var sawFIN = false
     /// Duplicate ACKs this side sent in a row (a fast retransmission answers two or more).
     var duplicateACKs = 0
     /// Whether its last segment was a keep-alive or a window probe (its answer is no dup ACK).
