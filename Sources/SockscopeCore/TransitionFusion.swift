@@ -43,9 +43,12 @@ public struct TransitionFusion: Sendable {
     public mutating func traced(_ transition: Transition) -> [Transition] {
         let key = SnapshotDiffer.Key(transition.entry)
         guard let from = transition.from?.tcp, transition.to == .tcp(.close), Self.handedOff.contains(from) else {
-            // A new connection on a four-tuple whose timewait socket we knew (a client port used
-            // again, its SYN taking the TIME_WAIT over): what follows is the new one's.
-            if transition.to != .tcp(.close) { timewaitSockets.remove(key) }
+            // A new connection's birth on a four-tuple whose timewait socket we knew (a client
+            // port used again, its SYN taking the TIME_WAIT over): what follows is the new one's.
+            // Only a birth says so: the old connection's own records can be read late.
+            if transition.to == .tcp(.synSent) || transition.to == .tcp(.synRecv) || transition.from == .tcp(.listen) {
+                timewaitSockets.remove(key)
+            }
             return [transition]
         }
         if let recent = appeared.removeValue(forKey: key) { return Self.fuse(transition, with: recent.entry) }

@@ -201,6 +201,18 @@ struct TransitionFusionTests {
         #expect(Self.pairs(fusion.tables([], reading: [second], tracing: true, at: 3.1)) == ["FIN_WAIT2>TIME_WAIT"])
     }
 
+    /// A reader behind the tables: the orphan's own records (read after its timewait socket was
+    /// seen) are not a new connection, and its FIN_WAIT2 → TIME_WAIT still shows once.
+    @Test func lateRecordsOfTheSameConnection() {
+        var fusion = TransitionFusion()
+        let orphan = Self.table(.close, .finWait2, timewait: .finWait2, at: 1)
+        #expect(fusion.tables([orphan], reading: [orphan.entry], tracing: true, at: 1).isEmpty)
+        #expect(Self.pairs(fusion.traced(Self.traced(.finWait1, .finWait2, at: 0.9))) == ["FIN_WAIT1>FIN_WAIT2"])
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 0.9)).isEmpty)
+        let heard = Self.table(.finWait2, .timeWait, timewait: .timeWait, at: 1.5)
+        #expect(Self.pairs(fusion.tables([heard], reading: [heard.entry], tracing: true, at: 1.5)) == ["FIN_WAIT2>TIME_WAIT"])
+    }
+
     @Test func rfcNamesBesideTheKernels() {
         #expect(StateExplanations.transition(from: .listen, to: .synRecv).hasPrefix("LISTEN → SYN_RECV (SYN-RECEIVED): "))
         #expect(StateExplanations.transition(from: .lastAck, to: .close).hasPrefix("LAST_ACK → CLOSE (CLOSED): "))
