@@ -25,9 +25,9 @@ struct LadderScreenTests {
         try peer.waitForStdout(containing: "hello")
         tmux.line("/shutdown")
         peer.closeStdin()  // nc answers our FIN with its own
-        let screen = try tmux.wait(for: "the close on the ladder") { $0.contains("TIME_WAIT") && $0.contains("LAST_ACK") }
-        #expect(screen.contains("FIN_WAIT1") && screen.contains("F. FIN ACK"))
-        #expect(screen.contains("shutdown()"))
+        let screen = try tmux.wait(for: "the close on the ladder") {
+            $0.contains("TIME_WAIT") && $0.contains("LAST_ACK") && $0.contains("FIN_WAIT1") && $0.contains("shutdown()")
+        }
         let rows = screen.split(separator: "\n")
         // Our FIN goes right (we are on the left); the peer's comes back.
         #expect(rows.contains { $0.contains("─F. FIN ACK seq 7 ack 1") && $0.contains("▶") })
@@ -58,11 +58,11 @@ struct LadderScreenTests {
         try tmux.wait(forText: "── Ladder")  // 50 rows: the ladder is there from the start
         try tmux.wait(for: "the handshake") { $0.contains("─S SYN seq 0") }
         tmux.line("/reset")
-        let screen = try tmux.wait(for: "both ends' endings") {
-            $0.contains("our dialer sent a RST") && $0.contains("a RST from our socket arrived")
+        try tmux.wait(for: "both ends' endings, the RST leaving our column, the close() that sent it") { screen in
+            screen.contains("our dialer sent a RST") && screen.contains("a RST from our socket arrived")
+                && screen.split(separator: "\n").contains { $0.contains("─R. RST ACK seq 1 ack 1") && $0.contains("▶") }
+                && screen.contains("close(), SO_LINGER 0")
         }
-        #expect(screen.split(separator: "\n").contains { $0.contains("─R. RST ACK seq 1 ack 1") && $0.contains("▶") })
-        #expect(screen.contains("close(), SO_LINGER 0"))
         tmux.line("/quit")
         try tmux.wait(forText: "EXIT=0")
     }
@@ -103,8 +103,9 @@ struct LadderScreenTests {
         probe.signal(SIGTERM)
         _ = try probe.waitForExit()
         let tmux = try Tmux(namespace.exec([Paths.sockscope, "127.0.0.1", String(port)]).joined(separator: " "), columns: 120, rows: 40)
-        let screen = try tmux.wait(for: "the refusal") { $0.contains("failed: connection refused") && $0.contains("R. RST ACK seq 0 ack 1") }
-        #expect(screen.contains("ECONNREFUSED"))
+        try tmux.wait(for: "the refusal") {
+            $0.contains("failed: connection refused") && $0.contains("R. RST ACK seq 0 ack 1") && $0.contains("ECONNREFUSED")
+        }
         tmux.line("/quit")
         try tmux.wait(forText: "EXIT=1")
     }
