@@ -7,27 +7,46 @@ struct ConversationView {
     typealias Segment = (text: String, style: Style)
     let formatTime: (Double) -> String
 
-    func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
+    /// The rows the conversation would fill, up to `limit` (its rule included).
+    func want(_ model: ScreenModel, columns: Int, limit: Int) -> Int {
+        var used = 1
+        for entry in model.conversation.entries.reversed() where used < limit {
+            used += rows(entry, model: model, width: columns).count
+        }
+        return max(2, min(limit, used))
+    }
+
+    /// Draws the rows at the scroll position; returns how far back it can scroll, when the
+    /// oldest row was reached (a short conversation never scrolls into blank space).
+    @discardableResult
+    func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) -> Int? {
         let height = region.height - 1
-        var details: [String] = []
-        if model.hex { details.append("hex") }
-        if model.scroll > 0 { details.append("scrolled back \(model.scroll) rows (PgDn)") }
-        if model.conversation.dropped > 0 { details.append("\(model.conversation.dropped) older lines dropped") }
-        drawRule("Conversation", detail: details.joined(separator: " · "), row: region.top, on: screen)
-        guard height > 0 else { return }
         // Rows from the bottom up, only as many as the scroll position needs.
         var rows: [[Segment]] = []
         let needed = model.scroll + height
+        var reachedOldest = true
         for entry in model.conversation.entries.reversed() {
+            if rows.count >= needed {
+                reachedOldest = false
+                break
+            }
             rows.insert(contentsOf: self.rows(entry, model: model, width: screen.columns), at: 0)
-            if rows.count >= needed { break }
         }
+        let limit = reachedOldest ? max(0, rows.count - height) : nil
+        let scroll = min(model.scroll, limit ?? model.scroll)
+        var details: [String] = []
+        if !model.header.policy.isEmpty { details.append(model.header.policy) }
+        if model.hex { details.append("hex") }
+        if scroll > 0 { details.append("scrolled back \(scroll) rows (PgDn)") }
+        if model.conversation.dropped > 0 { details.append("\(model.conversation.dropped) older lines dropped") }
+        drawRule("Conversation", detail: details.joined(separator: " · "), row: region.top, on: screen)
+        guard height > 0 else { return limit }
         if model.conversation.entries.isEmpty {
             let hint = model.watchOnly ? "" : "Nothing yet. Type a line and press Enter to send it; /help lists commands."
             screen.put(hint, row: region.top + 1, column: 0, width: screen.columns, style: .dim)
-            return
+            return limit
         }
-        let end = max(0, rows.count - model.scroll)
+        let end = max(0, rows.count - scroll)
         let start = max(0, end - height)
         for (offset, row) in rows[start..<end].enumerated() {
             var column = 0
@@ -36,6 +55,7 @@ struct ConversationView {
                                     width: screen.columns - column, style: segment.style)
             }
         }
+        return limit
     }
 
     func rows(_ entry: Conversation.Entry, model: ScreenModel, width: Int) -> [[Segment]] {

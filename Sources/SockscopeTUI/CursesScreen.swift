@@ -184,6 +184,7 @@ public final class CursesScreen: Screen {
         case KEY_NPAGE: .pageDown
         case KEY_BACKSPACE: .backspace
         case KEY_DC: .delete
+        case KEY_BTAB: .backTab
         case KEY_ENTER: .enter
         case KEY_RESIZE: .resize
         case ccurses_key_f(1)...ccurses_key_f(12): .function(Int(code - ccurses_key_f(0)))

@@ -21,6 +21,9 @@ struct LadderView {
         var arrowWidth: Int { rightRail - leftRail - 1 }
     }
 
+    /// The rows the ladder would fill: its rule, the heads, a row per event, the detail line.
+    static func want(_ model: ScreenModel) -> Int { 3 + max(1, model.selectedLadder?.rows().count ?? 0) }
+
     func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
         guard let ladder = model.selectedLadder else {
             drawRule("Ladder", detail: "segments", row: region.top, on: screen)
@@ -32,7 +35,8 @@ struct LadderView {
         let columns = Columns(width: screen.columns)
         let ours = ladder.ours.map { $0 == .left ? "left" : "right" } ?? "-"
         let dropped = ladder.dropped > 0 ? " · \(ladder.dropped) older events dropped" : ""
-        drawRule("Ladder", detail: "\(rows.count) rows · ours on the \(ours)\(dropped) · ^P/^N select, PgUp/PgDn", row: region.top, on: screen)
+        drawRule("Ladder", detail: "\(rows.count) rows · ours on the \(ours)\(dropped) · ^P/^N select, PgUp/PgDn", focused: model.focus == .ladder,
+                 row: region.top, on: screen)
         guard region.height >= 4 else { return }
         drawHeads(ladder, columns: columns, row: region.top + 1, on: screen)
         let visible = region.height - 3

@@ -11,28 +11,55 @@ public struct ScreenView {
         self.formatTime = formatTime
     }
 
-    /// Draws everything and returns the layout used (the loop tells the model its page size).
+    /// What a draw used, for the loop to tell the model: the layout, and how far the
+    /// conversation can scroll back.
+    public struct Drawn {
+        public let layout: ScreenLayout
+        public let conversationScrollLimit: Int?
+
+        /// The panes on screen with their heights (the model's focus moves among them).
+        public var panes: [Pane: Int] {
+            var panes: [Pane: Int] = [:]
+            if let region = layout.conversation { panes[.conversation] = region.height }
+            if let region = layout.ladder { panes[.ladder] = region.height }
+            if layout.table.height > 0 { panes[.table] = layout.table.height }
+            if layout.log.height > 0 { panes[.log] = layout.log.height }
+            return panes
+        }
+    }
+
+    /// Draws everything and returns what the loop passes back to the model.
     @discardableResult
-    public func draw(_ model: ScreenModel, now: Double, on screen: Screen) -> ScreenLayout {
+    public func draw(_ model: ScreenModel, now: Double, on screen: Screen) -> Drawn {
         screen.erase()
+        let available = screen.rows - 3
+        let conversationView = ConversationView(formatTime: formatTime)
+        let logView = TransitionLogView(formatTime: formatTime)
+        let tableRows = model.board.rows(now: now)
+        var wants = ScreenLayout.Wants(table: StateTableView.want(rows: tableRows.count),
+                                       log: logView.want(model, columns: screen.columns, screenRows: screen.rows, limit: available))
+        if !model.watchOnly {
+            wants.conversation = conversationView.want(model, columns: screen.columns, limit: available)
+        }
+        if model.ladderOnScreen { wants.ladder = LadderView.want(model) }
         let layout = ScreenLayout(rows: screen.rows, columns: screen.columns, watchOnly: model.watchOnly,
-                                   sessionCount: model.multiSession ? model.sessions.count : nil, ladder: model.ladderOnScreen)
+                                  sessionCount: model.multiSession ? model.sessions.count : nil, ladder: model.ladderOnScreen,
+                                  wants: wants)
         guard !layout.tooSmall else {
             drawTooSmall(on: screen)
-            return layout
+            return Drawn(layout: layout, conversationScrollLimit: nil)
         }
         drawHeader(model, on: screen)
         if let region = layout.sessions { SessionListView().draw(model, in: region, on: screen) }
-        if let region = layout.conversation {
-            ConversationView(formatTime: formatTime).draw(model, in: region, on: screen)
-        }
+        var limit: Int?
+        if let region = layout.conversation { limit = conversationView.draw(model, in: region, on: screen) }
         if let region = layout.ladder { LadderView(formatTime: formatTime).draw(model, in: region, on: screen) }
-        if layout.table.height > 0 { StateTableView().draw(model, now: now, in: layout.table, on: screen) }
-        TransitionLogView(formatTime: formatTime).draw(model, in: layout.log, on: screen)
+        if layout.table.height > 0 { StateTableView().draw(model, rows: tableRows, now: now, in: layout.table, on: screen) }
+        logView.draw(model, in: layout.log, screenRows: screen.rows, on: screen)
         drawFooter(model, now: now, row: layout.footer, on: screen)
         drawInput(model, row: layout.input, on: screen)
         if model.helpShown { HelpOverlay().draw(on: screen) }
-        return layout
+        return Drawn(layout: layout, conversationScrollLimit: limit)
     }
 
     func drawTooSmall(on screen: Screen) {
@@ -45,25 +72,26 @@ public struct ScreenView {
         screen.hideCursor()
     }
 
-    /// Line 1: who talks to whom and the end-of-input rule; line 2: the state sources (and why
-    /// one is off), which learners need to read in full.
+    /// One row: who talks to whom; at the right whether the connection is open or ended, lost
+    /// transitions, and how complete the view is (the sources, in full in /help). A narrow
+    /// screen drops the sources first, then the loss, and keeps the rest.
     func drawHeader(_ model: ScreenModel, on screen: Screen) {
         let header = model.header
         var first = "sockscope · \(header.mode)"
         if !header.local.isEmpty { first += " · \(header.local)" }
         if !header.peer.isEmpty { first += " ⇄ \(header.peer)" }
-        if !header.policy.isEmpty { first += " · \(header.policy)" }
+        var right: [(text: String, style: Style)] = []
+        if let status = model.connectionStatus { right.append((status.text, status.ended ? .warning : .title)) }
+        if header.lostTransitions > 0 { right.append(("⚠ \(header.lostTransitions) transitions lost", .warning)) }
+        if !header.brief.isEmpty { right.append((header.brief, .title)) }
+        func width(_ parts: [(text: String, style: Style)]) -> Int { parts.reduce(0) { $0 + DisplayWidth.of($1.text) + 3 } }
+        while !right.isEmpty && screen.columns - width(right) < min(DisplayWidth.of(first), 36) { right.removeLast() }
         screen.fill(row: 0, from: 0, style: .title)
-        screen.put(DisplayWidth.truncate(first, to: screen.columns), row: 0, column: 0, style: .title)
-        if !header.sources.isEmpty || header.lostTransitions > 0 {
-            // Lost transitions come first, so that a narrow screen still says so.
-            var column = 0
-            if header.lostTransitions > 0 {
-                column = screen.put("⚠ \(header.lostTransitions) transitions lost (trace buffer overran) ", row: 1,
-                                    column: 0, width: screen.columns, style: .warning)
-            }
-            screen.put(DisplayWidth.truncate("sources: \(header.sources)", to: screen.columns - column), row: 1,
-                       column: column, style: .dim)
+        screen.put(DisplayWidth.truncate(first, to: screen.columns - width(right)), row: 0, column: 0, style: .title)
+        var column = screen.columns - width(right)
+        for part in right {
+            column = screen.put(" · ", row: 0, column: column, style: .title)
+            column = screen.put(part.text, row: 0, column: column, style: part.style)
         }
     }
 
@@ -118,10 +146,10 @@ public struct ScreenView {
     }
 }
 
-/// A title rule across the screen: `── Title ─── detail ──`.
-func drawRule(_ title: String, detail: String = "", row: Int, on screen: Screen) {
-    var column = screen.put("── ", row: row, column: 0, style: .dim)
-    column = screen.put(title, row: row, column: column, width: screen.columns - column, style: .title)
+/// A title rule across the screen: `── Title ─── detail ──`; a focused pane's title stands out.
+func drawRule(_ title: String, detail: String = "", focused: Bool = false, row: Int, on screen: Screen) {
+    var column = screen.put(focused ? "━▶ " : "── ", row: row, column: 0, style: focused ? .title : .dim)
+    column = screen.put(title, row: row, column: column, width: screen.columns - column, style: focused ? .selected : .title)
     if !detail.isEmpty {
         column = screen.put(" · ", row: row, column: column, width: screen.columns - column, style: .dim)
         column = screen.put(detail, row: row, column: column, width: screen.columns - column, style: .dim)

@@ -5,7 +5,7 @@ import SockscopeCore
 struct SessionListView {
     func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
         let open = model.sessions.filter(\.open).count
-        drawRule("Sessions", detail: "\(open) open of \(model.sessions.count) · Tab/F8 selects", row: region.top, on: screen)
+        drawRule("Sessions", detail: "\(open) open of \(model.sessions.count) · F8 selects", row: region.top, on: screen)
         let height = region.height - 1
         guard height > 0 else { return }
         if model.sessions.isEmpty {

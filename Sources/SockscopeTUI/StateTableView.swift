@@ -6,35 +6,54 @@ import SockscopeCore
 struct StateTableView {
     static let headers = ["", "State", "Local", "Peer", "Timer", "Info"]
 
-    func draw(_ model: ScreenModel, now: Double, in region: ScreenLayout.Region, on screen: Screen) {
+    /// The rows the table would fill: its rule, its heading, a row per socket (or the hint).
+    static func want(rows: Int) -> Int { 2 + max(1, rows) }
+
+    func draw(_ model: ScreenModel, rows: [StateBoard.Row], now: Double, in region: ScreenLayout.Region, on screen: Screen) {
         let board = model.board
-        let rows = board.rows(now: now)
         let ours = rows.filter { $0.kind != .other }.count
         var details = ["ours \(ours)"]
         details.append(board.showAll ? "system \(board.systemCount) (F3 hides)" : "system hidden (F3 shows)")
         if !board.filter.isEmpty { details.append("filter: \(board.filter.expression)") }
         if board.paused { details.append("PAUSED (F4)") }
-        drawRule("Sockets", detail: details.joined(separator: " · "), row: region.top, on: screen)
+        let focused = model.focus == .table
+        drawRule("Sockets", detail: details.joined(separator: " · "), focused: focused, row: region.top, on: screen)
         let height = region.height - 2
         guard height > 0 else { return }
-        let cells = rows.map { Self.cells($0, now: now) }
+        let cells = rows.map { Self.cells($0, now: now, selected: model.multiSession ? model.selected : nil) }
         let widths = Self.widths(cells, columns: screen.columns)
         drawCells(Self.headers, widths: widths, row: region.top + 1, style: .title, on: screen)
         if rows.isEmpty {
-            let hint = model.watchOnly ? "No socket matches." : "No socket of ours yet."
+            let hint = !board.filter.isEmpty ? "No socket matches the filter." : model.watchOnly ? "No socket matches." : "No socket of ours yet."
             screen.put(hint, row: region.top + 2, column: 2, width: screen.columns - 2, style: .dim)
             return
         }
-        let shown = rows.count > height ? height - 1 : rows.count
-        for index in 0..<shown {
+        let visible = rows.count > height ? max(1, height - 1) : rows.count
+        let cursor = min(model.tableCursor, rows.count - 1)
+        // In sight: the cursor while the table has the focus; otherwise the selected session's rows.
+        let anchor = focused ? cursor : (model.selected.flatMap { id in rows.firstIndex { Self.session(of: $0) == id } } ?? 0)
+        let start = max(0, min(focused ? anchor - visible / 2 : anchor, rows.count - visible))
+        for offset in 0..<visible {
+            let index = start + offset
             let row = rows[index]
-            let style: Style = row.changed ? .changed : row.kind == .other ? .normal : Self.isPeer(row) ? .localPeer : .own
-            if row.changed { screen.fill(row: region.top + 2 + index, from: 0, style: .changed) }
-            drawCells(cells[index], widths: widths, row: region.top + 2 + index, style: style, on: screen)
+            var style: Style = row.changed ? .changed : row.kind == .other ? .normal : Self.isPeer(row) ? .localPeer : .own
+            if focused && index == cursor { style = .selected }
+            if style == .changed || style == .selected { screen.fill(row: region.top + 2 + offset, from: 0, style: style) }
+            drawCells(cells[index], widths: widths, row: region.top + 2 + offset, style: style, on: screen)
         }
-        if shown < rows.count {
-            screen.put("… \(rows.count - shown) more (/filter narrows)", row: region.top + 2 + shown, column: 2,
-                       width: screen.columns - 2, style: .dim)
+        if visible < rows.count {
+            let below = rows.count - start - visible
+            let where_ = [start > 0 ? "\(start) above" : nil, below > 0 ? "\(below) below" : nil].compactMap { $0 }
+            screen.put("… \(where_.joined(separator: ", ")) (Tab, then ↑↓ PgUp PgDn; /filter narrows)", row: region.top + 2 + visible,
+                       column: 2, width: screen.columns - 2, style: .dim)
+        }
+    }
+
+    static func session(of row: StateBoard.Row) -> Int? {
+        switch row.kind {
+        case .own(let session): session
+        case .localPeer(let session): session
+        case .other: nil
         }
     }
 
@@ -43,13 +62,14 @@ struct StateTableView {
         return false
     }
 
-    static func cells(_ row: StateBoard.Row, now: Double) -> [String] {
+    /// A row's cells; under -l -k the selected session's own rows are marked ▶, the others ▷.
+    static func cells(_ row: StateBoard.Row, now: Double, selected: Int? = nil) -> [String] {
         let entry = row.entry
         let mark: String
         var info: [String] = []
         switch row.kind {
         case .own(let session):
-            mark = "▶"
+            mark = selected == nil || selected == session || session == 0 ? "▶" : "▷"
             info.append(session == 0 ? "our listener" : "#\(session)")
         case .localPeer(let session):
             mark = "↳"

@@ -82,7 +82,8 @@ import Testing
 
     @Test func pageKeysScrollTheConversationByAPage() {
         var model = session()
-        model.pageRows = 10
+        // A page is the pane's rows less its rule and one row kept in sight.
+        model.panesOnScreen = [.conversation: 11]
         _ = model.handle(.pageUp, now: 1)
         _ = model.handle(.pageUp, now: 1)
         #expect(model.scroll == 18)
@@ -103,7 +104,7 @@ import Testing
         model.addSession(.init(id: 1, peer: "a"), at: 0)
         model.addSession(.init(id: 2, peer: "b"), at: 0)
         #expect(model.selected == 1)
-        _ = model.handle(.tab, now: 1)
+        _ = model.handle(.function(8), now: 1)
         #expect(model.selected == 2)
         _ = model.run(.prev, now: 1)
         #expect(model.selected == 1)

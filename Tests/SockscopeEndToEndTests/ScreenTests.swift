@@ -229,6 +229,39 @@ struct ScreenTests {
         tmux.send("F10")
     }
 
+    /// The log scrolls back: after eight clients (far more than 20 transitions) the listener's
+    /// first transition is reachable with Shift-Tab (the log's focus) and Home; End follows again.
+    @Test func theFirstTransitionIsReachableAfterManyLater() throws {
+        let tmux = try Tmux("\(Paths.sockscope) -l -k 127.0.0.1 0", columns: 100, rows: 30)
+        var port = ""
+        try tmux.wait(for: "the listener's port") { screen in
+            guard let header = screen.split(separator: "\n").first, let range = header.range(of: "127.0.0.1:") else { return false }
+            port = String(header[range.upperBound...].prefix { $0.isNumber })
+            return !port.isEmpty
+        }
+        for index in 1...8 {
+            let client = try Child(["nc", "-N", "127.0.0.1", port], stdin: .pipe)
+            client.write("client \(index)\n")
+            client.closeStdin()
+            #expect(try client.waitForExit() == 0)
+        }
+        try tmux.wait(forText: "client 8")
+        tmux.send("BTab")
+        tmux.send("Home")
+        let screen = try tmux.wait(for: "the log's first transition selected") { screen in
+            screen.split(separator: "\n").contains { $0.hasPrefix("━▶ Transitions") && $0.contains(" 1/") }
+        }
+        let lines = screen.split(separator: "\n")
+        let rule = try #require(lines.firstIndex { $0.hasPrefix("━▶ Transitions") })
+        let total = lines[rule].split(separator: "/").dropFirst().first.map { Int($0.prefix { $0.isNumber }) ?? 0 } ?? 0
+        #expect(total > 20, "\(lines[rule])")
+        #expect(lines[rule + 1].contains("listener") && lines[rule + 1].contains("LISTEN"), "\(screen)")
+        tmux.send("End")
+        try tmux.wait(for: "the newest selected") { $0.contains(" \(total)/\(total) ") || $0.contains("/\(total) ·") }
+        tmux.send("F10")
+        try tmux.wait(forText: "EXIT=0")
+    }
+
     /// -w: a connection with nothing moving is closed after that long; the screen stays.
     @Test func dashWClosesAnIdleConnection() throws {
         let (nc, port) = try ncListener(stdin: .null)

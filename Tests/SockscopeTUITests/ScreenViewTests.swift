@@ -62,14 +62,22 @@ import TestSupport
         #expect(grid.text.split(separator: "\n", omittingEmptySubsequences: false).count == 40 + 1)
     }
 
-    /// Transitions the trace buffer lost are marked in the header, ahead of the sources.
-    @Test func lostTransitionsAreMarkedInTheHeader() {
+    /// The header is one row: the ends, then whether the connection is open, transitions the
+    /// trace buffer lost, and the sources in brief; a narrow screen drops the sources first.
+    @Test func theHeaderSaysTheConnectionLossAndSourcesInOneRow() {
         var model = Scenario.session()
         model.header.lostTransitions = 1234
-        let grid = Scenario.render(model, columns: 80, rows: 24, now: 10)
-        let line = grid.text.split(separator: "\n", omittingEmptySubsequences: false)[1]
-        #expect(line.hasPrefix("⚠ 1234 transitions lost (trace buffer overran) sources: "))
-        #expect(grid.style(ofText: "1234 transitions lost", row: 1) == .warning)
+        model.header.brief = "tables every 0.5 s · sudo: full view"
+        var line = Scenario.render(model, columns: 160, rows: 24, now: 10).text.split(separator: "\n")[0]
+        #expect(line.hasPrefix("sockscope · dial tcp · 127.0.0.1:40000 ⇄ 127.0.0.1:8080 "))
+        #expect(line.hasSuffix("· FIN sent · ⚠ 1234 transitions lost · tables every 0.5 s · sudo: full view"))
+        let grid = Scenario.render(model, columns: 100, rows: 24, now: 10)
+        line = grid.text.split(separator: "\n")[0]
+        #expect(line.hasSuffix("· FIN sent · ⚠ 1234 transitions lost") && !line.contains("sudo"))
+        #expect(grid.style(ofText: "1234 transitions lost", row: 0) == .warning)
+        model.apply(.closed(session: 1, ending: .resetByPeer), at: 5)
+        line = Scenario.render(model, columns: 80, rows: 24, now: 10).text.split(separator: "\n")[0]
+        #expect(line.contains("· ended: reset by peer"))
     }
 
     /// The help overlay comes from the key table alone: every binding's label is in it, and
@@ -92,6 +100,36 @@ import TestSupport
         assertSnapshot(Scenario.render(model, columns: 80, rows: 24, now: 1).text, named: "watch-80x24.txt")
         _ = model.run(.help, now: 1)
         assertSnapshot(Scenario.render(model, columns: 80, rows: 24, now: 1).text, named: "help-80x24.txt")
+    }
+
+    /// PgUp far past a short conversation shows it from its first line, not blank rows; the
+    /// draw reports the limit so that one PgDn comes back.
+    @Test func aShortConversationNeverScrollsIntoBlankSpace() throws {
+        var model = Scenario.session()
+        model.scroll = 500
+        let grid = CellGrid(rows: 40, columns: 120)
+        let drawn = ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let rule = try #require(lines.firstIndex { $0.hasPrefix("── Conversation") })
+        #expect(lines[rule + 1].contains("connected: 127.0.0.1:8080"))
+        #expect(drawn.conversationScrollLimit == 0)
+    }
+
+    /// With the focus on the log, it is compact: one line per transition, the selected one
+    /// highlighted and explained below; scrolled back to the session's first.
+    @Test(arguments: [(80, 24), (120, 40), (60, 20)])
+    func theFocusedLogIsCompactWithTheSelectedOneExplained(columns: Int, rows: Int) throws {
+        var model = Scenario.session()
+        let drawn = ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: CellGrid(rows: rows, columns: columns))
+        model.panesOnScreen = drawn.panes
+        _ = model.handle(.backTab, now: 4)
+        _ = model.handle(.home, now: 4)
+        let grid = Scenario.render(model, columns: columns, rows: rows)
+        assertSnapshot(grid.text, named: "log-focused-\(columns)x\(rows).txt")
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let selected = try #require(lines.firstIndex { $0.contains("CLOSE → ESTABLISHED") })
+        #expect(grid.style(ofText: "CLOSE → ESTABLISHED", row: selected) == .selected)
+        #expect(lines.contains { $0.hasPrefix("  appeared in ESTABLISHED") })
     }
 
     @Test func tooSmallSaysSoPlainly() {

@@ -19,7 +19,8 @@ extension PipeMode {
         let header = ScreenModel.Header(mode: mode, local: local, peer: peer, policy: Self.policy(plan),
                                          sources: ScreenMode.sources(tracing: trace != nil, traceOff: traceOff,
                                                                      unix: unix, capturing: capture != nil,
-                                                                     captureOff: captureOff))
+                                                                     captureOff: captureOff),
+                                         brief: ScreenMode.brief(tracing: trace != nil, capturing: capture != nil, unix: unix))
         do {
             let mode = try ScreenMode(plan: plan, io: io, header: header, trace: trace, capture: capture, captureOff: captureOff)
             return mode.run(engine)
@@ -42,6 +43,14 @@ extension PipeMode {
 }
 
 extension ScreenMode {
+    /// The header's few words on the sources: how complete the view is, and, when it is not, how
+    /// to complete it.
+    static func brief(tracing: Bool, capturing: Bool, unix: Bool, interval: Double = 0.5) -> String {
+        if unix { return "Unix: no TCP states (F3: the system's)" }
+        if tracing { return capturing ? "every transition + segments" : "every transition" }
+        return "tables every \(Seconds.text(interval)) s · sudo: full view"
+    }
+
     /// Which sources feed the table and log, and why one is off.
     static func sources(tracing: Bool, traceOff: String?, unix: Bool, interval: Double = 0.5, capturing: Bool = false,
                         captureOff: String? = nil) -> String {

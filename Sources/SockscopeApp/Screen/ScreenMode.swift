@@ -219,9 +219,12 @@ final class ScreenMode: EngineFace {
 
     func draw(now: Double) {
         model.autoLadder = screen.rows >= ScreenModel.tallEnough
-        let layout = view.draw(model, now: now, on: screen)
+        let drawn = view.draw(model, now: now, on: screen)
         screen.present()
-        model.pageRows = (model.ladderOnScreen ? layout.ladder?.height : layout.conversation?.height) ?? 10
+        model.panesOnScreen = drawn.panes
+        if !drawn.panes.keys.contains(model.focus) { model.focus = .conversation }
+        model.conversationScrollLimit = drawn.conversationScrollLimit
+        if let limit = drawn.conversationScrollLimit { model.scroll = min(model.scroll, limit) }
         model.dirty = false
         lastDraw = now
     }

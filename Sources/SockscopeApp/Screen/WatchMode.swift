@@ -43,7 +43,9 @@ public struct WatchMode {
             }
         }
         let sources = ScreenMode.sources(tracing: trace != nil, traceOff: traceOff, unix: false, interval: interval)
-        let header = ScreenModel.Header(mode: "watch", local: Self.describe(filter), sources: sources)
+        let header = ScreenModel.Header(mode: "watch", local: Self.describe(filter), sources: sources,
+                                        brief: ScreenMode.brief(tracing: trace != nil, capturing: capture != nil, unix: false,
+                                                                interval: interval))
         // No session: the engine runs for the screen's keys, timers and sources alone.
         let engine = Engine(settings: .watching, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
         do {

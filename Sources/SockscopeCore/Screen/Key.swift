@@ -3,7 +3,7 @@ public enum Key: Hashable, Sendable {
     case character(Character)
     /// Ctrl and a letter, lowercase: `.control("u")` is Ctrl-U.
     case control(Character)
-    case enter, backspace, delete, tab, escape
+    case enter, backspace, delete, tab, backTab, escape
     case left, right, up, down, home, end, pageUp, pageDown
     case function(Int)
     /// The terminal changed size.
@@ -18,6 +18,7 @@ public enum Key: Hashable, Sendable {
         case .backspace: "Bksp"
         case .delete: "Del"
         case .tab: "Tab"
+        case .backTab: "Shift-Tab"
         case .escape: "Esc"
         case .left: "←"
         case .right: "→"

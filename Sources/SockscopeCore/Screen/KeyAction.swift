@@ -9,4 +9,8 @@ public enum KeyAction: Equatable, Sendable {
     /// The ladder's selection: the segment before or after.
     case selectEarlier, selectLater
     case redraw
+    /// Which pane the arrows and page keys move in (the input line always takes typing).
+    case focusNext, focusPrevious, focusInput
+    /// Home and End in a focused pane: its first and last line.
+    case paneFirst, paneLast
 }

@@ -22,7 +22,8 @@ public enum KeyBindings {
         (.up, "history", .historyUp), (.down, "history", .historyDown),
         (.pageUp, "scroll", .scrollUp), (.pageDown, "scroll", .scrollDown),
         (.control("p"), "ladder", .selectEarlier), (.control("n"), "ladder", .selectLater),
-        (.tab, "next session", .command(.next)),
+        (.tab, "focus", .focusNext), (.backTab, "focus", .focusPrevious),
+        (.escape, "back to typing", .focusInput),
         (.control("l"), "redraw", .redraw),
     ]
 

@@ -1,6 +1,6 @@
 /// What a line typed at the input line means: data for the peer, or a `/` command.
 public enum ScreenCommand: Equatable, Sendable {
-    case help, shutdown, close, reset, quit, hex, all, pause, next, prev, clear, ladder
+    case help, shutdown, close, reset, quit, hex, all, pause, next, prev, clear, ladder, compact
     /// `/filter EXPR`; an empty expression clears the filter.
     case filter(String)
     case broadcast(String)
@@ -17,6 +17,7 @@ public enum ScreenCommand: Equatable, Sendable {
         ("/filter EXPR", "filter the table: state, port, tcp/udp, 4/6, listen, or text"),
         ("/pause", "freeze the state table (toggle)"),
         ("/ladder", "show the segments as a ladder (toggle; as root)"),
+        ("/compact", "the log one line per transition, the selected one explained (toggle)"),
         ("/next, /prev", "select the next or previous session (-l -k)"),
         ("/broadcast TEXT", "send TEXT to every session"),
         ("/clear", "clear the conversation"),

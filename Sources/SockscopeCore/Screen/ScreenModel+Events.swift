@@ -81,3 +81,17 @@ extension ScreenModel {
         }
     }
 }
+
+extension ScreenModel {
+    /// The header's word on the connection: connecting, open, or ended and how (nil in watch).
+    public var connectionStatus: (text: String, ended: Bool)? {
+        guard !watchOnly else { return nil }
+        if connectFailed { return ("not connected", true) }
+        if multiSession {
+            let open = sessions.filter(\.open).count
+            return sessions.isEmpty ? ("waiting", false) : ("\(open) open, \(sessions.count - open) ended", false)
+        }
+        guard let session = sessions.last else { return (openings.isEmpty ? "waiting" : "connecting", false) }
+        return session.open ? (session.status, false) : ("ended: \(session.status)", true)
+    }
+}

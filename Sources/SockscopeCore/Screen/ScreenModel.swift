@@ -8,12 +8,16 @@ public struct ScreenModel: Sendable {
         public var peer: String
         /// The end-of-input rule in words.
         public var policy: String
-        /// Which state sources are on, and why the others are off.
+        /// Which state sources are on, and why the others are off (in /help).
         public var sources: String
+        /// The same in a few words for the header: how complete the view is, and how to complete it.
+        public var brief: String
         /// Transitions the kernel's trace buffer lost since the start (the reader fell behind).
         public var lostTransitions = 0
 
-        public init(mode: String, local: String = "", peer: String = "", policy: String = "", sources: String = "") {
+        public init(mode: String, local: String = "", peer: String = "", policy: String = "", sources: String = "",
+                    brief: String = "") {
+            self.brief = brief
             self.mode = mode
             self.local = local
             self.peer = peer
@@ -80,6 +84,20 @@ public struct ScreenModel: Sendable {
     /// Conversation rows scrolled back from the bottom; and the page size the view last used.
     public var scroll = 0
     public var pageRows = 10
+    /// The pane the arrows and page keys move in, and the panes the last draw showed (the loop
+    /// sets them from the layout, with each pane's height).
+    public var focus = Pane.conversation
+    public var panesOnScreen: [Pane: Int] = [.conversation: 10]
+    /// The log's selected transition by its number; nil follows the newest.
+    public var logSelected: Int?
+    /// /compact: one line per transition, the selected one explained below (always so while
+    /// the log has the focus).
+    public var logCompact = false
+    /// How far the conversation can scroll back before blank space (the view reports it at each
+    /// draw); nil while unknown.
+    public var conversationScrollLimit: Int?
+    /// The table's cursor row (Tab to the table, then the arrows); the view keeps it in sight.
+    public var tableCursor = 0
     public private(set) var status: (text: String, until: Double)?
     /// Set when the model changed since the last draw.
     public var dirty = true
@@ -151,7 +169,7 @@ public struct ScreenModel: Sendable {
             helpShown = false
             return [.redraw]
         }
-        guard let action = KeyBindings.action(for: key) else {
+        guard let action = KeyBindings.action(for: key).map(inFocus) else {
             if case .character(let character) = key { editor.insert(character) }
             return [.redraw]
         }
@@ -177,13 +195,17 @@ public struct ScreenModel: Sendable {
         case .deleteWord: editor.deleteWordBackward()
         case .historyUp: editor.historyUp()
         case .historyDown: editor.historyDown()
-        case .scrollUp where ladderOnScreen: ladderBack += max(1, pageRows - 1)
-        case .scrollDown where ladderOnScreen: ladderBack = max(0, ladderBack - max(1, pageRows - 1))
-        case .scrollUp: scroll += max(1, pageRows - 1)
-        case .scrollDown: scroll = max(0, scroll - max(1, pageRows - 1))
-        case .selectEarlier: if ladderOnScreen { ladderBack += 1 }
-        case .selectLater: ladderBack = max(0, ladderBack - 1)
+        case .scrollUp, .scrollDown: scroll(action == .scrollUp ? .earlier : .later, by: .page)
+        case .selectEarlier, .selectLater:
+            // Ctrl-P/N select on the ladder when it has no focus; the arrows where the focus is.
+            let pane = focus == .conversation ? Pane.ladder : focus
+            if pane != .ladder || ladderOnScreen { move(in: pane, action == .selectEarlier ? .earlier : .later, by: .one) }
+        case .paneFirst: move(in: focus, .earlier, by: .all)
+        case .paneLast: move(in: focus, .later, by: .all)
         case .redraw: return [.redraw, .refreshTable]
+        case .focusNext: cycleFocus(by: 1)
+        case .focusPrevious: cycleFocus(by: -1)
+        case .focusInput: focus = .conversation
         }
         return [.redraw]
     }
@@ -249,6 +271,7 @@ public struct ScreenModel: Sendable {
             say(board.paused ? "table paused (/pause again to resume)" : "table resumed", at: now)
             return [.redraw, .refreshTable]
         case .clear: conversation.clear(); scroll = 0
+        case .compact: logCompact.toggle()
         case .ladder:
             if let ladderUnavailable {
                 say("no ladder: \(ladderUnavailable)", at: now)
@@ -259,7 +282,7 @@ public struct ScreenModel: Sendable {
         case .filter(let expression):
             do {
                 board.filter = try TableFilter(expression)
-                if !board.showAll && !board.filter.isEmpty { board.showAll = true }
+                logSelected = nil
             } catch {
                 say("filter: \(error.message)", at: now)
             }

@@ -71,8 +71,8 @@ public struct StateBoard: Sendable {
             < (b.proto.order, b.local.address, b.local.port, b.remote.address, b.remote.port)
     }
 
-    /// Ours first (by session, each with its local peer), then, with /all, the rest that pass the
-    /// filter.
+    /// Those that pass the filter: ours first (by session, each with its local peer), then, with
+    /// /all, the rest.
     public func rows(now: Double) -> [Row] {
         var mine: [(session: Int, rank: Int, row: Row)] = []
         var rest: [Row] = []
@@ -80,13 +80,13 @@ public struct StateBoard: Sendable {
         for (key, session) in owned where session > 0 {
             peers[SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)] = session
         }
-        for entry in entries {
+        for entry in entries where filter.matches(entry) {
             let key = SnapshotDiffer.Key(entry)
             if let session = owned[key] {
                 mine.append((session, 0, row(entry, key: key, kind: .own(session: session), now: now)))
             } else if let session = peers[key] {
                 mine.append((session, 1, row(entry, key: key, kind: .localPeer(of: session), now: now)))
-            } else if showAll && filter.matches(entry) {
+            } else if showAll {
                 rest.append(row(entry, key: key, kind: .other, now: now))
             }
         }

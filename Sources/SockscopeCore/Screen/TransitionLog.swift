@@ -5,15 +5,21 @@ public struct TransitionLog: Sendable {
         public var transition: Transition
         /// Our session whose socket (or whose local peer's socket) changed; nil for others.
         public var session: Int?
+        /// Its place in the order of arrival, counted from 1 (a selection that survives both new
+        /// items and old ones dropped).
+        public var number = 0
     }
 
     public let limit: Int
     public private(set) var items: [Item] = []
+    /// How many items were ever appended.
+    public private(set) var count = 0
 
     public init(limit: Int = 1000) { self.limit = max(1, limit) }
 
     public mutating func append(_ transition: Transition, session: Int?) {
-        items.append(Item(transition: transition, session: session))
+        count += 1
+        items.append(Item(transition: transition, session: session, number: count))
         if items.count > limit + limit / 8 { items.removeFirst(items.count - limit) }
     }
 
