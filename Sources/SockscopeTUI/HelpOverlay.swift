@@ -3,9 +3,31 @@ import SockscopeCore
 /// F1 or /help: keys and commands in a box over the screen, drawn entirely from the one table of
 /// bindings and the command list, so it cannot disagree with them. Any key closes it.
 struct HelpOverlay {
+    /// What the state table's marks and columns mean.
+    static let marks: [(String, String)] = [
+        ("▶", "our socket (▷: another session's, under -l -k)"),
+        ("↳", "the other end of our connection, when it is on this host"),
+        ("#1, our listener", "which of our sessions the socket belongs to"),
+        ("q 0/128", "Recv-Q/Send-Q bytes; on a listener: accept queue/backlog"),
+        ("on 3.1s", "retransmission timer: a segment waits for its ACK"),
+        ("persist 1.2s", "zero-window probe timer: the peer's window is 0"),
+        ("keepalive 7199s", "keep-alive timer (SO_KEEPALIVE)"),
+        ("timewait 59.3s", "TIME_WAIT counting down (2 MSL, 60 s on Linux)"),
+        ("rtt cwnd rtx", "TCP_INFO: round-trip time, congestion window, retransmits"),
+        ("yellow row", "a field that changed a moment ago"),
+    ]
+
+    /// The state sources in full, first (the header says them in brief).
+    var sources = ""
+
     func lines(width: Int) -> [String] {
-        var lines = ["Keys"]
-        let keys = KeyBindings.footer.map { "\($0.key) \($0.label)".padding(to: 10) }
+        var lines: [String] = []
+        if !sources.isEmpty {
+            lines.append("Sources")
+            lines += TransitionLogView.wrap(sources, width: width - 2, maxRows: 4).map { "  " + $0 }
+        }
+        lines.append("Keys")
+        let keys = KeyBindings.functionKeys.map { "\($0.key) \($0.label)".padding(to: 10) }
         for start in stride(from: 0, to: keys.count, by: 5) {
             lines.append("  " + keys[start..<min(keys.count, start + 5)].joined())
         }
@@ -19,15 +41,20 @@ struct HelpOverlay {
             line += "  " + group
         }
         lines.append(line)
+        lines.append("  In a pane Tab gave the focus: ↑↓ select, PgUp/PgDn page, Home/End go to either end")
         lines.append("Commands")
         for (usage, text) in ScreenCommand.descriptions { lines.append("  \(usage.padding(to: 16)) \(text)") }
+        lines.append("Table marks")
+        for (mark, text) in Self.marks { lines.append("  \(mark.padding(to: 16)) \(text)") }
         return lines
     }
 
-    func draw(on screen: Screen) {
-        let content = lines(width: min(76, screen.columns - 6))
-        let width = min(screen.columns - 2, (content.map { DisplayWidth.of($0) }.max() ?? 0) + 4)
-        let height = min(screen.rows, content.count + 2)  // the whole screen if need be: it is an overlay
+    func draw(scroll: Int, on screen: Screen) {
+        let all = lines(width: min(76, screen.columns - 6))
+        let width = min(screen.columns - 2, (all.map { DisplayWidth.of($0) }.max() ?? 0) + 4)
+        let height = min(screen.rows, all.count + 2)  // the whole screen if need be: it is an overlay
+        let content = Array(all.dropFirst(max(0, min(scroll, all.count - (height - 2)))))
+        let more = all.count > height - 2
         let left = max(0, (screen.columns - width) / 2)
         let top = max(0, (screen.rows - height) / 2)
         for row in top..<(top + height) {
@@ -35,7 +62,8 @@ struct HelpOverlay {
         }
         let rule = String(repeating: "─", count: max(0, width - 2))
         screen.put("┌" + rule + "┐", row: top, column: left, style: .title)
-        screen.put(" sockscope help · any key closes ", row: top, column: left + 2, width: width - 4, style: .title)
+        screen.put(more ? " sockscope help · ↑↓ PgUp PgDn scroll · any other key closes " : " sockscope help · any key closes ",
+                   row: top, column: left + 2, width: width - 4, style: .title)
         for index in 0..<max(0, height - 2) {
             let row = top + 1 + index
             screen.put("│", row: row, column: left, style: .title)

@@ -58,7 +58,7 @@ public struct ScreenView {
         logView.draw(model, in: layout.log, screenRows: screen.rows, on: screen)
         drawFooter(model, now: now, row: layout.footer, on: screen)
         drawInput(model, row: layout.input, on: screen)
-        if model.helpShown { HelpOverlay().draw(on: screen) }
+        if model.helpShown { HelpOverlay(sources: model.header.sources).draw(scroll: model.helpScroll, on: screen) }
         return Drawn(layout: layout, conversationScrollLimit: limit)
     }
 
@@ -136,12 +136,22 @@ public struct ScreenView {
             screen.put(DisplayWidth.truncate(status, to: screen.columns), row: row, column: 0, style: .warning)
             return
         }
+        var keys = KeyBindings.footer(watchOnly: model.watchOnly, datagram: model.datagram, multiSession: model.multiSession)
+        func width(_ keys: [(key: String, label: String)]) -> Int { keys.reduce(0) { $0 + $1.key.count + $1.label.count + 1 } }
+        // Too narrow: give keys up in the order of least need; Help and Quit stay.
+        for number in KeyBindings.footerPriority.reversed() where width(keys) > screen.columns && number != 1 && number != 10 {
+            keys.removeAll { $0.key == "F\(number)" }
+        }
         var column = 0
-        for (key, label) in KeyBindings.footer {
-            guard column + key.count + label.count + 1 <= screen.columns else { break }
+        for (key, label) in keys {
             column = screen.put(key, row: row, column: column, style: .normal)
             column = screen.put(label, row: row, column: column, style: .key)
             column += 1
+        }
+        // Many terminals take F1 and F10 for themselves: say the other ways out.
+        for hint in ["/quit or Ctrl-C leaves", "Ctrl-C leaves"] where column + DisplayWidth.of(hint) <= screen.columns {
+            screen.put(hint, row: row, column: column, style: .dim)
+            break
         }
     }
 }

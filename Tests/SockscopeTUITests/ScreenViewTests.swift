@@ -132,6 +132,40 @@ import TestSupport
         #expect(lines.contains { $0.hasPrefix("  appeared in ESTABLISHED") })
     }
 
+    /// The footer shows the keys that apply: watch has no connection keys, UDP no FIN or RST; a
+    /// narrow screen keeps Help and Quit; the other ways out are named when there is room.
+    @Test func theFooterShowsTheKeysThatApply() {
+        func footer(_ model: ScreenModel, columns: Int) -> String {
+            String(Scenario.render(model, columns: columns, rows: 24).text.split(separator: "\n").last ?? "")
+        }
+        let watch = ScreenModel(header: .init(mode: "watch"), watchOnly: true)
+        #expect(footer(watch, columns: 100) == "F1Help F3All F4Pause F10Quit /quit or Ctrl-C leaves")
+        var udp = ScreenModel(header: .init(mode: "dial udp"), datagram: true)
+        udp.addSession(.init(id: 1, peer: "127.0.0.1:53"), at: 0)
+        #expect(footer(udp, columns: 100).hasPrefix("F1Help F2Hex F3All F4Pause F6Close F9Ladder F10Quit"))
+        let session = Scenario.session()
+        #expect(footer(session, columns: 120) == "F1Help F2Hex F3All F4Pause F5FIN F6Close F7RST F9Ladder F10Quit /quit or Ctrl-C leaves")
+        let narrow = footer(session, columns: 60)
+        #expect(narrow.hasPrefix("F1Help") && narrow.contains("F10Quit"), "\(narrow)")
+        // The keys that do not apply still answer, with the reason.
+        _ = udp.handle(.function(7), now: 1)
+        #expect(udp.statusText(now: 1)?.hasPrefix("UDP has no RST") == true)
+    }
+
+    /// /help explains the table's marks.
+    @Test func helpExplainsTheTableMarks() {
+        let help = HelpOverlay().lines(width: 74).joined(separator: "\n")
+        for mark in ["▶", "↳", "#1", "q 0/128", "on 3.1s", "persist", "timewait"] { #expect(help.contains(mark), "\(mark)") }
+        // At 80×24 the help is longer than the screen: it scrolls to its end, then any other key closes it.
+        var model = Scenario.session()
+        _ = model.run(.help, now: 4)
+        #expect(!Scenario.render(model, columns: 80, rows: 24).text.contains("zero-window probe"))
+        for _ in 0..<5 { _ = model.handle(.pageDown, now: 4) }
+        #expect(Scenario.render(model, columns: 80, rows: 24).text.contains("zero-window probe"))
+        _ = model.handle(.character("q"), now: 4)
+        #expect(!model.helpShown && model.editor.text == "typed, not sent")
+    }
+
     @Test func tooSmallSaysSoPlainly() {
         let text = Scenario.render(Scenario.session(), columns: 30, rows: 10).text
         #expect(text.contains("Terminal too small: 30×10."))

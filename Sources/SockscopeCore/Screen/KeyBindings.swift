@@ -61,11 +61,26 @@ public enum KeyBindings {
         }
     }
 
-    /// The footer: the function keys with their labels.
-    public static var footer: [(key: String, label: String)] {
+    /// Every function key with its label (the help lists them all).
+    public static var functionKeys: [(key: String, label: String)] {
         table.compactMap { binding in
             if case .function(let n) = binding.key { return ("F\(n)", binding.label) }
             return nil
         }
     }
+
+    /// The footer: the function keys that apply here (watch has no connection, hence no hex, FIN,
+    /// close, RST, next or ladder; UDP has no FIN and no RST; one session has no next), most
+    /// needed first, so that a narrow screen drops the others and keeps Help and Quit.
+    public static func footer(watchOnly: Bool, datagram: Bool, multiSession: Bool) -> [(key: String, label: String)] {
+        let hidden: Set<Int> = watchOnly ? [2, 5, 6, 7, 8, 9] : Set(datagram ? [5, 7] : []).union(multiSession ? [] : [8])
+        let applying = table.compactMap { binding -> (Int, String)? in
+            guard case .function(let n) = binding.key, !hidden.contains(n) else { return nil }
+            return (n, binding.label)
+        }
+        return applying.map { ("F\($0.0)", $0.1) }
+    }
+
+    /// The order in which a narrow footer gives keys up: the last first.
+    public static let footerPriority = [1, 10, 9, 5, 6, 7, 8, 3, 2, 4]
 }

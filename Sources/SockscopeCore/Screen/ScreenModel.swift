@@ -81,6 +81,8 @@ public struct ScreenModel: Sendable {
     /// Why there is no ladder (no root), said when it is asked for.
     public var ladderUnavailable: String?
     public var helpShown = false
+    /// Rows the help is scrolled down (↓/PgDn; the view stops at its end).
+    public var helpScroll = 0
     /// Conversation rows scrolled back from the bottom; and the page size the view last used.
     public var scroll = 0
     public var pageRows = 10
@@ -166,7 +168,14 @@ public struct ScreenModel: Sendable {
     public mutating func handle(_ key: Key, now: Double) -> [Reaction] {
         dirty = true
         if helpShown && key != .resize {
-            helpShown = false
+            // The help scrolls on a short screen; any other key closes it.
+            switch key {
+            case .down: helpScroll += 1
+            case .pageDown, .character(" "): helpScroll += 10
+            case .up: helpScroll = max(0, helpScroll - 1)
+            case .pageUp: helpScroll = max(0, helpScroll - 10)
+            default: helpShown = false
+            }
             return [.redraw]
         }
         guard let action = KeyBindings.action(for: key).map(inFocus) else {
@@ -262,7 +271,7 @@ public struct ScreenModel: Sendable {
     public mutating func run(_ command: ScreenCommand, now: Double) -> [Reaction] {
         dirty = true
         switch command {
-        case .help: helpShown = true
+        case .help: helpShown = true; helpScroll = 0
         case .quit: return [.quit]
         case .hex: hex.toggle(); scroll = 0
         case .all: board.showAll.toggle()
@@ -306,7 +315,11 @@ public struct ScreenModel: Sendable {
                 return [.redraw]
             }
             if command == .shutdown && datagram {
-                say("UDP has no FIN: nothing to shut down", at: now)
+                say("UDP has no FIN: nothing to shut down (/close closes our socket)", at: now)
+                return [.redraw]
+            }
+            if command == .reset && datagram {
+                say("UDP has no RST: there is no connection to abort (/close closes our socket)", at: now)
                 return [.redraw]
             }
             switch command {
