@@ -20,9 +20,13 @@ public final class CellGrid: Screen {
     private var keys: [Key] = []
     private var wakeup: [Int32] = [-1, -1]
 
-    public init(rows: Int, columns: Int) {
+    public let asciiOnly: Bool
+
+    /// `asciiOnly`: drawn as under a locale that is not UTF-8.
+    public init(rows: Int, columns: Int, asciiOnly: Bool = false) {
         self.rows = rows
         self.columns = columns
+        self.asciiOnly = asciiOnly
         cells = Array(repeating: Array(repeating: Cell(text: " ", style: .normal), count: columns), count: rows)
     }
 
@@ -78,7 +82,7 @@ public final class CellGrid: Screen {
     public func put(_ text: String, row: Int, column: Int, style: Style) -> Int {
         guard row >= 0 && row < rows else { return column }
         var x = column
-        for scalar in text.unicodeScalars {
+        for scalar in (asciiOnly ? ASCIIGlyphs.fold(text) : text).unicodeScalars {
             let width = DisplayWidth.of(scalar)
             if width == 0 {
                 // A combining mark joins the character before it.

@@ -30,7 +30,7 @@ struct ConversationView {
                 reachedOldest = false
                 break
             }
-            rows.insert(contentsOf: self.rows(entry, model: model, width: screen.columns), at: 0)
+            rows.insert(contentsOf: self.rows(entry, model: model, width: screen.columns, asciiOnly: screen.asciiOnly), at: 0)
         }
         let limit = reachedOldest ? max(0, rows.count - height) : nil
         let scroll = min(model.scroll, limit ?? model.scroll)
@@ -58,7 +58,7 @@ struct ConversationView {
         return limit
     }
 
-    func rows(_ entry: Conversation.Entry, model: ScreenModel, width: Int) -> [[Segment]] {
+    func rows(_ entry: Conversation.Entry, model: ScreenModel, width: Int, asciiOnly: Bool = false) -> [[Segment]] {
         let mark: String
         let style: Style
         switch entry.direction {
@@ -69,6 +69,7 @@ struct ConversationView {
         var prefix = formatTime(entry.time) + " "
         if model.multiSession && entry.session > 0 { prefix += "#\(entry.session) " }
         prefix += mark + " "
+        if asciiOnly { prefix = ASCIIGlyphs.fold(prefix) }
         let indent = DisplayWidth.of(prefix)
         if model.hex && entry.direction != .note {
             var rows: [[Segment]] = [[(prefix, .dim), ("\(entry.bytes.count) bytes", style)]]
@@ -86,7 +87,7 @@ struct ConversationView {
         }
         let pieces: [Segment] = entry.direction == .note
             ? [(String(decoding: entry.bytes, as: UTF8.self), style)]
-            : EscapedText(entry.shownBytes).pieces.map { piece in
+            : EscapedText(entry.shownBytes, asciiOnly: asciiOnly).pieces.map { piece in
                 switch piece {
                 case .text(let text): (text, style)
                 case .escape(let text): (text, .escape)

@@ -19,10 +19,13 @@ public final class CursesScreen: Screen {
     private var cursor: (row: Int, column: Int)?
     private let colours: Bool
     private var attributes: [Style: attr_t] = [:]
+    public let asciiOnly: Bool
 
     /// Takes over the terminal on file descriptors 0 and 1. `colours` false honours NO_COLOR.
     public init(colours wanted: Bool) throws(Failure) {
         setlocale(LC_ALL, "")
+        // A locale that is not UTF-8 cannot show the rules and arrows: fall back to ASCII.
+        asciiOnly = !Self.localeIsUTF8()
         // newterm rather than initscr: an unknown TERM returns NULL instead of exiting.
         guard let output = fdopen(dup(1), "w"), let input = fdopen(dup(0), "r") else {
             throw .noTerminal("cannot open the terminal")
@@ -48,6 +51,12 @@ public final class CursesScreen: Screen {
     }
 
     deinit { close() }
+
+    /// Whether the locale set from the environment encodes UTF-8 (`UTF-8`, `utf8`).
+    static func localeIsUTF8() -> Bool {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        return String(cString: codeset).uppercased().filter { $0 != "-" } == "UTF8"
+    }
 
     /// Gives the terminal back: normal mode, cursor visible, screen as the shell left it.
     public func close() {
@@ -122,7 +131,7 @@ public final class CursesScreen: Screen {
     @discardableResult
     public func put(_ text: String, row: Int, column: Int, style: Style) -> Int {
         guard row >= 0, row < rows, column < columns else { return column }
-        let fitted = DisplayWidth.prefix(text, fitting: columns - column)
+        let fitted = DisplayWidth.prefix(asciiOnly ? ASCIIGlyphs.fold(text) : text, fitting: columns - column)
         wattrset(ccurses_stdscr(), Int32(bitPattern: attributes[style] ?? 0))
         mvwaddnstr(ccurses_stdscr(), Int32(row), Int32(column), String(fitted.text), -1)
         wattrset(ccurses_stdscr(), 0)

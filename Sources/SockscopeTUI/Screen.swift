@@ -5,6 +5,9 @@ import SockscopeCore
 public protocol Screen: AnyObject {
     var rows: Int { get }
     var columns: Int { get }
+    /// Whether only ASCII can be shown (the locale is not UTF-8): `put` then folds every glyph
+    /// to ASCII (ASCIIGlyphs).
+    var asciiOnly: Bool { get }
     /// Blanks the whole grid.
     func erase()
     /// Writes `text` (already safe: no control characters) from `column`; returns the column after
@@ -36,7 +39,8 @@ extension Screen {
     @discardableResult
     public func put(_ text: String, row: Int, column: Int, width: Int, style: Style) -> Int {
         guard width > 0 else { return column }
-        let clipped = DisplayWidth.prefix(text, fitting: width)
+        // Folded before it is clipped, so that a `->` is measured as the two columns it takes.
+        let clipped = DisplayWidth.prefix(asciiOnly ? ASCIIGlyphs.fold(text) : text, fitting: width)
         put(String(clipped.text), row: row, column: column, style: style)
         return column + clipped.width
     }

@@ -20,7 +20,9 @@ struct StateTableView {
         drawRule("Sockets", detail: details.joined(separator: " · "), focused: focused, row: region.top, on: screen)
         let height = region.height - 2
         guard height > 0 else { return }
-        let cells = rows.map { Self.cells($0, now: now, selected: model.multiSession ? model.selected : nil) }
+        let cells = rows.map { row in
+            Self.cells(row, now: now, selected: model.multiSession ? model.selected : nil).map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
+        }
         let widths = Self.widths(cells, columns: screen.columns)
         drawCells(Self.headers, widths: widths, row: region.top + 1, style: .title, on: screen)
         if rows.isEmpty {

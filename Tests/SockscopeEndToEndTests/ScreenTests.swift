@@ -262,6 +262,21 @@ struct ScreenTests {
         try tmux.wait(forText: "EXIT=0")
     }
 
+    /// Under LANG=C (and no locale at all) the screen is ASCII: rules, arrows and marks folded,
+    /// the peer's non-ASCII text escaped.
+    @Test func aCLocaleShowsOnlyASCII() throws {
+        let (nc, port) = try ncListener(stdin: .pipe)
+        defer { withExtendedLifetime(nc) {} }
+        let tmux = try Tmux("env -u LC_ALL -u LC_CTYPE LANG=C \(Paths.sockscope) 127.0.0.1 \(port)", columns: 100, rows: 30)
+        try tmux.wait(forText: "-- Sockets")
+        nc.write("caf\u{e9} \u{65e5}\n")
+        let screen = try tmux.wait(for: "the peer's line escaped") { $0.contains("<- caf\\u{e9} \\u{65e5}") }
+        #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "\(screen)")
+        #expect(screen.contains("> ESTABLISHED") || screen.contains("-> ESTABLISHED"))
+        tmux.send("F10")
+        try tmux.wait(forText: "EXIT=0")
+    }
+
     /// -w: a connection with nothing moving is closed after that long; the screen stays.
     @Test func dashWClosesAnIdleConnection() throws {
         let (nc, port) = try ncListener(stdin: .null)

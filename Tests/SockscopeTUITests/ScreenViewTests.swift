@@ -166,6 +166,21 @@ import TestSupport
         #expect(!model.helpShown && model.editor.text == "typed, not sent")
     }
 
+    /// Under a locale that is not UTF-8 every cell is ASCII: rules, arrows, marks, µs, the peer's
+    /// wide characters (escaped as code points), the help's box.
+    @Test func anASCIILocaleGetsASCIIOnly() throws {
+        var model = Scenario.session()
+        let grid = CellGrid(rows: 24, columns: 80, asciiOnly: true)
+        ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)
+        assertSnapshot(grid.text, named: "session-ascii-80x24.txt")
+        #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
+        #expect(grid.text.contains("\\u{65e5}\\u{672c}\\u{8a9e}"))
+        #expect(grid.text.contains("ESTABLISHED -> FIN_WAIT1") && grid.text.contains("rtt 45us"))
+        _ = model.run(.help, now: 4)
+        ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)
+        #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
     @Test func tooSmallSaysSoPlainly() {
         let text = Scenario.render(Scenario.session(), columns: 30, rows: 10).text
         #expect(text.contains("Terminal too small: 30×10."))

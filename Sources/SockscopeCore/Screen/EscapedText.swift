@@ -9,7 +9,9 @@ public struct EscapedText: Equatable, Sendable {
 
     public private(set) var pieces: [Piece] = []
 
-    public init(_ bytes: some Collection<UInt8>) {
+    /// `asciiOnly`: for a terminal whose locale shows ASCII alone, every character beyond ASCII
+    /// is escaped as its code point (`\u{65e5}`) too.
+    public init(_ bytes: some Collection<UInt8>, asciiOnly: Bool = false) {
         var text: [UInt8] = []
         let bytes = Array(bytes)
         var index = 0
@@ -21,11 +23,12 @@ public struct EscapedText: Equatable, Sendable {
             let length = Self.validSequenceLength(bytes, at: index)
             if length > 1 {
                 let scalar = String(decoding: bytes[index..<index + length], as: UTF8.self).unicodeScalars.first
-                if let scalar, scalar.value >= 0xA0 {
+                if let scalar, scalar.value >= 0xA0, !asciiOnly {
                     text.append(contentsOf: bytes[index..<index + length])
                 } else {
                     flush()
-                    // A C1 control sent as UTF-8 (CSI is U+009B): shown as a code point, not a byte.
+                    // A C1 control sent as UTF-8 (CSI is U+009B), or any character under an ASCII
+                    // locale: shown as a code point, not bytes.
                     pieces.append(.escape("\\u{\(String(scalar?.value ?? 0, radix: 16))}"))
                 }
                 index += length
