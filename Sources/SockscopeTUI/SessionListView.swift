@@ -18,7 +18,7 @@ struct SessionListView {
         for (offset, session) in model.sessions[first..<min(model.sessions.count, first + height)].enumerated() {
             let row = region.top + 1 + offset
             let selected = session.id == model.selected
-            let text = "\(selected ? "▶" : " ") #\(session.id)  \(session.peer)  \(session.status)  in \(Self.bytes(session.bytesIn))  out \(Self.bytes(session.bytesOut))"
+            let text = "\(selected ? "▶" : " ") #\(session.id)  \(session.peer)  \(session.status)\(session.held ? " (held)" : "")  in \(Self.bytes(session.bytesIn))  out \(Self.bytes(session.bytesOut))"
             if selected { screen.fill(row: row, from: 0, style: .selected) }
             screen.put(text, row: row, column: 0, width: screen.columns,
                        style: selected ? .selected : session.open ? .normal : .dim)

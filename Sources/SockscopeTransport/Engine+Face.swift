@@ -83,6 +83,15 @@ extension Engine {
         connections[index].flow.inputOpen = false
     }
 
+    /// /hold and /release: stop reading a connection, or read it again. Returns whether it is
+    /// one to hold (open, a stream: a datagram socket has no window to close).
+    @discardableResult
+    public func hold(_ id: Int, _ held: Bool) -> Bool {
+        guard let index = index(of: id), !settings.datagram else { return false }
+        connections[index].held = held
+        return true
+    }
+
     /// /reset: SO_LINGER 0, then close: the kernel sends RST and drops what was unsent.
     public func reset(_ id: Int) {
         guard let index = index(of: id) else { return }

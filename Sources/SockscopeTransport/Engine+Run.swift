@@ -56,7 +56,7 @@ extension Engine {
         let readable = peersReadable
         for (index, connection) in connections.enumerated() where connection.ownsFD {
             var events: Int32 = 0
-            if connection.flow.readOpen && readable { events |= POLLIN }
+            if connection.flow.readOpen && readable && !connection.held { events |= POLLIN }
             let pending = connection.sentUpTo < released || !connection.queued.isEmpty
             if connection.flow.writeOpen && pending { events |= POLLOUT }
             // A descriptor with nothing asked of it is left out, so a hang-up that cannot be
@@ -100,7 +100,9 @@ extension Engine {
             let entry = firstConnection + (firstServed + step) % connectionEntries
             guard case .connection(let index) = set.slots[entry], index < connections.count else { continue }
             let revents = set.revents(entry)
-            if revents & (POLLIN | POLLHUP | POLLERR) != 0 && connections[index].flow.readOpen { serve(index) }
+            if revents & (POLLIN | POLLHUP | POLLERR) != 0 && connections[index].flow.readOpen && !connections[index].held {
+                serve(index)
+            }
         }
         return nil
     }

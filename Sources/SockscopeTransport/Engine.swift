@@ -31,6 +31,9 @@ public final class Engine {
         var queuedBytes = 0
         /// Why it can no longer be used (ECONNRESET…), for the close event.
         var failure: Int32?
+        /// /hold: not read until /release, so that the kernel's receive buffer fills and the
+        /// window we advertise closes (flow control made visible).
+        var held = false
     }
 
     let settings: EngineSettings

@@ -254,6 +254,9 @@ final class ScreenMode: EngineFace {
         case .shutdown(let session): engine.requestFIN(session)
         case .close(let session): engine.requestClose(session)
         case .reset(let session): engine.reset(session)
+        case .hold(let session, let on):
+            engine.hold(session, on)
+            model.addAction(on ? "hold: no read()" : "release: read() again", session: session, sends: false, at: now)
         case .endOfInput(let session): engine.endInput(session)
         }
         return nil

@@ -13,4 +13,6 @@ public enum KeyAction: Equatable, Sendable {
     case focusNext, focusPrevious, focusInput
     /// Home and End in a focused pane: its first and last line.
     case paneFirst, paneLast
+    /// F12: /hold, or /release when the selected connection is held.
+    case toggleHold
 }

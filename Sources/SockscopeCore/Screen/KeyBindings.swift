@@ -11,6 +11,7 @@ public enum KeyBindings {
         (.function(8), "Next", .command(.next)),
         (.function(9), "Ladder", .command(.ladder)),
         (.function(10), "Quit", .command(.quit)),
+        (.function(12), "Hold", .toggleHold),
         (.enter, "send", .submit),
         (.control("d"), "end of input", .endOfInput),
         (.left, "move", .left), (.right, "move", .right),
@@ -73,7 +74,7 @@ public enum KeyBindings {
     /// close, RST, next or ladder; UDP has no FIN and no RST; one session has no next), most
     /// needed first, so that a narrow screen drops the others and keeps Help and Quit.
     public static func footer(watchOnly: Bool, datagram: Bool, multiSession: Bool) -> [(key: String, label: String)] {
-        let hidden: Set<Int> = watchOnly ? [2, 5, 6, 7, 8, 9] : Set(datagram ? [5, 7] : []).union(multiSession ? [] : [8])
+        let hidden: Set<Int> = watchOnly ? [2, 5, 6, 7, 8, 9, 12] : Set(datagram ? [5, 7, 12] : []).union(multiSession ? [] : [8])
         let applying = table.compactMap { binding -> (Int, String)? in
             guard case .function(let n) = binding.key, !hidden.contains(n) else { return nil }
             return (n, binding.label)
@@ -82,5 +83,5 @@ public enum KeyBindings {
     }
 
     /// The order in which a narrow footer gives keys up: the last first.
-    public static let footerPriority = [1, 10, 9, 5, 6, 7, 8, 3, 2, 4]
+    public static let footerPriority = [1, 10, 9, 5, 6, 7, 12, 8, 3, 2, 4]
 }

@@ -5,6 +5,8 @@ public enum Reaction: Equatable, Sendable {
     case shutdown(session: Int)
     case close(session: Int)
     case reset(session: Int)
+    /// /hold (true) and /release (false): stop reading the session's socket, or read it again.
+    case hold(session: Int, Bool)
     /// Ctrl-D on an empty line: the end-of-input rule (-N, -q) applies to this session.
     case endOfInput(session: Int)
     case quit

@@ -1,6 +1,6 @@
 /// What a line typed at the input line means: data for the peer, or a `/` command.
 public enum ScreenCommand: Equatable, Sendable {
-    case help, shutdown, close, reset, quit, hex, all, pause, next, prev, clear, ladder, compact
+    case help, shutdown, close, reset, quit, hex, all, pause, next, prev, clear, ladder, compact, hold, release
     /// `/filter EXPR`; an empty expression clears the filter.
     case filter(String)
     case broadcast(String)
@@ -11,6 +11,7 @@ public enum ScreenCommand: Equatable, Sendable {
         ("/shutdown", "send FIN: shut down our write half, keep reading"),
         ("/close", "close the connection (FIN, then no more reading)"),
         ("/reset", "abort the connection with RST (SO_LINGER 0)"),
+        ("/hold, /release", "stop reading the connection (its window closes), read again"),
         ("/quit", "leave sockscope"),
         ("/hex", "toggle the hex view of the conversation"),
         ("/all", "toggle every socket of the system (not only ours)"),

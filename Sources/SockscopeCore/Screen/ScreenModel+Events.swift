@@ -92,6 +92,7 @@ extension ScreenModel {
             return sessions.isEmpty ? ("waiting", false) : ("\(open) open, \(sessions.count - open) ended", false)
         }
         guard let session = sessions.last else { return (openings.isEmpty ? "waiting" : "connecting", false) }
-        return session.open ? (session.status, false) : ("ended: \(session.status)", true)
+        guard session.open else { return ("ended: \(session.status)", true) }
+        return (session.held ? "\(session.status), held (F12 releases)" : session.status, false)
     }
 }

@@ -36,6 +36,8 @@ public struct ScreenModel: Sendable {
         public var bytesOut: UInt64 = 0
         /// Whether our write half is still open.
         public var canSend = true
+        /// /hold: we do not read it.
+        public var held = false
         public var open = true
 
         public init(id: Int, peer: String, status: String = "open") {
@@ -209,6 +211,9 @@ public struct ScreenModel: Sendable {
             // Ctrl-P/N select on the ladder when it has no focus; the arrows where the focus is.
             let pane = focus == .conversation ? Pane.ladder : focus
             if pane != .ladder || ladderOnScreen { move(in: pane, action == .selectEarlier ? .earlier : .later, by: .one) }
+        case .toggleHold:
+            let held = selected.flatMap { session($0) }?.held ?? false
+            return run(held ? .release : .hold, now: now)
         case .paneFirst: move(in: focus, .earlier, by: .all)
         case .paneLast: move(in: focus, .later, by: .all)
         case .redraw: return [.redraw, .refreshTable]
@@ -309,6 +314,8 @@ public struct ScreenModel: Sendable {
                 return [.redraw]
             }
             return [.send(session: nil, bytes: encode(text))]
+        case .hold, .release:
+            return hold(command == .hold, now: now)
         case .shutdown, .close, .reset:
             guard !watchOnly, let selected, session(selected)?.open == true else {
                 say(watchOnly ? "watch has no connection" : "no open connection selected", at: now)
