@@ -40,6 +40,10 @@ public struct SnapshotDiffer: Sendable {
 
     public init() {}
 
+    /// When a socket entered its current state, as far as the snapshots know: nil when it was
+    /// already in it at the first look (or is not known).
+    public func entered(_ key: Key) -> Double? { known[key]?.since }
+
     /// Diffs `entries` against the previous snapshot. The first call only records a baseline.
     /// One hash lookup per socket: a socket is marked with the snapshot that saw it, and those
     /// left unmarked have vanished.

@@ -4,16 +4,53 @@ import SockscopeCore
 /// too), then, with /all, the system's sockets in a stable order. A row that just changed state
 /// stands out; timers count down; ours show RTT, cwnd and retransmits from TCP_INFO.
 struct StateTableView {
-    static let headers = ["", "State", "Local", "Peer", "Timer", "Info"]
+    /// The columns, as ss -tanpi names them; narrow screens drop Proto, then Age.
+    enum Column: Int, CaseIterable {
+        case mark, proto, state, recvQ, sendQ, local, peer, timer, age, info
+
+        var heading: String {
+            switch self {
+            case .mark: ""
+            case .proto: "Proto"
+            case .state: "State"
+            case .recvQ: "Recv-Q"
+            case .sendQ: "Send-Q"
+            case .local: "Local"
+            case .peer: "Peer"
+            case .timer: "Timer"
+            case .age: "Age"
+            case .info: "Process · info"
+            }
+        }
+
+        /// The field whose change lights this cell up.
+        var field: StateBoard.Field? {
+            switch self {
+            case .state: .state
+            case .recvQ: .recvQueue
+            case .sendQ: .sendQueue
+            case .timer: .timer
+            default: nil
+            }
+        }
+    }
 
     /// The rows the table would fill: its rule, its heading, a row per socket (or the hint).
     static func want(rows: Int) -> Int { 2 + max(1, rows) }
+
+    /// `ESTABLISHED 3 · TIME_WAIT 12`: the rows by state, as ss -s counts them, most first.
+    static func counts(_ rows: [StateBoard.Row]) -> String {
+        var counts: [String: Int] = [:]
+        for row in rows { counts[row.entry.stateName, default: 0] += 1 }
+        return counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(5).map { "\($0.key) \($0.value)" }.joined(separator: " ")
+    }
 
     func draw(_ model: ScreenModel, rows: [StateBoard.Row], now: Double, in region: ScreenLayout.Region, on screen: Screen) {
         let board = model.board
         let ours = rows.filter { $0.kind != .other }.count
         var details = ["ours \(ours)"]
-        details.append(board.showAll ? "system \(board.systemCount) (F3 hides)" : "system hidden (F3 shows)")
+        details.append(board.showAll ? "system \(rows.count - ours) of \(board.systemCount) (F3 hides)" : "system hidden (F3 shows)")
+        if !rows.isEmpty { details.append(Self.counts(rows)) }
         if !board.filter.isEmpty { details.append("filter: \(board.filter.expression)") }
         if board.paused { details.append("PAUSED (F4)") }
         let focused = model.focus == .table
@@ -23,8 +60,12 @@ struct StateTableView {
         let cells = rows.map { row in
             Self.cells(row, now: now, selected: model.multiSession ? model.selected : nil).map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
         }
-        let widths = Self.widths(cells, columns: screen.columns)
-        drawCells(Self.headers, widths: widths, row: region.top + 1, style: .title, on: screen)
+        var headings = Column.allCases.map(\.heading)
+        if board.sort != .natural, let index = Column.allCases.firstIndex(where: { $0.heading == board.sort.column || ($0 == .info && board.sort == .process) }) {
+            headings[index] += screen.asciiOnly ? "v" : "▼"
+        }
+        let widths = Self.widths(cells, headings: headings, columns: screen.columns)
+        drawCells(headings, widths: widths, row: region.top + 1, styles: { _ in .title }, on: screen)
         if rows.isEmpty {
             let hint = !board.filter.isEmpty ? "No socket matches the filter." : model.watchOnly ? "No socket matches." : "No socket of ours yet."
             screen.put(hint, row: region.top + 2, column: 2, width: screen.columns - 2, style: .dim)
@@ -38,15 +79,20 @@ struct StateTableView {
         for offset in 0..<visible {
             let index = start + offset
             let row = rows[index]
-            var style: Style = row.changed ? .changed : row.kind == .other ? .normal : Self.isPeer(row) ? .localPeer : .own
+            var style: Style = row.kind == .other ? .normal : Self.isPeer(row) ? .localPeer : .own
+            if row.changed && row.changedFields.isEmpty { style = .changed }
             if focused && index == cursor { style = .selected }
             if style == .changed || style == .selected { screen.fill(row: region.top + 2 + offset, from: 0, style: style) }
-            drawCells(cells[index], widths: widths, row: region.top + 2 + offset, style: style, on: screen)
+            // As watch -d: each field that changed a moment ago stands out, not only the state.
+            drawCells(cells[index], widths: widths, row: region.top + 2 + offset, styles: { column in
+                guard style != .selected, let field = column.field, row.changedFields.contains(field) else { return style }
+                return .changed
+            }, on: screen)
         }
         if visible < rows.count {
             let below = rows.count - start - visible
-            let where_ = [start > 0 ? "\(start) above" : nil, below > 0 ? "\(below) below" : nil].compactMap { $0 }
-            screen.put("… \(where_.joined(separator: ", ")) (Tab, then ↑↓ PgUp PgDn; /filter narrows)", row: region.top + 2 + visible,
+            let counts = [start > 0 ? "\(start) above" : nil, below > 0 ? "\(below) below" : nil].compactMap { $0 }
+            screen.put("… \(counts.joined(separator: ", ")) (Tab, then ↑↓ PgUp PgDn, ←→ sort; /filter narrows)", row: region.top + 2 + visible,
                        column: 2, width: screen.columns - 2, style: .dim)
         }
     }
@@ -64,11 +110,13 @@ struct StateTableView {
         return false
     }
 
-    /// A row's cells; under -l -k the selected session's own rows are marked ▶, the others ▷.
+    /// A row's cells, in the order of `Column`; under -l -k the selected session's own rows are
+    /// marked ▶, the others ▷.
     static func cells(_ row: StateBoard.Row, now: Double, selected: Int? = nil) -> [String] {
         let entry = row.entry
         let mark: String
         var info: [String] = []
+        if let owner = row.owner { info.append(owner.display) }
         switch row.kind {
         case .own(let session):
             mark = selected == nil || selected == session || session == 0 ? "▶" : "▷"
@@ -79,13 +127,14 @@ struct StateTableView {
         case .other:
             mark = ""
         }
+        // A persist timer means this socket's peer advertised a zero window: it probes.
+        if entry.timer == .zeroWindowProbe { info.append("zero window (peer's): probing") }
         if let tcp = row.info {
             info.append("rtt \(DurationText.short(Double(tcp.rttMicros) / 1e6)) cwnd \(tcp.congestionWindow) rtx \(tcp.totalRetransmits)")
         }
-        if entry.recvQueue > 0 || entry.sendQueue > 0 { info.append("q \(entry.recvQueue)/\(entry.sendQueue)") }
-        if let owner = row.owner { info.append(owner.display) }
-        return [mark, entry.stateName, entry.local.description, entry.remote.description,
-                timerText(row), info.joined(separator: " ")]
+        let age = row.age.map { (row.ageIsLowerBound ? "≥" : "") + DurationText.short($0) } ?? ""
+        return [mark, entry.proto.rawValue, entry.stateName, "\(entry.recvQueue)", "\(entry.sendQueue)", entry.local.description,
+                entry.remote.description, timerText(row), age, info.joined(separator: " ")]
     }
 
     /// `59.1s` for TIME_WAIT, `on 200ms` (retransmit), `keepalive 7199s`.
@@ -94,32 +143,38 @@ struct StateTableView {
         return DurationText.timer(row.entry.timer, seconds: left)
     }
 
-    /// Column widths: mark, state and timer fixed; the addresses as wide as their longest (cut from
-    /// the left when space is short, keeping the port); Info takes what is left.
-    static func widths(_ rows: [[String]], columns: Int) -> [Int] {
-        func natural(_ column: Int) -> Int {
-            max(DisplayWidth.of(headers[column]), rows.map { DisplayWidth.of($0[column]) }.max() ?? 0)
+    /// Column widths: the addresses as wide as their longest (cut from the left when space is
+    /// short, keeping the port), the info column what is left; below 110 columns Proto goes,
+    /// below 90 Age (a width of 0 hides a column).
+    static func widths(_ rows: [[String]], headings: [String] = Column.allCases.map(\.heading), columns: Int) -> [Int] {
+        func natural(_ column: Column, least: Int = 0) -> Int {
+            max(least, DisplayWidth.of(headings[column.rawValue]), rows.map { DisplayWidth.of($0[column.rawValue]) }.max() ?? 0)
         }
-        var widths = [1, 11, natural(2), natural(3), max(5, natural(4)), 0]
-        let gaps = widths.count - 1
-        let fixed = widths[0] + widths[1] + widths[4] + gaps
+        var widths = [1, columns >= 110 ? natural(.proto) : 0, 11, natural(.recvQ), natural(.sendQ), natural(.local),
+                      natural(.peer), natural(.timer, least: 5), columns >= 90 ? natural(.age) : 0, 0]
+        let gaps = widths.dropLast().filter { $0 > 0 }.count
+        let fixed = widths.reduce(0, +) - widths[Column.local.rawValue] - widths[Column.peer.rawValue] + gaps
         // Info keeps at least 8 columns; the addresses come first.
-        let addressRoom = max(18, min(widths[2] + widths[3], columns - fixed - 8))
-        while widths[2] + widths[3] > addressRoom {
-            if widths[2] >= widths[3] { widths[2] -= 1 } else { widths[3] -= 1 }
+        let addressRoom = max(18, min(widths[5] + widths[6], columns - fixed - 8))
+        while widths[5] + widths[6] > addressRoom {
+            if widths[5] >= widths[6] { widths[5] -= 1 } else { widths[6] -= 1 }
         }
-        widths[5] = max(0, columns - fixed - widths[2] - widths[3])
+        widths[Column.info.rawValue] = max(0, columns - fixed - widths[5] - widths[6])
         return widths
     }
 
-    func drawCells(_ cells: [String], widths: [Int], row: Int, style: Style, on screen: Screen) {
+    func drawCells(_ cells: [String], widths: [Int], row: Int, styles: (Column) -> Style, on screen: Screen) {
         var column = 0
         for (index, cell) in cells.enumerated() {
             let width = widths[index]
-            if width > 0 {
-                let text = index == 2 || index == 3 ? Self.cutLeft(cell, to: width) : DisplayWidth.truncate(cell, to: width)
-                screen.put(text, row: row, column: column, width: width, style: style)
+            guard width > 0, let kind = Column(rawValue: index) else { continue }
+            let text: String
+            switch kind {
+            case .local, .peer: text = Self.cutLeft(cell, to: width)
+            case .recvQ, .sendQ: text = String(repeating: " ", count: max(0, width - DisplayWidth.of(cell))) + cell  // numbers right-aligned
+            default: text = DisplayWidth.truncate(cell, to: width)
             }
+            screen.put(text, row: row, column: column, width: width, style: styles(kind))
             column += width + 1
         }
     }

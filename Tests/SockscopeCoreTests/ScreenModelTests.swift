@@ -99,6 +99,25 @@ import Testing
         #expect(model.scroll == 0)
     }
 
+    /// /hold and F12 stop reading the selected connection, /release and F12 again resume; each
+    /// says what follows; UDP has no window to close.
+    @Test func holdAndRelease() {
+        var model = session()
+        #expect(model.handle(.function(12), now: 1) == [.hold(session: 1, true), .refreshTable])
+        #expect(model.session(1)?.held == true && model.connectionStatus?.text == "open, held (F12 releases)")
+        #expect(model.conversation.entries.last.map { String(decoding: $0.bytes, as: UTF8.self) }?.hasPrefix("held: we stop reading") == true)
+        _ = type("/hold", into: &model)
+        #expect(model.handle(.enter, now: 1) == [.redraw])
+        #expect(model.statusText(now: 1) == "already held: /release reads again")
+        _ = type("/release", into: &model)
+        #expect(model.handle(.enter, now: 2) == [.hold(session: 1, false), .refreshTable])
+        #expect(model.handle(.function(12), now: 3) == [.hold(session: 1, true), .refreshTable])
+        var udp = ScreenModel(header: .init(mode: "dial udp"), datagram: true)
+        udp.addSession(.init(id: 1, peer: "127.0.0.1:53"), at: 0)
+        #expect(udp.run(.hold, now: 1) == [.redraw])
+        #expect(udp.statusText(now: 1)?.hasPrefix("UDP has no window") == true)
+    }
+
     @Test func sessionsAreSelectedInTurn() {
         var model = ScreenModel(header: .init(mode: "listen tcp -k"), multiSession: true)
         model.addSession(.init(id: 1, peer: "a"), at: 0)

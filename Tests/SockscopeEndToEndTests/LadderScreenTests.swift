@@ -82,7 +82,7 @@ struct LadderScreenTests {
         let tmux = try Tmux(namespace.exec([Paths.sockscope, "-w", "4", "127.0.0.1", String(port)]).joined(separator: " "),
                             columns: 120, rows: 40)
         let held = try tmux.wait(for: "SYN_SENT with retransmissions") { screen in
-            guard let row = screen.split(separator: "\n").first(where: { $0.hasPrefix("▶ SYN_SENT") }) else { return false }
+            guard let row = screen.split(separator: "\n").first(where: { $0.hasPrefix("▶") && $0.contains(" SYN_SENT ") }) else { return false }
             return row.contains("rtx 2") && screen.contains("⟲ retransmission S SYN seq 0")
         }
         #expect(held.contains("connecting to 127.0.0.1:\(port)"))

@@ -277,6 +277,45 @@ struct ScreenTests {
         try tmux.wait(forText: "EXIT=0")
     }
 
+    /// /hold (F12): we stop reading; our Recv-Q fills and the peer's socket, its Send-Q growing,
+    /// probes our zero window on its persist timer; /release reads again and the peer's bytes flow.
+    @Test func holdShowsAZeroWindowOnThePeersSide() throws {
+        let (peer, port) = try pythonPeer("""
+            import socket, sys, time
+            s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()
+            print('Listening on 127.0.0.1', s.getsockname()[1], file=sys.stderr, flush=True)
+            c, _ = s.accept(); c.setblocking(False)
+            left, end = 16 << 20, time.time() + 60
+            while left > 0 and time.time() < end:
+                try: left -= c.send(b'x' * min(left, 65536))
+                except BlockingIOError: time.sleep(0.02)
+                except OSError: break
+            time.sleep(60)
+            """)
+        defer { peer.signal(SIGKILL) }
+        let tmux = try Tmux("\(Paths.sockscope) -n 127.0.0.1 \(port)", columns: 160, rows: 40)
+        try tmux.wait(forText: "← xxxx")
+        tmux.send("F12")
+        // A busy reader can let the window close for a moment by itself: first the hold, then the probing.
+        try tmux.wait(for: "the hold in the header and its note") { $0.contains("held (F12 releases)") && $0.contains("held: we stop reading") }
+        let theirs = "127.0.0.1:\(port)"
+        let held = try tmux.wait(for: "the peer's socket probing our zero window") { screen in
+            screen.split(separator: "\n").contains { $0.hasPrefix("↳") && $0.contains(theirs) && $0.contains("persist ") && $0.contains("zero window") }
+        }
+        let ours = try #require(held.split(separator: "\n").first { $0.hasPrefix("▶") })
+        let recvQ = ours.split(separator: " ").dropFirst(3).first.flatMap { Int($0) } ?? 0
+        #expect(recvQ > 0, "\(ours)")
+        tmux.line("/release")
+        // Released, all 16 MiB arrive: the peer's Send-Q empties and its probing stops.
+        try tmux.wait(for: "the window reopened and the peer's queue drained") { screen in
+            let lines = screen.split(separator: "\n")
+            guard !screen.contains("held (F12"), let peer = lines.first(where: { $0.hasPrefix("↳") && $0.contains(theirs) }) else { return false }
+            return !peer.contains("zero window") && peer.split(separator: " ").dropFirst(4).first == "0"
+        }
+        tmux.send("F10")
+        try tmux.wait(forText: "EXIT=0")
+    }
+
     /// -w: a connection with nothing moving is closed after that long; the screen stays.
     @Test func dashWClosesAnIdleConnection() throws {
         let (nc, port) = try ncListener(stdin: .null)

@@ -144,7 +144,7 @@ import TestSupport
         udp.addSession(.init(id: 1, peer: "127.0.0.1:53"), at: 0)
         #expect(footer(udp, columns: 100).hasPrefix("F1Help F2Hex F3All F4Pause F6Close F9Ladder F10Quit"))
         let session = Scenario.session()
-        #expect(footer(session, columns: 120) == "F1Help F2Hex F3All F4Pause F5FIN F6Close F7RST F9Ladder F10Quit /quit or Ctrl-C leaves")
+        #expect(footer(session, columns: 120) == "F1Help F2Hex F3All F4Pause F5FIN F6Close F7RST F9Ladder F10Quit F12Hold /quit or Ctrl-C leaves")
         let narrow = footer(session, columns: 60)
         #expect(narrow.hasPrefix("F1Help") && narrow.contains("F10Quit"), "\(narrow)")
         // The keys that do not apply still answer, with the reason.
@@ -175,10 +175,47 @@ import TestSupport
         assertSnapshot(grid.text, named: "session-ascii-80x24.txt")
         #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
         #expect(grid.text.contains("\\u{65e5}\\u{672c}\\u{8a9e}"))
-        #expect(grid.text.contains("ESTABLISHED -> FIN_WAIT1") && grid.text.contains("rtt 45us"))
+        #expect(grid.text.contains("ESTABLISHED -> FIN_WAIT1") && grid.text.contains("after 51us"))
         _ = model.run(.help, now: 4)
         ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)
         #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
+    /// The table as ss -tanpi: Proto, State, Recv-Q, Send-Q, the ends, a labelled timer, time in
+    /// state, the process; counts by state in its title; a field that changed stands out for a
+    /// moment (as watch -d), alone; a persist timer marked as the peer's zero window; sortable.
+    @Test func theTableIsAsGoodAsSS() throws {
+        var model = Scenario.session()
+        _ = model.run(.all, now: 4)
+        var sample = Scenario.others + [Scenario.entry("127.0.0.1:8080", "0.0.0.0:0", .listen),
+                                        Scenario.entry("127.0.0.1:40000", "127.0.0.1:8080", .finWait2),
+                                        Scenario.entry("127.0.0.1:8080", "127.0.0.1:40000", .closeWait)]
+        sample[1].recvQueue = 512
+        sample[1].timer = .zeroWindowProbe
+        sample[1].timerTicks = 120
+        _ = model.board.update(sample, at: 9.5)
+        let grid = Scenario.render(model, columns: 120, rows: 40, now: 10)
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let heading = try #require(lines.firstIndex { $0.contains("Recv-Q") })
+        #expect(lines[heading].hasPrefix("  Proto State       Recv-Q Send-Q Local"), "\(lines[heading])")
+        #expect(lines[heading].contains("Timer") && lines[heading].contains("Age") && lines[heading].contains("Process"))
+        #expect(lines[heading - 1].contains("LISTEN 2") && lines[heading - 1].contains("TIME_WAIT 1"))
+        let busy = try #require(lines.firstIndex { $0.contains("10.0.2.15:22") })
+        #expect(grid.style(ofText: "512", row: busy) == .changed)
+        #expect(grid.style(ofText: "ESTABLISHED", row: busy) == .normal)
+        // The persist timer counts down from the reading (1.2 s at 9.5).
+        #expect(lines[busy].contains("persist 700ms") && lines[busy].contains("sshd[977]") && lines[busy].contains("≥10.0s"), "\(lines[busy])")
+        let wide = Scenario.render(model, columns: 160, rows: 40, now: 10).text
+        #expect(wide.split(separator: "\n").contains { $0.contains("10.0.2.15:22") && $0.contains("zero window (peer's): probing") })
+        let later = Scenario.render(model, columns: 120, rows: 40, now: 9.5 + StateBoard.highlightSeconds + 0.1)
+        #expect(later.style(ofText: "512", row: busy) == .normal)
+        // Sorted by Recv-Q: the busy socket first after ours, the heading marked.
+        _ = model.run(.sort("recv-q"), now: 10)
+        let sorted = Scenario.render(model, columns: 120, rows: 40, now: 10).text.split(separator: "\n").map(String.init)
+        let top = try #require(sorted.firstIndex { $0.contains("Recv-Q▼") })
+        #expect(sorted[top + 3].contains("10.0.2.15:22"), "\(sorted[top + 3])")
+        _ = model.run(.sort("bogus"), now: 10)
+        #expect(model.statusText(now: 10)?.hasPrefix("sort: no column 'bogus'") == true)
     }
 
     @Test func tooSmallSaysSoPlainly() {

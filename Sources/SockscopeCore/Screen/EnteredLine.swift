@@ -26,6 +26,9 @@ public enum EnteredLine: Equatable, Sendable {
             self = argument.isEmpty ? .command(command) : .invalid("/\(name) takes no argument")
         } else if name == "filter" {
             self = .command(.filter(argument.split(separator: " ").joined(separator: " ")))
+        } else if name == "sort" {
+            self = argument.isEmpty ? .invalid("/sort needs a column: \(TableSort.allCases.dropFirst().map(\.rawValue).joined(separator: ", ")), none")
+                                    : .command(.sort(argument))
         } else if name == "broadcast" {
             self = argument.isEmpty ? .invalid("/broadcast needs the text to send") : .command(.broadcast(argument))
         } else {

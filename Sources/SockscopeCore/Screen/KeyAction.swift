@@ -15,4 +15,6 @@ public enum KeyAction: Equatable, Sendable {
     case paneFirst, paneLast
     /// F12: /hold, or /release when the selected connection is held.
     case toggleHold
+    /// ←/→ with the table focused: the column it is sorted by.
+    case sortPrevious, sortNext
 }

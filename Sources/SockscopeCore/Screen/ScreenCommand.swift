@@ -4,6 +4,8 @@ public enum ScreenCommand: Equatable, Sendable {
     /// `/filter EXPR`; an empty expression clears the filter.
     case filter(String)
     case broadcast(String)
+    /// `/sort COLUMN`: the order of the table's system rows.
+    case sort(String)
 
     /// Every command with its one-line description, in the order /help lists them.
     public static let descriptions: [(usage: String, text: String)] = [
@@ -17,6 +19,7 @@ public enum ScreenCommand: Equatable, Sendable {
         ("/all", "toggle every socket of the system (not only ours)"),
         ("/filter EXPR", "narrow the table and log: state, port, process, text"),
         ("/pause", "freeze the state table (toggle)"),
+        ("/sort COLUMN", "order the table: state, recv-q, send-q, local, peer, timer, age, process, none"),
         ("/ladder", "show the segments as a ladder (toggle; as root)"),
         ("/compact", "the log: one line per transition (toggle)"),
         ("/next, /prev", "select the next or previous session (-l -k)"),

@@ -11,6 +11,8 @@ extension ScreenModel {
         switch action {
         case .historyUp: return .selectEarlier
         case .historyDown: return .selectLater
+        case .left where focus == .table: return .sortPrevious
+        case .right where focus == .table: return .sortNext
         case .home: return .paneFirst
         case .end: return .paneLast
         default: return action

@@ -211,6 +211,9 @@ public struct ScreenModel: Sendable {
             // Ctrl-P/N select on the ladder when it has no focus; the arrows where the focus is.
             let pane = focus == .conversation ? Pane.ladder : focus
             if pane != .ladder || ladderOnScreen { move(in: pane, action == .selectEarlier ? .earlier : .later, by: .one) }
+        case .sortPrevious, .sortNext:
+            board.sort = board.sort.cycled(by: action == .sortNext ? 1 : -1)
+            if board.sort != .natural && !board.showAll { say("sorted by \(board.sort.column): F3 shows the system's sockets, which it orders", at: now) }
         case .toggleHold:
             let held = selected.flatMap { session($0) }?.held ?? false
             return run(held ? .release : .hold, now: now)
@@ -308,6 +311,12 @@ public struct ScreenModel: Sendable {
             let index = sessions.firstIndex { $0.id == selected } ?? 0
             let step = command == .next ? 1 : sessions.count - 1
             selected = sessions[(index + step) % sessions.count].id
+        case .sort(let name):
+            guard let sort = TableSort(name: name) else {
+                say("sort: no column '\(name)' (\(TableSort.allCases.dropFirst().map(\.rawValue).joined(separator: ", ")), none)", at: now)
+                return [.redraw]
+            }
+            board.sort = sort
         case .broadcast(let text):
             guard !watchOnly, !sendDisabled else {
                 say("nothing to send to", at: now)

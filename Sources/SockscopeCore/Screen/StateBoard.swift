@@ -19,7 +19,16 @@ public struct StateBoard: Sendable {
         public var changed: Bool
         /// Seconds left in the pending timer (the TIME_WAIT countdown), counted from the sample.
         public var timerLeft: Double?
+        /// Seconds in its current state; `atLeast` when it was already there when the table
+        /// was first read.
+        public var age: Double?
+        public var ageIsLowerBound = false
+        /// The fields that changed within `highlightSeconds` (as `watch -d` marks them).
+        public var changedFields: Set<Field> = []
     }
+
+    /// A field of a row that can change between two readings.
+    public enum Field: Sendable, Hashable { case state, recvQueue, sendQueue, timer }
 
     /// How long a row that changed state stands out.
     public static let highlightSeconds = 2.0
@@ -28,6 +37,11 @@ public struct StateBoard: Sendable {
     var differ = SnapshotDiffer()
     var changedAt: [SnapshotDiffer.Key: Double] = [:]
     var infos: [SnapshotDiffer.Key: TCPInfo] = [:]
+    /// Each socket's last reading, and when each of its fields last changed.
+    var previous: [SnapshotDiffer.Key: SocketEntry] = [:]
+    var fieldsChangedAt: [SnapshotDiffer.Key: [Field: Double]] = [:]
+    var firstReadingAt: Double?
+    public var sort = TableSort.natural
     public var owners: [UInt64: StatesTable.Owner] = [:]
     /// The sample on screen, in stable order (protocol, local, peer), and when it was taken.
     public private(set) var entries: [SocketEntry] = []
@@ -57,10 +71,31 @@ public struct StateBoard: Sendable {
         let transitions = differ.update(sample, at: time)
         for transition in transitions { changedAt[SnapshotDiffer.Key(transition.entry)] = time }
         if changedAt.count > 4096 { changedAt = changedAt.filter { time - $0.value < Self.highlightSeconds } }
+        noteChangedFields(sample, at: time)
         guard !paused else { return transitions }
         entries = sample.sorted(by: Self.order)
         sampledAt = time
         return transitions
+    }
+
+    /// Compares each socket's fields with its last reading (the first reading is the baseline).
+    mutating func noteChangedFields(_ sample: [SocketEntry], at time: Double) {
+        if firstReadingAt == nil { firstReadingAt = time }
+        var latest: [SnapshotDiffer.Key: SocketEntry] = [:]
+        latest.reserveCapacity(sample.count)
+        for entry in sample {
+            let key = SnapshotDiffer.Key(entry)
+            latest[key] = entry
+            guard let before = previous[key] else { continue }
+            var fields: [Field] = []
+            if before.stateCode != entry.stateCode { fields.append(.state) }
+            if before.recvQueue != entry.recvQueue { fields.append(.recvQueue) }
+            if before.sendQueue != entry.sendQueue { fields.append(.sendQueue) }
+            if before.timer != entry.timer { fields.append(.timer) }
+            for field in fields { fieldsChangedAt[key, default: [:]][field] = time }
+        }
+        previous = latest
+        fieldsChangedAt = fieldsChangedAt.filter { key, _ in latest[key] != nil }
     }
 
     /// A change seen by a faster source (the tracepoint, TCP_INFO) before the next sample.
@@ -91,14 +126,26 @@ public struct StateBoard: Sendable {
             }
         }
         mine.sort { ($0.session, $0.rank) < ($1.session, $1.rank) }
+        if sort != .natural { rest.sort(by: sort.orders) }
         return mine.map(\.row) + rest
     }
 
     func row(_ entry: SocketEntry, key: SnapshotDiffer.Key, kind: Kind, now: Double) -> Row {
         let changed = changedAt[key].map { now - $0 < Self.highlightSeconds } ?? false
         let left = entry.expiresMs.map { max(0, Double($0) / 1000 - (now - sampledAt)) }
-        return Row(entry: entry, kind: kind, owner: entry.inode == 0 ? nil : owners[entry.inode],
-                   info: kind == .other ? nil : infos[key], changed: changed, timerLeft: left)
+        var result = Row(entry: entry, kind: kind, owner: entry.inode == 0 ? nil : owners[entry.inode],
+                         info: kind == .other ? nil : infos[key], changed: changed, timerLeft: left)
+        // The tracepoint's time of the change, when it saw one, is closer than the reading's.
+        if let entered = differ.entered(key) {
+            result.age = now - min(entered, changedAt[key] ?? entered)
+        } else if let firstReadingAt {
+            result.age = now - firstReadingAt
+            result.ageIsLowerBound = true
+        }
+        if let changes = fieldsChangedAt[key] {
+            result.changedFields = Set(changes.filter { now - $0.value < Self.highlightSeconds }.keys)
+        }
+        return result
     }
 
     /// Sockets in the sample that are not ours, for the title ("ours 2 · system 312").
