@@ -73,7 +73,7 @@ import Testing
         #expect(model.board.filter.states.port == 8080 && model.board.filter.states.states == [.tcp(.timeWait)])
         _ = type("/filter 99999", into: &model)
         _ = model.handle(.enter, now: 1)
-        #expect(model.statusText(now: 1) == "filter: not a port: 99999")
+        #expect(model.statusText(now: 1) == "filter: not a port: 99999 (0 to 65535)")
         _ = model.handle(.function(1), now: 1)
         #expect(model.helpShown)
         #expect(model.handle(.character("q"), now: 1) == [.redraw] && !model.helpShown && model.editor.text.isEmpty)
@@ -187,6 +187,35 @@ import Testing
         #expect(try !TableFilter("udp").matches(listening))
         #expect(try TableFilter("0.0.0.0").matches(listening))
         #expect(throws: UsageError.self) { try TableFilter("4 6") }
+    }
+
+    /// ss's spellings, one end's port, a process by name; a word that means nothing says so.
+    @Test func tableFilterTakesSSSpellings() throws {
+        let local = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 40000)
+        let remote = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 8080)
+        let estab = SocketEntry(proto: .tcp, local: local, remote: remote, stateCode: TCPState.established.rawValue, inode: 9)
+        let closeWait = SocketEntry(proto: .tcp, local: remote, remote: local, stateCode: TCPState.closeWait.rawValue)
+        for words in ["estab", "established", "ESTABLISHED", "connected", "dport :8080", "dport = :8080", "sport eq 40000", "127.0.0.1:8080"] {
+            #expect(try TableFilter(words).matches(estab), "\(words)")
+        }
+        for words in ["close-wait", "CLOSE_WAIT", "sport 8080"] {
+            #expect(try TableFilter(words).matches(closeWait) && !TableFilter(words).matches(estab), "\(words)")
+        }
+        #expect(try TableFilter("syn-received").states.states == [.tcp(.synRecv)])
+        let nginx = StatesTable.Owner(pid: 7, command: "nginx")
+        let byProcess = try TableFilter("nginx", knownProcesses: ["nginx", "sshd"])
+        #expect(byProcess.matches(estab, owner: nginx) && !byProcess.matches(estab, owner: .init(pid: 8, command: "sshd")))
+        #expect(!byProcess.matches(closeWait))
+        #expect(throws: UsageError.self) { try TableFilter("nginx") }
+        #expect(throws: UsageError.self) { try TableFilter("estabilshed") }
+        #expect(throws: UsageError.self) { try TableFilter("sport") }
+        #expect(throws: UsageError.self) { try TableFilter("70000") }
+        // In the screen: the reason is said, the filter stays as it was, /all is not turned on.
+        var model = session()
+        _ = model.run(.filter("estab"), now: 1)
+        _ = model.run(.filter("bogus"), now: 1)
+        #expect(model.board.filter.expression == "estab" && !model.board.showAll)
+        #expect(model.statusText(now: 1)?.hasPrefix("filter: 'bogus' matches nothing") == true)
     }
 
     @Test func timeWaitCountsDownFromTheSample() {

@@ -57,7 +57,10 @@ extension ScreenModel {
     public var shownLog: [TransitionLog.Item] {
         let items = log.shown(all: board.showAll)
         guard !board.filter.isEmpty else { return items }
-        return items.filter { board.filter.matches($0.transition.entry) }
+        return items.filter { item in
+            let entry = item.transition.entry
+            return board.filter.matches(entry, owner: entry.inode == 0 ? nil : board.owners[entry.inode])
+        }
     }
 
     /// The index in `shown` of the selected transition (the newest when following).

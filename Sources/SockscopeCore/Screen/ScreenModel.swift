@@ -298,7 +298,7 @@ public struct ScreenModel: Sendable {
             ladderBack = 0
         case .filter(let expression):
             do {
-                board.filter = try TableFilter(expression)
+                board.filter = try TableFilter(expression, knownProcesses: Set(board.owners.values.map(\.command)))
                 logSelected = nil
             } catch {
                 say("filter: \(error.message)", at: now)

@@ -115,7 +115,7 @@ public struct StateBoard: Sendable {
         for (key, session) in owned where session > 0 {
             peers[SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)] = session
         }
-        for entry in entries where filter.matches(entry) {
+        for entry in entries where filter.matches(entry, owner: entry.inode == 0 ? nil : owners[entry.inode]) {
             let key = SnapshotDiffer.Key(entry)
             if let session = owned[key] {
                 mine.append((session, 0, row(entry, key: key, kind: .own(session: session), now: now)))
