@@ -25,6 +25,10 @@ public enum SocketState: Hashable, Sendable {
         }
     }
 
+    /// The name on the screen, where a connected UDP socket is not called ESTABLISHED: nothing
+    /// was established, connect() only fixed its peer.
+    public var screenName: String { self == .udpConnected ? "CONNECTED" : name }
+
     public var tcp: TCPState? {
         if case .tcp(let state) = self { return state }
         return nil

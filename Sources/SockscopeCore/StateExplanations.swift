@@ -117,7 +117,9 @@ public enum StateExplanations {
             return "appeared in FIN_WAIT2 as an orphan: the application has closed the socket, and the kernel keeps the connection in a small timewait socket until the peer's FIN arrives or tcp_fin_timeout runs out."
         }
         if let state = entry.tcpState { return "appeared in \(state.nameWithRFC): " + of(state) }
-        return entry.state == .udpUnconnected ? "a UDP socket was bound." : "a UDP socket was connected to a fixed peer."
+        return entry.state == .udpUnconnected
+            ? "a UDP socket was bound: it takes datagrams from anyone; UDP has no connection and no states."
+            : "connect() on a UDP socket: no handshake and nothing sent; it only fixes the address the socket talks to: it sends there and accepts datagrams from there alone (ss calls it ESTAB)."
     }
 
     public static func vanished(_ entry: SocketEntry) -> String {

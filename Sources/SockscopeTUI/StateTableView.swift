@@ -41,7 +41,7 @@ struct StateTableView {
     /// `ESTABLISHED 3 · TIME_WAIT 12`: the rows by state, as ss -s counts them, most first.
     static func counts(_ rows: [StateBoard.Row]) -> String {
         var counts: [String: Int] = [:]
-        for row in rows { counts[row.entry.stateName, default: 0] += 1 }
+        for row in rows { counts[row.entry.state.screenName, default: 0] += 1 }
         return counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(5).map { "\($0.key) \($0.value)" }.joined(separator: " ")
     }
 
@@ -133,7 +133,7 @@ struct StateTableView {
             info.append("rtt \(DurationText.short(Double(tcp.rttMicros) / 1e6)) cwnd \(tcp.congestionWindow) rtx \(tcp.totalRetransmits)")
         }
         let age = row.age.map { (row.ageIsLowerBound ? "≥" : "") + DurationText.short($0) } ?? ""
-        return [mark, entry.proto.rawValue, entry.stateName, "\(entry.recvQueue)", "\(entry.sendQueue)", entry.local.description,
+        return [mark, entry.proto.rawValue, entry.state.screenName, "\(entry.recvQueue)", "\(entry.sendQueue)", entry.local.description,
                 entry.remote.description, timerText(row), age, info.joined(separator: " ")]
     }
 

@@ -99,7 +99,7 @@ struct TransitionLogView {
         let transition = item.transition
         var head = formatTime(transition.time) + " "
         if let session = item.session { head += session == 0 ? "listener " : "#\(session) " }
-        head += "\(transition.from?.name ?? "-") → \(transition.to?.name ?? "-")"
+        head += "\(transition.from?.screenName ?? "-") → \(transition.to?.screenName ?? "-")"
         if let duration = transition.duration { head += " after \(DurationText.short(duration))" }
         head += "  \(transition.entry.proto.rawValue) \(transition.entry.local) ⇄ \(transition.entry.remote)"
         head += "  \(transition.source.rawValue)"

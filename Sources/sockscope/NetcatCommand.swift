@@ -98,11 +98,9 @@ struct NetcatCommand: ParsableCommand {
         }
     }
 
-    /// Sessions the screen does not run (they stay in pipe mode): a scan prints lines, and a UDP
-    /// listener under -k answers many peers from one socket.
+    /// Sessions the screen does not run (they stay in pipe mode): a scan prints lines.
     static func screenUnsupported(_ plan: SessionPlan) -> String? {
         if plan.mode == .scan { return "a scan (-z) prints its results as lines" }
-        if plan.mode == .listen && plan.datagram && plan.keepListening { return "-u -l -k runs in pipe mode only" }
         return nil
     }
 

@@ -114,6 +114,10 @@ import Testing
         #expect(model.handle(.function(12), now: 3) == [.hold(session: 1, true), .refreshTable])
         var udp = ScreenModel(header: .init(mode: "dial udp"), datagram: true)
         udp.addSession(.init(id: 1, peer: "127.0.0.1:53"), at: 0)
+        // A UDP dial is no connection: nothing was sent, connect() only fixed the peer.
+        #expect(udp.conversation.entries.last.map { String(decoding: $0.bytes, as: UTF8.self) }?
+            .hasPrefix("UDP peer set to 127.0.0.1:53: no handshake and nothing sent yet") == true)
+        #expect(udp.connectionStatus?.text == "UDP: datagrams, no connection")
         #expect(udp.run(.hold, now: 1) == [.redraw])
         #expect(udp.statusText(now: 1)?.hasPrefix("UDP has no window") == true)
     }

@@ -316,6 +316,38 @@ struct ScreenTests {
         try tmux.wait(forText: "EXIT=0")
     }
 
+    /// UDP in the screen says what UDP does: no socket is called ESTABLISHED; under -u -l -k each
+    /// sender is a session of the one socket, answered alone; F7 says UDP has no RST.
+    @Test func udpSaysWhatUDPDoes() throws {
+        let tmux = try Tmux("\(Paths.sockscope) -u -l -k 127.0.0.1 0", columns: 120, rows: 30)
+        var port = ""
+        try tmux.wait(for: "the UDP socket's port") { screen in
+            guard let header = screen.split(separator: "\n").first, let range = header.range(of: "127.0.0.1:") else { return false }
+            port = String(header[range.upperBound...].prefix { $0.isNumber })
+            return !port.isEmpty
+        }
+        var senders: [Child] = []
+        for word in ["one", "two"] {
+            let sender = try Child(["nc", "-u", "127.0.0.1", port], stdin: .pipe)
+            sender.write("\(word)\n")
+            senders.append(sender)
+            try tmux.wait(forText: "← \(word)")
+        }
+        var screen = try tmux.wait(for: "two sessions") { $0.contains("2 open of 2") }
+        #expect(screen.contains("our one socket answers each sender"))
+        #expect(!screen.contains("ESTABLISHED") && !screen.contains("connected:"))
+        tmux.line("reply to one")
+        try senders[0].waitForStdout(containing: "reply to one")
+        tmux.send("F8")
+        tmux.line("reply to two")
+        try senders[1].waitForStdout(containing: "reply to two")
+        #expect(!senders[0].stdoutText.contains("reply to two"))
+        tmux.send("F7")
+        try tmux.wait(forText: "UDP has no RST")
+        tmux.send("F10")
+        try tmux.wait(forText: "EXIT=0")
+    }
+
     /// -w: a connection with nothing moving is closed after that long; the screen stays.
     @Test func dashWClosesAnIdleConnection() throws {
         let (nc, port) = try ncListener(stdin: .null)

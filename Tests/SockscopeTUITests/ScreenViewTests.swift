@@ -142,7 +142,7 @@ import TestSupport
         #expect(footer(watch, columns: 100) == "F1Help F3All F4Pause F10Quit /quit or Ctrl-C leaves")
         var udp = ScreenModel(header: .init(mode: "dial udp"), datagram: true)
         udp.addSession(.init(id: 1, peer: "127.0.0.1:53"), at: 0)
-        #expect(footer(udp, columns: 100).hasPrefix("F1Help F2Hex F3All F4Pause F6Close F9Ladder F10Quit"))
+        #expect(footer(udp, columns: 100).hasPrefix("F1Help F2Hex F3All F4Pause F6Close F10Quit"))
         let session = Scenario.session()
         #expect(footer(session, columns: 120) == "F1Help F2Hex F3All F4Pause F5FIN F6Close F7RST F9Ladder F10Quit F12Hold /quit or Ctrl-C leaves")
         let narrow = footer(session, columns: 60)

@@ -33,6 +33,7 @@ extension PipeMode {
     /// The end-of-input rule, as the header says it (Ctrl-D is the screen's end of input).
     static func policy(_ plan: SessionPlan) -> String {
         guard plan.readStdin else { return "-d: nothing is sent" }
+        if plan.datagram { return "each line one datagram; UDP has no FIN: Ctrl-D stops sending" }
         switch plan.endOfInput {
         case .keepOpen: return "Ctrl-D keeps it open, as nc (/shutdown sends FIN)"
         case .shutdownWrite: return "Ctrl-D sends FIN (-N)"

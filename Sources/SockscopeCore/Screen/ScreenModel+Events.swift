@@ -93,6 +93,7 @@ extension ScreenModel {
         }
         guard let session = sessions.last else { return (openings.isEmpty ? "waiting" : "connecting", false) }
         guard session.open else { return ("ended: \(session.status)", true) }
+        if datagram { return ("UDP: datagrams, no connection", false) }
         return (session.held ? "\(session.status), held (F12 releases)" : session.status, false)
     }
 }

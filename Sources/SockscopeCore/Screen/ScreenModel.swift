@@ -123,7 +123,8 @@ public struct ScreenModel: Sendable {
     public mutating func addSession(_ session: Session, at time: Double) {
         sessions.append(session)
         if selected == nil || !(sessions.first { $0.id == selected }?.open ?? false) { selected = session.id }
-        conversation.note("connected: \(session.peer)", session: session.id, at: time)
+        conversation.note(datagram ? datagramNote(peer: session.peer, heard: openings[session.id] == .heard) : "connected: \(session.peer)",
+                          session: session.id, at: time)
         dirty = true
     }
 
@@ -244,6 +245,16 @@ public struct ScreenModel: Sendable {
             scroll = 0
             return [.send(session: target, bytes: encode(text))]
         }
+    }
+
+    /// What a UDP session is: no handshake happened, whatever the socket calls itself.
+    func datagramNote(peer: String, heard: Bool) -> String {
+        if !heard {
+            return "UDP peer set to \(peer): no handshake and nothing sent yet; connect() only fixed where datagrams go and whose are accepted"
+        }
+        return multiSession
+            ? "first datagram from \(peer): UDP has no connection; our one socket answers each sender with sendto(), each a session here"
+            : "first datagram from \(peer): UDP has no connection; replies go to this sender, and connect() now filters out datagrams from others"
     }
 
     /// What Ctrl-D does to the selected connection, as its note says.
