@@ -23,6 +23,21 @@ struct StateTableView {
             }
         }
 
+        /// The order /sort and ←/→ give by this column.
+        var sort: TableSort? {
+            switch self {
+            case .state: .state
+            case .recvQ: .recvQ
+            case .sendQ: .sendQ
+            case .local: .local
+            case .peer: .peer
+            case .timer: .timer
+            case .age: .age
+            case .info: .process
+            case .mark, .proto: nil
+            }
+        }
+
         /// The field whose change lights this cell up.
         var field: StateBoard.Field? {
             switch self {
@@ -61,7 +76,7 @@ struct StateTableView {
             Self.cells(row, now: now, selected: model.multiSession ? model.selected : nil).map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
         }
         var headings = Column.allCases.map(\.heading)
-        if board.sort != .natural, let index = Column.allCases.firstIndex(where: { $0.heading == board.sort.column || ($0 == .info && board.sort == .process) }) {
+        if let index = Column.allCases.firstIndex(where: { $0.sort == board.sort }) {
             headings[index] += screen.asciiOnly ? "v" : "▼"
         }
         let widths = Self.widths(cells, headings: headings, columns: screen.columns)

@@ -52,6 +52,17 @@ final class Tmux {
     func wait(forText text: String, timeout: Double = 30) throws {
         try wait(for: "\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }
+
+    /// The port of our listener on 127.0.0.1 (port 0 chosen by the kernel), read from the header.
+    func listenerPort() throws -> String {
+        var port = ""
+        try wait(for: "the listener's port in the header") { screen in
+            guard let header = screen.split(separator: "\n").first, let range = header.range(of: "127.0.0.1:") else { return false }
+            port = String(header[range.upperBound...].prefix { $0.isNumber })
+            return !port.isEmpty
+        }
+        return port
+    }
 }
 
 /// The screen's row for a socket: the line of the state table with both endpoints in this order.
@@ -214,12 +225,7 @@ struct ScreenTests {
     /// to stay in CLOSE_WAIT and count, and the server stopped serving).
     @Test func finishedClientsMakeRoomUnderK() throws {
         let tmux = try Tmux("\(Paths.sockscope) -l -k --max-conns 1 127.0.0.1 0", columns: 100, rows: 30)
-        var port = ""
-        try tmux.wait(for: "the listener's port") { screen in
-            guard let header = screen.split(separator: "\n").first, let range = header.range(of: "127.0.0.1:") else { return false }
-            port = String(header[range.upperBound...].prefix { $0.isNumber })
-            return !port.isEmpty
-        }
+        let port = try tmux.listenerPort()
         let first = try Child(["nc", "-N", "127.0.0.1", port], stdin: .null)
         #expect(try first.waitForExit() == 0, "the first client was closed after its FIN")
         let second = try Child(["nc", "127.0.0.1", port])
@@ -233,12 +239,7 @@ struct ScreenTests {
     /// first transition is reachable with Shift-Tab (the log's focus) and Home; End follows again.
     @Test func theFirstTransitionIsReachableAfterManyLater() throws {
         let tmux = try Tmux("\(Paths.sockscope) -l -k 127.0.0.1 0", columns: 100, rows: 30)
-        var port = ""
-        try tmux.wait(for: "the listener's port") { screen in
-            guard let header = screen.split(separator: "\n").first, let range = header.range(of: "127.0.0.1:") else { return false }
-            port = String(header[range.upperBound...].prefix { $0.isNumber })
-            return !port.isEmpty
-        }
+        let port = try tmux.listenerPort()
         for index in 1...8 {
             let client = try Child(["nc", "-N", "127.0.0.1", port], stdin: .pipe)
             client.write("client \(index)\n")
@@ -320,12 +321,7 @@ struct ScreenTests {
     /// sender is a session of the one socket, answered alone; F7 says UDP has no RST.
     @Test func udpSaysWhatUDPDoes() throws {
         let tmux = try Tmux("\(Paths.sockscope) -u -l -k 127.0.0.1 0", columns: 120, rows: 30)
-        var port = ""
-        try tmux.wait(for: "the UDP socket's port") { screen in
-            guard let header = screen.split(separator: "\n").first, let range = header.range(of: "127.0.0.1:") else { return false }
-            port = String(header[range.upperBound...].prefix { $0.isNumber })
-            return !port.isEmpty
-        }
+        let port = try tmux.listenerPort()
         var senders: [Child] = []
         for word in ["one", "two"] {
             let sender = try Child(["nc", "-u", "127.0.0.1", port], stdin: .pipe)

@@ -214,7 +214,7 @@ public struct ScreenModel: Sendable {
             if pane != .ladder || ladderOnScreen { move(in: pane, action == .selectEarlier ? .earlier : .later, by: .one) }
         case .sortPrevious, .sortNext:
             board.sort = board.sort.cycled(by: action == .sortNext ? 1 : -1)
-            if board.sort != .natural && !board.showAll { say("sorted by \(board.sort.column): F3 shows the system's sockets, which it orders", at: now) }
+            if board.sort != .natural && !board.showAll { say("sorted by \(board.sort.rawValue): F3 shows the system's sockets, which it orders", at: now) }
         case .toggleHold:
             let held = selected.flatMap { session($0) }?.held ?? false
             return run(held ? .release : .hold, now: now)

@@ -10,21 +10,6 @@ public enum TableSort: String, Sendable, CaseIterable {
         return all[(index + step % all.count + all.count) % all.count]
     }
 
-    /// The column this sort is by, as the table's heading names it.
-    public var column: String {
-        switch self {
-        case .natural: ""
-        case .state: "State"
-        case .recvQ: "Recv-Q"
-        case .sendQ: "Send-Q"
-        case .local: "Local"
-        case .peer: "Peer"
-        case .timer: "Timer"
-        case .age: "Age"
-        case .process: "Process"
-        }
-    }
-
     /// Whether `a` goes before `b`; queues, timers and ages largest first (what one looks for).
     func orders(_ a: StateBoard.Row, _ b: StateBoard.Row) -> Bool {
         switch self {
