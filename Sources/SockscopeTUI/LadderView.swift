@@ -22,16 +22,16 @@ struct LadderView {
     }
 
     /// The rows the ladder would fill: its rule, the heads, a row per event, the detail line.
-    static func want(_ model: ScreenModel) -> Int { 3 + max(1, model.selectedLadder?.rows().count ?? 0) }
+    static func want(rows: Int) -> Int { 3 + max(1, rows) }
 
-    func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
+    /// `rows`: the selected ladder's rows, computed once per frame by the caller.
+    func draw(_ model: ScreenModel, rows: [LadderRow], in region: ScreenLayout.Region, on screen: Screen) {
         guard let ladder = model.selectedLadder else {
             drawRule("Ladder", detail: "segments", row: region.top, on: screen)
             screen.put(model.ladderUnavailable.map { "No ladder: \($0)." } ?? "No connection yet: its segments will appear here.",
                        row: region.top + 1, column: 0, width: screen.columns, style: .dim)
             return
         }
-        let rows = ladder.rows()
         let columns = Columns(width: screen.columns)
         let ours = ladder.ours.map { $0 == .left ? "left" : "right" } ?? "-"
         let dropped = ladder.dropped > 0 ? " · \(ladder.dropped) older events dropped" : ""

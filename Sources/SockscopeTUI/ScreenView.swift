@@ -41,7 +41,9 @@ public struct ScreenView {
         if !model.watchOnly {
             wants.conversation = conversationView.want(model, columns: screen.columns, limit: available)
         }
-        if model.ladderOnScreen { wants.ladder = LadderView.want(model) }
+        // The ladder's rows are worked out once a frame (they walk all its events).
+        let ladderRows = model.ladderOnScreen ? model.selectedLadder?.rows() ?? [] : []
+        if model.ladderOnScreen { wants.ladder = LadderView.want(rows: ladderRows.count) }
         let layout = ScreenLayout(rows: screen.rows, columns: screen.columns, watchOnly: model.watchOnly,
                                   sessionCount: model.multiSession ? model.sessions.count : nil, ladder: model.ladderOnScreen,
                                   wants: wants)
@@ -53,7 +55,7 @@ public struct ScreenView {
         if let region = layout.sessions { SessionListView().draw(model, in: region, on: screen) }
         var limit: Int?
         if let region = layout.conversation { limit = conversationView.draw(model, in: region, on: screen) }
-        if let region = layout.ladder { LadderView(formatTime: formatTime).draw(model, in: region, on: screen) }
+        if let region = layout.ladder { LadderView(formatTime: formatTime).draw(model, rows: ladderRows, in: region, on: screen) }
         if layout.table.height > 0 { StateTableView().draw(model, rows: tableRows, now: now, in: layout.table, on: screen) }
         logView.draw(model, in: layout.log, screenRows: screen.rows, on: screen)
         drawFooter(model, now: now, row: layout.footer, on: screen)
