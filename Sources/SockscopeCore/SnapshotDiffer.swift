@@ -44,6 +44,9 @@ public struct SnapshotDiffer: Sendable {
     /// already in it at the first look (or is not known).
     public func entered(_ key: Key) -> Double? { known[key]?.since }
 
+    /// The socket as the last snapshot saw it.
+    public func last(_ key: Key) -> SocketEntry? { known[key]?.entry }
+
     /// Diffs `entries` against the previous snapshot. The first call only records a baseline.
     /// One hash lookup per socket: a socket is marked with the snapshot that saw it, and those
     /// left unmarked have vanished.

@@ -7,31 +7,37 @@ struct ConversationView {
     typealias Segment = (text: String, style: Style)
     let formatTime: (Double) -> String
 
-    /// The rows the conversation would fill, up to `limit` (its rule included).
-    func want(_ model: ScreenModel, columns: Int, limit: Int) -> Int {
-        var used = 1
-        for entry in model.conversation.entries.reversed() where used < limit {
-            used += rows(entry, model: model, width: columns).count
-        }
-        return max(2, min(limit, used))
+    /// The newest rows: at least `count` of them when the conversation has that many, and whether
+    /// they reach back to its oldest. Worked out once a frame, for the layout's measure and the
+    /// drawing alike.
+    struct Tail {
+        var rows: [[Segment]] = []
+        var reachesOldest = true
     }
 
-    /// Draws the rows at the scroll position; returns how far back it can scroll, when the
-    /// oldest row was reached (a short conversation never scrolls into blank space).
-    @discardableResult
-    func draw(_ model: ScreenModel, in region: ScreenLayout.Region, on screen: Screen) -> Int? {
-        let height = region.height - 1
-        // Rows from the bottom up, only as many as the scroll position needs.
-        var rows: [[Segment]] = []
-        let needed = model.scroll + height
-        var reachedOldest = true
+    func tail(_ model: ScreenModel, count: Int, width: Int, asciiOnly: Bool) -> Tail {
+        var tail = Tail()
         for entry in model.conversation.entries.reversed() {
-            if rows.count >= needed {
-                reachedOldest = false
+            if tail.rows.count >= count {
+                tail.reachesOldest = false
                 break
             }
-            rows.insert(contentsOf: self.rows(entry, model: model, width: screen.columns, asciiOnly: screen.asciiOnly), at: 0)
+            tail.rows.insert(contentsOf: rows(entry, model: model, width: width, asciiOnly: asciiOnly), at: 0)
         }
+        return tail
+    }
+
+    /// The rows the conversation would fill, up to `limit` (its rule included).
+    static func want(_ tail: Tail, limit: Int) -> Int { max(2, min(limit, 1 + tail.rows.count)) }
+
+    /// Draws the rows at the scroll position (`tail` holds at least the scroll position and the
+    /// region's height of them); returns how far back it can scroll, when the oldest row was
+    /// reached (a short conversation never scrolls into blank space).
+    @discardableResult
+    func draw(_ model: ScreenModel, tail: Tail, in region: ScreenLayout.Region, on screen: Screen) -> Int? {
+        let height = region.height - 1
+        let rows = tail.rows
+        let reachedOldest = tail.reachesOldest
         let limit = reachedOldest ? max(0, rows.count - height) : nil
         let scroll = min(model.scroll, limit ?? model.scroll)
         var details: [String] = []

@@ -36,11 +36,13 @@ public struct ScreenView {
         let conversationView = ConversationView(formatTime: formatTime)
         let logView = TransitionLogView(formatTime: formatTime)
         let tableRows = model.board.rows(now: now)
+        let logItems = model.shownLog
         var wants = ScreenLayout.Wants(table: StateTableView.want(rows: tableRows.count),
-                                       log: logView.want(model, columns: screen.columns, screenRows: screen.rows, limit: available))
-        if !model.watchOnly {
-            wants.conversation = conversationView.want(model, columns: screen.columns, limit: available)
-        }
+                                       log: logView.want(model, items: logItems, columns: screen.columns, screenRows: screen.rows, limit: available))
+        // The conversation's newest rows, worked out once: enough for any height at the scroll position.
+        let tail = model.watchOnly ? ConversationView.Tail()
+            : conversationView.tail(model, count: model.scroll + available, width: screen.columns, asciiOnly: screen.asciiOnly)
+        if !model.watchOnly { wants.conversation = ConversationView.want(tail, limit: available) }
         // The ladder's rows are worked out once a frame (they walk all its events).
         let ladderRows = model.ladderOnScreen ? model.selectedLadder?.rows() ?? [] : []
         if model.ladderOnScreen { wants.ladder = LadderView.want(rows: ladderRows.count) }
@@ -54,10 +56,10 @@ public struct ScreenView {
         drawHeader(model, on: screen)
         if let region = layout.sessions { SessionListView().draw(model, in: region, on: screen) }
         var limit: Int?
-        if let region = layout.conversation { limit = conversationView.draw(model, in: region, on: screen) }
+        if let region = layout.conversation { limit = conversationView.draw(model, tail: tail, in: region, on: screen) }
         if let region = layout.ladder { LadderView(formatTime: formatTime).draw(model, rows: ladderRows, in: region, on: screen) }
         if layout.table.height > 0 { StateTableView().draw(model, rows: tableRows, now: now, in: layout.table, on: screen) }
-        logView.draw(model, in: layout.log, screenRows: screen.rows, on: screen)
+        logView.draw(model, items: logItems, in: layout.log, screenRows: screen.rows, on: screen)
         drawFooter(model, now: now, row: layout.footer, on: screen)
         drawInput(model, row: layout.input, on: screen)
         if model.helpShown { HelpOverlay(sources: model.header.sources).draw(scroll: model.helpScroll, on: screen) }

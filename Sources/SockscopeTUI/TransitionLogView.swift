@@ -11,8 +11,8 @@ struct TransitionLogView {
     static func explanationRows(screenRows: Int) -> Int { screenRows >= 30 ? 2 : 1 }
 
     /// The rows the log would fill with all the room it wants (its rule included).
-    func want(_ model: ScreenModel, columns: Int, screenRows: Int, limit: Int) -> Int {
-        let items = model.shownLog
+    /// `items`: the model's `shownLog`, filtered once a frame by the caller.
+    func want(_ model: ScreenModel, items: [TransitionLog.Item], columns: Int, screenRows: Int, limit: Int) -> Int {
         if items.isEmpty { return 2 }
         if model.logIsCompact { return 1 + min(limit, items.count + 3) }
         var used = 1
@@ -23,8 +23,7 @@ struct TransitionLogView {
         return used
     }
 
-    func draw(_ model: ScreenModel, in region: ScreenLayout.Region, screenRows: Int, on screen: Screen) {
-        let items = model.shownLog
+    func draw(_ model: ScreenModel, items: [TransitionLog.Item], in region: ScreenLayout.Region, screenRows: Int, on screen: Screen) {
         let selected = model.logSelectionIndex(in: items)
         var details = [model.board.showAll ? "all sockets" : "ours (F3: all)"]
         if !model.board.filter.isEmpty { details.append("filter: \(model.board.filter.expression)") }

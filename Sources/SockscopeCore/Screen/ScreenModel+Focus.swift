@@ -36,7 +36,8 @@ extension ScreenModel {
     /// Moves a pane's view or selection; never past either end.
     public mutating func move(in pane: Pane, _ direction: Direction, by step: Step) {
         dirty = true
-        let page = max(1, (panesOnScreen[pane] ?? pageRows) - 2)
+        // A page: the pane's rows less its rule and one row kept in sight (10 before any draw).
+        let page = max(1, (panesOnScreen[pane] ?? 10) - 2)
         let amount = step == .one ? 1 : step == .page ? page : Int.max / 4
         let sign = direction == .earlier ? 1 : -1
         switch pane {

@@ -85,9 +85,8 @@ public struct ScreenModel: Sendable {
     public var helpShown = false
     /// Rows the help is scrolled down (↓/PgDn; the view stops at its end).
     public var helpScroll = 0
-    /// Conversation rows scrolled back from the bottom; and the page size the view last used.
+    /// Conversation rows scrolled back from the bottom.
     public var scroll = 0
-    public var pageRows = 10
     /// The pane the arrows and page keys move in, and the panes the last draw showed (the loop
     /// sets them from the layout, with each pane's height).
     public var focus = Pane.conversation

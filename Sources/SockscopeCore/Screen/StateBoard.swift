@@ -37,8 +37,7 @@ public struct StateBoard: Sendable {
     var differ = SnapshotDiffer()
     var changedAt: [SnapshotDiffer.Key: Double] = [:]
     var infos: [SnapshotDiffer.Key: TCPInfo] = [:]
-    /// Each socket's last reading, and when each of its fields last changed.
-    var previous: [SnapshotDiffer.Key: SocketEntry] = [:]
+    /// When each field of a socket last changed (its last reading is the differ's).
     var fieldsChangedAt: [SnapshotDiffer.Key: [Field: Double]] = [:]
     var firstReadingAt: Double?
     public var sort = TableSort.natural
@@ -68,25 +67,23 @@ public struct StateBoard: Sendable {
     /// Takes a new sample and returns its transitions (the first sample only sets a baseline).
     /// While paused the transitions are still found (the log goes on) but the table stands still.
     public mutating func update(_ sample: [SocketEntry], at time: Double) -> [Transition] {
+        noteChangedFields(sample, at: time)
         let transitions = differ.update(sample, at: time)
         for transition in transitions { changedAt[SnapshotDiffer.Key(transition.entry)] = time }
         if changedAt.count > 4096 { changedAt = changedAt.filter { time - $0.value < Self.highlightSeconds } }
-        noteChangedFields(sample, at: time)
         guard !paused else { return transitions }
         entries = sample.sorted(by: Self.order)
         sampledAt = time
         return transitions
     }
 
-    /// Compares each socket's fields with its last reading (the first reading is the baseline).
+    /// Compares each socket's fields with its last reading, before the differ takes the new one
+    /// (the first reading is the baseline).
     mutating func noteChangedFields(_ sample: [SocketEntry], at time: Double) {
         if firstReadingAt == nil { firstReadingAt = time }
-        var latest: [SnapshotDiffer.Key: SocketEntry] = [:]
-        latest.reserveCapacity(sample.count)
         for entry in sample {
             let key = SnapshotDiffer.Key(entry)
-            latest[key] = entry
-            guard let before = previous[key] else { continue }
+            guard let before = differ.last(key) else { continue }
             var fields: [Field] = []
             if before.stateCode != entry.stateCode { fields.append(.state) }
             if before.recvQueue != entry.recvQueue { fields.append(.recvQueue) }
@@ -94,8 +91,8 @@ public struct StateBoard: Sendable {
             if before.timer != entry.timer { fields.append(.timer) }
             for field in fields { fieldsChangedAt[key, default: [:]][field] = time }
         }
-        previous = latest
-        fieldsChangedAt = fieldsChangedAt.filter { key, _ in latest[key] != nil }
+        // Only recent changes are shown: older ones (and vanished sockets') are let go.
+        fieldsChangedAt = fieldsChangedAt.filter { $0.value.values.contains { time - $0 < Self.highlightSeconds } }
     }
 
     /// A change seen by a faster source (the tracepoint, TCP_INFO) before the next sample.
