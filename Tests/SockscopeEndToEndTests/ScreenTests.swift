@@ -92,7 +92,7 @@ import select, socket, sys
 server = socket.socket(); server.bind(("127.0.0.1", 0)); server.listen(1)
 print("Listening on 127.0.0.1", server.getsockname()[1], file=sys.stderr, flush=True)
 conn, _ = server.accept()
-print("PORT", conn.getpeername()[1], flush=True)
+print(f"PORT {conn.getpeername()[1]}", flush=True)  # one write: python -u writes each print argument apart
 conn.sendall(b"hello from python\\n\\x1b[31mred\\x1b[0m\\n")
 watch = [conn, sys.stdin]
 while watch:
