@@ -25,6 +25,7 @@ public enum KeyBindings {
         (.control("p"), "ladder", .selectEarlier), (.control("n"), "ladder", .selectLater),
         (.tab, "focus", .focusNext), (.backTab, "focus", .focusPrevious),
         (.escape, "back to typing", .focusInput),
+        (.control("t"), "state diagram", .command(.diagram)),
         (.control("l"), "redraw", .redraw),
     ]
 

@@ -1,6 +1,6 @@
 /// What a line typed at the input line means: data for the peer, or a `/` command.
 public enum ScreenCommand: Equatable, Sendable {
-    case help, shutdown, close, reset, quit, hex, all, pause, next, prev, clear, ladder, compact, hold, release
+    case help, shutdown, close, reset, quit, hex, all, pause, next, prev, clear, ladder, compact, hold, release, diagram
     /// `/filter EXPR`; an empty expression clears the filter.
     case filter(String)
     case broadcast(String)
@@ -22,6 +22,7 @@ public enum ScreenCommand: Equatable, Sendable {
         ("/sort COLUMN", "order the table: state, recv-q, send-q, local, peer, timer, age, process, none"),
         ("/ladder", "show the segments as a ladder (toggle; as root)"),
         ("/compact", "the log: one line per transition (toggle)"),
+        ("/diagram", "RFC 9293's state diagram, the selected socket's state lit (toggle)"),
         ("/next, /prev", "select the next or previous session (-l -k)"),
         ("/broadcast TEXT", "send TEXT to every session"),
         ("/clear", "clear the conversation"),

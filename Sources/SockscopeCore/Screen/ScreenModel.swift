@@ -83,6 +83,8 @@ public struct ScreenModel: Sendable {
     /// Why there is no ladder (no root), said when it is asked for.
     public var ladderUnavailable: String?
     public var helpShown = false
+    /// /diagram: the state diagram over the screen (keys still act under it).
+    public var diagramShown = false
     /// Rows the help is scrolled down (↓/PgDn; the view stops at its end).
     public var helpScroll = 0
     /// Conversation rows scrolled back from the bottom.
@@ -222,7 +224,9 @@ public struct ScreenModel: Sendable {
         case .redraw: return [.redraw, .refreshTable]
         case .focusNext: cycleFocus(by: 1)
         case .focusPrevious: cycleFocus(by: -1)
-        case .focusInput: focus = .conversation
+        case .focusInput:
+            // Esc closes the diagram first, then returns to typing.
+            if diagramShown { diagramShown = false } else { focus = .conversation }
         }
         return [.redraw]
     }
@@ -299,6 +303,7 @@ public struct ScreenModel: Sendable {
             return [.redraw, .refreshTable]
         case .clear: conversation.clear(); scroll = 0
         case .compact: logCompact.toggle()
+        case .diagram: diagramShown.toggle()
         case .ladder:
             if let ladderUnavailable {
                 say("no ladder: \(ladderUnavailable)", at: now)
