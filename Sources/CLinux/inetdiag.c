@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -28,22 +29,57 @@ static void fill(struct clinux_diag_entry *e, const struct inet_diag_msg *msg) {
     e->inode = msg->idiag_inode;
 }
 
-static int append(struct clinux_diag_entry **entries, size_t *count, size_t *capacity,
-                  const struct inet_diag_msg *msg) {
+// The INET_DIAG_INFO attribute after the message, when the kernel gave one: the socket's
+// struct tcp_info (as long as the kernel's own, which may be longer or shorter than ours).
+static void fill_info(struct clinux_tcp_info *info, const struct nlmsghdr *h) {
+    memset(info, 0, sizeof *info);
+    const struct inet_diag_msg *msg = NLMSG_DATA(h);
+    int length = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof *msg);
+    for (const struct rtattr *attr = (const struct rtattr *)(msg + 1); RTA_OK(attr, length); attr = RTA_NEXT(attr, length)) {
+        if (attr->rta_type == INET_DIAG_INFO) {
+            clinux_tcp_info_decode(RTA_DATA(attr), RTA_PAYLOAD(attr), info);
+            return;
+        }
+    }
+}
+
+// Grows both arrays in step (the second only when asked for).
+static int append(struct clinux_diag_entry **entries, struct clinux_tcp_info **infos, size_t *count, size_t *capacity,
+                  const struct nlmsghdr *h) {
     if (*count == *capacity) {
         size_t grown = *capacity ? *capacity * 2 : 1024;
         struct clinux_diag_entry *bigger = realloc(*entries, grown * sizeof **entries);
         if (!bigger) return -1;
         *entries = bigger;
+        if (infos) {
+            struct clinux_tcp_info *more = realloc(*infos, grown * sizeof **infos);
+            if (!more) return -1;
+            *infos = more;
+        }
         *capacity = grown;
     }
-    fill(&(*entries)[(*count)++], msg);
+    if (infos) fill_info(&(*infos)[*count], h);
+    fill(&(*entries)[(*count)++], NLMSG_DATA(h));
     return 0;
 }
 
-int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **entries, size_t *count) {
+static void discard(struct clinux_diag_entry **entries, struct clinux_tcp_info **infos, size_t *count) {
+    free(*entries);
+    *entries = NULL;
+    if (infos) {
+        free(*infos);
+        *infos = NULL;
+    }
+    *count = 0;
+}
+
+int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **entries, size_t *count,
+                          struct clinux_tcp_info **infos) {
     *entries = NULL;
     *count = 0;
+    if (infos) *infos = NULL;
+    // tcp_info for each socket, as `ss -i`: one more attribute a message, for the screen only.
+    unsigned char extensions = infos ? 1U << (INET_DIAG_INFO - 1) : 0;
     int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
     if (fd < 0) return -1;
     // Every state a socket table lists (ESTABLISHED … NEW_SYN_RECV), as /proc/net/tcp and ss -a.
@@ -66,12 +102,14 @@ int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **e
         message.header.nlmsg_len = NLMSG_LENGTH(sizeof message.request.v1);
         message.header.nlmsg_type = TCPDIAG_GETSOCK;
         message.request.v1.idiag_states = states;
+        message.request.v1.idiag_ext = extensions;
     } else {
         message.header.nlmsg_len = NLMSG_LENGTH(sizeof message.request.v2);
         message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
         message.request.v2.sdiag_family = (unsigned char)family;
         message.request.v2.sdiag_protocol = (unsigned char)protocol;
         message.request.v2.idiag_states = states;
+        message.request.v2.idiag_ext = extensions;
     }
     struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
     if (sendto(fd, &message, message.header.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
@@ -95,29 +133,23 @@ int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **e
             if (h->nlmsg_type == NLMSG_ERROR) {
                 const struct nlmsgerr *error = NLMSG_DATA(h);
                 close(fd);
-                free(*entries);
-                *entries = NULL;
-                *count = 0;
+                discard(entries, infos, count);
                 errno = error->error ? -error->error : EPROTO;
                 return -1;
             }
             if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) continue;
             const struct inet_diag_msg *msg = NLMSG_DATA(h);
             if (msg->idiag_family != AF_INET && msg->idiag_family != AF_INET6) continue;
-            if (append(entries, count, &capacity, NLMSG_DATA(h)) != 0) {
+            if (append(entries, infos, count, &capacity, h) != 0) {
                 close(fd);
-                free(*entries);
-                *entries = NULL;
-                *count = 0;
+                discard(entries, infos, count);
                 errno = ENOMEM;
                 return -1;
             }
         }
     }
     close(fd);
-    free(*entries);
-    *entries = NULL;
-    *count = 0;
+    discard(entries, infos, count);
     errno = EPROTO;
     return -1;
 }

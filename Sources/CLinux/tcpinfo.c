@@ -3,6 +3,7 @@
 
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
 
 int clinux_tcp_info(int fd, struct clinux_tcp_info *out) {
@@ -10,6 +11,15 @@ int clinux_tcp_info(int fd, struct clinux_tcp_info *out) {
     socklen_t length = sizeof info;
     memset(&info, 0, sizeof info);
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return -1;
+    clinux_tcp_info_decode(&info, length, out);
+    return 0;
+}
+
+void clinux_tcp_info_decode(const void *payload, unsigned long length, struct clinux_tcp_info *out) {
+    struct tcp_info info;
+    memset(&info, 0, sizeof info);
+    memcpy(&info, payload, length < sizeof info ? length : sizeof info);
+    memset(out, 0, sizeof *out);
     out->state = info.tcpi_state;
     out->retransmits = info.tcpi_retransmits;
     out->rtt_us = info.tcpi_rtt;
@@ -22,5 +32,7 @@ int clinux_tcp_info(int fd, struct clinux_tcp_info *out) {
     out->bytes_acked = info.tcpi_bytes_acked;
     out->bytes_received = info.tcpi_bytes_received;
     out->delivery_rate = info.tcpi_delivery_rate;
-    return 0;
+    out->snd_wnd = info.tcpi_snd_wnd;
+    out->snd_wnd_known = length >= offsetof(struct tcp_info, tcpi_snd_wnd) + sizeof info.tcpi_snd_wnd;
+    out->known = 1;
 }

@@ -16,4 +16,15 @@ public enum ByteCount {
     }
 
     public static func text(_ bytes: Int) -> String { text(UInt64(max(0, bytes))) }
+
+    /// The same without the space and the B, for a narrow column: `512`, `65K`, `1.2M` (powers of
+    /// 1024, as ss -i's windows are counted in bytes of buffer).
+    public static func brief(_ bytes: UInt64) -> String {
+        guard bytes >= 1024 else { return "\(bytes)" }
+        let text = ByteCount.text(bytes, binary: true)
+        let parts = text.split(separator: " ")
+        guard parts.count == 2, let unit = parts[1].first else { return text }
+        let number = parts[0].hasSuffix(".0") || parts[0].count > 3 ? String(parts[0].split(separator: ".")[0]) : String(parts[0])
+        return number + String(unit)
+    }
 }

@@ -1,4 +1,5 @@
-/// What TCP_INFO says about one of the tool's own sockets: its exact state and its health.
+/// What TCP_INFO says about a socket (ours by getsockopt, any by sock_diag): its exact state
+/// and its health.
 public struct TCPInfo: Sendable, Equatable {
     public var state: TCPState?
     /// Smoothed round-trip time and its variation, and the lowest seen, in microseconds.
@@ -15,11 +16,14 @@ public struct TCPInfo: Sendable, Equatable {
     public var bytesAcked: UInt64
     public var bytesReceived: UInt64
     public var deliveryRate: UInt64
+    /// The window the peer advertised, scaled, in bytes (tcpi_snd_wnd, Linux 6.2): 0 when the
+    /// peer's receive buffer is full. nil when the kernel does not say.
+    public var sendWindow: UInt32?
 
     public init(state: TCPState?, rttMicros: UInt32 = 0, rttVarianceMicros: UInt32 = 0, minRTTMicros: UInt32 = 0,
                 congestionWindow: UInt32 = 0, mss: UInt32 = 0, totalRetransmits: UInt32 = 0,
                 currentRetransmits: UInt8 = 0, unacknowledged: UInt32 = 0, bytesAcked: UInt64 = 0,
-                bytesReceived: UInt64 = 0, deliveryRate: UInt64 = 0) {
+                bytesReceived: UInt64 = 0, deliveryRate: UInt64 = 0, sendWindow: UInt32? = nil) {
         self.state = state
         self.rttMicros = rttMicros
         self.rttVarianceMicros = rttVarianceMicros
@@ -32,6 +36,7 @@ public struct TCPInfo: Sendable, Equatable {
         self.bytesAcked = bytesAcked
         self.bytesReceived = bytesReceived
         self.deliveryRate = deliveryRate
+        self.sendWindow = sendWindow
     }
 
     /// `rtt 0.045 ms ±0.02, cwnd 10, retrans 0`

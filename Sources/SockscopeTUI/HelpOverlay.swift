@@ -13,7 +13,8 @@ struct HelpOverlay {
         ("persist 1.2s", "zero-window probe timer: the peer's window is 0"),
         ("keepalive 7199s", "keep-alive timer (SO_KEEPALIVE)"),
         ("timewait 59.3s", "TIME_WAIT counting down (2 MSL, 60 s on Linux)"),
-        ("rtt cwnd rtx", "TCP_INFO: round-trip time, congestion window, retransmits"),
+        ("rtt cwnd wnd", "TCP_INFO (as ss -i): round-trip time, congestion window, the peer's window"),
+        ("rtx acked", "TCP_INFO: retransmits, bytes the peer acknowledged"),
         ("yellow row", "a field that changed a moment ago"),
     ]
 

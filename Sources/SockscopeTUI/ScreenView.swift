@@ -16,6 +16,8 @@ public struct ScreenView {
     public struct Drawn {
         public let layout: ScreenLayout
         public let conversationScrollLimit: Int?
+        /// The sockets the table showed (a reading keeps their TCP_INFO).
+        public var tableKeys: Set<SnapshotDiffer.Key> = []
 
         /// The panes on screen with their heights (the model's focus moves among them).
         public var panes: [Pane: Int] {
@@ -58,7 +60,8 @@ public struct ScreenView {
         var limit: Int?
         if let region = layout.conversation { limit = conversationView.draw(model, tail: tail, in: region, on: screen) }
         if let region = layout.ladder { LadderView(formatTime: formatTime).draw(model, rows: ladderRows, in: region, on: screen) }
-        if layout.table.height > 0 { StateTableView().draw(model, rows: tableRows, now: now, in: layout.table, on: screen) }
+        var tableKeys: Set<SnapshotDiffer.Key> = []
+        if layout.table.height > 0 { tableKeys = StateTableView().draw(model, rows: tableRows, now: now, in: layout.table, on: screen) }
         logView.draw(model, items: logItems, in: layout.log, screenRows: screen.rows, on: screen)
         drawFooter(model, now: now, row: layout.footer, on: screen)
         drawInput(model, row: layout.input, on: screen)
@@ -67,7 +70,7 @@ public struct ScreenView {
             StateDiagramOverlay(subject: model.diagramSubject(now: now), ourSocketGone: gone).draw(now: now, bottom: layout.input, on: screen)
         }
         if model.helpShown { HelpOverlay(sources: model.header.sources).draw(scroll: model.helpScroll, on: screen) }
-        return Drawn(layout: layout, conversationScrollLimit: limit)
+        return Drawn(layout: layout, conversationScrollLimit: limit, tableKeys: tableKeys)
     }
 
     func drawTooSmall(on screen: Screen) {

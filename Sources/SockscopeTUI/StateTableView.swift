@@ -60,7 +60,9 @@ struct StateTableView {
         return counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(5).map { "\($0.key) \($0.value)" }.joined(separator: " ")
     }
 
-    func draw(_ model: ScreenModel, rows: [StateBoard.Row], now: Double, in region: ScreenLayout.Region, on screen: Screen) {
+    /// Draws the table; returns the sockets whose rows it showed.
+    @discardableResult
+    func draw(_ model: ScreenModel, rows: [StateBoard.Row], now: Double, in region: ScreenLayout.Region, on screen: Screen) -> Set<SnapshotDiffer.Key> {
         let board = model.board
         let ours = rows.filter { $0.kind != .other }.count
         var details = ["ours \(ours)"]
@@ -71,7 +73,7 @@ struct StateTableView {
         let focused = model.focus == .table
         drawRule("Sockets", detail: details.joined(separator: " · "), focused: focused, row: region.top, on: screen)
         let height = region.height - 2
-        guard height > 0 else { return }
+        guard height > 0 else { return [] }
         let cells = rows.map { row in
             Self.cells(row, now: now, selected: model.multiSession ? model.selected : nil).map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
         }
@@ -84,16 +86,18 @@ struct StateTableView {
         if rows.isEmpty {
             let hint = !board.filter.isEmpty ? "No socket matches the filter." : model.watchOnly ? "No socket matches." : "No socket of ours yet."
             screen.put(hint, row: region.top + 2, column: 2, width: screen.columns - 2, style: .dim)
-            return
+            return []
         }
         let visible = rows.count > height ? max(1, height - 1) : rows.count
         let cursor = min(model.tableCursor, rows.count - 1)
         // In sight: the cursor while the table has the focus; otherwise the selected session's rows.
         let anchor = focused ? cursor : (model.selected.flatMap { id in rows.firstIndex { Self.session(of: $0) == id } } ?? 0)
         let start = max(0, min(focused ? anchor - visible / 2 : anchor, rows.count - visible))
+        var shown: Set<SnapshotDiffer.Key> = []
         for offset in 0..<visible {
             let index = start + offset
             let row = rows[index]
+            shown.insert(SnapshotDiffer.Key(row.entry))
             var style: Style = row.kind == .other ? .normal : Self.isPeer(row) ? .localPeer : .own
             if row.changed && row.changedFields.isEmpty { style = .changed }
             if focused && index == cursor { style = .selected }
@@ -110,6 +114,7 @@ struct StateTableView {
             screen.put("… \(counts.joined(separator: ", ")) (Tab, then ↑↓ PgUp PgDn, ←→ sort; /filter narrows)", row: region.top + 2 + visible,
                        column: 2, width: screen.columns - 2, style: .dim)
         }
+        return shown
     }
 
     static func session(of row: StateBoard.Row) -> Int? {
@@ -143,13 +148,26 @@ struct StateTableView {
             mark = ""
         }
         // A persist timer means this socket's peer advertised a zero window: it probes.
-        if entry.timer == .zeroWindowProbe { info.append("zero window (peer's): probing") }
-        if let tcp = row.info {
-            info.append("rtt \(DurationText.short(Double(tcp.rttMicros) / 1e6)) cwnd \(tcp.congestionWindow) rtx \(tcp.totalRetransmits)")
-        }
+        let probing = entry.timer == .zeroWindowProbe
+        if probing { info.append("zero window (peer's): probing") }
+        // A listener's TCP_INFO says nothing about a connection.
+        if let tcp = row.info, entry.state != .tcp(.listen) { info.append(Self.infoText(tcp, state: entry.state, probing: probing)) }
         let age = row.age.map { (row.ageIsLowerBound ? "≥" : "") + DurationText.short($0) } ?? ""
         return [mark, entry.proto.rawValue, entry.state.screenName, "\(entry.recvQueue)", "\(entry.sendQueue)", entry.local.description,
                 entry.remote.description, timerText(row), age, info.joined(separator: " ")]
+    }
+
+    /// TCP_INFO as `ss -i` gives it, briefly: `rtt 45µs cwnd 10 wnd 65K rtx 0 acked 1.2K`. The
+    /// peer's window only where we may still send (before the handshake it is 0 and means
+    /// nothing), marked when the peer closed it unless the persist timer already says so.
+    static func infoText(_ tcp: TCPInfo, state: SocketState, probing: Bool) -> String {
+        var text = "rtt \(DurationText.short(Double(tcp.rttMicros) / 1e6)) cwnd \(tcp.congestionWindow)"
+        if let window = tcp.sendWindow, state == .tcp(.established) || state == .tcp(.closeWait) {
+            text += window == 0 && !probing ? " wnd 0 (peer's window closed)" : " wnd \(ByteCount.brief(UInt64(window)))"
+        }
+        text += " rtx \(tcp.totalRetransmits)"
+        if tcp.bytesAcked > 0 { text += " acked \(ByteCount.brief(tcp.bytesAcked))" }
+        return text
     }
 
     /// `59.1s` for TIME_WAIT, `on 200ms` (retransmit), `keepalive 7199s`.

@@ -22,18 +22,20 @@ public final class ProcNetReader {
         self.preferred = preferred ?? (root == "/proc" ? .netlink : .proc)
     }
 
-    public func read(_ protocols: [SocketProtocol]) -> [SocketEntry] {
+    /// The tables of `protocols`; with `info`, each TCP socket's TCP_INFO as well, handed to it
+    /// as read (netlink only: /proc has none).
+    public func read(_ protocols: [SocketProtocol], info: ((SocketEntry, TCPInfo) -> Void)? = nil) -> [SocketEntry] {
         var entries: [SocketEntry] = []
         var protocols = protocols
         // Both TCP tables in one dump when the kernel serves it: one walk of its tables, not two.
-        if preferred == .netlink, protocols.contains(.tcp), protocols.contains(.tcp6), let rows = SockDiagReader.readTCP() {
+        if preferred == .netlink, protocols.contains(.tcp), protocols.contains(.tcp6), let rows = SockDiagReader.readTCP(info: info) {
             entries = rows
             sources[.tcp] = .netlink
             sources[.tcp6] = .netlink
             protocols.removeAll { $0.isTCP }
         }
         for proto in protocols {
-            if preferred == .netlink, let rows = SockDiagReader.read(proto) {
+            if preferred == .netlink, let rows = SockDiagReader.read(proto, info: proto.isTCP ? info : nil) {
                 // The first table is taken as it is: copying 30,000 rows costs page faults.
                 if entries.isEmpty { entries = rows } else { entries += rows }
                 sources[proto] = .netlink

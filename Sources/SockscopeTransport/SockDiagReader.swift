@@ -7,20 +7,28 @@ import SockscopeCore
 /// 4.3 ms + 1.64 µs per table for /proc). nil when netlink is unavailable (no udp_diag module,
 /// a restricted sandbox): the caller reads /proc instead.
 public enum SockDiagReader {
-    public static func read(_ proto: SocketProtocol) -> [SocketEntry]? {
-        dump(family: proto.isIPv6 ? AF_INET6 : AF_INET, protocol: Int32(proto.isTCP ? IPPROTO_TCP : IPPROTO_UDP))
+    public static func read(_ proto: SocketProtocol, info: ((SocketEntry, TCPInfo) -> Void)? = nil) -> [SocketEntry]? {
+        dump(family: proto.isIPv6 ? AF_INET6 : AF_INET, protocol: Int32(proto.isTCP ? IPPROTO_TCP : IPPROTO_UDP), info: info)
     }
 
-    /// The tcp and tcp6 tables together, in one walk of the kernel's tables.
-    public static func readTCP() -> [SocketEntry]? {
-        dump(family: AF_UNSPEC, protocol: Int32(IPPROTO_TCP))
+    /// The tcp and tcp6 tables together, in one walk of the kernel's tables; with `info`, each
+    /// socket's TCP_INFO (INET_DIAG_INFO, as `ss -i`) is handed to it as the dump is read, for
+    /// it to keep what it shows (the screen; `states` does not ask, and pays nothing).
+    public static func readTCP(info: ((SocketEntry, TCPInfo) -> Void)? = nil) -> [SocketEntry]? {
+        dump(family: AF_UNSPEC, protocol: Int32(IPPROTO_TCP), info: info)
     }
 
-    static func dump(family: Int32, protocol ipProto: Int32) -> [SocketEntry]? {
+    static func dump(family: Int32, protocol ipProto: Int32, info: ((SocketEntry, TCPInfo) -> Void)? = nil) -> [SocketEntry]? {
         var raw: UnsafeMutablePointer<clinux_diag_entry>?
+        var infos: UnsafeMutablePointer<clinux_tcp_info>?
         var count = 0
-        guard clinux_inet_diag_dump(family, ipProto, &raw, &count) == 0 else { return nil }
-        defer { free(raw) }
+        let result = info == nil ? clinux_inet_diag_dump(family, ipProto, &raw, &count, nil)
+                                 : clinux_inet_diag_dump(family, ipProto, &raw, &count, &infos)
+        guard result == 0 else { return nil }
+        defer {
+            free(raw)
+            free(infos)
+        }
         guard let raw else { return [] }
         var entries: [SocketEntry] = []
         entries.reserveCapacity(count)
@@ -39,6 +47,9 @@ public enum SockDiagReader {
                 // /proc counts ticks of 10 ms; keep the same unit.
                 timerTicks: e.timer == 0 ? 0 : (e.expires_ms + 9) / 10,
                 retransmits: UInt32(e.retransmits), uid: e.uid, inode: UInt64(e.inode)))
+            if let info, let infos, infos[index].known != 0, let entry = entries.last {
+                info(entry, TCPInfoReader.decoded(infos[index]))
+            }
         }
         return entries
     }

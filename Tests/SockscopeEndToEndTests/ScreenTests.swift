@@ -294,14 +294,16 @@ struct ScreenTests {
             time.sleep(60)
             """)
         defer { peer.signal(SIGKILL) }
-        let tmux = try Tmux("\(Paths.sockscope) -n 127.0.0.1 \(port)", columns: 160, rows: 40)
+        let tmux = try Tmux("\(Paths.sockscope) -n 127.0.0.1 \(port)", columns: 200, rows: 40)
         try tmux.wait(forText: "← xxxx")
         tmux.send("F12")
         // A busy reader can let the window close for a moment by itself: first the hold, then the probing.
         try tmux.wait(for: "the hold in the header and its note") { $0.contains("held (F12 releases)") && $0.contains("held: we stop reading") }
         let theirs = "127.0.0.1:\(port)"
+        // Its TCP_INFO (through sock_diag: the socket is python's, not ours) says the window is 0.
         let held = try tmux.wait(for: "the peer's socket probing our zero window") { screen in
-            screen.split(separator: "\n").contains { $0.hasPrefix("↳") && $0.contains(theirs) && $0.contains("persist ") && $0.contains("zero window") }
+            screen.split(separator: "\n").contains { $0.hasPrefix("↳") && $0.contains(theirs) && $0.contains("persist ") && $0.contains("zero window")
+                && $0.contains(" wnd 0 ") }
         }
         let ours = try #require(held.split(separator: "\n").first { $0.hasPrefix("▶") })
         let recvQ = ours.split(separator: " ").dropFirst(3).first.flatMap { Int($0) } ?? 0

@@ -218,6 +218,38 @@ import TestSupport
         #expect(model.statusText(now: 10)?.hasPrefix("sort: no column 'bogus'") == true)
     }
 
+    /// TCP_INFO for every row shown, as `ss -i` (INET_DIAG_INFO), not only ours: the peer's
+    /// window (marked when closed), bytes acked; none for a listener; a reading keeps only
+    /// the rows the last draw showed, ours and their other ends.
+    @Test func everyShownRowHasItsTCPInfo() throws {
+        var model = Scenario.session()
+        _ = model.run(.all, now: 4)
+        let key = { (local: String, remote: String) in
+            SnapshotDiffer.Key(proto: .tcp, local: Scenario.endpoint(local), remote: Scenario.endpoint(remote))
+        }
+        let busy = key("10.0.2.15:22", "10.0.2.2:51234"), listener = key("0.0.0.0:22", "0.0.0.0:0")
+        model.board.setSampledInfos([
+            busy: TCPInfo(state: .established, rttMicros: 2100, congestionWindow: 16, totalRetransmits: 2, bytesAcked: 123_456, sendWindow: 0),
+            listener: TCPInfo(state: .listen, congestionWindow: 10, sendWindow: 0),
+        ])
+        let grid = CellGrid(rows: 40, columns: 200)
+        let drawn = ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)
+        let lines = grid.text.split(separator: "\n").map(String.init)
+        let row = try #require(lines.first { $0.contains("10.0.2.15:22") })
+        #expect(row.contains("rtt 2.1ms cwnd 16 wnd 0 (peer's window closed) rtx 2 acked 120K"), "\(row)")
+        let listening = try #require(lines.first { $0.contains("0.0.0.0:22") })
+        #expect(!listening.contains("rtt") && !listening.contains("wnd"), "\(listening)")
+        // What the next reading keeps: the rows drawn, ours, the other end of ours.
+        model.board.shownKeys = drawn.tableKeys
+        #expect(model.board.wantsInfo(busy) && model.board.wantsInfo(Scenario.ours))
+        #expect(model.board.wantsInfo(key("127.0.0.1:8080", "127.0.0.1:40000")))
+        #expect(!model.board.wantsInfo(key("10.9.9.9:1", "10.9.9.8:2")))
+        // Paused, the table and its TCP_INFO stand still.
+        _ = model.run(.pause, now: 4)
+        model.board.setSampledInfos([:])
+        #expect(Scenario.render(model, columns: 200, rows: 40).text.contains("acked 120K"))
+    }
+
     @Test func tooSmallSaysSoPlainly() {
         let text = Scenario.render(Scenario.session(), columns: 30, rows: 10).text
         #expect(text.contains("Terminal too small: 30×10."))

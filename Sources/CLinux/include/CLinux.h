@@ -53,10 +53,17 @@ struct clinux_tcp_info {
     unsigned long long bytes_acked;
     unsigned long long bytes_received;
     unsigned long long delivery_rate; /* bytes per second */
+    unsigned int snd_wnd;          /* the peer's advertised window, scaled, in bytes */
+    unsigned char snd_wnd_known;   /* the kernel's tcp_info is new enough to carry snd_wnd (6.2) */
+    unsigned char known;           /* a dump's entry: the kernel gave this socket's tcp_info */
 };
 
 /// getsockopt(TCP_INFO) into the struct above; 0 or -1 (errno set).
 int clinux_tcp_info(int fd, struct clinux_tcp_info *out);
+
+/// Fills `out` from a struct tcp_info of `length` bytes as the kernel gave it (a shorter one,
+/// from an older kernel, leaves the missing fields 0 and snd_wnd_known 0).
+void clinux_tcp_info_decode(const void *payload, unsigned long length, struct clinux_tcp_info *out);
 
 /// One socket from a NETLINK_SOCK_DIAG dump: the fields /proc/net/tcp shows, from
 /// struct inet_diag_msg. Addresses in network order; ports in host order.
@@ -80,7 +87,11 @@ struct clinux_diag_entry {
 /// NETLINK_SOCK_DIAG into a malloc'd array the caller frees. 0 or -1 (errno set; e.g. no
 /// udp_diag module): the caller falls back to /proc. AF_UNSPEC with IPPROTO_TCP dumps IPv4 and
 /// IPv6 TCP sockets together, in one walk of the kernel's tables (entries carry their family).
-int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **entries, size_t *count);
+/// With `infos` not NULL, each TCP socket's tcp_info too (INET_DIAG_INFO, as `ss -i`), in a
+/// second malloc'd array parallel to the first, which the caller frees; `known` is 0 where the
+/// kernel gave none (a TIME_WAIT or a request socket has no tcp_info).
+int clinux_inet_diag_dump(int family, int protocol, struct clinux_diag_entry **entries, size_t *count,
+                          struct clinux_tcp_info **infos);
 
 /// A NETLINK_SOCK_DIAG socket for `clinux_diag_exists`, kept open between lookups; -1 on error.
 int clinux_diag_open(void);

@@ -6,7 +6,14 @@ import SockscopeTransport
 /// at once after something happened to ours), the tracepoint as it fires, TCP_INFO of our sockets.
 extension ScreenMode {
     func refreshTable(_ engine: Engine, at now: Double) {
-        let entries = reader.read(states.protocols).filter(states.matches)
+        // TCP_INFO of every socket shown (as ss -i), not only ours, in the same dump.
+        var sampled: [SnapshotDiffer.Key: TCPInfo] = [:]
+        let board = model.board
+        let entries = reader.read(states.protocols) { entry, info in
+            let key = SnapshotDiffer.Key(entry)
+            if board.wantsInfo(key) { sampled[key] = info }
+        }.filter(states.matches)
+        model.board.setSampledInfos(sampled)
         for transition in fusion.tables(model.board.update(entries, at: now), reading: entries, tracing: trace != nil, at: now,
                                          lookUp: trace.map { source in { source.state(of: $0) } }) {
             log(transition)

@@ -224,6 +224,7 @@ final class ScreenMode: EngineFace {
         model.panesOnScreen = drawn.panes
         if !drawn.panes.keys.contains(model.focus) { model.focus = .conversation }
         model.conversationScrollLimit = drawn.conversationScrollLimit
+        model.board.shownKeys = drawn.tableKeys
         if let limit = drawn.conversationScrollLimit { model.scroll = min(model.scroll, limit) }
         model.dirty = false
         lastDraw = now

@@ -1,6 +1,6 @@
 /// The live state table of the screen: the latest sample of the socket tables, which of them are
 /// ours (pinned on top, each followed by its other end when that end is on this host too), which
-/// changed a moment ago, and TCP_INFO of ours. Frozen by /pause; narrowed by /filter.
+/// changed a moment ago, and TCP_INFO of each shown. Frozen by /pause; narrowed by /filter.
 public struct StateBoard: Sendable {
     public enum Kind: Sendable, Equatable {
         /// One of our sessions' sockets (session 0 is our listener).
@@ -36,7 +36,12 @@ public struct StateBoard: Sendable {
     var owned: [SnapshotDiffer.Key: Int] = [:]
     var differ = SnapshotDiffer()
     var changedAt: [SnapshotDiffer.Key: Double] = [:]
+    /// TCP_INFO of ours, read with getsockopt (exact, and fresh at each event).
     var infos: [SnapshotDiffer.Key: TCPInfo] = [:]
+    /// TCP_INFO of the sockets shown, from the last reading of the tables (INET_DIAG_INFO).
+    var sampledInfos: [SnapshotDiffer.Key: TCPInfo] = [:]
+    /// The table's rows in the last draw (the loop sets it): whose TCP_INFO a reading keeps.
+    public var shownKeys: Set<SnapshotDiffer.Key> = []
     /// When each field of a socket last changed (its last reading is the differ's).
     var fieldsChangedAt: [SnapshotDiffer.Key: [Field: Double]] = [:]
     var firstReadingAt: Double?
@@ -63,6 +68,19 @@ public struct StateBoard: Sendable {
     }
 
     public mutating func setInfo(_ info: TCPInfo?, for key: SnapshotDiffer.Key) { infos[key] = info }
+
+    /// Whether a reading should keep this socket's TCP_INFO: it is shown, ours, or the other end
+    /// of ours (shown at the next draw even when the last did not).
+    public func wantsInfo(_ key: SnapshotDiffer.Key) -> Bool {
+        shownKeys.contains(key) || owned[key] != nil
+            || owned[SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)].map { $0 > 0 } == true
+    }
+
+    /// The TCP_INFO a reading of the tables gave (frozen with the table by /pause).
+    public mutating func setSampledInfos(_ sampled: [SnapshotDiffer.Key: TCPInfo]) {
+        guard !paused else { return }
+        sampledInfos = sampled
+    }
 
     /// Takes a new sample and returns its transitions (the first sample only sets a baseline).
     /// While paused the transitions are still found (the log goes on) but the table stands still.
@@ -131,7 +149,7 @@ public struct StateBoard: Sendable {
         let changed = changedAt[key].map { now - $0 < Self.highlightSeconds } ?? false
         let left = entry.expiresMs.map { max(0, Double($0) / 1000 - (now - sampledAt)) }
         var result = Row(entry: entry, kind: kind, owner: entry.inode == 0 ? nil : owners[entry.inode],
-                         info: kind == .other ? nil : infos[key], changed: changed, timerLeft: left)
+                         info: infos[key] ?? sampledInfos[key], changed: changed, timerLeft: left)
         // The tracepoint's time of the change, when it saw one, is closer than the reading's.
         if let entered = differ.entered(key) {
             result.age = now - min(entered, changedAt[key] ?? entered)
