@@ -218,7 +218,7 @@ extension Engine {
 
     func report(_ kind: SocketEvent.Kind, _ index: Int) {
         guard let onSocketEvent, connections[index].ownsFD, let info = TCPInfoReader.read(connections[index].fd) else { return }
-        onSocketEvent(SocketEvent(kind: kind, peer: connections[index].address, info: info))
+        onSocketEvent(SocketEvent(kind: kind, id: connections[index].id, peer: connections[index].address, info: info))
     }
 
     /// How long standard output may keep taking received bytes after a signal: a slow reader

@@ -4,6 +4,8 @@ import SockscopeCore
 public struct SocketEvent: Sendable, Equatable {
     public enum Kind: String, Sendable { case connected, shutDown, endOfStream, closing }
     public var kind: Kind
+    /// The engine's connection id.
+    public var id: Int
     public var peer: SocketAddress?
     public var info: TCPInfo
 }

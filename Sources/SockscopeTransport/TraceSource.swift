@@ -9,7 +9,7 @@ import SockscopeCore
 public final class TraceSource {
     let session: TraceSession
     var sieve = NamespaceSieve()
-    let lookupFD: Int32
+    let lookup: SocketLookup
     let destroyFD: Int32
     private var notices = [clinux_diag_entry](repeating: clinux_diag_entry(), count: 1024)
     private var overflowReported = 0
@@ -17,28 +17,23 @@ public final class TraceSource {
     /// Throws the reason tracing is off: needing root, tracefs, or sock_diag to tell namespaces
     /// apart (without it every namespace's sockets would be shown as ours).
     public init(root: String = "/sys/kernel/tracing", bufferKB: Int? = nil) throws(TransportError) {
-        let lookup = clinux_diag_open()
-        let destroy = clinux_diag_destroy_open()
-        guard lookup >= 0, destroy >= 0 else {
-            let reason = String(cString: strerror(errno))
-            if lookup >= 0 { close(lookup) }
-            if destroy >= 0 { close(destroy) }
-            throw TransportError("sock_diag, needed to keep other network namespaces' sockets out, is unavailable: \(reason)")
+        let lookup = SocketLookup()
+        let destroy = lookup == nil ? -1 : clinux_diag_destroy_open()
+        guard let lookup, destroy >= 0 else {
+            throw TransportError("sock_diag, needed to keep other network namespaces' sockets out, is unavailable: \(String(cString: strerror(errno)))")
         }
         do {
             session = try TraceSession(root: root, bufferKB: bufferKB)
         } catch {
-            close(lookup)
             close(destroy)
             throw error
         }
-        lookupFD = lookup
+        self.lookup = lookup
         destroyFD = destroy
     }
 
     deinit {
         stop()
-        close(lookupFD)
         close(destroyFD)
     }
 
@@ -70,20 +65,9 @@ public final class TraceSource {
 
     /// The state of this namespace's socket with the key's addresses and ports: nil when there is
     /// none (an exact lookup, not a dump that a busy table can change under).
-    public func state(of key: SnapshotDiffer.Key) -> TCPState? {
-        guard key.proto.isTCP else { return nil }
-        var local = key.local.address.bytes
-        var remote = key.remote.address.bytes
-        let code = clinux_diag_state(lookupFD, key.proto.isIPv6 ? AF_INET6 : AF_INET, &local, key.local.port, &remote, key.remote.port)
-        return code > 0 ? TCPState(rawValue: UInt8(code)) : nil
-    }
+    public func state(of key: SnapshotDiffer.Key) -> TCPState? { lookup.state(of: key) }
 
-    func exists(_ tuple: NamespaceSieve.Tuple) -> Bool {
-        var local = tuple.local.address.bytes
-        var remote = tuple.remote.address.bytes
-        return clinux_diag_exists(lookupFD, tuple.ipv6 ? AF_INET6 : AF_INET, &local, tuple.local.port,
-                                  &remote, tuple.remote.port) == 1
-    }
+    func exists(_ tuple: NamespaceSieve.Tuple) -> Bool { lookup.exists(tuple) }
 
     /// Feeds the sieve every notice waiting; returns whether some were lost (ENOBUFS).
     func readNotices(now: Double) -> Bool {

@@ -319,6 +319,36 @@ struct ScreenTests {
         try tmux.wait(forText: "EXIT=0")
     }
 
+    /// Without root (no tracepoint, the tables polled), our side of a close is told step by step
+    /// from what we know first-hand — shutdown(), TCP_INFO, the exact lookup — not as one jump
+    /// "too brief to see".
+    @Test(.enabled(if: getuid() == 0 && Paths.which("setpriv"), "skipped: needs root (to become nobody) and setpriv"))
+    func withoutRootOurCloseIsToldStepByStep() throws {
+        let (peer, port) = try pythonPeer("""
+            import socket, sys, time
+            s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()
+            print('Listening on 127.0.0.1 ' + str(s.getsockname()[1]), file=sys.stderr, flush=True)
+            c, _ = s.accept(); c.sendall(b'hello\\n')
+            while c.recv(65536): pass
+            time.sleep(0.3); c.close(); time.sleep(60)
+            """)
+        defer { peer.signal(SIGKILL) }
+        let nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups"
+        let tmux = try Tmux("\(nobody) \(Paths.sockscope) -n 127.0.0.1 \(port)", columns: 140, rows: 50)
+        let opened = try tmux.wait(for: "the peer's greeting") { $0.contains("← hello") }
+        #expect(opened.contains("sudo: full view"))
+        tmux.line("/compact")
+        tmux.send("F5")
+        let screen = try tmux.wait(for: "our socket in TIME_WAIT, told first-hand") { $0.contains("FIN_WAIT2 → TIME_WAIT") }
+        let ours = screen.split(separator: "\n").filter { $0.contains("#1") && $0.contains("tcp 127.0.0.1:") && !$0.contains("⇄ 127.0.0.1:\(port)  proc") }
+        for step in ["SYN_SENT → ESTABLISHED", "ESTABLISHED → FIN_WAIT1", "FIN_WAIT1 → FIN_WAIT2", "FIN_WAIT2 → TIME_WAIT"] {
+            #expect(ours.contains { $0.contains(step) && $0.hasSuffix("socket") }, "\(step) first-hand in:\n\(screen)")
+        }
+        #expect(!ours.contains { $0.contains("ESTABLISHED → TIME_WAIT") || $0.contains("ESTABLISHED → FIN_WAIT2") }, "\(screen)")
+        tmux.send("F10")
+        try tmux.wait(forText: "EXIT=0")
+    }
+
     /// UDP in the screen says what UDP does: no socket is called ESTABLISHED; under -u -l -k each
     /// sender is a session of the one socket, answered alone; F7 says UDP has no RST.
     @Test func udpSaysWhatUDPDoes() throws {

@@ -6,6 +6,8 @@ import SockscopeTransport
 /// at once after something happened to ours), the tracepoint as it fires, TCP_INFO of our sockets.
 extension ScreenMode {
     func refreshTable(_ engine: Engine, at now: Double) {
+        // First-hand first (no root): TCP_INFO of ours says a change before the tables do.
+        for id in keys.keys { firstHandInfo(id, engine: engine, at: now) }
         // TCP_INFO of every socket shown (as ss -i), not only ours, in the same dump.
         var sampled: [SnapshotDiffer.Key: TCPInfo] = [:]
         let board = model.board
@@ -14,8 +16,8 @@ extension ScreenMode {
             if board.wantsInfo(key) { sampled[key] = info }
         }.filter(states.matches)
         model.board.setSampledInfos(sampled)
-        for transition in fusion.tables(model.board.update(entries, at: now), reading: entries, tracing: trace != nil, at: now,
-                                         lookUp: trace.map { source in { source.state(of: $0) } }) {
+        for transition in firstHandReconciled(fusion.tables(model.board.update(entries, at: now), reading: entries, tracing: trace != nil,
+                                                            at: now, lookUp: trace.map { source in { source.state(of: $0) } })) {
             log(transition)
         }
         if model.board.showAll {

@@ -36,6 +36,11 @@ final class ScreenMode: EngineFace {
     var connectingKey: SnapshotDiffer.Key?
     /// Our dial's CLOSE → SYN_SENT was logged from the engine: the tracepoint's copy is skipped.
     var dialLogged = false
+    /// Without the tracepoint: our sockets' transitions from what we know first-hand, an exact
+    /// lookup to see where a closed one went, and each one's state just before close().
+    var firstHand = FirstHandLog()
+    let lookup: SocketLookup?
+    var stateBeforeClose: [Int: TCPState] = [:]
     let refreshInterval: Double
     var nextRefresh = 0.0
     var lastDraw = -Double.infinity
@@ -50,6 +55,7 @@ final class ScreenMode: EngineFace {
         self.plan = plan
         self.io = io
         self.trace = trace
+        lookup = trace == nil ? SocketLookup() : nil
         self.capture = capture
         self.states = states
         self.refreshInterval = refreshInterval
@@ -89,6 +95,11 @@ final class ScreenMode: EngineFace {
     /// enters the model, and the table is read once.
     func attach(to engine: Engine) {
         engine.face = self
+        if trace == nil {
+            engine.onSocketEvent = { [unowned self] event in
+                if event.kind == .closing, let state = event.info.state { stateBeforeClose[event.id] = state }
+            }
+        }
         if let address = engine.listenerAddress {
             let key = Self.key(of: address, datagram: plan?.datagram ?? false)
             if let key { addPort(key.local.port) }
@@ -126,6 +137,7 @@ final class ScreenMode: EngineFace {
                 let entry = SocketEntry(proto: key.proto, local: key.local, remote: key.remote, stateCode: TCPState.synSent.rawValue)
                 log(Transition(time: now, entry: entry, from: .tcp(.close), to: .tcp(.synSent), duration: nil, source: .socket))
                 dialLogged = true
+                firstHandObserve(key, state: .synSent, at: now)
             }
         case .connectFailed(let peer, let code):
             if let key = connectingKey { model.board.setInfo(nil, for: key) }
@@ -141,6 +153,7 @@ final class ScreenMode: EngineFace {
                 model.board.setInfo(engine.tcpInfo(id), for: key)
             }
             model.apply(.opened(session: id, peer: peer?.display ?? "(unnamed)", key: key, how: how), at: now)
+            if let key { firstHandOpened(id, key: key, accepted: how == .accepted, engine: engine, at: now) }
             if let key, capture != nil, model.ladders[id] == nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
         case .refusedOverLimit(let address):
             model.apply(.refused(peer: address.display, limit: plan?.maxConnections ?? 0), at: now)
@@ -151,17 +164,21 @@ final class ScreenMode: EngineFace {
         case .peerFinished(let id):
             model.addAction("EOF read", session: id, sends: false, at: now)
             model.apply(.peerFinished(session: id, canStillSend: engine.connection(id)?.writeOpen ?? false), at: now)
+            firstHandInfo(id, engine: engine, at: now)
         case .shutDown(let id):
             model.addAction("shutdown()", session: id, sends: true, at: now)
             if let key = keys[id] { model.board.setInfo(engine.tcpInfo(id), for: key) }
             model.apply(.shutDown(session: id, stillReading: engine.connection(id)?.readOpen ?? false), at: now)
+            firstHandInfo(id, engine: engine, at: now)
         case .datagramRefused(let id, let code):
             model.apply(.datagramRefused(session: id, reason: String(cString: strerror(code))), at: now)
         case .closed(let id, _, let reason):
             model.addAction(reason == .reset ? "close(), SO_LINGER 0" : "close()", session: id, sends: true, at: now)
             // TCP_INFO described the open socket; the kernel's leftover (TIME_WAIT) has none.
-            if let key = keys.removeValue(forKey: id) { model.board.setInfo(nil, for: key) }
+            let key = keys.removeValue(forKey: id)
+            if let key { model.board.setInfo(nil, for: key) }
             model.apply(.closed(session: id, ending: Self.ending(reason, idle: plan?.timeout ?? 0)), at: now)
+            if let key { firstHandClosed(id, key: key, reset: reason == .reset, at: now) }
         case .sessionFinished:
             break  // the statuses already say so; the screen stays, so that TIME_WAIT can be watched
         }
