@@ -306,6 +306,8 @@ struct ScreenTests {
                 && $0.contains(" wnd 0 ") }
         }
         let ours = try #require(held.split(separator: "\n").first { $0.hasPrefix("▶") })
+        // Who is on the other end, without /all: its process.
+        #expect(held.split(separator: "\n").contains { $0.hasPrefix("↳") && $0.contains("python3[") }, "\(held)")
         let recvQ = ours.split(separator: " ").dropFirst(3).first.flatMap { Int($0) } ?? 0
         #expect(recvQ > 0, "\(ours)")
         tmux.line("/release")

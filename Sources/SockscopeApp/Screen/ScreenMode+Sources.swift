@@ -9,21 +9,29 @@ extension ScreenMode {
         // First-hand first (no root): TCP_INFO of ours says a change before the tables do.
         for id in keys.keys { firstHandInfo(id, engine: engine, at: now) }
         // TCP_INFO of every socket shown (as ss -i), not only ours, in the same dump.
+        // (The board's copies live in blocks of their own: one alive at the next change to the
+        // model's board would copy all its tables.)
         var sampled: [SnapshotDiffer.Key: TCPInfo] = [:]
-        let board = model.board
-        let entries = reader.read(states.protocols) { entry, info in
-            let key = SnapshotDiffer.Key(entry)
-            if board.wantsInfo(key) { sampled[key] = info }
-        }.filter(states.matches)
+        let entries: [SocketEntry]
+        do {
+            let board = model.board
+            entries = reader.read(states.protocols) { entry, info in
+                let key = SnapshotDiffer.Key(entry)
+                if board.wantsInfo(key) { sampled[key] = info }
+            }.filter(states.matches)
+        }
         model.board.setSampledInfos(sampled)
         for transition in firstHandReconciled(fusion.tables(model.board.update(entries, at: now), reading: entries, tracing: trace != nil,
                                                             at: now, lookUp: trace.map { source in { source.state(of: $0) } })) {
             log(transition)
         }
-        if model.board.showAll {
-            attribution.update(entries, now: now)
-            model.board.owners = attribution.owners
+        // Owners of what is shown: with /all every socket's; else ours and their other ends' (who
+        // is on the other end is worth a /proc walk, at most once a second, only for new inodes).
+        do {
+            let board = model.board
+            attribution.update(board.showAll ? entries : entries.filter { board.isOursOrPeer(SnapshotDiffer.Key($0)) }, now: now)
         }
+        model.board.owners = attribution.owners
         for (id, key) in keys { model.board.setInfo(engine.tcpInfo(id), for: key) }
         if let connectingKey { model.board.setInfo(engine.connectingInfo, for: connectingKey) }
         // The tracepoint's verdicts on other namespaces' sockets fall due with time.

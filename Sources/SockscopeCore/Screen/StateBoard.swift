@@ -71,9 +71,11 @@ public struct StateBoard: Sendable {
 
     /// Whether a reading should keep this socket's TCP_INFO: it is shown, ours, or the other end
     /// of ours (shown at the next draw even when the last did not).
-    public func wantsInfo(_ key: SnapshotDiffer.Key) -> Bool {
-        shownKeys.contains(key) || owned[key] != nil
-            || owned[SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)].map { $0 > 0 } == true
+    public func wantsInfo(_ key: SnapshotDiffer.Key) -> Bool { shownKeys.contains(key) || isOursOrPeer(key) }
+
+    /// One of our sockets, or the other end of one of our connections.
+    public func isOursOrPeer(_ key: SnapshotDiffer.Key) -> Bool {
+        owned[key] != nil || owned[SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)].map { $0 > 0 } == true
     }
 
     /// The TCP_INFO a reading of the tables gave (frozen with the table by /pause).
