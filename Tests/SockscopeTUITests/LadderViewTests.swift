@@ -18,6 +18,24 @@ import TestSupport
         #expect(grid.text.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= columns })
     }
 
+    /// Under a locale that is not UTF-8 the ladder keeps its rails and arrows in ASCII, one
+    /// column for one, so that both ends' states stay over their rails.
+    @Test func anASCIILocaleKeepsTheLaddersShape() {
+        var model = LadderScenario.model()
+        model.autoLadder = true
+        model.ladderBack = LadderScenario.ladder().rows().count
+        let grid = CellGrid(rows: 40, columns: 120, asciiOnly: true)
+        ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)
+        assertSnapshot(grid.text, named: "ladder-ascii-120x40.txt")
+        #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
+        #expect(grid.text.contains("SYN_SENT") && grid.text.contains("S SYN seq 0"))
+        // The unicode drawing, folded, has the same shape: every row as wide as before.
+        let unicode = Scenario.render(model, columns: 120, rows: 40).text.split(separator: "\n", omittingEmptySubsequences: false)
+        let ascii = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let rails = zip(unicode, ascii).filter { $0.0.contains("│") }
+        #expect(!rails.isEmpty && rails.allSatisfy { $0.0.count == $0.1.count })
+    }
+
     @Test func theCloseStaysInViewAndBulkDataFolds() {
         var model = LadderScenario.model()
         model.ladderBack = 0
