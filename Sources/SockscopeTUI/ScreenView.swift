@@ -67,7 +67,7 @@ public struct ScreenView {
         drawInput(model, row: layout.input, on: screen)
         if model.diagramShown {
             let gone = !model.watchOnly && (model.connectFailed || model.selected.flatMap { model.session($0) }.map { !$0.open } ?? false)
-            StateDiagramOverlay(subject: model.diagramSubject(now: now), ourSocketGone: gone).draw(now: now, bottom: layout.input, on: screen)
+            StateDiagramOverlay(subject: model.diagramSubject(rows: tableRows), ourSocketGone: gone).draw(now: now, bottom: layout.input, on: screen)
         }
         if model.helpShown { HelpOverlay(sources: model.header.sources).draw(scroll: model.helpScroll, on: screen) }
         return Drawn(layout: layout, conversationScrollLimit: limit, tableKeys: tableKeys)

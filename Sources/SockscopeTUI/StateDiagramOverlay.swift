@@ -74,6 +74,7 @@ struct StateDiagramOverlay {
         if wrapped.count <= free { notes = wrapped }
         let noteRows = min(notes.count, free)
         let height = min(room, drawing.count + 2 + noteRows)
+        guard height >= 3 else { return }
         let width = min(screen.columns, inner + 4)
         let left = max(0, (screen.columns - width) / 2)
         let top = max(0, (room - height) / 2)

@@ -136,7 +136,7 @@ struct StateTableView {
         let entry = row.entry
         let mark: String
         var info: [String] = []
-        if let owner = row.owner { info.append(owner.display) }
+        // Whose it is first, where a narrow screen cuts last; our own rows' process is us.
         switch row.kind {
         case .own(let session):
             mark = selected == nil || selected == session || session == 0 ? "▶" : "▷"
@@ -144,8 +144,10 @@ struct StateTableView {
         case .localPeer(let session):
             mark = "↳"
             info.append("other end of #\(session)")
+            if let owner = row.owner { info.append(owner.display) }
         case .other:
             mark = ""
+            if let owner = row.owner { info.append(owner.display) }
         }
         // A persist timer means this socket's peer advertised a zero window: it probes.
         let probing = entry.timer == .zeroWindowProbe

@@ -28,8 +28,8 @@ extension ScreenMode {
     }
 
     /// After an event of ours (EOF read, shutdown()) and at each table reading: TCP_INFO's state.
-    func firstHandInfo(_ id: Int, engine: Engine, at now: Double) {
-        guard trace == nil, let key = keys[id], let state = engine.tcpInfo(id)?.state else { return }
+    func firstHandInfo(_ id: Int, info: TCPInfo?, at now: Double) {
+        guard trace == nil, let key = keys[id], let state = info?.state else { return }
         firstHandObserve(key, state: state, at: now)
     }
 

@@ -6,8 +6,12 @@ import SockscopeTransport
 /// at once after something happened to ours), the tracepoint as it fires, TCP_INFO of our sockets.
 extension ScreenMode {
     func refreshTable(_ engine: Engine, at now: Double) {
-        // First-hand first (no root): TCP_INFO of ours says a change before the tables do.
-        for id in keys.keys { firstHandInfo(id, engine: engine, at: now) }
+        // TCP_INFO of ours, read once: first-hand (no root) it says a change before the tables do.
+        var ownInfo: [Int: TCPInfo] = [:]
+        for id in keys.keys {
+            ownInfo[id] = engine.tcpInfo(id)
+            firstHandInfo(id, info: ownInfo[id], at: now)
+        }
         // TCP_INFO of every socket shown (as ss -i), not only ours, in the same dump.
         // (The board's copies live in blocks of their own: one alive at the next change to the
         // model's board would copy all its tables.)
@@ -32,7 +36,7 @@ extension ScreenMode {
             attribution.update(board.showAll ? entries : entries.filter { board.isOursOrPeer(SnapshotDiffer.Key($0)) }, now: now)
         }
         model.board.owners = attribution.owners
-        for (id, key) in keys { model.board.setInfo(engine.tcpInfo(id), for: key) }
+        for (id, key) in keys { model.board.setInfo(ownInfo[id], for: key) }
         if let connectingKey { model.board.setInfo(engine.connectingInfo, for: connectingKey) }
         // The tracepoint's verdicts on other namespaces' sockets fall due with time.
         if trace != nil { readTrace() }

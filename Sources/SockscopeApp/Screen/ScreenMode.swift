@@ -164,12 +164,12 @@ final class ScreenMode: EngineFace {
         case .peerFinished(let id):
             model.addAction("EOF read", session: id, sends: false, at: now)
             model.apply(.peerFinished(session: id, canStillSend: engine.connection(id)?.writeOpen ?? false), at: now)
-            firstHandInfo(id, engine: engine, at: now)
+            firstHandInfo(id, info: engine.tcpInfo(id), at: now)
         case .shutDown(let id):
             model.addAction("shutdown()", session: id, sends: true, at: now)
             if let key = keys[id] { model.board.setInfo(engine.tcpInfo(id), for: key) }
             model.apply(.shutDown(session: id, stillReading: engine.connection(id)?.readOpen ?? false), at: now)
-            firstHandInfo(id, engine: engine, at: now)
+            firstHandInfo(id, info: engine.tcpInfo(id), at: now)
         case .datagramRefused(let id, let code):
             model.apply(.datagramRefused(session: id, reason: String(cString: strerror(code))), at: now)
         case .closed(let id, _, let reason):

@@ -12,8 +12,10 @@ extension ScreenModel {
 
     /// The table's row under the cursor while the table has the focus; otherwise the selected
     /// session's socket (our listener before any session; in watch, the table's first row).
-    public func diagramSubject(now: Double) -> DiagramSubject? {
-        let rows = board.rows(now: now)
+    public func diagramSubject(now: Double) -> DiagramSubject? { diagramSubject(rows: board.rows(now: now)) }
+
+    /// The same from the table's rows of this frame (the view has them already).
+    public func diagramSubject(rows: [StateBoard.Row]) -> DiagramSubject? {
         let subject: StateBoard.Row?
         if focus == .table || watchOnly {
             subject = rows.indices.contains(tableCursor) ? rows[tableCursor] : rows.first
