@@ -18,13 +18,13 @@ extension ScreenMode {
 
     /// connect() done, or accept() returned: an accepted socket's handshake ended in the kernel
     /// before accept(), so its SYN_RECV → ESTABLISHED is told at once (no time for SYN_RECV).
-    func firstHandOpened(_ id: Int, key: SnapshotDiffer.Key, accepted: Bool, engine: Engine, at now: Double) {
+    func firstHandOpened(key: SnapshotDiffer.Key, accepted: Bool, info: TCPInfo?, at now: Double) {
         guard trace == nil, key.proto.isTCP else { return }
         if accepted && !firstHand.knows(key) {
             let entry = SocketEntry(proto: key.proto, local: key.local, remote: key.remote, stateCode: TCPState.established.rawValue)
             log(Transition(time: now, entry: entry, from: .tcp(.synRecv), to: .tcp(.established), duration: nil, source: .socket))
         }
-        firstHandObserve(key, state: engine.tcpInfo(id)?.state ?? .established, at: now)
+        firstHandObserve(key, state: info?.state ?? .established, at: now)
     }
 
     /// After an event of ours (EOF read, shutdown()) and at each table reading: TCP_INFO's state.

@@ -148,12 +148,13 @@ final class ScreenMode: EngineFace {
         case .opened(let id, let peer, let how):
             connectingKey = nil
             let key = engine.connection(id)?.key
+            let info = key == nil ? nil : engine.tcpInfo(id)
             if let key {
                 keys[id] = key
-                model.board.setInfo(engine.tcpInfo(id), for: key)
+                model.board.setInfo(info, for: key)
             }
             model.apply(.opened(session: id, peer: peer?.display ?? "(unnamed)", key: key, how: how), at: now)
-            if let key { firstHandOpened(id, key: key, accepted: how == .accepted, engine: engine, at: now) }
+            if let key { firstHandOpened(key: key, accepted: how == .accepted, info: info, at: now) }
             if let key, capture != nil, model.ladders[id] == nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
         case .refusedOverLimit(let address):
             model.apply(.refused(peer: address.display, limit: plan?.maxConnections ?? 0), at: now)
@@ -167,9 +168,10 @@ final class ScreenMode: EngineFace {
             firstHandInfo(id, info: engine.tcpInfo(id), at: now)
         case .shutDown(let id):
             model.addAction("shutdown()", session: id, sends: true, at: now)
-            if let key = keys[id] { model.board.setInfo(engine.tcpInfo(id), for: key) }
+            let info = engine.tcpInfo(id)
+            if let key = keys[id] { model.board.setInfo(info, for: key) }
             model.apply(.shutDown(session: id, stillReading: engine.connection(id)?.readOpen ?? false), at: now)
-            firstHandInfo(id, info: engine.tcpInfo(id), at: now)
+            firstHandInfo(id, info: info, at: now)
         case .datagramRefused(let id, let code):
             model.apply(.datagramRefused(session: id, reason: String(cString: strerror(code))), at: now)
         case .closed(let id, _, let reason):
