@@ -17,4 +17,12 @@ public enum ProcFile {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// Writes `text` to a tracefs or /proc/sys file (which take one write); whether it took it.
+    public static func write(_ text: String, to path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return Descriptor.writeAll(fd, text)
+    }
 }

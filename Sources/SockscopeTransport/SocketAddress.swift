@@ -135,3 +135,27 @@ extension SocketAddress {
         }
     }
 }
+
+extension SocketAddress {
+    /// The sockaddr_in or sockaddr_in6 of an address and port.
+    public init(endpoint: SocketEndpoint) {
+        self.init()
+        let bytes = endpoint.address.bytes
+        withUnsafeMutablePointer(to: &storage) { pointer in
+            if bytes.count == 16 {
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { six in
+                    six.pointee.sin6_family = sa_family_t(AF_INET6)
+                    six.pointee.sin6_port = endpoint.port.bigEndian
+                    withUnsafeMutableBytes(of: &six.pointee.sin6_addr) { $0.copyBytes(from: bytes) }
+                }
+            } else {
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { four in
+                    four.pointee.sin_family = sa_family_t(AF_INET)
+                    four.pointee.sin_port = endpoint.port.bigEndian
+                    withUnsafeMutableBytes(of: &four.pointee.sin_addr) { $0.copyBytes(from: bytes) }
+                }
+            }
+        }
+        length = socklen_t(bytes.count == 16 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+    }
+}

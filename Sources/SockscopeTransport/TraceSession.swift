@@ -53,13 +53,13 @@ public final class TraceSession {
         self.layout = layout
         // Timestamps on CLOCK_MONOTONIC, the clock the rest of the tool uses; a buffer sized for
         // bursts; and readers woken by any record (the default waits until half the buffer fills).
-        _ = Self.write("mono", to: "\(instance)/trace_clock")
-        _ = Self.write(String(bufferKB ?? Self.defaultBufferKB(cpus: cpus.count)), to: "\(instance)/buffer_size_kb")
-        _ = Self.write("0", to: "\(instance)/buffer_percent")
+        _ = ProcFile.write("mono", to: "\(instance)/trace_clock")
+        _ = ProcFile.write(String(bufferKB ?? Self.defaultBufferKB(cpus: cpus.count)), to: "\(instance)/buffer_size_kb")
+        _ = ProcFile.write("0", to: "\(instance)/buffer_percent")
         let subBufferKB = ProcFile.read("\(instance)/buffer_subbuf_size_kb").flatMap { Int($0.split(whereSeparator: \.isWhitespace).first ?? "") } ?? 4
         pageSize = max(4096, subBufferKB * 1024)
         page = UnsafeMutableRawBufferPointer.allocate(byteCount: pageSize, alignment: 8)
-        guard Self.write("1", to: "\(event)/enable") else {
+        guard ProcFile.write("1", to: "\(event)/enable") else {
             rmdir(instance)
             page.deallocate()
             throw TransportError("the sock/inet_sock_set_state tracepoint cannot be enabled")
@@ -87,7 +87,7 @@ public final class TraceSession {
         stopped = true
         descriptors.forEach { close($0) }
         descriptors = []
-        _ = Self.write("0", to: "\(instance)/events/sock/inet_sock_set_state/enable")
+        _ = ProcFile.write("0", to: "\(instance)/events/sock/inet_sock_set_state/enable")
         rmdir(instance)
     }
 
@@ -143,15 +143,8 @@ public final class TraceSession {
         for name in Directory.names("\(root)/instances") {
             guard let owner = InstanceOwner(name: name), owner.pidNamespace == current.pidNamespace,
                   !owner.isAlive else { continue }
-            _ = write("0", to: "\(root)/instances/\(name)/events/sock/inet_sock_set_state/enable")
+            _ = ProcFile.write("0", to: "\(root)/instances/\(name)/events/sock/inet_sock_set_state/enable")
             rmdir("\(root)/instances/\(name)")
         }
-    }
-
-    static func write(_ text: String, to path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return Descriptor.writeAll(fd, text)
     }
 }

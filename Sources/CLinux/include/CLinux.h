@@ -152,4 +152,22 @@ long clinux_capture_drops(int fd);
 /// POLLRDHUP: the peer shut down its write half.
 extern const short clinux_pollrdhup;
 
+/// Moves the calling thread into a new, empty network namespace (unshare CLONE_NEWNET): the
+/// lesson lab's. It has no name, so nothing lists it, and the kernel removes it, with every rule
+/// and qdisc in it, when its last user is gone — however the process ends. 0 or -1 (errno).
+int clinux_enter_new_netns(void);
+
+/// Sets interface `name` up, its MTU to `mtu` (unchanged when 0), and with `segment_offload` 0
+/// turns TSO and GSO off so that large writes leave as MSS-sized segments. 0 or -1 (errno).
+int clinux_link_up(const char *name, int mtu, int segment_offload);
+
+/// A netlink socket bound to nflog group `group` (nft `log group N`), copying up to `copy_bytes`
+/// of each logged packet; non-blocking. -1 on error (errno).
+int clinux_nflog_open(unsigned short group, unsigned int copy_bytes);
+
+/// Reads one batch of logged packets (IP headers onward) into `packets`, one after another, their
+/// lengths in `lengths` (at most `max`): the count, 0 when none is waiting, -1 on error (errno;
+/// ENOBUFS: some were lost).
+int clinux_nflog_read(int fd, unsigned char *packets, size_t size, size_t *lengths, int max);
+
 #endif

@@ -29,6 +29,18 @@ public enum FrameDecoder {
         frame.withUnsafeBytes { decode($0) }
     }
 
+    /// Decodes an IP packet without its link header, as nflog hands over a logged one: the
+    /// version in its first nibble says which.
+    public static func decodePacket(_ packet: UnsafeRawBufferPointer) -> Result<DecodedFrame, FrameError> {
+        let bytes = Bytes(packet)
+        guard let first = bytes.u8(0) else { return .failure(.truncated) }
+        switch first >> 4 {
+        case 4: return decodeIPv4(bytes, at: 0)
+        case 6: return decodeIPv6(bytes, at: 0)
+        default: return .failure(.malformed)
+        }
+    }
+
     static func decodeIPv4(_ bytes: Bytes, at start: Int) -> Result<DecodedFrame, FrameError> {
         guard let first = bytes.u8(start), let totalLength = bytes.u16(start + 2), let fragment = bytes.u16(start + 6),
               let proto = bytes.u8(start + 9), let source = bytes.u32(start + 12), let destination = bytes.u32(start + 16)

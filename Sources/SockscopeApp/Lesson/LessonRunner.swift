@@ -1,0 +1,114 @@
+import CLinux
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+
+/// Runs a lesson's steps in a lab, telling each event to `tell` as it happens: the step, its
+/// actions, the segments and transitions the kernel showed, the checks and the verdict. Every
+/// check is against what the lab observed of the kernel. Stops at the first failed step (what
+/// follows builds on it) and at an ending signal.
+final class LessonRunner {
+    let lesson: Lesson
+    let lab: LessonLab
+    let io: SystemIO
+    let signalFD: Int32
+    let ends: [LabEnd]
+    let startMonotonic: Double
+    let startWall: Double
+    /// Called with each event; throws to stop the run (standard output failed).
+    let tell: (LessonEvent) throws(LessonMode.Stop) -> Void
+    /// How long a round waits for the capture, nflog or the tracepoint before looking again.
+    static let roundSeconds = 0.01
+
+    init(lesson: Lesson, lab: LessonLab, io: SystemIO, signalFD: Int32,
+         tell: @escaping (LessonEvent) throws(LessonMode.Stop) -> Void) {
+        self.lesson = lesson
+        self.lab = lab
+        self.io = io
+        self.signalFD = signalFD
+        self.tell = tell
+        ends = lesson.ends
+        startMonotonic = io.monotonic()
+        startWall = io.wallClock()
+    }
+
+    /// The steps that passed, or a `Stop` (a signal, a failed output).
+    func run(advance: (Int) throws(LessonMode.Stop) -> Void = { _ throws(LessonMode.Stop) in }) throws(LessonMode.Stop) -> Int {
+        try tell(.lesson(name: lesson.name, title: lesson.title, steps: lesson.steps.count))
+        var passed = 0
+        for (index, step) in lesson.steps.enumerated() {
+            try advance(index)
+            guard try run(step, number: index + 1) else { break }
+            passed += 1
+        }
+        try tell(.result(name: lesson.name, passed: passed, of: lesson.steps.count))
+        return passed
+    }
+
+    func run(_ step: LessonStep, number: Int) throws(LessonMode.Stop) -> Bool {
+        try tell(.step(number: number, of: lesson.steps.count, title: step.title, says: step.says))
+        let began = io.monotonic()
+        let first = lab.observation.segments.count
+        for action in step.actions {
+            try tell(.action(action))
+            if case .pause(let seconds) = action {
+                try observe(until: io.monotonic() + max(0, min(seconds, 600))) { false }
+                continue
+            }
+            do {
+                try lab.perform(action)
+            } catch {
+                try tell(.problem(error.description))
+                return false
+            }
+        }
+        var results: [CheckResult] = []
+        let deadline = began + max(0.1, step.within)
+        try observe(until: deadline) {
+            results = step.expect.map { $0.check(lab.observation, segments: lab.observation.segments[first...]) }
+            return results.allSatisfy(\.passed)
+        }
+        // One more round, so that the last segments' drops are known, then tell them all.
+        try observe(until: io.monotonic() + Self.roundSeconds) { false }
+        for seen in lab.flush() { try tell(segmentEvent(seen)) }
+        results = step.expect.map { $0.check(lab.observation, segments: lab.observation.segments[first...]) }
+        for result in results { try tell(.check(result)) }
+        let passed = results.allSatisfy(\.passed)
+        try tell(.verdict(number: number, passed: passed, seconds: io.monotonic() - began, then: step.then))
+        return passed
+    }
+
+    /// Rounds of the lab until `done` says so or the deadline passes; a signal stops the run.
+    func observe(until deadline: Double, done: () -> Bool) throws(LessonMode.Stop) {
+        while true {
+            let round = lab.round()
+            for seen in round.segments { try tell(segmentEvent(seen)) }
+            for event in round.transitions {
+                try tell(.transition(time: event.time - startMonotonic, end: name(event.local, event.remote),
+                                     from: event.from, to: event.to))
+            }
+            if done() || io.monotonic() >= deadline { return }
+            var set = PollSet<Int>()
+            set.watch(signalFD, POLLIN, as: -1)
+            for fd in lab.descriptors { set.watch(fd, POLLIN, as: Int(fd)) }
+            let wait = min(Self.roundSeconds, max(0, deadline - io.monotonic()))
+            guard (try? set.wait(timeout: Milliseconds.clamped(wait))) == true else { continue }
+            if set.revents(0) != 0 {
+                let signal = clinux_read_signal(signalFD)
+                if signal != 0 { throw LessonMode.Stop(status: .signal(signal)) }
+            }
+        }
+    }
+
+    func segmentEvent(_ seen: LabSegment) -> LessonEvent {
+        let frame = seen.segment.frame
+        return .segment(time: seen.segment.time - startWall, from: name(frame.source, frame.destination),
+                        to: name(frame.destination, frame.source), seen)
+    }
+
+    /// An end's name; a connecting socket's first transition has no port yet, so its peer says.
+    func name(_ local: SocketEndpoint, _ remote: SocketEndpoint) -> String {
+        if local.port == 0, let end = ends.first(where: { $0.remote == remote && $0.local.address == local.address }) { return end.name }
+        return Lesson.name(of: local, talkingTo: remote, among: ends)
+    }
+}

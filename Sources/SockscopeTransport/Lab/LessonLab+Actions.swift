@@ -1,0 +1,167 @@
+import CLinux
+import Glibc
+import SockscopeCore
+
+extension LessonLab {
+    /// Performs one action. A socket call that fails is an observation (a lesson may expect
+    /// EADDRINUSE), recorded in `observation.errors`; what throws is the lab failing (nft, tc).
+    public func perform(_ action: LabAction) throws(TransportError) {
+        switch action {
+        case .listen(let end, let backlog):
+            guard let fd = open(end) else { return }
+            guard Glibc.listen(fd, Int32(max(0, min(backlog, 65535)))) == 0 else { return fail(end, errno) }
+        case .connect(let end):
+            guard let fd = open(end), let remote = end.remote else { return }
+            do {
+                if try !Socket.startConnect(fd, to: SocketAddress(endpoint: remote)) { connecting.insert(end.name) }
+            } catch {
+                fail(end, error.code)
+            }
+        case .accept(let end):
+            accept(end)
+        case .send(let end, let bytes):
+            outbound[end.name, default: 0] += max(0, bytes)
+            pump()
+        case .sendSegments(let end, let count, let bytes):
+            guard let fd = sockets[end.name] else { return fail(end, EBADF) }
+            Socket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+            for _ in 0..<max(0, min(count, 64)) {
+                outbound[end.name, default: 0] += max(0, min(bytes, 65536))
+                pump()
+            }
+        case .read(let end):
+            reading.insert(end.name)
+            pump()
+        case .stopReading(let end):
+            reading.remove(end.name)
+        case .shutdown(let end):
+            guard let fd = sockets[end.name] else { return fail(end, EBADF) }
+            if Glibc.shutdown(fd, Int32(SHUT_WR)) != 0 { fail(end, errno) }
+        case .close(let end):
+            forget(end)
+        case .abort(let end):
+            if let fd = sockets[end.name] { Socket.setLinger(fd, seconds: 0) }
+            forget(end)
+        case .receiveBuffer(let end, let bytes):
+            receiveBuffers[end.name] = Int32(max(0, min(bytes, 1 << 30)))
+            if let fd = sockets[end.name] { Socket.setOption(fd, SOL_SOCKET, SO_RCVBUF, receiveBuffers[end.name] ?? 0) }
+        case .reuseAddress(let end):
+            reusing.insert(end.name)
+        case .hold(let hold):
+            guard holds[hold] == nil else { return }
+            holds[hold] = try addRule(hold.rule(logGroup: Int(DropLog.group)))
+        case .release(let hold):
+            guard let handle = holds.removeValue(forKey: hold) else { return }
+            try nft(["delete", "rule", "inet", Self.table, "input", "handle", String(handle)])
+        case .slowWire(let rate):
+            try slowWire(rate)
+        case .sysctl(let name, let value):
+            // Only names of letters, digits and underscores: never a path out of net/ipv4.
+            guard !name.isEmpty, name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) }),
+                  ProcFile.write(String(value), to: "/proc/sys/net/ipv4/\(name)")
+            else { throw TransportError("cannot set net.ipv4.\(name) in the lesson's namespace") }
+        case .openDatagram(let end):
+            guard let fd = open(end) else { return }
+            if let remote = end.remote, !Socket.connectDatagram(fd, to: SocketAddress(endpoint: remote)) { fail(end, errno) }
+            reading.insert(end.name)
+        case .sendDatagram(let end, let bytes, let to):
+            guard let fd = sockets[end.name] else { return fail(end, EBADF) }
+            if sendFromBuffer(fd, count: bytes, to: to.map(SocketAddress.init(endpoint:))) < 0 { fail(end, errno) }
+        case .pause:
+            break  // the runner waits, observing
+        }
+    }
+
+    /// socket, the options asked for, bind to the end's address: the descriptor, or nil with the
+    /// error recorded.
+    func open(_ end: LabEnd) -> Int32? {
+        forget(end)
+        let fd: Int32
+        do {
+            fd = try Socket.make(family: end.local.address.isIPv6 ? AF_INET6 : AF_INET, datagram: end.datagram)
+        } catch {
+            fail(end, error.code)
+            return nil
+        }
+        if reusing.contains(end.name) || end.remote == nil { Socket.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1) }
+        if let bytes = receiveBuffers[end.name] { Socket.setOption(fd, SOL_SOCKET, SO_RCVBUF, bytes) }
+        do {
+            try Socket.bind(fd, to: SocketAddress(endpoint: end.local))
+        } catch {
+            close(fd)
+            fail(end, error.code)
+            return nil
+        }
+        sockets[end.name] = fd
+        return fd
+    }
+
+    /// Takes connections from the listener's accept queue until `end`'s is found; the others
+    /// are kept under their own servers' names.
+    func accept(_ end: LabEnd) {
+        guard let listener = sockets[LabEnd.listener.name] else { return fail(end, EBADF) }
+        for _ in 0..<64 {
+            guard let accepted = try? Socket.accept(listener) else { break }
+            guard let peer = accepted.peer.endpoint else {
+                close(accepted.fd)
+                continue
+            }
+            let number = Int(peer.port) - 40000
+            let name = peer == end.remote ? end.name : LabEnd.server(of: .client(number)).name
+            if let old = sockets[name] { close(old) }
+            sockets[name] = accepted.fd
+            if peer == end.remote { return }
+        }
+        fail(end, EAGAIN)
+    }
+
+    func forget(_ end: LabEnd) {
+        if let fd = sockets.removeValue(forKey: end.name) { close(fd) }
+        connecting.remove(end.name)
+        reading.remove(end.name)
+        outbound[end.name] = nil
+    }
+
+    func fail(_ end: LabEnd, _ code: Int32) { observation.errors[end.name] = ErrnoName.of(code) }
+
+    /// Adds a rule to the input chain; returns its handle, to delete it by later.
+    func addRule(_ rule: String) throws(TransportError) -> Int {
+        let echoed = try nft(["--echo", "--handle", "add", "rule", "inet", Self.table, "input"] + rule.split(separator: " ").map(String.init))
+        // The rule comes back as `add rule … # handle 5`.
+        let words = echoed.split(whereSeparator: \.isWhitespace)
+        guard let at = words.lastIndex(of: "handle"), at + 1 < words.count, let handle = Int(words[at + 1])
+        else { throw TransportError("nft did not say which handle the rule got: \(echoed)") }
+        return handle
+    }
+
+    @discardableResult
+    func nft(_ arguments: [String]) throws(TransportError) -> String {
+        do {
+            return try LabProgram.run(["nft"] + arguments)
+        } catch {
+            throw TransportError(error.description)
+        }
+    }
+
+    /// A token bucket filter on `lo`, then two full-size datagrams to a port nobody has: the
+    /// first empties the bucket, the second waits its turn, and whatever is sent next queues
+    /// behind it — long enough for segments of the two ends to cross.
+    func slowWire(_ rate: Int?) throws(TransportError) {
+        do {
+            guard let rate else {
+                _ = try LabProgram.run(["tc", "qdisc", "del", "dev", "lo", "root"])
+                return
+            }
+            _ = try LabProgram.run(["tc", "qdisc", "replace", "dev", "lo", "root", "tbf", "rate", "\(max(8000, rate))bit",
+                                    "burst", "1600", "latency", "10s"])
+        } catch {
+            throw TransportError("cannot shape the lesson's wire (is iproute2's tc installed?): \(error.description)")
+        }
+        guard let fd = try? Socket.make(family: AF_INET, datagram: true) else { return }
+        defer { close(fd) }
+        let nowhere = SocketAddress(endpoint: SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0003), port: 9))
+        for _ in 0..<2 {
+            _ = sendFromBuffer(fd, count: 1472, to: nowhere)
+        }
+    }
+}

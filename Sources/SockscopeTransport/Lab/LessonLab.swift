@@ -1,0 +1,184 @@
+import CLinux
+import Glibc
+import SockscopeCore
+
+/// A lesson's laboratory: a network namespace of its own, entered by this thread (the main one,
+/// which runs everything the lab does), with `lo` at MTU 1500 and without segment offload so that
+/// segments look like a real network's; an nft table whose input chain holds the holds; the
+/// capture on its `lo`, nflog for what the holds drop, the tracepoint for transitions; and the
+/// sockets of both ends. Nothing outside the namespace is touched but a tracing instance of our
+/// own (removed on exit, and by the next start if we were killed). The namespace has no name: the
+/// kernel removes it, rules and qdisc included, when the process ends, however it ends.
+public final class LessonLab {
+    public static let table = "sockscope_lesson"
+
+    public internal(set) var observation = LabObservation()
+    /// Why the tracepoint is off (transitions are then told by the table readings alone).
+    public private(set) var traceUnavailable: String?
+    let capture: SegmentSource
+    let drops: DropLog
+    let trace: TraceSource?
+    var sockets: [String: Int32] = [:]
+    var connecting: Set<String> = []
+    var reading: Set<String> = []
+    var outbound: [String: Int] = [:]
+    var receiveBuffers: [String: Int32] = [:]
+    var reusing: Set<String> = []
+    var holds: [Hold: Int] = [:]
+    var baseline: [String: Int] = [:]
+    /// Segments captured this round, narrated the next, when nflog has had its say on them.
+    var fresh = 0
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    let procNet = "/proc/self/net"
+
+    /// Throws why the lab cannot be made: root needed, nft missing, no namespace.
+    public init() throws(TransportError) {
+        guard geteuid() == 0 else { throw TransportError("lessons need root (a network namespace, nft rules and a capture of their own)") }
+        guard clinux_enter_new_netns() == 0 else {
+            throw TransportError("cannot make a network namespace: \(String(cString: strerror(errno)))")
+        }
+        guard clinux_link_up("lo", 1500, 0) == 0 else {
+            throw TransportError("cannot set up lo in the lesson's namespace: \(String(cString: strerror(errno)))")
+        }
+        do {
+            _ = try LabProgram.run(["nft", "-f", "-"], input: """
+                table inet \(Self.table) {
+                    chain input { type filter hook input priority 0; policy accept; }
+                }
+                """)
+        } catch {
+            throw TransportError("cannot make the lesson's nft table (is nftables installed?): \(error.description)")
+        }
+        drops = try DropLog()
+        capture = try SegmentSource(interface: "lo")
+        do {
+            trace = try TraceSource()
+        } catch {
+            trace = nil
+            traceUnavailable = error.description
+        }
+        baseline = readCounters()
+    }
+
+    deinit { stop() }
+
+    /// Closes every socket and stops tracing; the namespace goes when the process does.
+    public func stop() {
+        for fd in sockets.values { close(fd) }
+        sockets.removeAll()
+        trace?.stop()
+    }
+
+    /// What to poll for POLLIN besides the lab's own round timer.
+    public var descriptors: [Int32] { [capture.descriptor, drops.descriptor] + (trace?.descriptors ?? []) }
+
+    // MARK: A round
+
+    /// Advances the lab one round: connects that finished, reads and writes, the capture, nflog,
+    /// the table, the counters, the tracepoint. Returns the segments ready to be told (those of
+    /// the round before: a drop is known by then) and the transitions traced.
+    public func round() -> (segments: ArraySlice<LabSegment>, transitions: [TraceEvent]) {
+        finishConnects()
+        pump()
+        let start = observation.segments.count - fresh
+        let end = observation.segments.count
+        let batch = capture.read { _ in true }
+        observation.segments += batch.segments.map { LabSegment(segment: $0) }
+        markDropped(drops.read())
+        fresh = batch.segments.count
+        readTable()
+        observation.counters = readCounters().reduce(into: [:]) { grown, counter in
+            grown[counter.key] = counter.value - (baseline[counter.key] ?? 0)
+        }
+        let events = trace?.read(now: SignalWait.monotonicNow()).events ?? []
+        return (observation.segments[start..<end], events)
+    }
+
+    /// Every segment not yet told, at the end of a step.
+    public func flush() -> ArraySlice<LabSegment> {
+        let start = observation.segments.count - fresh
+        fresh = 0
+        return observation.segments[start...]
+    }
+
+    func markDropped(_ frames: [DecodedFrame]) {
+        // The logged packet is the captured one, header for header (timestamps included).
+        for frame in frames {
+            guard let index = observation.segments.lastIndex(where: { !$0.dropped && $0.segment.frame == frame }) else { continue }
+            observation.segments[index].dropped = true
+        }
+    }
+
+    func readTable() {
+        var infos: [SocketEndpointPair: TCPInfo] = [:]
+        let tcp = SockDiagReader.readTCP { entry, info in infos[SocketEndpointPair(local: entry.local, remote: entry.remote)] = info } ?? []
+        observation.table = tcp + (SockDiagReader.read(.udp) ?? [])
+        observation.infos = infos
+    }
+
+    func readCounters() -> [String: Int] {
+        let text = (ProcFile.read("\(procNet)/netstat") ?? "") + "\n" + (ProcFile.read("\(procNet)/snmp") ?? "")
+        return NetstatCounters.parse(text)
+    }
+
+    /// One datagram (or write) of `count` bytes from the lab's buffer: what send() returned.
+    func sendFromBuffer(_ fd: Int32, count: Int, to address: SocketAddress?) -> Int {
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return -1 }
+            return Socket.send(fd, base, count: min(max(0, count), raw.count), to: address)
+        }
+    }
+
+    func finishConnects() {
+        for name in connecting {
+            guard let fd = sockets[name] else {
+                connecting.remove(name)
+                continue
+            }
+            var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            guard poll(&entry, 1, 0) > 0 else { continue }
+            let code = Socket.pendingError(fd)
+            if code != 0 { observation.errors[name] = ErrnoName.of(code) }
+            connecting.remove(name)
+        }
+    }
+
+    /// Reads what the reading ends have and writes what the writing ends still owe.
+    func pump() {
+        for name in reading {
+            guard let fd = sockets[name] else { continue }
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                if n > 0 {
+                    observation.received[name, default: 0] += n
+                    continue
+                }
+                if n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+                    observation.errors[name] = ErrnoName.of(errno)
+                }
+                break
+            }
+        }
+        for (name, owed) in outbound where owed > 0 {
+            guard let fd = sockets[name] else { continue }
+            var left = owed
+            while left > 0 {
+                let n = buffer.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, min(left, $0.count), Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                if n > 0 {
+                    left -= n
+                    continue
+                }
+                if n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+                    observation.errors[name] = ErrnoName.of(errno)
+                    left = 0
+                }
+                break
+            }
+            outbound[name] = left
+        }
+    }
+}
+
+extension SignalWait {
+    public static func monotonicNow() -> Double { monotonic() }
+}

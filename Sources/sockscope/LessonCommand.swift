@@ -1,0 +1,34 @@
+import ArgumentParser
+import SockscopeApp
+import SockscopeCore
+
+/// `sockscope lesson [NAME]`: the lessons, or one run with real sockets in a namespace of its own.
+struct LessonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lesson",
+        abstract: "List the TCP lessons, or run one with real sockets whose states are held step by step.",
+        discussion: """
+            Each lesson runs in a network namespace of its own, made and removed by sockscope, with \
+            nft rules that hold a state by dropping segments on arrival. Needs root. Without NAME, \
+            lists the lessons.
+            """)
+
+    @Argument(help: ArgumentHelp("The lesson to run.", valueName: "name"),
+              completion: .list(LessonCatalog.all.map(\.name)))
+    var name: String?
+    @Flag(help: "Run without the screen, printing each step, the segments and states observed and the verdict.")
+    var script = false
+    @Flag(help: "With --script, one JSON object per line.") var json = false
+
+    func validate() throws {
+        if json && !script { throw ValidationError("--json needs --script") }
+        if (script || json) && name == nil { throw ValidationError("--script needs a lesson name") }
+    }
+
+    func run() throws {
+        var options = LessonMode.Options()
+        options.name = name
+        options.json = json
+        terminate(LessonMode(options: options, io: .process).run())
+    }
+}
