@@ -12,7 +12,8 @@ extension Expectation {
         switch self {
         case .state(let end, let state):
             let now = seen.entry(of: end)?.tcpState
-            let said = now.map { "\(end) is \($0.name)" } ?? "\(end) has no socket"
+            let failed = seen.errors[end.name].map { " (a call failed: \($0))" } ?? ""
+            let said = now.map { "\(end) is \($0.name)" } ?? "\(end) has no socket\(failed)"
             return CheckResult(passed: now == state, text: now == state ? said : "\(said) (expected \(state.name))")
         case .noSocket(let end):
             let now = seen.entry(of: end)
@@ -27,8 +28,8 @@ extension Expectation {
         case .noSegment(let match):
             let found = segments.filter(match.matches).count
             return CheckResult(passed: found == 0, text: found == 0 ? "no \(match.text)" : "\(found) × \(match.text) (expected none)")
-        case .backoff(let match, let count):
-            return Self.backoff(segments.filter(match.matches).map(\.segment.time), count: count, match: match)
+        case .backoff(let match, let count, let after):
+            return Self.backoff(segments.filter(match.matches).map(\.segment.time), count: count, after: after, match: match)
         case .gap(let after, let then, let low, let high):
             guard let first = segments.firstIndex(where: after.matches) else {
                 return CheckResult(passed: false, text: "no \(after.text) yet")
@@ -69,14 +70,15 @@ extension Expectation {
         return CheckResult(passed: bytes >= atLeast, text: "\(end)'s \(name) is \(bytes)" + (bytes >= atLeast ? "" : " (expected ≥ \(atLeast))"))
     }
 
-    /// The gaps between the times, each at least 1.5 times the one before.
-    static func backoff(_ times: [Double], count: Int, match: SegmentMatch) -> CheckResult {
+    /// The gaps between the times, each at least 1.5 times the one before (from the `after`th on).
+    static func backoff(_ times: [Double], count: Int, after: Int, match: SegmentMatch) -> CheckResult {
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
         let gapText = gaps.map { DurationText.short($0) }.joined(separator: ", ")
         guard times.count >= count else {
             return CheckResult(passed: false, text: "\(times.count) × \(match.text) (expected \(count))" + (gaps.isEmpty ? "" : ", gaps \(gapText)"))
         }
-        let doubling = zip(gaps.dropFirst(), gaps).allSatisfy { later, earlier in later >= earlier * 1.5 }
+        let judged = Array(gaps.dropFirst(after))
+        let doubling = zip(judged.dropFirst(), judged).allSatisfy { later, earlier in later >= earlier * 1.5 }
         return CheckResult(passed: doubling, text: "\(times.count) × \(match.text), gaps \(gapText)" + (doubling ? "" : " (expected each ≥ 1.5× the last)"))
     }
 }

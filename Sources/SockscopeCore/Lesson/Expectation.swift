@@ -10,8 +10,9 @@ public enum Expectation: Hashable, Sendable {
     case segments(SegmentMatch, atLeast: Int)
     case noSegment(SegmentMatch)
     /// At least `count` matching segments, each gap at least 1.5 times the one before it: a timer
-    /// that doubles (exponential backoff).
-    case backoff(SegmentMatch, count: Int)
+    /// that doubles (exponential backoff). The first `after` segments are not judged (a tail loss
+    /// probe comes before the RTO).
+    case backoff(SegmentMatch, count: Int, after: Int = 0)
     /// The first segment matching `then` after the first matching `after` comes between
     /// `atLeast` and `atMost` seconds later.
     case gap(after: SegmentMatch, then: SegmentMatch, atLeast: Double, atMost: Double)
@@ -35,7 +36,7 @@ public enum Expectation: Hashable, Sendable {
         case .error(let end, let name): "\(end) got \(name)"
         case .segments(let match, let count): count == 1 ? "\(match.text) seen" : "\(count) × \(match.text) seen"
         case .noSegment(let match): "no \(match.text)"
-        case .backoff(let match, let count): "\(count) × \(match.text), each gap doubling"
+        case .backoff(let match, let count, _): "\(count) × \(match.text), each gap doubling"
         case .gap(let after, let then, let low, let high):
             "\(then.text) \(DurationText.short(low))–\(DurationText.short(high)) after \(after.text)"
         case .sendQueue(let end, let bytes): "\(end)'s Send-Q ≥ \(bytes)"

@@ -10,8 +10,6 @@ public enum LabAction: Hashable, Sendable {
     case accept(LabEnd)
     /// Writes `bytes` bytes (as much as the send buffer takes; the rest is dropped and counted).
     case send(LabEnd, bytes: Int)
-    /// `count` writes of `bytes` bytes each, each its own segment (TCP_NODELAY is set).
-    case sendSegments(LabEnd, count: Int, bytes: Int)
     /// Reads everything waiting (and keeps reading at every round from then on).
     case read(LabEnd)
     /// Stops reading: the receive buffer fills and the window closes.
@@ -47,7 +45,6 @@ public enum LabAction: Hashable, Sendable {
         case .connect(let end): "connect() \(end) \(end.local) → \(end.remote.map(\.description) ?? "?")"
         case .accept(let end): "accept() → \(end)"
         case .send(let end, let bytes): "send() \(bytes) bytes from \(end)"
-        case .sendSegments(let end, let count, let bytes): "send() \(count) × \(bytes) bytes from \(end), TCP_NODELAY"
         case .read(let end): "read() at \(end)"
         case .stopReading(let end): "\(end) stops reading"
         case .shutdown(let end): "shutdown(SHUT_WR) \(end)"

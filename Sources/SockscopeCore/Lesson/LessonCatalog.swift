@@ -1,7 +1,9 @@
 /// Every lesson, in teaching order: `sockscope lesson` lists them, `sockscope lesson NAME` runs one.
 public enum LessonCatalog {
     public static let all: [Lesson] = [
-        Lessons.handshake,
+        Lessons.handshake, Lessons.refused, Lessons.backlog, Lessons.close, Lessons.simultaneousClose,
+        Lessons.simultaneousOpen, Lessons.resets, Lessons.timeWait, Lessons.flowControl, Lessons.retransmission,
+        Lessons.delayedACK, Lessons.datagrams,
     ]
 
     public static func named(_ name: String) -> Lesson? { all.first { $0.name == name } }

@@ -69,7 +69,7 @@ extension Lesson {
         for step in steps {
             for action in step.actions {
                 switch action {
-                case .listen(let end, _), .connect(let end), .accept(let end), .send(let end, _), .sendSegments(let end, _, _),
+                case .listen(let end, _), .connect(let end), .accept(let end), .send(let end, _),
                      .read(let end), .stopReading(let end), .shutdown(let end), .close(let end), .abort(let end),
                      .receiveBuffer(let end, _), .reuseAddress(let end), .openDatagram(let end), .sendDatagram(let end, _, _):
                     add(end)

@@ -22,13 +22,6 @@ extension LessonLab {
         case .send(let end, let bytes):
             outbound[end.name, default: 0] += max(0, bytes)
             pump()
-        case .sendSegments(let end, let count, let bytes):
-            guard let fd = sockets[end.name] else { return fail(end, EBADF) }
-            Socket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-            for _ in 0..<max(0, min(count, 64)) {
-                outbound[end.name, default: 0] += max(0, min(bytes, 65536))
-                pump()
-            }
         case .read(let end):
             reading.insert(end.name)
             pump()

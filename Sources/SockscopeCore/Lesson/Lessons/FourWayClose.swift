@@ -1,0 +1,31 @@
+extension Lessons {
+    static let close = Lesson(
+        name: "close",
+        title: "The four-way close, each state held",
+        summary: "FIN, ACK, FIN, ACK: FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, LAST_ACK and TIME_WAIT held in turn",
+        steps: [
+            connected(),
+            LessonStep("The client closes: FIN_WAIT1 held",
+                       says: "The client calls close(): it sends a FIN and enters FIN_WAIT1, waiting for the FIN to be acknowledged. The server's kernel acknowledges it and tells its application (a read returns 0): CLOSE_WAIT. The lab drops that ACK, so the client stays in FIN_WAIT1.",
+                       do: [.sysctl("tcp_fin_timeout", 120), .hold(Hold(.ack, to: client)), .close(client)],
+                       expect: [.state(client, .finWait1), .state(server, .closeWait),
+                                .segments(.fin(from: client), atLeast: 1), .segments(.ack(from: server, dropped: true), atLeast: 1)]),
+            LessonStep("The ACK arrives: FIN_WAIT2",
+                       says: "The ACK is let through. The client retransmits its FIN on its timer, the server acknowledges it again, and this time the ACK arrives: the client is in FIN_WAIT2, waiting for the server's FIN. The server can still send data: the connection is half-closed.",
+                       do: [.release(Hold(.ack, to: client))],
+                       expect: [.state(client, .finWait2), .state(server, .closeWait), .segments(.fin(from: client), atLeast: 1)],
+                       within: 8),
+            LessonStep("The server closes: LAST_ACK held",
+                       says: "The server calls close(): its FIN goes out and it enters LAST_ACK, waiting for the last ACK. The client answers the FIN and enters TIME_WAIT. The lab drops the client's ACK: the server stays in LAST_ACK.",
+                       do: [.hold(Hold(.ack, to: server)), .close(server)],
+                       expect: [.state(server, .lastAck), .state(client, .timeWait),
+                                .segments(.fin(from: server), atLeast: 1), .segments(.ack(from: client, dropped: true), atLeast: 1)]),
+            LessonStep("Why TIME_WAIT: the last ACK sent again",
+                       says: "The ACK is let through. The server, never having had its ACK, retransmits its FIN. The client is in TIME_WAIT precisely for this: it still knows the connection, so it answers with the ACK again, and the server closes. Had the client forgotten the connection, it would have answered with a RST.",
+                       do: [.release(Hold(.ack, to: server))],
+                       expect: [.noSocket(server), .segments(.fin(from: server), atLeast: 1), .segments(.ack(from: client, dropped: false), atLeast: 1),
+                                .state(client, .timeWait), .timer(client, .timeWait, atLeast: 40)],
+                       within: 8,
+                       then: "TIME_WAIT lasts 2 MSL (60 s on Linux): long enough to answer a retransmitted FIN, and for old segments of this connection to die out before the same four addresses and ports can be used again."),
+        ])
+}

@@ -1,0 +1,31 @@
+extension Lessons {
+    static let resets = Lesson(
+        name: "resets",
+        title: "Resets: an abort, data to a closed socket, a half-open connection",
+        summary: "RST three ways: SO_LINGER 0, data after close(), and a peer that forgot the connection",
+        steps: [
+            connected(),
+            LessonStep("An abort: SO_LINGER 0",
+                       says: "The client sets SO_LINGER to 0 seconds and closes. Instead of a FIN it sends a RST: the connection is gone at once on both ends, with no TIME_WAIT, and whatever was unsent is thrown away. The server's next read fails with ECONNRESET.",
+                       do: [.abort(client), .read(server)],
+                       expect: [.segments(.rst(from: client), atLeast: 1), .noSegment(.fin(from: client)), .noSocket(client), .noSocket(server),
+                                .error(server, "ECONNRESET")]),
+            LessonStep("Data to a closed socket",
+                       says: "A second connection. The server closes it (a FIN: the client is in CLOSE_WAIT), but the client sends data anyway. The server's socket has no application left to read it, so its kernel answers the data with a RST (TCPAbortOnData). The client's next call fails: with EPIPE, because Linux reports a RST that arrives in CLOSE_WAIT as a broken pipe (ECONNRESET in other states).",
+                       do: [.connect(.client(2)), .accept(.server(of: .client(2))), .close(.server(of: .client(2))),
+                            .send(.client(2), bytes: 100), .read(.client(2))],
+                       expect: [.segments(.rst(from: .server(of: .client(2))), atLeast: 1), .error(.client(2), "EPIPE"),
+                                .counter("TcpExt.TCPAbortOnData", atLeast: 1)]),
+            LessonStep("A half-open connection",
+                       says: "A third connection. The server's end vanishes without the client hearing of it: it aborts while the lab drops everything to the client, as if the server had crashed and rebooted. The client is still ESTABLISHED, talking to nobody.",
+                       do: [.connect(.client(3)), .accept(.server(of: .client(3))), .hold(Hold(.any, to: .client(3))), .abort(.server(of: .client(3)))],
+                       expect: [.state(.client(3), .established), .noSocket(.server(of: .client(3))),
+                                .segments(SegmentMatch(from: .server(of: .client(3)), flags: .rst, dropped: true), atLeast: 1)]),
+            LessonStep("The half-open connection is discovered",
+                       says: "The wire to the client works again, and the client sends data. The server's kernel has no such connection and answers with a RST; only now does the client learn, its read failing with ECONNRESET.",
+                       do: [.release(Hold(.any, to: .client(3))), .send(.client(3), bytes: 100), .read(.client(3))],
+                       expect: [.segments(SegmentMatch(from: .server(of: .client(3)), flags: .rst, dropped: false), atLeast: 1),
+                                .error(.client(3), "ECONNRESET"), .noSocket(.client(3))],
+                       then: "Without traffic a half-open connection can last forever; keepalives (SO_KEEPALIVE) or TCP_USER_TIMEOUT find it sooner."),
+        ])
+}
