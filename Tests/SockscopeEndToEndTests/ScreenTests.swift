@@ -363,7 +363,7 @@ struct ScreenTests {
             senders.append(sender)
             try tmux.wait(forText: "← \(word)")
         }
-        var screen = try tmux.wait(for: "two sessions") { $0.contains("2 open of 2") }
+        let screen = try tmux.wait(for: "two sessions") { $0.contains("2 open of 2") }
         #expect(screen.contains("our one socket answers each sender"))
         #expect(!screen.contains("ESTABLISHED") && !screen.contains("connected:"))
         tmux.line("reply to one")
