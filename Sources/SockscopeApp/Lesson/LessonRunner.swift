@@ -15,6 +15,9 @@ final class LessonRunner {
     let ends: [LabEnd]
     let startMonotonic: Double
     let startWall: Double
+    /// Ends that have had a socket (a gone one shows `-`), and the table last told.
+    var known: Set<String> = []
+    var lastShape: [String] = []
     /// Called with each event; throws to stop the run (standard output failed).
     let tell: (LessonEvent) throws(LessonMode.Stop) -> Void
     /// How long a round waits for the capture, nflog or the tracepoint before looking again.
@@ -50,7 +53,7 @@ final class LessonRunner {
         let began = io.monotonic()
         let first = lab.observation.segments.count
         for action in step.actions {
-            try tell(.action(action))
+            try tell(.action(action.text))
             if case .pause(let seconds) = action {
                 try observe(until: io.monotonic() + max(0, min(seconds, 600))) { false }
                 continue
@@ -60,6 +63,10 @@ final class LessonRunner {
             } catch {
                 try tell(.problem(error.description))
                 return false
+            }
+            switch action {
+            case .hold, .release: try tell(.holds(lab.heldNames))
+            default: break
             }
         }
         var results: [CheckResult] = []
@@ -72,6 +79,7 @@ final class LessonRunner {
         try observe(until: io.monotonic() + Self.roundSeconds) { false }
         for seen in lab.flush() { try tell(segmentEvent(seen)) }
         results = step.expect.map { $0.check(lab.observation, segments: lab.observation.segments[first...]) }
+        try tellEnds(always: true)
         for result in results { try tell(.check(result)) }
         let passed = results.allSatisfy(\.passed)
         try tell(.verdict(number: number, passed: passed, seconds: io.monotonic() - began, then: step.then))
@@ -85,8 +93,9 @@ final class LessonRunner {
             for seen in round.segments { try tell(segmentEvent(seen)) }
             for event in round.transitions {
                 try tell(.transition(time: event.time - startMonotonic, end: name(event.local, event.remote),
-                                     from: event.from, to: event.to))
+                                     local: event.local, remote: event.remote, from: event.from, to: event.to))
             }
+            try tellEnds(always: false)
             if done() || io.monotonic() >= deadline { return }
             var set = PollSet<Int>()
             set.watch(signalFD, POLLIN, as: -1)
@@ -98,6 +107,17 @@ final class LessonRunner {
                 if signal != 0 { throw LessonMode.Stop(status: .signal(signal)) }
             }
         }
+    }
+
+    /// The ends' table, when a state or a timer's kind changed (or `always`, at a verdict):
+    /// queues and countdowns change every round, and are told at the verdicts.
+    func tellEnds(always: Bool) throws(LessonMode.Stop) {
+        let rows = lab.observation.rows(of: ends, known: known)
+        for row in rows where row.state != "-" { known.insert(row.name) }
+        let shape = rows.map { "\($0.name) \($0.state) \($0.timer.split(separator: " ").first ?? "")" }
+        guard always || shape != lastShape else { return }
+        lastShape = shape
+        try tell(.ends(rows))
     }
 
     func segmentEvent(_ seen: LabSegment) -> LessonEvent {

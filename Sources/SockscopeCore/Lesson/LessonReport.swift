@@ -4,9 +4,14 @@
 public enum LessonEvent: Sendable, Equatable {
     case lesson(name: String, title: String, steps: Int)
     case step(number: Int, of: Int, title: String, says: String)
-    case action(LabAction)
+    /// What the lab did, in words (`LabAction.text`).
+    case action(String)
+    /// The holds in force after a hold or a release, by name.
+    case holds([String])
     case segment(time: Double, from: String, to: String, LabSegment)
-    case transition(time: Double, end: String, from: TCPState, to: TCPState)
+    case transition(time: Double, end: String, local: SocketEndpoint, remote: SocketEndpoint, from: TCPState, to: TCPState)
+    /// Each end's socket as the table shows it, when a state or timer changed and at each verdict.
+    case ends([EndRow])
     case check(CheckResult)
     case verdict(number: Int, passed: Bool, seconds: Double, then: String?)
     case result(name: String, passed: Int, of: Int)
@@ -17,10 +22,12 @@ public enum LessonEvent: Sendable, Equatable {
         switch self {
         case .lesson(let name, let title, let steps): "lesson \(name): \(title) (\(steps) steps)"
         case .step(let number, let count, let title, let says): "\nstep \(number)/\(count): \(title)\n  \(says)"
-        case .action(let action): "  do     \(action.text)"
+        case .action(let text): "  do     \(text)"
+        case .holds(let names): "  holds  \(names.isEmpty ? "none" : names.joined(separator: ", "))"
         case .segment(let time, let from, let to, let seen):
             "  seg    \(Self.clock(time)) \(from) → \(to) \(seen.segment.summary)\(seen.dropped ? " ✗ dropped" : "")"
-        case .transition(let time, let end, let from, let to): "  state  \(Self.clock(time)) \(end) \(from.name) → \(to.name)"
+        case .transition(let time, let end, _, _, let from, let to): "  state  \(Self.clock(time)) \(end) \(from.name) → \(to.name)"
+        case .ends(let rows): "  ends   " + rows.map(\.text).joined(separator: " · ")
         case .check(let result): "  \(result.passed ? "ok  " : "FAIL")   \(result.text)"
         case .verdict(let number, let passed, let seconds, let then):
             (passed ? "passed step \(number) in \(DurationText.short(seconds))" : "FAILED step \(number) after \(DurationText.short(seconds))")
@@ -30,34 +37,50 @@ public enum LessonEvent: Sendable, Equatable {
         }
     }
 
-    public var json: JSONValue {
-        switch self {
-        case .lesson(let name, let title, let steps):
-            .object([("kind", .string("lesson")), ("name", .string(name)), ("title", .string(title)), ("steps", .int(steps))])
-        case .step(let number, let count, let title, let says):
-            .object([("kind", .string("step")), ("step", .int(number)), ("of", .int(count)), ("title", .string(title)), ("says", .string(says))])
-        case .action(let action): .object([("kind", .string("action")), ("text", .string(action.text))])
-        case .segment(let time, let from, let to, let seen):
-            .object([("kind", .string("segment")), ("time", .double(time)), ("from", .string(from)), ("to", .string(to)),
-                     ("flags", .string(seen.segment.tcp?.flags.letters ?? "")), ("summary", .string(seen.segment.summary)),
-                     ("dropped", seen.dropped ? .int(1) : .int(0))])
-        case .transition(let time, let end, let from, let to):
-            .object([("kind", .string("transition")), ("time", .double(time)), ("end", .string(end)),
-                     ("from", .string(from.name)), ("to", .string(to.name))])
-        case .check(let result): .object([("kind", .string("check")), ("passed", result.passed ? .int(1) : .int(0)), ("text", .string(result.text))])
-        case .verdict(let number, let passed, let seconds, _):
-            .object([("kind", .string("verdict")), ("step", .int(number)), ("passed", passed ? .int(1) : .int(0)), ("seconds", .double(seconds))])
-        case .result(let name, let passed, let count):
-            .object([("kind", .string("result")), ("name", .string(name)), ("passed", .int(passed)), ("of", .int(count))])
-        case .problem(let text): .object([("kind", .string("problem")), ("text", .string(text))])
-        }
-    }
-
     /// `  1.234` seconds, right-aligned to a lesson's length.
     static func clock(_ seconds: Double) -> String {
         let millis = Int((max(0, seconds) * 1000).rounded())
         let text = "\(millis / 1000).\((millis % 1000).zeroPadded(3))"
         return String(repeating: " ", count: max(0, 7 - text.count)) + text
+    }
+}
+
+/// One end's socket as the lesson's table shows it.
+public struct EndRow: Hashable, Sendable {
+    public var name: String
+    /// The kernel's name of its state (`SYN_SENT`, UDP's `UNCONN`), or `-` when it has no socket.
+    public var state: String
+    public var sendQueue: Int
+    public var recvQueue: Int
+    /// `timewait 59.3s`, `on 200ms`; empty when no timer runs.
+    public var timer: String
+
+    public init(name: String, state: String, sendQueue: Int = 0, recvQueue: Int = 0, timer: String = "") {
+        self.name = name
+        self.state = state
+        self.sendQueue = sendQueue
+        self.recvQueue = recvQueue
+        self.timer = timer
+    }
+
+    /// `client FIN_WAIT1`, with the queues and timer when there are any.
+    public var text: String {
+        var words = "\(name) \(state)"
+        if sendQueue > 0 || recvQueue > 0 { words += " (Send-Q \(sendQueue), Recv-Q \(recvQueue))" }
+        if !timer.isEmpty { words += " [\(timer)]" }
+        return words
+    }
+}
+
+extension LabObservation {
+    /// The ends' rows, in the order given; ends without a socket are left out unless they had one
+    /// before (`known`): a socket that is gone shows `-`.
+    public func rows(of ends: [LabEnd], known: Set<String>) -> [EndRow] {
+        ends.compactMap { end in
+            guard let entry = entry(of: end) else { return known.contains(end.name) ? EndRow(name: end.name, state: "-") : nil }
+            let timer = entry.timer == .none ? "" : DurationText.timer(entry.timer, seconds: Double(entry.expiresMs ?? 0) / 1000)
+            return EndRow(name: end.name, state: entry.stateName, sendQueue: Int(entry.sendQueue), recvQueue: Int(entry.recvQueue), timer: timer)
+        }
     }
 }
 

@@ -69,6 +69,9 @@ public final class LessonLab {
         trace?.stop()
     }
 
+    /// The holds in force, in the order they were put on.
+    public var heldNames: [String] { holds.sorted { $0.value < $1.value }.map(\.key.name) }
+
     /// What to poll for POLLIN besides the lab's own round timer.
     public var descriptors: [Int32] { [capture.descriptor, drops.descriptor] + (trace?.descriptors ?? []) }
 
