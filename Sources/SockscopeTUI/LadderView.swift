@@ -24,6 +24,11 @@ struct LadderView {
     /// The rows the ladder would fill: its rule, the heads, a row per event, the detail line.
     static func want(rows: Int) -> Int { 3 + max(1, rows) }
 
+    /// Whether a hold dropped the segment (a lesson's): its arrow stops short of the far rail, at ✗.
+    var dropped: (Segment) -> Bool = { _ in false }
+    /// The column heads for a ladder; by default `ours`/`peer` and the addresses.
+    var heads: ((Ladder) -> (left: String, right: String))?
+
     /// `rows`: the selected ladder's rows, computed once per frame by the caller.
     func draw(_ model: ScreenModel, rows: [LadderRow], in region: ScreenLayout.Region, on screen: Screen) {
         guard let ladder = model.selectedLadder else {
@@ -32,15 +37,22 @@ struct LadderView {
                        row: region.top + 1, column: 0, width: screen.columns, style: .dim)
             return
         }
-        let columns = Columns(width: screen.columns)
         let ours = ladder.ours.map { $0 == .left ? "left" : "right" } ?? "-"
+        drawLadder(ladder, rows: rows, back: model.ladderBack, focused: model.focus == .ladder,
+                   detail: "\(rows.count) rows · ours on the \(ours)", hint: "^P/^N select, PgUp/PgDn", in: region, on: screen)
+    }
+
+    /// A ladder in `region`: its rule, heads, the rows ending `back` rows before the last (the
+    /// selected one), and the selected row's detail.
+    func drawLadder(_ ladder: Ladder, rows: [LadderRow], back: Int, focused: Bool, detail: String, hint: String,
+                    in region: ScreenLayout.Region, on screen: Screen) {
+        let columns = Columns(width: screen.columns)
         let dropped = ladder.dropped > 0 ? " · \(ladder.dropped) older events dropped" : ""
-        drawRule("Ladder", detail: "\(rows.count) rows · ours on the \(ours)\(dropped) · ^P/^N select, PgUp/PgDn", focused: model.focus == .ladder,
-                 row: region.top, on: screen)
+        drawRule("Ladder", detail: "\(detail)\(dropped) · \(hint)", focused: focused, row: region.top, on: screen)
         guard region.height >= 4 else { return }
         drawHeads(ladder, columns: columns, row: region.top + 1, on: screen)
         let visible = region.height - 3
-        let selected = max(0, rows.count - 1 - min(model.ladderBack, max(0, rows.count - 1)))
+        let selected = max(0, rows.count - 1 - min(back, max(0, rows.count - 1)))
         let start = max(0, min(rows.count - visible, selected - visible + 1))
         let origin = ladder.events.first?.time ?? 0
         for (offset, row) in rows[start..<min(rows.count, start + visible)].enumerated() {
@@ -54,8 +66,8 @@ struct LadderView {
     }
 
     func drawHeads(_ ladder: Ladder, columns: Columns, row: Int, on screen: Screen) {
-        let left = (ladder.ours == .left ? "ours " : "peer ") + ladder.left.description
-        let right = (ladder.ours == .right ? "ours " : "peer ") + ladder.right.description
+        let (left, right) = heads?(ladder) ?? ((ladder.ours == .left ? "ours " : "peer ") + ladder.left.description,
+                                               (ladder.ours == .right ? "ours " : "peer ") + ladder.right.description)
         screen.put("time", row: row, column: 0, style: .title)
         let leftStart = max(columns.time, columns.leftRail - DisplayWidth.of(left) / 2)
         screen.put(left, row: row, column: leftStart, width: columns.rightRail - leftStart - 1, style: .title)
@@ -83,8 +95,9 @@ struct LadderView {
         case .empty:
             break
         case .arrow(let arrow):
-            let text = Self.arrow(arrow, width: width)
-            let style: Style = selected ? .selected : arrow.segment.markers.isEmpty ? (arrow.rightward ? .sent : .received) : .warning
+            let lost = dropped(arrow.segment)
+            let text = Self.arrow(arrow, width: width, dropped: lost)
+            let style: Style = selected ? .selected : arrow.segment.markers.isEmpty && !lost ? (arrow.rightward ? .sent : .received) : .warning
             screen.put(text, row: line, column: start, width: width, style: style)
         case .action(let side, let text):
             let shown = DisplayWidth.truncate(text, to: width - 2)
@@ -96,12 +109,17 @@ struct LadderView {
     }
 
     /// `──S SYN seq 0 win 65495──▶` or `◀──S. SYN ACK seq 0 ack 1──`, the label cut to fit and
-    /// the markers first when there are any.
-    static func arrow(_ arrow: LadderRow.Arrow, width: Int) -> String {
+    /// the markers first when there are any. A dropped segment's arrow ends in ✗ two cells short
+    /// of the rail it never reached.
+    static func arrow(_ arrow: LadderRow.Arrow, width: Int, dropped: Bool = false) -> String {
         let label = [arrow.segment.markerTag, arrow.segment.ladderLabel].compactMap { $0 }.joined(separator: " ")
-        let room = max(0, width - 4)
+        let room = max(0, width - 4 - (dropped ? 2 : 0))
         let shown = DisplayWidth.truncate(label, to: room)
-        let dashes = max(0, width - 3 - DisplayWidth.of(shown))
+        let dashes = max(0, width - 3 - DisplayWidth.of(shown) - (dropped ? 2 : 0))
+        if dropped {
+            return arrow.rightward ? "─" + shown + " " + String(repeating: "─", count: dashes) + "✗  "
+                                   : "  ✗" + String(repeating: "─", count: dashes) + " " + shown + "─"
+        }
         return arrow.rightward ? "─" + shown + " " + String(repeating: "─", count: dashes) + "▶"
                                : "◀" + String(repeating: "─", count: dashes) + " " + shown + "─"
     }

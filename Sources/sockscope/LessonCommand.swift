@@ -19,16 +19,22 @@ struct LessonCommand: ParsableCommand {
     @Flag(help: "Run without the screen, printing each step, the segments and states observed and the verdict.")
     var script = false
     @Flag(help: "With --script, one JSON object per line.") var json = false
+    @Option(help: ArgumentHelp("Save the run (narration, segments, transitions, verdicts) to FILE as JSON lines, for 'sockscope replay'.",
+                               valueName: "file"))
+    var record: String?
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
-        if (script || json) && name == nil { throw ValidationError("--script needs a lesson name") }
+        if (script || json || record != nil) && name == nil { throw ValidationError("--script and --record need a lesson name") }
+        if let record, record.isEmpty { throw ValidationError("--record needs a file name") }
     }
 
     func run() throws {
         var options = LessonMode.Options()
         options.name = name
+        options.script = script
         options.json = json
+        options.recordPath = record
         terminate(LessonMode(options: options, io: .process).run())
     }
 }

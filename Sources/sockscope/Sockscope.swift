@@ -13,15 +13,16 @@ struct Sockscope: ParsableCommand {
             sockscope states [--tcp] [--udp] [-4|-6] [--listening] [--state list] [--port n] [--json]
                              [--events [--segments] [--pcap file]]
             sockscope watch [--tcp] [--udp] [-4|-6] [--listening] [--state list] [--port n] [--interval secs] [--pcap file]
-            sockscope lesson [name [--script [--json]]]
+            sockscope lesson [name [--script [--json]] [--record file]]
+            sockscope replay file [--script [--json]]
             sockscope <subcommand> [options]
             """,
         discussion: "Without a subcommand, sockscope takes OpenBSD nc's options: see 'sockscope help nc' and sockscope(1).",
         version: "0.1.0",
-        subcommands: [NetcatCommand.self, StatesCommand.self, WatchCommand.self, LessonCommand.self],
+        subcommands: [NetcatCommand.self, StatesCommand.self, WatchCommand.self, LessonCommand.self, ReplayCommand.self],
         defaultSubcommand: NetcatCommand.self
     )
 
     /// Words that name a subcommand rather than start nc's arguments.
-    static let subcommandNames: Set<String> = ["nc", "states", "watch", "lesson", "help"]
+    static let subcommandNames: Set<String> = ["nc", "states", "watch", "lesson", "replay", "help"]
 }

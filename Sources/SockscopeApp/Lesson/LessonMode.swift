@@ -7,12 +7,19 @@ import SockscopeTransport
 public struct LessonMode {
     public struct Options {
         public var name: String?
+        /// Lines without the screen (also what happens when there is no terminal).
+        public var script = false
         public var json = false
+        public var recordPath: String?
         public init() {}
     }
 
-    /// Why a run stopped early: a signal, or standard output failed.
-    struct Stop: Error { let status: ExitStatus }
+    /// Why a run stopped early: a signal, standard output failed, the user left — or asked to
+    /// start again.
+    struct Stop: Error {
+        let status: ExitStatus
+        var restart = false
+    }
 
     let options: Options
     let io: SystemIO
@@ -29,34 +36,109 @@ public struct LessonMode {
             log.error("no lesson named '\(name)': 'sockscope lesson' lists them")
             return .code(64)
         }
-        let signalFD = io.signalDescriptor(SystemIO.endingSignals)
+        let interactive = !options.script && Terminal.isInteractive(stdin: io.stdin, stdout: io.stdout)
+        let signalFD = io.signalDescriptor(interactive ? SystemIO.screenSignals : SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }
-        let lab: LessonLab
         do {
-            lab = try LessonLab()
+            return interactive ? try screen(lesson, signalFD: signalFD, log: log) : try script(lesson, signalFD: signalFD, log: log)
+        } catch {
+            return error.status
+        }
+    }
+
+    /// The lab, or one line saying why there is none (no root: replay needs none).
+    func makeLab(log: Diagnostics) throws(Stop) -> LessonLab {
+        do {
+            return try LessonLab()
         } catch {
             log.error("\(error.description); 'sockscope replay FILE' plays a recorded lesson without root")
-            return .failure
+            throw Stop(status: .failure)
         }
+    }
+
+    func makeRecord(log: Diagnostics) throws(Stop) -> LessonRecord? {
+        do {
+            return try options.recordPath.map { path throws(TransportError) in try LessonRecord(path: path) }
+        } catch {
+            log.error(error.description)
+            throw Stop(status: .failure)
+        }
+    }
+
+    /// Without the screen: each event a line (or a JSON object) on standard output.
+    func script(_ lesson: Lesson, signalFD: Int32, log: Diagnostics) throws(Stop) -> ExitStatus {
+        let record = try makeRecord(log: log)
+        let lab = try makeLab(log: log)
         defer { lab.stop() }
         let out = StandardOutput(io.stdout)
         let json = options.json
         let runner = LessonRunner(lesson: lesson, lab: lab, io: io, signalFD: signalFD) { event throws(Stop) in
-            let text = (json ? event.json.text : event.line) + "\n"
-            switch out.writeAll(text, signalFD: signalFD) {
-            case .written, .timedOut: return
-            case .interrupted(let signal): throw Stop(status: .signal(signal))
-            case .failed(let code):
-                log.error("write to standard output failed: \(String(cString: strerror(code)))")
-                throw Stop(status: .failure)
-            }
+            try record?.write(event)
+            try Self.write((json ? event.json.text : event.line) + "\n", to: out, signalFD: signalFD, log: log)
         }
         if let reason = lab.traceUnavailable, !json { log.write("sockscope: transitions from the socket table only: the tracepoint is off (\(reason))") }
+        let passed = try runner.run()
+        return passed == lesson.steps.count ? .success : .failure
+    }
+
+    /// On the screen: each step waits for Space or Enter; r starts again in a new lab; q leaves.
+    func screen(_ lesson: Lesson, signalFD: Int32, log: Diagnostics) throws(Stop) -> ExitStatus {
+        var lab = try makeLab(log: log)
+        let screen: LessonScreen
         do {
-            let passed = try runner.run()
-            return passed == lesson.steps.count ? .success : .failure
+            screen = try LessonScreen(io: io, signalFD: signalFD)
         } catch {
-            return error.status
+            log.error("cannot open the screen: \(error)")
+            return .failure
+        }
+        defer {
+            screen.close()
+            lab.stop()
+        }
+        while true {
+            let record = try makeRecord(log: log)
+            let runner = LessonRunner(lesson: lesson, lab: lab, io: io, signalFD: signalFD) { event throws(Stop) in
+                try record?.write(event)
+                screen.show(event)
+            }
+            runner.keyboard = screen.screen.keyboard
+            runner.onKeys = { () throws(Stop) in try screen.keysDuringStep() }
+            runner.onSignal = { screen.handles($0) }
+            runner.endsEvery = 0.5
+            // Between steps the lab keeps running, so that what is held is seen held, live.
+            func choose() throws(Stop) -> LessonScreen.Choice {
+                screen.waiting(true)
+                defer { screen.waiting(false) }
+                try runner.idle { screen.pending != nil }
+                return screen.take()
+            }
+            do {
+                let passed = try runner.run { _ throws(Stop) in
+                    switch try choose() {
+                    case .next: return
+                    case .restart: throw Stop(status: .success, restart: true)
+                    case .leave: throw Stop(status: .success)
+                    }
+                }
+                while try choose() != .restart {
+                    if screen.left { return passed == lesson.steps.count ? .success : .failure }
+                }
+            } catch {
+                guard error.restart else { throw error }
+            }
+            lab.stop()
+            lab = try makeLab(log: log)
+            screen.reset()
+        }
+    }
+
+    static func write(_ text: String, to out: StandardOutput, signalFD: Int32, log: Diagnostics) throws(Stop) {
+        switch out.writeAll(text, signalFD: signalFD) {
+        case .written, .timedOut: return
+        case .interrupted(let signal): throw Stop(status: .signal(signal))
+        case .failed(let code):
+            log.error("write to standard output failed: \(String(cString: strerror(code)))")
+            throw Stop(status: .failure)
         }
     }
 

@@ -18,10 +18,20 @@ final class LessonRunner {
     /// Ends that have had a socket (a gone one shows `-`), and the table last told.
     var known: Set<String> = []
     var lastShape: [String] = []
+    var lastRows: [EndRow] = []
+    var endsToldAt = 0.0
+    /// On the screen, the table's queues and countdowns are told this often (seconds) when they
+    /// changed; a script hears them at each verdict.
+    var endsEvery: Double?
     /// Called with each event; throws to stop the run (standard output failed).
     let tell: (LessonEvent) throws(LessonMode.Stop) -> Void
     /// How long a round waits for the capture, nflog or the tracepoint before looking again.
     static let roundSeconds = 0.01
+    /// The screen's keyboard, read between rounds while a step runs (q leaves, r restarts).
+    var keyboard: Int32 = -1
+    var onKeys: () throws(LessonMode.Stop) -> Void = { () throws(LessonMode.Stop) in }
+    /// A signal that does not end the run (the screen's SIGWINCH, SIGTSTP): true when handled.
+    var onSignal: (Int32) -> Bool = { _ in false }
 
     init(lesson: Lesson, lab: LessonLab, io: SystemIO, signalFD: Int32,
          tell: @escaping (LessonEvent) throws(LessonMode.Stop) -> Void) {
@@ -79,11 +89,17 @@ final class LessonRunner {
         try observe(until: io.monotonic() + Self.roundSeconds) { false }
         for seen in lab.flush() { try tell(segmentEvent(seen)) }
         results = step.expect.map { $0.check(lab.observation, segments: lab.observation.segments[first...]) }
-        try tellEnds(always: true)
+        try tellEnds(always: true, force: true)
         for result in results { try tell(.check(result)) }
         let passed = results.allSatisfy(\.passed)
         try tell(.verdict(number: number, passed: passed, seconds: io.monotonic() - began, then: step.then))
         return passed
+    }
+
+    /// Rounds of the lab until `done` says so, with no deadline: while the screen waits for the
+    /// teacher, a held state stays live (its retransmissions, its timers).
+    func idle(until done: () -> Bool) throws(LessonMode.Stop) {
+        try observe(until: .infinity, done: done)
     }
 
     /// Rounds of the lab until `done` says so or the deadline passes; a signal stops the run.
@@ -96,27 +112,32 @@ final class LessonRunner {
                                      local: event.local, remote: event.remote, from: event.from, to: event.to))
             }
             try tellEnds(always: false)
+            if let every = endsEvery, io.monotonic() - endsToldAt >= every { try tellEnds(always: true) }
             if done() || io.monotonic() >= deadline { return }
             var set = PollSet<Int>()
             set.watch(signalFD, POLLIN, as: -1)
+            if keyboard >= 0 { set.watch(keyboard, POLLIN, as: -2) }
             for fd in lab.descriptors { set.watch(fd, POLLIN, as: Int(fd)) }
             let wait = min(Self.roundSeconds, max(0, deadline - io.monotonic()))
             guard (try? set.wait(timeout: Milliseconds.clamped(wait))) == true else { continue }
             if set.revents(0) != 0 {
                 let signal = clinux_read_signal(signalFD)
-                if signal != 0 { throw LessonMode.Stop(status: .signal(signal)) }
+                if signal != 0 && !onSignal(signal) { throw LessonMode.Stop(status: .signal(signal)) }
             }
+            if keyboard >= 0 && set.revents(1) != 0 { try onKeys() }
         }
     }
 
     /// The ends' table, when a state or a timer's kind changed (or `always`, at a verdict):
     /// queues and countdowns change every round, and are told at the verdicts.
-    func tellEnds(always: Bool) throws(LessonMode.Stop) {
+    func tellEnds(always: Bool, force: Bool = false) throws(LessonMode.Stop) {
         let rows = lab.observation.rows(of: ends, known: known)
         for row in rows where row.state != "-" { known.insert(row.name) }
         let shape = rows.map { "\($0.name) \($0.state) \($0.timer.split(separator: " ").first ?? "")" }
-        guard always || shape != lastShape else { return }
+        endsToldAt = io.monotonic()
+        guard force || (always ? rows != lastRows : shape != lastShape) else { return }
         lastShape = shape
+        lastRows = rows
         try tell(.ends(rows))
     }
 

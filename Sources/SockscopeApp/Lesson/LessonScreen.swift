@@ -1,0 +1,119 @@
+import CLinux
+import Glibc
+import SockscopeCore
+import SockscopeTUI
+import SockscopeTransport
+
+/// The lesson on the screen, live or replayed: the model built from the events, drawn at each
+/// one; Space or Enter runs (or reveals) the next step, `r` starts again, `q` or Esc leaves.
+final class LessonScreen {
+    enum Choice { case next, restart, leave }
+
+    let screen: Screen
+    let io: SystemIO
+    let signalFD: Int32
+    var model = LessonScreenModel()
+    let view = LessonView()
+    /// A key pressed while a step ran: acted on when it ends (r, q) — q leaves at once.
+    var pending: Choice?
+
+    init(io: SystemIO, signalFD: Int32) throws {
+        self.io = io
+        self.signalFD = signalFD
+        screen = try io.makeScreen(io.wantsColour)
+    }
+
+    func close() { screen.close() }
+
+    func show(_ event: LessonEvent) {
+        model.apply(event)
+        view.draw(model, on: screen)
+    }
+
+    func reset() {
+        model = LessonScreenModel()
+        pending = nil
+        left = false
+    }
+
+    /// Waits for Space/Enter, r or q (a signal that ends the screen throws).
+    func choose() throws(LessonMode.Stop) -> Choice {
+        if let choice = pending {
+            pending = nil
+            return choice
+        }
+        model.waitingForKey = true
+        view.draw(model, on: screen)
+        defer { model.waitingForKey = false }
+        while true {
+            var set = PollSet<Int>()
+            set.watch(signalFD, POLLIN, as: -1)
+            set.watch(screen.keyboard, POLLIN, as: 0)
+            guard (try? set.wait(timeout: -1)) == true else { continue }
+            if set.revents(0) != 0 {
+                let signal = clinux_read_signal(signalFD)
+                if signal != 0 && !handles(signal) { throw LessonMode.Stop(status: .signal(signal)) }
+            }
+            if set.revents(1) != 0, let choice = readChoice() { return choice }
+        }
+    }
+
+    /// Whether q was pressed after the lesson's end (the run is over: leaving is not an error).
+    private(set) var left = false
+
+    /// Keys read while the lab runs: q leaves now (after the lesson's end, it is told by `left`);
+    /// r restarts and Space goes on when the step in course ends.
+    func keysDuringStep() throws(LessonMode.Stop) {
+        guard let choice = readChoice() else { return }
+        if choice == .leave {
+            guard model.result != nil else { throw LessonMode.Stop(status: .success) }
+            left = true
+        }
+        if pending != .restart { pending = choice }
+    }
+
+    func waiting(_ on: Bool) {
+        model.waitingForKey = on
+        view.draw(model, on: screen)
+    }
+
+    /// The key chosen, consumed.
+    func take() -> Choice {
+        defer { pending = nil }
+        return pending ?? .next
+    }
+
+    func readChoice() -> Choice? {
+        var choice: Choice?
+        for key in screen.readKeys() {
+            switch key {
+            case .character(" "), .enter: choice = choice ?? .next
+            case .character("r"), .character("R"): choice = .restart
+            case .character("q"), .character("Q"), .escape, .control("c"): return .leave
+            case .resize:
+                screen.resize()
+                view.draw(model, on: screen)
+            default: break
+            }
+        }
+        return choice
+    }
+
+    /// SIGWINCH and Ctrl-Z; the ending signals are not handled here.
+    func handles(_ signal: Int32) -> Bool {
+        switch signal {
+        case SIGWINCH:
+            screen.resize()
+        case SIGTSTP:
+            screen.suspend()
+            io.stopProcess()
+            screen.resume()
+        case SIGCONT:
+            break
+        default:
+            return false
+        }
+        view.draw(model, on: screen)
+        return true
+    }
+}

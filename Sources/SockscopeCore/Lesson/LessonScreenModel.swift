@@ -1,0 +1,98 @@
+/// What the lesson screen shows, built from lesson events alone — the live run's as they happen,
+/// or a recording's (`sockscope replay`) — so that both draw the same: the step and its narration,
+/// the checks, both ends' table, the holds in force, and a ladder for each connection.
+public struct LessonScreenModel: Sendable {
+    public struct Step: Sendable, Equatable {
+        public var number: Int
+        public var title: String
+        public var says: String
+        public var actions: [String] = []
+        public var checks: [CheckResult] = []
+        public var passed: Bool?
+        public var then: String?
+    }
+
+    public private(set) var name = ""
+    public private(set) var title = ""
+    public private(set) var stepCount = 0
+    public private(set) var steps: [Step] = []
+    public private(set) var ends: [EndRow] = []
+    public private(set) var holds: [String] = []
+    public private(set) var ladders: [Ladder] = []
+    /// The ladder of the latest segment: the connection the lesson is about right now.
+    public private(set) var shownLadder: Int?
+    /// Segments a hold dropped, marked ✗ on the ladder.
+    public private(set) var dropped: Set<Segment> = []
+    /// Each end's name by its endpoints, for the ladder's column heads.
+    public private(set) var names: [SocketEndpointPair: String] = [:]
+    public private(set) var result: (passed: Int, of: Int)?
+    public private(set) var problem: String?
+    var pending: [(time: Double, entry: SocketEntry, state: TCPState)] = []
+    /// Whether the next step waits for a key (the live screen sets it; a replay's steps always do).
+    public var waitingForKey = false
+
+    public init() {}
+
+    public var current: Step? { steps.last }
+    public var ladder: Ladder? { shownLadder.map { ladders[$0] } }
+
+    public mutating func apply(_ event: LessonEvent) {
+        switch event {
+        case .lesson(let name, let title, let count):
+            self.name = name
+            self.title = title
+            stepCount = count
+        case .step(let number, _, let title, let says):
+            steps.append(Step(number: number, title: title, says: says))
+        case .action(let text):
+            if !steps.isEmpty { steps[steps.count - 1].actions.append(text) }
+        case .holds(let names):
+            holds = names
+        case .segment(let time, let from, let to, let seen):
+            var segment = seen.segment
+            // Times since the lesson began, live or replayed alike.
+            segment.time = time
+            names[SocketEndpointPair(local: segment.frame.source, remote: segment.frame.destination)] = from
+            names[SocketEndpointPair(local: segment.frame.destination, remote: segment.frame.source)] = to
+            if seen.dropped { dropped.insert(segment) }
+            let index = ladders.firstIndex { $0.carries(segment) } ?? {
+                ladders.append(Ladder(left: segment.initiator, right: segment.responder))
+                return ladders.count - 1
+            }()
+            ladders[index].add(segment)
+            shownLadder = index
+            // States told before the connection's first segment (CLOSE → SYN_SENT) join it now.
+            pending.removeAll { waiting in
+                guard ladders[index].side(of: waiting.entry) != nil else { return false }
+                ladders[index].add(state: waiting.state, of: waiting.entry, at: waiting.time)
+                return true
+            }
+        case .transition(let time, _, let local, let remote, _, let to):
+            let entry = SocketEntry(proto: local.address.isIPv6 ? .tcp6 : .tcp, local: local, remote: remote, stateCode: to.rawValue,
+                                    sendQueue: 0, recvQueue: 0, timer: .none, timerTicks: 0, retransmits: 0, uid: 0, inode: 0)
+            let matching = ladders.indices.filter { ladders[$0].side(of: entry) != nil }
+            for index in matching { ladders[index].add(state: to, of: entry, at: time) }
+            if matching.isEmpty && pending.count < 64 { pending.append((time, entry, to)) }
+        case .ends(let rows):
+            ends = rows
+        case .check(let result):
+            if !steps.isEmpty { steps[steps.count - 1].checks.append(result) }
+        case .verdict(_, let passed, _, let then):
+            if !steps.isEmpty {
+                steps[steps.count - 1].passed = passed
+                steps[steps.count - 1].then = then
+            }
+        case .result(_, let passed, let count):
+            result = (passed, count)
+        case .problem(let text):
+            problem = text
+        }
+    }
+
+    /// The heads of a ladder's columns: each end's name and address.
+    public func heads(of ladder: Ladder) -> (left: String, right: String) {
+        let left = names[SocketEndpointPair(local: ladder.left, remote: ladder.right)]
+        let right = names[SocketEndpointPair(local: ladder.right, remote: ladder.left)]
+        return (left.map { "\($0) \(ladder.left)" } ?? ladder.left.description, right.map { "\($0) \(ladder.right)" } ?? ladder.right.description)
+    }
+}

@@ -1,0 +1,139 @@
+import SockscopeCore
+
+/// The lesson screen: a title bar with the step; the ladder of the connection the lesson is
+/// about, with each end's name over its column and dropped segments stopped at ✗; both ends'
+/// table; the step's narration, checks and explanation; the keys and the holds in force. Every
+/// text comes from sockscope's lessons or the kernel's numbers, never from a peer.
+public struct LessonView {
+    public init() {}
+
+    /// The rows each part takes on a screen of `rows`: narration first (it is what the teacher
+    /// reads), the ladder gets the rest but never less than 6.
+    struct Layout {
+        let ladder: ScreenLayout.Region
+        let table: ScreenLayout.Region
+        let narration: ScreenLayout.Region
+
+        init(rows: Int, ends: Int, narration wanted: Int) {
+            let free = max(0, rows - 2)
+            let tableRows = min(ends + 1, max(2, free / 4))
+            let narrationRows = max(3, min(wanted, free - tableRows - 6))
+            let ladderRows = max(0, free - tableRows - narrationRows)
+            ladder = ScreenLayout.Region(top: 1, height: ladderRows)
+            table = ScreenLayout.Region(top: 1 + ladderRows, height: tableRows)
+            narration = ScreenLayout.Region(top: 1 + ladderRows + tableRows, height: max(0, free - ladderRows - tableRows))
+        }
+    }
+
+    public func draw(_ model: LessonScreenModel, on screen: Screen) {
+        screen.erase()
+        let narration = Self.narration(model, width: screen.columns)
+        let layout = Layout(rows: screen.rows, ends: model.ends.count, narration: narration.count + 1)
+        drawTitle(model, on: screen)
+        drawLadder(model, in: layout.ladder, on: screen)
+        drawTable(model, in: layout.table, on: screen)
+        drawRule("Step", detail: model.current.map { "\($0.number) of \(model.stepCount)" } ?? "", row: layout.narration.top, on: screen)
+        for (offset, line) in narration.prefix(max(0, layout.narration.height - 1)).enumerated() {
+            screen.put(line.text, row: layout.narration.top + 1 + offset, column: 0, width: screen.columns, style: line.style)
+        }
+        drawFooter(model, on: screen)
+        screen.hideCursor()
+        screen.present()
+    }
+
+    func drawTitle(_ model: LessonScreenModel, on screen: Screen) {
+        screen.fill(row: 0, from: 0, style: .selected)
+        var title = " lesson \(model.name): \(model.title)"
+        if let step = model.current { title += " · step \(step.number)/\(model.stepCount): \(step.title)" }
+        let status: String = if let result = model.result {
+            " \(result.passed) of \(result.of) steps passed "
+        } else if let passed = model.current?.passed {
+            passed ? " ✓ passed " : " ✗ failed "
+        } else if model.current != nil {
+            " running… "
+        } else {
+            ""
+        }
+        let room = max(0, screen.columns - DisplayWidth.of(status))
+        screen.put(DisplayWidth.truncate(title, to: room), row: 0, column: 0, style: .selected)
+        screen.put(status, row: 0, column: room, style: .selected)
+    }
+
+    func drawLadder(_ model: LessonScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
+        guard region.height > 0 else { return }
+        guard let ladder = model.ladder else {
+            drawRule("Ladder", detail: "segments", row: region.top, on: screen)
+            screen.put("No segment yet: the connection's segments will appear here.", row: region.top + 1, column: 0,
+                       width: screen.columns, style: .dim)
+            return
+        }
+        var view = LadderView(formatTime: { LadderTime.text($0) })
+        view.dropped = { model.dropped.contains($0) }
+        view.heads = { model.heads(of: $0) }
+        let count = model.ladders.count
+        view.drawLadder(ladder, rows: ladder.rows(), back: 0, focused: false,
+                        detail: count > 1 ? "connection \((model.shownLadder ?? 0) + 1) of \(count)" : "one connection",
+                        hint: "✗ dropped by a hold", in: region, on: screen)
+    }
+
+    func drawTable(_ model: LessonScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
+        guard region.height > 0 else { return }
+        drawRule("Ends", detail: "the kernel's table", row: region.top, on: screen)
+        let nameWidth = max(6, model.ends.map { DisplayWidth.of($0.name) }.max() ?? 0)
+        for (offset, end) in model.ends.prefix(max(0, region.height - 1)).enumerated() {
+            let row = region.top + 1 + offset
+            var column = screen.put(" " + end.name.padding(nameWidth), row: row, column: 0, style: .title)
+            column = screen.put("  " + end.state.padding(12), row: row, column: column, style: end.state == "-" ? .dim : .changed)
+            column = screen.put("  Send-Q \(end.sendQueue)  Recv-Q \(end.recvQueue)", row: row, column: column, style: .normal)
+            if !end.timer.isEmpty { screen.put("  \(end.timer)", row: row, column: column, width: screen.columns - column, style: .dim) }
+        }
+    }
+
+    func drawFooter(_ model: LessonScreenModel, on screen: Screen) {
+        let row = screen.rows - 1
+        let keys = model.result != nil || model.problem != nil ? " r restart · q leave" :
+            model.waitingForKey ? " Space/Enter next step · r restart · q leave" : " r restart · q leave"
+        var column = screen.put(keys, row: row, column: 0, style: .key)
+        if !model.holds.isEmpty {
+            column = screen.put(" · holding: ", row: row, column: column, style: .dim)
+            screen.put(model.holds.joined(separator: ", "), row: row, column: column, width: screen.columns - column, style: .warning)
+        }
+    }
+
+    struct Line: Equatable {
+        var text: String
+        var style: Style
+    }
+
+    /// The step's text wrapped to the width: what it says, what it did, the checks, and once it
+    /// passed, the explanation; a failed lab's reason; the result.
+    static func narration(_ model: LessonScreenModel, width: Int) -> [Line] {
+        guard let step = model.current else {
+            return [Line(text: " Press Space or Enter to begin.", style: .key)]
+        }
+        var lines = TransitionLogView.wrap(step.says, width: width - 2, maxRows: 6).map { Line(text: " " + $0, style: .normal) }
+        if !step.actions.isEmpty {
+            lines += TransitionLogView.wrap(step.actions.joined(separator: " · "), width: width - 4, maxRows: 2)
+                .map { Line(text: "   " + $0, style: .dim) }
+        }
+        for check in step.checks {
+            lines.append(Line(text: (check.passed ? " ✓ " : " ✗ ") + DisplayWidth.truncate(check.text, to: width - 4),
+                              style: check.passed ? .changed : .warning))
+        }
+        if step.passed == true, let then = step.then {
+            lines += TransitionLogView.wrap(then, width: width - 2, maxRows: 3).map { Line(text: " " + $0, style: .note) }
+        }
+        if let problem = model.problem { lines.append(Line(text: " The lab failed: \(problem)", style: .warning)) }
+        if let result = model.result {
+            lines.append(Line(text: " Lesson over: \(result.passed) of \(result.of) steps passed.", style: result.passed == result.of ? .changed : .warning))
+        } else if model.waitingForKey && step.passed == true {
+            lines.append(Line(text: " Space or Enter: the next step.", style: .key))
+        }
+        return lines
+    }
+}
+
+extension String {
+    /// Padded with spaces to `width` columns (never cut).
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - DisplayWidth.of(self))) }
+}
