@@ -33,7 +33,7 @@ public struct LessonView {
         drawLadder(model, in: layout.ladder, on: screen)
         drawTable(model, in: layout.table, on: screen)
         drawRule("Step", detail: model.current.map { "\($0.number) of \(model.stepCount)" } ?? "", row: layout.narration.top, on: screen)
-        for (offset, line) in narration.prefix(max(0, layout.narration.height - 1)).enumerated() {
+        for (offset, line) in Self.fit(narration, rows: max(0, layout.narration.height - 1)).enumerated() {
             screen.put(line.text, row: layout.narration.top + 1 + offset, column: 0, width: screen.columns, style: line.style)
         }
         drawFooter(model, on: screen)
@@ -71,7 +71,9 @@ public struct LessonView {
         view.dropped = { model.dropped.contains($0) }
         view.heads = { model.heads(of: $0) }
         let count = model.ladders.count
-        view.drawLadder(ladder, rows: ladder.rows(), back: 0, focused: false,
+        // The lesson's states come from the tracepoint, exact: one is written beside a segment
+        // only when it changed within a few milliseconds of it.
+        view.drawLadder(ladder, rows: ladder.rows(stateJoins: 0.005), back: 0, focused: false,
                         detail: count > 1 ? "connection \((model.shownLadder ?? 0) + 1) of \(count)" : "one connection",
                         hint: "✗ dropped by a hold", in: region, on: screen)
     }
@@ -84,6 +86,7 @@ public struct LessonView {
             let row = region.top + 1 + offset
             var column = screen.put(" " + end.name.padding(nameWidth), row: row, column: 0, style: .title)
             column = screen.put("  " + end.state.padding(12), row: row, column: column, style: end.state == "-" ? .dim : .changed)
+            guard end.state != "-" else { continue }
             column = screen.put("  Send-Q \(end.sendQueue)  Recv-Q \(end.recvQueue)", row: row, column: column, style: .normal)
             if !end.timer.isEmpty { screen.put("  \(end.timer)", row: row, column: column, width: screen.columns - column, style: .dim) }
         }
@@ -103,6 +106,15 @@ public struct LessonView {
     struct Line: Equatable {
         var text: String
         var style: Style
+        /// Kept when the narration is cut to fit (the result, or what key comes next).
+        var pinned = false
+    }
+
+    /// The lines in `rows`: cut from the end of what the step says, the pinned last line kept.
+    static func fit(_ lines: [Line], rows: Int) -> [Line] {
+        guard lines.count > rows, rows > 0 else { return lines }
+        guard let last = lines.last, last.pinned else { return Array(lines.prefix(rows)) }
+        return Array(lines.prefix(rows - 1)) + [last]
     }
 
     /// The step's text wrapped to the width: what it says, what it did, the checks, and once it
@@ -125,9 +137,10 @@ public struct LessonView {
         }
         if let problem = model.problem { lines.append(Line(text: " The lab failed: \(problem)", style: .warning)) }
         if let result = model.result {
-            lines.append(Line(text: " Lesson over: \(result.passed) of \(result.of) steps passed.", style: result.passed == result.of ? .changed : .warning))
+            lines.append(Line(text: " Lesson over: \(result.passed) of \(result.of) steps passed.",
+                              style: result.passed == result.of ? .changed : .warning, pinned: true))
         } else if model.waitingForKey && step.passed == true {
-            lines.append(Line(text: " Space or Enter: the next step.", style: .key))
+            lines.append(Line(text: " Space or Enter: the next step.", style: .key, pinned: true))
         }
         return lines
     }

@@ -108,8 +108,13 @@ final class LessonRunner {
             let round = lab.round()
             for seen in round.segments { try tell(segmentEvent(seen)) }
             for event in round.transitions {
+                // The tracepoint sees a closing socket enter CLOSE as its timewait socket takes
+                // over; the lesson tells the state the connection is really in.
+                var to = event.to
+                if to == .close, event.from == .finWait2 || event.from == .closing || event.from == .finWait1,
+                   let waiting = lab.timewaitState(local: event.local, remote: event.remote) { to = waiting }
                 try tell(.transition(time: event.time - startMonotonic, end: name(event.local, event.remote),
-                                     local: event.local, remote: event.remote, from: event.from, to: event.to))
+                                     local: event.local, remote: event.remote, from: event.from, to: to))
             }
             try tellEnds(always: false)
             if let every = endsEvery, io.monotonic() - endsToldAt >= every { try tellEnds(always: true) }

@@ -6,7 +6,9 @@ extension Ladder {
     public static let foldAbove = 6
     static let edge = 2
 
-    public func rows() -> [LadderRow] {
+    /// `stateJoins`: how close in time a state must be to the row above to be written on it (the
+    /// screen's readings can be late by a polling interval; a lesson's states are traced, exact).
+    public func rows(stateJoins window: Double = 0.5) -> [LadderRow] {
         var rows: [LadderRow] = []
         for event in events {
             switch event {
@@ -22,7 +24,7 @@ extension Ladder {
                     rows.append(LadderRow(time: segment.time, middle: arrow))
                 }
             case .state(let time, let side, let state):
-                if var last = rows.last, (side == .left ? last.leftState : last.rightState) == nil, time - last.time < 0.5 {
+                if var last = rows.last, (side == .left ? last.leftState : last.rightState) == nil, time - last.time < window {
                     if side == .left { last.leftState = state } else { last.rightState = state }
                     rows[rows.count - 1] = last
                 } else {

@@ -25,6 +25,8 @@ public final class LessonLab {
     var receiveBuffers: [String: Int32] = [:]
     var reusing: Set<String> = []
     var holds: [Hold: Int] = [:]
+    /// Exact lookups in the lesson's namespace (made after entering it).
+    let lookup: SocketLookup?
     var baseline: [String: Int] = [:]
     /// Segments captured this round, narrated the next, when nflog has had its say on them.
     var fresh = 0
@@ -50,6 +52,7 @@ public final class LessonLab {
             throw TransportError("cannot make the lesson's nft table (is nftables installed?): \(error.description)")
         }
         drops = try DropLog()
+        lookup = SocketLookup()
         capture = try SegmentSource(interface: "lo")
         do {
             trace = try TraceSource()
@@ -67,6 +70,13 @@ public final class LessonLab {
         for fd in sockets.values { close(fd) }
         sockets.removeAll()
         trace?.stop()
+    }
+
+    /// Where a socket that the tracepoint saw enter CLOSE went: a timewait socket's substate
+    /// (TIME_WAIT, FIN_WAIT2) when the kernel keeps one for its addresses, else nil.
+    public func timewaitState(local: SocketEndpoint, remote: SocketEndpoint) -> TCPState? {
+        let state = lookup?.state(of: SnapshotDiffer.Key(proto: local.address.isIPv6 ? .tcp6 : .tcp, local: local, remote: remote))
+        return state == .timeWait || state == .finWait2 ? state : nil
     }
 
     /// The holds in force, in the order they were put on.

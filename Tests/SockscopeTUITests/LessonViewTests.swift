@@ -1,0 +1,82 @@
+import Glibc
+import SockscopeCore
+@testable import SockscopeTUI
+import Testing
+import TestSupport
+
+/// The lesson screen drawn from a recording of a real run of `close` (Fixtures/Lessons, made with
+/// `sockscope lesson close --script --record`): what `sockscope replay` shows, step by step.
+@Suite struct LessonViewTests {
+    static func recording() throws -> [LessonEvent] {
+        let directory = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let path = "\(directory)/Fixtures/Lessons/close.jsonl"
+        let fd = open(path, O_RDONLY)
+        try #require(fd >= 0, "cannot open \(path)")
+        defer { Glibc.close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return try String(decoding: bytes, as: UTF8.self).split(separator: "\n").map { line in
+            try #require(JSONReader.parse(String(line)).flatMap(LessonEvent.init(json:)), "not an event: \(line)")
+        }
+    }
+
+    /// The model after the events up to the end of step `steps` (all with nil).
+    static func model(through steps: Int? = nil) throws -> LessonScreenModel {
+        var model = LessonScreenModel()
+        var seen = 0
+        for event in try recording() {
+            if case .step = event {
+                seen += 1
+                if let steps, seen > steps { break }
+            }
+            model.apply(event)
+        }
+        model.waitingForKey = true
+        return model
+    }
+
+    @Test(arguments: [(120, 40), (80, 24)])
+    func theWholeCloseReplayed(columns: Int, rows: Int) throws {
+        let grid = CellGrid(rows: rows, columns: columns)
+        LessonView().draw(try Self.model(), on: grid)
+        assertSnapshot(grid.text, named: "lesson-close-\(columns)x\(rows).txt")
+        #expect(grid.text.contains("Lesson over: 5 of 5 steps passed."))
+        #expect(grid.text.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= columns })
+    }
+
+    /// Held at step 4: the server in LAST_ACK, the client's ACK stopped at ✗, the hold named.
+    @Test func lastAckHeld() throws {
+        let grid = CellGrid(rows: 40, columns: 120)
+        let model = try Self.model(through: 4)
+        LessonView().draw(model, on: grid)
+        let text = grid.text
+        #expect(text.contains(" server    LAST_ACK"), "\(text)")
+        #expect(text.contains(" client    TIME_WAIT"))
+        #expect(text.contains("holding: ACK to server"))
+        #expect(text.contains("Space or Enter: the next step."))
+        // The dropped ACK's arrow ends at ✗, short of the server's rail.
+        #expect(text.split(separator: "\n").contains { $0.contains(". ACK seq 2 ack 2") && $0.contains("✗") }, "\(text)")
+        #expect(model.heads(of: try #require(model.ladder)).left.hasPrefix("client 127.0.0.1:40001"))
+    }
+
+    /// Replayed or live, the model is the events': applying them twice over gives the same
+    /// drawing (no hidden state in the view).
+    @Test func theDrawingIsTheEventsAlone() throws {
+        let first = CellGrid(rows: 40, columns: 120), second = CellGrid(rows: 40, columns: 120)
+        LessonView().draw(try Self.model(), on: first)
+        LessonView().draw(try Self.model(), on: second)
+        #expect(first.text == second.text)
+    }
+
+    @Test func anASCIILocaleKeepsTheLaddersShape() throws {
+        let grid = CellGrid(rows: 40, columns: 120, asciiOnly: true)
+        LessonView().draw(try Self.model(), on: grid)
+        #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
+        #expect(grid.text.contains("X") && grid.text.contains("LAST_ACK"))
+    }
+}
