@@ -173,13 +173,13 @@ _sockscope() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    nc|states|watch|lesson|help)
+    nc|states|watch|lesson|replay|help)
         # Offer subcommand argument completions
         "_sockscope_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'nc states watch lesson help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'nc states watch lesson replay help' -- "${cur}"))
         ;;
     esac
 }
@@ -278,13 +278,36 @@ _sockscope_lesson() {
     repeating_flags=()
     non_repeating_flags=(--script --json --version -h --help)
     repeating_options=()
+    non_repeating_options=(--record)
+    __sockscope_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--record')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __sockscope_add_completions -W 'handshake'$'\n''refused'$'\n''backlog'$'\n''close'$'\n''simultaneous-close'$'\n''simultaneous-open'$'\n''resets'$'\n''time-wait'$'\n''flow-control'$'\n''retransmission'$'\n''delayed-ack'$'\n''udp'
+        return
+        ;;
+    esac
+}
+
+_sockscope_replay() {
+    repeating_flags=()
+    non_repeating_flags=(--script --json --version -h --help)
+    repeating_options=()
     non_repeating_options=()
     __sockscope_offer_flags_options 1
 
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __sockscope_add_completions -W 'handshake'$'\n''refused'$'\n''backlog'$'\n''close'$'\n''simultaneous-close'$'\n''simultaneous-open'$'\n''resets'$'\n''time-wait'$'\n''flow-control'$'\n''retransmission'$'\n''delayed-ack'$'\n''udp'
+        __sockscope_add_completions -f
         return
         ;;
     esac

@@ -61,19 +61,34 @@ struct LessonTests {
         #expect(Self.instances(of: pids).isEmpty)
     }
 
-    /// SIGTERM while a step waits (refused's ETIMEDOUT step takes 7 s): the process dies by the
-    /// signal within a second, and leaves nothing behind.
-    @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"))
-    func sigtermMidStepLeavesNothingBehind() throws {
+    /// SIGTERM, SIGHUP or SIGINT while a step waits (refused's ETIMEDOUT step takes 7 s): the
+    /// process dies by the signal within a second, and leaves nothing behind.
+    @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"), arguments: [SIGTERM, SIGHUP, SIGINT])
+    func aSignalMidStepLeavesNothingBehind(signal: Int32) throws {
         let before = try Self.outside()
         let run = try Child([Paths.sockscope, "lesson", "refused", "--script"])
         try run.waitForStdout(containing: "step 2/3", timeout: 20)
-        run.signal(SIGTERM)
+        run.signal(signal)
         let start = now()
-        #expect(try run.waitForExit(timeout: 5) == 128 + SIGTERM)
+        #expect(try run.waitForExit(timeout: 5) == 128 + signal)
         #expect(now() - start < 1)
         #expect(try Self.outside() == before)
         #expect(Self.instances(of: [run.pid]).isEmpty)
+    }
+
+    /// SIGKILL leaves no namespace and no rule (the kernel removes the namespace with the
+    /// process); the tracing instance it could not remove goes at the next lesson's start.
+    @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"))
+    func aKilledLessonsLeftoversGoAtTheNextStart() throws {
+        let before = try Self.outside()
+        let killed = try Child([Paths.sockscope, "lesson", "refused", "--script"])
+        try killed.waitForStdout(containing: "step 2/3", timeout: 20)
+        killed.signal(SIGKILL)
+        #expect(try killed.waitForExit(timeout: 5) == 128 + SIGKILL)
+        #expect(try Self.outside() == before)
+        let next = try Child.run([Paths.sockscope, "lesson", "udp", "--script"], timeout: 60)
+        #expect(next.code == 0)
+        #expect(Self.instances(of: [killed.pid]).isEmpty)
     }
 
     @Test func withoutRootOneLineAndExit1() throws {
@@ -94,5 +109,34 @@ struct LessonTests {
         let json = try Child.run([Paths.sockscope, "lesson", "--json"])
         #expect(json.code == 64)
         #expect(json.child.stderrText.split(separator: "\n").count == 1)
+    }
+
+    static let fixture = Paths.packageRoot + "/Tests/SockscopeTUITests/Fixtures/Lessons/close.jsonl"
+
+    /// A recording plays without root: its script is the live run's, ✗ and verdicts included.
+    @Test func aRecordingReplaysAsAScriptWithoutRoot() throws {
+        let prefix = getuid() == 0 && Paths.which("setpriv") ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : []
+        let run = try Child.run(prefix + [Paths.sockscope, "replay", Self.fixture, "--script"])
+        #expect(run.code == 0, "\(run.child.stderrText)")
+        #expect(run.child.stdoutText.contains("lesson close: 5 of 5 steps passed"))
+        #expect(run.child.stdoutText.contains("✗ dropped"))
+        #expect(run.child.stdoutText.contains("client FIN_WAIT2 → TIME_WAIT"))
+        let json = try Child.run(prefix + [Paths.sockscope, "replay", Self.fixture, "--script", "--json"])
+        #expect(json.child.stdoutText == String(decoding: readFile(Self.fixture), as: UTF8.self))
+    }
+
+    /// A damaged recording, or a file that is not one, is refused in one line, exit 1.
+    @Test func aDamagedRecordingIsRefusedInOneLine() throws {
+        let scratch = try Scratch()
+        let lines = String(decoding: readFile(Self.fixture), as: UTF8.self).split(separator: "\n")
+        let damaged = scratch.file("damaged.jsonl")
+        writeFile(damaged, Array((lines.prefix(3).joined(separator: "\n") + "\n{\"kind\":\"segment\",\"time\":1}\n").utf8))
+        for (path, message) in [(damaged, "line 4 is not a lesson event"), ("/nonexistent/x.jsonl", "No such file"),
+                                ("/etc/hostname", "line 1 is not a lesson event")] {
+            let run = try Child.run([Paths.sockscope, "replay", path, "--script"])
+            #expect(run.code == 1)
+            #expect(run.child.stderrText.split(separator: "\n").count == 1)
+            #expect(run.child.stderrText.contains(message), "\(run.child.stderrText)")
+        }
     }
 }

@@ -80,3 +80,23 @@ import TestSupport
         #expect(grid.text.contains("X") && grid.text.contains("LAST_ACK"))
     }
 }
+
+extension LessonViewTests {
+    /// Every recorded event reads back to the very line it was written as.
+    @Test func theRecordingReadsBackToItself() throws {
+        let directory = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let events = try Self.recording()
+        #expect(events.count > 40)
+        #expect(events.contains { if case .segment(_, _, _, let seen) = $0 { seen.dropped } else { false } })
+        var text = ""
+        for event in events { text += event.json.text + "\n" }
+        let fd = open("\(directory)/Fixtures/Lessons/close.jsonl", O_RDONLY)
+        defer { Glibc.close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 1 << 20)
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        #expect(n > 0 && String(decoding: bytes[0..<max(0, n)], as: UTF8.self) == text)
+        #expect(JSONReader.parse("{\"a\":[1,2.5,\"x\\u0041\\n\",null,true]}")?.text == "{\"a\":[1,2.5,\"xA\\n\",null,1]}")
+        #expect(JSONReader.parse("{\"a\":1") == nil && JSONReader.parse("[1,]") == nil && JSONReader.parse("1 2") == nil)
+        #expect(JSONReader.parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) == nil, "nesting is bounded")
+    }
+}
