@@ -42,6 +42,13 @@ struct LessonScreenTests {
         try tmux.wait(for: "the server ESTABLISHED", timeout: 20) { Self.stepPassed(4, of: 5)($0) && Self.endRow($0, "server").contains("ESTABLISHED") }
         tmux.send("Space")
         try tmux.wait(forText: "Lesson over: 5 of 5 steps passed.")
+        // r starts again, in a new namespace: the same step 2 holds SYN_SENT again.
+        tmux.send("r")
+        try tmux.wait(forText: "Press Space or Enter to begin.")
+        tmux.send("Space")
+        try tmux.wait(for: "step 1 again", Self.stepPassed(1, of: 5))
+        tmux.send("Space")
+        try tmux.wait(for: "SYN_SENT held again") { Self.stepPassed(2, of: 5)($0) && Self.endRow($0, "client").contains("SYN_SENT") }
         tmux.send("q")
         try tmux.wait(forText: "EXIT=0")
     }

@@ -23,6 +23,11 @@ public enum LabAction: Hashable, Sendable {
     case receiveBuffer(LabEnd, bytes: Int)
     /// SO_REUSEADDR before bind.
     case reuseAddress(LabEnd)
+    /// TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the connection is
+    /// given up (ETIMEDOUT).
+    case userTimeout(LabEnd, milliseconds: Int)
+    /// TCP_DEFER_ACCEPT on a listener: a connection is accepted only once data arrives.
+    case deferAccept(LabEnd, seconds: Int)
     case hold(Hold)
     case release(Hold)
     /// A token bucket on the loopback (tc tbf): frames queue and wait their turn, so segments sent
@@ -52,6 +57,8 @@ public enum LabAction: Hashable, Sendable {
         case .abort(let end): "SO_LINGER 0 and close() \(end)"
         case .receiveBuffer(let end, let bytes): "SO_RCVBUF \(bytes) on \(end)"
         case .reuseAddress(let end): "SO_REUSEADDR on \(end)"
+        case .userTimeout(let end, let milliseconds): "TCP_USER_TIMEOUT \(milliseconds) ms on \(end)"
+        case .deferAccept(let end, let seconds): "TCP_DEFER_ACCEPT \(seconds) s on \(end)"
         case .hold(let hold): "hold: drop \(hold.name)"
         case .release(let hold): "release: let \(hold.name) through"
         case .slowWire(let rate): rate.map { "slow the wire to \($0 / 1000) kbit/s" } ?? "wire back to full speed"

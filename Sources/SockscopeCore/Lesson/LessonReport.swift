@@ -94,7 +94,8 @@ extension Lesson {
                 switch action {
                 case .listen(let end, _), .connect(let end), .accept(let end), .send(let end, _),
                      .read(let end), .stopReading(let end), .shutdown(let end), .close(let end), .abort(let end),
-                     .receiveBuffer(let end, _), .reuseAddress(let end), .openDatagram(let end), .sendDatagram(let end, _, _):
+                     .receiveBuffer(let end, _), .reuseAddress(let end), .openDatagram(let end), .sendDatagram(let end, _, _),
+                     .userTimeout(let end, _), .deferAccept(let end, _):
                     add(end)
                     if !end.datagram, end.remote != nil, end.name.hasPrefix("client") { add(.server(of: end)) }
                 case .hold, .release, .slowWire, .sysctl, .pause: break

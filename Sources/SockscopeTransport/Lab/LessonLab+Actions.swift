@@ -10,6 +10,7 @@ extension LessonLab {
         case .listen(let end, let backlog):
             guard let fd = open(end) else { return }
             guard Glibc.listen(fd, Int32(max(0, min(backlog, 65535)))) == 0 else { return fail(end, errno) }
+            listeners[end.local] = end.name
         case .connect(let end):
             guard let fd = open(end), let remote = end.remote else { return }
             do {
@@ -40,6 +41,12 @@ extension LessonLab {
             if let fd = sockets[end.name] { Socket.setOption(fd, SOL_SOCKET, SO_RCVBUF, receiveBuffers[end.name] ?? 0) }
         case .reuseAddress(let end):
             reusing.insert(end.name)
+        case .userTimeout(let end, let milliseconds):
+            tcpOptions[end.name, default: [:]][TCP_USER_TIMEOUT] = Int32(max(0, min(milliseconds, 3_600_000)))
+            applyTCPOptions(end)
+        case .deferAccept(let end, let seconds):
+            tcpOptions[end.name, default: [:]][TCP_DEFER_ACCEPT] = Int32(max(0, min(seconds, 3600)))
+            applyTCPOptions(end)
         case .hold(let hold):
             guard holds[hold] == nil else { return }
             holds[hold] = try addRule(hold.rule(logGroup: Int(DropLog.group)))
@@ -78,6 +85,7 @@ extension LessonLab {
         }
         if reusing.contains(end.name) || end.remote == nil { Socket.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1) }
         if let bytes = receiveBuffers[end.name] { Socket.setOption(fd, SOL_SOCKET, SO_RCVBUF, bytes) }
+        for (name, value) in tcpOptions[end.name] ?? [:] { Socket.setOption(fd, Int32(IPPROTO_TCP), name, value) }
         do {
             try Socket.bind(fd, to: SocketAddress(endpoint: end.local))
         } catch {
@@ -89,10 +97,16 @@ extension LessonLab {
         return fd
     }
 
-    /// Takes connections from the listener's accept queue until `end`'s is found; the others
-    /// are kept under their own servers' names.
+    /// A TCP option asked for, set now when the socket exists (else at its making).
+    func applyTCPOptions(_ end: LabEnd) {
+        guard let fd = sockets[end.name] else { return }
+        for (name, value) in tcpOptions[end.name] ?? [:] { Socket.setOption(fd, Int32(IPPROTO_TCP), name, value) }
+    }
+
+    /// Takes connections from the accept queue of the listener on `end`'s address until `end`'s
+    /// is found; the others are kept under their own servers' names.
     func accept(_ end: LabEnd) {
-        guard let listener = sockets[LabEnd.listener.name] else { return fail(end, EBADF) }
+        guard let name = listeners[end.local], let listener = sockets[name] else { return fail(end, EBADF) }
         for _ in 0..<64 {
             guard let accepted = try? Socket.accept(listener) else { break }
             guard let peer = accepted.peer.endpoint else {

@@ -24,6 +24,9 @@ public final class LessonLab {
     var outbound: [String: Int] = [:]
     var receiveBuffers: [String: Int32] = [:]
     var reusing: Set<String> = []
+    /// TCP-level options by end (TCP_USER_TIMEOUT, TCP_DEFER_ACCEPT), and listeners by address.
+    var tcpOptions: [String: [Int32: Int32]] = [:]
+    var listeners: [SocketEndpoint: String] = [:]
     var holds: [Hold: Int] = [:]
     /// Exact lookups in the lesson's namespace (made after entering it).
     let lookup: SocketLookup?

@@ -2,7 +2,7 @@ extension Lessons {
     static let backlog = Lesson(
         name: "backlog",
         title: "A full backlog: the accept queue, the SYN queue and SYN cookies",
-        summary: "a listener that does not accept: the accept queue fills, SYNs are dropped; SYN cookies answer without state",
+        summary: "a listener that does not accept: the accept queue fills, SYNs are dropped; SYN cookies; TCP_DEFER_ACCEPT",
         steps: [
             LessonStep("A listener with a backlog of 1",
                        says: "The server listens with backlog 1 and does not call accept(). The kernel finishes handshakes on its own and queues the connections; Linux queues backlog + 1 of them. SYN cookies are off for now.",
@@ -40,5 +40,19 @@ extension Lessons {
                        expect: [.state(.server(of: .client(6)), .established), .counter("TcpExt.SyncookiesRecv", atLeast: 1)],
                        within: 8,
                        then: "A SYN flood fills the SYN queue with connections that never finish; cookies let real clients in anyway, at the price of some TCP options."),
+            LessonStep("A listener that waits for data: TCP_DEFER_ACCEPT",
+                       says: "A second listener, on port 8080, sets TCP_DEFER_ACCEPT: a connection should wake accept() only once the client has said something. The client's handshake completes on its side; the server's kernel receives the final ACK but ignores it, keeping the connection in SYN_RECV, out of the accept queue.",
+                       do: [.deferAccept(deferringListener, seconds: 5), .listen(deferringListener, backlog: 8), .connect(deferredClient)],
+                       expect: [.state(deferredClient, .established), .state(.server(of: deferredClient), .synRecv),
+                                .segments(.ack(from: deferredClient, dropped: false), atLeast: 1)]),
+            LessonStep("The first data completes it",
+                       says: "The client sends its request. The data acknowledges the SYN-ACK as well, and now the server's kernel finishes the connection: ESTABLISHED, in the accept queue with the request already waiting, so accept() and the first read need no further wait.",
+                       do: [.send(deferredClient, bytes: 100), .accept(.server(of: deferredClient)), .read(.server(of: deferredClient))],
+                       expect: [.state(.server(of: deferredClient), .established), .received(.server(of: deferredClient), atLeast: 100)]),
         ])
+}
+
+extension Lessons {
+    static let deferringListener = LabEnd(name: "listener 8080", local: SocketEndpoint(address: LabEnd.serverAddress, port: 8080), remote: nil)
+    static let deferredClient = LabEnd(name: "client 7", local: LabEnd.client(7).local, remote: deferringListener.local)
 }

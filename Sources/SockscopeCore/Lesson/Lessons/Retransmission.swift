@@ -2,7 +2,7 @@ extension Lessons {
     static let retransmission = Lesson(
         name: "retransmission",
         title: "Loss and retransmission: the RTO with backoff, and fast retransmit",
-        summary: "a lost segment sent again on a doubling timer; one loss among many repaired by duplicate ACKs",
+        summary: "a lost segment sent again on a doubling timer; duplicate ACKs and fast retransmit; TCP_USER_TIMEOUT",
         steps: [
             connected(),
             LessonStep("A segment lost: the retransmission timer",
@@ -32,5 +32,11 @@ extension Lessons {
                                      atLeast: 0, atMost: 0.1),
                                 .received(server, atLeast: 13000)],
                        then: "Either way, one loss costs about a round trip, not the 200 ms of a timeout."),
+            LessonStep("Giving up: TCP_USER_TIMEOUT",
+                       says: "The lab drops every data segment again, and the client sets TCP_USER_TIMEOUT to 1.5 s: sent data may stay unacknowledged that long and no longer. It retransmits on its doubling timer; after 1.5 s its kernel gives the connection up, the next call fails with ETIMEDOUT, and the socket is gone. Without the option Linux retries 15 times (tcp_retries2), for about 15 minutes.",
+                       do: [.release(Hold(.data, to: server, once: true)), .hold(Hold(.data, to: server)),
+                            .userTimeout(client, milliseconds: 1500), .read(client), .send(client, bytes: 1000)],
+                       expect: [.segments(.data(from: client, dropped: true), atLeast: 2), .error(client, "ETIMEDOUT"), .noSocket(client)],
+                       within: 6),
         ])
 }
