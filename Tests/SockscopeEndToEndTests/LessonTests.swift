@@ -35,6 +35,8 @@ struct LessonTests {
         let names = try Self.names()
         #expect(names.count >= 12)
         #expect(Set(names).count == names.count)
+        let list = try Child.run([Paths.sockscope, "lesson"]).child.stdoutText
+        #expect(list.split(separator: "\n").allSatisfy { $0.unicodeScalars.count <= 80 }, "one line each, in 80 columns")
         for required in ["handshake", "close", "simultaneous-close", "udp"] { #expect(names.contains(required)) }
     }
 

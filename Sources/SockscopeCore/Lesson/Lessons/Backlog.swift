@@ -2,7 +2,7 @@ extension Lessons {
     static let backlog = Lesson(
         name: "backlog",
         title: "A full backlog: the accept queue, the SYN queue and SYN cookies",
-        summary: "a listener that does not accept: the accept queue fills, SYNs are dropped; SYN cookies; TCP_DEFER_ACCEPT",
+        summary: "accept queue, SYN queue, SYN cookies, TCP_DEFER_ACCEPT",
         steps: [
             LessonStep("A listener with a backlog of 1",
                        says: "The server listens with backlog 1 and does not call accept(). The kernel finishes handshakes on its own and queues the connections; Linux queues backlog + 1 of them. SYN cookies are off for now.",

@@ -8,7 +8,7 @@ extension Lessons {
     static let datagrams = Lesson(
         name: "udp",
         title: "UDP: no handshake, connected and unconnected sockets, ICMP port unreachable",
-        summary: "datagrams without a connection; what connect() means for UDP; an ICMP error reported as ECONNREFUSED",
+        summary: "no handshake, connect() on UDP, ICMP port unreachable",
         steps: [
             LessonStep("No handshake",
                        says: "A receiver binds port 5300; a sender sends it one datagram with sendto(). Nothing precedes it: no SYN, no state on either side beyond the bound sockets, and no acknowledgment follows.",

@@ -2,7 +2,7 @@ extension Lessons {
     static let delayedACK = Lesson(
         name: "delayed-ack",
         title: "Delayed ACK: why FIN_WAIT1 lasts about 40 ms on loopback",
-        summary: "the receiver of a FIN waits ~40 ms to acknowledge it, hoping to send the ACK with something",
+        summary: "why FIN_WAIT1 lasts ~40 ms on loopback",
         steps: [
             connected(),
             exchange(client, server),

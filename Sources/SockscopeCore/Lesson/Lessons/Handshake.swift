@@ -2,7 +2,7 @@ extension Lessons {
     static let handshake = Lesson(
         name: "handshake",
         title: "The three-way handshake, each step held",
-        summary: "SYN, SYN-ACK, ACK: SYN_SENT, SYN_RECV and ESTABLISHED held on each end in turn",
+        summary: "SYN_SENT, SYN_RECV, ESTABLISHED each held in turn",
         steps: [
             LessonStep("The server listens",
                        says: "The server binds port 80 and calls listen(): its socket enters LISTEN and waits for SYNs. No segment is sent.",

@@ -2,7 +2,7 @@ extension Lessons {
     static let refused = Lesson(
         name: "refused",
         title: "Refused or unanswered: RST against silence",
-        summary: "a closed port answers RST (ECONNREFUSED); a silent one gets SYNs with backoff until ETIMEDOUT",
+        summary: "RST from a closed port against SYNs to a silent one",
         steps: [
             LessonStep("A closed port answers",
                        says: "Nothing listens on the server's port 80. The client's SYN arrives anyway, and the server's kernel answers it with a RST: connect() fails at once with ECONNREFUSED.",

@@ -2,7 +2,7 @@ extension Lessons {
     static let retransmission = Lesson(
         name: "retransmission",
         title: "Loss and retransmission: the RTO with backoff, and fast retransmit",
-        summary: "a lost segment sent again on a doubling timer; duplicate ACKs and fast retransmit; TCP_USER_TIMEOUT",
+        summary: "RTO backoff, RACK, fast retransmit, TCP_USER_TIMEOUT",
         steps: [
             connected(),
             LessonStep("A segment lost: the retransmission timer",

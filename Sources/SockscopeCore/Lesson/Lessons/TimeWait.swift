@@ -2,7 +2,7 @@ extension Lessons {
     static let timeWait = Lesson(
         name: "time-wait",
         title: "TIME_WAIT: what it protects, and what SO_LINGER 0 and port reuse do to it",
-        summary: "the active closer waits 60 s; the same ports cannot be reused until it ends, unless told",
+        summary: "its 60 s, EADDRINUSE, tcp_tw_reuse, SO_LINGER 0",
         steps: [
             LessonStep("A connection", says: "The server listens, the client connects with SO_REUSEADDR set (a later step needs it on both sockets that share the port), the server accepts.",
                        do: patientTimers + [.listen(listener, backlog: 8), .reuseAddress(client), .connect(client), .accept(server)],
