@@ -132,13 +132,7 @@ struct EventsMode {
         func write(_ text: inout String) throws(Stop) {
             guard !text.isEmpty else { return }
             defer { text.removeAll(keepingCapacity: true) }
-            switch stdout.writeAll(text, signalFD: signalFD) {
-            case .written, .timedOut: return
-            case .interrupted(let signal): throw Stop(status: .signal(signal))
-            case .failed(let code):
-                log.error("write to standard output failed: \(String(cString: strerror(code)))")
-                throw Stop(status: .failure)
-            }
+            if let status = OutputLines.write(text, to: stdout, signalFD: signalFD, log: log) { throw Stop(status: status) }
         }
 
         /// The kernel lost records (`events`, the trace buffer's) or frames (`frames`, the

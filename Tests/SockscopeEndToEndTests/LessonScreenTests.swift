@@ -56,7 +56,7 @@ struct LessonScreenTests {
     /// The close: the server's LAST_ACK stays, visibly, while its last ACK is dropped; then the
     /// same run, recorded, replays without root to the same ladder.
     @Test func theCloseHoldsLastAckAndReplaysTheSameLadder() throws {
-        let scratch = try Scratch()
+        let scratch = Scratch()
         let record = scratch.file("close.jsonl")
         let live = try Tmux("\(Paths.sockscope) lesson close --record \(record)", columns: 120, rows: 40)
         try live.wait(forText: "Press Space or Enter to begin.")

@@ -129,7 +129,7 @@ struct LessonTests {
 
     /// A damaged recording, or a file that is not one, is refused in one line, exit 1.
     @Test func aDamagedRecordingIsRefusedInOneLine() throws {
-        let scratch = try Scratch()
+        let scratch = Scratch()
         let lines = String(decoding: readFile(Self.fixture), as: UTF8.self).split(separator: "\n")
         let damaged = scratch.file("damaged.jsonl")
         writeFile(damaged, Array((lines.prefix(3).joined(separator: "\n") + "\n{\"kind\":\"segment\",\"time\":1}\n").utf8))

@@ -10,16 +10,8 @@ import TestSupport
     static func recording() throws -> [LessonEvent] {
         let directory = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let path = "\(directory)/Fixtures/Lessons/close.jsonl"
-        let fd = open(path, O_RDONLY)
-        try #require(fd >= 0, "cannot open \(path)")
-        defer { Glibc.close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
+        let bytes = readFile(path)
+        try #require(!bytes.isEmpty, "cannot read \(path)")
         return try String(decoding: bytes, as: UTF8.self).split(separator: "\n").map { line in
             try #require(JSONReader.parse(String(line)).flatMap(LessonEvent.init(json:)), "not an event: \(line)")
         }
@@ -90,11 +82,7 @@ extension LessonViewTests {
         #expect(events.contains { if case .segment(_, _, _, let seen) = $0 { seen.dropped } else { false } })
         var text = ""
         for event in events { text += event.json.text + "\n" }
-        let fd = open("\(directory)/Fixtures/Lessons/close.jsonl", O_RDONLY)
-        defer { Glibc.close(fd) }
-        var bytes = [UInt8](repeating: 0, count: 1 << 20)
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        #expect(n > 0 && String(decoding: bytes[0..<max(0, n)], as: UTF8.self) == text)
+        #expect(String(decoding: readFile("\(directory)/Fixtures/Lessons/close.jsonl"), as: UTF8.self) == text)
         #expect(JSONReader.parse("{\"a\":[1,2.5,\"x\\u0041\\n\",null,true]}")?.text == "{\"a\":[1,2.5,\"xA\\n\",null,1]}")
         #expect(JSONReader.parse("{\"a\":1") == nil && JSONReader.parse("[1,]") == nil && JSONReader.parse("1 2") == nil)
         #expect(JSONReader.parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) == nil, "nesting is bounded")

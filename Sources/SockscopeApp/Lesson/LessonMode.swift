@@ -84,13 +84,7 @@ public struct LessonMode {
     /// On the screen: each step waits for Space or Enter; r starts again in a new lab; q leaves.
     func screen(_ lesson: Lesson, signalFD: Int32, log: Diagnostics) throws(Stop) -> ExitStatus {
         var lab = try makeLab(log: log)
-        let screen: LessonScreen
-        do {
-            screen = try LessonScreen(io: io, signalFD: signalFD)
-        } catch {
-            log.error("cannot open the screen: \(error)")
-            return .failure
-        }
+        let screen = try LessonScreen.open(io: io, signalFD: signalFD, log: log)
         defer {
             screen.close()
             lab.stop()
@@ -133,13 +127,7 @@ public struct LessonMode {
     }
 
     static func write(_ text: String, to out: StandardOutput, signalFD: Int32, log: Diagnostics) throws(Stop) {
-        switch out.writeAll(text, signalFD: signalFD) {
-        case .written, .timedOut: return
-        case .interrupted(let signal): throw Stop(status: .signal(signal))
-        case .failed(let code):
-            log.error("write to standard output failed: \(String(cString: strerror(code)))")
-            throw Stop(status: .failure)
-        }
+        if let status = OutputLines.write(text, to: out, signalFD: signalFD, log: log) { throw Stop(status: status) }
     }
 
     /// One line per lesson: its name and what it shows.

@@ -23,6 +23,16 @@ final class LessonScreen {
         screen = try io.makeScreen(io.wantsColour)
     }
 
+    /// The screen, or one line saying why it cannot open.
+    static func open(io: SystemIO, signalFD: Int32, log: Diagnostics) throws(LessonMode.Stop) -> LessonScreen {
+        do {
+            return try LessonScreen(io: io, signalFD: signalFD)
+        } catch {
+            log.error("cannot open the screen: \(error)")
+            throw LessonMode.Stop(status: .failure)
+        }
+    }
+
     func close() { screen.close() }
 
     func show(_ event: LessonEvent) {
@@ -99,20 +109,9 @@ final class LessonScreen {
         return choice
     }
 
-    /// SIGWINCH and Ctrl-Z; the ending signals are not handled here.
+    /// SIGWINCH and Ctrl-Z (ScreenSignals); the ending signals are not handled here.
     func handles(_ signal: Int32) -> Bool {
-        switch signal {
-        case SIGWINCH:
-            screen.resize()
-        case SIGTSTP:
-            screen.suspend()
-            io.stopProcess()
-            screen.resume()
-        case SIGCONT:
-            break
-        default:
-            return false
-        }
+        guard ScreenSignals.follow(signal, on: screen, io: io) else { return false }
         view.draw(model, on: screen)
         return true
     }

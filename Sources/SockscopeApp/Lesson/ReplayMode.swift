@@ -79,13 +79,7 @@ public struct ReplayMode {
     }
 
     func screen(_ events: [LessonEvent], signalFD: Int32, log: Diagnostics) throws(LessonMode.Stop) -> ExitStatus {
-        let screen: LessonScreen
-        do {
-            screen = try LessonScreen(io: io, signalFD: signalFD)
-        } catch {
-            log.error("cannot open the screen: \(error)")
-            return .failure
-        }
+        let screen = try LessonScreen.open(io: io, signalFD: signalFD, log: log)
         defer { screen.close() }
         let groups = Self.steps(events)
         var next = 0

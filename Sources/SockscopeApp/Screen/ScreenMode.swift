@@ -210,19 +210,7 @@ final class ScreenMode: EngineFace {
     /// SIGWINCH resizes; SIGTSTP suspends; SIGINT, SIGTERM, SIGHUP and SIGQUIT end the screen (the terminal is
     /// restored by `run`) and the process dies by the signal, as in pipe mode.
     func handles(signal: Int32) -> Bool {
-        switch signal {
-        case SIGWINCH:
-            screen.resize()
-        case SIGTSTP:
-            // Ctrl-Z: the terminal goes back to the shell while stopped, and comes back after.
-            screen.suspend()
-            io.stopProcess()
-            screen.resume()
-        case SIGCONT:
-            break  // continued by another hand than the shell's fg: the next draw repaints
-        default:
-            return false
-        }
+        guard ScreenSignals.follow(signal, on: screen, io: io) else { return false }
         model.dirty = true
         keyPressed = true
         return true
