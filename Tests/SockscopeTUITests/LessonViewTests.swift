@@ -88,3 +88,14 @@ extension LessonViewTests {
         #expect(JSONReader.parse(String(repeating: "[", count: 100) + String(repeating: "]", count: 100)) == nil, "nesting is bounded")
     }
 }
+
+extension LessonViewTests {
+    /// However small the terminal, the view draws without a trap and within its cells.
+    @Test(arguments: [(20, 5), (10, 3), (40, 12), (200, 60)])
+    func anySizeDraws(columns: Int, rows: Int) throws {
+        let grid = CellGrid(rows: rows, columns: columns)
+        LessonView().draw(try Self.model(through: 4), on: grid)
+        #expect(grid.text.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= columns })
+        #expect(grid.text.split(separator: "\n", omittingEmptySubsequences: false).count <= rows + 1)
+    }
+}

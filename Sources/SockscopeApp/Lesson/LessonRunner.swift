@@ -25,8 +25,11 @@ final class LessonRunner {
     var endsEvery: Double?
     /// Called with each event; throws to stop the run (standard output failed).
     let tell: (LessonEvent) throws(LessonMode.Stop) -> Void
-    /// How long a round waits for the capture, nflog or the tracepoint before looking again.
+    /// How long a round waits for the capture, nflog or the tracepoint before looking again:
+    /// while a step runs, and while the screen waits for the teacher (segments, the tracepoint
+    /// and keys wake it at once; the table's countdowns need no more).
     static let roundSeconds = 0.01
+    static let idleRoundSeconds = 0.1
     /// The screen's keyboard, read between rounds while a step runs (q leaves, r restarts).
     var keyboard: Int32 = -1
     var onKeys: () throws(LessonMode.Stop) -> Void = { () throws(LessonMode.Stop) in }
@@ -89,7 +92,7 @@ final class LessonRunner {
         try observe(until: io.monotonic() + Self.roundSeconds) { false }
         for seen in lab.flush() { try tell(segmentEvent(seen)) }
         results = step.expect.map { $0.check(lab.observation, segments: lab.observation.segments[first...]) }
-        try tellEnds(always: true, force: true)
+        try tellEnds(always: true)
         for result in results { try tell(.check(result)) }
         let passed = results.allSatisfy(\.passed)
         try tell(.verdict(number: number, passed: passed, seconds: io.monotonic() - began, then: step.then))
@@ -99,11 +102,11 @@ final class LessonRunner {
     /// Rounds of the lab until `done` says so, with no deadline: while the screen waits for the
     /// teacher, a held state stays live (its retransmissions, its timers).
     func idle(until done: () -> Bool) throws(LessonMode.Stop) {
-        try observe(until: .infinity, done: done)
+        try observe(until: .infinity, round: Self.idleRoundSeconds, done: done)
     }
 
     /// Rounds of the lab until `done` says so or the deadline passes; a signal stops the run.
-    func observe(until deadline: Double, done: () -> Bool) throws(LessonMode.Stop) {
+    func observe(until deadline: Double, round seconds: Double = roundSeconds, done: () -> Bool) throws(LessonMode.Stop) {
         while true {
             let round = lab.round()
             for seen in round.segments { try tell(segmentEvent(seen)) }
@@ -123,7 +126,7 @@ final class LessonRunner {
             set.watch(signalFD, POLLIN, as: -1)
             if keyboard >= 0 { set.watch(keyboard, POLLIN, as: -2) }
             for fd in lab.descriptors { set.watch(fd, POLLIN, as: Int(fd)) }
-            let wait = min(Self.roundSeconds, max(0, deadline - io.monotonic()))
+            let wait = min(seconds, max(0, deadline - io.monotonic()))
             guard (try? set.wait(timeout: Milliseconds.clamped(wait))) == true else { continue }
             if set.revents(0) != 0 {
                 let signal = clinux_read_signal(signalFD)
@@ -135,12 +138,12 @@ final class LessonRunner {
 
     /// The ends' table, when a state or a timer's kind changed (or `always`, at a verdict):
     /// queues and countdowns change every round, and are told at the verdicts.
-    func tellEnds(always: Bool, force: Bool = false) throws(LessonMode.Stop) {
+    func tellEnds(always: Bool) throws(LessonMode.Stop) {
         let rows = lab.observation.rows(of: ends, known: known)
         for row in rows where row.state != "-" { known.insert(row.name) }
         let shape = rows.map { "\($0.name) \($0.state) \($0.timer.split(separator: " ").first ?? "")" }
         endsToldAt = io.monotonic()
-        guard force || (always ? rows != lastRows : shape != lastShape) else { return }
+        guard always ? rows != lastRows : shape != lastShape else { return }
         lastShape = shape
         lastRows = rows
         try tell(.ends(rows))

@@ -54,6 +54,8 @@ public struct ReplayMode {
     static func read(_ path: String) -> Result<[LessonEvent], Problem> {
         var info = stat()
         guard stat(path, &info) == 0 else { return .failure(Problem(text: "\(path): \(String(cString: strerror(errno)))")) }
+        // A regular file: a device or a FIFO could be endless.
+        guard info.st_mode & S_IFMT == S_IFREG else { return .failure(Problem(text: "\(path) is not a regular file")) }
         guard info.st_size <= largest else { return .failure(Problem(text: "\(path) is too large to be a lesson recording")) }
         guard let text = ProcFile.read(path) else { return .failure(Problem(text: "\(path): \(String(cString: strerror(errno)))")) }
         var events: [LessonEvent] = []
