@@ -11,12 +11,17 @@ struct LessonTests {
     static var root: Bool { getuid() == 0 && Paths.which("nft") && Paths.which("tc") }
 
     /// What a lesson could leave behind in the root namespace: named namespaces (other than the
-    /// ones other tests make meanwhile) and nft rules.
+    /// ones other tests make meanwhile), nft rules, the sysctls it sets, lo's qdisc.
     static func outside() throws -> [String] {
         let namespaces = try Child.run(["ip", "netns", "list"]).child.stdoutText
             .split(separator: "\n").filter { !$0.hasPrefix("sockscope-test-") }.joined(separator: "\n")
         let rules = try Child.run(["nft", "list", "ruleset"]).child.stdoutText
-        return [namespaces, rules]
+        // The sysctls the lessons set, as the root namespace has them: a lesson sets them in its own.
+        let sysctls = ["tcp_rto_max_ms", "tcp_syn_retries", "tcp_synack_retries", "tcp_syncookies", "tcp_fin_timeout",
+                       "tcp_syn_linear_timeouts", "tcp_tw_reuse", "tcp_recovery"]
+            .map { name in name + "=" + String(decoding: readFile("/proc/sys/net/ipv4/\(name)"), as: UTF8.self) }.joined()
+        let qdisc = try Child.run(["tc", "qdisc", "show", "dev", "lo"]).child.stdoutText
+        return [namespaces, rules, sysctls, qdisc]
     }
 
     /// The tracing instances the runs with these pids left.
