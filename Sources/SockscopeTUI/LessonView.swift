@@ -67,16 +67,21 @@ public struct LessonView {
                        width: screen.columns, style: .dim)
             return
         }
-        var view = LadderView(formatTime: { LadderTime.text($0) })
+        // The detail line says when in the lesson; the rows, when in the connection.
+        var view = LadderView(formatTime: { "at " + DurationText.short($0) + " into the lesson" })
         view.dropped = { model.dropped.contains($0) }
         view.heads = { model.heads(of: $0) }
         let count = model.ladders.count
-        // The lesson's states come from the tracepoint, exact: one is written beside a segment
-        // only when it changed within a few milliseconds of it.
-        view.drawLadder(ladder, rows: ladder.rows(stateJoins: 0.005), back: 0, focused: false,
-                        detail: count > 1 ? "connection \((model.shownLadder ?? 0) + 1) of \(count)" : "one connection",
-                        hint: "✗ dropped by a hold", in: region, on: screen)
+        let following = model.chosenLadder == nil ? ", the latest" : ""
+        view.drawLadder(ladder, rows: Self.rows(of: ladder), back: model.ladderBack, focused: false,
+                        detail: count > 1 ? "connection \((model.shownLadder ?? 0) + 1) of \(count)\(following)" : "one connection",
+                        hint: count > 1 ? "✗ dropped by a hold · ←/→ connection, ↑/↓ rows" : "✗ dropped by a hold · ↑/↓ rows",
+                        in: region, on: screen)
     }
+
+    /// A lesson's ladder rows. Its states come from the tracepoint, exact: one is written beside
+    /// a segment only when it changed within a few milliseconds of it.
+    public static func rows(of ladder: Ladder) -> [LadderRow] { ladder.rows(stateJoins: 0.005) }
 
     func drawTable(_ model: LessonScreenModel, in region: ScreenLayout.Region, on screen: Screen) {
         guard region.height > 0 else { return }

@@ -131,3 +131,33 @@ struct LessonTests {
         #expect(Lesson.name(of: server.local, talkingTo: LabEnd.client(7).local, among: [LabEnd.listener, client, server]) == "listener")
     }
 }
+
+extension LessonTests {
+    /// The screen's model follows the latest connection until the viewer picks one with ←/→,
+    /// and goes back to following past either end; ↑/↓ stay within the ladder's rows.
+    @Test func theModelFollowsTheLatestConnectionUntilOneIsChosen() {
+        let client2 = LabEnd.client(2), server2 = LabEnd.server(of: LabEnd.client(2))
+        func segment(_ from: LabEnd, _ to: LabEnd, at time: Double) -> LessonEvent {
+            let header = TCPHeader(flags: .syn, sequence: 1, acknowledgment: 0, window: 100, urgentPointer: 0, dataLength: 0, options: [])
+            let frame = DecodedFrame(source: from.local, destination: to.local, transport: .tcp(header))
+            let seen = Segment(time: time, initiator: from.local, responder: to.local, fromInitiator: true, frame: frame,
+                               relativeSequence: 0, relativeAcknowledgment: 0, windowShift: nil, markers: [])
+            return .segment(time: time, from: from.name, to: to.name, LabSegment(segment: seen))
+        }
+        var model = LessonScreenModel()
+        model.apply(segment(client, server, at: 0.1))
+        model.apply(segment(client2, server2, at: 0.2))
+        #expect(model.ladders.count == 2 && model.shownLadder == 1)
+        #expect(model.heads(of: model.ladders[1]).left == "client 2 127.0.0.1:40002")
+        model.chooseLadder(by: -1)
+        #expect(model.shownLadder == 0)
+        model.apply(segment(client2, server2, at: 0.3))
+        #expect(model.shownLadder == 0, "a chosen connection stays shown")
+        model.chooseLadder(by: -1)
+        #expect(model.chosenLadder == nil && model.shownLadder == 1, "past the first, back to following")
+        model.moveLadderSelection(by: 5, rowCount: 2)
+        #expect(model.ladderBack == 1)
+        model.moveLadderSelection(by: -9, rowCount: 2)
+        #expect(model.ladderBack == 0)
+    }
+}

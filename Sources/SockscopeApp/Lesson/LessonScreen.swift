@@ -103,6 +103,14 @@ final class LessonScreen {
             case .resize:
                 screen.resize()
                 view.draw(model, on: screen)
+            case .left, .right:
+                model.chooseLadder(by: key == .left ? -1 : 1)
+                view.draw(model, on: screen)
+            case .up, .down, .pageUp, .pageDown:
+                let page = max(1, screen.rows / 3)
+                let rows = key == .up ? 1 : key == .down ? -1 : key == .pageUp ? page : -page
+                model.moveLadderSelection(by: rows, rowCount: model.ladder.map { LessonView.rows(of: $0).count } ?? 0)
+                view.draw(model, on: screen)
             default: break
             }
         }

@@ -20,7 +20,12 @@ public struct LessonScreenModel: Sendable {
     public private(set) var holds: [String] = []
     public private(set) var ladders: [Ladder] = []
     /// The ladder of the latest segment: the connection the lesson is about right now.
-    public private(set) var shownLadder: Int?
+    public private(set) var latestLadder: Int?
+    /// A connection the viewer chose with ←/→ (nil: follow the latest).
+    public var chosenLadder: Int?
+    /// How many rows before the last the ladder's selection is (↑/↓, PgUp/PgDn).
+    public var ladderBack = 0
+    public var shownLadder: Int? { chosenLadder.flatMap { ladders.indices.contains($0) ? $0 : nil } ?? latestLadder }
     /// Segments a hold dropped, marked ✗ on the ladder.
     public private(set) var dropped: Set<Segment> = []
     /// Each end's name by its endpoints, for the ladder's column heads.
@@ -60,7 +65,7 @@ public struct LessonScreenModel: Sendable {
                 return ladders.count - 1
             }()
             ladders[index].add(segment)
-            shownLadder = index
+            latestLadder = index
             // States told before the connection's first segment (CLOSE → SYN_SENT) join it now.
             pending.removeAll { waiting in
                 guard ladders[index].side(of: waiting.entry) != nil else { return false }
@@ -87,6 +92,19 @@ public struct LessonScreenModel: Sendable {
         case .problem(let text):
             problem = text
         }
+    }
+
+    /// ←/→: the previous or next connection; past either end, back to following the latest.
+    public mutating func chooseLadder(by step: Int) {
+        guard !ladders.isEmpty else { return }
+        let next = (shownLadder ?? 0) + step
+        chosenLadder = ladders.indices.contains(next) ? next : nil
+        ladderBack = 0
+    }
+
+    /// ↑/↓ and PgUp/PgDn: the selection moves back (up) or forward through the rows.
+    public mutating func moveLadderSelection(by rows: Int, rowCount: Int) {
+        ladderBack = max(0, min(max(0, rowCount - 1), ladderBack + rows))
     }
 
     /// The heads of a ladder's columns: each end's name and address.
