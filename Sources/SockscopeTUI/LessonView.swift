@@ -125,27 +125,38 @@ public struct LessonView {
     /// The step's text wrapped to the width: what it says, what it did, the checks, and once it
     /// passed, the explanation; a failed lab's reason; the result.
     static func narration(_ model: LessonScreenModel, width: Int) -> [Line] {
-        guard let step = model.current else {
-            return [Line(text: " Press Space or Enter to begin.", style: .key)]
+        let next = model.waitingForKey ? model.upcoming : nil
+        var lines: [Line] = []
+        if let step = model.current {
+            // Once a step is done and the next is announced, what it did has been seen and what
+            // it said is shortened: its checks and explanation stay, beside what comes next.
+            lines += TransitionLogView.wrap(step.says, width: width - 2, maxRows: next == nil ? 6 : 2).map { Line(text: " " + $0, style: .normal) }
+            if next == nil {
+                if !step.actions.isEmpty {
+                    lines += TransitionLogView.wrap(step.actions.joined(separator: " · "), width: width - 4, maxRows: 2)
+                        .map { Line(text: "   " + $0, style: .dim) }
+                }
+            }
+            for check in step.checks {
+                lines.append(Line(text: (check.passed ? " ✓ " : " ✗ ") + DisplayWidth.truncate(check.text, to: width - 4),
+                                  style: check.passed ? .changed : .warning))
+            }
+            if step.passed == true, let then = step.then {
+                lines += TransitionLogView.wrap(then, width: width - 2, maxRows: 3).map { Line(text: " " + $0, style: .note) }
+            }
         }
-        var lines = TransitionLogView.wrap(step.says, width: width - 2, maxRows: 6).map { Line(text: " " + $0, style: .normal) }
-        if !step.actions.isEmpty {
-            lines += TransitionLogView.wrap(step.actions.joined(separator: " · "), width: width - 4, maxRows: 2)
-                .map { Line(text: "   " + $0, style: .dim) }
-        }
-        for check in step.checks {
-            lines.append(Line(text: (check.passed ? " ✓ " : " ✗ ") + DisplayWidth.truncate(check.text, to: width - 4),
-                              style: check.passed ? .changed : .warning))
-        }
-        if step.passed == true, let then = step.then {
-            lines += TransitionLogView.wrap(then, width: width - 2, maxRows: 3).map { Line(text: " " + $0, style: .note) }
+        if let next {
+            lines.append(Line(text: DisplayWidth.truncate(" Next, step \(next.number): \(next.title)", to: width), style: .title))
+            lines += TransitionLogView.wrap(next.says, width: width - 2, maxRows: 6).map { Line(text: " " + $0, style: .normal) }
+            let prompt = model.current == nil ? " Press Space or Enter to begin." : " Space or Enter: step \(next.number)."
+            lines.append(Line(text: prompt, style: .key, pinned: true))
+        } else if model.current == nil {
+            lines.append(Line(text: " Press Space or Enter to begin.", style: .key, pinned: true))
         }
         if let problem = model.problem { lines.append(Line(text: " The lab failed: \(problem)", style: .warning)) }
         if let result = model.result {
             lines.append(Line(text: " Lesson over: \(result.passed) of \(result.of) steps passed.",
                               style: result.passed == result.of ? .changed : .warning, pinned: true))
-        } else if model.waitingForKey && step.passed == true {
-            lines.append(Line(text: " Space or Enter: the next step.", style: .key, pinned: true))
         }
         return lines
     }

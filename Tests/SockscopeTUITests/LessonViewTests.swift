@@ -44,13 +44,18 @@ import TestSupport
     /// Held at step 4: the server in LAST_ACK, the client's ACK stopped at ✗, the hold named.
     @Test func lastAckHeld() throws {
         let grid = CellGrid(rows: 40, columns: 120)
-        let model = try Self.model(through: 4)
+        var model = try Self.model(through: 4)
+        model.upcoming = .init(number: 5, title: "Why TIME_WAIT", says: "The ACK is let through.")
         LessonView().draw(model, on: grid)
         let text = grid.text
         #expect(text.contains(" server    LAST_ACK"), "\(text)")
         #expect(text.contains(" client    TIME_WAIT"))
         #expect(text.contains("holding: ACK to server"))
-        #expect(text.contains("Space or Enter: the next step."))
+        // Once a step is done, the next is announced with the key that runs it; what the done
+        // step said is shortened, what it did gives way, its checks stay.
+        #expect(text.contains("Next, step 5: Why TIME_WAIT") && text.contains(" The ACK is let through."))
+        #expect(text.contains("Space or Enter: step 5."))
+        #expect(text.contains("✓ server is LAST_ACK") && text.contains(" The server calls close()") && !text.contains("hold: drop ACK to server ·"))
         // The dropped ACK's arrow ends at ✗, short of the server's rail.
         #expect(text.split(separator: "\n").contains { $0.contains(". ACK seq 2 ack 2") && $0.contains("✗") }, "\(text)")
         #expect(model.heads(of: try #require(model.ladder)).left.hasPrefix("client 127.0.0.1:40001"))

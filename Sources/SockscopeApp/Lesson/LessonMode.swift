@@ -107,7 +107,10 @@ public struct LessonMode {
                 return screen.take()
             }
             do {
-                let passed = try runner.run { _ throws(Stop) in
+                let passed = try runner.run { index throws(Stop) in
+                    let step = lesson.steps[index]
+                    screen.model.upcoming = .init(number: index + 1, title: step.title, says: step.says)
+                    defer { screen.model.upcoming = nil }
                     switch try choose() {
                     case .next: return
                     case .restart: throw Stop(status: .success, restart: true)

@@ -90,7 +90,12 @@ public struct ReplayMode {
                 for event in groups[next] { screen.model.apply(event) }
                 next += 1
             }
-            // Every step waits for a key, the first too, as live.
+            // Every step waits for a key, the first too, and is announced, as live.
+            if next < groups.count, case .step(let number, _, let title, let says)? = groups[next].first {
+                screen.model.upcoming = .init(number: number, title: title, says: says)
+            } else {
+                screen.model.upcoming = nil
+            }
             switch try screen.choose() {
             case .next: continue
             case .restart:

@@ -33,6 +33,20 @@ public struct LessonScreenModel: Sendable {
     public private(set) var result: (passed: Int, of: Int)?
     public private(set) var problem: String?
     var pending: [(time: Double, entry: SocketEntry, state: TCPState)] = []
+    /// The step a key would run next, announced while the screen waits (the live run takes it
+    /// from the lesson, a replay from the recording's next step).
+    public struct Upcoming: Sendable, Equatable {
+        public var number: Int
+        public var title: String
+        public var says: String
+        public init(number: Int, title: String, says: String) {
+            self.number = number
+            self.title = title
+            self.says = says
+        }
+    }
+
+    public var upcoming: Upcoming?
     /// Whether the next step waits for a key (the live screen sets it; a replay's steps always do).
     public var waitingForKey = false
 
