@@ -82,6 +82,8 @@ extension LessonLab {
     /// error recorded.
     func open(_ end: LabEnd) -> Int32? {
         forget(end)
+        // A new socket: what an earlier one of this end failed with is history.
+        observation.errors[end.name] = nil
         let fd: Int32
         do {
             fd = try Socket.make(family: end.local.address.isIPv6 ? AF_INET6 : AF_INET, datagram: end.datagram)
