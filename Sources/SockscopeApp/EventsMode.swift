@@ -13,6 +13,7 @@ struct EventsMode {
     struct Stop: Error { let status: ExitStatus }
 
     func run() -> ExitStatus {
+        OutputLines.ignoreBrokenPipe()
         let signals = SystemIO.endingSignals
         let signalFD = io.signalDescriptor(signals)
         defer { if signalFD >= 0 { close(signalFD) } }

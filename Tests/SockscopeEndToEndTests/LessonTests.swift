@@ -146,4 +146,22 @@ struct LessonTests {
             #expect(run.child.stderrText.contains(message), "\(run.child.stderrText)")
         }
     }
+
+    /// A reader that has gone away (`| head -1`) ends a lesson's or a replay's script quietly by
+    /// SIGPIPE, as a pipeline expects — after the lab is cleaned up, not instead. (The pipe's read
+    /// end is closed before the start, so that every write fails: no race with the reader.)
+    @Test func aReaderThatWentAwayEndsTheScriptQuietly() throws {
+        var runs = [[Paths.sockscope, "replay", Self.fixture, "--script"]]
+        if Self.root { runs.append([Paths.sockscope, "lesson", "udp", "--script"]) }
+        let closedReader = """
+            import os, subprocess, sys
+            r, w = os.pipe(); os.close(r)
+            run = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)
+            print(run.returncode, run.stderr.decode(), end='')
+            """
+        for arguments in runs {
+            let run = try Child.run(["python3", "-c", closedReader] + arguments, timeout: 60)
+            #expect(run.child.stdoutText == "-\(SIGPIPE) ", "\(arguments): \(run.child.stdoutText)")
+        }
+    }
 }

@@ -118,7 +118,14 @@ struct SegmentCauseTests {
     @Test func resetsAreAttributedOnBothEnds() throws {
         // The kernel's own word on resets, in a tracing instance of this test's: which socket
         // sent one (tcp_send_reset) and which received it (tcp_receive_reset).
-        let instance = "/sys/kernel/tracing/instances/sockscope-test-rst-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        // A run killed before its cleanup left its instance: remove those of dead test processes.
+        let instances = "/sys/kernel/tracing/instances"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: instances)) ?? [] where name.hasPrefix("sockscope-test-rst-") {
+            guard let pid = name.split(separator: "-").dropFirst(3).first.flatMap({ pid_t($0) }), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            for event in ["tcp_send_reset", "tcp_receive_reset"] { writeFile("\(instances)/\(name)/events/tcp/\(event)/enable", Array("0".utf8)) }
+            rmdir("\(instances)/\(name)")
+        }
+        let instance = "\(instances)/sockscope-test-rst-\(getpid())-\(Int.random(in: 0..<1_000_000))"
         try #require(mkdir(instance, 0o755) == 0, "tracefs instance: \(String(cString: strerror(errno)))")
         defer { rmdir(instance) }
         for event in ["tcp_send_reset", "tcp_receive_reset"] { writeFile("\(instance)/events/tcp/\(event)/enable", Array("1".utf8)) }

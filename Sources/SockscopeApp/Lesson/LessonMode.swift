@@ -36,6 +36,7 @@ public struct LessonMode {
             log.error("no lesson named '\(name)': 'sockscope lesson' lists them")
             return .code(64)
         }
+        OutputLines.ignoreBrokenPipe()
         let interactive = !options.script && Terminal.isInteractive(stdin: io.stdin, stdout: io.stdout)
         let signalFD = io.signalDescriptor(interactive ? SystemIO.screenSignals : SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }

@@ -33,6 +33,7 @@ public struct ReplayMode {
             log.error("replay: \(problem.text)")
             return .failure
         }
+        OutputLines.ignoreBrokenPipe()
         let interactive = !options.script && Terminal.isInteractive(stdin: io.stdin, stdout: io.stdout)
         let signalFD = io.signalDescriptor(interactive ? SystemIO.screenSignals : SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }
