@@ -11,6 +11,7 @@ import SockscopeCore
 /// kernel removes it, rules and qdisc included, when the process ends, however it ends.
 public final class LessonLab {
     public static let table = "sockscope_lesson"
+    static let traceBufferKB = 2048
 
     public internal(set) var observation = LabObservation()
     /// Why the tracepoint is off (transitions are then told by the table readings alone).
@@ -58,7 +59,9 @@ public final class LessonLab {
         lookup = SocketLookup()
         capture = try SegmentSource(interface: "lo")
         do {
-            trace = try TraceSource()
+            // A lesson's few sockets need no burst room: 2 MiB a CPU (the modes' default is 32
+            // MiB in all), read every 10 ms, holds some 30,000 records of the whole machine.
+            trace = try TraceSource(bufferKB: Self.traceBufferKB)
         } catch {
             trace = nil
             traceUnavailable = error.description
