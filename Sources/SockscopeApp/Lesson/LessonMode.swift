@@ -47,11 +47,13 @@ public struct LessonMode {
         }
     }
 
-    /// The lab, or one line saying why there is none (no root: replay needs none).
-    func makeLab(log: Diagnostics) throws(Stop) -> LessonLab {
+    /// The lab, or one line saying why there is none (no root: replay needs none); `before`
+    /// gives the terminal back first when a screen is open.
+    func makeLab(log: Diagnostics, before: () -> Void = {}) throws(Stop) -> LessonLab {
         do {
             return try LessonLab()
         } catch {
+            before()
             log.error("\(error.description); 'sockscope replay FILE' plays a recorded lesson without root")
             throw Stop(status: .failure)
         }
@@ -125,7 +127,7 @@ public struct LessonMode {
                 guard error.restart else { throw error }
             }
             lab.stop()
-            lab = try makeLab(log: log)
+            lab = try makeLab(log: log) { screen.close() }
             screen.reset()
         }
     }
