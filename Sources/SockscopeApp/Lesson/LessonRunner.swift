@@ -19,6 +19,8 @@ final class LessonRunner {
     var known: Set<String> = []
     var lastShape: [String] = []
     var lastRows: [EndRow] = []
+    /// Ends whose request socket's SYN_RECV was told from the table.
+    var requestsTold: Set<String> = []
     var endsToldAt = 0.0
     /// On the screen, the table's queues and countdowns are told this often (seconds) when they
     /// changed; a script hears them at each verdict.
@@ -116,10 +118,13 @@ final class LessonRunner {
             for event in round.transitions {
                 // The tracepoint sees a closing socket enter CLOSE as its timewait socket takes
                 // over; the lesson tells the state the connection is really in.
+                let end = name(event.local, event.remote)
+                // Already told from the table, when the request socket appeared.
+                if event.from == .listen, event.to == .synRecv, requestsTold.contains(end) { continue }
                 var to = event.to
                 if to == .close, event.from == .finWait2 || event.from == .closing || event.from == .finWait1,
                    let waiting = lab.timewaitState(local: event.local, remote: event.remote) { to = waiting }
-                try tell(.transition(time: event.time - startMonotonic, end: name(event.local, event.remote),
+                try tell(.transition(time: event.time - startMonotonic, end: end,
                                      local: event.local, remote: event.remote, from: event.from, to: to))
             }
             try tellEnds(always: false)
@@ -144,6 +149,16 @@ final class LessonRunner {
     func tellEnds(always: Bool) throws(LessonMode.Stop) {
         let rows = lab.observation.rows(of: ends, known: known)
         for row in rows where row.state != "-" { known.insert(row.name) }
+        // A request socket (the server's end before the handshake completes) is in the table
+        // but never on the tracepoint, which sees only the full socket made at the end: its
+        // SYN_RECV is told from the table, once, so that a held one is on the ladder too.
+        for row in rows where row.state == TCPState.synRecv.name && !requestsTold.contains(row.name) {
+            guard let end = ends.first(where: { $0.name == row.name }), let remote = end.remote,
+                  ends.contains(where: { $0.remote == nil && !$0.datagram && $0.local == end.local }) else { continue }
+            requestsTold.insert(row.name)
+            try tell(.transition(time: io.monotonic() - startMonotonic, end: end.name, local: end.local, remote: remote,
+                                 from: .listen, to: .synRecv))
+        }
         let shape = rows.map { "\($0.name) \($0.state) \($0.timer.split(separator: " ").first ?? "")" }
         endsToldAt = io.monotonic()
         guard always ? rows != lastRows : shape != lastShape else { return }
