@@ -174,7 +174,7 @@ extension LessonLab {
         }
         guard let fd = try? Socket.make(family: AF_INET, datagram: true) else { return }
         defer { close(fd) }
-        let nowhere = SocketAddress(endpoint: SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0003), port: 9))
+        let nowhere = SocketAddress(endpoint: Self.fillerSink)
         for _ in 0..<2 {
             _ = sendFromBuffer(fd, count: 1472, to: nowhere)
         }

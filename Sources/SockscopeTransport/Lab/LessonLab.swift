@@ -12,6 +12,8 @@ import SockscopeCore
 public final class LessonLab {
     public static let table = "sockscope_lesson"
     static let traceBufferKB = 2048
+    /// Where `slowWire` sends its filler: a port nobody has, on an address no lesson uses.
+    static let fillerSink = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0003), port: 9)
 
     public internal(set) var observation = LabObservation()
     /// Why the tracepoint is off (transitions are then told by the table readings alone).
@@ -101,7 +103,8 @@ public final class LessonLab {
         pump()
         let start = observation.segments.count - fresh
         let end = observation.segments.count
-        let batch = capture.read { _ in true }
+        // The slowed wire's filler datagrams are the lab's, not the lesson's.
+        let batch = capture.read { $0.destination != Self.fillerSink && $0.source != Self.fillerSink }
         observation.segments += batch.segments.map { LabSegment(segment: $0) }
         markDropped(drops.read())
         fresh = batch.segments.count
