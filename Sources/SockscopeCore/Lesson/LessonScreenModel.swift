@@ -125,6 +125,11 @@ public struct LessonScreenModel: Sendable {
     public func heads(of ladder: Ladder) -> (left: String, right: String) {
         let left = names[SocketEndpointPair(local: ladder.left, remote: ladder.right)]
         let right = names[SocketEndpointPair(local: ladder.right, remote: ladder.left)]
-        return (left.map { "\($0) \(ladder.left)" } ?? ladder.left.description, right.map { "\($0) \(ladder.right)" } ?? ladder.right.description)
+        // An address no end of the lesson has is named by itself, once.
+        func head(_ name: String?, _ endpoint: SocketEndpoint) -> String {
+            guard let name, name != endpoint.description else { return endpoint.description }
+            return "\(name) \(endpoint)"
+        }
+        return (head(left, ladder.left), head(right, ladder.right))
     }
 }
