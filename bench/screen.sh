@@ -21,32 +21,13 @@ server=sockscope-bench-$$
 cleanup() { tmux -L "$server" kill-server 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-cat >"$tmp/hold.py" <<'PY'
-import resource, socket, sys, time
-conns = int(sys.argv[1])
-resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
-listener = socket.socket(); listener.bind(('127.0.0.1', 0)); listener.listen(4096)
-held = []
-while len(held) < 2 * conns:
-    batch = [socket.create_connection(listener.getsockname()) for _ in range(min(1000, conns - len(held) // 2))]
-    held += batch + [listener.accept()[0] for _ in batch]
-print('READY', flush=True)
-time.sleep(600)
-PY
+. bench/holders.sh
 # CPU seconds (utime + stime) of a pid, from /proc/PID/stat (fields after the command's ')').
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); split($0, f, " "); printf "%.3f\n", (f[12] + f[13]) / hz }' "/proc/$1/stat"; }
 
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
-per=4000
-holders=$(( (n / 2 + per - 1) / per ))
-for i in $(seq 1 "$holders"); do
-    c=$(( i < holders ? per : n / 2 - per * (holders - 1) ))
-    ip netns exec "$ns" python3 "$tmp/hold.py" "$c" </dev/null >"$tmp/out$i" &
-done
-for i in $(seq 1 "$holders"); do
-    timeout 120 bash -c "until grep -q READY '$tmp/out$i' 2>/dev/null; do sleep 0.05; done"
-done
+hold "$n"
 
 # The screen: started, given 2 s to settle, then measured over 10 s.
 tmux -L "$server" -f /dev/null new-session -d -x 120 -y 40 "ip netns exec $ns $sockscope watch -t --interval 0.5"

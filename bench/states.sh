@@ -22,21 +22,7 @@ ns=sockscope-bench-$$
 cleanup() { kill $(jobs -p) 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-# A holder: its own listener, CONNS connections to it (two established sockets each), then waits
-# until it is terminated.
-cat >"$tmp/hold.py" <<'PY'
-import resource, socket, sys
-conns = int(sys.argv[1])
-resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
-listener = socket.socket(); listener.bind(('127.0.0.1', 0)); listener.listen(4096)
-held = []
-while len(held) < 2 * conns:
-    batch = [socket.create_connection(listener.getsockname()) for _ in range(min(1000, conns - len(held) // 2))]
-    held += batch + [listener.accept()[0] for _ in batch]
-print('READY', flush=True)
-import time
-time.sleep(600)
-PY
+. bench/holders.sh
 
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
@@ -60,17 +46,8 @@ PY
 # which does the same work.
 printf '%-8s %14s %14s %14s %14s %10s %12s\n' sockets "states --json" "tcp only" netstat "ss -tan" "vs ss" "vs netstat"
 for n in "${counts[@]}"; do
-    per=4000  # connections per holder: 8,000 descriptors
-    holders=$(( (n / 2 + per - 1) / per ))
-    pids=()
-    for i in $(seq 1 "$holders"); do
-        c=$(( i < holders ? per : n / 2 - per * (holders - 1) ))
-        ip netns exec "$ns" python3 "$tmp/hold.py" "$c" </dev/null >"$tmp/out$i" &
-        pids+=($!)
-    done
-    for i in $(seq 1 "$holders"); do
-        timeout 120 bash -c "until grep -q READY '$tmp/out$i' 2>/dev/null; do sleep 0.05; done"
-    done
+    hold "$n"
+    pids=("${holder_pids[@]}")
     read -r json tcp netstat ss owners ssp < <(ip netns exec "$ns" python3 "$tmp/time.py" 15 \
         "$sockscope states --json" "$sockscope states --json --tcp" "netstat -tan" "ss -tan" \
         "$sockscope states --json --tcp -p" "ss -tanp")
