@@ -102,6 +102,7 @@ public struct LessonMode {
             runner.onKeys = { () throws(Stop) in try screen.keysDuringStep() }
             runner.onSignal = { screen.handles($0) }
             runner.endsEvery = 0.5
+            runner.afterRound = { screen.drawIfChanged() }
             // Between steps the lab keeps running, so that what is held is seen held, live.
             func choose() throws(Stop) -> LessonScreen.Choice {
                 screen.waiting(true)

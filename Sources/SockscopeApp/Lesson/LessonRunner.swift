@@ -35,6 +35,8 @@ final class LessonRunner {
     /// The screen's keyboard, read between rounds while a step runs (q leaves, r restarts).
     var keyboard: Int32 = -1
     var onKeys: () throws(LessonMode.Stop) -> Void = { () throws(LessonMode.Stop) in }
+    /// Called once a round's events are told (the screen draws then, not at every event).
+    var afterRound: () -> Void = {}
     /// A signal that does not end the run (the screen's SIGWINCH, SIGTSTP): true when handled.
     var onSignal: (Int32) -> Bool = { _ in false }
 
@@ -67,6 +69,7 @@ final class LessonRunner {
         try tell(.step(number: number, of: lesson.steps.count, title: step.title, says: step.says))
         let began = io.monotonic()
         let first = lab.observation.segments.count
+        lab.readsCounters = step.expect.contains { if case .counter = $0 { true } else { false } }
         for action in step.actions {
             try tell(.action(action.text))
             if case .pause(let seconds) = action {
@@ -128,6 +131,7 @@ final class LessonRunner {
                                      local: event.local, remote: event.remote, from: event.from, to: to))
             }
             try tellEnds(always: false)
+            afterRound()
             if let every = endsEvery, io.monotonic() - endsToldAt >= every { try tellEnds(always: true) }
             if done() || io.monotonic() >= deadline { return }
             var set = PollSet<Int>()

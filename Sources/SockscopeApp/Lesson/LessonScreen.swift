@@ -4,8 +4,9 @@ import SockscopeCore
 import SockscopeTUI
 import SockscopeTransport
 
-/// The lesson on the screen, live or replayed: the model built from the events, drawn at each
-/// one; Space or Enter runs (or reveals) the next step, `r` starts again, `q` or Esc leaves.
+/// The lesson on the screen, live or replayed: the model built from the events, drawn once a
+/// round of the lab (or at a key); Space or Enter runs (or reveals) the next step, `r` starts
+/// again, `q` or Esc leaves.
 final class LessonScreen {
     enum Choice { case next, restart, leave }
 
@@ -16,6 +17,8 @@ final class LessonScreen {
     let view = LessonView()
     /// A key pressed while a step ran: acted on when it ends (r, q) — q leaves at once.
     var pending: Choice?
+    /// Events taken since the last drawing.
+    var changed = false
 
     init(io: SystemIO, signalFD: Int32) throws {
         self.io = io
@@ -35,8 +38,19 @@ final class LessonScreen {
 
     func close() { screen.close() }
 
+    /// Takes an event; the screen is drawn by `drawIfChanged`, once a round.
     func show(_ event: LessonEvent) {
         model.apply(event)
+        changed = true
+    }
+
+    func drawIfChanged() {
+        guard changed else { return }
+        draw()
+    }
+
+    func draw() {
+        changed = false
         view.draw(model, on: screen)
     }
 
@@ -53,7 +67,7 @@ final class LessonScreen {
             return choice
         }
         model.waitingForKey = true
-        view.draw(model, on: screen)
+        draw()
         defer { model.waitingForKey = false }
         while true {
             var set = PollSet<Int>()
@@ -84,7 +98,7 @@ final class LessonScreen {
 
     func waiting(_ on: Bool) {
         model.waitingForKey = on
-        view.draw(model, on: screen)
+        draw()
     }
 
     /// The key chosen, consumed.
@@ -102,15 +116,15 @@ final class LessonScreen {
             case .character("q"), .character("Q"), .escape, .control("c"): return .leave
             case .resize:
                 screen.resize()
-                view.draw(model, on: screen)
+                draw()
             case .left, .right:
                 model.chooseLadder(by: key == .left ? -1 : 1)
-                view.draw(model, on: screen)
+                draw()
             case .up, .down, .pageUp, .pageDown:
                 let page = max(1, screen.rows / 3)
                 let rows = key == .up ? 1 : key == .down ? -1 : key == .pageUp ? page : -page
                 model.moveLadderSelection(by: rows, rowCount: model.ladder.map { LessonView.rows(of: $0).count } ?? 0)
-                view.draw(model, on: screen)
+                draw()
             default: break
             }
         }
@@ -120,7 +134,7 @@ final class LessonScreen {
     /// SIGWINCH and Ctrl-Z (ScreenSignals); the ending signals are not handled here.
     func handles(_ signal: Int32) -> Bool {
         guard ScreenSignals.follow(signal, on: screen, io: io) else { return false }
-        view.draw(model, on: screen)
+        draw()
         return true
     }
 }

@@ -27,26 +27,6 @@ public enum Expectation: Hashable, Sendable {
     case counter(String, atLeast: Int)
     /// The end's peer advertises a zero window (TCP_INFO's snd_wnd is 0).
     case peerWindowClosed(LabEnd)
-
-    /// `client is SYN_SENT`: how the script names what it waits for.
-    public var text: String {
-        switch self {
-        case .state(let end, let state): "\(end) is \(state.name)"
-        case .noSocket(let end): "\(end) has no socket"
-        case .error(let end, let name): "\(end) got \(name)"
-        case .segments(let match, let count): count == 1 ? "\(match.text) seen" : "\(count) × \(match.text) seen"
-        case .noSegment(let match): "no \(match.text)"
-        case .backoff(let match, let count, _): "\(count) × \(match.text), each gap doubling"
-        case .gap(let after, let then, let low, let high):
-            "\(then.text) \(DurationText.short(low))–\(DurationText.short(high)) after \(after.text)"
-        case .sendQueue(let end, let bytes): "\(end)'s Send-Q ≥ \(bytes)"
-        case .receiveQueue(let end, let bytes): "\(end)'s Recv-Q ≥ \(bytes)"
-        case .received(let end, let bytes): "\(end) read ≥ \(bytes) bytes"
-        case .timer(let end, let timer, let seconds): "\(end)'s \(timer.name) timer ≥ \(DurationText.short(seconds))"
-        case .counter(let name, let count): "\(name) +\(count)"
-        case .peerWindowClosed(let end): "\(end)'s peer window is 0"
-        }
-    }
 }
 
 /// Which captured segments an expectation counts.

@@ -7,9 +7,7 @@ public struct Hold: Hashable, Sendable {
         case synAck = "SYN-ACK"
         /// A bare ACK: no SYN, FIN or RST, and no data.
         case ack = "ACK"
-        case fin = "FIN"
         case data = "data"
-        case rst = "RST"
         case any = "every segment"
     }
 
@@ -35,9 +33,7 @@ public struct Hold: Hashable, Sendable {
         case .syn: "tcp flags & (syn | ack) == syn"
         case .synAck: "tcp flags & (syn | ack) == syn | ack"
         case .ack: "tcp flags & (syn | fin | rst) == 0 ip length <= 80"
-        case .fin: "tcp flags & fin == fin"
         case .data: "tcp flags & (syn | rst) == 0 ip length > 80"
-        case .rst: "tcp flags & rst == rst"
         case .any: ""
         }
         var words = ["ip daddr \(to.local.address.description) tcp dport \(to.local.port)"]

@@ -12,8 +12,6 @@ public enum LabAction: Hashable, Sendable {
     case send(LabEnd, bytes: Int)
     /// Reads everything waiting (and keeps reading at every round from then on).
     case read(LabEnd)
-    /// Stops reading: the receive buffer fills and the window closes.
-    case stopReading(LabEnd)
     /// shutdown(SHUT_WR): a FIN, the descriptor kept.
     case shutdown(LabEnd)
     case close(LabEnd)
@@ -51,7 +49,6 @@ public enum LabAction: Hashable, Sendable {
         case .accept(let end): "accept() → \(end)"
         case .send(let end, let bytes): "send() \(bytes) bytes from \(end)"
         case .read(let end): "read() at \(end)"
-        case .stopReading(let end): "\(end) stops reading"
         case .shutdown(let end): "shutdown(SHUT_WR) \(end)"
         case .close(let end): "close() \(end)"
         case .abort(let end): "SO_LINGER 0 and close() \(end)"

@@ -93,7 +93,7 @@ extension Lesson {
             for action in step.actions {
                 switch action {
                 case .listen(let end, _), .connect(let end), .accept(let end), .send(let end, _),
-                     .read(let end), .stopReading(let end), .shutdown(let end), .close(let end), .abort(let end),
+                     .read(let end), .shutdown(let end), .close(let end), .abort(let end),
                      .receiveBuffer(let end, _), .reuseAddress(let end), .openDatagram(let end), .sendDatagram(let end, _, _),
                      .userTimeout(let end, _), .deferAccept(let end, _):
                     add(end)

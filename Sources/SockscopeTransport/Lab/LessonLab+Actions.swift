@@ -26,8 +26,6 @@ extension LessonLab {
         case .read(let end):
             reading.insert(end.name)
             pump()
-        case .stopReading(let end):
-            reading.remove(end.name)
         case .shutdown(let end):
             guard let fd = sockets[end.name] else { return fail(end, EBADF) }
             if Glibc.shutdown(fd, Int32(SHUT_WR)) != 0 { fail(end, errno) }
@@ -37,16 +35,13 @@ extension LessonLab {
             if let fd = sockets[end.name] { Socket.setLinger(fd, seconds: 0) }
             forget(end)
         case .receiveBuffer(let end, let bytes):
-            receiveBuffers[end.name] = Int32(max(0, min(bytes, 1 << 30)))
-            if let fd = sockets[end.name] { Socket.setOption(fd, SOL_SOCKET, SO_RCVBUF, receiveBuffers[end.name] ?? 0) }
+            setOption(end, SOL_SOCKET, SO_RCVBUF, Int32(max(0, min(bytes, 1 << 30))))
         case .reuseAddress(let end):
-            reusing.insert(end.name)
+            setOption(end, SOL_SOCKET, SO_REUSEADDR, 1)
         case .userTimeout(let end, let milliseconds):
-            tcpOptions[end.name, default: [:]][TCP_USER_TIMEOUT] = Int32(max(0, min(milliseconds, 3_600_000)))
-            applyTCPOptions(end)
+            setOption(end, Int32(IPPROTO_TCP), TCP_USER_TIMEOUT, Int32(max(0, min(milliseconds, 3_600_000))))
         case .deferAccept(let end, let seconds):
-            tcpOptions[end.name, default: [:]][TCP_DEFER_ACCEPT] = Int32(max(0, min(seconds, 3600)))
-            applyTCPOptions(end)
+            setOption(end, Int32(IPPROTO_TCP), TCP_DEFER_ACCEPT, Int32(max(0, min(seconds, 3600))))
         case .hold(let hold):
             guard holds[hold] == nil else { return }
             holds[hold] = try addRule(hold.rule(logGroup: Int(DropLog.group)))
@@ -91,9 +86,8 @@ extension LessonLab {
             fail(end, error.code)
             return nil
         }
-        if reusing.contains(end.name) || end.remote == nil { Socket.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1) }
-        if let bytes = receiveBuffers[end.name] { Socket.setOption(fd, SOL_SOCKET, SO_RCVBUF, bytes) }
-        for (name, value) in tcpOptions[end.name] ?? [:] { Socket.setOption(fd, Int32(IPPROTO_TCP), name, value) }
+        if end.remote == nil { Socket.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1) }
+        for (option, value) in options[end.name] ?? [:] { Socket.setOption(fd, option.level, option.name, value) }
         do {
             try Socket.bind(fd, to: SocketAddress(endpoint: end.local))
         } catch {
@@ -105,10 +99,11 @@ extension LessonLab {
         return fd
     }
 
-    /// A TCP option asked for, set now when the socket exists (else at its making).
-    func applyTCPOptions(_ end: LabEnd) {
-        guard let fd = sockets[end.name] else { return }
-        for (name, value) in tcpOptions[end.name] ?? [:] { Socket.setOption(fd, Int32(IPPROTO_TCP), name, value) }
+    /// A socket option asked for: set now when the end's socket exists, and on every socket
+    /// made for the end from then on (before bind and listen, where it matters).
+    func setOption(_ end: LabEnd, _ level: Int32, _ name: Int32, _ value: Int32) {
+        options[end.name, default: [:]][SocketOption(level: level, name: name)] = value
+        if let fd = sockets[end.name] { Socket.setOption(fd, level, name, value) }
     }
 
     /// Takes connections from the accept queue of the listener on `end`'s address until `end`'s

@@ -16,6 +16,9 @@ public final class LessonLab {
     static let fillerSink = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0003), port: 9)
 
     public internal(set) var observation = LabObservation()
+    /// Whether a round reads /proc/net/netstat and snmp: only while a step expects a counter
+    /// (two files a round for nothing otherwise).
+    public var readsCounters = false
     /// Why the tracepoint is off (transitions are then told by the table readings alone).
     public private(set) var traceUnavailable: String?
     let capture: SegmentSource
@@ -25,10 +28,13 @@ public final class LessonLab {
     var connecting: Set<String> = []
     var reading: Set<String> = []
     var outbound: [String: Int] = [:]
-    var receiveBuffers: [String: Int32] = [:]
-    var reusing: Set<String> = []
-    /// TCP-level options by end (TCP_USER_TIMEOUT, TCP_DEFER_ACCEPT), and listeners by address.
-    var tcpOptions: [String: [Int32: Int32]] = [:]
+    /// Socket options asked for, by end (SO_RCVBUF, SO_REUSEADDR, TCP_USER_TIMEOUT,
+    /// TCP_DEFER_ACCEPT); and listeners by address.
+    struct SocketOption: Hashable {
+        let level: Int32
+        let name: Int32
+    }
+    var options: [String: [SocketOption: Int32]] = [:]
     var listeners: [SocketEndpoint: String] = [:]
     var holds: [Hold: Int] = [:]
     /// Exact lookups in the lesson's namespace (made after entering it).
@@ -109,10 +115,12 @@ public final class LessonLab {
         markDropped(drops.read())
         fresh = batch.segments.count
         readTable()
-        observation.counters = readCounters().reduce(into: [:]) { grown, counter in
-            grown[counter.key] = counter.value - (baseline[counter.key] ?? 0)
+        if readsCounters {
+            observation.counters = readCounters().reduce(into: [:]) { grown, counter in
+                grown[counter.key] = counter.value - (baseline[counter.key] ?? 0)
+            }
         }
-        let events = trace?.read(now: SignalWait.monotonicNow()).events ?? []
+        let events = trace?.read(now: SignalWait.monotonic()).events ?? []
         return (observation.segments[start..<end], events)
     }
 
@@ -185,7 +193,7 @@ public final class LessonLab {
             guard let fd = sockets[name] else { continue }
             var left = owed
             while left > 0 {
-                let n = buffer.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, min(left, $0.count), Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                let n = sendFromBuffer(fd, count: left, to: nil)
                 if n > 0 {
                     left -= n
                     continue
@@ -199,8 +207,4 @@ public final class LessonLab {
             outbound[name] = left
         }
     }
-}
-
-extension SignalWait {
-    public static func monotonicNow() -> Double { monotonic() }
 }
