@@ -75,6 +75,11 @@ struct LessonScreenTests {
             now() - start > 1 && Self.endRow(screen, "server").contains("LAST_ACK")
         }
         #expect(Self.endRow(held, "client").contains("TIME_WAIT"))
+        // While the screen waits, the table keeps reading the kernel: TIME_WAIT counts down.
+        let countdown = try #require(Self.timewaitSeconds(Self.endRow(held, "client")), "\(held)")
+        try live.wait(for: "the TIME_WAIT countdown to go down a second", timeout: 5) { screen in
+            Self.timewaitSeconds(Self.endRow(screen, "client")).map { $0 <= countdown - 1 } ?? false
+        }
         #expect(held.contains("holding: ACK to server"))
         live.send("Space")
         try live.wait(forText: "Lesson over: 5 of 5 steps passed.", timeout: 20)
@@ -92,6 +97,12 @@ struct LessonScreenTests {
         #expect(Self.ladder(replayed).contains { $0.contains("LAST_ACK") }, "\(replayed)")
         replay.send("q")
         try replay.wait(forText: "EXIT=0")
+    }
+
+    /// The seconds a row's `timewait 58.8s` says are left.
+    static func timewaitSeconds(_ row: String) -> Double? {
+        guard let range = row.range(of: "timewait ") else { return nil }
+        return Double(row[range.upperBound...].prefix { $0.isNumber || $0 == "." })
     }
 
     /// The ladder's lines: from its rule to the table's.

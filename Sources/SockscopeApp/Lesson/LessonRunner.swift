@@ -132,7 +132,10 @@ final class LessonRunner {
             }
             try tellEnds(always: false)
             afterRound()
-            if let every = endsEvery, io.monotonic() - endsToldAt >= every { try tellEnds(always: true) }
+            if let every = endsEvery, io.monotonic() - endsToldAt >= every {
+                endsToldAt = io.monotonic()
+                try tellEnds(always: true)
+            }
             if done() || io.monotonic() >= deadline { return }
             var set = PollSet<Int>()
             set.watch(signalFD, POLLIN, as: -1)
@@ -164,7 +167,6 @@ final class LessonRunner {
                                  from: .listen, to: .synRecv))
         }
         let shape = rows.map { "\($0.name) \($0.state) \($0.timer.split(separator: " ").first ?? "")" }
-        endsToldAt = io.monotonic()
         guard always ? rows != lastRows : shape != lastShape else { return }
         lastShape = shape
         lastRows = rows
