@@ -15,8 +15,9 @@ public struct Diagnostics {
         if verbose { write(line) }
     }
 
-    /// A failure, always shown: `sockscope: MESSAGE`.
-    public func error(_ message: String) { write("sockscope: \(message)") }
+    /// A failure, always shown: `sockscope: MESSAGE`, on one line whatever it quotes (a file
+    /// name, a recording's text): escaped for the terminal.
+    public func error(_ message: String) { write("sockscope: \(message.terminalSafe)") }
 
     public func write(_ line: String) {
         Descriptor.writeAll(fd, line + "\n")

@@ -5,7 +5,8 @@ public enum DurationText {
     /// `45µs`, `5.1ms`, `200ms`, `59.3s`, `7199s`.
     public static func short(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
-        let value = max(0, seconds)
+        // Bounded before any conversion to Int: past a trillion seconds the figure means nothing.
+        let value = min(max(0, seconds), 1e12)
         if value < 0.001 { return "\(Int((value * 1e6).rounded()))µs" }
         if value < 0.01 { return tenths(value * 1000) + "ms" }
         if value < 1 { return "\(Int(value * 1000))ms" }
@@ -21,7 +22,7 @@ public enum DurationText {
     /// `0.012`, `1534.000`: milliseconds with three decimals, the fixed format of the
     /// `states --events` line.
     public static func milliseconds(_ seconds: Double) -> String {
-        let micros = Int((seconds * 1e6).rounded())
+        let micros = Int((min(max(seconds.isFinite ? seconds : 0, -1e9), 1e9) * 1e6).rounded())
         return "\(micros / 1000).\((abs(micros) % 1000).zeroPadded(3))"
     }
 

@@ -7,8 +7,10 @@ public struct JSONReader {
     var at = 0
     static let maxDepth = 32
 
-    public static func parse(_ text: String) -> JSONValue? {
-        var reader = JSONReader(bytes: Array(text.utf8))
+    public static func parse(_ text: String) -> JSONValue? { parse(Array(text.utf8)[...]) }
+
+    public static func parse(_ bytes: ArraySlice<UInt8>) -> JSONValue? {
+        var reader = JSONReader(bytes: Array(bytes))
         guard let value = reader.value(depth: 0) else { return nil }
         reader.skipSpace()
         return reader.at == reader.bytes.count ? value : nil

@@ -30,7 +30,9 @@ public enum JSONValue: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            // Control characters, C1 included, and bidirectional overrides as \u escapes: the
+            // same text to a JSON reader, nothing that acts on a terminal the lines pass through.
+            case _ where EscapedText.needsEscape(scalar):
                 out += "\\u" + scalar.value.zeroPadded(4, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }

@@ -82,6 +82,8 @@ public final class CellGrid: Screen {
     public func put(_ text: String, row: Int, column: Int, style: Style) -> Int {
         guard row >= 0 && row < rows else { return column }
         var x = column
+        // As the terminal's: control characters left in the text are shown escaped.
+        let text = text.controlsEscaped
         for scalar in (asciiOnly ? ASCIIGlyphs.fold(text) : text).unicodeScalars {
             let width = DisplayWidth.of(scalar)
             if width == 0 {

@@ -131,6 +131,9 @@ public final class CursesScreen: Screen {
     @discardableResult
     public func put(_ text: String, row: Int, column: Int, style: Style) -> Int {
         guard row >= 0, row < rows, column < columns else { return column }
+        // The last guard: a control character left in the text would be acted on by curses (a
+        // NUL ends the string, LF clears the row) or by the terminal; it is shown escaped.
+        let text = text.controlsEscaped
         let fitted = DisplayWidth.prefix(asciiOnly ? ASCIIGlyphs.fold(text) : text, fitting: columns - column)
         wattrset(ccurses_stdscr(), Int32(bitPattern: attributes[style] ?? 0))
         mvwaddnstr(ccurses_stdscr(), Int32(row), Int32(column), String(fitted.text), -1)

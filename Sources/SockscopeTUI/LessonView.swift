@@ -154,6 +154,7 @@ public struct LessonView {
             lines.append(Line(text: " Press Space or Enter to begin.", style: .key, pinned: true))
         }
         if let problem = model.problem { lines.append(Line(text: " The lab failed: \(problem)", style: .warning)) }
+        if let early = model.endsEarly { lines.append(Line(text: " The recording \(early).", style: .warning, pinned: true)) }
         if let result = model.result {
             lines.append(Line(text: " Lesson over: \(result.passed) of \(result.of) steps passed.",
                               style: result.passed == result.of ? .changed : .warning, pinned: true))

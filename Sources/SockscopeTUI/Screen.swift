@@ -10,8 +10,9 @@ public protocol Screen: AnyObject {
     var asciiOnly: Bool { get }
     /// Blanks the whole grid.
     func erase()
-    /// Writes `text` (already safe: no control characters) from `column`; returns the column after
-    /// the last cell written. Wide characters take two cells; one that would not fit is left out.
+    /// Writes `text` from `column`; returns the column after the last cell written. Wide
+    /// characters take two cells; one that would not fit is left out. Views escape what they
+    /// draw; a control character that is left is shown escaped (`controlsEscaped`), never sent.
     @discardableResult func put(_ text: String, row: Int, column: Int, style: Style) -> Int
     /// Paints cells `column..<columns` of `row` blank in `style` (a highlighted row's background).
     func fill(row: Int, from column: Int, style: Style)
@@ -39,7 +40,9 @@ extension Screen {
     @discardableResult
     public func put(_ text: String, row: Int, column: Int, width: Int, style: Style) -> Int {
         guard width > 0 else { return column }
-        // Folded before it is clipped, so that a `->` is measured as the two columns it takes.
+        // Escaped and folded before it is clipped, so that a `\x1b` or a `->` is measured as the
+        // columns it takes.
+        let text = text.controlsEscaped
         let clipped = DisplayWidth.prefix(asciiOnly ? ASCIIGlyphs.fold(text) : text, fitting: width)
         put(String(clipped.text), row: row, column: column, style: style)
         return column + clipped.width

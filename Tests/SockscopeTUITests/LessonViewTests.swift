@@ -104,3 +104,36 @@ extension LessonViewTests {
         #expect(grid.text.split(separator: "\n", omittingEmptySubsequences: false).count <= rows + 1)
     }
 }
+
+/// A recording's texts drawn on the lesson screen: what follows a NUL, CR, LF or BS is shown
+/// escaped, not cut off; nothing that acts on a terminal reaches a cell.
+@Suite struct HostileLessonTextTests {
+    static let hostile = "A\u{1B}]0;PWNED\u{07}B\u{0}C\rD\nE\u{8}F\u{202E}G"
+
+    @Test func everyTextIsShownEscapedAndWhole() {
+        let h = Self.hostile
+        var model = LessonScreenModel()
+        for event: LessonEvent in [.lesson(name: "n" + h, title: "t" + h, steps: 2), .step(number: 1, of: 2, title: "s" + h, says: "says" + h),
+                                   .action("do" + h), .holds(["hold" + h]), .ends([EndRow(name: "end" + h, state: "ESTABLISHED", timer: "timer" + h)]),
+                                   .check(CheckResult(passed: true, text: "check" + h)), .verdict(number: 1, passed: true, seconds: 1, then: "then" + h),
+                                   .problem("problem" + h)] {
+            model.apply(event)
+        }
+        model.endsEarly = "ends early" + h
+        let grid = CellGrid(rows: 40, columns: 200)
+        LessonView().draw(model, on: grid)
+        let text = grid.text
+        #expect(!grid.cells.joined().contains { $0.text.unicodeScalars.contains(where: EscapedText.needsEscape) })
+        let shown = "A\\x1b]0;PWNED\\x07B\\0C\\rD\\nE\\x08F\\u{202e}G"
+        for prefix in ["check", "then", "says", "problem", "hold", "end", "ends early"] {
+            #expect(text.contains(prefix + shown), "\(prefix) not shown whole: \(text)")
+        }
+    }
+
+    /// The screen's own guard: a view that forgot to escape still cannot act on the terminal.
+    @Test func theGridShowsAControlCharacterEscaped() {
+        let grid = CellGrid(rows: 2, columns: 40)
+        grid.put("a\u{0}b\rc\u{1B}[2Jd\u{202E}e", row: 0, column: 0, style: .normal)
+        #expect(grid.text.hasPrefix("a\\0b\\rc\\x1b[2Jd\\u{202e}e\n"))
+    }
+}

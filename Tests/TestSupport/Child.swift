@@ -4,8 +4,8 @@ import Glibc
 /// A child process with piped stdio, for end-to-end tests. Every wait has a deadline; output is
 /// collected from both pipes as it comes, so a chatty child never blocks on a full pipe.
 public final class Child {
-    public enum Input { case pipe, null, file(String) }
-    public enum Output {
+    public enum Input: Sendable { case pipe, null, file(String) }
+    public enum Output: Sendable {
         case pipe, file(String), append(String)
         /// A pipe the test holds open and never reads: the child's writes back up (`pipeFull`).
         case stalled

@@ -21,14 +21,15 @@ public struct ReplayMode {
         self.io = io
     }
 
-    /// A recording larger than this is not one sockscope wrote (an hour-long lesson is a few MB).
-    static let largest = 256 << 20
+    /// A recording larger than this is not one sockscope wrote: the longest lesson records about
+    /// 100 KB, an hour held on the screen a few MB (the man page says the limit).
+    public static let largest = 16 << 20
 
     public func run() -> ExitStatus {
         let log = Diagnostics(fd: io.stderr, verbose: true)
-        let events: [LessonEvent]
+        let recording: LessonRecording
         switch Self.read(options.path) {
-        case .success(let read): events = read
+        case .success(let read): recording = read
         case .failure(let problem):
             log.error("replay: \(problem.text)")
             return .failure
@@ -38,36 +39,37 @@ public struct ReplayMode {
         let signalFD = io.signalDescriptor(interactive ? SystemIO.screenSignals : SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }
         do {
-            if interactive { return try screen(events, signalFD: signalFD, log: log) }
+            if interactive {
+                let status = try screen(recording, signalFD: signalFD, log: log)
+                return endEarly(recording, log: log) ?? status
+            }
             let out = StandardOutput(io.stdout)
-            for event in events {
+            for event in recording.events {
                 try LessonMode.write((options.json ? event.json.text : event.line) + "\n", to: out, signalFD: signalFD, log: log)
             }
-            return .success
+            return endEarly(recording, log: log) ?? .success
         } catch {
             return error.status
         }
     }
 
+    /// A recording that stops short is replayed as far as it goes, then said to, exit 1: a
+    /// script can tell a whole lesson from a part of one.
+    func endEarly(_ recording: LessonRecording, log: Diagnostics) -> ExitStatus? {
+        guard let early = recording.earlyEnding else { return nil }
+        log.error("replay: \(options.path) \(early)")
+        return .failure
+    }
+
     struct Problem: Error { let text: String }
 
-    /// The events of a recording, or why it is not one.
-    static func read(_ path: String) -> Result<[LessonEvent], Problem> {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return .failure(Problem(text: "\(path): \(String(cString: strerror(errno)))")) }
-        // A regular file: a device or a FIFO could be endless.
-        guard info.st_mode & S_IFMT == S_IFREG else { return .failure(Problem(text: "\(path) is not a regular file")) }
-        guard info.st_size <= largest else { return .failure(Problem(text: "\(path) is too large to be a lesson recording")) }
-        guard let text = ProcFile.read(path) else { return .failure(Problem(text: "\(path): \(String(cString: strerror(errno)))")) }
-        var events: [LessonEvent] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            guard let value = JSONReader.parse(String(line)), let event = LessonEvent(json: value) else {
-                return .failure(Problem(text: "\(path) line \(index + 1) is not a lesson event"))
-            }
-            events.append(event)
+    /// The recording, or why it is not one.
+    static func read(_ path: String) -> Result<LessonRecording, Problem> {
+        switch InputFile.read(path, limit: largest) {
+        case .failure(let failure): return .failure(Problem(text: failure.text))
+        case .success(let bytes):
+            return LessonRecording.read(bytes).mapError { Problem(text: "\(path) \($0.text)") }
         }
-        guard case .lesson? = events.first else { return .failure(Problem(text: "\(path) is not a lesson recording (no lesson line first)")) }
-        return .success(events)
     }
 
     /// The recording's events before its first step, then each step's (a step ends where the
@@ -81,18 +83,19 @@ public struct ReplayMode {
         return groups
     }
 
-    func screen(_ events: [LessonEvent], signalFD: Int32, log: Diagnostics) throws(LessonMode.Stop) -> ExitStatus {
+    func screen(_ recording: LessonRecording, signalFD: Int32, log: Diagnostics) throws(LessonMode.Stop) -> ExitStatus {
         let screen = try LessonScreen.open(io: io, signalFD: signalFD, log: log)
         defer { screen.close() }
-        let groups = Self.steps(events)
+        let groups = Self.steps(recording.events)
         var next = 0
         while true {
             if next < groups.count {
                 for event in groups[next] { screen.model.apply(event) }
                 next += 1
             }
+            screen.model.endsEarly = next == groups.count ? recording.earlyEnding : nil
             // Every step waits for a key, the first too, and is announced, as live.
-            if next < groups.count, case .step(let number, _, let title, let says)? = groups[next].first {
+            if next < groups.count, case .step(let number, _, let title, let says)? = groups[next].first?.escaped {
                 screen.model.upcoming = .init(number: number, title: title, says: says)
             } else {
                 screen.model.upcoming = nil

@@ -37,7 +37,7 @@ extension Segment {
 /// whole loopback handshake fits in a millisecond.
 public enum LadderTime {
     public static func text(_ seconds: Double) -> String {
-        let micros = Int((max(0, seconds) * 1_000_000).rounded())
+        let micros = Int((min(max(0, seconds.isFinite ? seconds : 0), 1e9) * 1_000_000).rounded())
         let whole = micros / 1_000_000, fraction = micros % 1_000_000
         return "+\(whole).\(fraction.zeroPadded(6))"
     }

@@ -4,6 +4,11 @@
 public struct CheckResult: Hashable, Sendable {
     public var passed: Bool
     public var text: String
+
+    public init(passed: Bool, text: String) {
+        self.passed = passed
+        self.text = text
+    }
 }
 
 extension Expectation {

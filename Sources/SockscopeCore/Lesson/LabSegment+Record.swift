@@ -24,29 +24,30 @@ extension LabSegment {
         return fields
     }
 
-    /// The segment of a recorded object, its time the event's; nil when a field is missing or
-    /// out of range (a damaged recording is refused, not half drawn).
-    public init?(record object: JSONValue, time: Double) {
-        guard let source = Self.endpoint(object["source"]), let destination = Self.endpoint(object["destination"]),
-              let initiator = Self.endpoint(object["initiator"]), let responder = Self.endpoint(object["responder"]),
-              let relSeq = object["relSeq"]?.int.flatMap(UInt32.init(exactly:)),
-              let relAck = object["relAck"]?.int.flatMap(UInt32.init(exactly:)),
-              let markerNames = object["markers"]?.array
-        else { return nil }
+    /// The segment of a recorded object, its time the event's; or which field is missing or out
+    /// of range (a damaged recording is refused, not half drawn).
+    public init(recorded object: JSONValue, time: Double) throws(RecordedField.Problem) {
+        typealias F = RecordedField
+        let source = try Self.endpoint(object, "source"), destination = try Self.endpoint(object, "destination")
+        let initiator = try Self.endpoint(object, "initiator"), responder = try Self.endpoint(object, "responder")
+        let relSeq = try F.fixed(object, "relSeq", UInt32.self), relAck = try F.fixed(object, "relAck", UInt32.self)
+        guard let markerNames = object["markers"]?.array else { throw .missing("markers") }
         let transport: DecodedFrame.Transport
-        if let length = object["udp"]?.int {
-            transport = .udp(length: max(0, length))
+        if object["udp"] != nil {
+            transport = .udp(length: try F.int(object, "udp", in: 0...65535))
         } else {
-            guard let bits = object["flagBits"]?.int.flatMap(UInt8.init(exactly:)),
-                  let sequence = object["seq"]?.int.flatMap(UInt32.init(exactly:)),
-                  let acknowledgment = object["ack"]?.int.flatMap(UInt32.init(exactly:)),
-                  let window = object["window"]?.int.flatMap(UInt16.init(exactly:)),
-                  let urgent = object["urgent"]?.int.flatMap(UInt16.init(exactly:)),
-                  let length = object["len"]?.int, length >= 0, length <= 65535,
-                  let options = object["options"]?.array?.map(Self.option), !options.contains(where: { $0 == nil })
-            else { return nil }
-            transport = .tcp(TCPHeader(flags: TCPFlags(rawValue: bits), sequence: sequence, acknowledgment: acknowledgment, window: window,
-                                       urgentPointer: urgent, dataLength: length, options: options.compactMap { $0 }))
+            guard let optionValues = object["options"]?.array else { throw .missing("options") }
+            var options: [TCPOption] = []
+            for (index, value) in optionValues.enumerated() {
+                guard let option = Self.option(value) else { throw .outOfRange("options[\(index)]", "is not a TCP option") }
+                options.append(option)
+            }
+            transport = .tcp(TCPHeader(flags: TCPFlags(rawValue: try F.fixed(object, "flagBits", UInt8.self)),
+                                       sequence: try F.fixed(object, "seq", UInt32.self),
+                                       acknowledgment: try F.fixed(object, "ack", UInt32.self),
+                                       window: try F.fixed(object, "window", UInt16.self),
+                                       urgentPointer: try F.fixed(object, "urgent", UInt16.self),
+                                       dataLength: try F.int(object, "len", in: 0...65535), options: options))
         }
         let shift = object["windowShift"]?.int.flatMap { (0...14).contains($0) ? $0 : nil }
         self.init(segment: Segment(time: time, initiator: initiator, responder: responder, fromInitiator: object["fromInitiator"]?.int == 1,
@@ -60,10 +61,13 @@ extension LabSegment {
         .array([.string(endpoint.address.description), .int(Int(endpoint.port))])
     }
 
-    static func endpoint(_ value: JSONValue?) -> SocketEndpoint? {
-        guard let parts = value?.array, parts.count == 2, let text = parts[0].string, let address = IPAddress(text: text),
-              let port = parts[1].int.flatMap(UInt16.init(exactly:)) else { return nil }
-        return SocketEndpoint(address: address, port: port)
+    /// `[address, port]`.
+    static func endpoint(_ object: JSONValue, _ key: String) throws(RecordedField.Problem) -> SocketEndpoint {
+        guard let parts = object[key]?.array, parts.count == 2, let text = parts[0].string, let address = IPAddress(text: text) else {
+            throw .missing(key)
+        }
+        let port = try RecordedField.int(parts[1], in: 0...65535, as: key + "[1]")
+        return SocketEndpoint(address: address, port: UInt16(port))
     }
 
     /// An option as `[kind, values…]`.
@@ -97,8 +101,8 @@ extension LabSegment {
             guard let value = UInt32(exactly: rest[0]), let echo = UInt32(exactly: rest[1]) else { return nil }
             return .timestamps(value: value, echoReply: echo)
         case (-1, 2):
-            guard let kind = UInt8(exactly: rest[0]) else { return nil }
-            return .other(kind: kind, length: max(0, rest[1]))
+            guard let kind = UInt8(exactly: rest[0]), (0...255).contains(rest[1]) else { return nil }
+            return .other(kind: kind, length: rest[1])
         default: return nil
         }
     }

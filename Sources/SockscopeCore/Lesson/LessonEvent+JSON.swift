@@ -33,51 +33,62 @@ extension LessonEvent {
     /// The event a recorded line holds; nil for a line that is not one (damaged, or of a newer
     /// sockscope).
     public init?(json object: JSONValue) {
+        guard let event = try? LessonEvent(record: object) else { return nil }
+        self = event
+    }
+
+    /// The event a recorded line holds, every number within its bounds (`RecordedField`); or
+    /// which field is missing or out of range.
+    public init(record object: JSONValue) throws(RecordedField.Problem) {
+        typealias F = RecordedField
         switch object["kind"]?.string {
         case "lesson":
-            guard let name = object["name"]?.string, let title = object["title"]?.string, let steps = object["steps"]?.int else { return nil }
-            self = .lesson(name: name, title: title, steps: steps)
+            self = .lesson(name: try F.string(object, "name"), title: try F.string(object, "title"),
+                           steps: try F.int(object, "steps", in: F.steps))
         case "step":
-            guard let number = object["step"]?.int, let count = object["of"]?.int, let title = object["title"]?.string,
-                  let says = object["says"]?.string else { return nil }
-            self = .step(number: number, of: count, title: title, says: says)
+            self = .step(number: try F.int(object, "step", in: F.steps), of: try F.int(object, "of", in: F.steps),
+                         title: try F.string(object, "title"), says: try F.string(object, "says"))
         case "action":
-            guard let text = object["text"]?.string else { return nil }
-            self = .action(text)
+            self = .action(try F.string(object, "text"))
         case "holds":
-            guard let names = object["holds"]?.array?.compactMap(\.string) else { return nil }
+            guard let names = object["holds"]?.array?.compactMap(\.string) else { throw .missing("holds") }
             self = .holds(names)
         case "segment":
-            guard let time = object["time"]?.double, let from = object["from"]?.string, let to = object["to"]?.string,
-                  let seen = LabSegment(record: object, time: time) else { return nil }
-            self = .segment(time: time, from: from, to: to, seen)
+            let time = try F.seconds(object, "time", in: F.times)
+            self = .segment(time: time, from: try F.string(object, "from"), to: try F.string(object, "to"),
+                            try LabSegment(recorded: object, time: time))
         case "transition":
-            guard let time = object["time"]?.double, let end = object["end"]?.string,
-                  let local = LabSegment.endpoint(object["local"]), let remote = LabSegment.endpoint(object["remote"]),
-                  let from = object["from"]?.string.flatMap(TCPState.init(name:)), let to = object["to"]?.string.flatMap(TCPState.init(name:))
-            else { return nil }
-            self = .transition(time: time, end: end, local: local, remote: remote, from: from, to: to)
+            guard let from = object["from"]?.string.flatMap(TCPState.init(name:)) else { throw .missing("from") }
+            guard let to = object["to"]?.string.flatMap(TCPState.init(name:)) else { throw .missing("to") }
+            self = .transition(time: try F.seconds(object, "time", in: F.times), end: try F.string(object, "end"),
+                               local: try LabSegment.endpoint(object, "local"), remote: try LabSegment.endpoint(object, "remote"),
+                               from: from, to: to)
         case "ends":
-            guard let rows = object["ends"]?.array else { return nil }
-            self = .ends(rows.compactMap { row in
-                guard let name = row["name"]?.string, let state = row["state"]?.string else { return nil }
-                return EndRow(name: name, state: state, sendQueue: row["sendQ"]?.int ?? 0, recvQueue: row["recvQ"]?.int ?? 0,
-                              timer: row["timer"]?.string ?? "")
-            })
+            guard let rows = object["ends"]?.array else { throw .missing("ends") }
+            var ends: [EndRow] = []
+            for (index, row) in rows.enumerated() {
+                let field = "ends[\(index)]."
+                // The queues and the timer were added after the first recordings: absent is none.
+                ends.append(EndRow(name: try F.string(row, "name", as: field + "name"), state: try F.string(row, "state", as: field + "state"),
+                                   sendQueue: row["sendQ"] == nil ? 0 : try F.int(row, "sendQ", in: F.queues, as: field + "sendQ"),
+                                   recvQueue: row["recvQ"] == nil ? 0 : try F.int(row, "recvQ", in: F.queues, as: field + "recvQ"),
+                                   timer: try F.optionalString(row, "timer", as: field + "timer") ?? ""))
+            }
+            self = .ends(ends)
         case "check":
-            guard let passed = object["passed"]?.int, let text = object["text"]?.string else { return nil }
-            self = .check(CheckResult(passed: passed == 1, text: text))
+            guard let passed = object["passed"]?.int else { throw .missing("passed") }
+            self = .check(CheckResult(passed: passed == 1, text: try F.string(object, "text")))
         case "verdict":
-            guard let number = object["step"]?.int, let passed = object["passed"]?.int, let seconds = object["seconds"]?.double else { return nil }
-            self = .verdict(number: number, passed: passed == 1, seconds: seconds, then: object["then"]?.string)
+            guard let passed = object["passed"]?.int else { throw .missing("passed") }
+            self = .verdict(number: try F.int(object, "step", in: F.steps), passed: passed == 1,
+                            seconds: try F.seconds(object, "seconds", in: F.durations), then: try F.optionalString(object, "then"))
         case "result":
-            guard let name = object["name"]?.string, let passed = object["passed"]?.int, let count = object["of"]?.int else { return nil }
-            self = .result(name: name, passed: passed, of: count)
+            self = .result(name: try F.string(object, "name"), passed: try F.int(object, "passed", in: F.steps),
+                           of: try F.int(object, "of", in: F.steps))
         case "problem":
-            guard let text = object["text"]?.string else { return nil }
-            self = .problem(text)
+            self = .problem(try F.string(object, "text"))
         default:
-            return nil
+            throw .missing("kind")
         }
     }
 }

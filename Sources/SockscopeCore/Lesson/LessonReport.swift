@@ -18,7 +18,35 @@ public enum LessonEvent: Sendable, Equatable {
     /// The lab could not do what the step asked (nft or tc failed): the run stops.
     case problem(String)
 
-    public var line: String {
+    /// The script's line. Every text in it is escaped (`escaped`): a recording's can be anything.
+    public var line: String { escaped.rawLine }
+
+    /// The event with every text that reaches a person escaped for a terminal (control
+    /// characters, bidirectional overrides, backslashes: `terminalSafe`). A recording travels
+    /// from hand to hand; its strings are as hostile as a peer's bytes. Names the kernel's own
+    /// (a state, a marker) are parsed, never copied, so they need nothing.
+    public var escaped: LessonEvent {
+        switch self {
+        case .lesson(let name, let title, let steps): .lesson(name: name.terminalSafe, title: title.terminalSafe, steps: steps)
+        case .step(let number, let count, let title, let says):
+            .step(number: number, of: count, title: title.terminalSafe, says: says.terminalSafe)
+        case .action(let text): .action(text.terminalSafe)
+        case .holds(let names): .holds(names.map(\.terminalSafe))
+        case .segment(let time, let from, let to, let seen): .segment(time: time, from: from.terminalSafe, to: to.terminalSafe, seen)
+        case .transition(let time, let end, let local, let remote, let from, let to):
+            .transition(time: time, end: end.terminalSafe, local: local, remote: remote, from: from, to: to)
+        case .ends(let rows):
+            .ends(rows.map { EndRow(name: $0.name.terminalSafe, state: $0.state.terminalSafe, sendQueue: $0.sendQueue,
+                                    recvQueue: $0.recvQueue, timer: $0.timer.terminalSafe) })
+        case .check(let result): .check(CheckResult(passed: result.passed, text: result.text.terminalSafe))
+        case .verdict(let number, let passed, let seconds, let then):
+            .verdict(number: number, passed: passed, seconds: seconds, then: then?.terminalSafe)
+        case .result(let name, let passed, let count): .result(name: name.terminalSafe, passed: passed, of: count)
+        case .problem(let text): .problem(text.terminalSafe)
+        }
+    }
+
+    var rawLine: String {
         switch self {
         case .lesson(let name, let title, let steps): "lesson \(name): \(title) (\(steps) steps)"
         case .step(let number, let count, let title, let says): "\nstep \(number)/\(count): \(title)\n  \(says)"
@@ -39,7 +67,8 @@ public enum LessonEvent: Sendable, Equatable {
 
     /// `  1.234` seconds, right-aligned to a lesson's length.
     static func clock(_ seconds: Double) -> String {
-        let millis = Int((max(0, seconds) * 1000).rounded())
+        // Bounded before the conversion (a billion seconds is far past any lesson).
+        let millis = Int((min(max(0, seconds.isFinite ? seconds : 0), 1e9) * 1000).rounded())
         let text = "\(millis / 1000).\((millis % 1000).zeroPadded(3))"
         return String(repeating: " ", count: max(0, 7 - text.count)) + text
     }

@@ -32,6 +32,8 @@ public struct LessonScreenModel: Sendable {
     public private(set) var names: [SocketEndpointPair: String] = [:]
     public private(set) var result: (passed: Int, of: Int)?
     public private(set) var problem: String?
+    /// A replayed recording that stops short: said once its last line is shown.
+    public var endsEarly: String?
     var pending: [(time: Double, entry: SocketEntry, state: TCPState)] = []
     /// The step a key would run next, announced while the screen waits (the live run takes it
     /// from the lesson, a replay from the recording's next step).
@@ -55,8 +57,9 @@ public struct LessonScreenModel: Sendable {
     public var current: Step? { steps.last }
     public var ladder: Ladder? { shownLadder.map { ladders[$0] } }
 
+    /// Takes in an event, its texts escaped (a replayed recording's can hold anything).
     public mutating func apply(_ event: LessonEvent) {
-        switch event {
+        switch event.escaped {
         case .lesson(let name, let title, let count):
             self.name = name
             self.title = title

@@ -1,6 +1,9 @@
 /// A peer's bytes made safe for a terminal: valid UTF-8 text stays as it is; control bytes (C0,
-/// DEL, C1), escape sequences and invalid UTF-8 become visible escapes (`\x1b`, `\r`, `\t`) that
-/// views draw in their own style. Nothing a peer sends can move the cursor or change the screen.
+/// DEL, C1), escape sequences, bidirectional overrides and invalid UTF-8 become visible escapes
+/// (`\x1b`, `\r`, `\u{202e}`) that views draw in their own style. Nothing a peer (or a file)
+/// sends can move the cursor, change the screen or reorder what is shown. A backslash is shown
+/// as `\\`, so that an escape never reads as something else: the OSC terminator `ESC \` is
+/// `\x1b\\`, and text that merely spells `\x1b` is `\\x1b`.
 public struct EscapedText: Equatable, Sendable {
     public enum Piece: Equatable, Sendable {
         case text(String)
@@ -10,8 +13,9 @@ public struct EscapedText: Equatable, Sendable {
     public private(set) var pieces: [Piece] = []
 
     /// `asciiOnly`: for a terminal whose locale shows ASCII alone, every character beyond ASCII
-    /// is escaped as its code point (`\u{65e5}`) too.
-    public init(_ bytes: some Collection<UInt8>, asciiOnly: Bool = false) {
+    /// is escaped as its code point (`\u{65e5}`) too. `backslash` false leaves backslashes as
+    /// they are: for text already escaped once (the screen's last guard).
+    public init(_ bytes: some Collection<UInt8>, asciiOnly: Bool = false, backslash: Bool = true) {
         var text: [UInt8] = []
         let bytes = Array(bytes)
         var index = 0
@@ -23,19 +27,22 @@ public struct EscapedText: Equatable, Sendable {
             let length = Self.validSequenceLength(bytes, at: index)
             if length > 1 {
                 let scalar = String(decoding: bytes[index..<index + length], as: UTF8.self).unicodeScalars.first
-                if let scalar, scalar.value >= 0xA0, !asciiOnly {
+                if let scalar, scalar.value >= 0xA0, !asciiOnly, !Self.isBidiControl(scalar) {
                     text.append(contentsOf: bytes[index..<index + length])
                 } else {
                     flush()
-                    // A C1 control sent as UTF-8 (CSI is U+009B), or any character under an ASCII
-                    // locale: shown as a code point, not bytes.
+                    // A C1 control sent as UTF-8 (CSI is U+009B), a bidirectional control, or any
+                    // character under an ASCII locale: shown as a code point, not bytes.
                     pieces.append(.escape("\\u{\(String(scalar?.value ?? 0, radix: 16))}"))
                 }
                 index += length
                 continue
             }
             let byte = bytes[index]
-            if length == 1 && byte >= 0x20 && byte != 0x7F {
+            if length == 1 && byte == 0x5C && backslash {
+                flush()
+                pieces.append(.escape("\\\\"))
+            } else if length == 1 && byte >= 0x20 && byte != 0x7F {
                 text.append(byte)
             } else {
                 flush()
@@ -53,6 +60,20 @@ public struct EscapedText: Equatable, Sendable {
             case .text(let text), .escape(let text): text
             }
         }.joined()
+    }
+
+    /// The characters that reorder text on screen (the "Trojan Source" set): the embeddings,
+    /// overrides and isolates, and the invisible marks.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
+        default: false
+        }
+    }
+
+    /// Whether text drawn on a terminal as it is could act on it or reorder it.
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isBidiControl(scalar)
     }
 
     static func escape(_ value: UInt32) -> String {
@@ -93,11 +114,19 @@ public struct EscapedText: Equatable, Sendable {
 }
 
 extension String {
-    /// The text with control characters, escape sequences and invalid UTF-8 escaped (`\x1b`,
-    /// `\n`): safe to print to a terminal whatever it came from (a process name, a peer's Unix
-    /// socket path, a reverse-DNS name).
+    /// The text with control characters, escape sequences, bidirectional controls and invalid
+    /// UTF-8 escaped (`\x1b`, `\n`, `\u{202e}`), and a backslash doubled: safe to print to a
+    /// terminal whatever it came from (a process name, a peer's Unix socket path, a reverse-DNS
+    /// name, a recording), and read back without ambiguity.
     public var terminalSafe: String {
-        guard utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }) else { return self }
+        guard utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x5C }) else { return self }
         return EscapedText(utf8).plain
+    }
+
+    /// The text with whatever could act on a terminal escaped, backslashes left as they are: the
+    /// screen's last guard, for text its views have escaped already (or made themselves).
+    public var controlsEscaped: String {
+        guard unicodeScalars.contains(where: EscapedText.needsEscape) else { return self }
+        return EscapedText(utf8, backslash: false).plain
     }
 }
