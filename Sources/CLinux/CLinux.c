@@ -63,3 +63,7 @@ void clinux_die_by_signal(int sig) {
     sigprocmask(SIG_UNBLOCK, &set, NULL);
     raise(sig);
 }
+
+int clinux_spawn_close_from(posix_spawn_file_actions_t *actions, int low) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, low);
+}

@@ -36,6 +36,7 @@ public final class CellGrid: Screen {
     public var keyboard: Int32 {
         if wakeup[0] < 0 {
             pipe(&wakeup)
+            for fd in wakeup { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             _ = fcntl(wakeup[0], F_SETFL, O_NONBLOCK)
         }
         return wakeup[0]

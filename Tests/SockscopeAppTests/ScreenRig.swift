@@ -87,6 +87,6 @@ struct FarEnd {
 /// A connected stream socketpair: the engine's end and the test's.
 func socketPair() -> (ours: Int32, theirs: FarEnd) {
     var pair: [Int32] = [-1, -1]
-    socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue), 0, &pair)
+    socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0, &pair)
     return (pair[0], FarEnd(fd: pair[1]))
 }

@@ -44,72 +44,86 @@ struct BadInputTests {
         (["states", "--interval", "1"], 64, "sockscope: --interval needs --events"),
         (["watch", "extra"], 64, "sockscope: Unexpected argument 'extra'"),
     ])
-    func oneLineAndTheExitCode(arguments: [String], code: Int32, line: String) throws {
-        let result = try Child.run([Paths.sockscope] + arguments)
-        #expect(result.code == code)
-        #expect(result.child.stderrText == line + "\n")
-        #expect(result.child.stdoutText.isEmpty)
+    func oneLineAndTheExitCode(arguments: [String], code: Int32, line: String) async throws {
+        try await offPool { () throws in
+            let result = try Child.run([Paths.sockscope] + arguments)
+            #expect(result.code == code)
+            #expect(result.child.stderrText == line + "\n")
+            #expect(result.child.stdoutText.isEmpty)
+        }
     }
 
     /// `states` into a full or closed stdout: one line and status 1, as for any failing stdout.
     @Test(arguments: [("> /dev/full", "No space left on device"), (">&-", "Bad file descriptor")])
-    func statesIntoAFailingStdout(redirect: String, reason: String) throws {
-        for command in ["states", "states --events --json --duration 5"] {
-            let result = try Child.run(["sh", "-c", "exec \(Paths.sockscope) \(command) \(redirect)"])
-            #expect(result.code == 1, "\(command) \(redirect)")
-            #expect(result.child.stderrText.hasSuffix("sockscope: write to standard output failed: \(reason)\n"),
-                    "\(command) \(redirect): \(result.child.stderrText)")
+    func statesIntoAFailingStdout(redirect: String, reason: String) async throws {
+        try await offPool { () throws in
+            for command in ["states", "states --events --json --duration 5"] {
+                let result = try Child.run(["sh", "-c", "exec \(Paths.sockscope) \(command) \(redirect)"])
+                #expect(result.code == 1, "\(command) \(redirect)")
+                #expect(result.child.stderrText.hasSuffix("sockscope: write to standard output failed: \(reason)\n"),
+                        "\(command) \(redirect): \(result.child.stderrText)")
+            }
         }
     }
 
     /// `ulimit -n 5`: poll() refuses more entries than the limit, so only open descriptors are
     /// polled; the session runs.
-    @Test func fiveDescriptorsAreEnough() throws {
-        let (nc, port) = try ncListener(["-N"], stdin: .null)
-        let us = try Child(["sh", "-c", "ulimit -n 5 && exec \(Paths.sockscope) -N 127.0.0.1 \(port)"])
-        us.write("through five descriptors\n")
-        us.closeStdin()
-        #expect(try us.waitForExit() == 0)
-        #expect(us.stderrText.isEmpty)
-        #expect(try nc.waitForExit() == 0)
-        #expect(nc.stdoutText == "through five descriptors\n")
+    @Test func fiveDescriptorsAreEnough() async throws {
+        try await offPool { () throws in
+            let (nc, port) = try ncListener(["-N"], stdin: .null)
+            let us = try Child(["sh", "-c", "ulimit -n 5 && exec \(Paths.sockscope) -N 127.0.0.1 \(port)"])
+            us.write("through five descriptors\n")
+            us.closeStdin()
+            #expect(try us.waitForExit() == 0)
+            #expect(us.stderrText.isEmpty)
+            #expect(try nc.waitForExit() == 0)
+            #expect(nc.stdoutText == "through five descriptors\n")
+        }
     }
 
-    @Test func connectionRefused() throws {
-        let (listener, port) = try sockscopeListener([], stdin: .null)
-        listener.signal(SIGTERM)
-        _ = try listener.waitForExit()
-        let result = try Child.run([Paths.sockscope, "127.0.0.1", String(port)])
-        #expect(result.code == 1)
-        #expect(result.child.stderrText == "sockscope: connect to 127.0.0.1 port \(port) (tcp) failed: Connection refused\n")
+    @Test func connectionRefused() async throws {
+        try await offPool { () throws in
+            let (listener, port) = try sockscopeListener([], stdin: .null)
+            listener.signal(SIGTERM)
+            _ = try listener.waitForExit()
+            let result = try Child.run([Paths.sockscope, "127.0.0.1", String(port)])
+            #expect(result.code == 1)
+            #expect(result.child.stderrText == "sockscope: connect to 127.0.0.1 port \(port) (tcp) failed: Connection refused\n")
+        }
     }
 
-    @Test func addressInUse() throws {
-        let (holder, port) = try sockscopeListener([], stdin: .null)
-        let result = try Child.run([Paths.sockscope, "-l", "127.0.0.1", String(port)])
-        #expect(result.code == 1)
-        #expect(result.child.stderrText == "sockscope: bind to 127.0.0.1 port \(port) failed: Address already in use\n")
-        holder.signal(SIGTERM)
+    @Test func addressInUse() async throws {
+        try await offPool { () throws in
+            let (holder, port) = try sockscopeListener([], stdin: .null)
+            let result = try Child.run([Paths.sockscope, "-l", "127.0.0.1", String(port)])
+            #expect(result.code == 1)
+            #expect(result.child.stderrText == "sockscope: bind to 127.0.0.1 port \(port) failed: Address already in use\n")
+            holder.signal(SIGTERM)
+        }
     }
 
     /// Ports below 1024 need privilege: run as nobody (CI runs as root).
     @Test(.enabled(if: getuid() == 0 && Paths.which("setpriv"), "skipped: needs root and setpriv"))
-    func permissionDenied() throws {
-        let result = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                    Paths.sockscope, "-l", "127.0.0.1", "1"])
-        #expect(result.code == 1)
-        #expect(result.child.stderrText == "sockscope: bind to 127.0.0.1 port 1 failed: Permission denied\n")
+    func permissionDenied() async throws {
+        try await offPool { () throws in
+            let result = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                        Paths.sockscope, "-l", "127.0.0.1", "1"])
+            #expect(result.code == 1)
+            #expect(result.child.stderrText == "sockscope: bind to 127.0.0.1 port 1 failed: Permission denied\n")
+        }
     }
 
     /// A reader that leaves before anything is written to it is no failure: sockscope never
     /// wrote, so it ends as the session does (StdoutTests has the failing cases).
-    @Test func readerThatLeavesUnwrittenToIsNotAFailure() throws {
-        let (nc, port) = try ncListener(["-N"], stdin: .null)
-        let pipeline = try Child(["bash", "-c",
-            "\(Paths.sockscope) 127.0.0.1 \(port) < /dev/null | true; echo \"status=${PIPESTATUS[0]}\" >&2"])
-        // nc -N sends nothing and closes; sockscope sees EOF and ends with the session.
-        #expect(try pipeline.waitForExit() == 0)
-        #expect(pipeline.stderrText == "status=0\n")
-        _ = nc
+    @Test func readerThatLeavesUnwrittenToIsNotAFailure() async throws {
+        try await offPool { () throws in
+            let (nc, port) = try ncListener(["-N"], stdin: .null)
+            let pipeline = try Child(["bash", "-c",
+                "\(Paths.sockscope) 127.0.0.1 \(port) < /dev/null | true; echo \"status=${PIPESTATUS[0]}\" >&2"])
+            // nc -N sends nothing and closes; sockscope sees EOF and ends with the session.
+            #expect(try pipeline.waitForExit() == 0)
+            #expect(pipeline.stderrText == "status=0\n")
+            _ = nc
+        }
     }
 }

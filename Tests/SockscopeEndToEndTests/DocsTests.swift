@@ -3,53 +3,63 @@ import TestSupport
 
 /// The man page, the completions and --help stay true to the binary.
 struct DocsTests {
-    @Test func manPageLintsClean() throws {
-        let result = try Child.run(["mandoc", "-Tlint", "-Wwarning", Paths.packageRoot + "/man/sockscope.1"])
-        #expect(result.code == 0)
-        #expect(result.child.stdoutText.isEmpty && result.child.stderrText.isEmpty)
+    @Test func manPageLintsClean() async throws {
+        try await offPool { () throws in
+            let result = try Child.run(["mandoc", "-Tlint", "-Wwarning", Paths.packageRoot + "/man/sockscope.1"])
+            #expect(result.code == 0)
+            #expect(result.child.stdoutText.isEmpty && result.child.stderrText.isEmpty)
+        }
     }
 
     @Test(arguments: [("bash", "sockscope.bash"), ("zsh", "_sockscope"), ("fish", "sockscope.fish")])
-    func completionsAreCurrent(shell: String, file: String) throws {
-        let generated = try Child.run([Paths.sockscope, "--generate-completion-script", shell])
-        #expect(generated.code == 0)
-        let committed = readFile(Paths.packageRoot + "/completions/" + file)
-        #expect(generated.child.stdout == committed, "completions/\(file) is stale: run 'make completions'")
+    func completionsAreCurrent(shell: String, file: String) async throws {
+        try await offPool { () throws in
+            let generated = try Child.run([Paths.sockscope, "--generate-completion-script", shell])
+            #expect(generated.code == 0)
+            let committed = readFile(Paths.packageRoot + "/completions/" + file)
+            #expect(generated.child.stdout == committed, "completions/\(file) is stale: run 'make completions'")
+        }
     }
 
     @Test(arguments: [["--help"], ["-h"], ["help", "nc"], ["nc", "--help"], ["states", "--help"], ["help", "states"], ["--version"]])
-    func helpExitsZeroOnStdout(arguments: [String]) throws {
-        let result = try Child.run([Paths.sockscope] + arguments)
-        #expect(result.code == 0)
-        #expect(!result.child.stdoutText.isEmpty && result.child.stderrText.isEmpty)
+    func helpExitsZeroOnStdout(arguments: [String]) async throws {
+        try await offPool { () throws in
+            let result = try Child.run([Paths.sockscope] + arguments)
+            #expect(result.code == 0)
+            #expect(!result.child.stdoutText.isEmpty && result.child.stderrText.isEmpty)
+        }
     }
 
     /// `--help` shows nc's options and also names the screen (its keys, /help), `states` and
     /// `watch`, which nc's options alone would hide.
-    @Test func helpNamesTheScreenStatesAndWatch() throws {
-        let help = try Child.run([Paths.sockscope, "--help"]).child.stdoutText
-        for word in ["sockscope states", "sockscope watch", "/help", "F1", "ladder", "-l"] {
-            #expect(help.contains(word), "--help lacks \(word)")
+    @Test func helpNamesTheScreenStatesAndWatch() async throws {
+        try await offPool { () throws in
+            let help = try Child.run([Paths.sockscope, "--help"]).child.stdoutText
+            for word in ["sockscope states", "sockscope watch", "/help", "F1", "ladder", "-l"] {
+                #expect(help.contains(word), "--help lacks \(word)")
+            }
         }
     }
 
     /// Every option in --help is documented in the man page.
     @Test(arguments: ["nc", "states", "watch", "lesson", "replay"])
-    func manPageNamesEveryOption(subcommand: String) throws {
-        let help = try Child.run([Paths.sockscope, subcommand, "--help"]).child.stdoutText
-        let man = String(decoding: readFile(Paths.packageRoot + "/man/sockscope.1"), as: UTF8.self)
-        let flags = help.split(separator: "\n").compactMap { line -> String? in
-            // Option rows are indented by two spaces; wrapped help text by more.
-            guard line.hasPrefix("  -"), !line.hasPrefix("  -h,") else { return nil }
-            // `--tui/--no-tui`: the man page names the pair as `Fl Fl tui , Fl Fl no-tui`.
-            return line.dropFirst(2).split(separator: " ").first
-                .flatMap { $0.split(separator: "/").first }.map { String($0.filter { $0 != "," }) }
-        }
-        let least = ["nc": 20, "watch": 8, "states": 10, "lesson": 3, "replay": 2]
-        #expect(flags.count >= least[subcommand, default: 1])
-        for flag in flags {
-            let name = flag.hasPrefix("--") ? "Fl Fl \(flag.dropFirst(2))" : "Fl \(flag.dropFirst())"
-            #expect(man.contains(".It \(name)") || man.contains(", \(name)"), "man page lacks \(flag)")
+    func manPageNamesEveryOption(subcommand: String) async throws {
+        try await offPool { () throws in
+            let help = try Child.run([Paths.sockscope, subcommand, "--help"]).child.stdoutText
+            let man = String(decoding: readFile(Paths.packageRoot + "/man/sockscope.1"), as: UTF8.self)
+            let flags = help.split(separator: "\n").compactMap { line -> String? in
+                // Option rows are indented by two spaces; wrapped help text by more.
+                guard line.hasPrefix("  -"), !line.hasPrefix("  -h,") else { return nil }
+                // `--tui/--no-tui`: the man page names the pair as `Fl Fl tui , Fl Fl no-tui`.
+                return line.dropFirst(2).split(separator: " ").first
+                    .flatMap { $0.split(separator: "/").first }.map { String($0.filter { $0 != "," }) }
+            }
+            let least = ["nc": 20, "watch": 8, "states": 10, "lesson": 3, "replay": 2]
+            #expect(flags.count >= least[subcommand, default: 1])
+            for flag in flags {
+                let name = flag.hasPrefix("--") ? "Fl Fl \(flag.dropFirst(2))" : "Fl \(flag.dropFirst())"
+                #expect(man.contains(".It \(name)") || man.contains(", \(name)"), "man page lacks \(flag)")
+            }
         }
     }
 }
@@ -60,16 +70,18 @@ struct DocsTests {
 /// folder is locked while the tests run.)
 struct InstallTests {
     @Test(.enabled(if: Paths.which("make"), "skipped: needs make"))
-    func makeInstallIntoAStagingDirectory() throws {
-        let scratch = Scratch()
-        let result = try Child.run(["make", "-s", "-C", Paths.packageRoot, "install-files", "PREFIX=/usr/local",
-                                    "DESTDIR=\(scratch.path)", "BIN=\(Paths.sockscope)"], timeout: 60)
-        #expect(result.code == 0, "\(result.child.stderrText.suffix(2000))")
-        for file in ["bin/sockscope", "share/man/man1/sockscope.1", "share/bash-completion/completions/sockscope",
-                     "share/zsh/site-functions/_sockscope", "share/fish/vendor_completions.d/sockscope.fish"] {
-            #expect(fileExists("\(scratch.path)/usr/local/\(file)"), "missing \(file)")
+    func makeInstallIntoAStagingDirectory() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let result = try Child.run(["make", "-s", "-C", Paths.packageRoot, "install-files", "PREFIX=/usr/local",
+                                        "DESTDIR=\(scratch.path)", "BIN=\(Paths.sockscope)"], timeout: 60)
+            #expect(result.code == 0, "\(result.child.stderrText.suffix(2000))")
+            for file in ["bin/sockscope", "share/man/man1/sockscope.1", "share/bash-completion/completions/sockscope",
+                         "share/zsh/site-functions/_sockscope", "share/fish/vendor_completions.d/sockscope.fish"] {
+                #expect(fileExists("\(scratch.path)/usr/local/\(file)"), "missing \(file)")
+            }
+            let version = try Child.run(["\(scratch.path)/usr/local/bin/sockscope", "--version"])
+            #expect(version.code == 0 && version.child.stdoutText == "0.1.0\n")
         }
-        let version = try Child.run(["\(scratch.path)/usr/local/bin/sockscope", "--version"])
-        #expect(version.code == 0 && version.child.stdoutText == "0.1.0\n")
     }
 }

@@ -9,131 +9,141 @@ import TestSupport
        .enabled(if: Namespace.available && Paths.which("tmux") && Paths.which("tcpdump") && Paths.which("python3"),
                 "skipped: needs root, tmux, tcpdump and python3"))
 struct LadderScreenTests {
-    @Test func aDialedSessionOnTheLadder() throws {
-        let scratch = Scratch()
-        let namespace = try Namespace()
-        let peer = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
-        let port = try peer.waitForPort()
-        let pcap = scratch.file("session.pcap"), svg = scratch.file("session.svg")
-        // 80×24: the ladder shows when asked (F9), in place of the conversation and the table.
-        let tmux = try Tmux(namespace.exec([Paths.sockscope, "--pcap", pcap, "--ladder", svg, "127.0.0.1", String(port)])
-            .joined(separator: " "), columns: 80, rows: 24)
-        try tmux.wait(forText: "F9Ladder")
-        tmux.send("F9")
-        try tmux.wait(for: "the handshake on the ladder") { $0.contains("─S SYN seq 0") && $0.contains("SYN ACK seq 0 ack 1") }
-        tmux.line("hello")
-        try peer.waitForStdout(containing: "hello")
-        tmux.line("/shutdown")
-        peer.closeStdin()  // nc answers our FIN with its own
-        let screen = try tmux.wait(for: "the close on the ladder") {
-            $0.contains("TIME_WAIT") && $0.contains("LAST_ACK") && $0.contains("FIN_WAIT1") && $0.contains("shutdown()")
-        }
-        let rows = screen.split(separator: "\n")
-        // Our FIN goes right (we are on the left); the peer's comes back.
-        #expect(rows.contains { $0.contains("─F. FIN ACK seq 7 ack 1") && $0.contains("▶") })
-        #expect(rows.contains { $0.contains("◀") && $0.contains("F. FIN ACK seq 1 ack 8") })
-        tmux.line("/quit")
-        try tmux.wait(forText: "EXIT=0")
+    @Test func aDialedSessionOnTheLadder() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let namespace = try Namespace()
+            let peer = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
+            let port = try peer.waitForPort()
+            let pcap = scratch.file("session.pcap"), svg = scratch.file("session.svg")
+            // 80×24: the ladder shows when asked (F9), in place of the conversation and the table.
+            let tmux = try Tmux(namespace.exec([Paths.sockscope, "--pcap", pcap, "--ladder", svg, "127.0.0.1", String(port)])
+                .joined(separator: " "), columns: 80, rows: 24)
+            try tmux.wait(forText: "F9Ladder")
+            tmux.send("F9")
+            try tmux.wait(for: "the handshake on the ladder") { $0.contains("─S SYN seq 0") && $0.contains("SYN ACK seq 0 ack 1") }
+            tmux.line("hello")
+            try peer.waitForStdout(containing: "hello")
+            tmux.line("/shutdown")
+            peer.closeStdin()  // nc answers our FIN with its own
+            let screen = try tmux.wait(for: "the close on the ladder") {
+                $0.contains("TIME_WAIT") && $0.contains("LAST_ACK") && $0.contains("FIN_WAIT1") && $0.contains("shutdown()")
+            }
+            let rows = screen.split(separator: "\n")
+            // Our FIN goes right (we are on the left); the peer's comes back.
+            #expect(rows.contains { $0.contains("─F. FIN ACK seq 7 ack 1") && $0.contains("▶") })
+            #expect(rows.contains { $0.contains("◀") && $0.contains("F. FIN ACK seq 1 ack 8") })
+            tmux.line("/quit")
+            try tmux.wait(forText: "EXIT=0")
 
-        // The pcap reads back with tcpdump: the session's eight frames; the SVG has one arrow each.
-        let read = try Child.run(["tcpdump", "-r", pcap, "-nn"])
-        let frames = read.child.stdoutText.split(separator: "\n")
-        #expect(frames.count == 8, "\(read.child.stdoutText)")
-        #expect(frames.first?.contains("Flags [S]") == true)
-        let count = try Child.run(["python3", "-c", """
-            import sys, xml.etree.ElementTree as ET
-            root = ET.parse(sys.argv[1]).getroot()
-            print(sum(1 for e in root.iter('{http://www.w3.org/2000/svg}line') if e.get('class') == 'segment'))
-            """, svg])
-        #expect(count.child.stdoutText == "\(frames.count)\n", "\(count.child.stderrText)")
+            // The pcap reads back with tcpdump: the session's eight frames; the SVG has one arrow each.
+            let read = try Child.run(["tcpdump", "-r", pcap, "-nn"])
+            let frames = read.child.stdoutText.split(separator: "\n")
+            #expect(frames.count == 8, "\(read.child.stdoutText)")
+            #expect(frames.first?.contains("Flags [S]") == true)
+            let count = try Child.run(["python3", "-c", """
+                import sys, xml.etree.ElementTree as ET
+                root = ET.parse(sys.argv[1]).getroot()
+                print(sum(1 for e in root.iter('{http://www.w3.org/2000/svg}line') if e.get('class') == 'segment'))
+                """, svg])
+            #expect(count.child.stdoutText == "\(frames.count)\n", "\(count.child.stderrText)")
+        }
     }
 
     /// /reset: our dialer's line says it sent the RST, the peer's that it received ours; the
     /// ladder shows the RST leaving our column.
-    @Test func aResetIsAttributedOnBothEnds() throws {
-        let namespace = try Namespace()
-        let peer = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
-        let port = try peer.waitForPort()
-        let tmux = try Tmux(namespace.exec([Paths.sockscope, "127.0.0.1", String(port)]).joined(separator: " "), columns: 160, rows: 50)
-        try tmux.wait(forText: "── Ladder")  // 50 rows: the ladder is there from the start
-        try tmux.wait(for: "the handshake") { $0.contains("─S SYN seq 0") }
-        tmux.line("/reset")
-        try tmux.wait(for: "both ends' endings, the RST leaving our column, the close() that sent it") { screen in
-            screen.contains("our dialer sent a RST") && screen.contains("a RST from our socket arrived")
-                && screen.split(separator: "\n").contains { $0.contains("─R. RST ACK seq 1 ack 1") && $0.contains("▶") }
-                && screen.contains("close(), SO_LINGER 0")
+    @Test func aResetIsAttributedOnBothEnds() async throws {
+        try await offPool { () throws in
+            let namespace = try Namespace()
+            let peer = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
+            let port = try peer.waitForPort()
+            let tmux = try Tmux(namespace.exec([Paths.sockscope, "127.0.0.1", String(port)]).joined(separator: " "), columns: 160, rows: 50)
+            try tmux.wait(forText: "── Ladder")  // 50 rows: the ladder is there from the start
+            try tmux.wait(for: "the handshake") { $0.contains("─S SYN seq 0") }
+            tmux.line("/reset")
+            try tmux.wait(for: "both ends' endings, the RST leaving our column, the close() that sent it") { screen in
+                screen.contains("our dialer sent a RST") && screen.contains("a RST from our socket arrived")
+                    && screen.split(separator: "\n").contains { $0.contains("─R. RST ACK seq 1 ack 1") && $0.contains("▶") }
+                    && screen.contains("close(), SO_LINGER 0")
+            }
+            tmux.line("/quit")
+            try tmux.wait(forText: "EXIT=0")
         }
-        tmux.line("/quit")
-        try tmux.wait(forText: "EXIT=0")
     }
 
     /// A SYN_SENT held by nft (SYN-ACKs dropped in the input hook of the namespace): the screen
     /// is open from the first instant, the table shows our dialer in SYN_SENT with its SYN
     /// retransmissions counted, the ladder the SYNs sent again; -w ends it as timed out, exit 1.
-    @Test func aHeldSynSentIsLive() throws {
-        let namespace = try Namespace()
-        for rule in [["add", "table", "inet", "hold"],
-                     ["add", "chain", "inet", "hold", "input", "{ type filter hook input priority 0 ; }"],
-                     ["add", "rule", "inet", "hold", "input", "tcp flags & (syn|ack) == (syn|ack) drop"]] {
-            #expect(Child.runQuietly(namespace.exec(["nft"] + rule)) == 0)
+    @Test func aHeldSynSentIsLive() async throws {
+        try await offPool { () throws in
+            let namespace = try Namespace()
+            for rule in [["add", "table", "inet", "hold"],
+                         ["add", "chain", "inet", "hold", "input", "{ type filter hook input priority 0 ; }"],
+                         ["add", "rule", "inet", "hold", "input", "tcp flags & (syn|ack) == (syn|ack) drop"]] {
+                #expect(Child.runQuietly(namespace.exec(["nft"] + rule)) == 0)
+            }
+            let peer = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
+            let port = try peer.waitForPort()
+            let tmux = try Tmux(namespace.exec([Paths.sockscope, "-w", "4", "127.0.0.1", String(port)]).joined(separator: " "),
+                                columns: 120, rows: 40)
+            let held = try tmux.wait(for: "SYN_SENT with retransmissions") { screen in
+                guard let row = screen.split(separator: "\n").first(where: { $0.hasPrefix("▶") && $0.contains(" SYN_SENT ") }) else { return false }
+                return row.contains("rtx 2") && screen.contains("⟲ retransmission S SYN seq 0")
+            }
+            #expect(held.contains("connecting to 127.0.0.1:\(port)"))
+            // The log has our dialer's CLOSE → SYN_SENT at once (first-hand), once.
+            #expect(held.components(separatedBy: "CLOSE → SYN_SENT").count == 2, "\(held)")
+            #expect(held.contains("connect()"))
+            try tmux.wait(forText: "failed: timed out")
+            tmux.line("/quit")
+            try tmux.wait(forText: "EXIT=1")
         }
-        let peer = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
-        let port = try peer.waitForPort()
-        let tmux = try Tmux(namespace.exec([Paths.sockscope, "-w", "4", "127.0.0.1", String(port)]).joined(separator: " "),
-                            columns: 120, rows: 40)
-        let held = try tmux.wait(for: "SYN_SENT with retransmissions") { screen in
-            guard let row = screen.split(separator: "\n").first(where: { $0.hasPrefix("▶") && $0.contains(" SYN_SENT ") }) else { return false }
-            return row.contains("rtx 2") && screen.contains("⟲ retransmission S SYN seq 0")
-        }
-        #expect(held.contains("connecting to 127.0.0.1:\(port)"))
-        // The log has our dialer's CLOSE → SYN_SENT at once (first-hand), once.
-        #expect(held.components(separatedBy: "CLOSE → SYN_SENT").count == 2, "\(held)")
-        #expect(held.contains("connect()"))
-        try tmux.wait(forText: "failed: timed out")
-        tmux.line("/quit")
-        try tmux.wait(forText: "EXIT=1")
     }
 
     /// A refused dial says so in the screen, with the RST on the ladder; exit 1.
-    @Test func aRefusedDialSaysSo() throws {
-        let namespace = try Namespace()
-        // A port that was just free: bound by nothing now.
-        let probe = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
-        let port = try probe.waitForPort()
-        probe.signal(SIGTERM)
-        _ = try probe.waitForExit()
-        let tmux = try Tmux(namespace.exec([Paths.sockscope, "127.0.0.1", String(port)]).joined(separator: " "), columns: 120, rows: 40)
-        try tmux.wait(for: "the refusal") {
-            $0.contains("failed: connection refused") && $0.contains("R. RST ACK seq 0 ack 1") && $0.contains("ECONNREFUSED")
+    @Test func aRefusedDialSaysSo() async throws {
+        try await offPool { () throws in
+            let namespace = try Namespace()
+            // A port that was just free: bound by nothing now.
+            let probe = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]))
+            let port = try probe.waitForPort()
+            probe.signal(SIGTERM)
+            _ = try probe.waitForExit()
+            let tmux = try Tmux(namespace.exec([Paths.sockscope, "127.0.0.1", String(port)]).joined(separator: " "), columns: 120, rows: 40)
+            try tmux.wait(for: "the refusal") {
+                $0.contains("failed: connection refused") && $0.contains("R. RST ACK seq 0 ack 1") && $0.contains("ECONNREFUSED")
+            }
+            tmux.line("/quit")
+            try tmux.wait(forText: "EXIT=1")
         }
-        tmux.line("/quit")
-        try tmux.wait(forText: "EXIT=1")
     }
 
     /// `watch --pcap`: the frames its filter passes, in a file tcpdump reads: an nc session's
     /// eight, and nothing of a session on another port.
-    @Test func watchWritesAPcap() throws {
-        let scratch = Scratch()
-        let namespace = try Namespace()
-        let listener = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
-        let port = try listener.waitForPort()
-        let other = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
-        let otherPort = try other.waitForPort()
-        let pcap = scratch.file("watch.pcap")
-        let tmux = try Tmux(namespace.exec([Paths.sockscope, "watch", "--port", String(port), "--pcap", pcap]).joined(separator: " "),
-                            columns: 120, rows: 40)
-        try tmux.wait(forText: "cmd>")
-        for target in [port, otherPort] {
-            let client = try Child(namespace.exec(["sh", "-c", "echo hi | nc -N 127.0.0.1 \(target)"]), stdin: .null)
-            #expect(try client.waitForExit() == 0)
+    @Test func watchWritesAPcap() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let namespace = try Namespace()
+            let listener = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
+            let port = try listener.waitForPort()
+            let other = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
+            let otherPort = try other.waitForPort()
+            let pcap = scratch.file("watch.pcap")
+            let tmux = try Tmux(namespace.exec([Paths.sockscope, "watch", "--port", String(port), "--pcap", pcap]).joined(separator: " "),
+                                columns: 120, rows: 40)
+            try tmux.wait(forText: "cmd>")
+            for target in [port, otherPort] {
+                let client = try Child(namespace.exec(["sh", "-c", "echo hi | nc -N 127.0.0.1 \(target)"]), stdin: .null)
+                #expect(try client.waitForExit() == 0)
+            }
+            #expect(try listener.waitForExit() == 0)
+            try tmux.wait(forText: "LAST_ACK → CLOSE")
+            tmux.line("/quit")
+            try tmux.wait(forText: "EXIT=0")
+            let read = try Child.run(["tcpdump", "-r", pcap, "-nn"])
+            let frames = read.child.stdoutText.split(separator: "\n")
+            #expect(frames.count == 8, "\(read.child.stdoutText)")
+            #expect(frames.allSatisfy { $0.contains(".\(port)") } && !frames.contains { $0.contains(".\(otherPort)") })
         }
-        #expect(try listener.waitForExit() == 0)
-        try tmux.wait(forText: "LAST_ACK → CLOSE")
-        tmux.line("/quit")
-        try tmux.wait(forText: "EXIT=0")
-        let read = try Child.run(["tcpdump", "-r", pcap, "-nn"])
-        let frames = read.child.stdoutText.split(separator: "\n")
-        #expect(frames.count == 8, "\(read.child.stdoutText)")
-        #expect(frames.allSatisfy { $0.contains(".\(port)") } && !frames.contains { $0.contains(".\(otherPort)") })
     }
 }

@@ -36,132 +36,150 @@ struct LessonTests {
         return list.child.stdoutText.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
     }
 
-    @Test func listsTwelveLessonsOrMore() throws {
-        let names = try Self.names()
-        #expect(names.count >= 12)
-        #expect(Set(names).count == names.count)
-        let list = try Child.run([Paths.sockscope, "lesson"]).child.stdoutText
-        #expect(list.split(separator: "\n").allSatisfy { $0.unicodeScalars.count <= 80 }, "one line each, in 80 columns")
-        for required in ["handshake", "close", "simultaneous-close", "udp"] { #expect(names.contains(required)) }
+    @Test func listsTwelveLessonsOrMore() async throws {
+        try await offPool { () throws in
+            let names = try Self.names()
+            #expect(names.count >= 12)
+            #expect(Set(names).count == names.count)
+            let list = try Child.run([Paths.sockscope, "lesson"]).child.stdoutText
+            #expect(list.split(separator: "\n").allSatisfy { $0.unicodeScalars.count <= 80 }, "one line each, in 80 columns")
+            for required in ["handshake", "close", "simultaneous-close", "udp"] { #expect(names.contains(required)) }
+        }
     }
 
     @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"))
-    func everyLessonPassesAndLeavesNothingBehind() throws {
-        let before = try Self.outside()
-        let start = now()
-        var pids: [pid_t] = []
-        for name in try Self.names() {
-            let run = try Child.run([Paths.sockscope, "lesson", name, "--script", "--json"], timeout: 90)
-            pids.append(run.child.pid)
-            let lines = run.child.stdoutText.split(separator: "\n")
-            let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            #expect(objects.count == lines.count, "\(name): every line is a JSON object")
-            let failed = objects.filter { $0["kind"] as? String == "check" && $0["passed"] as? Int == 0 }.compactMap { $0["text"] as? String }
-            #expect(run.code == 0, "\(name) failed: \(failed) \(run.child.stderrText)")
-            let result = try #require(objects.last, "\(name) printed nothing")
-            #expect(result["kind"] as? String == "result" && result["passed"] as? Int == result["of"] as? Int, "\(name): \(result)")
-            // Every step was told, and its segments: the kernel's, not the script's.
-            #expect(objects.contains { $0["kind"] as? String == "segment" } , "\(name): no segment seen")
+    func everyLessonPassesAndLeavesNothingBehind() async throws {
+        try await offPool { () throws in
+            let before = try Self.outside()
+            let start = now()
+            var pids: [pid_t] = []
+            for name in try Self.names() {
+                let run = try Child.run([Paths.sockscope, "lesson", name, "--script", "--json"], timeout: 90)
+                pids.append(run.child.pid)
+                let lines = run.child.stdoutText.split(separator: "\n")
+                let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                #expect(objects.count == lines.count, "\(name): every line is a JSON object")
+                let failed = objects.filter { $0["kind"] as? String == "check" && $0["passed"] as? Int == 0 }.compactMap { $0["text"] as? String }
+                #expect(run.code == 0, "\(name) failed: \(failed) \(run.child.stderrText)")
+                let result = try #require(objects.last, "\(name) printed nothing")
+                #expect(result["kind"] as? String == "result" && result["passed"] as? Int == result["of"] as? Int, "\(name): \(result)")
+                // Every step was told, and its segments: the kernel's, not the script's.
+                #expect(objects.contains { $0["kind"] as? String == "segment" } , "\(name): no segment seen")
+            }
+            #expect(now() - start < 300, "all lessons together take under 5 minutes")
+            #expect(try Self.outside() == before)
+            #expect(Self.instances(of: pids).isEmpty)
         }
-        #expect(now() - start < 300, "all lessons together take under 5 minutes")
-        #expect(try Self.outside() == before)
-        #expect(Self.instances(of: pids).isEmpty)
     }
 
     /// SIGTERM, SIGHUP or SIGINT while a step waits (refused's ETIMEDOUT step takes 7 s): the
     /// process dies by the signal within a second, and leaves nothing behind.
     @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"), arguments: [SIGTERM, SIGHUP, SIGINT])
-    func aSignalMidStepLeavesNothingBehind(signal: Int32) throws {
-        let before = try Self.outside()
-        let run = try Child([Paths.sockscope, "lesson", "refused", "--script"])
-        try run.waitForStdout(containing: "step 2/3", timeout: 20)
-        run.signal(signal)
-        let start = now()
-        #expect(try run.waitForExit(timeout: 5) == 128 + signal)
-        #expect(now() - start < 1)
-        #expect(try Self.outside() == before)
-        #expect(Self.instances(of: [run.pid]).isEmpty)
+    func aSignalMidStepLeavesNothingBehind(signal: Int32) async throws {
+        try await offPool(exclusive: true) { () throws in
+            let before = try Self.outside()
+            let run = try Child([Paths.sockscope, "lesson", "refused", "--script"])
+            try run.waitForStdout(containing: "step 2/3", timeout: 20)
+            run.signal(signal)
+            let start = now()
+            #expect(try run.waitForExit(timeout: 5) == 128 + signal)
+            #expect(now() - start < 1)
+            #expect(try Self.outside() == before)
+            #expect(Self.instances(of: [run.pid]).isEmpty)
+        }
     }
 
     /// SIGKILL leaves no namespace and no rule (the kernel removes the namespace with the
     /// process); the tracing instance it could not remove goes at the next lesson's start.
     @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"))
-    func aKilledLessonsLeftoversGoAtTheNextStart() throws {
-        let before = try Self.outside()
-        let killed = try Child([Paths.sockscope, "lesson", "refused", "--script"])
-        try killed.waitForStdout(containing: "step 2/3", timeout: 20)
-        killed.signal(SIGKILL)
-        #expect(try killed.waitForExit(timeout: 5) == 128 + SIGKILL)
-        #expect(try Self.outside() == before)
-        let next = try Child.run([Paths.sockscope, "lesson", "udp", "--script"], timeout: 60)
-        #expect(next.code == 0)
-        #expect(Self.instances(of: [killed.pid]).isEmpty)
+    func aKilledLessonsLeftoversGoAtTheNextStart() async throws {
+        try await offPool { () throws in
+            let before = try Self.outside()
+            let killed = try Child([Paths.sockscope, "lesson", "refused", "--script"])
+            try killed.waitForStdout(containing: "step 2/3", timeout: 20)
+            killed.signal(SIGKILL)
+            #expect(try killed.waitForExit(timeout: 5) == 128 + SIGKILL)
+            #expect(try Self.outside() == before)
+            let next = try Child.run([Paths.sockscope, "lesson", "udp", "--script"], timeout: 60)
+            #expect(next.code == 0)
+            #expect(Self.instances(of: [killed.pid]).isEmpty)
+        }
     }
 
-    @Test func withoutRootOneLineAndExit1() throws {
-        guard getuid() == 0, Paths.which("setpriv") else { return }
-        let run = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                 Paths.sockscope, "lesson", "handshake", "--script"])
-        #expect(run.code == 1)
-        let lines = run.child.stderrText.split(separator: "\n")
-        #expect(lines.count == 1)
-        #expect(lines.first?.contains("root") == true && lines.first?.contains("replay") == true, "\(lines)")
-        #expect(run.child.stdout.isEmpty)
+    @Test func withoutRootOneLineAndExit1() async throws {
+        try await offPool { () throws in
+            guard getuid() == 0, Paths.which("setpriv") else { return }
+            let run = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                     Paths.sockscope, "lesson", "handshake", "--script"])
+            #expect(run.code == 1)
+            let lines = run.child.stderrText.split(separator: "\n")
+            #expect(lines.count == 1)
+            #expect(lines.first?.contains("root") == true && lines.first?.contains("replay") == true, "\(lines)")
+            #expect(run.child.stdout.isEmpty)
+        }
     }
 
-    @Test func anUnknownLessonIsAUsageError() throws {
-        let run = try Child.run([Paths.sockscope, "lesson", "no-such-lesson", "--script"])
-        #expect(run.code == 64)
-        #expect(run.child.stderrText.contains("no lesson named 'no-such-lesson'"))
-        let json = try Child.run([Paths.sockscope, "lesson", "--json"])
-        #expect(json.code == 64)
-        #expect(json.child.stderrText.split(separator: "\n").count == 1)
+    @Test func anUnknownLessonIsAUsageError() async throws {
+        try await offPool { () throws in
+            let run = try Child.run([Paths.sockscope, "lesson", "no-such-lesson", "--script"])
+            #expect(run.code == 64)
+            #expect(run.child.stderrText.contains("no lesson named 'no-such-lesson'"))
+            let json = try Child.run([Paths.sockscope, "lesson", "--json"])
+            #expect(json.code == 64)
+            #expect(json.child.stderrText.split(separator: "\n").count == 1)
+        }
     }
 
     static let fixture = Paths.packageRoot + "/Tests/SockscopeTUITests/Fixtures/Lessons/close.jsonl"
 
     /// A recording plays without root: its script is the live run's, ✗ and verdicts included.
-    @Test func aRecordingReplaysAsAScriptWithoutRoot() throws {
-        let prefix = getuid() == 0 && Paths.which("setpriv") ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : []
-        let run = try Child.run(prefix + [Paths.sockscope, "replay", Self.fixture, "--script"])
-        #expect(run.code == 0, "\(run.child.stderrText)")
-        #expect(run.child.stdoutText.contains("lesson close: 5 of 5 steps passed"))
-        #expect(run.child.stdoutText.contains("✗ dropped"))
-        #expect(run.child.stdoutText.contains("client FIN_WAIT2 → TIME_WAIT"))
-        let json = try Child.run(prefix + [Paths.sockscope, "replay", Self.fixture, "--script", "--json"])
-        #expect(json.child.stdoutText == String(decoding: readFile(Self.fixture), as: UTF8.self))
+    @Test func aRecordingReplaysAsAScriptWithoutRoot() async throws {
+        try await offPool { () throws in
+            let prefix = getuid() == 0 && Paths.which("setpriv") ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : []
+            let run = try Child.run(prefix + [Paths.sockscope, "replay", Self.fixture, "--script"])
+            #expect(run.code == 0, "\(run.child.stderrText)")
+            #expect(run.child.stdoutText.contains("lesson close: 5 of 5 steps passed"))
+            #expect(run.child.stdoutText.contains("✗ dropped"))
+            #expect(run.child.stdoutText.contains("client FIN_WAIT2 → TIME_WAIT"))
+            let json = try Child.run(prefix + [Paths.sockscope, "replay", Self.fixture, "--script", "--json"])
+            #expect(json.child.stdoutText == String(decoding: readFile(Self.fixture), as: UTF8.self))
+        }
     }
 
     /// A damaged recording, or a file that is not one, is refused in one line, exit 1.
-    @Test func aDamagedRecordingIsRefusedInOneLine() throws {
-        let scratch = Scratch()
-        let lines = String(decoding: readFile(Self.fixture), as: UTF8.self).split(separator: "\n")
-        let damaged = scratch.file("damaged.jsonl")
-        writeFile(damaged, Array((lines.prefix(3).joined(separator: "\n") + "\n{\"kind\":\"segment\",\"time\":1}\n").utf8))
-        for (path, message) in [(damaged, "line 4 is not a lesson event"), ("/nonexistent/x.jsonl", "No such file"),
-                                ("/etc/hostname", "line 1 is not a lesson event")] {
-            let run = try Child.run([Paths.sockscope, "replay", path, "--script"])
-            #expect(run.code == 1)
-            #expect(run.child.stderrText.split(separator: "\n").count == 1)
-            #expect(run.child.stderrText.contains(message), "\(run.child.stderrText)")
+    @Test func aDamagedRecordingIsRefusedInOneLine() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let lines = String(decoding: readFile(Self.fixture), as: UTF8.self).split(separator: "\n")
+            let damaged = scratch.file("damaged.jsonl")
+            writeFile(damaged, Array((lines.prefix(3).joined(separator: "\n") + "\n{\"kind\":\"segment\",\"time\":1}\n").utf8))
+            for (path, message) in [(damaged, "line 4 is not a lesson event"), ("/nonexistent/x.jsonl", "No such file"),
+                                    ("/etc/hostname", "line 1 is not a lesson event")] {
+                let run = try Child.run([Paths.sockscope, "replay", path, "--script"])
+                #expect(run.code == 1)
+                #expect(run.child.stderrText.split(separator: "\n").count == 1)
+                #expect(run.child.stderrText.contains(message), "\(run.child.stderrText)")
+            }
         }
     }
 
     /// A reader that has gone away (`| head -1`) ends a lesson's or a replay's script quietly by
     /// SIGPIPE, as a pipeline expects — after the lab is cleaned up, not instead. (The pipe's read
     /// end is closed before the start, so that every write fails: no race with the reader.)
-    @Test func aReaderThatWentAwayEndsTheScriptQuietly() throws {
-        var runs = [[Paths.sockscope, "replay", Self.fixture, "--script"]]
-        if Self.root { runs.append([Paths.sockscope, "lesson", "udp", "--script"]) }
-        let closedReader = """
-            import os, subprocess, sys
-            r, w = os.pipe(); os.close(r)
-            run = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)
-            print(run.returncode, run.stderr.decode(), end='')
-            """
-        for arguments in runs {
-            let run = try Child.run(["python3", "-c", closedReader] + arguments, timeout: 60)
-            #expect(run.child.stdoutText == "-\(SIGPIPE) ", "\(arguments): \(run.child.stdoutText)")
+    @Test func aReaderThatWentAwayEndsTheScriptQuietly() async throws {
+        try await offPool { () throws in
+            var runs = [[Paths.sockscope, "replay", Self.fixture, "--script"]]
+            if Self.root { runs.append([Paths.sockscope, "lesson", "udp", "--script"]) }
+            let closedReader = """
+                import os, subprocess, sys
+                r, w = os.pipe(); os.close(r)
+                run = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)
+                print(run.returncode, run.stderr.decode(), end='')
+                """
+            for arguments in runs {
+                let run = try Child.run(["python3", "-c", closedReader] + arguments, timeout: 60)
+                #expect(run.child.stdoutText == "-\(SIGPIPE) ", "\(arguments): \(run.child.stdoutText)")
+            }
         }
     }
 }

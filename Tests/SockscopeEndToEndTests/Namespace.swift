@@ -3,7 +3,7 @@ import TestSupport
 
 /// A private network namespace (root only), removed when the test ends, so that the socket
 /// tables hold only what the test put there.
-final class Namespace {
+final class Namespace: Sendable {
     let name: String
     private static let counter = Counter()
 

@@ -5,8 +5,9 @@ import TestSupport
 
 /// `sockscope replay FILE` with the recordings an adversary would hand a class: text that
 /// speaks to the terminal, numbers past every range, a file cut short, something that is not a
-/// file at all. Each recording is made here from the fixture (a real run of `close`).
-@Suite struct ReplayFileTests {
+/// file at all. Each recording is made here from the fixture (a real run of `close`). One at a
+/// time, beside the rest of the suite.
+@Suite(.serialized) struct ReplayFileTests {
     static let fixture = Paths.packageRoot + "/Tests/SockscopeTUITests/Fixtures/Lessons/close.jsonl"
 
     static func fixtureLines() throws -> [[String: Any]] {
@@ -97,7 +98,7 @@ import TestSupport
         objects[index]["time"] = -1e300
         let path = scratch.file("huge.jsonl")
         try Self.write(objects, to: path)
-        let (screen, alternate) = try await onOwnThread {
+        let (screen, alternate) = try await offPool {
             let tmux = try Tmux("\(Paths.sockscope) replay \(path)", columns: 100, rows: 20)
             let screen = try tmux.wait(for: "the exit") { $0.contains("EXIT=") }
             return (screen, tmux.format("#{alternate_on}"))
@@ -112,11 +113,11 @@ import TestSupport
         let scratch = Scratch()
         let path = scratch.file("hostile.jsonl")
         try Self.hostileRecording(path)
-        let (screen, title) = try await onOwnThread {
+        let (screen, title) = try await offPool {
             let tmux = try Tmux("\(Paths.sockscope) replay \(path)", columns: 160, rows: 40)
             let before = tmux.format("#{pane_title}")
             try tmux.wait(forText: "Press Space or Enter to begin.")
-            for _ in 1...5 { tmux.send("Space") }
+            try tmux.replaySteps(5)
             let screen = try tmux.wait(for: "the last step") { $0.contains("Lesson over: 5 of 5 steps passed.") }
             let title = tmux.format("#{pane_title}")
             tmux.send("q")

@@ -39,54 +39,58 @@ struct StatesTests {
         var description: String { "\(udp ? "udp" : "tcp") \(state) \(local) \(peer)" }
     }
 
-    @Test func matchesSSInEveryReachableState() throws {
-        let namespace = try Namespace()
-        let holder = try Child(namespace.exec(["python3", "-u", "-c", Self.holder]))
-        try holder.waitForStdout(containing: "READY", timeout: 20)
+    @Test func matchesSSInEveryReachableState() async throws {
+        try await offPool { () throws in
+            let namespace = try Namespace()
+            let holder = try Child(namespace.exec(["python3", "-u", "-c", Self.holder]))
+            try holder.waitForStdout(containing: "READY", timeout: 20)
 
-        let ours = try Child.run(namespace.exec([Paths.sockscope, "states", "--json"]))
-        #expect(ours.code == 0)
-        let ss = try Child.run(namespace.exec(["ss", "-tuanH"]))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(ours.child.stdout)) as? [[String: Any]])
-        let ourRows = Set(json.map { object in
-            Row(udp: (object["proto"] as? String ?? "").hasPrefix("udp"), state: object["state"] as? String ?? "",
-                local: object["local"] as? String ?? "", peer: object["remote"] as? String ?? "")
-        })
-        let ssRows = Set(ss.child.stdoutText.split(separator: "\n").map { line -> Row in
-            let f = line.split(separator: " ")
-            let local = Self.normalize(String(f[4])), peer = Self.normalize(String(f[5]), like: local)
-            return Row(udp: f[0] == "udp", state: Self.kernelName(String(f[1])), local: local, peer: peer)
-        })
-        #expect(ourRows == ssRows, "ours only: \(ourRows.subtracting(ssRows)); ss only: \(ssRows.subtracting(ourRows))")
-        let states = Set(ourRows.map(\.state))
-        for expected in ["LISTEN", "ESTABLISHED", "FIN_WAIT2", "CLOSE_WAIT", "TIME_WAIT", "SYN_SENT", "SYN_RECV", "UNCONN"] {
-            #expect(states.contains(expected), "no \(expected) held")
+            let ours = try Child.run(namespace.exec([Paths.sockscope, "states", "--json"]))
+            #expect(ours.code == 0)
+            let ss = try Child.run(namespace.exec(["ss", "-tuanH"]))
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(ours.child.stdout)) as? [[String: Any]])
+            let ourRows = Set(json.map { object in
+                Row(udp: (object["proto"] as? String ?? "").hasPrefix("udp"), state: object["state"] as? String ?? "",
+                    local: object["local"] as? String ?? "", peer: object["remote"] as? String ?? "")
+            })
+            let ssRows = Set(ss.child.stdoutText.split(separator: "\n").map { line -> Row in
+                let f = line.split(separator: " ")
+                let local = Self.normalize(String(f[4])), peer = Self.normalize(String(f[5]), like: local)
+                return Row(udp: f[0] == "udp", state: Self.kernelName(String(f[1])), local: local, peer: peer)
+            })
+            #expect(ourRows == ssRows, "ours only: \(ourRows.subtracting(ssRows)); ss only: \(ssRows.subtracting(ourRows))")
+            let states = Set(ourRows.map(\.state))
+            for expected in ["LISTEN", "ESTABLISHED", "FIN_WAIT2", "CLOSE_WAIT", "TIME_WAIT", "SYN_SENT", "SYN_RECV", "UNCONN"] {
+                #expect(states.contains(expected), "no \(expected) held")
+            }
+            #expect(ourRows.contains { $0.local.hasPrefix("[::1]:") })
+            // Owners: every socket of the holder is attributed to python3 with its pid.
+            let owned = json.filter { ($0["inode"] as? Int ?? 0) != 0 }
+            #expect(owned.allSatisfy { ($0["command"] as? String)?.hasPrefix("python3") == true })
+            #expect(owned.allSatisfy { $0["pid"] as? Int == Int(holder.pid) })
+            holder.closeStdin()
         }
-        #expect(ourRows.contains { $0.local.hasPrefix("[::1]:") })
-        // Owners: every socket of the holder is attributed to python3 with its pid.
-        let owned = json.filter { ($0["inode"] as? Int ?? 0) != 0 }
-        #expect(owned.allSatisfy { ($0["command"] as? String)?.hasPrefix("python3") == true })
-        #expect(owned.allSatisfy { $0["pid"] as? Int == Int(holder.pid) })
-        holder.closeStdin()
     }
 
-    @Test func filtersAndTable() throws {
-        let namespace = try Namespace()
-        let holder = try Child(namespace.exec(["python3", "-u", "-c", Self.holder]))
-        try holder.waitForStdout(containing: "READY", timeout: 20)
-        func rows(_ arguments: [String]) throws -> [String] {
-            let result = try Child.run(namespace.exec([Paths.sockscope, "states"] + arguments))
-            #expect(result.code == 0)
-            return result.child.stdoutText.split(separator: "\n").dropFirst().map(String.init)
+    @Test func filtersAndTable() async throws {
+        try await offPool { () throws in
+            let namespace = try Namespace()
+            let holder = try Child(namespace.exec(["python3", "-u", "-c", Self.holder]))
+            try holder.waitForStdout(containing: "READY", timeout: 20)
+            func rows(_ arguments: [String]) throws -> [String] {
+                let result = try Child.run(namespace.exec([Paths.sockscope, "states"] + arguments))
+                #expect(result.code == 0)
+                return result.child.stdoutText.split(separator: "\n").dropFirst().map(String.init)
+            }
+            #expect(try rows(["--listening", "--tcp"]).allSatisfy { $0.contains("LISTEN") })
+            #expect(try rows(["--udp"]).allSatisfy { $0.hasPrefix("udp") })
+            #expect(try rows(["-6"]).allSatisfy { $0.hasPrefix("tcp6") || $0.hasPrefix("udp6") })
+            let waits = try rows(["--state", "time-wait,fin-wait-2"])
+            #expect(waits.count == 2 && waits.contains { $0.contains("TIME_WAIT") && $0.contains("timewait ") })
+            let header = try Child.run(namespace.exec([Paths.sockscope, "states"])).child.stdoutText.split(separator: "\n")[0]
+            #expect(header.split(separator: " ") == ["Proto", "State", "Recv-Q", "Send-Q", "Local", "Peer", "Timer", "Process"])
+            holder.closeStdin()
         }
-        #expect(try rows(["--listening", "--tcp"]).allSatisfy { $0.contains("LISTEN") })
-        #expect(try rows(["--udp"]).allSatisfy { $0.hasPrefix("udp") })
-        #expect(try rows(["-6"]).allSatisfy { $0.hasPrefix("tcp6") || $0.hasPrefix("udp6") })
-        let waits = try rows(["--state", "time-wait,fin-wait-2"])
-        #expect(waits.count == 2 && waits.contains { $0.contains("TIME_WAIT") && $0.contains("timewait ") })
-        let header = try Child.run(namespace.exec([Paths.sockscope, "states"])).child.stdoutText.split(separator: "\n")[0]
-        #expect(header.split(separator: " ") == ["Proto", "State", "Recv-Q", "Send-Q", "Local", "Peer", "Timer", "Process"])
-        holder.closeStdin()
     }
 
     /// ss-style names (`ESTAB`, `FIN-WAIT-2`) as the kernel's (`ESTABLISHED`, `FIN_WAIT2`).

@@ -15,7 +15,7 @@ struct EngineTests {
         init(datagram: Bool = false) {
             pipe(&stdin)
             pipe(&stdout)
-            let type = Int32((datagram ? SOCK_DGRAM : SOCK_STREAM).rawValue | SOCK_NONBLOCK.rawValue)
+            let type = Int32((datagram ? SOCK_DGRAM : SOCK_STREAM).rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
             socketpair(AF_UNIX, type, 0, &pair)
         }
 
@@ -51,142 +51,156 @@ struct EngineTests {
     }
 
     /// -N: input ends → FIN to the peer, while the peer's later answer still reaches stdout.
-    @Test func shutdownWriteThenKeepReading() throws {
-        let rig = Rig()
-        let loop = rig.loop(rig.plan(.shutdownWrite))
-        rig.send(rig.stdin[1], "question")
-        close(rig.stdin[1]); rig.stdin[1] = -1
-        rig.send(rig.pair[1], "answer")
-        shutdown(rig.pair[1], Int32(SHUT_WR))
-        #expect(try loop.run() == .finished)
-        close(rig.stdout[1]); rig.stdout[1] = -1
-        #expect(rig.readAll(rig.stdout[0]) == "answer")
-        #expect(rig.readAll(rig.pair[1]) == "question")  // then EOF: our FIN arrived
+    @Test func shutdownWriteThenKeepReading() async throws {
+        try await offPool { () throws in
+            let rig = Rig()
+            let loop = rig.loop(rig.plan(.shutdownWrite))
+            rig.send(rig.stdin[1], "question")
+            close(rig.stdin[1]); rig.stdin[1] = -1
+            rig.send(rig.pair[1], "answer")
+            shutdown(rig.pair[1], Int32(SHUT_WR))
+            #expect(try loop.run() == .finished)
+            close(rig.stdout[1]); rig.stdout[1] = -1
+            #expect(rig.readAll(rig.stdout[0]) == "answer")
+            #expect(rig.readAll(rig.pair[1]) == "question")  // then EOF: our FIN arrived
+        }
     }
 
     /// nc's default: end of input sends nothing; the far end can still write, and a dialer ends
     /// when the peer closes.
-    @Test func keepOpenSendsNoFin() throws {
-        let rig = Rig()
-        let loop = rig.loop(rig.plan(.keepOpen))
-        close(rig.stdin[1]); rig.stdin[1] = -1
-        rig.send(rig.pair[1], "late")
-        close(rig.pair[1]); rig.pair[1] = -1
-        #expect(try loop.run() == .finished)
-        close(rig.stdout[1]); rig.stdout[1] = -1
-        #expect(rig.readAll(rig.stdout[0]) == "late")
+    @Test func keepOpenSendsNoFin() async throws {
+        try await offPool { () throws in
+            let rig = Rig()
+            let loop = rig.loop(rig.plan(.keepOpen))
+            close(rig.stdin[1]); rig.stdin[1] = -1
+            rig.send(rig.pair[1], "late")
+            close(rig.pair[1]); rig.pair[1] = -1
+            #expect(try loop.run() == .finished)
+            close(rig.stdout[1]); rig.stdout[1] = -1
+            #expect(rig.readAll(rig.stdout[0]) == "late")
+        }
     }
 
-    @Test func keepOpenReallyKeepsTheWriteHalfOpen() throws {
-        let rig = Rig()
-        let clockValue = ManualClock()
-        let plan = { var p = rig.plan(.keepOpen); p.timeout = 1; return p }()
-        let loop = rig.loop(plan, clock: { clockValue.advance(0.3) })
-        close(rig.stdin[1]); rig.stdin[1] = -1
-        // The idle timeout (manual clock) ends the loop; no FIN was sent before it.
-        #expect(try loop.run() == .idleTimeout)
-        var byte: UInt8 = 0
-        #expect(recv(rig.pair[1], &byte, 1, Int32(MSG_DONTWAIT)) == -1 && errno == EAGAIN)
+    @Test func keepOpenReallyKeepsTheWriteHalfOpen() async throws {
+        try await offPool { () throws in
+            let rig = Rig()
+            let clockValue = ManualClock()
+            let plan = { var p = rig.plan(.keepOpen); p.timeout = 1; return p }()
+            let loop = rig.loop(plan, clock: { clockValue.advance(0.3) })
+            close(rig.stdin[1]); rig.stdin[1] = -1
+            // The idle timeout (manual clock) ends the loop; no FIN was sent before it.
+            #expect(try loop.run() == .idleTimeout)
+            var byte: UInt8 = 0
+            #expect(recv(rig.pair[1], &byte, 1, Int32(MSG_DONTWAIT)) == -1 && errno == EAGAIN)
+        }
     }
 
     /// An empty datagram is data of length zero, not end of stream.
-    @Test func emptyDatagramIsNotEndOfStream() throws {
-        let rig = Rig(datagram: true)
-        let clockValue = ManualClock()
-        let plan = { var p = rig.plan(.keepOpen, datagram: true); p.timeout = 1; return p }()
-        let loop = rig.loop(plan, clock: { clockValue.advance(0.1) })
-        _ = send(rig.pair[1], "", 0, 0)
-        rig.send(rig.pair[1], "after-empty")
-        #expect(try loop.run() == .idleTimeout)
-        close(rig.stdout[1]); rig.stdout[1] = -1
-        #expect(rig.readAll(rig.stdout[0]) == "after-empty")
+    @Test func emptyDatagramIsNotEndOfStream() async throws {
+        try await offPool { () throws in
+            let rig = Rig(datagram: true)
+            let clockValue = ManualClock()
+            let plan = { var p = rig.plan(.keepOpen, datagram: true); p.timeout = 1; return p }()
+            let loop = rig.loop(plan, clock: { clockValue.advance(0.1) })
+            _ = send(rig.pair[1], "", 0, 0)
+            rig.send(rig.pair[1], "after-empty")
+            #expect(try loop.run() == .idleTimeout)
+            close(rig.stdout[1]); rig.stdout[1] = -1
+            #expect(rig.readAll(rig.stdout[0]) == "after-empty")
+        }
     }
 
     /// -k under a flood of connections: a connected peer is still served. The listener always
     /// has another client waiting, so draining it to the end before serving connections would
     /// hold every connected peer (and its bytes) for as long as the flood lasts.
-    @Test func aConnectionFloodDoesNotStarveConnectedPeers() throws {
-        let rig = Rig()
-        let listener = try LoopbackPair()  // its pending client makes the listener readable
-        var plan = rig.plan(.keepOpen, listening: true)
-        plan.keepListening = true
-        plan.maxConnections = 100
-        let loop = rig.loop(plan)
-        loop.setListener(dup(listener.listener))
-        let flood = 300
-        var attempts = 0
-        loop.accepter = { _ throws(SystemError) in
-            guard attempts < flood else { return nil }
-            attempts += 1
-            var pair: [Int32] = [-1, -1]
-            socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue), 0, &pair)
-            close(pair[1])  // a client that connects and leaves at once
-            return (pair[0], SocketAddress())
+    @Test func aConnectionFloodDoesNotStarveConnectedPeers() async throws {
+        try await offPool { () throws in
+            let rig = Rig()
+            let listener = try LoopbackPair()  // its pending client makes the listener readable
+            var plan = rig.plan(.keepOpen, listening: true)
+            plan.keepListening = true
+            plan.maxConnections = 100
+            let loop = rig.loop(plan)
+            loop.setListener(dup(listener.listener))
+            let flood = 300
+            var attempts = 0
+            loop.accepter = { _ throws(SystemError) in
+                guard attempts < flood else { return nil }
+                attempts += 1
+                var pair: [Int32] = [-1, -1]
+                socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue), 0, &pair)
+                close(pair[1])  // a client that connects and leaves at once
+                return (pair[0], SocketAddress())
+            }
+            rig.send(rig.pair[1], "hello")
+            var set = PollSet<Engine.Slot>()
+            var bytes = [UInt8](repeating: 0, count: 16)
+            var got = 0
+            for _ in 0..<3 where got == 0 {  // received in one round, written out at the next at the latest
+                _ = try loop.step(&set, wait: false)
+                var ready = pollfd(fd: rig.stdout[0], events: Int16(POLLIN), revents: 0)
+                if poll(&ready, 1, 0) == 1 { got = bytes.withUnsafeMutableBytes { read(rig.stdout[0], $0.baseAddress, $0.count) } }
+            }
+            #expect(got > 0 && String(decoding: bytes[0..<got], as: UTF8.self) == "hello")
+            #expect(attempts < flood, "\(attempts) waiting clients were accepted before the connected peer was served")
         }
-        rig.send(rig.pair[1], "hello")
-        var set = PollSet<Engine.Slot>()
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var got = 0
-        for _ in 0..<3 where got == 0 {  // received in one round, written out at the next at the latest
-            _ = try loop.step(&set, wait: false)
-            var ready = pollfd(fd: rig.stdout[0], events: Int16(POLLIN), revents: 0)
-            if poll(&ready, 1, 0) == 1 { got = bytes.withUnsafeMutableBytes { read(rig.stdout[0], $0.baseAddress, $0.count) } }
-        }
-        #expect(got > 0 && String(decoding: bytes[0..<got], as: UTF8.self) == "hello")
-        #expect(attempts < flood, "\(attempts) waiting clients were accepted before the connected peer was served")
     }
 
     /// -q SECS: the countdown starts when input is over, measured on the loop's clock.
-    @Test func quitAfterEndOfInput() throws {
-        let rig = Rig()
-        let clockValue = ManualClock()
-        let loop = rig.loop(rig.plan(.quit(after: 2)), clock: { clockValue.advance(0.25) })
-        close(rig.stdin[1]); rig.stdin[1] = -1
-        #expect(try loop.run() == .quitAfterEOF)
-        #expect(clockValue.now >= 2)
+    @Test func quitAfterEndOfInput() async throws {
+        try await offPool { () throws in
+            let rig = Rig()
+            let clockValue = ManualClock()
+            let loop = rig.loop(rig.plan(.quit(after: 2)), clock: { clockValue.advance(0.25) })
+            close(rig.stdin[1]); rig.stdin[1] = -1
+            #expect(try loop.run() == .quitAfterEOF)
+            #expect(clockValue.now >= 2)
+        }
     }
 }
 
 /// TCP_INFO at each socket event, on a real loopback connection.
 struct SocketEventTests {
-    @Test func statesAtConnectShutdownEndAndClose() throws {
-        let pair = try LoopbackPair()
-        let (listener, address) = (pair.listener, pair.address)
-        // The loop owns the client socket and closes it: give it a duplicate.
-        let client = dup(pair.client)
-        var server: Int32 = -1
-        let deadline = now() + 5
-        while server < 0 && now() < deadline {
-            var entry = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            _ = poll(&entry, 1, 100)
-            if let accepted = try Socket.accept(listener) { server = accepted.fd }
-        }
-        #expect(server >= 0)
-        defer { close(server) }
+    @Test func statesAtConnectShutdownEndAndClose() async throws {
+        try await offPool { () throws in
+            let pair = try LoopbackPair()
+            let (listener, address) = (pair.listener, pair.address)
+            // The loop owns the client socket and closes it: give it a duplicate.
+            let client = dup(pair.client)
+            var server: Int32 = -1
+            let deadline = now() + 5
+            while server < 0 && now() < deadline {
+                var entry = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+                _ = poll(&entry, 1, 100)
+                if let accepted = try Socket.accept(listener) { server = accepted.fd }
+            }
+            #expect(server >= 0)
+            defer { close(server) }
 
-        var stdin: [Int32] = [-1, -1], stdout: [Int32] = [-1, -1]
-        pipe(&stdin); pipe(&stdout)
-        defer { (stdin + stdout).filter { $0 >= 0 }.forEach { close($0) } }
-        var plan = EngineTests.Rig().plan(.shutdownWrite)
-        plan.target = .inet(host: "127.0.0.1", ports: [address.port])
-        let loop = Engine(settings: EngineSettings(plan: plan), stdin: stdin[0], stdout: stdout[1], signalFD: -1,
-                            clock: now, onEvent: { _ in })
-        var seen: [String] = []
-        loop.onSocketEvent = { event in seen.append("\(event.kind.rawValue):\(event.info.state?.name ?? "?")") }
-        loop.addConnection(client, peer: address)
-        close(stdin[1]); stdin[1] = -1        // input ends: -N sends FIN
-        shutdown(server, Int32(SHUT_WR))       // the peer finishes too
-        #expect(try loop.run() == .finished)
-        // The peer closed first: ours sees its FIN (CLOSE_WAIT), then sends its own (LAST_ACK),
-        // whose ACK comes back within the same system call on loopback (CLOSE).
-        #expect(seen.count == 4, "\(seen)")
-        #expect(seen.first == "connected:ESTABLISHED")
-        #expect(seen.dropFirst().first == "endOfStream:CLOSE_WAIT")
-        #expect(seen.dropFirst(2).first.map { $0 == "shutDown:LAST_ACK" || $0 == "shutDown:CLOSE" } == true, "\(seen)")
-        #expect(seen.last == "closing:CLOSE")
-        // The peer's socket handed its TIME_WAIT to a timewait socket and reports CLOSE itself.
-        let info = try #require(TCPInfoReader.read(server))
-        #expect(info.state == .close)
-        #expect(info.mss > 0)
+            var stdin: [Int32] = [-1, -1], stdout: [Int32] = [-1, -1]
+            pipe(&stdin); pipe(&stdout)
+            defer { (stdin + stdout).filter { $0 >= 0 }.forEach { close($0) } }
+            var plan = EngineTests.Rig().plan(.shutdownWrite)
+            plan.target = .inet(host: "127.0.0.1", ports: [address.port])
+            let loop = Engine(settings: EngineSettings(plan: plan), stdin: stdin[0], stdout: stdout[1], signalFD: -1,
+                                clock: now, onEvent: { _ in })
+            var seen: [String] = []
+            loop.onSocketEvent = { event in seen.append("\(event.kind.rawValue):\(event.info.state?.name ?? "?")") }
+            loop.addConnection(client, peer: address)
+            close(stdin[1]); stdin[1] = -1        // input ends: -N sends FIN
+            shutdown(server, Int32(SHUT_WR))       // the peer finishes too
+            #expect(try loop.run() == .finished)
+            // The peer closed first: ours sees its FIN (CLOSE_WAIT), then sends its own (LAST_ACK),
+            // whose ACK comes back within the same system call on loopback (CLOSE).
+            #expect(seen.count == 4, "\(seen)")
+            #expect(seen.first == "connected:ESTABLISHED")
+            #expect(seen.dropFirst().first == "endOfStream:CLOSE_WAIT")
+            #expect(seen.dropFirst(2).first.map { $0 == "shutDown:LAST_ACK" || $0 == "shutDown:CLOSE" } == true, "\(seen)")
+            #expect(seen.last == "closing:CLOSE")
+            // The peer's socket handed its TIME_WAIT to a timewait socket and reports CLOSE itself.
+            let info = try #require(TCPInfoReader.read(server))
+            #expect(info.state == .close)
+            #expect(info.mss > 0)
+        }
     }
 }

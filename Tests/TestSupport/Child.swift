@@ -3,7 +3,7 @@ import Glibc
 
 /// A child process with piped stdio, for end-to-end tests. Every wait has a deadline; output is
 /// collected from both pipes as it comes, so a chatty child never blocks on a full pipe.
-public final class Child {
+public final class Child: @unchecked Sendable {
     public enum Input: Sendable { case pipe, null, file(String) }
     public enum Output: Sendable {
         case pipe, file(String), append(String)
@@ -66,6 +66,10 @@ public final class Child {
         posix_spawn_file_actions_adddup2(&actions, pipes[1], 2)
         close.append(pipes[1])
         stderrFD = pipes[0]
+        // Nothing else reaches the child: tests run side by side in this process, and a socket
+        // of another test's (made without close-on-exec) kept open in a child would hold back
+        // its FIN or RST.
+        _ = clinux_spawn_close_from(&actions, 3)
 
         var env = ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"]
         for (key, value) in environment { env[key] = value }

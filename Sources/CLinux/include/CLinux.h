@@ -3,6 +3,7 @@
 #ifndef SOCKSCOPE_CLINUX_H
 #define SOCKSCOPE_CLINUX_H
 
+#include <spawn.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -169,5 +170,10 @@ int clinux_nflog_open(unsigned short group, unsigned int copy_bytes);
 /// lengths in `lengths` (at most `max`): the count, 0 when none is waiting, -1 on error (errno;
 /// ENOBUFS: some were lost).
 int clinux_nflog_read(int fd, unsigned char *packets, size_t size, size_t *lengths, int max);
+
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34), which the importer does not see: the
+/// child closes every descriptor from `low` up before it starts (the tests' children inherit
+/// nothing of the test process's). 0, or an errno.
+int clinux_spawn_close_from(posix_spawn_file_actions_t *actions, int low);
 
 #endif
