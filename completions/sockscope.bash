@@ -188,7 +188,7 @@ _sockscope_nc() {
     repeating_flags=()
     non_repeating_flags=(-4 -6 -C -d -k -l -N -n -u -U -v -z --tui --no-tui --version -h --help)
     repeating_options=()
-    non_repeating_options=(-i -p -q -s -w --hex-dump --pcap --ladder --max-conns)
+    non_repeating_options=(-i -p -q -s -w --hex-dump --pcap --pcap-payload --ladder --max-conns)
     __sockscope_offer_flags_options -1
 
     # Offer option value completions
@@ -214,6 +214,9 @@ _sockscope_nc() {
     '--pcap')
         return
         ;;
+    '--pcap-payload')
+        return
+        ;;
     '--ladder')
         return
         ;;
@@ -227,7 +230,7 @@ _sockscope_states() {
     repeating_flags=()
     non_repeating_flags=(-t --tcp -u --udp -4 -6 -l --listening -p --processes --no-processes --json --events --segments --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state --port --duration --pcap --interval)
+    non_repeating_options=(--state --port --duration --pcap --pcap-payload --interval)
     __sockscope_offer_flags_options 0
 
     # Offer option value completions
@@ -244,6 +247,9 @@ _sockscope_states() {
     '--pcap')
         return
         ;;
+    '--pcap-payload')
+        return
+        ;;
     '--interval')
         return
         ;;
@@ -254,7 +260,7 @@ _sockscope_watch() {
     repeating_flags=()
     non_repeating_flags=(-t --tcp -u --udp -4 -6 -l --listening --version -h --help)
     repeating_options=()
-    non_repeating_options=(--state --port --interval --pcap)
+    non_repeating_options=(--state --port --interval --pcap --pcap-payload)
     __sockscope_offer_flags_options 0
 
     # Offer option value completions
@@ -269,6 +275,9 @@ _sockscope_watch() {
         return
         ;;
     '--pcap')
+        return
+        ;;
+    '--pcap-payload')
         return
         ;;
     esac

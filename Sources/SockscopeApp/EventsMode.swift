@@ -26,18 +26,23 @@ struct EventsMode {
         }
         defer { trace?.stop() }
         var capture: SegmentSource?
+        let log = Diagnostics(fd: io.stderr, verbose: true)
         if options.segments || options.pcapPath != nil {
             do {
-                capture = try SegmentSource(pcapPath: options.pcapPath)
+                capture = try io.startCapture(options.pcapPayload)
                 if let port = options.filter.port { capture?.setPorts([port]) }
             } catch {
                 // A file asked for and not written would fail a script later, silently: say it now.
                 if options.pcapPath != nil {
-                    Diagnostics(fd: io.stderr, verbose: true).error("--pcap: \(error.description)")
+                    log.error("--pcap: \(error.description)")
                     return .failure
                 }
                 unavailable.append(("capture", error.description))
             }
+        }
+        if let path = options.pcapPath, let capture,
+           let status = OutputFiles.attachPcap(path, payload: options.pcapPayload, to: capture, signalFD: signalFD, log: log) {
+            return status
         }
         let out = Output(stdout: StandardOutput(io.stdout), signalFD: signalFD, log: Diagnostics(fd: io.stderr, verbose: true),
                          json: options.json)

@@ -9,50 +9,38 @@ import SockscopeTransport
 /// for its reader in poll() beside the signalfd, and writes wait the same way. A slow reader
 /// slows the session down (the dump is complete or it says it is not); a signal ends it.
 public final class HexDumpFile: TrafficRecorder {
-    public enum OpenFailure: Error {
-        case failed(SystemError)
-        /// A signal arrived while waiting for a FIFO's reader.
-        case interrupted(Int32)
-    }
-
-    let fd: Int32
-    let path: String
+    let file: OutputFile
     var dump = HexDump()
     let wallClock: () -> Double
-    let signalFD: Int32
     /// Called once if writing fails; the dump stops there and the session goes on.
     let onFailure: (String) -> Void
     var failed = false
     public private(set) var interruption: Int32?
 
+    /// Opens the file now (a bad path fails before the session starts) but empties it only when
+    /// the first connection opens: a refused dial leaves the last session's dump as it was.
     public init(path: String, wallClock: @escaping () -> Double, signalFD: Int32,
-                onWaiting: () -> Void, onFailure: @escaping (String) -> Void) throws(OpenFailure) {
-        switch Descriptor.openForWriting(path, signalFD: signalFD, onWaiting: onWaiting) {
-        case .opened(let fd): self.fd = fd
-        case .failed(let error): throw .failed(error)
-        case .interrupted(let signal): throw .interrupted(signal)
-        }
-        self.path = path
+                onWaiting: () -> Void, onFailure: @escaping (String) -> Void) throws(OutputFile.OpenFailure) {
+        file = try OutputFile(path, option: "--hex-dump", holdsPayload: true, beginsNow: false, signalFD: signalFD, onWaiting: onWaiting)
         self.wallClock = wallClock
-        self.signalFD = signalFD
         self.onFailure = onFailure
     }
 
-    deinit { close(fd) }
+    public func connectionOpened() { file.begin() }
+
+    /// The session is over: a file this session created and never began is removed.
+    public func finish() { file.abandon() }
 
     public func record(_ bytes: UnsafeRawBufferPointer, sent: Bool, peer: SocketAddress?) {
         guard !failed, interruption == nil else { return }
-        var text = dump.chunk(bytes, direction: sent ? .sent : .received,
+        let text = dump.chunk(bytes, direction: sent ? .sent : .received,
                               time: ClockText.iso8601(wallClock()), peer: peer?.display ?? "peer")
-        let outcome = text.withUTF8 { utf8 in
-            Descriptor.writeAll(UnsafeRawBufferPointer(utf8), to: fd, signalFD: signalFD)
-        }
-        switch outcome {
+        switch file.write(Array(text.utf8)) {
         case .written, .timedOut: break
         case .interrupted(let signal): interruption = signal
         case .failed(let code):
             failed = true
-            onFailure("--hex-dump \(path): \(String(cString: strerror(code))); the dump stops here")
+            onFailure(file.describe(code) + "; the dump stops here")
         }
     }
 }

@@ -18,6 +18,8 @@ public final class PipeMode {
     /// The screen's capture (as root), likewise started before dialing, so that the SYN is seen.
     var capture: SegmentSource?
     var captureOff: String?
+    /// --ladder: its place checked (a temporary file made beside it) before the session starts.
+    var ladderFile: ReplacedFile?
 
     public init(plan: SessionPlan, io: SystemIO, interactive: Bool = false) {
         self.plan = plan
@@ -38,26 +40,16 @@ public final class PipeMode {
             } catch {
                 traceOff = error.description
             }
-            do throws(TransportError) {
-                guard case .inet = plan.target else { throw TransportError("a Unix socket sends no segments") }
-                capture = try io.startCapture(plan.pcapPath)
-                // From the start, the kernel keeps only the target's (or the listener's) port.
-                if case .inet(_, let ports) = plan.target, let port = ports.first, port != 0 { capture?.setPorts([port]) }
-            } catch {
-                // A file asked for and not written would surprise later: say it now.
-                if plan.pcapPath != nil || plan.ladderPath != nil {
-                    log.error("\(plan.pcapPath != nil ? "--pcap" : "--ladder"): \(error.description)")
-                    return .failure
-                }
-                captureOff = error.description
-            }
         }
         defer { trace?.stop() }
+        if interactive, let status = startCapture(signalFD: signalFD) { return status }
+        // A session that never makes a connection leaves the dump's file as it was.
+        defer { recorder?.finish() }
         do {
             if let path = plan.hexDumpPath {
                 recorder = try HexDumpFile(
                     path: path, wallClock: io.wallClock, signalFD: signalFD,
-                    onWaiting: { self.log.write("sockscope: --hex-dump \(path): waiting for a reader of the FIFO") },
+                    onWaiting: OutputFiles.waiting("--hex-dump", path, log: log),
                     onFailure: { self.log.error($0) })
             }
             switch plan.mode {
@@ -69,14 +61,41 @@ public final class PipeMode {
             log.error(error.description)
         } catch let error as SystemError {
             log.error(error.description)
-        } catch HexDumpFile.OpenFailure.failed(let error) {
-            log.error(error.description)
-        } catch HexDumpFile.OpenFailure.interrupted(let signal) {
+        } catch OutputFile.OpenFailure.failed(let line) {
+            log.error(line)
+        } catch OutputFile.OpenFailure.interrupted(let signal) {
             return .signal(signal)
         } catch {
             log.error("\(error)")
         }
         return .failure
+    }
+
+    /// The screen's capture, and the files it writes: --pcap opened once the capture runs,
+    /// --ladder's place checked now. A file asked for that could not be written would surprise
+    /// later: without the capture (no root) the session does not start. Nil: go on.
+    func startCapture(signalFD: Int32) -> ExitStatus? {
+        do throws(TransportError) {
+            guard case .inet = plan.target else { throw TransportError("a Unix socket sends no segments") }
+            let source = try io.startCapture(plan.pcapPayload)
+            // From the start, the kernel keeps only the target's (or the listener's) port.
+            if case .inet(_, let ports) = plan.target, let port = ports.first, port != 0 { source.setPorts([port]) }
+            capture = source
+        } catch {
+            if plan.pcapPath != nil || plan.ladderPath != nil {
+                log.error("\(plan.pcapPath != nil ? "--pcap" : "--ladder"): \(error.description)")
+                return .failure
+            }
+            captureOff = error.description
+        }
+        if let path = plan.pcapPath, let capture,
+           let status = OutputFiles.attachPcap(path, payload: plan.pcapPayload, to: capture, signalFD: signalFD, log: log) {
+            return status
+        }
+        if let path = plan.ladderPath {
+            return OutputFiles.status({ () throws(OutputFile.OpenFailure) in ladderFile = try ReplacedFile(path, option: "--ladder") }, log: log)
+        }
+        return nil
     }
 
     /// What the session starts from.

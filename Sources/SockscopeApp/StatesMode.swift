@@ -16,6 +16,8 @@ public struct StatesMode {
         public var segments = false
         /// With events: the captured frames to this file (--pcap).
         public var pcapPath: String?
+        /// The data bytes each frame keeps in the pcap file (--pcap-payload).
+        public var pcapPayload = 0
         /// Owners: nil looks them up for tables of at most `automaticOwnerLimit` sockets.
         public var processes: Bool?
         public init() {}

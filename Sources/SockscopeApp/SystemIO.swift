@@ -21,9 +21,9 @@ public struct SystemIO {
     public var startTracing: (_ bufferKB: Int?) throws(TransportError) -> TraceSource = { kb throws(TransportError) in
         try TraceSource(bufferKB: kb)
     }
-    /// Starts the capture (writing --pcap's file when given), or says why it is off.
-    public var startCapture: (_ pcapPath: String?) throws(TransportError) -> SegmentSource = { path throws(TransportError) in
-        try SegmentSource(pcapPath: path)
+    /// Starts the capture (each frame's headers and `payload` bytes of data), or says why it is off.
+    public var startCapture: (_ payload: Int) throws(TransportError) -> SegmentSource = { payload throws(TransportError) in
+        try SegmentSource(payload: payload)
     }
     /// Blocks these signals and returns a signalfd that reports them (-1 when none can be had).
     public var signalDescriptor: ([Int32]) -> Int32 = { signals in clinux_signalfd(signals, Int32(signals.count)) }

@@ -23,6 +23,7 @@ public struct NetcatOptions: Sendable, Equatable {
     public var hexDumpPath: String?      // --hex-dump FILE
     public var pcapPath: String?         // --pcap FILE (the screen, as root)
     public var ladderPath: String?       // --ladder FILE.svg (the screen, as root)
+    public var pcapPayload: Int?         // --pcap-payload N (data bytes a frame keeps in --pcap)
     public var maxConnections = 100      // --max-conns N
     public var positionals: [String] = []
 

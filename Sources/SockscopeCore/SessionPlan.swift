@@ -34,6 +34,8 @@ public struct SessionPlan: Sendable, Equatable {
     public var pcapPath: String?
     public var ladderPath: String?
     public var maxConnections: Int
+    /// The data bytes each frame keeps in --pcap after its headers (--pcap-payload; none by default).
+    public var pcapPayload = 0
 
     public var protocolName: String { datagram ? "udp" : "tcp" }
 }

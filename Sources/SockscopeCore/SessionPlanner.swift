@@ -18,6 +18,9 @@ public enum SessionPlanner {
         if o.hexDumpPath?.isEmpty == true { throw UsageError("--hex-dump: the file name is empty") }
         if o.pcapPath?.isEmpty == true { throw UsageError("--pcap: the file name is empty") }
         if o.ladderPath?.isEmpty == true { throw UsageError("--ladder: the file name is empty") }
+        if let payload = o.pcapPayload {
+            if let problem = PcapPayload.problem(payload, pcap: o.pcapPath != nil) { throw UsageError(problem) }
+        }
         if (o.pcapPath != nil || o.ladderPath != nil) && (o.unixSocket || o.scan) {
             throw UsageError("--pcap and --ladder capture TCP and UDP over IP: not with \(o.scan ? "-z" : "-U")")
         }
@@ -32,7 +35,7 @@ public enum SessionPlanner {
             sourcePort = try PortList.single(text, role: .listen, service: service)
         }
 
-        return SessionPlan(
+        var plan = SessionPlan(
             mode: mode, target: target, datagram: o.udp,
             family: o.ipv4Only ? .inet : (o.ipv6Only ? .inet6 : .any),
             keepListening: o.keepListening, numeric: o.numeric, verbose: o.verbose,
@@ -40,6 +43,8 @@ public enum SessionPlanner {
             sourceAddress: o.sourceAddress, sourcePort: mode == .listen ? nil : sourcePort,
             crlf: o.crlf, readStdin: !o.noStdin && mode != .scan, interval: interval,
             hexDumpPath: o.hexDumpPath, pcapPath: o.pcapPath, ladderPath: o.ladderPath, maxConnections: o.maxConnections)
+        plan.pcapPayload = o.pcapPayload ?? 0
+        return plan
     }
 
     static func endOfInput(_ o: NetcatOptions) -> SessionPlan.EndOfInput {

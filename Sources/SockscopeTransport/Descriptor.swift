@@ -81,28 +81,6 @@ extension StandardOutput {
 }
 
 extension Descriptor {
-    public enum OpenOutcome {
-        case opened(Int32)
-        case failed(SystemError)
-        /// A signal arrived while waiting for a FIFO's reader.
-        case interrupted(Int32)
-    }
-
-    /// Opens (creating or truncating) `path` for writing, non-blocking. A FIFO that nobody reads
-    /// yet would block open(2); instead it is retried ten times a second while the signalfd is
-    /// watched, so a signal still ends the wait. `onWaiting` is called once when waiting starts.
-    public static func openForWriting(_ path: String, signalFD: Int32, onWaiting: () -> Void) -> OpenOutcome {
-        var fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0o644)
-        var announced = false
-        while fd < 0 && errno == ENXIO {  // a FIFO without a reader
-            if !announced { onWaiting() }
-            announced = true
-            if case .signal(let signal) = SignalWait.wait(seconds: 0.1, signalFD: signalFD) { return .interrupted(signal) }
-            fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
-        }
-        return fd >= 0 ? .opened(fd) : .failed(SystemError(path))
-    }
-
     /// `writeAll(_:to:signalFD:seconds:using:)` with write(2).
     public static func writeAll(_ raw: UnsafeRawBufferPointer, to fd: Int32, signalFD: Int32) -> WriteOutcome {
         writeAll(raw, to: fd, signalFD: signalFD) { write(fd, $0, $1) }

@@ -54,6 +54,7 @@ extension Engine {
                                       flow: .init(stream: !settings.datagram), sentUpTo: start, ownsFD: ownsFD))
         everConnected = true
         sessionOver = false
+        recorder?.connectionOpened()
         emit(.opened(id: id, peer: peer, how: how))
         report(.connected, connections.count - 1)
         return id

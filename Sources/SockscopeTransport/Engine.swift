@@ -39,7 +39,7 @@ public final class Engine {
     let settings: EngineSettings
     let stdinFD: Int32
     let stdout: StandardOutput
-    let signalFD: Int32
+    public let signalFD: Int32
     let clock: () -> Double
     /// The screen, or nil for pipe mode.
     public weak var face: EngineFace?

@@ -1,32 +1,38 @@
 import Glibc
 import SockscopeCore
 
-/// `--pcap FILE`: the captured frames, as Core's `PcapWriter` lays them out, written to a file
-/// in batches. A failed write (a full disk) stops the file and is said once, never the session.
+/// `--pcap FILE`: the captured frames, as Core's `PcapWriter` lays them out, written in batches
+/// to an `OutputFile` (created 0600, no planted link followed, a FIFO waited for beside the
+/// signalfd). Each frame keeps its headers and `payload` bytes of its data (none by default):
+/// a capture of a login should not hold the password. A failed write (a full disk) stops the
+/// file and is said once, never the session.
 public final class PcapFile {
-    public let path: String
-    private let fd: Int32
+    let file: OutputFile
+    /// The data bytes each frame keeps after its headers.
+    public let payload: Int
     private var pending: [UInt8] = []
     public private(set) var failure: String?
+    /// A signal that ended a wait for the FIFO's reader: the file stops; the signal is raised
+    /// again for the mode's loop.
+    public private(set) var interrupted = false
     public private(set) var frames = 0
 
-    public init(path: String, snapLength: Int) throws(TransportError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw TransportError("--pcap \(path): \(String(cString: strerror(errno)))") }
-        self.fd = fd
-        self.path = path
-        pending = PcapWriter.fileHeader(snapLength: UInt32(snapLength))
+    public var path: String { file.path }
+
+    public init(path: String, payload: Int, signalFD: Int32, onWaiting: () -> Void) throws(OutputFile.OpenFailure) {
+        file = try OutputFile(path, option: "--pcap", holdsPayload: true, signalFD: signalFD, onWaiting: onWaiting)
+        self.payload = min(max(0, payload), PacketCapture.largestPayload)
+        pending = PcapWriter.fileHeader(snapLength: UInt32(PacketCapture.snapLength + self.payload))
         flush()
     }
 
-    deinit {
-        flush()
-        close(fd)
-    }
+    deinit { flush() }
 
-    public func append(_ frame: PacketCapture.Frame) {
-        guard failure == nil else { return }
-        PcapWriter.append(record: frame.bytes, originalLength: frame.originalLength,
+    /// Appends a frame cut after its headers (`headerEnd`) and `payload` bytes of its data.
+    public func append(_ frame: PacketCapture.Frame, headerEnd: Int) {
+        guard failure == nil, !interrupted else { return }
+        let kept = min(frame.bytes.count, max(0, headerEnd) + payload)
+        PcapWriter.append(record: UnsafeRawBufferPointer(rebasing: frame.bytes[..<kept]), originalLength: frame.originalLength,
                           seconds: UInt32(truncatingIfNeeded: frame.seconds), nanoseconds: frame.nanoseconds, to: &pending)
         frames += 1
         if pending.count >= 1 << 16 { flush() }
@@ -35,21 +41,17 @@ public final class PcapFile {
     /// Writes what is pending; after a failure, nothing more. Returns the failure, once.
     @discardableResult
     public func flush() -> String? {
-        guard failure == nil, !pending.isEmpty else { return nil }
-        var offset = 0
-        while offset < pending.count {
-            let written = pending.withUnsafeBytes { raw in
-                write(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]).baseAddress, raw.count - offset)
-            }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                failure = "--pcap \(path): write failed: \(String(cString: strerror(written < 0 ? errno : EIO))); the file stops here"
-                pending.removeAll()
-                return failure
-            }
-            offset += written
+        guard failure == nil, !interrupted, !pending.isEmpty else { return nil }
+        defer { pending.removeAll(keepingCapacity: true) }
+        switch file.write(pending) {
+        case .written, .timedOut: return nil
+        case .failed(let code):
+            failure = "--pcap \(path): write failed: \(String(cString: strerror(code))); the file stops here"
+            return failure
+        case .interrupted(let signal):
+            interrupted = true
+            raise(signal)  // blocked: it waits on the signalfd for the loop, which ends by it
+            return nil
         }
-        pending.removeAll(keepingCapacity: true)
-        return nil
     }
 }

@@ -5,13 +5,16 @@ import SockscopeCore
 /// conversations. Frames that do not decode (not IP, a later fragment) are counted and skipped.
 public final class SegmentSource {
     let capture: PacketCapture
-    public let pcap: PcapFile?
+    /// `--pcap`: opened by the mode once the capture runs (a run that cannot capture never
+    /// touches the file).
+    public var pcap: PcapFile?
     var analyzer = SegmentAnalyzer()
     public private(set) var undecodable = 0
 
-    public init(interface: String = "lo", pcapPath: String? = nil) throws(TransportError) {
-        capture = try PacketCapture(interface: interface)
-        pcap = try pcapPath.map { path throws(TransportError) in try PcapFile(path: path, snapLength: PacketCapture.snapLength) }
+    /// `payload`: the data bytes the kernel keeps of each frame after its headers (for
+    /// `--pcap-payload`).
+    public init(interface: String = "lo", payload: Int = 0) throws(TransportError) {
+        capture = try PacketCapture(interface: interface, payload: payload)
     }
 
     public var descriptor: Int32 { capture.descriptor }
@@ -24,13 +27,13 @@ public final class SegmentSource {
     public func read(keep: (DecodedFrame) -> Bool) -> (segments: [Segment], dropped: Int, pcapFailure: String?) {
         var segments: [Segment] = []
         capture.read { frame in
-            guard case .success(let decoded) = FrameDecoder.decode(frame.bytes) else {
+            guard case .success(let decoded) = FrameDecoder.decodeWithHeaders(frame.bytes) else {
                 undecodable += 1
                 return
             }
-            guard keep(decoded) else { return }
-            pcap?.append(frame)
-            segments.append(analyzer.analyze(decoded, time: frame.time))
+            guard keep(decoded.frame) else { return }
+            pcap?.append(frame, headerEnd: decoded.headerEnd)
+            segments.append(analyzer.analyze(decoded.frame, time: frame.time))
         }
         return (segments, capture.drops(), pcap?.flush())
     }

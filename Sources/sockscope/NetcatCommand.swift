@@ -55,6 +55,8 @@ struct NetcatCommand: ParsableCommand {
     var hexDump: String?
     @Option(name: .customLong("pcap"), parsing: .unconditional, help: ArgumentHelp("In the screen, as root: write the session's frames to FILE as a pcap file.", valueName: "file"))
     var pcap: String?
+    @Option(name: .customLong("pcap-payload"), parsing: .unconditional, help: ArgumentHelp("With --pcap, keep N bytes of each segment's data (default 0: headers only).", valueName: "n"))
+    var pcapPayload: Int?
     @Option(name: .customLong("ladder"), parsing: .unconditional, help: ArgumentHelp("In the screen, as root: draw the session's ladder to FILE as SVG when it ends.", valueName: "file"))
     var ladder: String?
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("With -k, connections served at once; more are closed.", valueName: "n"))
@@ -75,7 +77,7 @@ struct NetcatCommand: ParsableCommand {
         o.numeric = numeric; o.udp = udp; o.unixSocket = unixSocket; o.verbose = verbose
         o.scan = scan; o.interval = interval; o.sourcePort = port; o.quitAfterEOF = quit
         o.sourceAddress = source; o.timeout = timeout; o.hexDumpPath = hexDump
-        o.pcapPath = pcap; o.ladderPath = ladder
+        o.pcapPath = pcap; o.ladderPath = ladder; o.pcapPayload = pcapPayload
         o.maxConnections = maxConnections; o.positionals = arguments
         return o
     }

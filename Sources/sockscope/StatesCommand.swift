@@ -28,6 +28,8 @@ struct StatesCommand: ParsableCommand {
     var segments = false
     @Option(help: ArgumentHelp("With --events, write the captured frames to FILE as a pcap file (nanosecond timestamps; root).", valueName: "file"))
     var pcap: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --pcap, keep N bytes of each segment's data (default 0: headers only).", valueName: "n"))
+    var pcapPayload: Int?
     @Option(parsing: .unconditional, help: ArgumentHelp("With --events, how often /proc is read, in seconds (default 0.1).", valueName: "secs"))
     var interval: Double?
 
@@ -39,6 +41,7 @@ struct StatesCommand: ParsableCommand {
         if segments && !events { throw ValidationError("--segments needs --events") }
         if pcap != nil && !events { throw ValidationError("--pcap needs --events") }
         if let pcap, pcap.isEmpty { throw ValidationError("--pcap needs a file name") }
+        if let pcapPayload, let problem = PcapPayload.problem(pcapPayload, pcap: pcap != nil) { throw ValidationError(problem) }
     }
 
     func run() throws {
@@ -51,6 +54,7 @@ struct StatesCommand: ParsableCommand {
         options.interval = interval ?? options.interval
         options.segments = segments
         options.pcapPath = pcap
+        options.pcapPayload = pcapPayload ?? 0
         terminate(StatesMode(options: options, io: .process).run())
     }
 }

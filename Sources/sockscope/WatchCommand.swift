@@ -18,10 +18,13 @@ struct WatchCommand: ParsableCommand {
     var interval: Double = 0.5
     @Option(help: ArgumentHelp("Write the frames the filters pass to FILE as a pcap file (nanosecond timestamps; root).", valueName: "file"))
     var pcap: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --pcap, keep N bytes of each segment's data (default 0: headers only).", valueName: "n"))
+    var pcapPayload: Int?
 
     func validate() throws {
         if !(interval >= 0.05 && interval.isFinite) { throw ValidationError("--interval must be at least 0.05") }
         if let pcap, pcap.isEmpty { throw ValidationError("--pcap needs a file name") }
+        if let pcapPayload, let problem = PcapPayload.problem(pcapPayload, pcap: pcap != nil) { throw ValidationError(problem) }
     }
 
     /// The terminal is checked here, after parsing: a stray argument (`watch extra`) is reported
@@ -30,6 +33,7 @@ struct WatchCommand: ParsableCommand {
         guard Terminal.isInteractive() else {
             throw ValidationError("watch needs a terminal on standard input and output (and TERM other than dumb); in scripts use 'sockscope states --events'")
         }
-        terminate(WatchMode(filter: filters.filter, interval: interval, io: .process, pcapPath: pcap).run())
+        terminate(WatchMode(filter: filters.filter, interval: interval, io: .process, pcapPath: pcap,
+                            pcapPayload: pcapPayload ?? 0).run())
     }
 }

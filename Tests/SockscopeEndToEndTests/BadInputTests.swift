@@ -24,7 +24,7 @@ struct BadInputTests {
         (["-4", "-n", "::1", "80"], 1,
          "sockscope: getaddrinfo for host \"::1\" port 80: Address family for hostname not supported"),
         (["-U", "/nonexistent/dir/s.sock"], 1, "sockscope: /nonexistent/dir/s.sock: No such file or directory"),
-        (["--hex-dump", "/nonexistent/dir/dump", "127.0.0.1", "9"], 1, "sockscope: /nonexistent/dir/dump: No such file or directory"),
+        (["--hex-dump", "/nonexistent/dir/dump", "127.0.0.1", "9"], 1, "sockscope: --hex-dump /nonexistent/dir/dump: No such file or directory"),
         // Each names the real problem (issue: "missing port number", "too many arguments: 0"…).
         (["127.0.0.1", "-1"], 64, "sockscope: port number invalid: -1"),
         (["-l", "-1"], 64, "sockscope: port number invalid: -1"),

@@ -59,20 +59,23 @@ public struct LessonMode {
         }
     }
 
-    func makeRecord(log: Diagnostics) throws(Stop) -> LessonRecord? {
-        do {
-            return try options.recordPath.map { path throws(TransportError) in try LessonRecord(path: path) }
-        } catch {
-            log.error(error.description)
-            throw Stop(status: .failure)
+    /// --record's file, opened once the lab runs: a run that cannot start leaves it as it was.
+    func makeRecord(signalFD: Int32, log: Diagnostics) throws(Stop) -> LessonRecord? {
+        guard let path = options.recordPath else { return nil }
+        var record: LessonRecord?
+        if let status = OutputFiles.status({ () throws(OutputFile.OpenFailure) in
+            record = try LessonRecord(path: path, signalFD: signalFD, log: log)
+        }, log: log) {
+            throw Stop(status: status)
         }
+        return record
     }
 
     /// Without the screen: each event a line (or a JSON object) on standard output.
     func script(_ lesson: Lesson, signalFD: Int32, log: Diagnostics) throws(Stop) -> ExitStatus {
-        let record = try makeRecord(log: log)
         let lab = try makeLab(log: log)
         defer { lab.stop() }
+        let record = try makeRecord(signalFD: signalFD, log: log)
         let out = StandardOutput(io.stdout)
         let json = options.json
         let runner = LessonRunner(lesson: lesson, lab: lab, io: io, signalFD: signalFD) { event throws(Stop) in
@@ -87,13 +90,12 @@ public struct LessonMode {
     /// On the screen: each step waits for Space or Enter; r starts again in a new lab; q leaves.
     func screen(_ lesson: Lesson, signalFD: Int32, log: Diagnostics) throws(Stop) -> ExitStatus {
         var lab = try makeLab(log: log)
+        defer { lab.stop() }
+        // Before the screen opens: a FIFO's wait is said on the terminal as it is.
+        let record = try makeRecord(signalFD: signalFD, log: log)
         let screen = try LessonScreen.open(io: io, signalFD: signalFD, log: log)
-        defer {
-            screen.close()
-            lab.stop()
-        }
+        defer { screen.close() }
         while true {
-            let record = try makeRecord(log: log)
             let runner = LessonRunner(lesson: lesson, lab: lab, io: io, signalFD: signalFD) { event throws(Stop) in
                 try record?.write(event)
                 screen.show(event)
@@ -129,6 +131,7 @@ public struct LessonMode {
             }
             lab.stop()
             lab = try makeLab(log: log) { screen.close() }
+            record?.restart()
             screen.reset()
         }
     }

@@ -22,7 +22,8 @@ extension PipeMode {
                                                                      captureOff: captureOff),
                                          brief: ScreenMode.brief(tracing: trace != nil, capturing: capture != nil, unix: unix))
         do {
-            let mode = try ScreenMode(plan: plan, io: io, header: header, trace: trace, capture: capture, captureOff: captureOff)
+            let mode = try ScreenMode(plan: plan, io: io, header: header, trace: trace, capture: capture, captureOff: captureOff,
+                                      ladderFile: ladderFile)
             return mode.run(engine)
         } catch {
             log.error("\(error)")

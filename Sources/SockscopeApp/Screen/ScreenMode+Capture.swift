@@ -51,29 +51,23 @@ extension ScreenMode {
     }
 
     /// --ladder FILE.svg: the selected session's ladder (else the first), written as the screen
-    /// closes; a failure is one line on standard error after the terminal is restored.
-    func writeLadder() {
-        guard let path = plan?.ladderPath else { return }
+    /// closes, after the terminal is restored; a failure is one line on standard error and the
+    /// status to end with (nil: nothing to say).
+    func writeLadder(signalFD: Int32) -> ExitStatus? {
+        guard let file = ladderFile else { return nil }
+        let log = Diagnostics(fd: io.stderr, verbose: true)
         guard let ladder = model.selectedLadder ?? model.ladders.min(by: { $0.key < $1.key })?.value else {
-            Diagnostics(fd: io.stderr, verbose: true).error("--ladder \(path): no connection was made; nothing written")
-            return
+            file.discard()
+            log.error("--ladder \(file.path): no connection was made; nothing written")
+            return nil
         }
-        let svg = LadderSVG.render(ladder)
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            Diagnostics(fd: io.stderr, verbose: true).error("--ladder \(path): \(String(cString: strerror(errno)))")
-            return
-        }
-        defer { close(fd) }
-        var bytes = Array(svg.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                Diagnostics(fd: io.stderr, verbose: true).error("--ladder \(path): write failed: \(String(cString: strerror(errno)))")
-                return
-            }
-            bytes = bytes.dropFirst(written)
+        switch file.commit(Array(LadderSVG.render(ladder).utf8), signalFD: signalFD,
+                           onWaiting: OutputFiles.waiting("--ladder", file.path, log: log)) {
+        case .written: return nil
+        case .failed(let line):
+            log.error(line)
+            return .failure
+        case .interrupted(let signal): return .signal(signal)
         }
     }
 }

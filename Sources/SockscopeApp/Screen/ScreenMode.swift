@@ -18,6 +18,8 @@ final class ScreenMode: EngineFace {
     let trace: TraceSource?
     /// The capture (as root): segments for the ladders, frames for --pcap.
     let capture: SegmentSource?
+    /// --ladder: where the selected ladder goes when the screen closes.
+    let ladderFile: ReplacedFile?
     /// Segments read before their session opened (a listener's handshake comes before accept).
     var unplaced: [Segment] = []
     /// The RSTs seen, to explain endings by who sent them.
@@ -50,11 +52,12 @@ final class ScreenMode: EngineFace {
     static let keyboardSlot = 0
 
     init(plan: SessionPlan?, io: SystemIO, header: ScreenModel.Header, trace: TraceSource?,
-         capture: SegmentSource? = nil, captureOff: String? = nil,
+         capture: SegmentSource? = nil, captureOff: String? = nil, ladderFile: ReplacedFile? = nil,
          states: StatesFilter = StatesFilter(), refreshInterval: Double = 0.5) throws {
         self.plan = plan
         self.io = io
         self.trace = trace
+        self.ladderFile = ladderFile
         lookup = trace == nil ? SocketLookup() : nil
         self.capture = capture
         self.states = states
@@ -73,12 +76,16 @@ final class ScreenMode: EngineFace {
     }
 
     /// Runs the engine with this face until /quit, F10, a -q deadline or a signal; the terminal is
-    /// restored on every path.
+    /// restored on every path, then --ladder's file is written (a failure there is exit 1).
     func run(_ engine: Engine) -> ExitStatus {
-        defer {
-            screen.close()
-            writeLadder()
-        }
+        let status = runScreen(engine)
+        guard let ladder = writeLadder(signalFD: engine.signalFD) else { return status }
+        if case .signal = status { return status }
+        return ladder
+    }
+
+    func runScreen(_ engine: Engine) -> ExitStatus {
+        defer { screen.close() }
         attach(to: engine)
         do {
             switch try engine.run() {

@@ -10,14 +10,16 @@ public struct WatchMode {
     let filter: StatesFilter
     let interval: Double
     let io: SystemIO
-    /// --pcap: the frames the filter passes, to this file (root).
+    /// --pcap: the frames the filter passes, to this file (root), with `pcapPayload` data bytes each.
     let pcapPath: String?
+    let pcapPayload: Int
 
-    public init(filter: StatesFilter, interval: Double, io: SystemIO, pcapPath: String? = nil) {
+    public init(filter: StatesFilter, interval: Double, io: SystemIO, pcapPath: String? = nil, pcapPayload: Int = 0) {
         self.filter = filter
         self.interval = interval
         self.io = io
         self.pcapPath = pcapPath
+        self.pcapPayload = pcapPayload
     }
 
     public func run() -> ExitStatus {
@@ -34,11 +36,16 @@ public struct WatchMode {
         defer { trace?.stop() }
         var capture: SegmentSource?
         if let pcapPath {
+            let log = Diagnostics(fd: io.stderr, verbose: true)
             do {
-                capture = try io.startCapture(pcapPath)
-                if let port = filter.port { capture?.setPorts([port]) }
+                let source = try io.startCapture(pcapPayload)
+                if let port = filter.port { source.setPorts([port]) }
+                capture = source
+                if let status = OutputFiles.attachPcap(pcapPath, payload: pcapPayload, to: source, signalFD: signalFD, log: log) {
+                    return status
+                }
             } catch {
-                Diagnostics(fd: io.stderr, verbose: true).error("--pcap: \(error.description)")
+                log.error("--pcap: \(error.description)")
                 return .failure
             }
         }

@@ -10,6 +10,12 @@ public enum FrameDecoder {
     static let protocolUDP: UInt8 = 17
 
     public static func decode(_ frame: UnsafeRawBufferPointer) -> Result<DecodedFrame, FrameError> {
+        decodeWithHeaders(frame).map(\.frame)
+    }
+
+    /// The frame and where its headers end (Ethernet, IP and TCP or UDP): the bytes before
+    /// `headerEnd` are headers, those after are the segment's data (and any link padding).
+    public static func decodeWithHeaders(_ frame: UnsafeRawBufferPointer) -> Result<(frame: DecodedFrame, headerEnd: Int), FrameError> {
         let bytes = Bytes(frame)
         guard var etherType = bytes.u16(12) else { return .failure(.truncated) }
         var offset = 14
@@ -35,13 +41,15 @@ public enum FrameDecoder {
         let bytes = Bytes(packet)
         guard let first = bytes.u8(0) else { return .failure(.truncated) }
         switch first >> 4 {
-        case 4: return decodeIPv4(bytes, at: 0)
-        case 6: return decodeIPv6(bytes, at: 0)
+        case 4: return decodeIPv4(bytes, at: 0).map(\.frame)
+        case 6: return decodeIPv6(bytes, at: 0).map(\.frame)
         default: return .failure(.malformed)
         }
     }
 
-    static func decodeIPv4(_ bytes: Bytes, at start: Int) -> Result<DecodedFrame, FrameError> {
+    typealias Decoded = Result<(frame: DecodedFrame, headerEnd: Int), FrameError>
+
+    static func decodeIPv4(_ bytes: Bytes, at start: Int) -> Decoded {
         guard let first = bytes.u8(start), let totalLength = bytes.u16(start + 2), let fragment = bytes.u16(start + 6),
               let proto = bytes.u8(start + 9), let source = bytes.u32(start + 12), let destination = bytes.u32(start + 16)
         else { return .failure(.truncated) }
@@ -52,7 +60,7 @@ public enum FrameDecoder {
                                source: IPAddress(ipv4: source), destination: IPAddress(ipv4: destination))
     }
 
-    static func decodeIPv6(_ bytes: Bytes, at start: Int) -> Result<DecodedFrame, FrameError> {
+    static func decodeIPv6(_ bytes: Bytes, at start: Int) -> Decoded {
         guard let first = bytes.u8(start), let payloadLength = bytes.u16(start + 4), var next = bytes.u8(start + 6),
               let source = bytes.address6(start + 8), let destination = bytes.address6(start + 24)
         else { return .failure(.truncated) }
@@ -85,7 +93,7 @@ public enum FrameDecoder {
 
     /// `length`: the transport header and its data, as the IP header counts them.
     static func decodeTransport(_ bytes: Bytes, at start: Int, length: Int, protocol proto: UInt8,
-                                source: IPAddress, destination: IPAddress) -> Result<DecodedFrame, FrameError> {
+                                source: IPAddress, destination: IPAddress) -> Decoded {
         switch proto {
         case protocolTCP:
             guard let sourcePort = bytes.u16(start), let destinationPort = bytes.u16(start + 2),
@@ -99,17 +107,17 @@ public enum FrameDecoder {
             let header = TCPHeader(flags: TCPFlags(rawValue: flags), sequence: sequence, acknowledgment: acknowledgment,
                                    window: window, urgentPointer: urgent, dataLength: length - headerLength,
                                    options: options(bytes, from: start + 20, to: start + headerLength))
-            return .success(DecodedFrame(source: SocketEndpoint(address: source, port: sourcePort),
-                                         destination: SocketEndpoint(address: destination, port: destinationPort),
-                                         transport: .tcp(header)))
+            return .success((DecodedFrame(source: SocketEndpoint(address: source, port: sourcePort),
+                                          destination: SocketEndpoint(address: destination, port: destinationPort),
+                                          transport: .tcp(header)), start + headerLength))
         case protocolUDP:
             guard let sourcePort = bytes.u16(start), let destinationPort = bytes.u16(start + 2),
                   let udpLength = bytes.u16(start + 4), bytes.count >= start + 8  // and its checksum
             else { return .failure(.truncated) }
             guard udpLength >= 8, Int(udpLength) <= length else { return .failure(.malformed) }
-            return .success(DecodedFrame(source: SocketEndpoint(address: source, port: sourcePort),
-                                         destination: SocketEndpoint(address: destination, port: destinationPort),
-                                         transport: .udp(length: Int(udpLength) - 8)))
+            return .success((DecodedFrame(source: SocketEndpoint(address: source, port: sourcePort),
+                                          destination: SocketEndpoint(address: destination, port: destinationPort),
+                                          transport: .udp(length: Int(udpLength) - 8)), start + 8))
         default:
             return .failure(.otherProtocol(proto))
         }
