@@ -17,9 +17,15 @@ release:
 	swift build -c release --product sockscope
 
 # The tests talk to real peers: OpenBSD nc, socat, python3; they lint the man page with mandoc,
-# parse the completions with zsh and fish, and drive the screen in tmux.
+# parse the completions with zsh and fish, and drive the screen in tmux. The one test that
+# measures a rate (15,000 transitions a second, every one to arrive) runs alone and first: right
+# after the suite's dozens of network namespaces, the kernel's clean-up of them delays the
+# destroy notices that the tracefs reader's namespace guess needs (issue on exact sources).
+ALONE = everyTransitionUnderLoad
 test: test-deps
-	swift test
+	swift build --build-tests
+	swift test --skip-build --filter '$(ALONE)'
+	swift test --skip-build --skip '$(ALONE)'
 
 test-deps:
 	@scripts/test-deps.sh
@@ -56,3 +62,4 @@ bench: release
 	bench/states.sh
 	bench/events.sh
 	bench/flood.sh
+	bench/signals.sh

@@ -4,7 +4,7 @@ import TestSupport
 
 /// Bad input: one line on stderr beginning `sockscope: `, the documented exit code, never a trap,
 /// a backtrace or a hang.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct BadInputTests {
     @Test(arguments: [
         (["127.0.0.1", "99999"], 64, "sockscope: port number too large: 99999"),

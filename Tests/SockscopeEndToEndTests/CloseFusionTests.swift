@@ -5,7 +5,7 @@ import TestSupport
 
 /// The close path as a class asks about it: the tracepoint and the tables fused into the
 /// transitions that really happened (root, a private namespace).
-@Suite(.timeLimit(.minutes(2)), .enabled(if: Namespace.available, "skipped: needs root (tracefs, network namespaces)"))
+@Suite(.timeLimit(.minutes(4)), .enabled(if: Namespace.available, "skipped: needs root (tracefs, network namespaces)"))
 struct CloseFusionTests {
     /// A dialer shuts down its sending half, then closes, while the listener's application never
     /// closes: close() on FIN_WAIT2 is said as such (the same state set again), the orphan waits

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// UDP: `-u -l` answers its first peer as nc does; `-u -l -k` answers every peer heard from.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct DatagramTests {
     @Test func udpListenerAnswersItsFirstPeer() async throws {
         try await offPool { () throws in
@@ -52,7 +52,7 @@ struct DatagramTests {
 }
 
 /// Unix sockets: stream and datagram, file-system and abstract names.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct UnixSocketTests {
     @Test func streamListenerWithNcClient() async throws {
         try await offPool { () throws in
@@ -177,7 +177,7 @@ struct UnixSocketTests {
 }
 
 /// socat and nc as the other end of datagram and IPv6 sessions, in both directions.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct MorePeerTests {
     @Test func socatUDPClientToOurListener() async throws {
         try await offPool { () throws in

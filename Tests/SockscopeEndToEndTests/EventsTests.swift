@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// `sockscope states --events`: transitions from the tracepoint, as root.
-@Suite(.timeLimit(.minutes(2)), .enabled(if: Namespace.available, "skipped: needs root (tracefs, network namespaces)"))
+@Suite(.timeLimit(.minutes(4)), .enabled(if: Namespace.available, "skipped: needs root (tracefs, network namespaces)"))
 struct EventsTests {
     static let instances = "/sys/kernel/tracing/instances"
 
@@ -73,9 +73,11 @@ struct EventsTests {
     }
 
     /// 15,000 transitions a second: every one of them arrives (the binary buffer is read a page
-    /// at a time and sized for bursts).
+    /// at a time and sized for bursts). It measures a rate: `make test` runs it alone, first
+    /// (beside the suite, or just after its namespaces, the namespace guess loses a few lives
+    /// without a word: the issue on exact sources).
     @Test func everyTransitionUnderLoad() async throws {
-        try await offPool(exclusive: true) { () throws in
+        try await offPool { () throws in
             let scratch = Scratch()
             let load = try Self.loadGenerator(scratch)
             let namespace = try Namespace()

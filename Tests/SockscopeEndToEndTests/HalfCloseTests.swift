@@ -4,7 +4,7 @@ import TestSupport
 
 /// The end-of-input rules (man page, DATA TRANSFER): nc's default keeps the connection open,
 /// -N sends FIN, -q quits, -w times out, and every received byte reaches stdout before exit.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct HalfCloseTests {
     /// Reads until EOF, then answers with the byte count and closes: it only answers if we FIN.
     static let answerAfterEOF = """

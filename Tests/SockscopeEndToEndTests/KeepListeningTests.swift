@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// -k serves clients concurrently: every client is heard, stdin reaches every client.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct KeepListeningTests {
     @Test func twentyConcurrentClientsAllHeardAndAllReached() async throws {
         try await offPool { try twentyClients() }
@@ -72,7 +72,7 @@ struct KeepListeningTests {
 
 /// The README's example: `echo hi | sockscope -l -k -N 8080` greets every client — those that
 /// come one after another once input has ended, and several at once.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct GreetingTests {
     @Test func everyClientIsGreetedWithTheWholeInput() async throws {
         try await offPool { () throws in
@@ -114,7 +114,7 @@ struct GreetingTests {
 }
 
 /// -z: ports as N, N-M or lists; exit 0 if any is open; -v in nc's words.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct ScanTests {
     @Test func openAndClosedPorts() async throws {
         try await offPool { () throws in

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The ladder in a real terminal, as root in a private namespace: a dialed nc session drawn
 /// segment by segment with both ends' states, and the files --pcap and --ladder leave behind.
-@Suite(.timeLimit(.minutes(2)),
+@Suite(.timeLimit(.minutes(4)),
        .enabled(if: Namespace.available && Paths.which("tmux") && Paths.which("tcpdump") && Paths.which("python3"),
                 "skipped: needs root, tmux, tcpdump and python3"))
 struct LadderScreenTests {

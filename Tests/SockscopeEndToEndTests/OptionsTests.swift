@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// -C, -i, -d, -s/-p, --hex-dump and the -v banners.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct OptionsTests {
     @Test func dashCSendsCRLF() async throws {
         try await offPool { () throws in

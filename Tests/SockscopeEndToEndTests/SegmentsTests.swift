@@ -5,7 +5,7 @@ import TestSupport
 
 /// `states --events --segments` and `--pcap`: the capture against tcpdump's, in a private
 /// network namespace (root).
-@Suite(.timeLimit(.minutes(2)), .enabled(if: Namespace.available && Paths.which("tcpdump"), "skipped: needs root and tcpdump"))
+@Suite(.timeLimit(.minutes(4)), .enabled(if: Namespace.available && Paths.which("tcpdump"), "skipped: needs root and tcpdump"))
 struct SegmentsTests {
     /// tcpdump's reading of a pcap file, a line per frame, the timestamp left out (ours stamps a
     /// frame as it arrives, tcpdump as it leaves: a few microseconds apart).
@@ -117,7 +117,7 @@ struct SegmentsTests {
 /// socket's line and "reset received" on its peer's. The abort waits until both ends show in
 /// the stream: the tracepoint's sieve does not yet place a socket that dies before any table
 /// reading without a destroy notice naming it (a refused connect, for one) — a known gap.
-@Suite(.timeLimit(.minutes(2)), .enabled(if: Namespace.available, "skipped: needs root"))
+@Suite(.timeLimit(.minutes(4)), .enabled(if: Namespace.available, "skipped: needs root"))
 struct SegmentCauseTests {
     @Test func resetsAreAttributedOnBothEnds() async throws {
         try await offPool { () throws in

@@ -5,7 +5,7 @@ import TestSupport
 
 /// `sockscope states` against `ss -tuan` read in the same private namespace, with sockets held in
 /// every state reachable here. Root only (network namespaces, nft); CI runs as root.
-@Suite(.timeLimit(.minutes(2)), .enabled(if: Namespace.available, "skipped: needs root (network namespaces)"))
+@Suite(.timeLimit(.minutes(4)), .enabled(if: Namespace.available, "skipped: needs root (network namespaces)"))
 struct StatesTests {
     /// Holds LISTEN, ESTABLISHED, FIN_WAIT2/CLOSE_WAIT, TIME_WAIT, IPv6, UDP bound and connected,
     /// and SYN_SENT/SYN_RECV (an nft rule drops the listener's SYN-ACKs), then prints READY.

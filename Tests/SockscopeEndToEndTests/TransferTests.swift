@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 
 /// Bytes pass unchanged in both directions, against real nc and socat peers.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct TransferTests {
     @Test func dialsNcAndBothDirectionsArrive() async throws {
         try await offPool { () throws in

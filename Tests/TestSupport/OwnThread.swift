@@ -12,60 +12,51 @@ import Glibc
 ///     }
 ///
 /// At most a few such bodies run at once (`OffPoolGate`), so that two cores are not shared by a
-/// hundred processes; `exclusive` runs one alone (a load test, a bound on how soon a signal
-/// ends the tool). Waiting for a turn suspends the task; it blocks nothing.
-public func offPool<T>(exclusive: Bool = false, _ body: () throws -> T) async throws -> T {
-    await OffPoolGate.shared.enter(exclusive: exclusive)
+/// hundred processes. Waiting for a turn suspends the task; it blocks nothing. (How fast
+/// something happens is measured in bench/, and a test that measures a rate runs alone: see
+/// the Makefile's `test`.)
+public func offPool<T>(_ body: () throws -> T) async throws -> T {
+    await OffPoolGate.shared.enter()
     do {
         let value = try await withTaskExecutorPreference(OwnThreadExecutor.shared) { try body() }
-        await OffPoolGate.shared.leave(exclusive: exclusive)
+        await OffPoolGate.shared.leave()
         return value
     } catch {
-        await OffPoolGate.shared.leave(exclusive: exclusive)
+        await OffPoolGate.shared.leave()
         throw error
     }
 }
 
-/// Turns for blocking test bodies, first come first served: `limit` at once (three per core,
-/// at least four; SOCKSCOPE_TEST_JOBS overrides), or one exclusive body with nothing beside it.
+/// Turns for blocking test bodies, first come first served: `limit` at once (two per core, at
+/// least two; SOCKSCOPE_TEST_JOBS overrides).
 public actor OffPoolGate {
     public static let shared = OffPoolGate()
 
     let limit: Int
     var running = 0
-    var exclusiveRunning = false
-    var waiting: [(exclusive: Bool, turn: CheckedContinuation<Void, Never>)] = []
+    var waiting: [CheckedContinuation<Void, Never>] = []
 
     init() {
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let asked = getenv("SOCKSCOPE_TEST_JOBS").flatMap { Int(String(cString: $0)) }
-        limit = max(1, min(asked ?? max(4, 3 * cores), 64))
+        limit = max(1, min(asked ?? max(2, 2 * cores), 64))
     }
 
-    func enter(exclusive: Bool) async {
-        if waiting.isEmpty && mayStart(exclusive) {
-            start(exclusive)
+    func enter() async {
+        if running < limit {
+            running += 1
             return
         }
-        await withCheckedContinuation { waiting.append((exclusive, $0)) }
+        await withCheckedContinuation { waiting.append($0) }
     }
 
-    func leave(exclusive: Bool) {
-        running -= 1
-        if exclusive { exclusiveRunning = false }
-        // In order: an exclusive body waiting keeps those behind it waiting until it has run.
-        while let next = waiting.first, mayStart(next.exclusive) {
-            waiting.removeFirst()
-            start(next.exclusive)
-            next.turn.resume()
+    /// A turn ends: the next in line takes it (`running` stays counted for it).
+    func leave() {
+        if waiting.isEmpty {
+            running -= 1
+        } else {
+            waiting.removeFirst().resume()
         }
-    }
-
-    func mayStart(_ exclusive: Bool) -> Bool { exclusive ? running == 0 : !exclusiveRunning && running < limit }
-
-    func start(_ exclusive: Bool) {
-        running += 1
-        if exclusive { exclusiveRunning = true }
     }
 }
 
