@@ -106,8 +106,7 @@ struct BadInputTests {
     @Test(.enabled(if: getuid() == 0 && Paths.which("setpriv"), "skipped: needs root and setpriv"))
     func permissionDenied() async throws {
         try await offPool { () throws in
-            let result = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                        Paths.sockscope, "-l", "127.0.0.1", "1"])
+            let result = try Child.run(Paths.asNobody + [Paths.sockscopeForAnyone, "-l", "127.0.0.1", "1"])
             #expect(result.code == 1)
             #expect(result.child.stderrText == "sockscope: bind to 127.0.0.1 port 1 failed: Permission denied\n")
         }

@@ -293,8 +293,7 @@ struct EventsTests {
     @Test(.enabled(if: Paths.which("setpriv"), "skipped: needs setpriv"))
     func withoutRootSaysWhatIsOff() async throws {
         try await offPool { () throws in
-            let result = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                        Paths.sockscope, "states", "--events", "--json", "--duration", "0.3"])
+            let result = try Child.run(Paths.asNobody + [Paths.sockscopeForAnyone, "states", "--events", "--json", "--duration", "0.3"])
             #expect(result.code == 0)
             #expect(result.child.stdoutText.hasPrefix(
                 "{\"kind\":\"start\",\"sources\":[\"proc\"],\"unavailable\":{\"tracefs\":\"needs root\"}}\n"))

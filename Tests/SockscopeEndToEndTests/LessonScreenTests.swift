@@ -92,7 +92,7 @@ struct LessonScreenTests {
 
             // The replay runs as nobody: it needs no root, only the file.
             chmod(scratch.path, 0o755)
-            let replay = try Tmux("setpriv --reuid=nobody --regid=nogroup --clear-groups \(Paths.sockscope) replay \(record)", columns: 120, rows: 40)
+            let replay = try Tmux((Paths.asNobody + [Paths.sockscopeForAnyone, "replay", record]).joined(separator: " "), columns: 120, rows: 40)
             try replay.wait(forText: "Press Space or Enter to begin.")
             try replay.replaySteps(5)
             let replayed = try replay.wait(for: "the replay's end") { $0.contains("Lesson over: 5 of 5 steps passed.") }

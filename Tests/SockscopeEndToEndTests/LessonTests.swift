@@ -105,11 +105,11 @@ struct LessonTests {
         }
     }
 
+    /// Without root, a lesson is one line and exit 1 (as root, the test runs it as nobody).
     @Test func withoutRootOneLineAndExit1() async throws {
         try await offPool { () throws in
-            guard getuid() == 0, Paths.which("setpriv") else { return }
-            let run = try Child.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                     Paths.sockscope, "lesson", "handshake", "--script"])
+            let command = getuid() == 0 ? Paths.asNobody + [Paths.sockscopeForAnyone] : [Paths.sockscope]
+            let run = try Child.run(command + ["lesson", "handshake", "--script"])
             #expect(run.code == 1)
             let lines = run.child.stderrText.split(separator: "\n")
             #expect(lines.count == 1)
@@ -132,15 +132,21 @@ struct LessonTests {
     static let fixture = Paths.packageRoot + "/Tests/SockscopeTUITests/Fixtures/Lessons/close.jsonl"
 
     /// A recording plays without root: its script is the live run's, ✗ and verdicts included.
+    /// (As root, as nobody, from a copy that nobody can read wherever the clone lives.)
     @Test func aRecordingReplaysAsAScriptWithoutRoot() async throws {
         try await offPool { () throws in
-            let prefix = getuid() == 0 && Paths.which("setpriv") ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] : []
-            let run = try Child.run(prefix + [Paths.sockscope, "replay", Self.fixture, "--script"])
+            let scratch = Scratch()
+            chmod(scratch.path, 0o755)
+            let recording = scratch.file("close.jsonl")
+            writeFile(recording, readFile(Self.fixture))
+            chmod(recording, 0o644)
+            let prefix = getuid() == 0 ? Paths.asNobody + [Paths.sockscopeForAnyone] : [Paths.sockscope]
+            let run = try Child.run(prefix + ["replay", recording, "--script"])
             #expect(run.code == 0, "\(run.child.stderrText)")
             #expect(run.child.stdoutText.contains("lesson close: 5 of 5 steps passed"))
             #expect(run.child.stdoutText.contains("✗ dropped"))
             #expect(run.child.stdoutText.contains("client FIN_WAIT2 → TIME_WAIT"))
-            let json = try Child.run(prefix + [Paths.sockscope, "replay", Self.fixture, "--script", "--json"])
+            let json = try Child.run(prefix + ["replay", recording, "--script", "--json"])
             #expect(json.child.stdoutText == String(decoding: readFile(Self.fixture), as: UTF8.self))
         }
     }

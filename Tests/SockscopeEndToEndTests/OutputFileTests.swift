@@ -100,14 +100,12 @@ struct OutputFileTests {
         writeFile(kept, Array("an earlier recording\n".utf8))
         chmod(scratch.path, 0o777)
         chmod(kept, 0o666)
-        let run = try await Child.finish(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                          Paths.sockscope, "lesson", "handshake", "--record", kept] + extra)
+        let run = try await Child.finish(Paths.asNobody + [Paths.sockscopeForAnyone, "lesson", "handshake", "--record", kept] + extra)
         #expect(run.code == 1)
         #expect(run.stderrLines.count == 1 && run.stderrText.contains("root"), "\(run.stderrText)")
         #expect(readFile(kept) == Array("an earlier recording\n".utf8))
         let fresh = scratch.file("fresh.jsonl")
-        _ = try await Child.finish(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                    Paths.sockscope, "lesson", "handshake", "--record", fresh] + extra)
+        _ = try await Child.finish(Paths.asNobody + [Paths.sockscopeForAnyone, "lesson", "handshake", "--record", fresh] + extra)
         #expect(!fileExists(fresh), "a refused run creates no file")
     }
 
@@ -183,7 +181,7 @@ struct OutputFileTests {
         writeFile(secret, Array("root's own\n".utf8))
         chmod(secret, 0o600)
         let link = shared + "/out"
-        let planted = try await Child.finish(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "ln", "-s", secret, link])
+        let planted = try await Child.finish(Paths.asNobody + ["ln", "-s", secret, link])
         #expect(planted.code == 0)
         let (nc, port) = try await offPool { try ncListener(["-k"], stdin: .null) }
         defer { withExtendedLifetime(nc) {} }

@@ -362,8 +362,8 @@ struct ScreenTests {
                 time.sleep(0.3); c.close(); time.sleep(60)
                 """)
             defer { peer.signal(SIGKILL) }
-            let nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups"
-            let tmux = try Tmux("\(nobody) \(Paths.sockscope) -n 127.0.0.1 \(port)", columns: 140, rows: 50)
+            let nobody = Paths.asNobody.joined(separator: " ")
+            let tmux = try Tmux("\(nobody) \(Paths.sockscopeForAnyone) -n 127.0.0.1 \(port)", columns: 140, rows: 50)
             let opened = try tmux.wait(for: "the peer's greeting") { $0.contains("← hello") }
             #expect(opened.contains("sudo: full view"))
             tmux.line("/compact")

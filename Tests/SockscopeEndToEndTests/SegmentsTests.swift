@@ -98,7 +98,7 @@ struct SegmentsTests {
         try await offPool { () throws in
             let scratch = Scratch()
             chmod(scratch.path, 0o777)
-            let nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", Paths.sockscope, "states", "--events"]
+            let nobody = Paths.asNobody + [Paths.sockscopeForAnyone, "states", "--events"]
             let stream = try Child.run(nobody + ["--segments", "--json", "--duration", "0.3"])
             #expect(stream.code == 0)
             #expect(stream.child.stdoutText.hasPrefix("{\"kind\":\"start\",\"sources\":[\"proc\"],\"unavailable\":{\"tracefs\":\"needs root\","

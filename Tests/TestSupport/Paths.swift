@@ -32,6 +32,33 @@ public enum Paths {
         _ = Child.runQuietly(["rm", "-rf", path])
     }
 
+    /// The binary where any user can run it, for the tests that run sockscope as `nobody`: the
+    /// build's own copy may sit below a directory nobody can enter (a clone in a home directory
+    /// or a `mktemp -d`). Copied once into a world-readable temporary directory, removed when
+    /// the test process exits.
+    public static let sockscopeForAnyone: String = {
+        var template = Array("/tmp/sockscope-test.binXXXXXX".utf8CString)
+        let directory = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+            return String(cString: base)
+        }
+        guard let directory else { return sockscope }
+        chmod(directory, 0o755)
+        let copy = directory + "/sockscope"
+        guard Child.runQuietly(["cp", sockscope, copy]) == 0 else { return sockscope }
+        chmod(copy, 0o755)
+        copiedBinary.set(copy)
+        atexit {
+            guard let copy = copiedBinary.value else { return }
+            unlink(copy)
+            rmdir(String(copy.dropLast("/sockscope".count)))
+        }
+        return copy
+    }()
+
+    /// `setpriv` arguments that run what follows as nobody, with no groups.
+    public static let asNobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
     public static func which(_ tool: String) -> Bool {
         Child.runQuietly(["sh", "-c", "command -v \(tool)"]) == 0
     }
@@ -112,3 +139,22 @@ public func directoryEntries(_ path: String) -> [String] {
     }
     return names
 }
+
+/// The path `sockscopeForAnyone` made, for its removal at exit (a C callback captures nothing).
+final class CopiedBinary: @unchecked Sendable {
+    private var path: String?
+    private var lock = pthread_mutex_t()
+    init() { pthread_mutex_init(&lock, nil) }
+    func set(_ value: String) {
+        pthread_mutex_lock(&lock)
+        path = value
+        pthread_mutex_unlock(&lock)
+    }
+    var value: String? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return path
+    }
+}
+
+let copiedBinary = CopiedBinary()
