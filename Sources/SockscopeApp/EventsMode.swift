@@ -72,10 +72,20 @@ struct EventsMode {
         // A round's transitions and segments, put in time order before they are written.
         var round: [(time: Double, line: String)] = []
         var traced: [Transition] = []
+        // Once the stream is to end (a signal, --duration), what the kernel still holds is read
+        // for at most `drainSeconds`, then what is left is told (`tellLeftover`), never dropped
+        // in silence; `stop` is how it ends then (nil: --duration, exit 0).
+        var ending: (stop: Stop?, until: Double)?
+        var drained = false
 
         while true {
             let now = io.monotonic()
-            if let deadline, now >= deadline { return }
+            if ending == nil, let deadline, now >= deadline { ending = (nil, now + Self.drainSeconds) }
+            if let ending, drained || now >= ending.until {
+                try tellLeftover(trace, to: out, pending: &lines, round: &round)
+                if let stop = ending.stop { throw stop }
+                return
+            }
             if now >= nextPoll {
                 let entries = reader.read(options.filter.protocols)
                 attribution.update(entries, now: now)
@@ -92,17 +102,28 @@ struct EventsMode {
             set.watch(signalFD, POLLIN, as: -1)
             for fd in trace?.descriptors ?? [] { set.watch(fd, POLLIN, as: Int(fd)) }
             if let capture { set.watch(capture.descriptor, POLLIN, as: Int(capture.descriptor)) }
-            let wake = min(nextPoll, deadline ?? nextPoll)
+            let wake = ending != nil ? io.monotonic() : min(nextPoll, deadline ?? nextPoll)
             guard (try? set.wait(timeout: Milliseconds.clamped(wake - io.monotonic()))) == true else { continue }
-            // A signal ends the stream, and the process dies by it (EXIT STATUS).
+            // A signal ends the stream once what is buffered is read; the process then dies by it
+            // (EXIT STATUS). A second signal ends it at once.
             if set.count > 0 && set.revents(0) != 0 {
                 let signal = clinux_read_signal(signalFD)
-                if signal != 0 { throw Stop(status: .signal(signal)) }
+                if signal != 0 {
+                    if ending?.stop != nil {
+                        try tellLeftover(trace, to: out, pending: &lines, round: &round)
+                        throw Stop(status: .signal(signal))
+                    }
+                    ending = (Stop(status: .signal(signal)), io.monotonic() + Self.drainSeconds)
+                }
             }
+            var quiet = ending != nil
             // Read the tracepoint when it has something, and at every table reading (verdicts
-            // on other namespaces' sockets fall due with time).
-            if let trace, (1..<set.count).contains(where: { set.revents($0) != 0 }) || io.monotonic() >= nextPoll {
-                let batch = trace.read(now: io.monotonic())
+            // on other namespaces' sockets fall due with time) — and at every round of the end.
+            if let trace, ending != nil || (1..<set.count).contains(where: { set.revents($0) != 0 }) || io.monotonic() >= nextPoll {
+                // Rounds of a few thousand records at most (about 40 µs each to tell), so that a
+                // signal is seen soon; at the end, smaller still: the time left is looked at between.
+                let batch = trace.read(now: io.monotonic(), pages: ending == nil ? 32 : 8)
+                if !batch.events.isEmpty { quiet = false }
                 if batch.lost > 0 { try out.lost(batch.lost, pending: &lines) }
                 if batch.notices { out.log.error(TraceSource.noticesLostText) }
                 for event in batch.events {
@@ -113,6 +134,7 @@ struct EventsMode {
             // known when the ending is explained (a socket's state changes before its RST leaves).
             if let capture {
                 let batch = capture.read(keep: options.filter.matches)
+                if !batch.segments.isEmpty { quiet = false }
                 if batch.dropped > 0 { try out.lost(batch.dropped, frames: true, pending: &lines) }
                 if let failure = batch.pcapFailure { out.log.error(failure) }
                 for segment in batch.segments {
@@ -124,7 +146,29 @@ struct EventsMode {
                 emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
             }
             traced.removeAll(keepingCapacity: true)
+            // Drained: a round of the end read nothing, and the kernel's buffers are empty.
+            drained = quiet && (trace?.leftover().unread ?? 0) == 0
         }
+    }
+
+    /// How long the end of a stream may read what the kernel still holds: long enough for a
+    /// burst's backlog, short enough that a signal ends the tool within the second promised
+    /// (the round under way, then removing the tracing instance, take the rest).
+    static let drainSeconds = 0.6
+
+    /// The stream's last lines — the round under way, then what it leaves as it ends: records
+    /// still unread in the kernel's buffers (lost), and transitions read but not yet placed in a
+    /// namespace (not shown: they may be another namespace's). Nothing is told when nothing is left.
+    func tellLeftover(_ trace: TraceSource?, to out: Output, pending lines: inout String,
+                      round: inout [(time: Double, line: String)]) throws(Stop) {
+        for (_, line) in round.sorted(by: { $0.time < $1.time }) { lines += line }
+        round.removeAll()
+        if let trace {
+            let (unread, unplaced) = trace.leftover()
+            if unread > 0 { try out.lost(unread, atEnd: true, pending: &lines) }
+            if unplaced > 0 { try out.unplaced(unplaced, pending: &lines) }
+        }
+        try out.write(&lines)
     }
 
     /// Standard output for the stream: lines wait for a slow reader, but never past a signal; a
@@ -142,14 +186,28 @@ struct EventsMode {
         }
 
         /// The kernel lost records (`events`, the trace buffer's) or frames (`frames`, the
-        /// capture's): in the stream for JSON, on standard error for people.
-        func lost(_ count: Int, frames: Bool = false, pending lines: inout String) throws(Stop) {
+        /// capture's): in the stream for JSON, on standard error for people. `atEnd`: records
+        /// still unread in the buffer when the stream ended (`"at":"end"`).
+        func lost(_ count: Int, frames: Bool = false, atEnd: Bool = false, pending lines: inout String) throws(Stop) {
             if json {
-                lines += JSONValue.object([("kind", .string("lost")), (frames ? "frames" : "events", .int(count))]).text + "\n"
+                lines += JSONValue.object([("kind", .string("lost")), (frames ? "frames" : "events", .int(count))]
+                                          + (atEnd ? [("at", .string("end"))] : [])).text + "\n"
             } else {
                 try write(&lines)
                 log.error(frames ? "\(count) frames lost: the capture's buffer overran while the reader fell behind"
-                                 : "\(count) transitions lost: the kernel's trace buffer overran while the reader fell behind")
+                          : atEnd ? "\(count) transitions lost: still in the kernel's trace buffer when the stream ended"
+                                  : "\(count) transitions lost: the kernel's trace buffer overran while the reader fell behind")
+            }
+        }
+
+        /// Transitions the stream read but could not place in a namespace before it ended.
+        func unplaced(_ count: Int, pending lines: inout String) throws(Stop) {
+            if json {
+                lines += JSONValue.object([("kind", .string("unplaced")), ("events", .int(count))]).text + "\n"
+            } else {
+                try write(&lines)
+                log.error("\(count) transitions read as the stream ended are not shown: their namespace was not known yet "
+                          + "(they may be another namespace's)")
             }
         }
     }

@@ -75,6 +75,8 @@ public struct NamespaceSieve: Sendable {
     static let limit = 200_000
     /// Events dropped as another namespace's.
     public private(set) var dropped = 0
+    /// Events read and still waiting for their namespace's verdict.
+    public var undecided: Int { waiting.count + births.values.reduce(0) { $0 + $1.count } }
     /// Events still waiting for a verdict that the bound pushed out: lost, for the caller to report.
     public private(set) var overflowed = 0
 

@@ -92,15 +92,15 @@ public final class TraceSession {
     }
 
     /// The events recorded since the last call, oldest first, and how many the kernel lost
-    /// meanwhile because the reader fell behind (its ring buffer overran).
-    public func read() -> (events: [TraceEvent], lost: Int) {
+    /// meanwhile because the reader fell behind (its ring buffer overran). At most `pages` pages
+    /// per CPU (about 50 records each): one busy CPU cannot keep the loop from its other duties.
+    public func read(pages: Int = 256) -> (events: [TraceEvent], lost: Int) {
         var events: [TraceEvent] = []
         var missed = false
         var cpusWithEvents = 0
         for (cpu, fd) in descriptors.enumerated() {
             let before = events.count
-            // Bounded, so that one busy CPU cannot keep the loop from its other duties.
-            for _ in 0..<256 {
+            for _ in 0..<max(1, pages) {
                 let n = Glibc.read(fd, page.baseAddress, pageSize)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
@@ -121,13 +121,21 @@ public final class TraceSession {
         return (events, lost)
     }
 
+    /// The records still in the ring buffers, all CPUs (`entries` in per_cpu/cpuN/stats): what
+    /// a reader that stops now would leave unread.
+    public func unread() -> Int { statistic("entries:") }
+
     /// The instance's lost records, all CPUs: `overrun` (overwritten before they were read) and
     /// `dropped events`, from per_cpu/cpuN/stats.
-    func lostRecords() -> Int {
+    func lostRecords() -> Int { statistic("overrun:", "dropped events:") }
+
+    /// The sum over the CPUs of the stats lines with these names.
+    func statistic(_ names: String...) -> Int {
+        guard !stopped else { return 0 }
         var total = 0
         for cpu in Directory.names("\(instance)/per_cpu") where cpu.hasPrefix("cpu") {
             guard let stats = ProcFile.read("\(instance)/per_cpu/\(cpu)/stats") else { continue }
-            for line in stats.split(separator: "\n") where line.hasPrefix("overrun:") || line.hasPrefix("dropped events:") {
+            for line in stats.split(separator: "\n") where names.contains(where: { line.hasPrefix($0) }) {
                 total += Int(line.split(separator: ":").last?.split(separator: " ").first ?? "") ?? 0
             }
         }

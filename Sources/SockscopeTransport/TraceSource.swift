@@ -49,8 +49,8 @@ public final class TraceSource {
     /// wait on a socket's verdict), and how many records the kernel lost meanwhile.
     /// `notices`: this namespace's destroy notices overflowed their buffer since the last call,
     /// so some short-lived sockets of ours cannot be placed and their transitions are missing.
-    public func read(now: Double) -> (events: [TraceEvent], lost: Int, notices: Bool) {
-        let batch = session.read()
+    public func read(now: Double, pages: Int = 256) -> (events: [TraceEvent], lost: Int, notices: Bool) {
+        let batch = session.read(pages: pages)
         sieve.add(batch.events, at: now)
         for (life, tuple) in sieve.wanted() {
             sieve.lookedUp(life, found: exists(tuple))
@@ -62,6 +62,10 @@ public final class TraceSource {
         overflowReported = sieve.overflowed
         return (released, batch.lost + overflowed, noticesLost)
     }
+
+    /// What a reader that stopped now would leave: records still in the kernel's buffers, and
+    /// transitions read but not yet placed in a namespace (they may be another namespace's).
+    public func leftover() -> (unread: Int, unplaced: Int) { (session.unread(), sieve.undecided) }
 
     /// The state of this namespace's socket with the key's addresses and ports: nil when there is
     /// none (an exact lookup, not a dump that a busy table can change under).

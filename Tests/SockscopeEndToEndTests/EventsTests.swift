@@ -129,6 +129,39 @@ struct EventsTests {
         }
     }
 
+    /// A burst the reader cannot keep up with (8,000 connections as fast as they go, 80,000
+    /// transitions), then SIGINT the moment it is over: for up to about a second the stream reads
+    /// what the kernel still holds, then counts what is left — every transition is shown or told
+    /// (a `lost` line `"at":"end"`, an `unplaced` one), none goes in silence, and the process
+    /// dies by the signal. It measures a rate: `make test` runs it alone, with the load test.
+    @Test func nothingIsLostInSilenceAtTheEnd() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let load = try Self.loadGenerator(scratch)
+            let namespace = try Namespace()
+            let generator = try Child(namespace.exec([load, "8000", "1000000"]))
+            let port = try generator.waitForPort()
+            // Into a file: the stream's own output never waits on a reader here.
+            let output = scratch.file("events.json")
+            let events = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--json", "--tcp", "--port", String(port)]),
+                                   stdout: .file(output))
+            try events.wait(for: "the start line") { _ in String(decoding: readFile(output), as: UTF8.self).contains("\"kind\":\"start\"") }
+            generator.write("go\n")
+            try generator.waitForStdout(containing: "done ", timeout: 60)
+            events.signal(SIGINT)
+            #expect(try events.waitForExit(timeout: 10) == 128 + SIGINT)
+            let made = Int(generator.stdoutText.split(separator: " ").dropFirst().first ?? "") ?? 0
+            #expect(made == 8000, "\(generator.stdoutText)")
+            let objects = Self.objects(String(decoding: readFile(output), as: UTF8.self))
+            let shown = objects.filter { $0["kind"] as? String == "transition" }.count
+            let lost = objects.filter { $0["kind"] as? String == "lost" }.compactMap { $0["events"] as? Int }.reduce(0, +)
+            let unplaced = objects.filter { $0["kind"] as? String == "unplaced" }.compactMap { $0["events"] as? Int }.reduce(0, +)
+            // Ten transitions a connection, all after the start line (the listener's came before).
+            #expect(shown + lost + unplaced >= made * 10, "shown \(shown), lost \(lost), unplaced \(unplaced) of \(made * 10)")
+            #expect(events.stderrText.isEmpty, "\(events.stderrText)")
+        }
+    }
+
     /// A reader that falls behind (stopped here) loses records when the buffer overruns: it says
     /// so, in the JSON stream and on standard error, with the count.
     @Test(arguments: [true, false])
