@@ -22,6 +22,8 @@ public struct TransitionFusion: Sendable {
     static let readingsToClose = 2
 
     var held: [SnapshotDiffer.Key: Held] = [:]
+    /// Endings held for a table reading to settle (told at the end of a stream if still held).
+    public var heldCount: Int { held.count }
     /// Timewait sockets that appeared in the last readings, for a traced ending read after the
     /// reading that already showed its timewait socket.
     var appeared: [SnapshotDiffer.Key: Transition] = [:]
