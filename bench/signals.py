@@ -31,7 +31,6 @@ def once(argv, ready, stdout=subprocess.DEVNULL, before=None):
                 proc.kill()
                 raise SystemExit(f"{argv[1:4]}: never ready ({ready!r})")
             time.sleep(0.02)
-        time.sleep(0.05)  # settled in its wait
         start = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)

@@ -41,11 +41,10 @@ struct EventsMode {
             }
         }
         if let path = options.pcapPath, let capture,
-           let status = OutputFiles.attachPcap(path, payload: options.pcapPayload, to: capture, signalFD: signalFD, log: log) {
+           let status = OutputFiles.attachPcap(path, to: capture, signalFD: signalFD, log: log) {
             return status
         }
-        let out = Output(stdout: StandardOutput(io.stdout), signalFD: signalFD, log: Diagnostics(fd: io.stderr, verbose: true),
-                         json: options.json)
+        let out = Output(stdout: StandardOutput(io.stdout), signalFD: signalFD, log: log, json: options.json)
         do {
             try announce(tracing: trace != nil, capturing: capture != nil, unavailable: unavailable, to: out)
             try stream(trace: trace, capture: capture, signalFD: signalFD, to: out)
@@ -89,13 +88,20 @@ struct EventsMode {
             }
         }
 
+        /// The round's lines, in time order, onto what is to be written.
+        func flushRound() {
+            for (_, line) in round.sorted(by: { $0.time < $1.time }) { lines += line }
+            round.removeAll(keepingCapacity: true)
+        }
+
         while true {
             let now = io.monotonic()
             if ending == nil, let deadline, now >= deadline { ending = (nil, now + Self.drainSeconds) }
             if let ending, drained || now >= ending.until {
                 // A last reading settles the endings still held for one; those it cannot are told.
                 readTables(at: now)
-                try tellLeftover(trace, to: out, pending: &lines, round: &round, unfused: backlog.count, held: fusion.heldCount)
+                flushRound()
+                try tellLeftover(trace, to: out, pending: &lines, unfused: backlog.count, held: fusion.heldCount)
                 if let stop = ending.stop { throw stop }
                 return
             }
@@ -103,8 +109,7 @@ struct EventsMode {
                 readTables(at: now)
                 nextPoll = now + options.interval
             }
-            for (_, line) in round.sorted(by: { $0.time < $1.time }) { lines += line }
-            round.removeAll(keepingCapacity: true)
+            flushRound()
             try out.write(&lines)
             set.reset()
             set.watch(signalFD, POLLIN, as: -1)
@@ -118,7 +123,8 @@ struct EventsMode {
                 let signal = clinux_read_signal(signalFD)
                 if signal != 0 {
                     if ending?.stop != nil {
-                        try tellLeftover(trace, to: out, pending: &lines, round: &round, unfused: backlog.count, held: fusion.heldCount)
+                        flushRound()
+                        try tellLeftover(trace, to: out, pending: &lines, unfused: backlog.count, held: fusion.heldCount)
                         throw Stop(status: .signal(signal))
                     }
                     ending = (Stop(status: .signal(signal)), io.monotonic() + Self.drainSeconds)
@@ -183,15 +189,11 @@ struct EventsMode {
         return signalFD >= 0 && poll(&entry, 1, 0) == 1
     }
 
-    /// The stream's last lines — the round under way, then what it leaves as it ends: records
-    /// still unread in the kernel's buffers or read and not yet told (lost), and transitions read
-    /// but not yet placed: in a namespace (they may be another namespace's), or, for an ending
-    /// `held` for a table reading, as a close or a handoff to TIME_WAIT. Nothing is told when
-    /// nothing is left.
-    func tellLeftover(_ trace: TraceSource?, to out: Output, pending lines: inout String,
-                      round: inout [(time: Double, line: String)], unfused: Int, held: Int) throws(Stop) {
-        for (_, line) in round.sorted(by: { $0.time < $1.time }) { lines += line }
-        round.removeAll()
+    /// The stream's last lines: what it leaves as it ends — records still unread in the kernel's
+    /// buffers or read and not yet told (lost), and transitions read but not yet placed: in a
+    /// namespace (they may be another namespace's), or, for an ending `held` for a table
+    /// reading, as a close or a handoff to TIME_WAIT. Nothing is told when nothing is left.
+    func tellLeftover(_ trace: TraceSource?, to out: Output, pending lines: inout String, unfused: Int, held: Int) throws(Stop) {
         if let trace {
             let (unread, unplaced) = trace.leftover()
             if unread + unfused > 0 { try out.lost(unread + unfused, atEnd: true, pending: &lines) }

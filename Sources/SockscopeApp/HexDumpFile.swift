@@ -35,7 +35,7 @@ public final class HexDumpFile: TrafficRecorder {
         guard !failed, interruption == nil else { return }
         let text = dump.chunk(bytes, direction: sent ? .sent : .received,
                               time: ClockText.iso8601(wallClock()), peer: peer?.display ?? "peer")
-        switch file.write(Array(text.utf8)) {
+        switch file.write(text) {
         case .written, .timedOut: break
         case .interrupted(let signal): interruption = signal
         case .failed(let code):

@@ -9,26 +9,26 @@ enum OutputFiles {
         { log.write("sockscope: \(option) \(path.terminalSafe): waiting for a reader of the FIFO") }
     }
 
-    /// The status a mode ends with when its file could not be opened (nil: it was).
-    static func status(_ open: () throws(OutputFile.OpenFailure) -> Void, log: Diagnostics) -> ExitStatus? {
+    /// The file `make` opens; or no file and the status the mode ends with (a failure said in
+    /// one line, a signal during a FIFO's wait).
+    static func open<File>(log: Diagnostics, _ make: () throws(OutputFile.OpenFailure) -> File) -> (file: File?, status: ExitStatus?) {
         do {
-            try open()
-            return nil
+            return (try make(), nil)
         } catch {
             switch error {
             case .failed(let line):
                 log.error(line)
-                return .failure
+                return (nil, .failure)
             case .interrupted(let signal):
-                return .signal(signal)
+                return (nil, .signal(signal))
             }
         }
     }
 
     /// `--pcap PATH` on a running capture; nil when it is open, else the status to end with.
-    static func attachPcap(_ path: String, payload: Int, to capture: SegmentSource, signalFD: Int32, log: Diagnostics) -> ExitStatus? {
-        status({ () throws(OutputFile.OpenFailure) in
-            capture.pcap = try PcapFile(path: path, payload: payload, signalFD: signalFD, onWaiting: waiting("--pcap", path, log: log))
-        }, log: log)
+    static func attachPcap(_ path: String, to capture: SegmentSource, signalFD: Int32, log: Diagnostics) -> ExitStatus? {
+        open(log: log) { () throws(OutputFile.OpenFailure) in
+            try capture.recordPcap(to: path, signalFD: signalFD, onWaiting: waiting("--pcap", path, log: log))
+        }.status
     }
 }

@@ -89,13 +89,13 @@ public final class PipeMode {
             captureOff = error.description
         }
         if let path = plan.pcapPath, let capture,
-           let status = OutputFiles.attachPcap(path, payload: plan.pcapPayload, to: capture, signalFD: signalFD, log: log) {
+           let status = OutputFiles.attachPcap(path, to: capture, signalFD: signalFD, log: log) {
             return status
         }
-        if let path = plan.ladderPath {
-            return OutputFiles.status({ () throws(OutputFile.OpenFailure) in ladderFile = try ReplacedFile(path, option: "--ladder") }, log: log)
-        }
-        return nil
+        guard let path = plan.ladderPath else { return nil }
+        let opened = OutputFiles.open(log: log) { () throws(OutputFile.OpenFailure) in try ReplacedFile(path, option: "--ladder") }
+        ladderFile = opened.file
+        return opened.status
     }
 
     /// What the session starts from.

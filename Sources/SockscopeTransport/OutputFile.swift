@@ -8,7 +8,7 @@ import Glibc
 ///   file keeps its mode.
 /// - A FIFO is opened without blocking: it waits for its reader in poll() beside the signalfd,
 ///   and so does every write to a reader that falls behind; a signal always ends the wait, and
-///   is left pending for the mode's own loop, which cleans up and dies by it.
+///   is handed back (`.interrupted`) for the mode to end by it after its clean-up.
 /// - Nothing is truncated before the run starts (`begin()`): a run that never happened leaves
 ///   an existing file as it was, and removes one it created (`abandon()`).
 public final class OutputFile {
@@ -74,17 +74,18 @@ public final class OutputFile {
         }
     }
 
-    /// Writes every byte, waiting for a slow reader but never past a signal. A signal that ends
-    /// the wait is raised again (it is blocked, so it waits on the signalfd): the mode's loop
-    /// sees it and ends as it always does.
+    /// Writes every byte, waiting for a slow reader but never past a signal (`.interrupted`).
     public func write(_ raw: UnsafeRawBufferPointer) -> WriteOutcome {
         begin()
-        let outcome = Descriptor.writeAll(raw, to: fd, signalFD: signalFD)
-        if case .interrupted(let signal) = outcome { raise(signal) }
-        return outcome
+        return Descriptor.writeAll(raw, to: fd, signalFD: signalFD)
     }
 
     public func write(_ bytes: [UInt8]) -> WriteOutcome { bytes.withUnsafeBytes { write($0) } }
+
+    public func write(_ text: String) -> WriteOutcome {
+        var text = text
+        return text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
 
     /// `--pcap PATH: REASON`.
     public func describe(_ code: Int32) -> String { "\(option) \(path): \(String(cString: strerror(code)))" }
@@ -96,21 +97,9 @@ public final class OutputFile {
             .failed("\(option) \(path): \(link == path ? "is" : "leads through") a symbolic link that others could have put there; "
                     + "not followed (name the file itself)")
         }
-        // Where to open, and whether the last component may be a link.
-        let target: String
-        var flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
-        switch OutputPath.check(path) {
-        case .untrusted(let link): throw planted(link)
-        case .plain:
-            target = path
-            flags |= O_NOFOLLOW
-        case .trustedLink(let final?):
-            target = final
-            flags |= O_NOFOLLOW
-        case .trustedLink(nil):
-            // A link into /proc (`/dev/stdout`): it names a descriptor, not a path to create.
-            target = path
-        }
+        let target: String, exact: Bool
+        do { (target, exact) = try OutputPath.check(path).target(for: path) } catch { throw planted(error.link) }
+        let flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (exact ? O_NOFOLLOW : 0)
         var created = false
         var fd = Glibc.open(target, flags | O_CREAT | O_EXCL, mode)
         if fd >= 0 {
@@ -126,7 +115,7 @@ public final class OutputFile {
             fd = Glibc.open(target, flags)
         }
         // O_NOFOLLOW met a link: one was put there after the check.
-        if fd < 0 && errno == ELOOP && flags & O_NOFOLLOW != 0 { throw planted(path) }
+        if fd < 0 && errno == ELOOP && exact { throw planted(path) }
         guard fd >= 0 else { throw failure(errno) }
         return (fd, created)
     }

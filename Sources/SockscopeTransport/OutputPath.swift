@@ -66,3 +66,22 @@ public enum OutputPath {
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+extension OutputPath.Verdict {
+    /// A link someone else could have planted, met on the way to the file.
+    public struct PlantedLink: Error {
+        public let link: String
+    }
+
+    /// What to open for `path`: the path itself or the end of its trusted chain, its last
+    /// component guarded by O_NOFOLLOW (`exact`); or, for a chain into /proc that names a
+    /// descriptor (`/dev/stdout`), the name given, followed.
+    public func target(for path: String) throws(PlantedLink) -> (path: String, exact: Bool) {
+        switch self {
+        case .untrusted(let link): throw PlantedLink(link: link)
+        case .plain: (path, true)
+        case .trustedLink(let final?): (final, true)
+        case .trustedLink(nil): (path, false)
+        }
+    }
+}

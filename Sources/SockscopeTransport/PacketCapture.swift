@@ -8,17 +8,18 @@ import SockscopeCore
 /// frames sent on this host carry unfinished ones (offload).
 public final class PacketCapture {
     /// Enough for Ethernet, IPv6 with a few extension headers and TCP with every option; the
-    /// data itself is left out (a learner sees its length; the pcap holds the headers). With
-    /// `--pcap-payload N`, N bytes more.
-    public static let snapLength = 256
+    /// data itself is left out (a learner sees its length; the pcap holds the headers).
+    public static let headerRoom = 256
     /// The most data a frame can carry on `lo` (its MTU is 64 KiB).
     public static let largestPayload = 65535
     /// Room for bursts: a bulk transfer on `lo` is about 30,000 frames a second.
     static let bufferBytes = 4 << 20
 
     public let descriptor: Int32
-    /// The bytes of each frame the kernel keeps.
-    public let snapLength: Int
+    /// The data bytes of each frame kept after its headers (`--pcap-payload`), and so the bytes
+    /// of each frame the kernel keeps.
+    public let payload: Int
+    public var snapLength: Int { Self.headerRoom + payload }
     private var buffer: [UInt8]
 
     /// One frame as read: its bytes are valid only during the call that hands them over.
@@ -32,11 +33,11 @@ public final class PacketCapture {
 
     /// Throws why capture is off, in words for the user (no root, no such interface).
     public init(interface: String = "lo", payload: Int = 0) throws(TransportError) {
-        snapLength = Self.snapLength + min(max(0, payload), Self.largestPayload)
-        buffer = [UInt8](repeating: 0, count: snapLength)
+        self.payload = min(max(0, payload), Self.largestPayload)
+        buffer = [UInt8](repeating: 0, count: Self.headerRoom + self.payload)
         let index = if_nametoindex(interface)
         guard index > 0 else { throw TransportError("no interface \(interface) in this network namespace") }
-        let fd = clinux_capture_open(Int32(index), UInt32(snapLength), Int32(Self.bufferBytes))
+        let fd = clinux_capture_open(Int32(index), UInt32(buffer.count), Int32(Self.bufferBytes))
         guard fd >= 0 else {
             let code = errno
             if code == EPERM || code == EACCES { throw TransportError("segments need root (an AF_PACKET capture needs CAP_NET_RAW)") }

@@ -3,9 +3,9 @@ import SockscopeCore
 
 /// `--pcap FILE`: the captured frames, as Core's `PcapWriter` lays them out, written in batches
 /// to an `OutputFile` (created 0600, no planted link followed, a FIFO waited for beside the
-/// signalfd). Each frame keeps its headers and `payload` bytes of its data (none by default):
-/// a capture of a login should not hold the password. A failed write (a full disk) stops the
-/// file and is said once, never the session.
+/// signalfd). Each frame keeps its headers and the capture's `payload` bytes of its data (none
+/// by default): a capture of a login should not hold the password. A failed write (a full disk)
+/// stops the file and is said once, never the session. Made by `SegmentSource.recordPcap`.
 public final class PcapFile {
     let file: OutputFile
     /// The data bytes each frame keeps after its headers.
@@ -19,10 +19,10 @@ public final class PcapFile {
 
     public var path: String { file.path }
 
-    public init(path: String, payload: Int, signalFD: Int32, onWaiting: () -> Void) throws(OutputFile.OpenFailure) {
+    init(path: String, capture: PacketCapture, signalFD: Int32, onWaiting: () -> Void) throws(OutputFile.OpenFailure) {
         file = try OutputFile(path, option: "--pcap", holdsPayload: true, signalFD: signalFD, onWaiting: onWaiting)
-        self.payload = min(max(0, payload), PacketCapture.largestPayload)
-        pending = PcapWriter.fileHeader(snapLength: UInt32(PacketCapture.snapLength + self.payload))
+        payload = capture.payload
+        pending = PcapWriter.fileHeader(snapLength: UInt32(capture.snapLength))
         flush()
     }
 
@@ -49,8 +49,10 @@ public final class PcapFile {
             failure = "--pcap \(path): write failed: \(String(cString: strerror(code))); the file stops here"
             return failure
         case .interrupted(let signal):
+            // Deep in a read of the capture, nothing can end the mode here: the signal is raised
+            // again (it is blocked, so it waits on the signalfd) for the loop, which ends by it.
             interrupted = true
-            raise(signal)  // blocked: it waits on the signalfd for the loop, which ends by it
+            raise(signal)
             return nil
         }
     }

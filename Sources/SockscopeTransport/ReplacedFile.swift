@@ -29,13 +29,12 @@ public final class ReplacedFile {
     public init(_ path: String, option: String) throws(OutputFile.OpenFailure) {
         self.path = path
         self.option = option
-        let final: String
-        switch OutputPath.check(path) {
-        case .untrusted:
+        let final: String, exact: Bool
+        do { (final, exact) = try OutputPath.check(path).target(for: path) } catch {
             throw .failed("\(option) \(path): a symbolic link that others could have put there; not followed (name the file itself)")
-        case .plain: final = path
-        case .trustedLink(let resolved?): final = resolved
-        case .trustedLink(nil):
+        }
+        // A link into /proc (`/dev/stdout`) names a descriptor: it is written directly.
+        guard exact else {
             place = .direct
             return
         }

@@ -5,9 +5,9 @@ import SockscopeCore
 /// conversations. Frames that do not decode (not IP, a later fragment) are counted and skipped.
 public final class SegmentSource {
     let capture: PacketCapture
-    /// `--pcap`: opened by the mode once the capture runs (a run that cannot capture never
-    /// touches the file).
-    public var pcap: PcapFile?
+    /// `--pcap` (`recordPcap`): opened by the mode once the capture runs, so that a run that
+    /// cannot capture never touches the file.
+    public private(set) var pcap: PcapFile?
     var analyzer = SegmentAnalyzer()
     public private(set) var undecodable = 0
 
@@ -18,6 +18,11 @@ public final class SegmentSource {
     }
 
     public var descriptor: Int32 { capture.descriptor }
+
+    /// Writes every frame kept from now on to `path`, cut as the capture cuts them.
+    public func recordPcap(to path: String, signalFD: Int32, onWaiting: () -> Void) throws(OutputFile.OpenFailure) {
+        pcap = try PcapFile(path: path, capture: capture, signalFD: signalFD, onWaiting: onWaiting)
+    }
 
     /// The kernel keeps only frames with one of these ports (all when empty).
     public func setPorts(_ ports: [UInt16]) { capture.setPorts(ports) }

@@ -19,14 +19,18 @@ struct OutputFileTests {
 
     /// A port on 127.0.0.1 that refuses connections: bound, never listening (held until the
     /// returned descriptor is closed, so nobody else takes it).
-    static func refusingPort() -> (Int32, UInt16) {
+    static func refusingPort() throws -> (Int32, UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard fd >= 0, bound, address.sin_port != 0 else {
+            if fd >= 0 { close(fd) }
+            throw Child.Failure(description: "no port to refuse on 127.0.0.1: \(String(cString: strerror(errno)))")
         }
         return (fd, UInt16(bigEndian: address.sin_port))
     }
@@ -114,7 +118,7 @@ struct OutputFileTests {
     /// connects replaces it, 0600.
     @Test func aRefusedDialLeavesTheDumpAsItWas() async throws {
         let scratch = Scratch()
-        let (held, port) = Self.refusingPort()
+        let (held, port) = try Self.refusingPort()
         defer { close(held) }
         let dump = scratch.file("dump.txt"), fresh = scratch.file("fresh.txt")
         writeFile(dump, Array("the last session\n".utf8))

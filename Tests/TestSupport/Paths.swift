@@ -47,9 +47,10 @@ public enum Paths {
         let copy = directory + "/sockscope"
         guard Child.runQuietly(["cp", sockscope, copy]) == 0 else { return sockscope }
         chmod(copy, 0o755)
-        copiedBinary.set(copy)
         atexit {
-            guard let copy = copiedBinary.value else { return }
+            // The copy, never the build's own binary (what a failed copy falls back to).
+            let copy = Paths.sockscopeForAnyone
+            guard copy.hasPrefix("/tmp/sockscope-test.bin") else { return }
             unlink(copy)
             rmdir(String(copy.dropLast("/sockscope".count)))
         }
@@ -139,22 +140,3 @@ public func directoryEntries(_ path: String) -> [String] {
     }
     return names
 }
-
-/// The path `sockscopeForAnyone` made, for its removal at exit (a C callback captures nothing).
-final class CopiedBinary: @unchecked Sendable {
-    private var path: String?
-    private var lock = pthread_mutex_t()
-    init() { pthread_mutex_init(&lock, nil) }
-    func set(_ value: String) {
-        pthread_mutex_lock(&lock)
-        path = value
-        pthread_mutex_unlock(&lock)
-    }
-    var value: String? {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        return path
-    }
-}
-
-let copiedBinary = CopiedBinary()

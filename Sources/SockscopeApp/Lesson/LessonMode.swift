@@ -62,13 +62,11 @@ public struct LessonMode {
     /// --record's file, opened once the lab runs: a run that cannot start leaves it as it was.
     func makeRecord(signalFD: Int32, log: Diagnostics) throws(Stop) -> LessonRecord? {
         guard let path = options.recordPath else { return nil }
-        var record: LessonRecord?
-        if let status = OutputFiles.status({ () throws(OutputFile.OpenFailure) in
-            record = try LessonRecord(path: path, signalFD: signalFD, log: log)
-        }, log: log) {
-            throw Stop(status: status)
+        let opened = OutputFiles.open(log: log) { () throws(OutputFile.OpenFailure) in
+            try LessonRecord(path: path, signalFD: signalFD, log: log)
         }
-        return record
+        if let status = opened.status { throw Stop(status: status) }
+        return opened.file
     }
 
     /// Without the screen: each event a line (or a JSON object) on standard output.

@@ -22,7 +22,7 @@ final class LessonRecord {
     /// with a hole would replay as something that did not happen), or the signal that ended a
     /// wait for the reader.
     func write(_ event: LessonEvent) throws(LessonMode.Stop) {
-        switch file.write(Array((event.json.text + "\n").utf8)) {
+        switch file.write(event.json.text + "\n") {
         case .written, .timedOut: return
         case .failed(let code):
             log.error(file.describe(code))

@@ -95,7 +95,7 @@ public struct ReplayMode {
             }
             screen.model.endsEarly = next == groups.count ? recording.earlyEnding : nil
             // Every step waits for a key, the first too, and is announced, as live.
-            if next < groups.count, case .step(let number, _, let title, let says)? = groups[next].first?.escaped {
+            if next < groups.count, case .step(let number, _, let title, let says)? = groups[next].first {
                 screen.model.upcoming = .init(number: number, title: title, says: says)
             } else {
                 screen.model.upcoming = nil

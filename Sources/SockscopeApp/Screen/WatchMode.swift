@@ -41,7 +41,7 @@ public struct WatchMode {
                 let source = try io.startCapture(pcapPayload)
                 if let port = filter.port { source.setPorts([port]) }
                 capture = source
-                if let status = OutputFiles.attachPcap(pcapPath, payload: pcapPayload, to: source, signalFD: signalFD, log: log) {
+                if let status = OutputFiles.attachPcap(pcapPath, to: source, signalFD: signalFD, log: log) {
                     return status
                 }
             } catch {

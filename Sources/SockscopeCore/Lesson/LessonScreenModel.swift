@@ -41,10 +41,11 @@ public struct LessonScreenModel: Sendable {
         public var number: Int
         public var title: String
         public var says: String
+        /// Its texts escaped, as every event's (a replay's come from the recording).
         public init(number: Int, title: String, says: String) {
             self.number = number
-            self.title = title
-            self.says = says
+            self.title = title.terminalSafe
+            self.says = says.terminalSafe
         }
     }
 

@@ -126,7 +126,11 @@ extension String {
     /// The text with whatever could act on a terminal escaped, backslashes left as they are: the
     /// screen's last guard, for text its views have escaped already (or made themselves).
     public var controlsEscaped: String {
-        guard unicodeScalars.contains(where: EscapedText.needsEscape) else { return self }
+        // It runs for every text of every frame drawn: the bytes settle most (C0 and DEL are
+        // themselves; C1 begins with C2, the bidirectional controls with D8 or E2), and only text
+        // with such a lead byte is looked at scalar by scalar.
+        guard utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }),
+              unicodeScalars.contains(where: EscapedText.needsEscape) else { return self }
         return EscapedText(utf8, backslash: false).plain
     }
 }

@@ -11,7 +11,7 @@ final class DropLog {
     private var lengths = [Int](repeating: 0, count: 256)
 
     init() throws(TransportError) {
-        let fd = clinux_nflog_open(Self.group, UInt32(PacketCapture.snapLength))
+        let fd = clinux_nflog_open(Self.group, UInt32(PacketCapture.headerRoom))
         guard fd >= 0 else { throw TransportError("cannot listen to nflog group \(Self.group): \(String(cString: strerror(errno)))") }
         descriptor = fd
     }
