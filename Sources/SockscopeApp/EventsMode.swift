@@ -20,7 +20,8 @@ struct EventsMode {
         var trace: TraceSource?
         var unavailable: [(source: String, reason: String)] = []
         do {
-            trace = try TraceSource(bufferKB: io.traceBufferKB)
+            trace = try io.startTracing(io.traceBufferKB, io.tracefsForced)
+            if let reason = trace?.bpfUnavailable { unavailable.append(("ebpf", reason)) }
         } catch {
             unavailable.append(("tracefs", error.description))
         }
@@ -46,7 +47,7 @@ struct EventsMode {
         }
         let out = Output(stdout: StandardOutput(io.stdout), signalFD: signalFD, log: log, json: options.json)
         do {
-            try announce(tracing: trace != nil, capturing: capture != nil, unavailable: unavailable, to: out)
+            try announce(tracing: trace?.origin, capturing: capture != nil, unavailable: unavailable, to: out)
             try stream(trace: trace, capture: capture, signalFD: signalFD, to: out)
         } catch {
             return error.status
@@ -243,8 +244,9 @@ struct EventsMode {
         }
     }
 
-    func announce(tracing: Bool, capturing: Bool, unavailable: [(source: String, reason: String)], to out: Output) throws(Stop) {
-        let sources = (tracing ? ["tracefs"] : []) + ["proc"] + (capturing ? ["capture"] : [])
+    func announce(tracing: TraceSource.Origin?, capturing: Bool, unavailable: [(source: String, reason: String)],
+                  to out: Output) throws(Stop) {
+        let sources = (tracing.map { [$0.rawValue] } ?? []) + ["proc"] + (capturing ? ["capture"] : [])
         if options.json {
             let start = JSONValue.object([("kind", .string("start")), ("sources", .array(sources.map { .string($0) })),
                                           ("unavailable", .object(unavailable.map { ($0.source, .string($0.reason)) }))])
@@ -257,6 +259,10 @@ struct EventsMode {
         for (source, reason) in unavailable {
             if source == "capture" {
                 out.log.error("segments are off: \(reason); transitions go on")
+                continue
+            }
+            if source == "ebpf" {
+                out.log.error("eBPF is off (\(reason)): transitions come from tracefs, every namespace's read and sifted here")
                 continue
             }
             out.log.error(
@@ -272,7 +278,7 @@ struct EventsMode {
         var transition = transition
         if transition.entry.proto.isTCP { transition.role = roles.role(of: transition) }
         // With the capture on, an ending says what ended it: the RST seen, and who sent it.
-        if let resets, transition.source == .tracefs, transition.to == .tcp(.close) {
+        if let resets, transition.source.isTracepoint, transition.to == .tcp(.close) {
             transition.cause = resets.cause(of: transition.entry, at: wall)
         }
         let owner = attribution.owner(of: transition.entry)

@@ -36,7 +36,7 @@ public final class PipeMode {
         defer { if signalFD >= 0 { close(signalFD) } }
         if interactive {
             do {
-                trace = try io.startTracing(io.traceBufferKB)
+                trace = try io.startTracing(io.traceBufferKB, io.tracefsForced)
             } catch {
                 traceOff = error.description
             }

@@ -13,13 +13,13 @@ public struct SystemIO {
     public var monotonic: () -> Double
     /// Seconds since the epoch, for timestamps shown to people.
     public var wallClock: () -> Double
-    /// Environment variables (TERM, NO_COLOR, SOCKSCOPE_TRACE_BUFFER_KB).
+    /// Environment variables (TERM, NO_COLOR, SOCKSCOPE_TRACE_BUFFER_KB, SOCKSCOPE_TRACE).
     public var environment: (String) -> String?
     /// Where /proc is (the socket tables' fallback and the owners).
     public var procRoot = "/proc"
     /// Starts the tracepoint source, or says why it is off (tests keep it off).
-    public var startTracing: (_ bufferKB: Int?) throws(TransportError) -> TraceSource = { kb throws(TransportError) in
-        try TraceSource(bufferKB: kb)
+    public var startTracing: (_ bufferKB: Int?, _ forceTracefs: Bool) throws(TransportError) -> TraceSource = {
+        kb, forced throws(TransportError) in try TraceSource(bufferKB: kb, forceTracefs: forced)
     }
     /// Starts the capture (each frame's headers and `payload` bytes of data), or says why it is off.
     public var startCapture: (_ payload: Int) throws(TransportError) -> SegmentSource = { payload throws(TransportError) in
@@ -51,6 +51,9 @@ public struct SystemIO {
         guard let text = environment("SOCKSCOPE_TRACE_BUFFER_KB"), let kb = Int(text), (64...1_048_576).contains(kb) else { return nil }
         return kb
     }
+
+    /// SOCKSCOPE_TRACE=tracefs: transitions from the tracefs reader even where eBPF loads.
+    public var tracefsForced: Bool { environment("SOCKSCOPE_TRACE") == "tracefs" }
 
     /// The first thing the process does, before anything opens a descriptor or a signal can
     /// arrive: closed standard descriptors are occupied (`Descriptor`), and SIGQUIT gets its

@@ -16,6 +16,8 @@ public struct TraceEvent: Sendable, Equatable {
     public var ipv6: Bool
     public var from: TCPState
     public var to: TCPState
+    /// How it reached us: through the eBPF program or tracefs.
+    public var source: Transition.Source = .tracefs
 
     public init(time: Double, socket: UInt64, pid: Int32 = 0, cpu: Int = 0, local: SocketEndpoint, remote: SocketEndpoint,
                 ipv6: Bool, from: TCPState, to: TCPState) {

@@ -40,6 +40,6 @@ extension Transition {
 extension TraceEvent {
     public func transition(duration: Double?) -> Transition {
         let entry = SocketEntry(proto: ipv6 ? .tcp6 : .tcp, local: local, remote: remote, stateCode: to.rawValue)
-        return Transition(time: time, entry: entry, from: .tcp(from), to: .tcp(to), duration: duration, source: .tracefs)
+        return Transition(time: time, entry: entry, from: .tcp(from), to: .tcp(to), duration: duration, source: source)
     }
 }

@@ -1,6 +1,12 @@
 /// One state change of one socket.
 public struct Transition: Sendable, Equatable {
-    public enum Source: String, Sendable { case tracefs, proc, socket }
+    /// Where a transition was seen: the tracepoint through eBPF or tracefs, a table reading, or
+    /// our own call on a socket.
+    public enum Source: String, Sendable {
+        case ebpf, tracefs, proc, socket
+        /// Told by the kernel as it happened (the tracepoint), not inferred.
+        public var isTracepoint: Bool { self == .ebpf || self == .tracefs }
+    }
 
     /// Why a connection ended, from the segments captured (nil: no capture to say).
     public enum Cause: String, Sendable {

@@ -4,6 +4,11 @@ import Glibc
 /// until read() returns 0 (shared/notes/measured-here.md).
 public enum ProcFile {
     public static func read(_ path: String) -> String? {
+        bytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The file's bytes, or nil when it cannot be opened or holds more than `limit`.
+    public static func bytes(_ path: String, limit: Int = Int.max) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -13,9 +18,10 @@ public enum ProcFile {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
+            guard bytes.count + n <= limit else { return nil }
             bytes += chunk[0..<n]
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// Writes `text` to a tracefs or /proc/sys file (which take one write); whether it took it.

@@ -25,13 +25,7 @@ public final class TraceSession {
     /// `bufferKB`: the ring buffer per CPU (tests make it small to provoke losses).
     public init(root: String = "/sys/kernel/tracing", bufferKB: Int? = nil) throws(TransportError) {
         guard geteuid() == 0 else { throw TransportError("needs root") }
-        if access("\(root)/events", F_OK) != 0 && mount("nodev", root, "tracefs", 0, nil) != 0 {
-            let reason = String(cString: strerror(errno))
-            // Another sockscope may have mounted it at the same moment.
-            guard access("\(root)/events", F_OK) == 0 else {
-                throw TransportError("tracefs is not mounted at \(root) and mounting it failed: \(reason)")
-            }
-        }
+        try Self.mount(root)
         Self.removeOrphans(root: root)
         instance = "\(root)/instances/\(InstanceOwner.current.name)"
         let event = "\(instance)/events/sock/inet_sock_set_state"
@@ -79,6 +73,17 @@ public final class TraceSession {
     deinit {
         stop()
         page.deallocate()
+    }
+
+    /// Mounts tracefs at `root` unless it is there already.
+    static func mount(_ root: String) throws(TransportError) {
+        if access("\(root)/events", F_OK) != 0 && Glibc.mount("nodev", root, "tracefs", 0, nil) != 0 {
+            let reason = String(cString: strerror(errno))
+            // Another sockscope may have mounted it at the same moment.
+            guard access("\(root)/events", F_OK) == 0 else {
+                throw TransportError("tracefs is not mounted at \(root) and mounting it failed: \(reason)")
+            }
+        }
     }
 
     /// Disables the event and removes the instance (its buffers must be closed first).

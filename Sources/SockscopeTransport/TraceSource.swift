@@ -2,24 +2,63 @@ import CLinux
 import Glibc
 import SockscopeCore
 
-/// Every TCP transition of this network namespace, as the tracepoint saw it: `TraceSession`'s
-/// system-wide events through a `NamespaceSieve`, which this type feeds with exact sock_diag
-/// lookups and with this namespace's destroy notices (DESIGN.md source 3). The modes poll
-/// `descriptors` and call `read` when one is ready, and at least every few seconds.
+/// Every TCP transition of this network namespace, as the kernel saw it (DESIGN.md source 3).
+/// From eBPF where it loads (`KernelTransitions`: the namespace is read in the kernel, other
+/// namespaces' transitions never reach us); else from tracefs (`TraceSession`: every namespace's
+/// events through a `NamespaceSieve`, which this type feeds with exact sock_diag lookups and with
+/// this namespace's destroy notices). The modes poll `descriptors` and call `read` when one is
+/// ready, and at least every few seconds.
 public final class TraceSource {
-    let session: TraceSession
+    /// Where the transitions come from, as the start line, the header and JSON name it.
+    public enum Origin: String, Sendable {
+        case bpf = "ebpf"
+        case tracefs
+        /// As a person reads it.
+        public var name: String { self == .bpf ? "eBPF" : "tracefs" }
+    }
+
+    public let origin: Origin
+    /// Why eBPF is not in use, when tracefs is.
+    public let bpfUnavailable: String?
+    let kernel: KernelTransitions?
+    let session: TraceSession?
     var sieve = NamespaceSieve()
     let lookup: SocketLookup
     let destroyFD: Int32
     private var notices = [clinux_diag_entry](repeating: clinux_diag_entry(), count: 1024)
     private var overflowReported = 0
 
-    /// Throws the reason tracing is off: needing root, tracefs, or sock_diag to tell namespaces
-    /// apart (without it every namespace's sockets would be shown as ours).
-    public init(root: String = "/sys/kernel/tracing", bufferKB: Int? = nil) throws(TransportError) {
-        let lookup = SocketLookup()
-        let destroy = lookup == nil ? -1 : clinux_diag_destroy_open()
-        guard let lookup, destroy >= 0 else {
+    /// What `SOCKSCOPE_TRACE=tracefs` asks for: the fallback, as where eBPF cannot load.
+    public static let forcedFallback = "forced by SOCKSCOPE_TRACE=tracefs"
+
+    /// Throws the reason tracing is off: needing root, tracefs, or sock_diag (for the exact
+    /// lookups behind TIME_WAIT, and, with tracefs, to tell namespaces apart).
+    /// `bufferKB`: the kernel's buffer (per CPU for tracefs; the ring, for eBPF).
+    /// `forceTracefs`: skip eBPF (SOCKSCOPE_TRACE=tracefs), to use or test the fallback.
+    public init(root: String = "/sys/kernel/tracing", bufferKB: Int? = nil, forceTracefs: Bool = false) throws(TransportError) {
+        guard geteuid() == 0 else { throw TransportError("needs root") }
+        guard let lookup = SocketLookup() else {
+            throw TransportError("sock_diag, needed to keep other network namespaces' sockets out, is unavailable: \(String(cString: strerror(errno)))")
+        }
+        self.lookup = lookup
+        var reason = Self.forcedFallback
+        if !forceTracefs {
+            do {
+                kernel = try KernelTransitions(root: root, bufferKB: bufferKB ?? Self.defaultRingKB)
+                origin = .bpf
+                bpfUnavailable = nil
+                session = nil
+                destroyFD = -1
+                return
+            } catch {
+                reason = error.description
+            }
+        }
+        kernel = nil
+        origin = .tracefs
+        bpfUnavailable = reason
+        let destroy = clinux_diag_destroy_open()
+        guard destroy >= 0 else {
             throw TransportError("sock_diag, needed to keep other network namespaces' sockets out, is unavailable: \(String(cString: strerror(errno)))")
         }
         do {
@@ -28,28 +67,42 @@ public final class TraceSource {
             close(destroy)
             throw error
         }
-        self.lookup = lookup
         destroyFD = destroy
     }
 
+    /// The eBPF ring when not asked otherwise: 16 MiB, some 170,000 transitions of ours.
+    static let defaultRingKB = 16384
+
     deinit {
         stop()
-        close(destroyFD)
+        if destroyFD >= 0 { close(destroyFD) }
     }
 
-    public func stop() { session.stop() }
+    public func stop() {
+        kernel?.stop()
+        session?.stop()
+    }
 
     public static let noticesLostText =
         "sock_diag destroy notices overflowed while the reader was busy: transitions of some short-lived sockets of this namespace are missing"
 
     /// The ring buffers and the destroy notices: poll these for POLLIN.
-    public var descriptors: [Int32] { session.descriptors + [destroyFD] }
+    public var descriptors: [Int32] {
+        if let kernel { return kernel.descriptor >= 0 ? [kernel.descriptor] : [] }
+        return (session?.descriptors ?? []) + [destroyFD]
+    }
 
     /// This namespace's transitions known since the last call (in order, but for a moment's
-    /// wait on a socket's verdict), and how many records the kernel lost meanwhile.
+    /// wait on a socket's verdict with tracefs), and how many the kernel lost meanwhile.
     /// `notices`: this namespace's destroy notices overflowed their buffer since the last call,
     /// so some short-lived sockets of ours cannot be placed and their transitions are missing.
+    /// `pages`: how much to read at most, in tracefs pages per CPU (about 50 records each).
     public func read(now: Double, pages: Int = 256) -> (events: [TraceEvent], lost: Int, notices: Bool) {
+        if let kernel {
+            let batch = kernel.read(limit: max(1, pages) * 50)
+            return (batch.events, batch.lost, false)
+        }
+        guard let session else { return ([], 0, false) }
         let batch = session.read(pages: pages)
         sieve.add(batch.events, at: now)
         for (life, tuple) in sieve.wanted() {
@@ -65,7 +118,10 @@ public final class TraceSource {
 
     /// What a reader that stopped now would leave: records still in the kernel's buffers, and
     /// transitions read but not yet placed in a namespace (they may be another namespace's).
-    public func leftover() -> (unread: Int, unplaced: Int) { (session.unread(), sieve.undecided) }
+    public func leftover() -> (unread: Int, unplaced: Int) {
+        if let kernel { return (kernel.unread(), 0) }
+        return (session?.unread() ?? 0, sieve.undecided)
+    }
 
     /// The state of this namespace's socket with the key's addresses and ports: nil when there is
     /// none (an exact lookup, not a dump that a busy table can change under).

@@ -28,7 +28,7 @@ final class ScreenRig {
     /// `setUp` hands the engine its endpoint (a connection or a listener) before the face attaches.
     init(_ plan: SessionPlan, setUp: (Engine) -> Void) throws {
         var io = SystemIO(stdin: -1, stdout: -1, stderr: -1, monotonic: { [clock] in clock.now }, wallClock: { 0 })
-        io.startTracing = { _ throws(TransportError) in throw TransportError("off in tests") }
+        io.startTracing = { _, _ throws(TransportError) in throw TransportError("off in tests") }
         io.makeScreen = { [grid] _ in grid }
         io.stopProcess = {}  // the test process itself must not stop
         engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1, signalFD: -1,

@@ -176,4 +176,27 @@ int clinux_nflog_read(int fd, unsigned char *packets, size_t size, size_t *lengt
 /// nothing of the test process's). 0, or an errno.
 int clinux_spawn_close_from(posix_spawn_file_actions_t *actions, int low);
 
+/// A BPF map (bpf(2) BPF_MAP_CREATE): with `ring` 1, a ring buffer of `entries` bytes (a power
+/// of two, pages); else an array of `entries` values of `value_size` bytes with 32-bit keys.
+/// The descriptor is close-on-exec; -1 on error (errno: EPERM without CAP_BPF).
+int clinux_bpf_map_create(int ring, unsigned int value_size, unsigned int entries, const char *name);
+
+/// Loads a tracepoint program of `count` 8-byte instructions; the verifier's account, when it
+/// refuses, goes to `log` (NUL-terminated, at most `log_size`). A descriptor or -1 (errno).
+int clinux_bpf_tracepoint_program(const void *instructions, unsigned int count, const char *license,
+                                  char *log, unsigned int log_size, const char *name);
+
+/// Reads element `index` of an array map of u64 values; 0 or -1 (errno).
+int clinux_bpf_array_read(int map, unsigned int index, unsigned long long *value);
+
+/// Runs `program` on every hit of the tracepoint with this id (tracefs `events/.../id`), through
+/// a perf event that is enabled at once; closing the descriptor detaches it. -1 on error (errno).
+int clinux_perf_tracepoint_attach(unsigned long long tracepoint, int program);
+
+/// Loads and stores with the ordering a BPF ring buffer's positions need against the kernel's
+/// producer (Swift has no atomics over mapped memory).
+unsigned long long clinux_load_acquire(const unsigned long long *where);
+unsigned int clinux_load_acquire32(const unsigned int *where);
+void clinux_store_release(unsigned long long *where, unsigned long long value);
+
 #endif

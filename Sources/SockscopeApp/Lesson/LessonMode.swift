@@ -51,7 +51,7 @@ public struct LessonMode {
     /// gives the terminal back first when a screen is open.
     func makeLab(log: Diagnostics, before: () -> Void = {}) throws(Stop) -> LessonLab {
         do {
-            return try LessonLab()
+            return try LessonLab(forceTracefs: io.tracefsForced)
         } catch {
             before()
             log.error("\(error.description); 'sockscope replay FILE' plays a recorded lesson without root")

@@ -17,10 +17,10 @@ extension PipeMode {
         let mode = "\(plan.mode == .listen ? "listen" : "dial") \(unix ? "unix" : "")\(plan.protocolName)"
             + (plan.keepListening ? " -k" : "")
         let header = ScreenModel.Header(mode: mode, local: local, peer: peer, policy: Self.policy(plan),
-                                         sources: ScreenMode.sources(tracing: trace != nil, traceOff: traceOff,
+                                         sources: ScreenMode.sources(tracing: trace, traceOff: traceOff,
                                                                      unix: unix, capturing: capture != nil,
                                                                      captureOff: captureOff),
-                                         brief: ScreenMode.brief(tracing: trace != nil, capturing: capture != nil, unix: unix))
+                                         brief: ScreenMode.brief(tracing: trace?.origin, capturing: capture != nil, unix: unix))
         do {
             let mode = try ScreenMode(plan: plan, io: io, header: header, trace: trace, capture: capture, captureOff: captureOff,
                                       ladderFile: ladderFile)
@@ -47,17 +47,20 @@ extension PipeMode {
 extension ScreenMode {
     /// The header's few words on the sources: how complete the view is, and, when it is not, how
     /// to complete it.
-    static func brief(tracing: Bool, capturing: Bool, unix: Bool, interval: Double = 0.5) -> String {
+    static func brief(tracing: TraceSource.Origin?, capturing: Bool, unix: Bool, interval: Double = 0.5) -> String {
         if unix { return "Unix: no TCP states (F3: the system's)" }
-        if tracing { return capturing ? "every transition + segments" : "every transition" }
+        if let tracing { return (capturing ? "every transition + segments" : "every transition") + " (\(tracing.name))" }
         return "tables every \(Seconds.text(interval)) s · sudo: full view"
     }
 
     /// Which sources feed the table and log, and why one is off.
-    static func sources(tracing: Bool, traceOff: String?, unix: Bool, interval: Double = 0.5, capturing: Bool = false,
+    static func sources(tracing: TraceSource?, traceOff: String?, unix: Bool, interval: Double = 0.5, capturing: Bool = false,
                         captureOff: String? = nil) -> String {
-        var text = tracing ? "tracefs (every TCP transition) + socket tables + TCP_INFO"
-                           : "tracefs off (\(traceOff ?? "unavailable")): socket tables every \(Seconds.text(interval)) s miss brief states; + TCP_INFO"
+        var text = "tracepoint off (\(traceOff ?? "unavailable")): socket tables every \(Seconds.text(interval)) s miss brief states; + TCP_INFO"
+        if let tracing {
+            text = "\(tracing.origin.name) (every TCP transition) + socket tables + TCP_INFO"
+            if let reason = tracing.bpfUnavailable { text += " · eBPF off: \(reason)" }
+        }
         if capturing { text += " + segments (F9: ladder)" } else if let captureOff, !unix { text += " · no segments: \(captureOff)" }
         if unix { text = "Unix sockets have no TCP states; F3 shows the system's · " + text }
         return text

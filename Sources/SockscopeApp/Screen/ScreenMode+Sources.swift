@@ -74,7 +74,7 @@ extension ScreenMode {
     @discardableResult
     func log(_ transition: Transition) -> Int? {
         var transition = transition
-        if capture != nil, transition.source == .tracefs, transition.to == .tcp(.close) {
+        if capture != nil, transition.source.isTracepoint, transition.to == .tcp(.close) {
             transition.cause = resets.cause(of: transition.entry, at: transition.time)
         }
         let session = model.log.session(for: transition.entry, in: model.board)

@@ -29,7 +29,7 @@ public struct WatchMode {
         var trace: TraceSource?
         var traceOff: String?
         do {
-            trace = try io.startTracing(io.traceBufferKB)
+            trace = try io.startTracing(io.traceBufferKB, io.tracefsForced)
         } catch {
             traceOff = error.description
         }
@@ -49,9 +49,9 @@ public struct WatchMode {
                 return .failure
             }
         }
-        let sources = ScreenMode.sources(tracing: trace != nil, traceOff: traceOff, unix: false, interval: interval)
+        let sources = ScreenMode.sources(tracing: trace, traceOff: traceOff, unix: false, interval: interval)
         let header = ScreenModel.Header(mode: "watch", local: Self.describe(filter), sources: sources,
-                                        brief: ScreenMode.brief(tracing: trace != nil, capturing: capture != nil, unix: false,
+                                        brief: ScreenMode.brief(tracing: trace?.origin, capturing: capture != nil, unix: false,
                                                                 interval: interval))
         // No session: the engine runs for the screen's keys, timers and sources alone.
         let engine = Engine(settings: .watching, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)

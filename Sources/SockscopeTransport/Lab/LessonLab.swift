@@ -46,7 +46,8 @@ public final class LessonLab {
     let procNet = "/proc/self/net"
 
     /// Throws why the lab cannot be made: root needed, nft missing, no namespace.
-    public init() throws(TransportError) {
+    /// `forceTracefs`: transitions from tracefs even where eBPF loads (SOCKSCOPE_TRACE=tracefs).
+    public init(forceTracefs: Bool = false) throws(TransportError) {
         guard geteuid() == 0 else { throw TransportError("lessons need root (a network namespace, nft rules and a capture of their own)") }
         guard clinux_enter_new_netns() == 0 else {
             throw TransportError("cannot make a network namespace: \(String(cString: strerror(errno)))")
@@ -69,7 +70,7 @@ public final class LessonLab {
         do {
             // A lesson's few sockets need no burst room: 2 MiB a CPU (the modes' default is 32
             // MiB in all), read every 10 ms, holds some 30,000 records of the whole machine.
-            trace = try TraceSource(bufferKB: Self.traceBufferKB)
+            trace = try TraceSource(bufferKB: Self.traceBufferKB, forceTracefs: forceTracefs)
         } catch {
             trace = nil
             traceUnavailable = error.description

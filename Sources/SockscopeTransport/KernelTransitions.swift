@@ -1,0 +1,169 @@
+import CLinux
+import Glibc
+import SockscopeCore
+
+/// This network namespace's TCP transitions from the kernel itself: `TransitionProgram` on the
+/// `sock/inet_sock_set_state` tracepoint keeps only the namespace's sockets and writes them to a
+/// BPF ring buffer mapped here (DESIGN.md source 3). Loaded with the bpf() syscall by this code,
+/// with the offsets it needs read from the kernel's BTF: nothing is compiled or linked at build
+/// time (no clang, no libbpf-dev), so the README's build works on a machine without them.
+final class KernelTransitions {
+    let program: TransitionProgram
+    let ring: Int32
+    let counters: Int32
+    let attachment: Int32
+    let ringBytes: Int
+    let pageBytes: Int
+    /// The consumer position (ours to write) and the producer's page followed by the data, mapped
+    /// twice in a row by the kernel so that a record that wraps reads as one piece.
+    let consumer: UnsafeMutableRawPointer
+    let producer: UnsafeMutableRawPointer
+    private var countedSoFar = 0
+    private var stopped = false
+
+    static let busyBit: UInt32 = 1 << 31, discardBit: UInt32 = 1 << 30
+
+    /// Loads and attaches the program for the namespace of the calling thread. Throws why it
+    /// cannot (no CAP_BPF, no BTF, a verifier that refuses, no tracefs for the tracepoint's id).
+    init(root: String = "/sys/kernel/tracing", btf: String = "/sys/kernel/btf/vmlinux", bufferKB: Int) throws(TransportError) {
+        try TraceSession.mount(root)
+        let event = "\(root)/events/sock/inet_sock_set_state"
+        guard let headerPage = ProcFile.read("\(root)/events/header_page"), let format = ProcFile.read("\(event)/format"),
+              let layout = TraceLayout(headerPage: headerPage, eventFormat: format) else {
+            throw TransportError("the sock/inet_sock_set_state tracepoint is not available")
+        }
+        // vmlinux BTF is a few MiB; a file far larger is not one this reader should trust.
+        guard let blob = ProcFile.bytes(btf, limit: 64 << 20), let types = BTFTypes(blob) else {
+            throw TransportError("the kernel's BTF (\(btf)) cannot be read")
+        }
+        var status = stat()
+        guard stat("/proc/thread-self/ns/net", &status) == 0, let namespace = UInt32(exactly: status.st_ino) else {
+            throw TransportError("this network namespace's inode number cannot be read")
+        }
+        let offsets: TransitionProgram.Offsets
+        let code: [UInt8]
+        do {
+            program = try TransitionProgram(layout: layout)
+            offsets = try TransitionProgram.Offsets(types)
+        } catch {
+            throw TransportError(error.description)
+        }
+        pageBytes = Int(sysconf(Int32(_SC_PAGESIZE)))
+        // The ring: a power of two, whole pages, at least 64 KiB.
+        var size = 64 << 10
+        while size < min(bufferKB, 1 << 20) * 1024 { size <<= 1 }
+        ringBytes = size
+        ring = clinux_bpf_map_create(1, 0, UInt32(size), "sockscope_ring")
+        guard ring >= 0 else { throw TransportError("cannot make a BPF ring buffer: \(String(cString: strerror(errno)))") }
+        counters = clinux_bpf_map_create(0, 8, UInt32(TransitionProgram.Counter.allCases.count), "sockscope_lost")
+        guard counters >= 0 else {
+            close(ring)
+            throw TransportError("cannot make a BPF map: \(String(cString: strerror(errno)))")
+        }
+        do {
+            code = try program.instructions(offsets: offsets, namespace: namespace, ring: ring, counters: counters)
+        } catch {
+            close(ring)
+            close(counters)
+            throw TransportError(error.description)
+        }
+        var log = [CChar](repeating: 0, count: 65536)
+        let loaded = code.withUnsafeBytes { instructions in
+            clinux_bpf_tracepoint_program(instructions.baseAddress, UInt32(code.count / 8), "GPL", &log, UInt32(log.count),
+                                          "sockscope_tcp")
+        }
+        guard loaded >= 0 else {
+            let reason = String(cString: strerror(errno))
+            let verifier = String(decoding: log.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                .split(separator: "\n").last.map { ": \($0)" } ?? ""
+            close(ring)
+            close(counters)
+            throw TransportError("the kernel refused the transition program (\(reason))\(verifier)")
+        }
+        defer { close(loaded) }  // the perf event holds it once attached
+        let id = ProcFile.read("\(event)/id").flatMap { UInt64($0.split(whereSeparator: \.isWhitespace).first ?? "") }
+        let attached = id.map { clinux_perf_tracepoint_attach($0, loaded) } ?? -1
+        guard attached >= 0 else {
+            let reason = id == nil ? "no tracepoint id" : String(cString: strerror(errno))
+            close(ring)
+            close(counters)
+            throw TransportError("cannot attach the transition program: \(reason)")
+        }
+        attachment = attached
+        guard let consumer = mmap(nil, pageBytes, PROT_READ | PROT_WRITE, MAP_SHARED, ring, 0), consumer != MAP_FAILED,
+              let producer = mmap(nil, pageBytes + 2 * size, PROT_READ, MAP_SHARED, ring, off_t(pageBytes)),
+              producer != MAP_FAILED else {
+            let reason = String(cString: strerror(errno))
+            close(attached)
+            close(ring)
+            close(counters)
+            throw TransportError("cannot map the BPF ring buffer: \(reason)")
+        }
+        self.consumer = consumer
+        self.producer = producer
+    }
+
+    deinit { stop() }
+
+    /// Detaches the program and unmaps the ring (closing the perf event is what detaches it).
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        close(attachment)
+        munmap(consumer, pageBytes)
+        munmap(producer, pageBytes + 2 * ringBytes)
+        close(ring)
+        close(counters)
+    }
+
+    /// Poll this for POLLIN: the kernel wakes it when records arrive.
+    var descriptor: Int32 { stopped ? -1 : ring }
+
+    /// At most `limit` records, oldest first, and how many of ours the kernel counted lost (the
+    /// ring was full, or a namespace could not be read) since the last call.
+    func read(limit: Int) -> (events: [TraceEvent], lost: Int) {
+        guard !stopped else { return ([], 0) }
+        var events: [TraceEvent] = []
+        let positions = consumer.assumingMemoryBound(to: UInt64.self)
+        let data = UnsafeRawPointer(producer + pageBytes)
+        var position = clinux_load_acquire(positions)
+        let end = clinux_load_acquire(UnsafePointer(producer.assumingMemoryBound(to: UInt64.self)))
+        let mask = UInt64(ringBytes - 1)
+        var taken = 0
+        while position < end && taken < limit {
+            let header = data + Int(position & mask)
+            let word = clinux_load_acquire32(header.assumingMemoryBound(to: UInt32.self))
+            if word & Self.busyBit != 0 { break }  // still being written
+            let length = Int(word & ~(Self.busyBit | Self.discardBit))
+            // A length the ring cannot hold is not the kernel's: stop rather than read past it.
+            guard length <= ringBytes - 8 else { break }
+            if word & Self.discardBit == 0,
+               let event = program.event(UnsafeRawBufferPointer(start: header + 8, count: length)) {
+                events.append(event)
+            }
+            position += UInt64((length + 8 + 7) & ~7)
+            taken += 1
+            clinux_store_release(positions, position)
+        }
+        let counted = lostCount()
+        defer { countedSoFar = counted }
+        return (events, max(0, counted - countedSoFar))
+    }
+
+    /// Records waiting in the ring: what a reader that stopped now would leave.
+    func unread() -> Int {
+        guard !stopped else { return 0 }
+        let position = clinux_load_acquire(consumer.assumingMemoryBound(to: UInt64.self))
+        let end = clinux_load_acquire(UnsafePointer(producer.assumingMemoryBound(to: UInt64.self)))
+        return Int(end &- position) / (program.recordBytes + 8)
+    }
+
+    /// Every transition of ours the program could not deliver, since it was loaded.
+    func lostCount() -> Int {
+        TransitionProgram.Counter.allCases.reduce(0) { total, counter in
+            var value: UInt64 = 0
+            guard clinux_bpf_array_read(counters, UInt32(counter.rawValue), &value) == 0 else { return total }
+            return total + Int(clamping: value)
+        }
+    }
+}
