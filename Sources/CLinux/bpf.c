@@ -87,3 +87,15 @@ unsigned int clinux_load_acquire32(const unsigned int *where) {
 void clinux_store_release(unsigned long long *where, unsigned long long value) {
     __atomic_store_n(where, value, __ATOMIC_RELEASE);
 }
+
+long long clinux_bpf_program_misses(int program) {
+    struct bpf_prog_info info;
+    memset(&info, 0, sizeof info);
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.info.bpf_fd = (unsigned int)program;
+    attr.info.info_len = sizeof info;
+    attr.info.info = (unsigned long)&info;
+    if (bpf_call(BPF_OBJ_GET_INFO_BY_FD, &attr) != 0) return -1;
+    return (long long)info.recursion_misses;
+}

@@ -23,7 +23,7 @@ struct EventsMode {
             trace = try io.startTracing(io.traceBufferKB, io.tracefsForced)
             if let reason = trace?.bpfUnavailable { unavailable.append(("ebpf", reason)) }
         } catch {
-            unavailable.append(("tracefs", error.description))
+            unavailable += [("ebpf", error.description), ("tracefs", error.description)]
         }
         defer { trace?.stop() }
         var capture: SegmentSource?
@@ -101,6 +101,9 @@ struct EventsMode {
             if let ending, drained || now >= ending.until {
                 // A last reading settles the endings still held for one; those it cannot are told.
                 readTables(at: now)
+                for transition in fusion.unmatchedTimewaits() {
+                    emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
+                }
                 flushRound()
                 try tellLeftover(trace, to: out, pending: &lines, unfused: backlog.count, held: fusion.heldCount)
                 if let stop = ending.stop { throw stop }
@@ -259,6 +262,15 @@ struct EventsMode {
         for (source, reason) in unavailable {
             if source == "capture" {
                 out.log.error("segments are off: \(reason); transitions go on")
+                continue
+            }
+            if source == "ebpf" && tracing == nil {
+                // Both ways to the tracepoint are off, for the reason the tracefs entry tells.
+                continue
+            }
+            if source == "tracefs" {
+                out.log.error("the tracepoint is off, through eBPF and tracefs (\(reason)): transitions come from /proc every "
+                              + "\(Seconds.text(options.interval * 1000)) ms and miss shorter states")
                 continue
             }
             if source == "ebpf" {

@@ -161,6 +161,13 @@ public struct TransitionFusion: Sendable {
         return out
     }
 
+    /// At the end of a stream: the timewait sockets still waiting for the tracepoint's record of
+    /// their handoff, shown as the tables saw them rather than dropped.
+    public mutating func unmatchedTimewaits() -> [Transition] {
+        defer { appeared.removeAll() }
+        return appeared.values.sorted { $0.time < $1.time }
+    }
+
     /// A timewait socket seen without the state before it (too brief for the tables): no arrow
     /// from CLOSE, which neither TIME_WAIT nor an orphaned FIN_WAIT2 ever comes from.
     static func unseenBefore(_ transition: Transition) -> Transition {

@@ -12,6 +12,8 @@ final class KernelTransitions {
     let ring: Int32
     let counters: Int32
     let attachment: Int32
+    /// Kept open to ask the kernel how often it skipped the program (`lostCount`).
+    let loadedProgram: Int32
     let ringBytes: Int
     let pageBytes: Int
     /// The consumer position (ours to write) and the producer's page followed by the data, mapped
@@ -80,21 +82,23 @@ final class KernelTransitions {
             close(counters)
             throw TransportError("the kernel refused the transition program (\(reason))\(verifier)")
         }
-        defer { close(loaded) }  // the perf event holds it once attached
         let id = ProcFile.read("\(event)/id").flatMap { UInt64($0.split(whereSeparator: \.isWhitespace).first ?? "") }
         let attached = id.map { clinux_perf_tracepoint_attach($0, loaded) } ?? -1
         guard attached >= 0 else {
             let reason = id == nil ? "no tracepoint id" : String(cString: strerror(errno))
+            close(loaded)
             close(ring)
             close(counters)
             throw TransportError("cannot attach the transition program: \(reason)")
         }
         attachment = attached
+        loadedProgram = loaded
         guard let consumer = mmap(nil, pageBytes, PROT_READ | PROT_WRITE, MAP_SHARED, ring, 0), consumer != MAP_FAILED,
               let producer = mmap(nil, pageBytes + 2 * size, PROT_READ, MAP_SHARED, ring, off_t(pageBytes)),
               producer != MAP_FAILED else {
             let reason = String(cString: strerror(errno))
             close(attached)
+            close(loaded)
             close(ring)
             close(counters)
             throw TransportError("cannot map the BPF ring buffer: \(reason)")
@@ -110,6 +114,7 @@ final class KernelTransitions {
         guard !stopped else { return }
         stopped = true
         close(attachment)
+        close(loadedProgram)
         munmap(consumer, pageBytes)
         munmap(producer, pageBytes + 2 * ringBytes)
         close(ring)
@@ -158,12 +163,16 @@ final class KernelTransitions {
         return Int(end &- position) / (program.recordBytes + 8)
     }
 
-    /// Every transition of ours the program could not deliver, since it was loaded.
+    /// Every transition of ours the program could not deliver, since it was loaded, and every
+    /// run the kernel skipped: a transition in a softirq that interrupted the program on its CPU
+    /// is not traced at all (the kernel allows one BPF program at a time per CPU), and may have
+    /// been ours — counted as lost, since it cannot be told apart.
     func lostCount() -> Int {
-        TransitionProgram.Counter.allCases.reduce(0) { total, counter in
+        let delivered = TransitionProgram.Counter.allCases.reduce(0) { total, counter in
             var value: UInt64 = 0
             guard clinux_bpf_array_read(counters, UInt32(counter.rawValue), &value) == 0 else { return total }
             return total + Int(clamping: value)
         }
+        return delivered + max(0, Int(clinux_bpf_program_misses(loadedProgram)))
     }
 }

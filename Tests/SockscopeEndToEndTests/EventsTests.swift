@@ -23,6 +23,15 @@ struct EventsTests {
         return binary
     }
 
+    /// Both ways the tracepoint reaches us: eBPF (filtered in the kernel) and the tracefs fallback.
+    static let sources = ["ebpf", "tracefs"]
+
+    /// The command's prefix that chooses the source (SOCKSCOPE_TRACE=tracefs forces the fallback).
+    static func choosing(_ source: String) -> [String] { ["env", "SOCKSCOPE_TRACE=\(source)"] }
+
+    /// Whether a JSON transition came from the tracepoint, by either source.
+    static func traced(_ object: [String: Any]) -> Bool { sources.contains(object["source"] as? String ?? "") }
+
     /// The JSON lines of one kind.
     static func objects(_ text: String) -> [[String: Any]] {
         text.split(separator: "\n").compactMap {
@@ -32,13 +41,14 @@ struct EventsTests {
 
     /// The tracepoint is system-wide: another namespace's connections — to the very same port
     /// number as ours — must not be shown.
-    @Test func onlyThisNamespacesSocketsAreShown() async throws {
+    @Test(arguments: sources)
+    func onlyThisNamespacesSocketsAreShown(source: String) async throws {
         try await offPool { () throws in
             let ours = try Namespace(), theirs = try Namespace()
             let listener = try Child(ours.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
             let port = try listener.waitForPort()
-            let events = try Child(ours.exec([Paths.sockscope, "states", "--events", "--json", "--tcp"]))
-            try events.waitForStdout(containing: "\"kind\":\"start\"")
+            let events = try Child(ours.exec(Self.choosing(source) + [Paths.sockscope, "states", "--events", "--json", "--tcp"]))
+            try events.waitForStdout(containing: "\"kind\":\"start\",\"sources\":[\"\(source)\"")
             // Forty connections in the other namespace, to a listener on our port number.
             let busy = try Child(theirs.exec(["python3", "-c", """
                 import socket
@@ -58,7 +68,7 @@ struct EventsTests {
             }
             events.signal(SIGTERM)
             _ = try events.waitForExit()
-            let transitions = Self.objects(events.stdoutText).filter { $0["kind"] as? String == "transition" && $0["source"] as? String == "tracefs" }
+            let transitions = Self.objects(events.stdoutText).filter { $0["kind"] as? String == "transition" && $0["source"] as? String == source }
             // Connections to our port number: ours alone (theirs were forty, each from its own port).
             let peers = Set(transitions.compactMap { t -> String? in
                 guard let local = t["local"] as? String, let remote = t["remote"] as? String else { return nil }
@@ -72,10 +82,42 @@ struct EventsTests {
         }
     }
 
-    /// 15,000 transitions a second: every one of them arrives (the binary buffer is read a page
-    /// at a time and sized for bursts). It measures a rate: `make test` runs it alone, first
-    /// (beside the suite, or just after its namespaces, the namespace guess loses a few lives
-    /// without a word: the issue on exact sources).
+    /// A reader in a namespace where nothing happens, while another namespace opens and closes a
+    /// thousand connections: it shows nothing of theirs (eBPF keeps the other namespace's
+    /// transitions in the kernel; tracefs sifts them out here). A `lost` line may tell a run the
+    /// kernel skipped, which may have been anyone's; an `unplaced` one, tracefs's records of
+    /// unknown namespace when it stops.
+    @Test(arguments: sources)
+    func anEmptyNamespaceSeesNothing(source: String) async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let load = try Self.loadGenerator(scratch)
+            let empty = try Namespace(), busy = try Namespace()
+            let generator = try Child(busy.exec([load, "1000", "2000"]))
+            _ = try generator.waitForPort()
+            let events = try Child(empty.exec(Self.choosing(source) + [Paths.sockscope, "states", "--events", "--json", "--tcp"]))
+            try events.waitForStdout(containing: "\"kind\":\"start\",\"sources\":[\"\(source)\"")
+            generator.write("go\n")
+            try generator.waitForStdout(containing: "done 1000", timeout: 30)
+            // Once the burst is over, a connection of the empty namespace's own: when it shows, the
+            // reader has read past every transition of the burst.
+            let listener = try Child(empty.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
+            let port = try listener.waitForPort()
+            let client = try Child(empty.exec(["nc", "-N", "127.0.0.1", String(port)]), stdin: .null)
+            #expect(try client.waitForExit() == 0)
+            try events.waitForStdout(containing: "\"from\":\"LAST_ACK\",\"to\":\"CLOSE\"")
+            events.signal(SIGTERM)
+            _ = try events.waitForExit()
+            let objects = Self.objects(events.stdoutText)
+            let foreign = objects.filter { object in
+                !["start", "lost", "unplaced"].contains(object["kind"] as? String) && ![object["local"], object["remote"]].contains { ($0 as? String)?.hasSuffix(":\(port)") == true }
+            }
+            #expect(foreign.isEmpty, "\(foreign.prefix(5))")
+        }
+    }
+
+    /// 15,000 transitions a second: every one of them arrives, or the few the kernel could not
+    /// trace are counted. It measures a rate: `make test` runs it alone, first.
     @Test func everyTransitionUnderLoad() async throws {
         try await offPool { () throws in
             let scratch = Scratch()
@@ -100,22 +142,24 @@ struct EventsTests {
                 let states = pair.split(separator: ">")
                 return "\"from\":\"\(states[0])\",\"to\":\"\(states[1] == "TIME_WAIT" ? "" : states[1])"
             })
-            // On a timeout, the counts below say what is missing. (120 s: on a machine slowed by the
-            // whole suite a run came up 149 endings short after 60, none reported lost; a met condition
-            // returns at once.)
+            // Until every pair is there, or the stream says some are lost (then SIGTERM: what is
+            // buffered is read before it ends). On a timeout, the counts below say what is missing.
             try? events.wait(for: "the last connection's close", timeout: 120) { child in
-                tally.update(child.stdout).allSatisfy { $0 >= 3000 }
+                tally.update(child.stdout).allSatisfy { $0 >= 3000 } || child.stdoutText.contains("\"kind\":\"lost\"")
             }
             events.signal(SIGTERM)
             _ = try events.waitForExit()
             let objects = Self.objects(events.stdoutText)
-            #expect(!objects.contains { $0["kind"] as? String == "lost" }, "\(objects.filter { $0["kind"] as? String == "lost" })")
-            #expect(events.stderrText.isEmpty, "\(events.stderrText)")
+            // eBPF cannot trace a transition in a softirq that interrupts the program on its CPU
+            // (one BPF program at a time per CPU): rare, and counted. Nothing missing goes untold.
+            let lost = objects.filter { $0["kind"] as? String == "lost" }.compactMap { $0["events"] as? Int }.reduce(0, +)
+            #expect(lost <= 30, "\(lost) lost")
+            #expect(events.stderrText.isEmpty || lost > 0, "\(events.stderrText)")
             // The closer close()s: its FIN_WAIT2 is an orphan handed to a timewait socket. When a table
             // reading falls before the other FIN, that socket's own FIN_WAIT2 → TIME_WAIT comes from
             // the tables (proc); otherwise the handoff is fused with the traced ending. One arrow each.
             let seen = Dictionary(grouping: objects.filter {
-                $0["source"] as? String == "tracefs" || ($0["source"] as? String == "proc" && Self.pair($0) == "FIN_WAIT2>TIME_WAIT")
+                Self.traced($0) || ($0["source"] as? String == "proc" && Self.pair($0) == "FIN_WAIT2>TIME_WAIT")
             }) { Self.pair($0) }
             // Every ending arrives. Fused with the tables it is FIN_WAIT2 → TIME_WAIT; under this
             // load a very few (0–2 in 3,000 over many runs; under investigation, see the issue's
@@ -123,10 +167,11 @@ struct EventsTests {
             let endings = (seen["FIN_WAIT2>TIME_WAIT"]?.count ?? 0) + (seen["FIN_WAIT2>CLOSE"]?.count ?? 0)
             // What the stream said it left at the end (SIGTERM), for a failure's reader.
             let leftover = objects.filter { ["lost", "unplaced"].contains($0["kind"] as? String ?? "") }
-            #expect(endings == 3000, "FIN_WAIT2 endings: \(endings); left at the end: \(leftover)")
+            #expect(endings <= 3000 && endings + lost >= 3000, "FIN_WAIT2 endings: \(endings); left at the end: \(leftover)")
             #expect((seen["FIN_WAIT2>CLOSE"]?.count ?? 0) <= 15, "unmatched endings: \(seen["FIN_WAIT2>CLOSE"]?.count ?? 0)")
             for pair in pairs where pair != "FIN_WAIT2>TIME_WAIT" {
-                #expect(seen[pair]?.count == 3000, "\(pair): \(seen[pair]?.count ?? 0)")
+                let count = seen[pair]?.count ?? 0
+                #expect(count <= 3000 && count + lost >= 3000, "\(pair): \(count), \(lost) lost")
             }
         }
     }
@@ -166,15 +211,15 @@ struct EventsTests {
 
     /// A reader that falls behind (stopped here) loses records when the buffer overruns: it says
     /// so, in the JSON stream and on standard error, with the count.
-    @Test(arguments: [true, false])
-    func lostTransitionsAreReported(json: Bool) async throws {
+    @Test(arguments: [true, false], sources)
+    func lostTransitionsAreReported(json: Bool, source: String) async throws {
         try await offPool { () throws in
             let scratch = Scratch()
             let load = try Self.loadGenerator(scratch)
             let namespace = try Namespace()
             let generator = try Child(namespace.exec([load, "600", "3000"]))
             let port = try generator.waitForPort()
-            let events = try Child(namespace.exec(["env", "SOCKSCOPE_TRACE_BUFFER_KB=64", Paths.sockscope, "states", "--events",
+            let events = try Child(namespace.exec(Self.choosing(source) + ["SOCKSCOPE_TRACE_BUFFER_KB=64", Paths.sockscope, "states", "--events",
                                                    "--tcp", "--port", String(port)] + (json ? ["--json"] : [])))
             if json { try events.waitForStdout(containing: "\"kind\":\"start\"") } else { try events.waitForStderrLine(containing: "Watching TCP") }
             events.signal(SIGSTOP)
@@ -201,14 +246,14 @@ struct EventsTests {
             // A pid free in our namespace, given to the inner sockscope through ns_last_pid.
             let inner = try #require((77777..<77877).first { kill(pid_t($0), 0) != 0 && errno == ESRCH })
             let outer = try Child(["unshare", "-p", "-f", "--mount-proc", "sh", "-c",
-                                   "echo \(inner - 1) > /proc/sys/kernel/ns_last_pid; \(Paths.sockscope) states --events & wait"])
+                                   "echo \(inner - 1) > /proc/sys/kernel/ns_last_pid; SOCKSCOPE_TRACE=tracefs \(Paths.sockscope) states --events & wait"])
             try outer.waitForStderrLine(containing: "Watching TCP")
             let theirs = try #require(directoryEntries(Self.instances).first {
                 $0.hasPrefix("sockscope-") && ($0 == "sockscope-\(inner)" || $0.contains("-\(inner)-"))
             })
             let enable = "\(Self.instances)/\(theirs)/events/sock/inet_sock_set_state/enable"
             #expect(String(decoding: readFile(enable), as: UTF8.self) == "1\n")
-            let ours = try Child.run([Paths.sockscope, "states", "--events", "--duration", "0.2"])
+            let ours = try Child.run(Self.choosing("tracefs") + [Paths.sockscope, "states", "--events", "--duration", "0.2"])
             #expect(ours.code == 0)
             #expect(String(decoding: readFile(enable), as: UTF8.self) == "1\n", "another namespace's live instance was disabled")
             // SIGTERM to the inner sockscope (the child of unshare's shell): it cleans up and ends.
@@ -222,16 +267,20 @@ struct EventsTests {
     /// The ten transitions of a real nc session, opening and closing, in the kernel's order per
     /// socket, each with its time in the previous state except the two births (a connecting
     /// socket's time in CLOSE and an accepted socket's in LISTEN are not the kernel's to tell).
-    @Test func aRealNcSessionsTenTransitions() async throws {
+    @Test(arguments: sources)
+    func aRealNcSessionsTenTransitions(source: String) async throws {
         try await offPool { () throws in
             let namespace = try Namespace()
             let listener = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
             let port = try listener.waitForPort()
             // In the namespace, so that /proc shows the session's sockets (ip netns exec execs in place:
             // the pid is sockscope's).
-            let events = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--json", "--tcp", "--port", String(port)]))
+            let events = try Child(namespace.exec(Self.choosing(source) + [Paths.sockscope, "states", "--events", "--json", "--tcp",
+                                                                           "--port", String(port)]))
             try events.waitForStdout(containing: "\"kind\":\"start\"")
-            #expect(events.stdoutText.hasPrefix("{\"kind\":\"start\",\"sources\":[\"tracefs\",\"proc\"],\"unavailable\":{}}\n"))
+            // The fallback says why eBPF is not in use.
+            let unavailable = source == "ebpf" ? "{}" : "{\"ebpf\":\"forced by SOCKSCOPE_TRACE=tracefs\"}"
+            #expect(events.stdoutText.hasPrefix("{\"kind\":\"start\",\"sources\":[\"\(source)\",\"proc\"],\"unavailable\":\(unavailable)}\n"))
             let client = try Child(namespace.exec(["sh", "-c", "echo hi | nc -N 127.0.0.1 \(port)"]), stdin: .null)
             #expect(try client.waitForExit() == 0)
             #expect(try listener.waitForExit() == 0)
@@ -245,7 +294,7 @@ struct EventsTests {
             try events.wait(for: "the ten traced transitions") { child in
                 traced = child.stdoutText.split(separator: "\n").compactMap {
                     try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-                }.filter { $0["source"] as? String == "tracefs" && ($0["remote"] as? String)?.hasSuffix(":0") == false }
+                }.filter { $0["source"] as? String == source && ($0["remote"] as? String)?.hasSuffix(":0") == false }
                 return Set(traced.map(Self.pair)).isSuperset(of: expected)
             }
             let session = traced.filter { expected.contains(Self.pair($0)) }
@@ -274,17 +323,19 @@ struct EventsTests {
 
             events.signal(SIGINT)
             #expect(try events.waitForExit() == 128 + SIGINT)
-            #expect(Self.instance(of: events.pid) == nil, "the tracing instance is removed")
+            #expect(Self.instance(of: events.pid) == nil, "no tracing instance is left")
         }
     }
 
-    @Test func textLinesAndDuration() async throws {
+    @Test(arguments: sources)
+    func textLinesAndDuration(source: String) async throws {
         try await offPool { () throws in
             let namespace = try Namespace()
             let listener = try Child(namespace.exec(["nc", "-l", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
             let port = try listener.waitForPort()
-            let events = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--port", String(port), "--duration", "3"]))
-            try events.waitForStderrLine(containing: "Watching TCP and UDP state changes (sources: tracefs, proc)")
+            let events = try Child(namespace.exec(Self.choosing(source) + [Paths.sockscope, "states", "--events", "--port", String(port),
+                                                                           "--duration", "3"]))
+            try events.waitForStderrLine(containing: "Watching TCP and UDP state changes (sources: \(source), proc)")
             let client = try Child(namespace.exec(["nc", "-N", "127.0.0.1", String(port)]), stdin: .null)
             #expect(try client.waitForExit() == 0)
             #expect(try events.waitForExit(timeout: 10) == 0)
@@ -292,7 +343,7 @@ struct EventsTests {
             // `TIME PROTO LOCAL PEER FROM -> TO (N.NNN ms) SOURCE`
             let fields = line.split(separator: " ")
             #expect(fields.count == 10)
-            #expect(fields[1] == "tcp" && fields[3] == "127.0.0.1:\(port)" && fields[5] == "->" && fields[9] == "tracefs")
+            #expect(fields[1] == "tcp" && fields[3] == "127.0.0.1:\(port)" && fields[5] == "->" && fields[9] == source)
             #expect(fields[8] == "ms)" && fields[7].hasPrefix("(") && Double(fields[7].dropFirst()) != nil)
         }
     }
@@ -301,7 +352,7 @@ struct EventsTests {
     @Test(arguments: [SIGTERM, SIGHUP, SIGQUIT])
     func signalsRemoveTheTracingInstance(signal: Int32) async throws {
         try await offPool { () throws in
-            let events = try sockscope(["states", "--events"])
+            let events = try Child(Self.choosing("tracefs") + [Paths.sockscope, "states", "--events"])
             try events.waitForStderrLine(containing: "Watching TCP")
             #expect(Self.instance(of: events.pid) != nil)
             events.signal(signal)
@@ -313,13 +364,13 @@ struct EventsTests {
     /// A sockscope killed with SIGKILL cannot clean up; the next one removes what it left.
     @Test func orphanedInstancesAreRemoved() async throws {
         try await offPool { () throws in
-            let events = try sockscope(["states", "--events"])
+            let events = try Child(Self.choosing("tracefs") + [Paths.sockscope, "states", "--events"])
             try events.waitForStderrLine(containing: "Watching TCP")
             let orphan = try #require(Self.instance(of: events.pid))
             events.signal(SIGKILL)
             _ = try events.waitForExit()
             #expect(fileExists(orphan))
-            let next = try Child.run([Paths.sockscope, "states", "--events", "--duration", "0.2"])
+            let next = try Child.run(Self.choosing("tracefs") + [Paths.sockscope, "states", "--events", "--duration", "0.2"])
             #expect(next.code == 0)
             #expect(!fileExists(orphan))
         }
@@ -331,8 +382,8 @@ struct EventsTests {
             let result = try Child.run(Paths.asNobody + [Paths.sockscopeForAnyone, "states", "--events", "--json", "--duration", "0.3"])
             #expect(result.code == 0)
             #expect(result.child.stdoutText.hasPrefix(
-                "{\"kind\":\"start\",\"sources\":[\"proc\"],\"unavailable\":{\"tracefs\":\"needs root\"}}\n"))
-            #expect(result.child.stderrText.contains("tracefs is off (needs root)"))
+                "{\"kind\":\"start\",\"sources\":[\"proc\"],\"unavailable\":{\"ebpf\":\"needs root\",\"tracefs\":\"needs root\"}}\n"))
+            #expect(result.child.stderrText.contains("the tracepoint is off, through eBPF and tracefs (needs root)"))
         }
     }
 

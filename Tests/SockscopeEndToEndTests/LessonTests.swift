@@ -88,6 +88,37 @@ struct LessonTests {
         }
     }
 
+    /// A class on one machine: three handshake and three close lessons at once, all on the same
+    /// addresses (each in a namespace of its own). The tracepoint reports every namespace; each
+    /// lesson tells its own ends' transitions and no other's, exactly those of a lesson run alone,
+    /// and passes.
+    @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"))
+    func lessonsAtTheSameTimeDoNotMix() async throws {
+        try await offPool { () throws in
+            let expected = [
+                "handshake": ["listener CLOSE>LISTEN", "client CLOSE>SYN_SENT", "server LISTEN>SYN_RECV",
+                              "client SYN_SENT>ESTABLISHED", "server SYN_RECV>ESTABLISHED"],
+                "close": ["listener CLOSE>LISTEN", "client CLOSE>SYN_SENT", "client SYN_SENT>ESTABLISHED",
+                          "server LISTEN>SYN_RECV", "server SYN_RECV>ESTABLISHED", "client ESTABLISHED>FIN_WAIT1",
+                          "server ESTABLISHED>CLOSE_WAIT", "client FIN_WAIT1>FIN_WAIT2", "server CLOSE_WAIT>LAST_ACK",
+                          "client FIN_WAIT2>TIME_WAIT", "server LAST_ACK>CLOSE"],
+            ]
+            let names = ["handshake", "close", "handshake", "close", "handshake", "close"]
+            let runs = try names.map { try Child([Paths.sockscope, "lesson", $0, "--script", "--json"], stdin: .null) }
+            for (name, run) in zip(names, runs) {
+                let code = try run.waitForExit(timeout: 90)
+                let objects = run.stdoutText.split(separator: "\n").compactMap {
+                    try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+                }
+                #expect(code == 0, "\(name): \(run.stderrText)")
+                let told = objects.filter { $0["kind"] as? String == "transition" }.map {
+                    "\($0["end"] as? String ?? "?") \($0["from"] as? String ?? "?")>\($0["to"] as? String ?? "?")"
+                }
+                #expect(told.sorted() == (expected[name] ?? []).sorted(), "\(name) told \(told)")
+            }
+        }
+    }
+
     /// SIGKILL leaves no namespace and no rule (the kernel removes the namespace with the
     /// process); the tracing instance it could not remove goes at the next lesson's start.
     @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"))

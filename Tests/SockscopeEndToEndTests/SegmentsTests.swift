@@ -32,7 +32,7 @@ struct SegmentsTests {
             let events = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--segments", "--json", "--tcp",
                                                    "--port", String(port), "--pcap", ours]), stdin: .null)
             try events.waitForStdout(containing: "\"kind\":\"start\"")
-            #expect(events.stdoutText.hasPrefix("{\"kind\":\"start\",\"sources\":[\"tracefs\",\"proc\",\"capture\"],\"unavailable\":{}}\n"))
+            #expect(events.stdoutText.hasPrefix("{\"kind\":\"start\",\"sources\":[\"ebpf\",\"proc\",\"capture\"],\"unavailable\":{}}\n"))
             listener.write("pong\n")
             listener.closeStdin()
             let client = try Child(namespace.exec(["sh", "-c", "echo ping | nc -N 127.0.0.1 \(port)"]), stdin: .null)
@@ -101,7 +101,7 @@ struct SegmentsTests {
             let nobody = Paths.asNobody + [Paths.sockscopeForAnyone, "states", "--events"]
             let stream = try Child.run(nobody + ["--segments", "--json", "--duration", "0.3"])
             #expect(stream.code == 0)
-            #expect(stream.child.stdoutText.hasPrefix("{\"kind\":\"start\",\"sources\":[\"proc\"],\"unavailable\":{\"tracefs\":\"needs root\","
+            #expect(stream.child.stdoutText.hasPrefix("{\"kind\":\"start\",\"sources\":[\"proc\"],\"unavailable\":{\"ebpf\":\"needs root\",\"tracefs\":\"needs root\","
                                                       + "\"capture\":\"segments need root (an AF_PACKET capture needs CAP_NET_RAW)\"}}\n"))
             #expect(stream.child.stderrText.contains("sockscope: segments are off: segments need root"))
             let file = scratch.file("x.pcap")

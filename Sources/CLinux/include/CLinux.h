@@ -189,6 +189,11 @@ int clinux_bpf_tracepoint_program(const void *instructions, unsigned int count, 
 /// Reads element `index` of an array map of u64 values; 0 or -1 (errno).
 int clinux_bpf_array_read(int map, unsigned int index, unsigned long long *value);
 
+/// How often the kernel skipped `program` because a BPF program was already running on that CPU
+/// (a softirq's transition arriving while the program ran for another): each a transition not
+/// seen. -1 on error.
+long long clinux_bpf_program_misses(int program);
+
 /// Runs `program` on every hit of the tracepoint with this id (tracefs `events/.../id`), through
 /// a perf event that is enabled at once; closing the descriptor detaches it. -1 on error (errno).
 int clinux_perf_tracepoint_attach(unsigned long long tracepoint, int program);
