@@ -66,6 +66,7 @@ struct EventsMode {
         var roles = RoleMemory()
         var attribution = Attribution(root: options.procRoot)
         var nextPoll = start
+        var lastPoll = start
         let deadline = options.duration.map { start + $0 }
         var set = PollSet<Int>()
         var lines = ""
@@ -111,7 +112,8 @@ struct EventsMode {
             }
             if now >= nextPoll {
                 readTables(at: now)
-                nextPoll = now + options.interval
+                lastPoll = now
+                nextPoll = now + tableInterval(tracing: trace != nil, held: fusion.heldCount)
             }
             flushRound()
             try out.write(&lines)
@@ -174,11 +176,25 @@ struct EventsMode {
                 if let ending { if io.monotonic() >= ending.until { break } } else if Self.signalWaiting(signalFD) { break }
             }
             backlog.removeFirst(told)
+            // An ending held for a reading is settled by the next one, at the usual interval.
+            if fusion.heldCount > 0 { nextPoll = min(nextPoll, lastPoll + options.interval) }
             if !backlog.isEmpty { quiet = false }
             // Drained: a round of the end read nothing, and the kernel's buffers are empty.
             drained = quiet && (trace?.leftover().unread ?? 0) == 0
         }
     }
+
+    /// How soon the tables are read again. With the tracepoint on and only TCP asked for, every
+    /// transition comes from the kernel and the tables only place timewait sockets (their
+    /// FIN_WAIT2 → TIME_WAIT, their expiry): once a second is enough while no ending waits on a
+    /// reading. A TCP table dump walks the kernel's whole connection hash, every namespace's
+    /// (about 1 ms here): ten a second would be most of what a reader of a quiet namespace costs.
+    func tableInterval(tracing: Bool, held: Int) -> Double {
+        let tcpOnly = !options.filter.includes(.udp) && !options.filter.includes(.udp6)
+        return tracing && tcpOnly && held == 0 ? max(options.interval, Self.relaxedInterval) : options.interval
+    }
+
+    static let relaxedInterval = 1.0
 
     /// How long the end of a stream may read what the kernel still holds: short enough that a
     /// signal ends the tool within the second promised, with the slice under way when it came

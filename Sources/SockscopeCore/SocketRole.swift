@@ -32,15 +32,35 @@ public enum SocketRole: Sendable, Equatable {
     public static func name(in text: String, _ role: SocketRole?) -> String {
         let noun = role?.noun ?? "this socket"
         let capital = noun.prefix(1).uppercased() + noun.dropFirst()
-        var out = text
+        var words: [(String, String)] = [("this side", noun), ("This side", capital), ("this socket", noun), ("This socket", capital)]
         // Told about the peer's socket, "the peer" is ours.
-        if role == .peersSocket {
-            out = out.replacing("the peer", with: "our socket").replacing("The peer", with: "Our socket")
+        if role == .peersSocket { words += [("the peer", "our socket"), ("The peer", "Our socket")] }
+        return replacingAtOnce(words, in: text)
+    }
+
+    /// `text` with each occurrence of a pattern replaced, in one pass over its bytes (what is
+    /// put in is not searched again). Patterns are ASCII, so a byte match is a character match.
+    /// (An explanation is named for every transition a stream shows: `replacing` per pattern
+    /// cost more than the rest of a line together.)
+    static func replacingAtOnce(_ words: [(String, String)], in text: String) -> String {
+        let patterns = words.map { (Array($0.0.utf8), $0.1) }
+        var out: [UInt8] = []
+        var text = text
+        text.withUTF8 { bytes in
+            out.reserveCapacity(bytes.count + 32)
+            var index = 0
+            scan: while index < bytes.count {
+                for (pattern, replacement) in patterns where bytes[index] == pattern[0] && index + pattern.count <= bytes.count {
+                    if (1..<pattern.count).allSatisfy({ bytes[index + $0] == pattern[$0] }) {
+                        out += replacement.utf8
+                        index += pattern.count
+                        continue scan
+                    }
+                }
+                out.append(bytes[index])
+                index += 1
+            }
         }
-        for word in ["this side", "this socket"] {
-            out = out.replacing(word, with: noun)
-            out = out.replacing(word.prefix(1).uppercased() + word.dropFirst(), with: capital)
-        }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
