@@ -83,23 +83,23 @@ public struct TransitionProgram: Sendable {
         // Other protocols (SCTP, MPTCP) are not shown: leave at once.
         a.load(.r1, .half, from: .r6, Int16(layout.proto.offset))
         a.jumpIfNotEqual(.r1, Self.ipProtoTCP, to: done)
-        // r3 = sk->__sk_common.skc_net.net, through a probe read onto the stack.
+        /// `bytes` of kernel memory at r3 + `offset`, onto the stack at -8 (a probe read: the
+        /// kernel's pointers are not the program's to load); a failed read is `unreadable`.
+        func probeRead(at offset: Int32, bytes: Int32) {
+            a.add(.r3, offset)
+            a.move(.r1, .frame)
+            a.add(.r1, -8)
+            a.move(.r2, bytes)
+            a.call(.probeReadKernel)
+            a.jumpIfNotEqual(.r0, 0, to: unreadable)
+        }
+        // r3 = sk->__sk_common.skc_net.net.
         a.load(.r3, .double, from: .r6, Int16(layout.socket.offset))
-        a.add(.r3, socketNet)
-        a.move(.r1, .frame)
-        a.add(.r1, -8)
-        a.move(.r2, 8)
-        a.call(.probeReadKernel)
-        a.jumpIfNotEqual(.r0, 0, to: unreadable)
+        probeRead(at: socketNet, bytes: 8)
         a.load(.r3, .double, from: .frame, -8)
         a.jumpIfEqual(.r3, 0, to: unreadable)
         // The namespace's inode number, compared with ours.
-        a.add(.r3, inode)
-        a.move(.r1, .frame)
-        a.add(.r1, -8)
-        a.move(.r2, 4)
-        a.call(.probeReadKernel)
-        a.jumpIfNotEqual(.r0, 0, to: unreadable)
+        probeRead(at: inode, bytes: 4)
         a.load(.r1, .word, from: .frame, -8)
         a.jumpIfNotEqual32(.r1, namespace, to: done)
         // Ours: a record in the ring, or a count of one lost.
