@@ -65,8 +65,14 @@ struct EventsMode {
         var resets = capture.map { _ in ResetMemory() }
         var roles = RoleMemory()
         var attribution = Attribution(root: options.procRoot)
-        var nextPoll = start
-        var lastPoll = start
+        // The tables are read at once, then every `tableInterval` — or every --interval while an
+        // ending waits on a reading to settle it.
+        var lastPoll: Double?
+        let relaxed = tableInterval(tracing: trace != nil)
+        var nextPoll: Double {
+            guard let lastPoll else { return start }
+            return lastPoll + (fusion.heldCount > 0 ? options.interval : relaxed)
+        }
         let deadline = options.duration.map { start + $0 }
         var set = PollSet<Int>()
         var lines = ""
@@ -113,7 +119,6 @@ struct EventsMode {
             if now >= nextPoll {
                 readTables(at: now)
                 lastPoll = now
-                nextPoll = now + tableInterval(tracing: trace != nil, held: fusion.heldCount)
             }
             flushRound()
             try out.write(&lines)
@@ -176,22 +181,20 @@ struct EventsMode {
                 if let ending { if io.monotonic() >= ending.until { break } } else if Self.signalWaiting(signalFD) { break }
             }
             backlog.removeFirst(told)
-            // An ending held for a reading is settled by the next one, at the usual interval.
-            if fusion.heldCount > 0 { nextPoll = min(nextPoll, lastPoll + options.interval) }
             if !backlog.isEmpty { quiet = false }
             // Drained: a round of the end read nothing, and the kernel's buffers are empty.
             drained = quiet && (trace?.leftover().unread ?? 0) == 0
         }
     }
 
-    /// How soon the tables are read again. With the tracepoint on and only TCP asked for, every
-    /// transition comes from the kernel and the tables only place timewait sockets (their
-    /// FIN_WAIT2 → TIME_WAIT, their expiry): once a second is enough while no ending waits on a
-    /// reading. A TCP table dump walks the kernel's whole connection hash, every namespace's
-    /// (about 1 ms here): ten a second would be most of what a reader of a quiet namespace costs.
-    func tableInterval(tracing: Bool, held: Int) -> Double {
+    /// How often the tables are read while no ending waits on a reading. With the tracepoint on
+    /// and only TCP asked for, every transition comes from the kernel and the tables only place
+    /// timewait sockets (their FIN_WAIT2 → TIME_WAIT, their expiry): once a second is enough. A
+    /// TCP table dump walks the kernel's whole connection hash, every namespace's (about 1 ms
+    /// here): ten a second would be most of what a reader of a quiet namespace costs.
+    func tableInterval(tracing: Bool) -> Double {
         let tcpOnly = !options.filter.includes(.udp) && !options.filter.includes(.udp6)
-        return tracing && tcpOnly && held == 0 ? max(options.interval, Self.relaxedInterval) : options.interval
+        return tracing && tcpOnly ? max(options.interval, Self.relaxedInterval) : options.interval
     }
 
     static let relaxedInterval = 1.0
@@ -276,25 +279,17 @@ struct EventsMode {
             out.log.write("Watching TCP\(options.filter.includes(.udp) || options.filter.includes(.udp6) ? " and UDP" : "") state changes (sources: \(sources.joined(separator: ", "))); Ctrl-C to stop")
         }
         for (source, reason) in unavailable {
-            if source == "capture" {
+            switch source {
+            case "capture":
                 out.log.error("segments are off: \(reason); transitions go on")
-                continue
-            }
-            if source == "ebpf" && tracing == nil {
-                // Both ways to the tracepoint are off, for the reason the tracefs entry tells.
-                continue
-            }
-            if source == "tracefs" {
+            case "tracefs":
                 out.log.error("the tracepoint is off, through eBPF and tracefs (\(reason)): transitions come from /proc every "
                               + "\(Seconds.text(options.interval * 1000)) ms and miss shorter states")
-                continue
-            }
-            if source == "ebpf" {
+            case "ebpf" where tracing != nil:
                 out.log.error("eBPF is off (\(reason)): transitions come from tracefs, every namespace's read and sifted here")
-                continue
+            default:
+                break  // eBPF off with tracefs: one line, above, says both are
             }
-            out.log.error(
-                "\(source) is off (\(reason)): transitions come from /proc every \(Seconds.text(options.interval * 1000)) ms and miss shorter states")
         }
     }
 

@@ -32,18 +32,20 @@ public enum SocketRole: Sendable, Equatable {
     public static func name(in text: String, _ role: SocketRole?) -> String {
         let noun = role?.noun ?? "this socket"
         let capital = noun.prefix(1).uppercased() + noun.dropFirst()
-        var words: [(String, String)] = [("this side", noun), ("This side", capital), ("this socket", noun), ("This socket", capital)]
+        var words = [(subjects[0], noun), (subjects[1], capital), (subjects[2], noun), (subjects[3], capital)]
         // Told about the peer's socket, "the peer" is ours.
-        if role == .peersSocket { words += [("the peer", "our socket"), ("The peer", "Our socket")] }
+        if role == .peersSocket { words += [(subjects[4], "our socket"), (subjects[5], "Our socket")] }
         return replacingAtOnce(words, in: text)
     }
+
+    /// The generic subjects of explanations, as bytes once for all.
+    static let subjects = ["this side", "This side", "this socket", "This socket", "the peer", "The peer"].map { Array($0.utf8) }
 
     /// `text` with each occurrence of a pattern replaced, in one pass over its bytes (what is
     /// put in is not searched again). Patterns are ASCII, so a byte match is a character match.
     /// (An explanation is named for every transition a stream shows: `replacing` per pattern
     /// cost more than the rest of a line together.)
-    static func replacingAtOnce(_ words: [(String, String)], in text: String) -> String {
-        let patterns = words.map { (Array($0.0.utf8), $0.1) }
+    static func replacingAtOnce(_ patterns: [([UInt8], String)], in text: String) -> String {
         var out: [UInt8] = []
         var text = text
         text.withUTF8 { bytes in

@@ -29,11 +29,7 @@ final class KernelTransitions {
     /// cannot (no CAP_BPF, no BTF, a verifier that refuses, no tracefs for the tracepoint's id).
     init(root: String = "/sys/kernel/tracing", btf: String = "/sys/kernel/btf/vmlinux", bufferKB: Int) throws(TransportError) {
         try TraceSession.mount(root)
-        let event = "\(root)/events/sock/inet_sock_set_state"
-        guard let headerPage = ProcFile.read("\(root)/events/header_page"), let format = ProcFile.read("\(event)/format"),
-              let layout = TraceLayout(headerPage: headerPage, eventFormat: format) else {
-            throw TransportError("the sock/inet_sock_set_state tracepoint is not available")
-        }
+        let layout = try TraceSession.layout(root: root)
         // vmlinux BTF is a few MiB; a file far larger is not one this reader should trust.
         guard let blob = ProcFile.bytes(btf, limit: 64 << 20), let types = BTFTypes(blob) else {
             throw TransportError("the kernel's BTF (\(btf)) cannot be read")
@@ -43,68 +39,74 @@ final class KernelTransitions {
             throw TransportError("this network namespace's inode number cannot be read")
         }
         let offsets: TransitionProgram.Offsets
-        let code: [UInt8]
         do {
             program = try TransitionProgram(layout: layout)
             offsets = try TransitionProgram.Offsets(types)
         } catch {
             throw TransportError(error.description)
         }
-        pageBytes = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        pageBytes = page
         // The ring: a power of two, whole pages, at least 64 KiB.
         var size = 64 << 10
         while size < min(bufferKB, 1 << 20) * 1024 { size <<= 1 }
         ringBytes = size
-        ring = clinux_bpf_map_create(1, 0, UInt32(size), "sockscope_ring")
-        guard ring >= 0 else { throw TransportError("cannot make a BPF ring buffer: \(String(cString: strerror(errno)))") }
-        counters = clinux_bpf_map_create(0, 8, UInt32(TransitionProgram.Counter.allCases.count), "sockscope_lost")
-        guard counters >= 0 else {
-            close(ring)
-            throw TransportError("cannot make a BPF map: \(String(cString: strerror(errno)))")
-        }
+        // What is made on the way is undone by one path when a later step fails.
+        var made = Made()
+        defer { made.undo(pageBytes: page) }
+        func failure(_ what: String) -> TransportError { TransportError("\(what): \(String(cString: strerror(errno)))") }
+        made.ring = clinux_bpf_map_create(1, 0, UInt32(size), "sockscope_ring")
+        guard made.ring >= 0 else { throw failure("cannot make a BPF ring buffer") }
+        made.counters = clinux_bpf_map_create(0, 8, UInt32(TransitionProgram.Counter.allCases.count), "sockscope_lost")
+        guard made.counters >= 0 else { throw failure("cannot make a BPF map") }
+        let code: [UInt8]
         do {
-            code = try program.instructions(offsets: offsets, namespace: namespace, ring: ring, counters: counters)
+            code = try program.instructions(offsets: offsets, namespace: namespace, ring: made.ring, counters: made.counters)
         } catch {
-            close(ring)
-            close(counters)
             throw TransportError(error.description)
         }
         var log = [CChar](repeating: 0, count: 65536)
-        let loaded = code.withUnsafeBytes { instructions in
+        made.program = code.withUnsafeBytes { instructions in
             clinux_bpf_tracepoint_program(instructions.baseAddress, UInt32(code.count / 8), "GPL", &log, UInt32(log.count),
                                           "sockscope_tcp")
         }
-        guard loaded >= 0 else {
-            let reason = String(cString: strerror(errno))
+        guard made.program >= 0 else {
             let verifier = String(decoding: log.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                .split(separator: "\n").last.map { ": \($0)" } ?? ""
-            close(ring)
-            close(counters)
-            throw TransportError("the kernel refused the transition program (\(reason))\(verifier)")
+                .split(separator: "\n").last.map { " (the verifier: \($0))" } ?? ""
+            throw TransportError(failure("the kernel refused the transition program").description + verifier)
         }
-        let id = ProcFile.read("\(event)/id").flatMap { UInt64($0.split(whereSeparator: \.isWhitespace).first ?? "") }
-        let attached = id.map { clinux_perf_tracepoint_attach($0, loaded) } ?? -1
-        guard attached >= 0 else {
-            let reason = id == nil ? "no tracepoint id" : String(cString: strerror(errno))
-            close(loaded)
-            close(ring)
-            close(counters)
-            throw TransportError("cannot attach the transition program: \(reason)")
+        guard let id = ProcFile.read("\(root)/events/sock/inet_sock_set_state/id")
+            .flatMap({ UInt64($0.split(whereSeparator: \.isWhitespace).first ?? "") }) else {
+            throw TransportError("cannot attach the transition program: no tracepoint id")
         }
-        attachment = attached
-        loadedProgram = loaded
-        guard let consumer = mmap(nil, pageBytes, PROT_READ | PROT_WRITE, MAP_SHARED, ring, 0), consumer != MAP_FAILED,
-              let producer = mmap(nil, pageBytes + 2 * size, PROT_READ, MAP_SHARED, ring, off_t(pageBytes)),
+        made.attachment = clinux_perf_tracepoint_attach(id, made.program)
+        guard made.attachment >= 0 else { throw failure("cannot attach the transition program") }
+        guard let consumer = mmap(nil, page, PROT_READ | PROT_WRITE, MAP_SHARED, made.ring, 0), consumer != MAP_FAILED else {
+            throw failure("cannot map the BPF ring buffer")
+        }
+        made.consumer = consumer
+        guard let producer = mmap(nil, page + 2 * size, PROT_READ, MAP_SHARED, made.ring, off_t(page)),
               producer != MAP_FAILED else {
-            let reason = String(cString: strerror(errno))
-            close(attached)
-            close(loaded)
-            close(ring)
-            close(counters)
-            throw TransportError("cannot map the BPF ring buffer: \(reason)")
+            throw failure("cannot map the BPF ring buffer")
         }
+        ring = made.ring
+        counters = made.counters
+        loadedProgram = made.program
+        attachment = made.attachment
         self.consumer = consumer
         self.producer = producer
+        made = Made()  // all of it is the instance's now: `stop()` undoes it
+    }
+
+    /// Descriptors and mappings made while starting, undone unless the start completes.
+    private struct Made {
+        var ring: Int32 = -1, counters: Int32 = -1, program: Int32 = -1, attachment: Int32 = -1
+        var consumer: UnsafeMutableRawPointer?
+
+        func undo(pageBytes: Int) {
+            for fd in [attachment, program, counters, ring] where fd >= 0 { close(fd) }
+            if let consumer { munmap(consumer, pageBytes) }
+        }
     }
 
     deinit { stop() }

@@ -29,22 +29,15 @@ public final class TraceSession {
         Self.removeOrphans(root: root)
         instance = "\(root)/instances/\(InstanceOwner.current.name)"
         let event = "\(instance)/events/sock/inet_sock_set_state"
-        guard let headerPage = ProcFile.read("\(root)/events/header_page") else {
-            throw TransportError("cannot read \(root)/events/header_page")
-        }
+        layout = try Self.layout(root: root)
         if mkdir(instance, 0o700) != 0 && errno != EEXIST {
             throw TransportError("cannot create \(instance): \(String(cString: strerror(errno)))")
         }
         let cpus = Directory.names("\(instance)/per_cpu").filter { $0.hasPrefix("cpu") }
-        guard let format = ProcFile.read("\(event)/format"), !cpus.isEmpty else {
+        guard !cpus.isEmpty else {
             rmdir(instance)
-            throw TransportError("the sock/inet_sock_set_state tracepoint is not available")
+            throw TransportError("the tracing instance \(instance) has no per-CPU buffers")
         }
-        guard let layout = TraceLayout(headerPage: headerPage, eventFormat: format) else {
-            rmdir(instance)
-            throw TransportError("this kernel's sock/inet_sock_set_state record is not one sockscope can read")
-        }
-        self.layout = layout
         // Timestamps on CLOCK_MONOTONIC, the clock the rest of the tool uses; a buffer sized for
         // bursts; and readers woken by any record (the default waits until half the buffer fills).
         _ = ProcFile.write("mono", to: "\(instance)/trace_clock")
@@ -73,6 +66,21 @@ public final class TraceSession {
     deinit {
         stop()
         page.deallocate()
+    }
+
+    /// Where the fields of the tracepoint's record are, from tracefs at `root` (the same for
+    /// every instance, and for the eBPF program that reads the record in the kernel).
+    static func layout(root: String) throws(TransportError) -> TraceLayout {
+        guard let headerPage = ProcFile.read("\(root)/events/header_page") else {
+            throw TransportError("cannot read \(root)/events/header_page")
+        }
+        guard let format = ProcFile.read("\(root)/events/sock/inet_sock_set_state/format") else {
+            throw TransportError("the sock/inet_sock_set_state tracepoint is not available")
+        }
+        guard let layout = TraceLayout(headerPage: headerPage, eventFormat: format) else {
+            throw TransportError("this kernel's sock/inet_sock_set_state record is not one sockscope can read")
+        }
+        return layout
     }
 
     /// Mounts tracefs at `root` unless it is there already.

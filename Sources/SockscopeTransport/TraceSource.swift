@@ -17,7 +17,7 @@ public final class TraceSource {
         public var name: String { self == .bpf ? "eBPF" : "tracefs" }
     }
 
-    public let origin: Origin
+    public var origin: Origin { kernel != nil ? .bpf : .tracefs }
     /// Why eBPF is not in use, when tracefs is.
     public let bpfUnavailable: String?
     let kernel: KernelTransitions?
@@ -37,15 +37,12 @@ public final class TraceSource {
     /// `forceTracefs`: skip eBPF (SOCKSCOPE_TRACE=tracefs), to use or test the fallback.
     public init(root: String = "/sys/kernel/tracing", bufferKB: Int? = nil, forceTracefs: Bool = false) throws(TransportError) {
         guard geteuid() == 0 else { throw TransportError("needs root") }
-        guard let lookup = SocketLookup() else {
-            throw TransportError("sock_diag, needed to keep other network namespaces' sockets out, is unavailable: \(String(cString: strerror(errno)))")
-        }
+        guard let lookup = SocketLookup() else { throw Self.sockDiagUnavailable() }
         self.lookup = lookup
         var reason = Self.forcedFallback
         if !forceTracefs {
             do {
                 kernel = try KernelTransitions(root: root, bufferKB: bufferKB ?? Self.defaultRingKB)
-                origin = .bpf
                 bpfUnavailable = nil
                 session = nil
                 destroyFD = -1
@@ -55,12 +52,9 @@ public final class TraceSource {
             }
         }
         kernel = nil
-        origin = .tracefs
         bpfUnavailable = reason
         let destroy = clinux_diag_destroy_open()
-        guard destroy >= 0 else {
-            throw TransportError("sock_diag, needed to keep other network namespaces' sockets out, is unavailable: \(String(cString: strerror(errno)))")
-        }
+        guard destroy >= 0 else { throw Self.sockDiagUnavailable() }
         do {
             session = try TraceSession(root: root, bufferKB: bufferKB)
         } catch {
@@ -68,6 +62,12 @@ public final class TraceSource {
             throw error
         }
         destroyFD = destroy
+    }
+
+    /// Without sock_diag, neither TIME_WAIT's handoff nor (with tracefs) this namespace's
+    /// sockets can be told exactly: the tracepoint stays off rather than show a guess.
+    static func sockDiagUnavailable() -> TransportError {
+        TransportError("sock_diag, needed to keep other network namespaces' sockets out, is unavailable: \(String(cString: strerror(errno)))")
     }
 
     /// The eBPF ring when not asked otherwise: 16 MiB, some 170,000 transitions of ours.

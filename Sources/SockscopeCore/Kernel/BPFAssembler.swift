@@ -11,13 +11,12 @@ public struct BPFAssembler: Sendable {
     }
 
     public enum Width: Sendable {
-        case byte, half, word, double
+        case half, word, double
         /// The size bits of a load or store opcode.
         var bits: UInt8 {
             switch self {
             case .word: 0x00
             case .half: 0x08
-            case .byte: 0x10
             case .double: 0x18
             }
         }
@@ -127,6 +126,4 @@ public struct BPFAssembler: Sendable {
         }
         return bytes
     }
-
-    public var count: Int { instructions.count }
 }

@@ -31,10 +31,7 @@ public struct BTFTypes: Sendable {
     /// an unknown kind).
     public init?(_ blob: [UInt8]) {
         bytes = blob
-        func u32(_ at: Int) -> UInt32? {
-            guard at >= 0, at + 4 <= blob.count else { return nil }
-            return UInt32(blob[at]) | UInt32(blob[at + 1]) << 8 | UInt32(blob[at + 2]) << 16 | UInt32(blob[at + 3]) << 24
-        }
+        func u32(_ at: Int) -> UInt32? { Self.u32(blob, at) }
         guard blob.count >= 24, blob[0] == 0x9F, blob[1] == 0xEB, blob[2] == 1,
               let headerLength = u32(4), let typeOffset = u32(8), let typeLength = u32(12),
               let stringOffset = u32(16), let stringLength = u32(20) else { return nil }
@@ -140,9 +137,12 @@ public struct BTFTypes: Sendable {
         return type
     }
 
-    func u32(_ at: Int) -> UInt32 {
-        guard at >= 0, at + 4 <= bytes.count else { return 0 }
-        return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+    /// A little-endian u32 of the blob: 0 past its end (a member read there names nothing).
+    func u32(_ at: Int) -> UInt32 { Self.u32(bytes, at) ?? 0 }
+
+    static func u32(_ blob: [UInt8], _ at: Int) -> UInt32? {
+        guard at >= 0, at + 4 <= blob.count else { return nil }
+        return UInt32(blob[at]) | UInt32(blob[at + 1]) << 8 | UInt32(blob[at + 2]) << 16 | UInt32(blob[at + 3]) << 24
     }
 
     /// Whether the NUL-terminated string at `offset` of the string section is `wanted`.
