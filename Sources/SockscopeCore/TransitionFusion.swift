@@ -27,8 +27,9 @@ public struct TransitionFusion: Sendable {
     /// Timewait sockets that appeared in the last readings, for a traced ending read after the
     /// reading that already showed its timewait socket.
     var appeared: [SnapshotDiffer.Key: Transition] = [:]
-    /// The connections the tables show as timewait sockets: their later changes are their own.
-    var timewaitSockets: Set<SnapshotDiffer.Key> = []
+    /// The connections handed to timewait sockets, with the state each was last told in: their
+    /// later changes are their own, told from there.
+    var timewaitSockets: [SnapshotDiffer.Key: TCPState] = [:]
 
     public init() {}
 
@@ -49,7 +50,7 @@ public struct TransitionFusion: Sendable {
             // port used again, its SYN taking the TIME_WAIT over): what follows is the new one's.
             // Only a birth says so: the old connection's own records can be read late.
             if transition.to == .tcp(.synSent) || transition.to == .tcp(.synRecv) || transition.from == .tcp(.listen) {
-                timewaitSockets.remove(key)
+                timewaitSockets[key] = nil
             }
             return [transition]
         }
@@ -85,7 +86,7 @@ public struct TransitionFusion: Sendable {
                     continue
                 }
                 held[key] = nil
-                timewaitSockets.insert(key)
+                timewaitSockets[key] = entry.tcpState
                 fusedNow.insert(key)
                 out += Self.fuse(ending.transition, with: entry)
             }
@@ -102,15 +103,24 @@ public struct TransitionFusion: Sendable {
             if transition.to == .tcp(.close) {  // the timewait socket is gone: expiry
                 // Or the dump missed it (a table changing under it): the exact lookup says.
                 if let state = lookUp?(key), state == .timeWait || state == .finWait2 { continue }
-                timewaitSockets.remove(key)
+                timewaitSockets[key] = nil
                 if let unexplained = appeared.removeValue(forKey: key) { out.append(unexplained) }
                 out.append(transition)
-            } else if timewaitSockets.contains(key) {
-                // The orphan's FIN_WAIT2 → TIME_WAIT; an arrival is one already fused (a lookup
-                // found the socket before a dump showed it).
-                if transition.from != .tcp(.close) { out.append(transition) }
+            } else if let told = timewaitSockets[key] {
+                // The orphan's FIN_WAIT2 → TIME_WAIT. An arrival (from CLOSE: no dump had shown the
+                // socket yet) is a connection already told — by a lookup, in `told` — and says
+                // only where it went since: an orphan looked up in FIN_WAIT2, and its peer's FIN
+                // come before the next dump, is FIN_WAIT2 → TIME_WAIT.
+                if transition.from != .tcp(.close) {
+                    out.append(transition)
+                } else if let now = entry.tcpState, now != told {
+                    var moved = transition
+                    moved.from = .tcp(told)
+                    out.append(moved)
+                }
+                timewaitSockets[key] = entry.tcpState
             } else {  // a full socket's connection handed to a timewait socket
-                timewaitSockets.insert(key)
+                timewaitSockets[key] = entry.tcpState
                 let seen = transition.from == .tcp(.close) ? Self.unseenBefore(transition) : transition
                 if let ending = held.removeValue(forKey: key) {
                     out += Self.fuse(ending.transition, with: entry)
@@ -128,7 +138,7 @@ public struct TransitionFusion: Sendable {
             if let lookUp, !takenOver.contains(key) {
                 if let state = lookUp(key), state == .timeWait || state == .finWait2 {
                     // The dump missed it; the lookup found the timewait socket.
-                    timewaitSockets.insert(key)
+                    timewaitSockets[key] = state
                     var entry = ending.transition.entry
                     entry.stateCode = state.rawValue
                     entry.timer = .timeWait

@@ -172,6 +172,20 @@ struct TransitionFusionTests {
         #expect(Self.pairs(other.tables([], reading: [], tracing: true, at: 1.1, lookUp: { _ in nil })) == ["FIN_WAIT1>CLOSE"])
     }
 
+    /// An orphan looked up while still in FIN_WAIT2 changed nothing a learner sees (no arrow);
+    /// when its peer's FIN comes before any dump showed it, the dump's first sight of it in
+    /// TIME_WAIT is that step: FIN_WAIT2 → TIME_WAIT, once — never dropped as an arrival.
+    @Test func anOrphanLookedUpInFinWait2StillReachesTimeWait() {
+        var fusion = TransitionFusion()
+        #expect(Self.pairs(fusion.traced(Self.traced(.finWait1, .finWait2, at: 1))) == ["FIN_WAIT1>FIN_WAIT2"])
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 1.01)).isEmpty)
+        #expect(fusion.tables([], reading: [], tracing: true, at: 1.1, lookUp: { _ in .finWait2 }).isEmpty)
+        let arrival = Self.table(.close, .timeWait, timewait: .timeWait, at: 2.1)
+        let out = fusion.tables([arrival], reading: [arrival.entry], tracing: true, at: 2.1, lookUp: { _ in .timeWait })
+        #expect(Self.pairs(out) == ["FIN_WAIT2>TIME_WAIT"])
+        #expect(fusion.tables([], reading: [arrival.entry], tracing: true, at: 3.1, lookUp: { _ in .timeWait }).isEmpty)
+    }
+
     /// A dump that missed a timewait socket makes the differ see it vanish and come back: the
     /// lookup finds it still there, so no expiry and no second arrival are shown.
     @Test func aMissedTimewaitSocketNeitherExpiresNorReturns() {
