@@ -151,7 +151,9 @@ struct EventsTests {
             _ = try events.waitForExit()
             let objects = Self.objects(events.stdoutText)
             // eBPF cannot trace a transition in a softirq that interrupts the program on its CPU
-            // (one BPF program at a time per CPU): rare, and counted. Nothing missing goes untold.
+            // (one BPF program at a time per CPU): rare, and counted. (Rarer still, about one run in
+            // ten, two transitions of one socket never reach the program and nothing counts them,
+            // though tracefs sees them: the issue's note. This test then fails, as it should.)
             let lost = objects.filter { $0["kind"] as? String == "lost" }.compactMap { $0["events"] as? Int }.reduce(0, +)
             #expect(lost <= 30, "\(lost) lost")
             #expect(events.stderrText.isEmpty || lost > 0, "\(events.stderrText)")
@@ -161,19 +163,34 @@ struct EventsTests {
             let seen = Dictionary(grouping: objects.filter {
                 Self.traced($0) || ($0["source"] as? String == "proc" && Self.pair($0) == "FIN_WAIT2>TIME_WAIT")
             }) { Self.pair($0) }
-            // Every ending arrives. Fused with the tables it is FIN_WAIT2 → TIME_WAIT; under this
-            // load a very few (0–2 in 3,000 over many runs; under investigation, see the issue's
-            // note) are not matched with their timewait socket and show as → CLOSE.
+            // Every ending arrives. Fused with the tables it is FIN_WAIT2 → TIME_WAIT; a connection
+            // whose timewait socket a reset killed (the load's clients send a few, with or without a
+            // reader: 24–44 in 3,000 measured with none; each seen on the wire with --segments) shows
+            // as → CLOSE, which it is. A very few more (0–2 a run) are endings whose timewait socket
+            // the lookup did not find: see the issue's note.
+            let resets = try Self.resetsSent(in: namespace)
             let endings = (seen["FIN_WAIT2>TIME_WAIT"]?.count ?? 0) + (seen["FIN_WAIT2>CLOSE"]?.count ?? 0)
             // What the stream said it left at the end (SIGTERM), for a failure's reader.
             let leftover = objects.filter { ["lost", "unplaced"].contains($0["kind"] as? String ?? "") }
+                + [["pairs": Dictionary(grouping: objects.filter(Self.traced), by: Self.pair).mapValues(\.count)
+                        .filter { !pairs.contains($0.key) }]]
             #expect(endings <= 3000 && endings + lost >= 3000, "FIN_WAIT2 endings: \(endings); left at the end: \(leftover)")
-            #expect((seen["FIN_WAIT2>CLOSE"]?.count ?? 0) <= 15, "unmatched endings: \(seen["FIN_WAIT2>CLOSE"]?.count ?? 0)")
+            #expect((seen["FIN_WAIT2>CLOSE"]?.count ?? 0) <= resets + 3,
+                    "endings shown as closes: \(seen["FIN_WAIT2>CLOSE"]?.count ?? 0), resets sent: \(resets)")
             for pair in pairs where pair != "FIN_WAIT2>TIME_WAIT" {
                 let count = seen[pair]?.count ?? 0
                 #expect(count <= 3000 && count + lost >= 3000, "\(pair): \(count), \(lost) lost")
             }
         }
+    }
+
+    /// The resets the namespace's TCP has sent (TcpOutRsts), as nstat reads them without
+    /// touching its history.
+    static func resetsSent(in namespace: Namespace) throws -> Int {
+        let run = try Child.run(namespace.exec(["nstat", "-a", "-s", "-z", "TcpOutRsts"]))
+        let line = run.child.stdoutText.split(separator: "\n").first { $0.hasPrefix("TcpOutRsts") }
+        return try #require(line.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true)[1]) },
+                            "nstat: \(run.child.stdoutText) \(run.child.stderrText)")
     }
 
     /// A burst the reader cannot keep up with (8,000 connections as fast as they go, 80,000
