@@ -90,8 +90,9 @@ struct LessonTests {
 
     /// A class on one machine: three handshake and three close lessons at once, all on the same
     /// addresses (each in a namespace of its own). The tracepoint reports every namespace; each
-    /// lesson tells its own ends' transitions and no other's, exactly those of a lesson run alone,
-    /// and passes.
+    /// lesson tells its own ends' transitions and no other's — none that a lesson run alone does
+    /// not tell, none twice — and passes. (Not "all of them": a transition the kernel's eBPF path
+    /// drops without a count, rare and more so on an idle machine, is the issue's open note.)
     @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"))
     func lessonsAtTheSameTimeDoNotMix() async throws {
         try await offPool { () throws in
@@ -114,7 +115,11 @@ struct LessonTests {
                 let told = objects.filter { $0["kind"] as? String == "transition" }.map {
                     "\($0["end"] as? String ?? "?") \($0["from"] as? String ?? "?")>\($0["to"] as? String ?? "?")"
                 }
-                #expect(told.sorted() == (expected[name] ?? []).sorted(), "\(name) told \(told)")
+                let alone = Dictionary((expected[name] ?? []).map { ($0, 1) }, uniquingKeysWith: +)
+                let foreign = Dictionary(told.map { ($0, 1) }, uniquingKeysWith: +).filter { $0.value > (alone[$0.key] ?? 0) }
+                #expect(foreign.isEmpty, "\(name) told \(told)")
+                // And the tracepoint was on: a dialer's SYN_SENT is its to tell.
+                #expect(told.contains("client CLOSE>SYN_SENT"), "\(name) told \(told)")
             }
         }
     }
