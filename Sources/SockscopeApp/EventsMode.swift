@@ -61,7 +61,7 @@ struct EventsMode {
         let reader = ProcNetReader(root: options.procRoot)
         var differ = SnapshotDiffer()
         var durations = TraceDurations()
-        var fusion = TransitionFusion()
+        var fusion = TransitionFusion(patience: trace?.fusionPatience ?? TransitionFusion.tracefsPatience)
         var resets = capture.map { _ in ResetMemory() }
         var roles = RoleMemory()
         var attribution = Attribution(root: options.procRoot)
@@ -96,6 +96,12 @@ struct EventsMode {
             }
         }
 
+        /// Transitions the tables proved and the tracepoint never reported: counted, never silent.
+        func tellMissed() throws(Stop) {
+            let missed = fusion.takeMissed()
+            if missed > 0 { try out.lost(missed, unreported: true, pending: &lines) }
+        }
+
         /// The round's lines, in time order, onto what is to be written.
         func flushRound() {
             for (_, line) in round.sorted(by: { $0.time < $1.time }) { lines += line }
@@ -111,6 +117,7 @@ struct EventsMode {
                 for transition in fusion.unmatchedTimewaits() {
                     emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
                 }
+                try tellMissed()
                 flushRound()
                 try tellLeftover(trace, to: out, pending: &lines, unfused: backlog.count, held: fusion.heldCount)
                 if let stop = ending.stop { throw stop }
@@ -119,6 +126,7 @@ struct EventsMode {
             if now >= nextPoll {
                 readTables(at: now)
                 lastPoll = now
+                try tellMissed()
             }
             flushRound()
             try out.write(&lines)
@@ -241,15 +249,19 @@ struct EventsMode {
 
         /// The kernel lost records (`events`, the trace buffer's) or frames (`frames`, the
         /// capture's): in the stream for JSON, on standard error for people. `atEnd`: records
-        /// still unread in the buffer when the stream ended (`"at":"end"`).
-        func lost(_ count: Int, frames: Bool = false, atEnd: Bool = false, pending lines: inout String) throws(Stop) {
+        /// still unread in the buffer when the stream ended (`"at":"end"`). `unreported`:
+        /// transitions the tables prove and the tracepoint never reported (`"at":"unreported"`).
+        func lost(_ count: Int, frames: Bool = false, atEnd: Bool = false, unreported: Bool = false,
+                  pending lines: inout String) throws(Stop) {
+            let at = atEnd ? "end" : unreported ? "unreported" : nil
             if json {
                 lines += JSONValue.object([("kind", .string("lost")), (frames ? "frames" : "events", .int(count))]
-                                          + (atEnd ? [("at", .string("end"))] : [])).text + "\n"
+                                          + (at.map { [("at", .string($0))] } ?? [])).text + "\n"
             } else {
                 try write(&lines)
                 log.error(frames ? "\(count) frames lost: the capture's buffer overran while the reader fell behind"
                           : atEnd ? "\(count) transitions lost: still in the kernel's trace buffer when the stream ended"
+                          : unreported ? "\(count) transitions lost: the tables show they happened, the tracepoint never reported them"
                                   : "\(count) transitions lost: the kernel's trace buffer overran while the reader fell behind")
             }
         }

@@ -10,6 +10,12 @@
 /// FIN_WAIT2 (only its owner changed), or the traced `→ CLOSE` when no timewait socket exists (a
 /// RST, a timeout). The timewait socket's own changes come from the tables: the orphan's
 /// `FIN_WAIT2 → TIME_WAIT` when the peer's FIN arrives, its expiry, TIME_WAIT's end.
+///
+/// The tables also prove what the tracepoint failed to report: a timewait socket whose full
+/// socket was last traced in FIN_WAIT1, or a LAST_ACK socket gone with no traced `→ CLOSE`. After
+/// `patience`, such a connection is told from the tables and the transitions the trace never
+/// reported are counted in `missed` (measured on this kind of machine: the kernel runs no BPF
+/// program on a softirq that interrupts some tasks, and counts no miss — tracefs sees them).
 public struct TransitionFusion: Sendable {
     struct Held: Sendable {
         var transition: Transition
@@ -30,14 +36,37 @@ public struct TransitionFusion: Sendable {
     /// The connections handed to timewait sockets, with the state each was last told in: their
     /// later changes are their own, told from there.
     var timewaitSockets: [SnapshotDiffer.Key: TCPState] = [:]
+    /// The last state the tracepoint told for connections on their way out (`leaving`): what a
+    /// timewait socket's arrival, or a full socket's disappearance, is checked against.
+    var leavingState: [SnapshotDiffer.Key: TCPState] = [:]
+    /// Full sockets the tables saw vanish in LAST_ACK before the tracepoint told their → CLOSE.
+    var vanished: [SnapshotDiffer.Key: Transition] = [:]
+    /// Transitions the tracepoint never reported though the tables show they happened, since
+    /// the last `takeMissed()`.
+    public private(set) var missed = 0
 
-    public init() {}
+    /// How long a timewait socket waits for the tracepoint's record of its handoff (and a
+    /// vanished LAST_ACK socket for its close) before it is shown as the tables saw it. Long for
+    /// tracefs: on a loaded machine `NamespaceSieve` holds records for up to ten seconds and the
+    /// reader itself can fall further behind; a timewait socket that vanishes first is shown then
+    /// (the 60 s of TIME_WAIT), and this bounds the rest. eBPF's records come in order and
+    /// filtered, late only by what the ring holds (about a second at the worst rate): `ebpfPatience`.
+    public var patience: Double
+    public static let tracefsPatience = 120.0, ebpfPatience = 10.0
 
-    /// How long a timewait socket waits for the tracepoint's record of its handoff before it is
-    /// shown as the tables saw it. Long: on a loaded machine `NamespaceSieve` holds records for
-    /// up to ten seconds and the reader itself can fall further behind; a timewait socket that
-    /// vanishes first is shown then (the 60 s of TIME_WAIT), and this bounds the rest.
-    public static let patience = 120.0
+    public init(patience: Double = Self.tracefsPatience) {
+        self.patience = patience
+    }
+
+    /// The transitions counted missed since the last call.
+    public mutating func takeMissed() -> Int {
+        defer { missed = 0 }
+        return missed
+    }
+
+    /// States a connection leaves without its owner's call (the peer's segments or a timer move
+    /// it): a record missing there is one the tables can prove.
+    static let leaving: Set<TCPState> = [.finWait1, .finWait2, .closing, .lastAck]
 
     /// The states whose traced `→ CLOSE` may be a handoff to a timewait socket.
     static let handedOff: Set<TCPState> = [.finWait1, .finWait2, .closing]
@@ -45,6 +74,13 @@ public struct TransitionFusion: Sendable {
     /// A transition from the tracepoint: shown now, or held until the next table reading.
     public mutating func traced(_ transition: Transition) -> [Transition] {
         let key = SnapshotDiffer.Key(transition.entry)
+        if let to = transition.to?.tcp, Self.leaving.contains(to) {
+            leavingState[key] = to
+        } else {
+            leavingState[key] = nil
+            // The close of a LAST_ACK socket the tables saw vanish: late, not missed.
+            if transition.from == .tcp(.lastAck) { vanished[key] = nil }
+        }
         guard let from = transition.from?.tcp, transition.to == .tcp(.close), Self.handedOff.contains(from) else {
             // A new connection's birth on a four-tuple whose timewait socket we knew (a client
             // port used again, its SYN taking the TIME_WAIT over): what follows is the new one's.
@@ -94,11 +130,15 @@ public struct TransitionFusion: Sendable {
         for transition in transitions {
             let entry = transition.entry
             let timewait = entry.proto.isTCP && (entry.timer == .timeWait || entry.tcpState == .timeWait)
+            let key = SnapshotDiffer.Key(entry)
             guard timewait else {
-                if !tracing || !entry.proto.isTCP { out.append(transition) }
+                if !tracing || !entry.proto.isTCP {
+                    out.append(transition)
+                } else if transition.to == .tcp(.close), leavingState[key] == .lastAck {
+                    vanished[key] = transition
+                }
                 continue
             }
-            let key = SnapshotDiffer.Key(entry)
             if fusedNow.contains(key) && transition.to != .tcp(.close) { continue }
             if transition.to == .tcp(.close) {  // the timewait socket is gone: expiry
                 // Or the dump missed it (a table changing under it): the exact lookup says.
@@ -164,18 +204,40 @@ public struct TransitionFusion: Sendable {
         out += released.sorted { $0.time < $1.time }
         // A timewait socket whose ending the tracepoint did not report in time (tracing started
         // late, or lost it) is shown as the tables saw it.
-        for (key, recent) in appeared where now - recent.time >= Self.patience {
-            out.append(recent)
+        for (key, recent) in appeared where now - recent.time >= patience {
+            out += settled(recent, key: key)
             appeared[key] = nil
+        }
+        for (key, gone) in vanished where now - gone.time >= patience {
+            out += settled(gone, key: key)
+            vanished[key] = nil
         }
         return out
     }
 
     /// At the end of a stream: the timewait sockets still waiting for the tracepoint's record of
-    /// their handoff, shown as the tables saw them rather than dropped.
+    /// their handoff, and the vanished sockets waiting for their close, shown as the tables saw
+    /// them rather than dropped.
     public mutating func unmatchedTimewaits() -> [Transition] {
-        defer { appeared.removeAll() }
-        return appeared.values.sorted { $0.time < $1.time }
+        defer {
+            appeared.removeAll()
+            vanished.removeAll()
+        }
+        return (appeared.flatMap { settled($0.value, key: $0.key) } + vanished.flatMap { settled($0.value, key: $0.key) })
+            .sorted { $0.time < $1.time }
+    }
+
+    /// A connection the tables saw end while the tracepoint's last word for it was a state it
+    /// leaves only through a reported transition: told from that state, and what the trace never
+    /// reported counted (FIN_WAIT1 reaches a timewait socket through two: FIN_WAIT2 or CLOSING,
+    /// then CLOSE). An orphaned FIN_WAIT2 still in FIN_WAIT2 is no arrow, but its close is missed.
+    mutating func settled(_ seen: Transition, key: SnapshotDiffer.Key) -> [Transition] {
+        guard let last = leavingState.removeValue(forKey: key) else { return [seen] }
+        missed += last == .finWait1 ? 2 : 1
+        var told = seen
+        told.from = .tcp(last)
+        if last == .lastAck { told.to = .tcp(.close) }
+        return told.from == told.to ? [] : [told]
     }
 
     /// A timewait socket seen without the state before it (too brief for the tables): no arrow

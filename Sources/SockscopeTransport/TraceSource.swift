@@ -18,6 +18,9 @@ public final class TraceSource {
     }
 
     public var origin: Origin { kernel != nil ? .bpf : .tracefs }
+    /// How long the fusion waits for a late record before the tables' word stands (see
+    /// `TransitionFusion.patience`): eBPF's records come in order, tracefs's through the sieve.
+    public var fusionPatience: Double { origin == .bpf ? TransitionFusion.ebpfPatience : TransitionFusion.tracefsPatience }
     /// Why eBPF is not in use, when tracefs is.
     public let bpfUnavailable: String?
     let kernel: KernelTransitions?

@@ -117,10 +117,66 @@ struct TransitionFusionTests {
     @Test func anUnreportedHandoff() {
         var fusion = TransitionFusion()
         #expect(fusion.tables([Self.table(.close, .timeWait, timewait: .timeWait, at: 1)], reading: [], tracing: true, at: 1).isEmpty)
-        #expect(fusion.tables([], reading: [], tracing: true, at: 1 + TransitionFusion.patience / 2).isEmpty)
-        #expect(Self.pairs(fusion.tables([], reading: [], tracing: true, at: 1 + TransitionFusion.patience)) == ["->TIME_WAIT"])
+        #expect(fusion.tables([], reading: [], tracing: true, at: 1 + TransitionFusion.tracefsPatience / 2).isEmpty)
+        #expect(Self.pairs(fusion.tables([], reading: [], tracing: true, at: 1 + TransitionFusion.tracefsPatience)) == ["->TIME_WAIT"])
         #expect(fusion.traced(Self.traced(.finWait2, .close, at: 0.9)).isEmpty)
         #expect(fusion.tables([], reading: [], tracing: true, at: 20).isEmpty)
+    }
+
+    /// The tracepoint told FIN_WAIT1, then nothing, and the tables show the timewait socket: two
+    /// transitions it never reported (FIN_WAIT1 → FIN_WAIT2 → CLOSE). After the patience the
+    /// connection is told from FIN_WAIT1 and the two are counted missed — never silence.
+    @Test func aTimewaitAfterATracedFinWait1CountsTwoMissed() {
+        var fusion = TransitionFusion(patience: TransitionFusion.ebpfPatience)
+        #expect(fusion.traced(Self.traced(.established, .finWait1, at: 1)).count == 1)
+        #expect(fusion.tables([Self.table(.close, .timeWait, timewait: .timeWait, at: 1.1)], reading: [], tracing: true, at: 1.1).isEmpty)
+        #expect(fusion.tables([], reading: [], tracing: true, at: 5).isEmpty)
+        #expect(fusion.takeMissed() == 0)
+        let out = fusion.tables([], reading: [], tracing: true, at: 1.1 + TransitionFusion.ebpfPatience)
+        #expect(Self.pairs(out) == ["FIN_WAIT1>TIME_WAIT"])
+        #expect(out.first?.source == .proc)
+        #expect(fusion.takeMissed() == 2)
+        #expect(fusion.takeMissed() == 0)
+    }
+
+    /// The same proof at the end of a stream, and for an orphan last traced in FIN_WAIT2 whose
+    /// timewait socket is still in FIN_WAIT2: no arrow, one missed close.
+    @Test func atTheEndTheUnreportedAreCounted() {
+        var fusion = TransitionFusion(patience: TransitionFusion.ebpfPatience)
+        _ = fusion.traced(Self.traced(.finWait1, .finWait2, at: 1))
+        #expect(fusion.tables([Self.table(.close, .finWait2, timewait: .finWait2, at: 1.1)], reading: [], tracing: true, at: 1.1).isEmpty)
+        #expect(fusion.unmatchedTimewaits().isEmpty)
+        #expect(fusion.takeMissed() == 1)
+    }
+
+    /// A late record is not a missed one: the ending read within the patience fuses as always.
+    @Test func aLateEndingIsNotMissed() {
+        var fusion = TransitionFusion(patience: TransitionFusion.ebpfPatience)
+        _ = fusion.traced(Self.traced(.established, .finWait1, at: 1))
+        _ = fusion.tables([Self.table(.close, .timeWait, timewait: .timeWait, at: 1.1)], reading: [], tracing: true, at: 1.1)
+        _ = fusion.traced(Self.traced(.finWait1, .finWait2, at: 1.01))
+        #expect(Self.pairs(fusion.traced(Self.traced(.finWait2, .close, at: 1.02))) == ["FIN_WAIT2>TIME_WAIT"])
+        #expect(fusion.unmatchedTimewaits().isEmpty)
+        #expect(fusion.takeMissed() == 0)
+    }
+
+    /// A LAST_ACK socket the tables saw vanish with no traced close: told LAST_ACK → CLOSE from
+    /// the tables after the patience, one missed; a close read in time is the trace's own.
+    @Test func aVanishedLastAckWithoutItsClose() {
+        var fusion = TransitionFusion(patience: TransitionFusion.ebpfPatience)
+        _ = fusion.traced(Self.traced(.closeWait, .lastAck, at: 1))
+        let gone = Transition(time: 1.2, entry: Self.entry(.lastAck), from: .tcp(.lastAck), to: .tcp(.close), duration: nil)
+        #expect(fusion.tables([gone], reading: [], tracing: true, at: 1.2).isEmpty)
+        let out = fusion.tables([], reading: [], tracing: true, at: 1.2 + TransitionFusion.ebpfPatience)
+        #expect(Self.pairs(out) == ["LAST_ACK>CLOSE"] && out.first?.source == .proc)
+        #expect(fusion.takeMissed() == 1)
+
+        var onTime = TransitionFusion(patience: TransitionFusion.ebpfPatience)
+        _ = onTime.traced(Self.traced(.closeWait, .lastAck, at: 1))
+        _ = onTime.tables([gone], reading: [], tracing: true, at: 1.2)
+        #expect(Self.pairs(onTime.traced(Self.traced(.lastAck, .close, at: 1.1))) == ["LAST_ACK>CLOSE"])
+        #expect(onTime.tables([], reading: [], tracing: true, at: 100).isEmpty && onTime.unmatchedTimewaits().isEmpty)
+        #expect(onTime.takeMissed() == 0)
     }
 
     /// A new connection on the same ports took the timewait socket over before a reading saw it:

@@ -29,6 +29,7 @@ extension ScreenMode {
                                                             at: now, lookUp: trace.map { source in { source.state(of: $0) } })) {
             log(transition)
         }
+        model.header.lostTransitions += fusion.takeMissed()
         // Owners of what is shown: with /all every socket's; else ours and their other ends' (who
         // is on the other end is worth a /proc walk, at most once a second, only for new inodes).
         do {

@@ -57,6 +57,7 @@ final class ScreenMode: EngineFace {
         self.plan = plan
         self.io = io
         self.trace = trace
+        if let trace { fusion.patience = trace.fusionPatience }
         self.ladderFile = ladderFile
         lookup = trace == nil ? SocketLookup() : nil
         self.capture = capture
