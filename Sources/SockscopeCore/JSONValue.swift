@@ -58,9 +58,15 @@ public enum JSONValue: Sendable, Equatable {
         out.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { bytes in
+            out.reserveCapacity(out.count + bytes.count + 1)
             var index = 0
             func next(_ offset: Int) -> UInt8 { index + offset < bytes.count ? bytes[index + offset] : 0 }
             while index < bytes.count {
+                // A run of bytes that need no look (most of any text) is copied in one piece.
+                let run = index
+                while index < bytes.count && Self.plain(bytes[index]) { index += 1 }
+                if index > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
+                guard index < bytes.count else { break }
                 let byte = bytes[index]
                 var escaped: UInt32?
                 var length = 1
@@ -74,7 +80,7 @@ public enum JSONValue: Sendable, Equatable {
                     (escaped, length) = (UInt32(next(1)), 2)
                 case 0xD8 where next(1) == 0x9C:  // U+061C
                     (escaped, length) = (0x061C, 2)
-                case 0xE2 where (next(1) == 0x80 && [0x8E, 0x8F, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE].contains(next(2)))
+                case 0xE2 where (next(1) == 0x80 && (next(2) == 0x8E || next(2) == 0x8F || (0xAA...0xAE).contains(next(2))))
                     || (next(1) == 0x81 && (0xA6...0xA9).contains(next(2))):  // U+200E/F, U+202A–E, U+2066–9
                     (escaped, length) = (0x2000 | UInt32(next(1) & 0x3F) << 6 | UInt32(next(2) & 0x3F), 3)
                 default: out.append(byte)
@@ -84,5 +90,15 @@ public enum JSONValue: Sendable, Equatable {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// A byte copied as it is whatever follows: printable ASCII but the quote and the backslash,
+    /// and every UTF-8 byte but the lead bytes of the scalars `quote` escapes (C2, D8, E2).
+    @inline(__always) static func plain(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x20...0x7E: byte != 0x22 && byte != 0x5C
+        case 0x80...: byte != 0xC2 && byte != 0xD8 && byte != 0xE2
+        default: false
+        }
     }
 }
