@@ -3,7 +3,9 @@
 // no TIME_WAIT left on the client's ephemeral ports). It listens on 127.0.0.1 port 0, prints
 // "Listening on 127.0.0.1 PORT" on stderr, waits for a line on stdin, runs, and prints
 // "done COUNT SECONDS" on stdout. Bounded: at most COUNT connections, at most 60 seconds.
-// Usage: events-load COUNT RATE
+// With "talk" (for bench/capture.sh), each connection carries a line each way first: the
+// client sends "ping", the server answers "pong" and closes.
+// Usage: events-load COUNT RATE [talk]
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 
 static int listener;
 static long total;
+static int talk;
 
 static double now(void) {
     struct timespec t;
@@ -26,14 +29,20 @@ static void *serve(void *unused) {
     (void)unused;
     for (long i = 0; i < total; i++) {
         int fd = accept(listener, NULL, NULL);
-        if (fd >= 0) close(fd);
+        if (fd < 0) continue;
+        if (talk) {
+            char line[16];
+            if (read(fd, line, sizeof line) > 0) (void)!write(fd, "pong\n", 5);
+        }
+        close(fd);
     }
     return NULL;
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) return 2;
+    if (argc < 3 || argc > 4) return 2;
     total = atol(argv[1]);
+    talk = argc == 4;
     double rate = atof(argv[2]);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0, .sin_addr.s_addr = htonl(0x7f000001)};
     socklen_t length = sizeof a;
@@ -54,6 +63,7 @@ int main(int argc, char **argv) {
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         if (fd < 0) continue;
         if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0) {
+            if (talk) (void)!write(fd, "ping\n", 5);
             while (read(fd, &byte, 1) > 0) {}  // the server's FIN
             made++;
         }

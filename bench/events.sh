@@ -35,26 +35,7 @@ for name in "$ns" "$ns-empty"; do
     ip netns exec "$name" ip link set lo up
 done
 
-wait_for() {  # $1: file, $2: fixed string, $3: seconds
-    local deadline=$(( SECONDS + $3 ))
-    until grep -qF -- "$2" "$1" 2>/dev/null; do
-        (( SECONDS < deadline )) || { echo "timed out waiting for \"$2\" in $1" >&2; cat "$1" >&2; exit 1; }
-        sleep 0.02
-    done
-}
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-hz=$(getconf CLK_TCK)
-
-# Starts the load generator in namespace $1 for $2 connections at $3 a second; sets $load, $port.
-start_load() {
-    rm -f "$tmp/go" "$tmp/load.out" "$tmp/load.err"
-    mkfifo "$tmp/go"
-    exec 3<>"$tmp/go"
-    ip netns exec "$1" "$tmp/load" "$2" "$3" <&3 >"$tmp/load.out" 2>"$tmp/load.err" &
-    load=$!
-    wait_for "$tmp/load.err" "Listening on" 10
-    port=$(awk '{ print $4 }' "$tmp/load.err")
-}
+source bench/load-lib.sh
 
 # --- 1. The burst ----------------------------------------------------------------------------
 start_load "$ns" "$count" 1000000

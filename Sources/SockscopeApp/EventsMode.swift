@@ -30,7 +30,7 @@ struct EventsMode {
         let log = Diagnostics(fd: io.stderr, verbose: true)
         if options.segments || options.pcapPath != nil {
             do {
-                capture = try io.startCapture(options.pcapPayload)
+                capture = try io.startCapture(options.pcapPayload, io.captureBufferKB)
                 if let port = options.filter.port { capture?.setPorts([port]) }
             } catch {
                 // A file asked for and not written would fail a script later, silently: say it now.

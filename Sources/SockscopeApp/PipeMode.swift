@@ -77,7 +77,7 @@ public final class PipeMode {
     func startCapture(signalFD: Int32) -> ExitStatus? {
         do throws(TransportError) {
             guard case .inet = plan.target else { throw TransportError("a Unix socket sends no segments") }
-            let source = try io.startCapture(plan.pcapPayload)
+            let source = try io.startCapture(plan.pcapPayload, io.captureBufferKB)
             // From the start, the kernel keeps only the target's (or the listener's) port.
             if case .inet(_, let ports) = plan.target, let port = ports.first, port != 0 { source.setPorts([port]) }
             capture = source

@@ -13,7 +13,8 @@ public struct SystemIO {
     public var monotonic: () -> Double
     /// Seconds since the epoch, for timestamps shown to people.
     public var wallClock: () -> Double
-    /// Environment variables (TERM, NO_COLOR, SOCKSCOPE_TRACE_BUFFER_KB, SOCKSCOPE_TRACE).
+    /// Environment variables (TERM, NO_COLOR, SOCKSCOPE_TRACE_BUFFER_KB, SOCKSCOPE_TRACE,
+    /// SOCKSCOPE_CAPTURE_BUFFER_KB).
     public var environment: (String) -> String?
     /// Where /proc is (the socket tables' fallback and the owners).
     public var procRoot = "/proc"
@@ -21,9 +22,10 @@ public struct SystemIO {
     public var startTracing: (_ bufferKB: Int?, _ forceTracefs: Bool) throws(TransportError) -> TraceSource = {
         kb, forced throws(TransportError) in try TraceSource(bufferKB: kb, forceTracefs: forced)
     }
-    /// Starts the capture (each frame's headers and `payload` bytes of data), or says why it is off.
-    public var startCapture: (_ payload: Int) throws(TransportError) -> SegmentSource = { payload throws(TransportError) in
-        try SegmentSource(payload: payload)
+    /// Starts the capture (each frame's headers and `payload` bytes of data, into a ring of
+    /// `bufferKB` or the default), or says why it is off.
+    public var startCapture: (_ payload: Int, _ bufferKB: Int?) throws(TransportError) -> SegmentSource = {
+        payload, kb throws(TransportError) in try SegmentSource(payload: payload, bufferKB: kb)
     }
     /// Blocks these signals and returns a signalfd that reports them (-1 when none can be had).
     public var signalDescriptor: ([Int32]) -> Int32 = { signals in clinux_signalfd(signals, Int32(signals.count)) }
@@ -49,6 +51,14 @@ public struct SystemIO {
     /// SOCKSCOPE_TRACE_BUFFER_KB: the tracing ring buffer per CPU, when set to 64…1048576 KiB.
     public var traceBufferKB: Int? {
         guard let text = environment("SOCKSCOPE_TRACE_BUFFER_KB"), let kb = Int(text), (64...1_048_576).contains(kb) else { return nil }
+        return kb
+    }
+
+    /// SOCKSCOPE_CAPTURE_BUFFER_KB: the capture's ring, when set to 1024…1048576 KiB.
+    public var captureBufferKB: Int? {
+        guard let text = environment("SOCKSCOPE_CAPTURE_BUFFER_KB"), let kb = Int(text), (1024...1_048_576).contains(kb) else {
+            return nil
+        }
         return kb
     }
 

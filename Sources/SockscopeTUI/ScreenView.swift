@@ -84,7 +84,7 @@ public struct ScreenView {
     }
 
     /// One row: who talks to whom; at the right whether the connection is open or ended, lost
-    /// transitions, and how complete the view is (the sources, in full in /help). A narrow
+    /// transitions and frames, and how complete the view is (the sources, in full in /help). A narrow
     /// screen drops the sources first, then the loss, and keeps the rest.
     func drawHeader(_ model: ScreenModel, on screen: Screen) {
         let header = model.header
@@ -94,6 +94,7 @@ public struct ScreenView {
         var right: [(text: String, style: Style)] = []
         if let status = model.connectionStatus { right.append((status.text, status.ended ? .warning : .title)) }
         if header.lostTransitions > 0 { right.append(("⚠ \(header.lostTransitions) transitions lost", .warning)) }
+        if header.lostFrames > 0 { right.append(("⚠ \(header.lostFrames) frames lost", .warning)) }
         if !header.brief.isEmpty { right.append((header.brief, .title)) }
         func width(_ parts: [(text: String, style: Style)]) -> Int { parts.reduce(0) { $0 + DisplayWidth.of($1.text) + 3 } }
         while !right.isEmpty && screen.columns - width(right) < min(DisplayWidth.of(first), 36) { right.removeLast() }

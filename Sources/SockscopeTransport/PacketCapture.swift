@@ -4,7 +4,9 @@ import SockscopeCore
 
 /// The frames arriving on one interface of this network namespace (DESIGN.md source 4): an
 /// AF_PACKET socket that sees each segment on `lo` once, trimmed to `snapLength` bytes in the
-/// kernel, stamped to the nanosecond. Needs root (CAP_NET_RAW). Checksums are not looked at:
+/// kernel, stamped to the nanosecond, and filtered there (`setPorts`). Frames land in a
+/// TPACKET_V3 ring mapped into this process, as tcpdump's do: a burst is absorbed by the ring and
+/// read without a system call per frame. Needs root (CAP_NET_RAW). Checksums are not looked at:
 /// frames sent on this host carry unfinished ones (offload).
 public final class PacketCapture {
     /// Enough for Ethernet, IPv6 with a few extension headers and TCP with every option; the
@@ -12,15 +14,18 @@ public final class PacketCapture {
     public static let headerRoom = 256
     /// The most data a frame can carry on `lo` (its MTU is 64 KiB).
     public static let largestPayload = 65535
-    /// Room for bursts: a bulk transfer on `lo` is about 30,000 frames a second.
-    static let bufferBytes = 4 << 20
+    /// The ring: by default 64 blocks of 256 KiB (16 MiB). A block holds the largest frame kept
+    /// (64 KiB of data with --pcap-payload); the ring holds about 100,000 small frames cut to
+    /// their headers — half a second of the busiest loopback burst measured (bench/capture.sh),
+    /// while the reader catches up.
+    static let blockBytes: UInt32 = 256 << 10, defaultBufferKB = 16 << 10
 
     public let descriptor: Int32
+    private var ring = clinux_ring()
     /// The data bytes of each frame kept after its headers (`--pcap-payload`), and so the bytes
     /// of each frame the kernel keeps.
     public let payload: Int
     public var snapLength: Int { Self.headerRoom + payload }
-    private var buffer: [UInt8]
 
     /// One frame as read: its bytes are valid only during the call that hands them over.
     public struct Frame {
@@ -32,12 +37,13 @@ public final class PacketCapture {
     }
 
     /// Throws why capture is off, in words for the user (no root, no such interface).
-    public init(interface: String = "lo", payload: Int = 0) throws(TransportError) {
+    /// `bufferKB`: the ring's size, whole blocks, 4 at least and 4,096 at most (1 MiB to 1 GiB).
+    public init(interface: String = "lo", payload: Int = 0, bufferKB: Int? = nil) throws(TransportError) {
         self.payload = min(max(0, payload), Self.largestPayload)
-        buffer = [UInt8](repeating: 0, count: Self.headerRoom + self.payload)
+        let blocks = UInt32(min(max((bufferKB ?? Self.defaultBufferKB) / Int(Self.blockBytes >> 10), 4), 4096))
         let index = if_nametoindex(interface)
         guard index > 0 else { throw TransportError("no interface \(interface) in this network namespace") }
-        let fd = clinux_capture_open(Int32(index), UInt32(buffer.count), Int32(Self.bufferBytes))
+        let fd = clinux_capture_open(Int32(index), UInt32(Self.headerRoom + self.payload), Self.blockBytes, blocks, &ring)
         guard fd >= 0 else {
             let code = errno
             if code == EPERM || code == EACCES { throw TransportError("segments need root (an AF_PACKET capture needs CAP_NET_RAW)") }
@@ -46,22 +52,19 @@ public final class PacketCapture {
         descriptor = fd
     }
 
-    deinit { close(descriptor) }
+    deinit { clinux_capture_close(&ring) }
 
     /// Hands over the frames waiting, at most `limit` (the loop has other work); the count read.
     @discardableResult
     public func read(limit: Int = 4096, _ body: (Frame) -> Void) -> Int {
         var info = clinux_frame()
+        var data: UnsafePointer<UInt8>?
         var count = 0
-        while count < limit {
-            let got = buffer.withUnsafeMutableBufferPointer { clinux_capture_read(descriptor, $0.baseAddress, $0.count, &info) }
-            guard got == 1 else { break }
+        while count < limit, clinux_ring_next(&ring, &info, &data) == 1, let data {
             count += 1
-            buffer.withUnsafeBytes { raw in
-                body(Frame(seconds: info.seconds, nanoseconds: info.nanoseconds,
-                           bytes: UnsafeRawBufferPointer(rebasing: raw[..<Int(info.captured_length)]),
-                           originalLength: Int(info.original_length)))
-            }
+            body(Frame(seconds: info.seconds, nanoseconds: info.nanoseconds,
+                       bytes: UnsafeRawBufferPointer(start: data, count: Int(info.captured_length)),
+                       originalLength: Int(info.original_length)))
         }
         return count
     }

@@ -12,9 +12,9 @@ public final class SegmentSource {
     public private(set) var undecodable = 0
 
     /// `payload`: the data bytes the kernel keeps of each frame after its headers (for
-    /// `--pcap-payload`).
-    public init(interface: String = "lo", payload: Int = 0) throws(TransportError) {
-        capture = try PacketCapture(interface: interface, payload: payload)
+    /// `--pcap-payload`); `bufferKB`: the capture's ring (the default when nil).
+    public init(interface: String = "lo", payload: Int = 0, bufferKB: Int? = nil) throws(TransportError) {
+        capture = try PacketCapture(interface: interface, payload: payload, bufferKB: bufferKB)
     }
 
     public var descriptor: Int32 { capture.descriptor }

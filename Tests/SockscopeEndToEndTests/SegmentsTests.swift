@@ -85,6 +85,58 @@ struct SegmentsTests {
         }
     }
 
+    /// A burst beside tcpdump: 2,000 connections as fast as they go, a line each way, about
+    /// 20,000 frames in a second. Every frame tcpdump keeps is shown once or counted lost — with
+    /// the default ring and with the smallest (1 MiB: SOCKSCOPE_CAPTURE_BUFFER_KB), where a
+    /// reader beside the rest of the suite may well fall behind; and none is shown twice.
+    @Test(arguments: [nil, "1024"])
+    func aBurstIsShownOrCounted(bufferKB: String?) async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let load = try EventsTests.loadGenerator(scratch)
+            let namespace = try Namespace()
+            let generator = try Child(namespace.exec([load, "2000", "1000000", "talk"]))
+            let port = try generator.waitForPort()
+            let theirs = scratch.file("tcpdump.pcap")
+            let tcpdump = try Child(namespace.exec(["tcpdump", "-Z", "root", "-i", "lo", "-nn", "-U", "-w", theirs,
+                                                    "tcp", "port", String(port)]), stdin: .null)
+            try tcpdump.waitForStderrLine(containing: "listening on")
+            let environment = bufferKB.map { ["env", "SOCKSCOPE_CAPTURE_BUFFER_KB=\($0)"] } ?? []
+            let events = try Child(namespace.exec(environment + [Paths.sockscope, "states", "--events", "--segments", "--json",
+                                                                 "--tcp", "--port", String(port)]), stdin: .null)
+            try events.waitForStdout(containing: "\"kind\":\"start\"")
+            generator.write("go\n")
+            try generator.waitForStdout(containing: "done 2000", timeout: 60)
+            let tally = LineTally(["\"kind\":\"segment\""])
+            func lost(_ child: Child) -> Int {
+                EventsTests.objects(child.stdoutText.split(separator: "\n").filter { $0.contains("\"kind\":\"lost\"") }
+                    .joined(separator: "\n")).compactMap { $0["frames"] as? Int }.reduce(0, +)
+            }
+            // Until every frame tcpdump has written is shown or counted (tcpdump read twice a second).
+            var lastLook = 0.0
+            try events.wait(for: "every frame shown or counted", timeout: 60) { child in
+                let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+                guard now - lastLook >= 0.5 else { return false }
+                lastLook = now
+                let reference = (try? Self.tcpdumpLines(theirs).count) ?? 0
+                return reference > 0 && tally.update(child.stdout)[0] + lost(child) >= reference
+            }
+            events.signal(SIGTERM)
+            _ = try events.waitForExit()
+            tcpdump.signal(SIGINT)
+            _ = try tcpdump.waitForExit()
+            let reference = try Self.tcpdumpLines(theirs).count
+            let kept = tally.update(events.stdout)[0], counted = lost(events)
+            // tcpdump's own drops, should it have any, are frames only we may have kept.
+            let tcpdumpDropped = tcpdump.stderrText.split(separator: "\n").first { $0.hasSuffix("packets dropped by kernel") }
+                .flatMap { Int($0.split(separator: " ")[0]) } ?? 0
+            #expect(reference >= 2000 * 8, "tcpdump kept \(reference)")
+            #expect(kept + counted >= reference, "shown \(kept), counted lost \(counted), tcpdump \(reference)")
+            #expect(kept <= reference + tcpdumpDropped, "shown \(kept), tcpdump \(reference) (dropped \(tcpdumpDropped))")
+            #expect(events.stderrText.isEmpty || counted > 0, "\(events.stderrText)")
+        }
+    }
+
     /// `127.0.0.1:5000` as tcpdump writes it: `127.0.0.1.5000`.
     static func dotted(_ endpoint: String) -> String {
         guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }

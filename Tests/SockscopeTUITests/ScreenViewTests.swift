@@ -75,6 +75,10 @@ import TestSupport
         line = grid.text.split(separator: "\n")[0]
         #expect(line.hasSuffix("· FIN sent · ⚠ 1234 transitions lost") && !line.contains("sudo"))
         #expect(grid.style(ofText: "1234 transitions lost", row: 0) == .warning)
+        model.header.lostFrames = 56
+        line = Scenario.render(model, columns: 160, rows: 24, now: 10).text.split(separator: "\n")[0]
+        #expect(line.hasSuffix("· FIN sent · ⚠ 1234 transitions lost · ⚠ 56 frames lost · tables every 0.5 s · sudo: full view"))
+        model.header.lostFrames = 0
         model.apply(.closed(session: 1, ending: .resetByPeer), at: 5)
         line = Scenario.render(model, columns: 80, rows: 24, now: 10).text.split(separator: "\n")[0]
         #expect(line.contains("· ended: reset by peer"))

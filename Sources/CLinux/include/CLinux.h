@@ -117,12 +117,29 @@ int clinux_diag_destroy_open(void);
 /// notices were lost).
 int clinux_diag_destroy_read(int fd, struct clinux_diag_entry *entries, int max);
 
-/// An AF_PACKET socket that captures every frame arriving on interface `ifindex`, trimmed to
-/// `snap` bytes in the kernel, stamped with CLOCK_REALTIME to the nanosecond. Frames this host
-/// sends are ignored (PACKET_IGNORE_OUTGOING): on `lo` each one arrives as well, so every
-/// segment is seen once. Non-blocking; the receive buffer set to `buffer_bytes` when above 0.
-/// -1 on error (errno: EPERM without CAP_NET_RAW).
-int clinux_capture_open(int ifindex, unsigned int snap, int buffer_bytes);
+/// A TPACKET_V3 receive ring mapped from an AF_PACKET socket, and where the reader is in it.
+struct clinux_ring {
+    int fd;
+    void *map;
+    unsigned long size;
+    unsigned int block_bytes;
+    unsigned int blocks;
+    unsigned int block;        /* the block being read */
+    unsigned int index;        /* frames of it handed over */
+    unsigned long next_offset; /* the next frame's offset in the block */
+};
+
+/// An AF_PACKET socket that captures every frame arriving on interface `ifindex` into a
+/// TPACKET_V3 ring of `blocks` blocks of `block_bytes` (mapped into `ring`), each frame trimmed
+/// to `snap` bytes in the kernel and stamped with CLOCK_REALTIME to the nanosecond. Frames this
+/// host sends are ignored (PACKET_IGNORE_OUTGOING): on `lo` each one arrives as well, so every
+/// segment is seen once. Poll the descriptor for POLLIN: a block is ready. Returns the
+/// descriptor, or -1 (errno).
+int clinux_capture_open(int ifindex, unsigned int snap, unsigned int block_bytes, unsigned int blocks,
+                        struct clinux_ring *ring);
+
+/// Unmaps the ring and closes its socket.
+void clinux_capture_close(struct clinux_ring *ring);
 
 /// One classic BPF instruction, laid out as struct sock_filter.
 struct clinux_bpf {
@@ -135,17 +152,18 @@ struct clinux_bpf {
 /// Replaces the capture's kernel filter (SO_ATTACH_FILTER); 0 or -1 (errno).
 int clinux_capture_set_filter(int fd, const struct clinux_bpf *program, unsigned short count);
 
-/// A frame read by `clinux_capture_read`.
+/// A frame handed over by `clinux_ring_next`.
 struct clinux_frame {
     long long seconds;
     unsigned int nanoseconds;
-    unsigned int captured_length;  /* bytes in the buffer */
+    unsigned int captured_length;  /* bytes at `data` */
     unsigned int original_length;  /* the frame's length on the wire */
     int ifindex;
 };
 
-/// Reads one frame into `buffer`: 1, 0 when none is waiting, -1 on error (errno).
-int clinux_capture_read(int fd, unsigned char *buffer, size_t size, struct clinux_frame *frame);
+/// The next frame in the ring: 1 and `*data` (valid until the next call, which gives a finished
+/// block back to the kernel), 0 when none is ready, -1 for a closed ring.
+int clinux_ring_next(struct clinux_ring *ring, struct clinux_frame *frame, const unsigned char **data);
 
 /// Frames the kernel dropped (receive buffer full) since the last call; -1 on error.
 long clinux_capture_drops(int fd);

@@ -16,7 +16,11 @@ extension ScreenMode {
         guard let capture else { return }
         let batch = capture.read(keep: keeps)
         if let failure = batch.pcapFailure { model.say(failure, at: io.monotonic()) }
-        if batch.dropped > 0 { model.say("\(batch.dropped) frames lost: the capture's buffer overran", at: io.monotonic()) }
+        if batch.dropped > 0 {
+            // In the header for as long as the screen is open; the log says when.
+            if model.header.lostFrames == 0 { model.say("frames lost: the capture's buffer overran (count in the header)", at: io.monotonic()) }
+            model.header.lostFrames += batch.dropped
+        }
         for var segment in batch.segments {
             segment.time -= wallOffset  // the capture stamps wall time; the model keeps monotonic
             resets.record(segment)

@@ -38,7 +38,7 @@ public struct WatchMode {
         if let pcapPath {
             let log = Diagnostics(fd: io.stderr, verbose: true)
             do {
-                let source = try io.startCapture(pcapPayload)
+                let source = try io.startCapture(pcapPayload, io.captureBufferKB)
                 if let port = filter.port { source.setPorts([port]) }
                 capture = source
                 if let status = OutputFiles.attachPcap(pcapPath, to: source, signalFD: signalFD, log: log) {

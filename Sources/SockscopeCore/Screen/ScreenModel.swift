@@ -12,8 +12,11 @@ public struct ScreenModel: Sendable {
         public var sources: String
         /// The same in a few words for the header: how complete the view is, and how to complete it.
         public var brief: String
-        /// Transitions the kernel's trace buffer lost since the start (the reader fell behind).
+        /// Transitions the kernel's trace buffer lost since the start (the reader fell behind),
+        /// or the tracepoint never reported (the tables prove them).
         public var lostTransitions = 0
+        /// Frames the capture's ring had no room for since the start.
+        public var lostFrames = 0
 
         public init(mode: String, local: String = "", peer: String = "", policy: String = "", sources: String = "",
                     brief: String = "") {
