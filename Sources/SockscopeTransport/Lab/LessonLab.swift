@@ -66,7 +66,9 @@ public final class LessonLab {
         }
         drops = try DropLog()
         lookup = SocketLookup()
-        capture = try SegmentSource(interface: "lo")
+        // A lesson's segments are a few thousand at most (a window filling): 4 MiB of ring, not
+        // the modes' 16 — twelve lessons at once on a class's server.
+        capture = try SegmentSource(interface: "lo", bufferKB: 4096)
         do {
             // A lesson's few sockets need no burst room: 2 MiB a CPU (the modes' default is 32
             // MiB in all), read every 10 ms, holds some 30,000 records of the whole machine.
