@@ -63,5 +63,6 @@ bench: release
 	bench/parse.sh
 	bench/states.sh
 	bench/events.sh
+	bench/capture.sh
 	bench/flood.sh
 	bench/signals.sh

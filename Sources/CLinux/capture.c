@@ -16,6 +16,13 @@
 #define PACKET_IGNORE_OUTGOING 23
 #endif
 
+/* Room before a frame's data in each slot: the header, the link address, and the alignment
+ * the kernel keeps in front of the network header (see tpacket_rcv). */
+static unsigned int slot_bytes(unsigned int snap) {
+    unsigned int before = TPACKET_ALIGN(TPACKET2_HDRLEN + 16);
+    return TPACKET_ALIGN(before + snap);
+}
+
 int clinux_capture_open(int ifindex, unsigned int snap, unsigned int block_bytes, unsigned int blocks,
                         struct clinux_ring *ring) {
     memset(ring, 0, sizeof *ring);
@@ -28,16 +35,19 @@ int clinux_capture_open(int ifindex, unsigned int snap, unsigned int block_bytes
     // trims each frame before it is copied into the ring.
     struct sock_filter keep = BPF_STMT(BPF_RET | BPF_K, snap);
     struct sock_fprog program = {.len = 1, .filter = &keep};
-    int one = 1, version = TPACKET_V3;
-    // Blocks handed to the reader when full, or after `tp_retire_blk_tov` ms when not: a quiet
-    // connection's segment waits at most that long.
-    struct tpacket_req3 request;
+    int one = 1, version = TPACKET_V2;
+    unsigned int slot = slot_bytes(snap);
+    if (slot > block_bytes) {
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    struct tpacket_req request;
     memset(&request, 0, sizeof request);
     request.tp_block_size = block_bytes;
     request.tp_block_nr = blocks;
-    request.tp_frame_size = 2048;
-    request.tp_frame_nr = (unsigned int)((unsigned long)block_bytes * blocks / 2048);
-    request.tp_retire_blk_tov = 10;
+    request.tp_frame_size = slot;
+    request.tp_frame_nr = (block_bytes / slot) * blocks;
     struct sockaddr_ll address;
     memset(&address, 0, sizeof address);
     address.sll_family = AF_PACKET;
@@ -61,7 +71,9 @@ int clinux_capture_open(int ifindex, unsigned int snap, unsigned int block_bytes
     ring->map = map;
     ring->size = size;
     ring->block_bytes = block_bytes;
-    ring->blocks = blocks;
+    ring->slot_bytes = slot;
+    ring->slots_per_block = block_bytes / slot;
+    ring->slots = ring->slots_per_block * blocks;
     return fd;
 }
 
@@ -72,49 +84,35 @@ void clinux_capture_close(struct clinux_ring *ring) {
     ring->fd = -1;
 }
 
-static struct tpacket_block_desc *ring_block(const struct clinux_ring *ring) {
-    return (struct tpacket_block_desc *)((char *)ring->map + (size_t)ring->block * ring->block_bytes);
+static struct tpacket2_hdr *ring_slot(const struct clinux_ring *ring, unsigned int index) {
+    size_t offset = (size_t)(index / ring->slots_per_block) * ring->block_bytes
+                    + (size_t)(index % ring->slots_per_block) * ring->slot_bytes;
+    return (struct tpacket2_hdr *)((char *)ring->map + offset);
 }
 
 int clinux_ring_next(struct clinux_ring *ring, struct clinux_frame *frame, const unsigned char **data) {
-    if (!ring->map) return -1;
-    // At most one lap of empty or finished blocks, never a loop without end.
-    for (unsigned int tries = 0; tries <= ring->blocks; tries++) {
-        struct tpacket_block_desc *block = ring_block(ring);
-        if (!(__atomic_load_n(&block->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER)) return 0;
-        unsigned int count = block->hdr.bh1.num_pkts;
-        if (ring->index < count) {
-            // The kernel's offsets are checked against the block before anything is read there.
-            size_t offset = ring->index == 0 ? block->hdr.bh1.offset_to_first_pkt : ring->next_offset;
-            if (offset + sizeof(struct tpacket3_hdr) <= ring->block_bytes) {
-                struct tpacket3_hdr *header = (struct tpacket3_hdr *)((char *)block + offset);
-                size_t start = offset + header->tp_mac;
-                if (start + header->tp_snaplen <= ring->block_bytes) {
-                    const struct sockaddr_ll *link =
-                        (const struct sockaddr_ll *)((char *)header + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
-                    frame->seconds = header->tp_sec;
-                    frame->nanoseconds = header->tp_nsec;
-                    frame->captured_length = header->tp_snaplen;
-                    frame->original_length = header->tp_len;
-                    frame->ifindex = offset + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)) + sizeof *link <= ring->block_bytes
-                                         ? link->sll_ifindex : 0;
-                    *data = (const unsigned char *)block + start;
-                    ring->index++;
-                    ring->next_offset = offset + header->tp_next_offset;
-                    // The last frame: the block goes back once the caller is done with it (next call).
-                    if (header->tp_next_offset == 0) ring->index = count;
-                    return 1;
-                }
-            }
-            ring->index = count;  // a block the reader cannot walk is given back whole
-        }
-        // Every frame of this block has been handed over: back to the kernel, on to the next.
-        __atomic_store_n(&block->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-        ring->index = 0;
-        ring->next_offset = 0;
-        ring->block = (ring->block + 1) % ring->blocks;
+    if (!ring->map || ring->slots == 0) return -1;
+    // The frame handed over last time goes back to the kernel now that the caller is done.
+    if (ring->holding) {
+        __atomic_store_n(&ring_slot(ring, ring->slot)->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        ring->holding = 0;
+        ring->slot = (ring->slot + 1) % ring->slots;
     }
-    return 0;
+    struct tpacket2_hdr *header = ring_slot(ring, ring->slot);
+    if (!(__atomic_load_n(&header->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER)) return 0;
+    ring->holding = 1;
+    // The kernel's offsets are checked against the slot before anything is read there: a frame
+    // that does not fit is handed over empty (and counted undecodable), never read past.
+    unsigned int length = header->tp_snaplen;
+    if (header->tp_mac > ring->slot_bytes || length > ring->slot_bytes - header->tp_mac) length = 0;
+    const struct sockaddr_ll *link = (const struct sockaddr_ll *)((char *)header + TPACKET_ALIGN(sizeof *header));
+    frame->seconds = header->tp_sec;
+    frame->nanoseconds = header->tp_nsec;
+    frame->captured_length = length;
+    frame->original_length = header->tp_len;
+    frame->ifindex = link->sll_ifindex;
+    *data = (const unsigned char *)header + (length > 0 ? header->tp_mac : 0);
+    return 1;
 }
 
 int clinux_capture_set_filter(int fd, const struct clinux_bpf *program, unsigned short count) {
@@ -124,7 +122,7 @@ int clinux_capture_set_filter(int fd, const struct clinux_bpf *program, unsigned
 }
 
 long clinux_capture_drops(int fd) {
-    struct tpacket_stats_v3 stats;
+    struct tpacket_stats stats;  // TPACKET_V2's
     socklen_t length = sizeof stats;
     if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &stats, &length) != 0) return -1;
     return (long)stats.tp_drops;  // reading the statistics resets them

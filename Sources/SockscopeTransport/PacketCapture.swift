@@ -4,20 +4,23 @@ import SockscopeCore
 
 /// The frames arriving on one interface of this network namespace (DESIGN.md source 4): an
 /// AF_PACKET socket that sees each segment on `lo` once, trimmed to `snapLength` bytes in the
-/// kernel, stamped to the nanosecond, and filtered there (`setPorts`). Frames land in a
-/// TPACKET_V3 ring mapped into this process, as tcpdump's do: a burst is absorbed by the ring and
-/// read without a system call per frame. Needs root (CAP_NET_RAW). Checksums are not looked at:
-/// frames sent on this host carry unfinished ones (offload).
+/// kernel, stamped to the nanosecond, and filtered there (`setPorts`). Frames land in a ring
+/// mapped into this process: a burst is absorbed by it and read without a system call per
+/// frame. TPACKET_V2, a slot per frame, rather than V3's blocks: a V3 block reaches the reader
+/// only when full or after a timeout (1 ms at the least), and a segment read late explains
+/// nothing (the RST behind an ending must be read before the ending; a lesson's step checks its
+/// segment at once) — libpcap too uses V2 for tcpdump's --immediate-mode. Needs root
+/// (CAP_NET_RAW). Checksums are not looked at: frames sent on this host carry unfinished ones.
 public final class PacketCapture {
     /// Enough for Ethernet, IPv6 with a few extension headers and TCP with every option; the
     /// data itself is left out (a learner sees its length; the pcap holds the headers).
     public static let headerRoom = 256
     /// The most data a frame can carry on `lo` (its MTU is 64 KiB).
     public static let largestPayload = 65535
-    /// The ring: by default 64 blocks of 256 KiB (16 MiB). A block holds the largest frame kept
-    /// (64 KiB of data with --pcap-payload); the ring holds about 100,000 small frames cut to
-    /// their headers — half a second of the busiest loopback burst measured (bench/capture.sh),
-    /// while the reader catches up.
+    /// The ring: by default 64 blocks of 256 KiB (16 MiB), a slot per frame. A block holds the
+    /// largest frame kept (64 KiB of data with --pcap-payload); cut to their headers, the ring
+    /// holds about 50,000 frames — a second of the busiest loopback burst measured
+    /// (bench/capture.sh), while the reader catches up.
     static let blockBytes: UInt32 = 256 << 10, defaultBufferKB = 16 << 10
 
     public let descriptor: Int32

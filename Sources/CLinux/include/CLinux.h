@@ -117,24 +117,25 @@ int clinux_diag_destroy_open(void);
 /// notices were lost).
 int clinux_diag_destroy_read(int fd, struct clinux_diag_entry *entries, int max);
 
-/// A TPACKET_V3 receive ring mapped from an AF_PACKET socket, and where the reader is in it.
+/// A TPACKET_V2 receive ring mapped from an AF_PACKET socket, and where the reader is in it.
 struct clinux_ring {
     int fd;
     void *map;
     unsigned long size;
     unsigned int block_bytes;
-    unsigned int blocks;
-    unsigned int block;        /* the block being read */
-    unsigned int index;        /* frames of it handed over */
-    unsigned long next_offset; /* the next frame's offset in the block */
+    unsigned int slot_bytes;      /* one frame's slot */
+    unsigned int slots_per_block;
+    unsigned int slots;
+    unsigned int slot;            /* the next slot to read */
+    int holding;                  /* `slot` was handed over and is still the caller's */
 };
 
 /// An AF_PACKET socket that captures every frame arriving on interface `ifindex` into a
-/// TPACKET_V3 ring of `blocks` blocks of `block_bytes` (mapped into `ring`), each frame trimmed
-/// to `snap` bytes in the kernel and stamped with CLOCK_REALTIME to the nanosecond. Frames this
-/// host sends are ignored (PACKET_IGNORE_OUTGOING): on `lo` each one arrives as well, so every
-/// segment is seen once. Poll the descriptor for POLLIN: a block is ready. Returns the
-/// descriptor, or -1 (errno).
+/// TPACKET_V2 ring of `blocks` blocks of `block_bytes` (mapped into `ring`, a slot per frame),
+/// each frame trimmed to `snap` bytes in the kernel and stamped with CLOCK_REALTIME to the
+/// nanosecond. Frames this host sends are ignored (PACKET_IGNORE_OUTGOING): on `lo` each one
+/// arrives as well, so every segment is seen once. Poll the descriptor for POLLIN: a frame is
+/// ready. Returns the descriptor, or -1 (errno).
 int clinux_capture_open(int ifindex, unsigned int snap, unsigned int block_bytes, unsigned int blocks,
                         struct clinux_ring *ring);
 
@@ -161,8 +162,8 @@ struct clinux_frame {
     int ifindex;
 };
 
-/// The next frame in the ring: 1 and `*data` (valid until the next call, which gives a finished
-/// block back to the kernel), 0 when none is ready, -1 for a closed ring.
+/// The next frame in the ring: 1 and `*data` (valid until the next call, which gives its slot
+/// back to the kernel), 0 when none is ready, -1 for a closed ring.
 int clinux_ring_next(struct clinux_ring *ring, struct clinux_frame *frame, const unsigned char **data);
 
 /// Frames the kernel dropped (receive buffer full) since the last call; -1 on error.
