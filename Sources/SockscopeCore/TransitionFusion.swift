@@ -87,15 +87,28 @@ public struct TransitionFusion: Sendable {
             // Only a birth says so: the old connection's own records can be read late.
             if transition.to == .tcp(.synSent) || transition.to == .tcp(.synRecv) || transition.from == .tcp(.listen) {
                 timewaitSockets[key] = nil
+                // An ending still held on this four-tuple: the new connection took its timewait
+                // socket over (as a reading that finds a newer socket there concludes), and the
+                // ending is told now — before the new one's, never overwritten by its ending.
+                if let earlier = held.removeValue(forKey: key) { return [Self.takenOver(earlier.transition), transition] }
             }
             return [transition]
         }
         if let recent = appeared.removeValue(forKey: key) { return Self.fuse(transition, with: recent.entry) }
         // Otherwise the next reading settles it, even for a four-tuple whose timewait socket is
         // known already: a client port used again brings a second ending on the same tuple, and
-        // two sockets' records can be read in either order. Every ending makes one arrow.
-        held[key] = Held(transition: transition)
-        return []
+        // two sockets' records can be read in either order. Every ending makes one arrow: one
+        // still held here (its successor's birth unread) is told as taken over, not replaced.
+        let earlier = held.updateValue(Held(transition: transition), forKey: key)
+        return earlier.map { [Self.takenOver($0.transition)] } ?? []
+    }
+
+    /// A held ending whose four-tuple a newer connection holds: its timewait socket existed
+    /// (Linux lets a new SYN end a TIME_WAIT early), so it went to TIME_WAIT.
+    static func takenOver(_ ending: Transition) -> Transition {
+        var ended = ending
+        ended.to = .tcp(.timeWait)
+        return ended
     }
 
     /// A table reading's transitions: what the tables add (everything without the tracepoint;
@@ -147,13 +160,12 @@ public struct TransitionFusion: Sendable {
                 if let unexplained = appeared.removeValue(forKey: key) { out.append(unexplained) }
                 out.append(transition)
             } else if let told = timewaitSockets[key] {
-                // The orphan's FIN_WAIT2 → TIME_WAIT. An arrival (from CLOSE: no dump had shown the
-                // socket yet) is a connection already told — by a lookup, in `told` — and says
-                // only where it went since: an orphan looked up in FIN_WAIT2, and its peer's FIN
-                // come before the next dump, is FIN_WAIT2 → TIME_WAIT.
-                if transition.from != .tcp(.close) {
-                    out.append(transition)
-                } else if let now = entry.tcpState, now != told {
+                // The orphan's FIN_WAIT2 → TIME_WAIT, told from the state last told, not the one the
+                // differ last saw on this four-tuple: an arrival (from CLOSE: no dump had shown the
+                // socket yet) is a connection already told by a lookup, and a client port used
+                // again puts a newer connection's timewait socket where the older one's was (the
+                // differ's "TIME_WAIT → FIN_WAIT2", which no socket does). Only a change is told.
+                if let now = entry.tcpState, now != told {
                     var moved = transition
                     moved.from = .tcp(told)
                     out.append(moved)
@@ -190,9 +202,7 @@ public struct TransitionFusion: Sendable {
                 continue
             }
             if takenOver.contains(key) {
-                var ended = ending.transition
-                ended.to = .tcp(.timeWait)
-                released.append(ended)
+                released.append(Self.takenOver(ending.transition))
             } else if ending.readings + 1 >= Self.readingsToClose {
                 released.append(ending.transition)
             } else {
