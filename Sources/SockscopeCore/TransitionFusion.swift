@@ -74,6 +74,10 @@ public struct TransitionFusion: Sendable {
     /// A transition from the tracepoint: shown now, or held until the next table reading.
     public mutating func traced(_ transition: Transition) -> [Transition] {
         let key = SnapshotDiffer.Key(transition.entry)
+        let birth = transition.to == .tcp(.synSent) || transition.to == .tcp(.synRecv) || transition.from == .tcp(.listen)
+        // A new connection on a four-tuple whose last one was traced leaving and never ending: the
+        // old socket is gone (a four-tuple holds one), and what ended it was not reported.
+        if birth, let last = leavingState[key] { missed += last == .finWait1 ? 2 : 1 }
         if let to = transition.to?.tcp, Self.leaving.contains(to) {
             leavingState[key] = to
         } else {
@@ -85,7 +89,7 @@ public struct TransitionFusion: Sendable {
             // A new connection's birth on a four-tuple whose timewait socket we knew (a client
             // port used again, its SYN taking the TIME_WAIT over): what follows is the new one's.
             // Only a birth says so: the old connection's own records can be read late.
-            if transition.to == .tcp(.synSent) || transition.to == .tcp(.synRecv) || transition.from == .tcp(.listen) {
+            if birth {
                 timewaitSockets[key] = nil
                 // An ending still held on this four-tuple: the new connection took its timewait
                 // socket over (as a reading that finds a newer socket there concludes), and the
@@ -94,7 +98,10 @@ public struct TransitionFusion: Sendable {
             }
             return [transition]
         }
-        if let recent = appeared.removeValue(forKey: key) { return Self.fuse(transition, with: recent.entry) }
+        if let recent = appeared.removeValue(forKey: key) {
+            timewaitSockets[key] = recent.entry.tcpState
+            return Self.fuse(transition, with: recent.entry)
+        }
         // Otherwise the next reading settles it, even for a four-tuple whose timewait socket is
         // known already: a client port used again brings a second ending on the same tuple, and
         // two sockets' records can be read in either order. Every ending makes one arrow: one
@@ -159,7 +166,7 @@ public struct TransitionFusion: Sendable {
                 timewaitSockets[key] = nil
                 if let unexplained = appeared.removeValue(forKey: key) { out.append(unexplained) }
                 out.append(transition)
-            } else if let told = timewaitSockets[key] {
+            } else if let told = timewaitSockets[key], told != .timeWait || entry.tcpState == .timeWait {
                 // The orphan's FIN_WAIT2 → TIME_WAIT, told from the state last told, not the one the
                 // differ last saw on this four-tuple: an arrival (from CLOSE: no dump had shown the
                 // socket yet) is a connection already told by a lookup, and a client port used
@@ -173,7 +180,11 @@ public struct TransitionFusion: Sendable {
                 timewaitSockets[key] = entry.tcpState
             } else {  // a full socket's connection handed to a timewait socket
                 timewaitSockets[key] = entry.tcpState
-                let seen = transition.from == .tcp(.close) ? Self.unseenBefore(transition) : transition
+                // From CLOSE: no dump had shown it. From TIME_WAIT, which no socket leaves but by
+                // vanishing: a newer connection's timewait socket on a four-tuple used again,
+                // whose birth the tracepoint's records have not yet told. Either way, an arrival.
+                let arrival = transition.from == .tcp(.close) || transition.from == .tcp(.timeWait)
+                let seen = arrival ? Self.unseenBefore(transition) : transition
                 if let ending = held.removeValue(forKey: key) {
                     out += Self.fuse(ending.transition, with: entry)
                 } else if tracing {

@@ -224,6 +224,45 @@ struct TransitionFusionTests {
         #expect(unread.heldCount == 1)
     }
 
+    /// The same, with the newer connection's records read after the reading that shows its
+    /// orphan where the older one's TIME_WAIT was: no "TIME_WAIT → FIN_WAIT2", the newer
+    /// ending fused with that orphan (no arrow), and its own FIN_WAIT2 → TIME_WAIT told.
+    @Test func aNewerOrphanSeenBeforeItsRecords() {
+        var fusion = TransitionFusion()
+        _ = fusion.traced(Self.traced(.finWait2, .close, at: 1))
+        let first = Self.table(.close, .timeWait, timewait: .timeWait, at: 1.1)
+        #expect(Self.pairs(fusion.tables([first], reading: [first.entry], tracing: true, at: 1.1)) == ["FIN_WAIT2>TIME_WAIT"])
+        let orphan = Self.table(.timeWait, .finWait2, timewait: .finWait2, at: 1.5)
+        #expect(fusion.tables([orphan], reading: [orphan.entry], tracing: true, at: 1.5).isEmpty)
+        let birth = Transition(time: 1.4, entry: Self.entry(.synRecv), from: .tcp(.listen), to: .tcp(.synRecv), duration: nil,
+                               source: .ebpf)
+        #expect(Self.pairs(fusion.traced(birth)) == ["LISTEN>SYN_RECV"])
+        #expect(fusion.traced(Self.traced(.finWait2, .close, at: 1.45)).isEmpty)
+        let peerFin = Self.table(.finWait2, .timeWait, timewait: .timeWait, at: 1.6)
+        #expect(Self.pairs(fusion.tables([peerFin], reading: [peerFin.entry], tracing: true, at: 1.6)) == ["FIN_WAIT2>TIME_WAIT"])
+        #expect(fusion.unmatchedTimewaits().isEmpty && fusion.takeMissed() == 0)
+    }
+
+    /// The kernel skipped a connection's last two records (FIN_WAIT1 → FIN_WAIT2 → CLOSE) and a
+    /// client port used again put a new connection on its four-tuple before any table showed the
+    /// timewait socket: the birth proves the old one ended, and the two are counted missed.
+    @Test func aBirthAfterAnUnreportedEndingCountsIt() {
+        var fusion = TransitionFusion(patience: TransitionFusion.ebpfPatience)
+        _ = fusion.traced(Self.traced(.established, .finWait1, at: 1))
+        let birth = Transition(time: 1.3, entry: Self.entry(.synRecv), from: .tcp(.listen), to: .tcp(.synRecv), duration: nil,
+                               source: .ebpf)
+        #expect(Self.pairs(fusion.traced(birth)) == ["LISTEN>SYN_RECV"])
+        #expect(fusion.takeMissed() == 2)
+        // The new connection's own close, traced, is no loss.
+        _ = fusion.traced(Self.traced(.synRecv, .established, at: 1.31))
+        _ = fusion.traced(Self.traced(.established, .finWait1, at: 1.32))
+        _ = fusion.traced(Self.traced(.finWait1, .finWait2, at: 1.33))
+        _ = fusion.traced(Self.traced(.finWait2, .close, at: 1.34))
+        let timewait = Self.table(.close, .timeWait, timewait: .timeWait, at: 1.4)
+        #expect(Self.pairs(fusion.tables([timewait], reading: [timewait.entry], tracing: true, at: 1.4)) == ["FIN_WAIT2>TIME_WAIT"])
+        #expect(fusion.unmatchedTimewaits().isEmpty && fusion.takeMissed() == 0)
+    }
+
     /// The differ knows four-tuples, not sockets: after a port used again, it reports the newer
     /// connection's orphan (FIN_WAIT2) where the older one's TIME_WAIT was. The newer one was
     /// told already (its ending looked up in FIN_WAIT2: no arrow); nothing goes backwards.
