@@ -71,6 +71,9 @@ for _ in $(seq 1 60); do
     sleep 0.5
 done
 after=$(cpu_ticks "$events")
+# A connection whose closer is still in FIN_WAIT2 (the kernel kept it there: seen about once in
+# 8,000 under load) has not had its ending yet: one transition fewer to expect.
+unfinished=$(ip netns exec "$ns" ss -tanH state fin-wait-2 "( sport = :$port )" | wc -l)
 kill -INT "$events"; wait "$events" 2>/dev/null || true
 if [ -n "$bpftrace_pid" ]; then
     reference_after=$(cpu_ticks "$bpftrace_pid")
@@ -86,6 +89,8 @@ lost=$( { grep -oE '"kind":"(lost|unplaced)","events":[0-9]+' "$tmp/events.out" 
 # The listener's CLOSE -> LISTEN came before the start line; its LISTEN -> CLOSE may come after.
 ours_us=$(awk -v c=$(( after - before )) -v e="$expected" -v hz="$hz" 'BEGIN { printf "%.2f", c / hz * 1e6 / e }')
 echo "burst: $made connections in ${took} s ($(awk -v e="$expected" -v t="$took" 'BEGIN { printf "%.0f", e / t }') transitions/s), source: $source"
+(( unfinished > 0 )) && echo "  ($unfinished connections still in FIN_WAIT2 at the end: $unfinished endings not yet happened)"
+expected=$(( expected - unfinished ))
 printf '  sockscope: %d of %d transitions shown, %d counted lost or unplaced: %s\n' "$seen" "$expected" "$lost" \
     "$( (( seen + lost >= expected )) && echo "every one shown or told (target met)" || echo "$(( expected - seen - lost )) MISSING IN SILENCE (target missed)")"
 if [ -n "$bpftrace_pid" ]; then

@@ -179,6 +179,10 @@ struct EventsTests {
             #expect(endings <= 3000 && endings + lost >= 3000, "FIN_WAIT2 endings: \(endings); left at the end: \(leftover)")
             #expect((seen["FIN_WAIT2>CLOSE"]?.count ?? 0) <= resets + 3,
                     "endings shown as closes: \(seen["FIN_WAIT2>CLOSE"]?.count ?? 0), resets sent: \(resets)")
+            // Nothing goes backwards: TIME_WAIT ends only in CLOSE (a client port used again puts a
+            // newer connection's socket on the same four-tuple; it is that one's, not a step back).
+            let backwards = objects.filter { $0["from"] as? String == "TIME_WAIT" && $0["to"] as? String != "CLOSE" }
+            #expect(backwards.isEmpty, "\(backwards.prefix(3))")
             for pair in pairs where pair != "FIN_WAIT2>TIME_WAIT" {
                 let count = seen[pair]?.count ?? 0
                 #expect(count <= 3000 && count + lost >= 3000, "\(pair): \(count), \(lost) lost")
