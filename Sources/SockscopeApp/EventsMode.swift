@@ -62,7 +62,8 @@ struct EventsMode {
         var differ = SnapshotDiffer()
         var durations = TraceDurations()
         var fusion = TransitionFusion(patience: trace?.fusionPatience ?? TransitionFusion.tracefsPatience)
-        var resets = capture.map { _ in ResetMemory() }
+        // What ended an ending: the RSTs the capture sees, or those the kernel reports (eBPF).
+        var resets = capture != nil || trace?.reportsResets == true ? ResetMemory() : nil
         var roles = RoleMemory()
         var attribution = Attribution(root: options.procRoot)
         // The tables are read at once, then every `tableInterval` — or every --interval while an
@@ -160,6 +161,7 @@ struct EventsMode {
                 if !batch.events.isEmpty { quiet = false }
                 if batch.lost > 0 { try out.lost(batch.lost, pending: &lines) }
                 if batch.notices { out.log.error(TraceSource.noticesLostText) }
+                for reset in batch.resets { resets?.record(sender: reset.sender, receiver: reset.receiver, at: reset.time + wallOffset) }
                 backlog += batch.events
             }
             // The segments read after the tracepoint, so that the RST behind an ending read there is
@@ -312,7 +314,8 @@ struct EventsMode {
         let wall = transition.time + wallOffset
         var transition = transition
         if transition.entry.proto.isTCP { transition.role = roles.role(of: transition) }
-        // With the capture on, an ending says what ended it: the RST seen, and who sent it.
+        // With the capture on (or the kernel's resets), an ending says what ended it: the RST,
+        // and who sent it.
         if let resets, transition.source.isTracepoint, transition.to == .tcp(.close) {
             transition.cause = resets.cause(of: transition.entry, at: wall)
         }

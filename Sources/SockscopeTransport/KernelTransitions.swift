@@ -14,6 +14,9 @@ final class KernelTransitions {
     let attachment: Int32
     /// Kept open to ask the kernel how often it skipped the program (`lostCount`).
     let loadedProgram: Int32
+    /// The reset tracepoints' programs and their attachments, where the kernel has them.
+    let resets: ResetTracepoints
+    let resetPrograms: [(program: Int32, attachment: Int32)]
     let ringBytes: Int
     let pageBytes: Int
     /// The consumer position (ours to write) and the producer's page followed by the data, mapped
@@ -81,6 +84,25 @@ final class KernelTransitions {
         }
         made.attachment = clinux_perf_tracepoint_attach(id, made.program)
         guard made.attachment >= 0 else { throw failure("cannot attach the transition program") }
+        // The resets: the same program's shape on tcp_receive_reset and tcp_send_reset. One that
+        // cannot load or attach leaves the endings without the kernel's word on their RST (the
+        // capture still gives it), never the transitions off.
+        func format(_ event: String) -> String? { ProcFile.read("\(root)/events/tcp/\(event)/format") }
+        let resets = ResetTracepoints(receiveFormat: format("tcp_receive_reset"), sendFormat: format("tcp_send_reset"))
+        for copy in resets.copies {
+            guard let code = try? TransitionProgram.copying(copy, offsets: offsets, namespace: namespace, ring: made.ring,
+                                                            counters: made.counters) else { continue }
+            let program = code.withUnsafeBytes { instructions in
+                clinux_bpf_tracepoint_program(instructions.baseAddress, UInt32(code.count / 8), "GPL", nil, 0, "sockscope_rst")
+            }
+            guard program >= 0 else { continue }
+            let attached = clinux_perf_tracepoint_attach(UInt64(copy.eventID), program)
+            guard attached >= 0 else {
+                close(program)
+                continue
+            }
+            made.resetPrograms.append((program, attached))
+        }
         guard let consumer = mmap(nil, page, PROT_READ | PROT_WRITE, MAP_SHARED, made.ring, 0), consumer != MAP_FAILED else {
             throw failure("cannot map the BPF ring buffer")
         }
@@ -93,6 +115,8 @@ final class KernelTransitions {
         counters = made.counters
         loadedProgram = made.program
         attachment = made.attachment
+        self.resets = resets
+        resetPrograms = made.resetPrograms
         self.consumer = consumer
         self.producer = producer
         made = Made()  // all of it is the instance's now: `stop()` undoes it
@@ -101,10 +125,13 @@ final class KernelTransitions {
     /// Descriptors and mappings made while starting, undone unless the start completes.
     private struct Made {
         var ring: Int32 = -1, counters: Int32 = -1, program: Int32 = -1, attachment: Int32 = -1
+        var resetPrograms: [(program: Int32, attachment: Int32)] = []
         var consumer: UnsafeMutableRawPointer?
 
         func undo(pageBytes: Int) {
-            for fd in [attachment, program, counters, ring] where fd >= 0 { close(fd) }
+            for fd in resetPrograms.flatMap({ [$0.attachment, $0.program] }) + [attachment, program, counters, ring] where fd >= 0 {
+                close(fd)
+            }
             if let consumer { munmap(consumer, pageBytes) }
         }
     }
@@ -117,6 +144,10 @@ final class KernelTransitions {
         stopped = true
         close(attachment)
         close(loadedProgram)
+        for (program, attached) in resetPrograms {
+            close(attached)
+            close(program)
+        }
         munmap(consumer, pageBytes)
         munmap(producer, pageBytes + 2 * ringBytes)
         close(ring)
@@ -126,11 +157,13 @@ final class KernelTransitions {
     /// Poll this for POLLIN: the kernel wakes it when records arrive.
     var descriptor: Int32 { stopped ? -1 : ring }
 
-    /// At most `limit` records, oldest first, and how many of ours the kernel counted lost (the
-    /// ring was full, or a namespace could not be read) since the last call.
-    func read(limit: Int) -> (events: [TraceEvent], lost: Int) {
-        guard !stopped else { return ([], 0) }
+    /// At most `limit` records, oldest first — transitions and the RSTs the kernel sent or
+    /// received — and how many of ours the kernel counted lost (the ring was full, or a
+    /// namespace could not be read) since the last call.
+    func read(limit: Int) -> (events: [TraceEvent], resets: [ResetTracepoints.Reset], lost: Int) {
+        guard !stopped else { return ([], [], 0) }
         var events: [TraceEvent] = []
+        var resetsRead: [ResetTracepoints.Reset] = []
         let positions = consumer.assumingMemoryBound(to: UInt64.self)
         let data = UnsafeRawPointer(producer + pageBytes)
         var position = clinux_load_acquire(positions)
@@ -144,9 +177,15 @@ final class KernelTransitions {
             let length = Int(word & ~(Self.busyBit | Self.discardBit))
             // A length the ring cannot hold is not the kernel's: stop rather than read past it.
             guard length <= ringBytes - 8 else { break }
-            if word & Self.discardBit == 0,
-               let event = program.event(UnsafeRawBufferPointer(start: header + 8, count: length)) {
-                events.append(event)
+            if word & Self.discardBit == 0 {
+                let record = UnsafeRawBufferPointer(start: header + 8, count: length)
+                if let event = program.event(record) {
+                    events.append(event)
+                } else if length > TransitionProgram.headerBytes,
+                          let reset = resets.reset(UnsafeRawBufferPointer(rebasing: record[TransitionProgram.headerBytes...]),
+                                                   time: record.loadUnaligned(fromByteOffset: 0, as: UInt64.self)) {
+                    resetsRead.append(reset)
+                }
             }
             position += UInt64((length + 8 + 7) & ~7)
             taken += 1
@@ -154,7 +193,7 @@ final class KernelTransitions {
         }
         let counted = lostCount()
         defer { countedSoFar = counted }
-        return (events, max(0, counted - countedSoFar))
+        return (events, resetsRead, max(0, counted - countedSoFar))
     }
 
     /// Records waiting in the ring: what a reader that stopped now would leave.
@@ -175,6 +214,7 @@ final class KernelTransitions {
             guard clinux_bpf_array_read(counters, UInt32(counter.rawValue), &value) == 0 else { return total }
             return total + Int(clamping: value)
         }
+        // A skipped reset program lost a RST, not a transition: only the transitions' count.
         return delivered + max(0, Int(clinux_bpf_program_misses(loadedProgram)))
     }
 }

@@ -49,8 +49,10 @@ extension ScreenMode {
         guard let trace else { return }
         let now = io.monotonic()
         let batch = trace.read(now: now)
-        // The segments first: an ending read here is then explained by the RST behind it.
+        // The segments first (and the kernel's RSTs): an ending read here is then explained by
+        // the RST behind it.
         readCapture()
+        for reset in batch.resets { resets.record(sender: reset.sender, receiver: reset.receiver, at: reset.time) }
         model.header.lostTransitions += batch.lost
         if batch.notices { model.say(TraceSource.noticesLostText, at: now) }
         for event in batch.events {
@@ -75,7 +77,7 @@ extension ScreenMode {
     @discardableResult
     func log(_ transition: Transition) -> Int? {
         var transition = transition
-        if capture != nil, transition.source.isTracepoint, transition.to == .tcp(.close) {
+        if capture != nil || trace?.reportsResets == true, transition.source.isTracepoint, transition.to == .tcp(.close) {
             transition.cause = resets.cause(of: transition.entry, at: transition.time)
         }
         let session = model.log.session(for: transition.entry, in: model.board)

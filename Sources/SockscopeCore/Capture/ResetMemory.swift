@@ -1,4 +1,4 @@
-/// The RSTs the capture saw lately, by connection, so that a transition to CLOSE is explained by
+/// The RSTs the capture saw (or the kernel reported) lately, by connection, so that a transition to CLOSE is explained by
 /// the segment that caused it rather than by a guess: which end sent the RST, or that none was
 /// sent at all (a timeout, a duplicate handshake). Bounded: old entries go when it fills.
 public struct ResetMemory: Sendable {
@@ -12,10 +12,15 @@ public struct ResetMemory: Sendable {
 
     public mutating func record(_ segment: Segment) {
         guard let tcp = segment.tcp, tcp.flags.contains(.rst) else { return }
+        record(sender: segment.frame.source, receiver: segment.frame.destination, at: segment.time)
+    }
+
+    /// A RST the kernel reported sending or receiving (eBPF), on the clock the transitions use.
+    public mutating func record(sender: SocketEndpoint, receiver: SocketEndpoint, at time: Double) {
         if resets.count >= Self.limit {
-            resets = resets.filter { segment.time - $0.value.time < Self.window }
+            resets = resets.filter { time - $0.value.time < Self.window }
         }
-        resets[EndpointPair(segment.frame.source, segment.frame.destination)] = (segment.time, segment.frame.source)
+        resets[EndpointPair(sender, receiver)] = (time, sender)
     }
 
     /// Why a socket of `entry` ended, from the capture: it sent or received a RST near `time`, or

@@ -72,7 +72,30 @@ public struct TransitionProgram: Sendable {
     /// The program's instructions for the namespace with inode number `namespace`, writing to the
     /// ring buffer `ring` and counting in `counters` (map descriptors).
     public func instructions(offsets: Offsets, namespace: UInt32, ring: Int32, counters: Int32) throws(Refusal) -> [UInt8] {
-        guard let socketNet = Int32(exactly: offsets.socketNet), let inode = Int32(exactly: offsets.namespaceInode) else {
+        try Self.copying(Copy(socket: layout.socket.offset, proto: layout.proto.offset, recordLength: layout.recordLength,
+                              eventID: layout.eventID),
+                         offsets: offsets, namespace: namespace, ring: ring, counters: counters)
+    }
+
+    /// What a program copies from one tracepoint: where the socket pointer is (a record without
+    /// one is not ours to place: skipped), the protocol field if the event has one (TCP only),
+    /// how long the record is and the event's id, written into the copy's common header.
+    public struct Copy: Sendable, Equatable {
+        public var socket: Int
+        public var proto: Int?
+        public var recordLength: Int
+        public var eventID: UInt16
+        /// The bytes of a ring record, after the ring's own header: ours, then the record rounded to 8.
+        public var recordBytes: Int { TransitionProgram.headerBytes + (recordLength + 7) / 8 * 8 }
+    }
+
+    /// A program that copies a tracepoint's record into the ring for a socket of the namespace
+    /// `namespace` (DESIGN.md source 3): the one shape every tracepoint sockscope reads takes.
+    public static func copying(_ copy: Copy, offsets: Offsets, namespace: UInt32, ring: Int32,
+                               counters: Int32) throws(Refusal) -> [UInt8] {
+        guard let socketNet = Int32(exactly: offsets.socketNet), let inode = Int32(exactly: offsets.namespaceInode),
+              copy.socket >= 8, copy.socket % 8 == 0, copy.recordLength % 4 == 0, copy.recordLength <= 512,
+              copy.proto.map({ $0 >= 8 && $0 % 2 == 0 }) ?? true else {
             throw Refusal("offsets out of range")
         }
         var a = BPFAssembler()
@@ -81,8 +104,10 @@ public struct TransitionProgram: Sendable {
         a.call(.currentPIDAndTGID)
         a.move(.r8, .r0)  // r8: the pid in its low half
         // Other protocols (SCTP, MPTCP) are not shown: leave at once.
-        a.load(.r1, .half, from: .r6, Int16(layout.proto.offset))
-        a.jumpIfNotEqual(.r1, Self.ipProtoTCP, to: done)
+        if let proto = copy.proto {
+            a.load(.r1, .half, from: .r6, Int16(proto))
+            a.jumpIfNotEqual(.r1, Self.ipProtoTCP, to: done)
+        }
         /// `bytes` of kernel memory at r3 + `offset`, onto the stack at -8 (a probe read: the
         /// kernel's pointers are not the program's to load); a failed read is `unreadable`.
         func probeRead(at offset: Int32, bytes: Int32) {
@@ -93,8 +118,10 @@ public struct TransitionProgram: Sendable {
             a.call(.probeReadKernel)
             a.jumpIfNotEqual(.r0, 0, to: unreadable)
         }
-        // r3 = sk->__sk_common.skc_net.net.
-        a.load(.r3, .double, from: .r6, Int16(layout.socket.offset))
+        // r3 = sk->__sk_common.skc_net.net; a record without a socket (a reset answering a
+        // segment no socket took) cannot be placed in a namespace, and explains no transition.
+        a.load(.r3, .double, from: .r6, Int16(copy.socket))
+        a.jumpIfEqual(.r3, 0, to: done)
         probeRead(at: socketNet, bytes: 8)
         a.load(.r3, .double, from: .frame, -8)
         a.jumpIfEqual(.r3, 0, to: unreadable)
@@ -104,7 +131,7 @@ public struct TransitionProgram: Sendable {
         a.jumpIfNotEqual32(.r1, namespace, to: done)
         // Ours: a record in the ring, or a count of one lost.
         a.loadMap(.r1, descriptor: ring)
-        a.move(.r2, Int32(recordBytes))
+        a.move(.r2, Int32(copy.recordBytes))
         a.move(.r3, 0)
         a.call(.ringBufferReserve)
         a.jumpIfEqual(.r0, 0, to: full)
@@ -115,14 +142,16 @@ public struct TransitionProgram: Sendable {
         a.store(.word, to: .r7, 8, .r0)
         a.store(.word, to: .r7, 12, value: 0)
         let base = Int16(Self.headerBytes)
-        a.store(.half, to: .r7, base, value: Int32(layout.eventID))
+        a.store(.half, to: .r7, base, value: Int32(copy.eventID))
         a.store(.half, to: .r7, base + 2, value: 0)
         a.store(.word, to: .r7, base + 4, .r8)
-        for offset in stride(from: 8, to: layout.recordLength, by: 4) {
+        for offset in stride(from: 8, to: copy.recordLength, by: 4) {
             a.load(.r1, .word, from: .r6, Int16(offset))
             a.store(.word, to: .r7, base + Int16(offset), .r1)
         }
-        if copiedBytes > layout.recordLength { a.store(.word, to: .r7, base + Int16(layout.recordLength), value: 0) }
+        if copy.recordBytes - Self.headerBytes > copy.recordLength {
+            a.store(.word, to: .r7, base + Int16(copy.recordLength), value: 0)
+        }
         a.move(.r1, .r7)
         a.move(.r2, 0)
         a.call(.ringBufferSubmit)

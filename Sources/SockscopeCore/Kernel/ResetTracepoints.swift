@@ -1,0 +1,109 @@
+/// The kernel's own word on resets (DESIGN.md source 3): `tcp/tcp_send_reset` and
+/// `tcp/tcp_receive_reset`, copied into the transitions' ring by the same kind of program
+/// (`TransitionProgram.copying`), so that an ending is explained — which end sent the RST — with
+/// or without the capture. Layouts are read from the running kernel's format files; a kernel
+/// without either tracepoint, or with one laid out otherwise, simply has no such source.
+public struct ResetTracepoints: Sendable, Equatable {
+    /// A RST near a transition: who sent it to whom, on the kernel's CLOCK_MONOTONIC.
+    public struct Reset: Sendable, Equatable {
+        public var time: Double
+        public var sender: SocketEndpoint
+        public var receiver: SocketEndpoint
+    }
+
+    /// `tcp_receive_reset`: the socket's own addresses and ports (host-order ports), the sender
+    /// its peer.
+    struct Received: Sendable, Equatable {
+        var copy: TransitionProgram.Copy
+        var sourcePort, destinationPort, family, sourceV4, destinationV4, sourceV6, destinationV6: Int
+    }
+
+    /// `tcp_send_reset`: the RST's own source and destination as socket addresses (a sockaddr_in
+    /// or sockaddr_in6, port in network order), the source ours.
+    struct Sent: Sendable, Equatable {
+        var copy: TransitionProgram.Copy
+        var source, destination: Int
+    }
+
+    let received: Received?
+    let sent: Sent?
+
+    /// From the two events' format files (nil for a missing one).
+    public init(receiveFormat: String?, sendFormat: String?) {
+        received = receiveFormat.flatMap(Self.received)
+        sent = sendFormat.flatMap(Self.sent)
+    }
+
+    /// What the programs copy, one per tracepoint present.
+    public var copies: [TransitionProgram.Copy] { [received?.copy, sent?.copy].compactMap { $0 } }
+
+    static func eventID(_ format: String) -> UInt16? {
+        format.split(separator: "\n").first { $0.hasPrefix("ID:") }.flatMap { UInt16($0.dropFirst(3).split(separator: " ").first ?? "") }
+    }
+
+    /// A record's length for the copy: every field used, rounded up to whole words.
+    static func length(_ fields: [TraceLayout.Field]) -> Int { ((fields.map { $0.offset + $0.size }.max() ?? 0) + 3) / 4 * 4 }
+
+    static func received(_ format: String) -> Received? {
+        let table = TraceLayout.fields(format)
+        func field(_ name: String, _ size: Int) -> TraceLayout.Field? { table[name].flatMap { $0.size == size ? $0 : nil } }
+        guard let id = eventID(format), let socket = field("skaddr", 8), let sport = field("sport", 2), let dport = field("dport", 2),
+              let family = field("family", 2), let saddr = field("saddr", 4), let daddr = field("daddr", 4),
+              let saddr6 = field("saddr_v6", 16), let daddr6 = field("daddr_v6", 16) else { return nil }
+        let length = length([socket, sport, dport, family, saddr, daddr, saddr6, daddr6])
+        return Received(copy: .init(socket: socket.offset, proto: nil, recordLength: length, eventID: id),
+                        sourcePort: sport.offset, destinationPort: dport.offset, family: family.offset,
+                        sourceV4: saddr.offset, destinationV4: daddr.offset, sourceV6: saddr6.offset, destinationV6: daddr6.offset)
+    }
+
+    static func sent(_ format: String) -> Sent? {
+        let table = TraceLayout.fields(format)
+        guard let id = eventID(format), let socket = table["skaddr"], socket.size == 8,
+              let source = table["saddr"], source.size == 28, let destination = table["daddr"], destination.size == 28 else { return nil }
+        return Sent(copy: .init(socket: socket.offset, proto: nil, recordLength: length([socket, source, destination]), eventID: id),
+                    source: source.offset, destination: destination.offset)
+    }
+
+    static let afInet: UInt16 = 2, afInet6: UInt16 = 10
+
+    /// A copied record (the tracepoint's part, its common header first) as a reset; nil for
+    /// another event, a short record or an address family other than IPv4 and IPv6.
+    public func reset(_ record: UnsafeRawBufferPointer, time: UInt64) -> Reset? {
+        guard record.count >= 2 else { return nil }
+        let id = record.loadUnaligned(fromByteOffset: 0, as: UInt16.self)
+        let seconds = Double(time) / 1e9
+        if let received, id == received.copy.eventID, record.count >= received.copy.recordLength {
+            let ipv6 = record.loadUnaligned(fromByteOffset: received.family, as: UInt16.self) == Self.afInet6
+            func address(_ v4: Int, _ v6: Int) -> IPAddress {
+                ipv6 ? Self.ipv6(record, at: v6) : IPAddress(ipv4: UInt32(bigEndian: record.loadUnaligned(fromByteOffset: v4, as: UInt32.self)))
+            }
+            let local = SocketEndpoint(address: address(received.sourceV4, received.sourceV6),
+                                       port: record.loadUnaligned(fromByteOffset: received.sourcePort, as: UInt16.self))
+            let remote = SocketEndpoint(address: address(received.destinationV4, received.destinationV6),
+                                        port: record.loadUnaligned(fromByteOffset: received.destinationPort, as: UInt16.self))
+            return Reset(time: seconds, sender: remote, receiver: local)
+        }
+        if let sent, id == sent.copy.eventID, record.count >= sent.copy.recordLength,
+           let source = Self.endpoint(record, at: sent.source), let destination = Self.endpoint(record, at: sent.destination) {
+            return Reset(time: seconds, sender: source, receiver: destination)
+        }
+        return nil
+    }
+
+    static func ipv6(_ record: UnsafeRawBufferPointer, at offset: Int) -> IPAddress {
+        IPAddress(ipv6High: UInt64(bigEndian: record.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                  low: UInt64(bigEndian: record.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
+    }
+
+    /// A sockaddr_in or sockaddr_in6 written into the record (28 bytes); nil for another family.
+    static func endpoint(_ record: UnsafeRawBufferPointer, at offset: Int) -> SocketEndpoint? {
+        let port = UInt16(bigEndian: record.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self))
+        switch record.loadUnaligned(fromByteOffset: offset, as: UInt16.self) {
+        case afInet:
+            return SocketEndpoint(address: IPAddress(ipv4: UInt32(bigEndian: record.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))),
+                                  port: port)
+        case afInet6: return SocketEndpoint(address: ipv6(record, at: offset + 8), port: port)
+        default: return nil
+        }
+    }
+}
