@@ -86,6 +86,10 @@ struct EventsMode {
         var drained = false
         // Records read from the tracepoint and not yet fused (see the slices below).
         var backlog: [TraceEvent] = []
+        // With the kernel's resets (eBPF), an ending read within `resetWait` of its time waits
+        // for the next read, until then.
+        let kernelResets = trace?.reportsResets == true
+        var endingWaits: Double?
 
         /// A table reading: what the tables add, and the endings it settles.
         func readTables(at now: Double) {
@@ -135,7 +139,7 @@ struct EventsMode {
             set.watch(signalFD, POLLIN, as: -1)
             for fd in trace?.descriptors ?? [] { set.watch(fd, POLLIN, as: Int(fd)) }
             if let capture { set.watch(capture.descriptor, POLLIN, as: Int(capture.descriptor)) }
-            let wake = ending != nil ? io.monotonic() : min(nextPoll, deadline ?? nextPoll)
+            let wake = ending != nil ? io.monotonic() : min(nextPoll, deadline ?? nextPoll, endingWaits ?? nextPoll)
             guard (try? set.wait(timeout: Milliseconds.clamped(wake - io.monotonic()))) == true else { continue }
             // A signal ends the stream once what is buffered is read; the process then dies by it
             // (EXIT STATUS). A second signal ends it at once.
@@ -161,7 +165,9 @@ struct EventsMode {
                 if !batch.events.isEmpty { quiet = false }
                 if batch.lost > 0 { try out.lost(batch.lost, pending: &lines) }
                 if batch.notices { out.log.error(TraceSource.noticesLostText) }
-                for reset in batch.resets { resets?.record(sender: reset.sender, receiver: reset.receiver, at: reset.time + wallOffset) }
+                for reset in batch.resets {
+                    resets?.record(sender: reset.sender, receiver: reset.receiver, at: reset.time + wallOffset, reason: reset.reason)
+                }
                 backlog += batch.events
             }
             // The segments read after the tracepoint, so that the RST behind an ending read there is
@@ -180,14 +186,22 @@ struct EventsMode {
             // burst's backlog (a second of work) must not keep a signal waiting. What is not told
             // when the stream ends is counted with the lost.
             var told = 0
-            while told < backlog.count {
+            endingWaits = nil
+            while told < backlog.count && endingWaits == nil {
                 let end = min(backlog.count, told + Self.slice)
                 for event in backlog[told..<end] {
+                    // The kernel reports a RST a few microseconds after the state change it causes
+                    // (an abort closes, then resets): a fresh ending waits for the next read, so
+                    // that its cause is the RST's and not "no reset". Never at the stream's end.
+                    if kernelResets, ending == nil, event.to == .close, io.monotonic() - event.time < Self.resetWait {
+                        endingWaits = event.time + Self.resetWait
+                        break
+                    }
                     for transition in fusion.traced(event.transition(duration: durations.duration(of: event))) {
                         emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
                     }
+                    told += 1
                 }
-                told = end
                 if let ending { if io.monotonic() >= ending.until { break } } else if Self.signalWaiting(signalFD) { break }
             }
             backlog.removeFirst(told)
@@ -215,6 +229,11 @@ struct EventsMode {
     static let drainSeconds = 0.5
     /// Records fused and told between two glances at the signals (about 0.1 s of work).
     static let slice = 1024
+    /// How long an ending waits for the kernel's report of the RST behind it: written to the
+    /// ring microseconds after the ending's own record, or, when the closing process is
+    /// preempted between the two on a busy machine, a time slice or so later (a 2 ms wait missed
+    /// one in ten under load). The stream runs at most this far behind the kernel.
+    static let resetWait = 0.02
 
     /// Whether a signal waits on the signalfd (it is read by the loop's next poll).
     static func signalWaiting(_ signalFD: Int32) -> Bool {
@@ -318,6 +337,7 @@ struct EventsMode {
         // and who sent it.
         if let resets, transition.source.isTracepoint, transition.to == .tcp(.close) {
             transition.cause = resets.cause(of: transition.entry, at: wall)
+            transition.resetReason = resets.reason(of: transition.entry, at: wall)
         }
         let owner = attribution.owner(of: transition.entry)
         let line = options.json ? transition.json(wallTime: wall, owner: owner).text

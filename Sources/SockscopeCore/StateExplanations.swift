@@ -85,8 +85,14 @@ public enum StateExplanations {
 
     /// An ending explained by what the capture saw: the RST and who sent it, or no RST at all.
     /// nil where the segments change nothing (a listener closed, a LAST_ACK acknowledged).
-    public static func ending(from: TCPState, cause: Transition.Cause) -> String? {
+    /// `reason`: the kernel's own for a RST this socket sent (eBPF), which says which abort it was.
+    public static func ending(from: TCPState, cause: Transition.Cause, reason: String? = nil) -> String? {
         let head = "\(from.nameWithRFC) → CLOSE (CLOSED): "
+        if cause != .noReset, let reason, from != .listen, from != .timeWait, from != .close, let why = resetReasons[reason] {
+            return head + (cause == .resetSent
+                ? "this socket sent a RST: \(why) The socket is gone at once, without TIME_WAIT (the kernel's reason: \(reason))."
+                : "a RST from the peer arrived — on the peer's side, \(why) The socket is gone at once, without TIME_WAIT (the peer's kernel's reason: \(reason)).")
+        }
         switch (from, cause) {
         case (.listen, _), (.timeWait, _), (.close, _): return nil
         case (.lastAck, .noReset), (.newSynRecv, .noReset): return nil
@@ -110,6 +116,18 @@ public enum StateExplanations {
             return head + "no RST was seen: the connection timed out (its retransmissions, or TCP_USER_TIMEOUT, ran out)."
         }
     }
+
+    /// The kernel's reasons for a RST it sent (enum sk_rst_reason), in words: those an ending
+    /// of a connection meets; others are named as the kernel names them.
+    static let resetReasons: [String: String] = [
+        "TCP_STATE": "the application aborted the connection (close() with SO_LINGER set to 0, or a disconnect) instead of closing it.",
+        "TCP_ABORT_ON_CLOSE": "the application closed it with data still unread in its receive queue, so the kernel aborts rather than pretend that data was read (RFC 2525).",
+        "TCP_ABORT_ON_DATA": "data arrived after the application had closed the socket, and nobody is left to read it.",
+        "TCP_ABORT_ON_LINGER": "the application had closed and TCP_LINGER2 was negative: no FIN_WAIT2 wait, an abort.",
+        "TCP_ABORT_ON_MEMORY": "the kernel is short of memory for orphaned sockets (tcp_max_orphans, tcp_mem) and dropped this one.",
+        "TCP_KEEPALIVE_TIMEOUT": "keepalive probes went unanswered: the peer is gone.",
+        "TCP_DISCONNECT_WITH_DATA": "the application disconnected with data still queued.",
+    ]
 
     /// For sockets seen appearing or vanishing in /proc (UDP has no states worth a lesson).
     public static func appeared(_ entry: SocketEntry) -> String {

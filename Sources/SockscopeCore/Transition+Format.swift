@@ -15,6 +15,7 @@ extension Transition {
             ("durationMs", duration.map { .double(($0 * 1e6).rounded() / 1e3) } ?? .null),
             ("source", .string(source.rawValue)),
             ("cause", cause.map { .string($0.rawValue) } ?? .null),
+            ("resetReason", resetReason.map { .string($0) } ?? .null),
             ("role", role.map { .string($0.noun) } ?? .null),
             ("pid", owner.map { .int(Int($0.pid)) } ?? .null),
             ("command", owner.map { .string($0.command) } ?? .null),

@@ -24,8 +24,11 @@ public struct Transition: Sendable, Equatable {
     /// Seconds spent in `from`, when known.
     public var duration: Double?
     public var source: Source
-    /// Set for endings (→ CLOSE) when the capture is on.
+    /// Set for endings (→ CLOSE) when the capture is on, or eBPF reports the kernel's resets.
     public var cause: Cause?
+    /// For an ending by a RST, the sender's kernel's reason (eBPF's tcp_send_reset: this
+    /// socket's, or its peer's in this namespace): TCP_STATE, TCP_ABORT_ON_CLOSE …
+    public var resetReason: String?
     /// Whose socket this is, when the session says (the explanation names it).
     public var role: SocketRole?
 
@@ -46,7 +49,7 @@ public struct Transition: Sendable, Equatable {
 
     var generalExplanation: String {
         if let from = from?.tcp, let to = to?.tcp, entry.proto.isTCP {
-            if let cause, to == .close, let text = StateExplanations.ending(from: from, cause: cause) { return text }
+            if let cause, to == .close, let text = StateExplanations.ending(from: from, cause: cause, reason: resetReason) { return text }
             if from == .close && source == .proc { return StateExplanations.appeared(entry) }
             if to == .close && source == .proc { return StateExplanations.vanished(entry) }
             return StateExplanations.transition(from: from, to: to)

@@ -222,6 +222,8 @@ struct ResetTracepointsTests {
         \tfield:enum sk_rst_reason reason;\toffset:28;\tsize:4;\tsigned:0;
         \tfield:__u8 saddr[28];\toffset:32;\tsize:28;\tsigned:0;
         \tfield:__u8 daddr[28];\toffset:60;\tsize:28;\tsigned:0;
+
+        print fmt: "skbaddr=%p skaddr=%p src=%pISpc dest=%pISpc state=%s reason=%s", REC->skbaddr, REC->skaddr, REC->saddr, REC->daddr, REC->state ? __print_symbolic(REC->state, { TCP_ESTABLISHED, "TCP_ESTABLISHED" }) : "UNKNOWN", __print_symbolic(REC->reason, { 0, "NOT_SPECIFIED" }, { 1, "NO_SOCKET" }, { 11, "TCP_ABORT_ON_CLOSE" }, { 14, "TCP_STATE" })
         """
 
     static func record(_ length: Int, _ fill: (inout [UInt8]) -> Void) -> [UInt8] {
@@ -260,6 +262,14 @@ struct ResetTracepointsTests {
         }
         let two = try #require(sent.withUnsafeBytes { resets.reset($0, time: 0) })
         #expect(two.sender.description == "[::1]:5000" && two.receiver.description == "[::1]:6000")
+        // The reason, named as the format's print line names it; a value it does not name, by number.
+        #expect(two.reason == "NOT_SPECIFIED" && one.reason == nil)
+        var named = sent, unnamed = sent
+        Self.put(UInt32(11), at: 28, in: &named)
+        Self.put(UInt32(99), at: 28, in: &unnamed)
+        #expect(named.withUnsafeBytes { resets.reset($0, time: 0) }?.reason == "TCP_ABORT_ON_CLOSE")
+        #expect(unnamed.withUnsafeBytes { resets.reset($0, time: 0) }?.reason == "reason 99")
+        #expect(ResetTracepoints.reasonNames(Self.sent).count == 4 && ResetTracepoints.reasonNames("no print line").isEmpty)
         // Another event, a short record, an unknown family: nothing.
         #expect(Self.record(88) { Self.put(UInt16(7), at: 0, in: &$0) }.withUnsafeBytes { resets.reset($0, time: 0) } == nil)
         #expect(Array(received.prefix(40)).withUnsafeBytes { resets.reset($0, time: 0) } == nil)

@@ -47,6 +47,33 @@ struct ResetMemoryTests {
             .json(wallTime: 1, owner: nil).text.contains("\"cause\":\"reset sent\""))
     }
 
+    /// The kernel's report of a RST it sent (eBPF) carries its reason: both ends' endings say
+    /// which abort it was — the one that sent it, and its peer in the same namespace — and the
+    /// capture's segment of the same RST keeps it.
+    @Test func theKernelsReasonExplainsBothEnds() {
+        var memory = ResetMemory()
+        memory.record(sender: Self.dialer, receiver: Self.server, at: 10.0001, reason: "TCP_ABORT_ON_CLOSE")
+        memory.record(Self.reset(from: Self.dialer, to: Self.server, at: 10.0002))
+        let dialerEntry = SocketEntry(proto: .tcp, local: Self.dialer, remote: Self.server, stateCode: 7)
+        let serverEntry = SocketEntry(proto: .tcp, local: Self.server, remote: Self.dialer, stateCode: 7)
+        #expect(memory.cause(of: dialerEntry, at: 10) == .resetSent && memory.cause(of: serverEntry, at: 10) == .resetReceived)
+        #expect(memory.reason(of: dialerEntry, at: 10) == "TCP_ABORT_ON_CLOSE" && memory.reason(of: serverEntry, at: 10) == "TCP_ABORT_ON_CLOSE")
+        #expect(memory.reason(of: dialerEntry, at: 12) == nil)
+        var sent = Self.ending(.established, local: Self.dialer, remote: Self.server, cause: .resetSent)
+        sent.resetReason = "TCP_ABORT_ON_CLOSE"
+        #expect(sent.explanation.contains("this socket sent a RST: the application closed it with data still unread")
+                && sent.explanation.hasSuffix("(the kernel's reason: TCP_ABORT_ON_CLOSE)."))
+        #expect(sent.json(wallTime: 1, owner: nil).text.contains("\"cause\":\"reset sent\",\"resetReason\":\"TCP_ABORT_ON_CLOSE\""))
+        var received = Self.ending(.established, local: Self.server, remote: Self.dialer, cause: .resetReceived)
+        received.resetReason = "TCP_STATE"
+        #expect(received.explanation.contains("a RST from the peer arrived — on the peer's side, the application aborted the connection"))
+        // A reason the sentences do not know keeps the general one; the JSON still names it.
+        var unknown = Self.ending(.established, local: Self.dialer, remote: Self.server, cause: .resetSent)
+        unknown.resetReason = "MPTCP_RST_EMPTCP"
+        #expect(unknown.explanation.contains("this socket sent a RST: it aborted the connection (SO_LINGER 0"))
+        #expect(unknown.json(wallTime: 1, owner: nil).text.contains("\"resetReason\":\"MPTCP_RST_EMPTCP\""))
+    }
+
     @Test func bounded() {
         var memory = ResetMemory()
         for port in 0..<10_000 {

@@ -242,6 +242,10 @@ struct SegmentCauseTests {
             #expect((abort["explanation"] as? String)?.contains("the dialer's socket sent a RST") == true)
             #expect(abort["role"] as? String == "the dialer's socket" && aborted["role"] as? String == "the listener's connection")
             #expect(aborted["cause"] as? String == "reset received")
+            // The kernel's reason (eBPF's tcp_send_reset): an abort by SO_LINGER 0 is TCP_STATE, on
+            // both ends' endings (the peer is in this namespace too).
+            #expect(abort["resetReason"] as? String == "TCP_STATE" && aborted["resetReason"] as? String == "TCP_STATE")
+            #expect((abort["explanation"] as? String)?.contains("close() with SO_LINGER set to 0") == true)
             #expect((aborted["explanation"] as? String)?.contains("a RST from the peer arrived") == true)
             // The RST itself is in the stream (with the capture), from the end that sent it.
             let resets = EventsTests.objects(events.stdoutText).filter { ($0["flags"] as? String)?.contains("R") == true }

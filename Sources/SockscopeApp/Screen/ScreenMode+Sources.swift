@@ -52,7 +52,7 @@ extension ScreenMode {
         // The segments first (and the kernel's RSTs): an ending read here is then explained by
         // the RST behind it.
         readCapture()
-        for reset in batch.resets { resets.record(sender: reset.sender, receiver: reset.receiver, at: reset.time) }
+        for reset in batch.resets { resets.record(sender: reset.sender, receiver: reset.receiver, at: reset.time, reason: reset.reason) }
         model.header.lostTransitions += batch.lost
         if batch.notices { model.say(TraceSource.noticesLostText, at: now) }
         for event in batch.events {
@@ -79,6 +79,7 @@ extension ScreenMode {
         var transition = transition
         if capture != nil || trace?.reportsResets == true, transition.source.isTracepoint, transition.to == .tcp(.close) {
             transition.cause = resets.cause(of: transition.entry, at: transition.time)
+            transition.resetReason = resets.reason(of: transition.entry, at: transition.time)
         }
         let session = model.log.session(for: transition.entry, in: model.board)
         model.log.append(transition, session: session)

@@ -2,7 +2,7 @@
 /// the segment that caused it rather than by a guess: which end sent the RST, or that none was
 /// sent at all (a timeout, a duplicate handshake). Bounded: old entries go when it fills.
 public struct ResetMemory: Sendable {
-    var resets: [EndpointPair: (time: Double, sender: SocketEndpoint)] = [:]
+    var resets: [EndpointPair: (time: Double, sender: SocketEndpoint, reason: String?)] = [:]
     /// A RST and the state change it causes are microseconds apart; a second covers a reader
     /// that fell behind, and the clocks of the two sources (wall time, both) agreeing to a ms.
     public static let window = 1.0
@@ -15,12 +15,23 @@ public struct ResetMemory: Sendable {
         record(sender: segment.frame.source, receiver: segment.frame.destination, at: segment.time)
     }
 
-    /// A RST the kernel reported sending or receiving (eBPF), on the clock the transitions use.
-    public mutating func record(sender: SocketEndpoint, receiver: SocketEndpoint, at time: Double) {
+    /// A RST the kernel reported sending or receiving (eBPF), on the clock the transitions use,
+    /// with the kernel's reason for one it sent.
+    public mutating func record(sender: SocketEndpoint, receiver: SocketEndpoint, at time: Double, reason: String? = nil) {
         if resets.count >= Self.limit {
             resets = resets.filter { time - $0.value.time < Self.window }
         }
-        resets[EndpointPair(sender, receiver)] = (time, sender)
+        let pair = EndpointPair(sender, receiver)
+        // The capture's segment and the kernel's report are the same RST: keep the reason.
+        let known = resets[pair].flatMap { abs($0.time - time) < Self.window && $0.sender == sender ? $0.reason : nil }
+        resets[pair] = (time, sender, reason ?? known)
+    }
+
+    /// The kernel's reason for the RST that ended `entry`'s socket: its own, or its peer's when
+    /// the peer is in this namespace too (the kernel reports the RSTs its sockets send).
+    public func reason(of entry: SocketEntry, at time: Double) -> String? {
+        guard let reset = resets[EndpointPair(entry.local, entry.remote)], abs(reset.time - time) < Self.window else { return nil }
+        return reset.reason
     }
 
     /// Why a socket of `entry` ended, from the capture: it sent or received a RST near `time`, or

@@ -9,6 +9,9 @@ public struct ResetTracepoints: Sendable, Equatable {
         public var time: Double
         public var sender: SocketEndpoint
         public var receiver: SocketEndpoint
+        /// Why the kernel sent it, in its own words (enum sk_rst_reason: TCP_STATE,
+        /// TCP_ABORT_ON_CLOSE …), for a RST this namespace sent; nil for one received.
+        public var reason: String?
     }
 
     /// `tcp_receive_reset`: the socket's own addresses and ports (host-order ports), the sender
@@ -23,6 +26,9 @@ public struct ResetTracepoints: Sendable, Equatable {
     struct Sent: Sendable, Equatable {
         var copy: TransitionProgram.Copy
         var source, destination: Int
+        /// The reason field, when the kernel has one, and its names from the format's print line.
+        var reason: Int?
+        var reasons: [UInt32: String]
     }
 
     let received: Received?
@@ -60,8 +66,32 @@ public struct ResetTracepoints: Sendable, Equatable {
         let table = TraceLayout.fields(format)
         guard let id = eventID(format), let socket = table["skaddr"], socket.size == 8,
               let source = table["saddr"], source.size == 28, let destination = table["daddr"], destination.size == 28 else { return nil }
-        return Sent(copy: .init(socket: socket.offset, proto: nil, recordLength: length([socket, source, destination]), eventID: id),
-                    source: source.offset, destination: destination.offset)
+        let reason = table["reason"].flatMap { $0.size == 4 ? $0 : nil }
+        return Sent(copy: .init(socket: socket.offset, proto: nil, recordLength: length([socket, source, destination] + [reason].compactMap { $0 }),
+                                eventID: id),
+                    source: source.offset, destination: destination.offset, reason: reason?.offset, reasons: reasonNames(format))
+    }
+
+    /// The names the format's print line gives the reason's values:
+    /// `__print_symbolic(REC->reason, { 0, "NOT_SPECIFIED" }, { 1, "NO_SOCKET" }, …)`. Bounded:
+    /// names of capital letters, digits and underscores, at most 64 characters, 256 of them.
+    static func reasonNames(_ format: String) -> [UInt32: String] {
+        // The print line, from the call on the reason (Core has no Foundation: split on it).
+        let parts = format.split(separator: "__print_symbolic(REC->reason,", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return [:] }
+        var names: [UInt32: String] = [:]
+        var rest = parts[1]
+        while names.count < 256, let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let pair = rest[rest.index(after: open)..<close].split(separator: ",", maxSplits: 1)
+            guard pair.count == 2, let value = UInt32(String(pair[0].filter { !$0.isWhitespace })) else { break }
+            let name = String(pair[1].filter { $0 != "\"" && !$0.isWhitespace })
+            guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") }) else { break }
+            names[value] = name
+            rest = rest[rest.index(after: close)...]
+            // The list ends at the call's closing parenthesis.
+            if rest.drop { $0 == " " }.first == ")" { break }
+        }
+        return names
     }
 
     static let afInet: UInt16 = 2, afInet6: UInt16 = 10
@@ -81,11 +111,15 @@ public struct ResetTracepoints: Sendable, Equatable {
                                        port: record.loadUnaligned(fromByteOffset: received.sourcePort, as: UInt16.self))
             let remote = SocketEndpoint(address: address(received.destinationV4, received.destinationV6),
                                         port: record.loadUnaligned(fromByteOffset: received.destinationPort, as: UInt16.self))
-            return Reset(time: seconds, sender: remote, receiver: local)
+            return Reset(time: seconds, sender: remote, receiver: local, reason: nil)
         }
         if let sent, id == sent.copy.eventID, record.count >= sent.copy.recordLength,
            let source = Self.endpoint(record, at: sent.source), let destination = Self.endpoint(record, at: sent.destination) {
-            return Reset(time: seconds, sender: source, receiver: destination)
+            let reason = sent.reason.map { offset in
+                let value = record.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+                return sent.reasons[value] ?? "reason \(value)"
+            }
+            return Reset(time: seconds, sender: source, receiver: destination, reason: reason)
         }
         return nil
     }
