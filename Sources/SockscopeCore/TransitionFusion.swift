@@ -77,7 +77,10 @@ public struct TransitionFusion: Sendable {
         let birth = transition.to == .tcp(.synSent) || transition.to == .tcp(.synRecv) || transition.from == .tcp(.listen)
         // A new connection on a four-tuple whose last one was traced leaving and never ending: the
         // old socket is gone (a four-tuple holds one), and what ended it was not reported.
-        if birth, let last = leavingState[key] { missed += last == .finWait1 ? 2 : 1 }
+        if birth, let last = leavingState[key] {
+            missed += last == .finWait1 ? 2 : 1
+            vanished[key] = nil  // counted here, not told again from the tables
+        }
         if let to = transition.to?.tcp, Self.leaving.contains(to) {
             leavingState[key] = to
         } else {

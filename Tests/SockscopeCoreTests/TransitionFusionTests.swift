@@ -261,6 +261,15 @@ struct TransitionFusionTests {
         let timewait = Self.table(.close, .timeWait, timewait: .timeWait, at: 1.4)
         #expect(Self.pairs(fusion.tables([timewait], reading: [timewait.entry], tracing: true, at: 1.4)) == ["FIN_WAIT2>TIME_WAIT"])
         #expect(fusion.unmatchedTimewaits().isEmpty && fusion.takeMissed() == 0)
+        // A LAST_ACK socket seen gone, then a new connection on its tuple: its close counted once,
+        // not told again from the tables.
+        var client = TransitionFusion(patience: TransitionFusion.ebpfPatience)
+        _ = client.traced(Self.traced(.closeWait, .lastAck, at: 1))
+        let gone = Transition(time: 1.2, entry: Self.entry(.lastAck), from: .tcp(.lastAck), to: .tcp(.close), duration: nil)
+        _ = client.tables([gone], reading: [], tracing: true, at: 1.2)
+        let dial = Transition(time: 1.3, entry: Self.entry(.synSent), from: .tcp(.close), to: .tcp(.synSent), duration: nil, source: .ebpf)
+        #expect(Self.pairs(client.traced(dial)) == ["CLOSE>SYN_SENT"] && client.takeMissed() == 1)
+        #expect(client.tables([], reading: [], tracing: true, at: 100).isEmpty && client.unmatchedTimewaits().isEmpty)
     }
 
     /// The differ knows four-tuples, not sockets: after a port used again, it reports the newer
