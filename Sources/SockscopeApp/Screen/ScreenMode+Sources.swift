@@ -78,8 +78,14 @@ extension ScreenMode {
     func log(_ transition: Transition) -> Int? {
         var transition = transition
         if capture != nil || trace?.reportsResets == true, transition.source.isTracepoint, transition.to == .tcp(.close) {
-            transition.cause = resets.cause(of: transition.entry, at: transition.time)
-            transition.resetReason = resets.reason(of: transition.entry, at: transition.time)
+            let cause = resets.cause(of: transition.entry, at: transition.time)
+            // Without the capture, "no reset" for a fresh ending may only mean the kernel's report
+            // of its RST is not read yet (states --events waits for it; the log cannot): then the
+            // ending keeps its general sentence rather than a wrong one.
+            if capture != nil || cause != .noReset || io.monotonic() - transition.time >= EventsMode.resetWait {
+                transition.cause = cause
+                transition.resetReason = resets.reason(of: transition.entry, at: transition.time)
+            }
         }
         let session = model.log.session(for: transition.entry, in: model.board)
         model.log.append(transition, session: session)
