@@ -165,6 +165,11 @@ struct EventsMode {
                 if !batch.events.isEmpty { quiet = false }
                 if batch.lost > 0 { try out.lost(batch.lost, pending: &lines) }
                 if batch.notices { out.log.error(TraceSource.noticesLostText) }
+                for retransmit in batch.retransmits where retransmit.matches(options.filter) {
+                    let wall = retransmit.time + wallOffset
+                    round.append((wall, (options.json ? retransmit.json(wallTime: wall).text
+                                                      : retransmit.line(clock: ClockText.timeOfDay(wall))) + "\n"))
+                }
                 for reset in batch.resets {
                     resets?.record(sender: reset.sender, receiver: reset.receiver, at: reset.time + wallOffset, reason: reset.reason)
                 }

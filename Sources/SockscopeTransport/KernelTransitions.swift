@@ -14,9 +14,12 @@ final class KernelTransitions {
     let attachment: Int32
     /// Kept open to ask the kernel how often it skipped the program (`lostCount`).
     let loadedProgram: Int32
-    /// The reset tracepoints' programs and their attachments, where the kernel has them.
+    /// The reset and retransmission tracepoints, and the programs attached to them (those
+    /// the kernel has and accepted), by event id.
     let resets: ResetTracepoints
+    let retransmits: RetransmitTracepoint?
     let resetPrograms: [(program: Int32, attachment: Int32)]
+    let attachedEvents: Set<UInt16>
     let ringBytes: Int
     let pageBytes: Int
     /// The consumer position (ours to write) and the producer's page followed by the data, mapped
@@ -84,12 +87,15 @@ final class KernelTransitions {
         }
         made.attachment = clinux_perf_tracepoint_attach(id, made.program)
         guard made.attachment >= 0 else { throw failure("cannot attach the transition program") }
-        // The resets: the same program's shape on tcp_receive_reset and tcp_send_reset. One that
-        // cannot load or attach leaves the endings without the kernel's word on their RST (the
-        // capture still gives it), never the transitions off.
+        // The resets and retransmissions: the same program's shape on tcp_receive_reset,
+        // tcp_send_reset and tcp_retransmit_skb. One that cannot load or attach leaves the
+        // endings without the kernel's word on their RST (the capture still gives it), or the
+        // stream without retransmissions, never the transitions off.
         func format(_ event: String) -> String? { ProcFile.read("\(root)/events/tcp/\(event)/format") }
         let resets = ResetTracepoints(receiveFormat: format("tcp_receive_reset"), sendFormat: format("tcp_send_reset"))
-        for copy in resets.copies {
+        let retransmits = format("tcp_retransmit_skb").flatMap(RetransmitTracepoint.init(format:))
+        var attachedEvents: Set<UInt16> = []
+        for copy in resets.copies + [retransmits?.copy].compactMap({ $0 }) {
             guard let code = try? TransitionProgram.copying(copy, offsets: offsets, namespace: namespace, ring: made.ring,
                                                             counters: made.counters) else { continue }
             let program = code.withUnsafeBytes { instructions in
@@ -102,6 +108,7 @@ final class KernelTransitions {
                 continue
             }
             made.resetPrograms.append((program, attached))
+            attachedEvents.insert(copy.eventID)
         }
         guard let consumer = mmap(nil, page, PROT_READ | PROT_WRITE, MAP_SHARED, made.ring, 0), consumer != MAP_FAILED else {
             throw failure("cannot map the BPF ring buffer")
@@ -116,6 +123,8 @@ final class KernelTransitions {
         loadedProgram = made.program
         attachment = made.attachment
         self.resets = resets
+        self.retransmits = retransmits
+        self.attachedEvents = attachedEvents
         resetPrograms = made.resetPrograms
         self.consumer = consumer
         self.producer = producer
@@ -160,10 +169,12 @@ final class KernelTransitions {
     /// At most `limit` records, oldest first — transitions and the RSTs the kernel sent or
     /// received — and how many of ours the kernel counted lost (the ring was full, or a
     /// namespace could not be read) since the last call.
-    func read(limit: Int) -> (events: [TraceEvent], resets: [ResetTracepoints.Reset], lost: Int) {
-        guard !stopped else { return ([], [], 0) }
+    func read(limit: Int) -> (events: [TraceEvent], resets: [ResetTracepoints.Reset], retransmits: [RetransmitTracepoint.Retransmit],
+                              lost: Int) {
+        guard !stopped else { return ([], [], [], 0) }
         var events: [TraceEvent] = []
         var resetsRead: [ResetTracepoints.Reset] = []
+        var retransmitsRead: [RetransmitTracepoint.Retransmit] = []
         let positions = consumer.assumingMemoryBound(to: UInt64.self)
         let data = UnsafeRawPointer(producer + pageBytes)
         var position = clinux_load_acquire(positions)
@@ -181,10 +192,14 @@ final class KernelTransitions {
                 let record = UnsafeRawBufferPointer(start: header + 8, count: length)
                 if let event = program.event(record) {
                     events.append(event)
-                } else if length > TransitionProgram.headerBytes,
-                          let reset = resets.reset(UnsafeRawBufferPointer(rebasing: record[TransitionProgram.headerBytes...]),
-                                                   time: record.loadUnaligned(fromByteOffset: 0, as: UInt64.self)) {
-                    resetsRead.append(reset)
+                } else if length > TransitionProgram.headerBytes {
+                    let copied = UnsafeRawBufferPointer(rebasing: record[TransitionProgram.headerBytes...])
+                    let time = record.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+                    if let reset = resets.reset(copied, time: time) {
+                        resetsRead.append(reset)
+                    } else if let retransmit = retransmits?.retransmit(copied, time: time) {
+                        retransmitsRead.append(retransmit)
+                    }
                 }
             }
             position += UInt64((length + 8 + 7) & ~7)
@@ -193,7 +208,7 @@ final class KernelTransitions {
         }
         let counted = lostCount()
         defer { countedSoFar = counted }
-        return (events, resetsRead, max(0, counted - countedSoFar))
+        return (events, resetsRead, retransmitsRead, max(0, counted - countedSoFar))
     }
 
     /// Records waiting in the ring: what a reader that stopped now would leave.

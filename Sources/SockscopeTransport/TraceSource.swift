@@ -20,7 +20,12 @@ public final class TraceSource {
     public var origin: Origin { kernel != nil ? .bpf : .tracefs }
     /// Whether the kernel reports this namespace's RSTs (eBPF on tcp_send_reset and
     /// tcp_receive_reset): endings are then explained without the capture.
-    public var reportsResets: Bool { !(kernel?.resetPrograms.isEmpty ?? true) }
+    public var reportsResets: Bool { kernel.map { !$0.attachedEvents.isDisjoint(with: $0.resets.copies.map(\.eventID)) } ?? false }
+    /// Whether the kernel reports this namespace's retransmissions (eBPF on tcp_retransmit_skb).
+    public var reportsRetransmits: Bool {
+        guard let kernel, let retransmits = kernel.retransmits else { return false }
+        return kernel.attachedEvents.contains(retransmits.copy.eventID)
+    }
     /// How long the fusion waits for a late record before the tables' word stands (see
     /// `TransitionFusion.patience`): eBPF's records come in order, tracefs's through the sieve.
     public var fusionPatience: Double { origin == .bpf ? TransitionFusion.ebpfPatience : TransitionFusion.tracefsPatience }
@@ -105,13 +110,14 @@ public final class TraceSource {
     /// `pages`: how much to read at most, in tracefs pages per CPU (about 50 records each).
     /// `resets`: with eBPF, the RSTs this namespace's sockets sent or received (the kernel's
     /// tcp_send_reset and tcp_receive_reset), to explain the endings they cause.
+    /// `retransmits`: with eBPF, the segments this namespace's sockets sent again.
     public func read(now: Double, pages: Int = 256)
-        -> (events: [TraceEvent], lost: Int, notices: Bool, resets: [ResetTracepoints.Reset]) {
+        -> (events: [TraceEvent], lost: Int, notices: Bool, resets: [ResetTracepoints.Reset], retransmits: [RetransmitTracepoint.Retransmit]) {
         if let kernel {
             let batch = kernel.read(limit: max(1, pages) * 50)
-            return (batch.events, batch.lost, false, batch.resets)
+            return (batch.events, batch.lost, false, batch.resets, batch.retransmits)
         }
-        guard let session else { return ([], 0, false, []) }
+        guard let session else { return ([], 0, false, [], []) }
         let batch = session.read(pages: pages)
         sieve.add(batch.events, at: now)
         for (life, tuple) in sieve.wanted() {
@@ -122,7 +128,7 @@ public final class TraceSource {
         // Events pushed out of the sieve before their verdict are lost like overwritten records.
         let overflowed = sieve.overflowed - overflowReported
         overflowReported = sieve.overflowed
-        return (released, batch.lost + overflowed, noticesLost, [])
+        return (released, batch.lost + overflowed, noticesLost, [], [])
     }
 
     /// What a reader that stopped now would leave: records still in the kernel's buffers, and

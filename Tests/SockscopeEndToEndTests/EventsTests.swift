@@ -190,6 +190,59 @@ struct EventsTests {
         }
     }
 
+    /// Retransmissions from the kernel (eBPF on tcp_retransmit_skb), without the capture: a dial
+    /// whose SYN-ACKs nft drops sends its SYN again each second; the stream shows each, in JSON
+    /// and as a text line, with the socket's state — and no other namespace's.
+    @Test(.enabled(if: Paths.which("nft"), "skipped: needs nft"))
+    func retransmissionsAreShown() async throws {
+        try await offPool { () throws in
+            let namespace = try Namespace(), other = try Namespace()
+            for place in [namespace, other] {
+                for rule in [["add", "table", "inet", "hold"],
+                             ["add", "chain", "inet", "hold", "input", "{ type filter hook input priority 0 ; }"],
+                             ["add", "rule", "inet", "hold", "input", "tcp flags & (syn|ack) == (syn|ack) drop"]] {
+                    #expect(Child.runQuietly(place.exec(["nft"] + rule)) == 0)
+                }
+            }
+            let json = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--json", "--tcp"]), stdin: .null)
+            let text = try Child(namespace.exec([Paths.sockscope, "states", "--events", "--tcp"]), stdin: .null)
+            try json.waitForStdout(containing: "\"kind\":\"start\",\"sources\":[\"ebpf\"")
+            try text.waitForStderrLine(containing: "Watching")
+            let dial = """
+                import socket, sys
+                l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
+                c = socket.socket(); c.settimeout(2.6)
+                try:
+                    c.connect(l.getsockname())
+                except OSError:
+                    pass
+                print(c.getsockname()[1], flush=True)
+                """
+            let ours = try Child.run(namespace.exec(["python3", "-c", dial]))
+            let theirs = try Child.run(other.exec(["python3", "-c", dial]))
+            let port = ours.child.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+            let otherPort = theirs.child.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+            var retransmits: [[String: Any]] = []
+            try json.wait(for: "two retransmitted SYNs", timeout: 20) { child in
+                retransmits = Self.objects(child.stdoutText).filter { $0["kind"] as? String == "retransmit" }
+                return retransmits.count >= 2
+            }
+            try text.wait(for: "the text lines", timeout: 20) { child in
+                child.stdoutText.components(separatedBy: " retransmit (SYN_SENT) ebpf").count >= 3
+            }
+            json.signal(SIGTERM)
+            text.signal(SIGTERM)
+            _ = try json.waitForExit()
+            _ = try text.waitForExit()
+            #expect(retransmits.allSatisfy {
+                $0["local"] as? String == "127.0.0.1:\(port)" && $0["state"] as? String == "SYN_SENT" && $0["source"] as? String == "ebpf"
+                    && ($0["explanation"] as? String)?.hasPrefix("the SYN was sent again") == true
+            }, "\(retransmits)")
+            #expect(otherPort == port || !json.stdoutText.contains(":\(otherPort)\""), "another namespace's retransmissions shown")
+            #expect(text.stdoutText.contains("tcp 127.0.0.1:\(port) "))
+        }
+    }
+
     /// The resets the namespace's TCP has sent (TcpOutRsts), as nstat reads them without
     /// touching its history.
     static func resetsSent(in namespace: Namespace) throws -> Int {

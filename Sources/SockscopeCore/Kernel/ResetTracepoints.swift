@@ -14,11 +14,10 @@ public struct ResetTracepoints: Sendable, Equatable {
         public var reason: String?
     }
 
-    /// `tcp_receive_reset`: the socket's own addresses and ports (host-order ports), the sender
-    /// its peer.
+    /// `tcp_receive_reset`: the socket's own addresses and ports, the sender its peer.
     struct Received: Sendable, Equatable {
         var copy: TransitionProgram.Copy
-        var sourcePort, destinationPort, family, sourceV4, destinationV4, sourceV6, destinationV6: Int
+        var ends: SocketFields
     }
 
     /// `tcp_send_reset`: the RST's own source and destination as socket addresses (a sockaddr_in
@@ -52,14 +51,9 @@ public struct ResetTracepoints: Sendable, Equatable {
 
     static func received(_ format: String) -> Received? {
         let table = TraceLayout.fields(format)
-        func field(_ name: String, _ size: Int) -> TraceLayout.Field? { table[name].flatMap { $0.size == size ? $0 : nil } }
-        guard let id = eventID(format), let socket = field("skaddr", 8), let sport = field("sport", 2), let dport = field("dport", 2),
-              let family = field("family", 2), let saddr = field("saddr", 4), let daddr = field("daddr", 4),
-              let saddr6 = field("saddr_v6", 16), let daddr6 = field("daddr_v6", 16) else { return nil }
-        let length = length([socket, sport, dport, family, saddr, daddr, saddr6, daddr6])
-        return Received(copy: .init(socket: socket.offset, proto: nil, recordLength: length, eventID: id),
-                        sourcePort: sport.offset, destinationPort: dport.offset, family: family.offset,
-                        sourceV4: saddr.offset, destinationV4: daddr.offset, sourceV6: saddr6.offset, destinationV6: daddr6.offset)
+        guard let id = eventID(format), let socket = table["skaddr"], socket.size == 8, let ends = SocketFields(table) else { return nil }
+        return Received(copy: .init(socket: socket.offset, proto: nil, recordLength: length([socket] + ends.fields), eventID: id),
+                        ends: ends)
     }
 
     static func sent(_ format: String) -> Sent? {
@@ -103,14 +97,7 @@ public struct ResetTracepoints: Sendable, Equatable {
         let id = record.loadUnaligned(fromByteOffset: 0, as: UInt16.self)
         let seconds = Double(time) / 1e9
         if let received, id == received.copy.eventID, record.count >= received.copy.recordLength {
-            let ipv6 = record.loadUnaligned(fromByteOffset: received.family, as: UInt16.self) == Self.afInet6
-            func address(_ v4: Int, _ v6: Int) -> IPAddress {
-                ipv6 ? Self.ipv6(record, at: v6) : IPAddress(ipv4: UInt32(bigEndian: record.loadUnaligned(fromByteOffset: v4, as: UInt32.self)))
-            }
-            let local = SocketEndpoint(address: address(received.sourceV4, received.sourceV6),
-                                       port: record.loadUnaligned(fromByteOffset: received.sourcePort, as: UInt16.self))
-            let remote = SocketEndpoint(address: address(received.destinationV4, received.destinationV6),
-                                        port: record.loadUnaligned(fromByteOffset: received.destinationPort, as: UInt16.self))
+            let (local, remote) = received.ends.endpoints(record)
             return Reset(time: seconds, sender: remote, receiver: local, reason: nil)
         }
         if let sent, id == sent.copy.eventID, record.count >= sent.copy.recordLength,
@@ -139,5 +126,36 @@ public struct ResetTracepoints: Sendable, Equatable {
         case afInet6: return SocketEndpoint(address: ipv6(record, at: offset + 8), port: port)
         default: return nil
         }
+    }
+}
+
+/// The socket's own end and its peer's, as the tcp tracepoints that name a socket record them
+/// (tcp_receive_reset, tcp_retransmit_skb): ports as host-order numbers, IPv4 addresses in
+/// network order, IPv6 (and IPv4-mapped) ones beside them, the family saying which to read.
+struct SocketFields: Sendable, Equatable {
+    var sourcePort, destinationPort, family, sourceV4, destinationV4, sourceV6, destinationV6: TraceLayout.Field
+
+    /// From a format's fields; nil when one is missing or of another size.
+    init?(_ table: [String: TraceLayout.Field]) {
+        func field(_ name: String, _ size: Int) -> TraceLayout.Field? { table[name].flatMap { $0.size == size ? $0 : nil } }
+        guard let sport = field("sport", 2), let dport = field("dport", 2), let family = field("family", 2),
+              let saddr = field("saddr", 4), let daddr = field("daddr", 4),
+              let saddr6 = field("saddr_v6", 16), let daddr6 = field("daddr_v6", 16) else { return nil }
+        (sourcePort, destinationPort, self.family, sourceV4, destinationV4, sourceV6, destinationV6) =
+            (sport, dport, family, saddr, daddr, saddr6, daddr6)
+    }
+
+    var fields: [TraceLayout.Field] { [sourcePort, destinationPort, family, sourceV4, destinationV4, sourceV6, destinationV6] }
+
+    /// The socket's end, then its peer's, from a record at least as long as every field.
+    func endpoints(_ record: UnsafeRawBufferPointer) -> (local: SocketEndpoint, remote: SocketEndpoint) {
+        let ipv6 = record.loadUnaligned(fromByteOffset: family.offset, as: UInt16.self) == ResetTracepoints.afInet6
+        func address(_ v4: TraceLayout.Field, _ v6: TraceLayout.Field) -> IPAddress {
+            ipv6 ? ResetTracepoints.ipv6(record, at: v6.offset)
+                 : IPAddress(ipv4: UInt32(bigEndian: record.loadUnaligned(fromByteOffset: v4.offset, as: UInt32.self)))
+        }
+        return (SocketEndpoint(address: address(sourceV4, sourceV6), port: record.loadUnaligned(fromByteOffset: sourcePort.offset, as: UInt16.self)),
+                SocketEndpoint(address: address(destinationV4, destinationV6),
+                               port: record.loadUnaligned(fromByteOffset: destinationPort.offset, as: UInt16.self)))
     }
 }
