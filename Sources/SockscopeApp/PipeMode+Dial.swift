@@ -32,10 +32,11 @@ extension PipeMode {
             // The screen with one address to try opens at once and shows the handshake as it
             // happens (SYN_SENT live, its retransmissions counted); the engine finishes it.
             if interactive && !plan.datagram && addresses.count == 1 {
+                let since = io.monotonic()
                 switch dialer.start(to: address) {
                 case .success(let started):
                     return try relay(signalFD: signalFD, endpoint: started.connected ? .connected(started.fd, peer: address)
-                                                                                      : .connecting(started.fd, peer: address))
+                                                                                      : .connecting(started.fd, peer: address, since: since))
                 case .failure(let failure):
                     log.error(plan.failureLine(failure, typed: host, address: address, port: port) ?? "connect failed")
                     return .failure

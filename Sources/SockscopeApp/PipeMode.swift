@@ -102,7 +102,10 @@ public final class PipeMode {
     enum Endpoint {
         case connected(Int32, peer: SocketAddress)
         /// The screen's dial, its handshake under way: the screen opens before it completes.
-        case connecting(Int32, peer: SocketAddress)
+        /// `since`: the clock read just before connect(), so that our SYN_SENT is placed before
+        /// the kernel's own stamps of the handshake (on loopback it is over before connect()
+        /// returns).
+        case connecting(Int32, peer: SocketAddress, since: Double)
         case listener(Int32)
         /// A bound datagram socket: the first sender becomes the peer (as nc; every sender with -k).
         case datagramServer(Int32)
@@ -132,7 +135,7 @@ public final class PipeMode {
         engine.recorder = recorder
         switch endpoint {
         case .connected(let fd, let peer): engine.addConnection(fd, peer: peer)
-        case .connecting(let fd, let peer): engine.addConnecting(fd, peer: peer)
+        case .connecting(let fd, let peer, let since): engine.addConnecting(fd, peer: peer, since: since)
         case .listener(let fd): engine.setListener(fd)
         case .datagramServer(let fd): engine.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
         }

@@ -5,11 +5,15 @@ import SockscopeCore
 /// instant): the socket is watched for POLLOUT in its own slot, and joins as a connection once
 /// SO_ERROR says it connected — or is reported failed, refused or timed out (-w).
 extension Engine {
-    /// A socket whose non-blocking connect() is in progress.
-    public func addConnecting(_ fd: Int32, peer: SocketAddress) {
-        connecting = (fd, peer, clock())
+    /// A socket whose non-blocking connect() is in progress, since `since` on the engine's clock
+    /// (read just before connect(); now when not given).
+    public func addConnecting(_ fd: Int32, peer: SocketAddress, since: Double? = nil) {
+        connecting = (fd, peer, since ?? clock())
         emit(.connecting(peer: peer))
     }
+
+    /// When the dial in progress began: before the kernel's first stamp of its handshake.
+    public var connectingSince: Double? { connecting?.since }
 
     /// The peer of the dial in progress (for a face that attaches after it began).
     public var connectingPeer: SocketAddress? { connecting?.peer }

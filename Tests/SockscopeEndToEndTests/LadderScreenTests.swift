@@ -21,7 +21,14 @@ struct LadderScreenTests {
                 .joined(separator: " "), columns: 80, rows: 24)
             try tmux.wait(forText: "F9Ladder")
             tmux.send("F9")
-            try tmux.wait(for: "the handshake on the ladder") { $0.contains("─S SYN seq 0") && $0.contains("SYN ACK seq 0 ack 1") }
+            let handshake = try tmux.wait(for: "the handshake on the ladder") {
+                $0.contains("─S SYN seq 0") && $0.contains("SYN ACK seq 0 ack 1") && $0.contains("ESTABLISHED")
+            }
+            // Time runs forwards: our SYN_SENT (stamped when connect() was called) is drawn above
+            // the handshake's ESTABLISHED (stamped by the kernel), never under it.
+            let synSent = try #require(handshake.range(of: "SYN_SENT"), "\(handshake)")
+            let established = try #require(handshake.range(of: "ESTABLISHED"))
+            #expect(synSent.lowerBound < established.lowerBound, "\(handshake)")
             tmux.line("hello")
             try peer.waitForStdout(containing: "hello")
             tmux.line("/shutdown")
@@ -47,6 +54,16 @@ struct LadderScreenTests {
                 print(sum(1 for e in root.iter('{http://www.w3.org/2000/svg}line') if e.get('class') == 'segment'))
                 """, svg])
             #expect(count.child.stdoutText == "\(frames.count)\n", "\(count.child.stderrText)")
+            // The SVG writes our column's states (left of our rail, anchored at their end) top to
+            // bottom in time order: SYN_SENT, then ESTABLISHED.
+            let states = try Child.run(["python3", "-c", """
+                import sys, xml.etree.ElementTree as ET
+                root = ET.parse(sys.argv[1]).getroot()
+                texts = [e for e in root.iter('{http://www.w3.org/2000/svg}text') if e.get('text-anchor') == 'end']
+                print(' '.join(e.text for e in sorted(texts, key=lambda e: float(e.get('y')))))
+                """, svg])
+            let ours = states.child.stdoutText.split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(Array(ours.prefix(2)) == ["SYN_SENT", "ESTABLISHED"], "\(states.child.stdoutText) \(states.child.stderrText)")
         }
     }
 

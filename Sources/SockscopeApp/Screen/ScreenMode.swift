@@ -142,10 +142,13 @@ final class ScreenMode: EngineFace {
                 if capture != nil { startLadder(1, key: key, dialed: true, at: now) }
                 // First-hand, at once: the tracepoint's record of it (a socket without a port
                 // yet) is placed only at the socket's next transition, which a held SYN_SENT delays.
+                // Stamped when connect() was called, not now: on loopback the kernel has stamped
+                // the whole handshake before connect() returns, and SYN_SENT must come first.
+                let began = min(engine.connectingSince ?? now, now)
                 let entry = SocketEntry(proto: key.proto, local: key.local, remote: key.remote, stateCode: TCPState.synSent.rawValue)
-                log(Transition(time: now, entry: entry, from: .tcp(.close), to: .tcp(.synSent), duration: nil, source: .socket))
+                log(Transition(time: began, entry: entry, from: .tcp(.close), to: .tcp(.synSent), duration: nil, source: .socket))
                 dialLogged = true
-                firstHandObserve(key, state: .synSent, at: now)
+                firstHandObserve(key, state: .synSent, at: began)
             }
         case .connectFailed(let peer, let code):
             if let key = connectingKey { model.board.setInfo(nil, for: key) }
