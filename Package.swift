@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layout and the direction of dependencies are drawn in DESIGN.md:
+// Layout and the direction of dependencies are drawn in ARCHITECTURE.md:
 // executable → App → {TUI, Transport} → Core (pure). CLinux exposes the GNU/Linux calls the Glibc
 // module hides (accept4, F_SETPIPE_SZ, signalfd, the full tcp_info).
 let package = Package(
