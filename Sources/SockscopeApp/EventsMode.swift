@@ -17,34 +17,20 @@ struct EventsMode {
         let signals = SystemIO.endingSignals
         let signalFD = io.signalDescriptor(signals)
         defer { if signalFD >= 0 { close(signalFD) } }
-        var trace: TraceSource?
-        var unavailable: [(source: String, reason: String)] = []
-        do {
-            trace = try io.startTracing(io.traceBufferKB, io.tracefsForced)
-            if let reason = trace?.bpfUnavailable { unavailable.append(("ebpf", reason)) }
-        } catch {
-            unavailable += [("ebpf", error.description), ("tracefs", error.description)]
-        }
-        defer { trace?.stop() }
-        var capture: SegmentSource?
         let log = Diagnostics(fd: io.stderr, verbose: true)
-        if options.segments || options.pcapPath != nil {
-            do {
-                capture = try io.startCapture(options.pcapPayload, io.captureBufferKB)
-                if let port = options.filter.port { capture?.setPorts([port]) }
-            } catch {
-                // A file asked for and not written would fail a script later, silently: say it now.
-                if options.pcapPath != nil {
-                    log.error("--pcap: \(error.description)")
-                    return .failure
-                }
-                unavailable.append(("capture", error.description))
-            }
-        }
-        if let path = options.pcapPath, let capture,
-           let status = OutputFiles.attachPcap(path, to: capture, signalFD: signalFD, log: log) {
-            return status
-        }
+        let wish = options.segments || options.pcapPath != nil
+            ? KernelSources.CaptureWish(payload: options.pcapPayload, port: options.filter.port, pcapPath: options.pcapPath,
+                                        requiredBy: options.pcapPath != nil ? "--pcap" : nil)
+            : nil
+        let started = KernelSources.start(io, tracing: true, capture: wish, signalFD: signalFD, log: log)
+        if let refusal = started.refusal { return refusal }
+        let sources = started.sources
+        defer { sources.stop() }
+        let trace = sources.trace, capture = sources.capture
+        var unavailable: [(source: String, reason: String)] = []
+        if let reason = trace?.bpfUnavailable { unavailable.append(("ebpf", reason)) }
+        if let reason = sources.traceOff { unavailable += [("ebpf", reason), ("tracefs", reason)] }
+        if let reason = sources.captureOff { unavailable.append(("capture", reason)) }
         let out = Output(stdout: StandardOutput(io.stdout), signalFD: signalFD, log: log, json: options.json)
         do {
             try announce(tracing: trace?.origin, capturing: capture != nil, unavailable: unavailable, to: out)

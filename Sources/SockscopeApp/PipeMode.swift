@@ -34,15 +34,8 @@ public final class PipeMode {
         let signals = interactive ? SystemIO.screenSignals : SystemIO.endingSignals
         let signalFD = io.signalDescriptor(signals)
         defer { if signalFD >= 0 { close(signalFD) } }
-        if interactive {
-            do {
-                trace = try io.startTracing(io.traceBufferKB, io.tracefsForced)
-            } catch {
-                traceOff = error.description
-            }
-        }
         defer { trace?.stop() }
-        if interactive, let status = startCapture(signalFD: signalFD) { return status }
+        if interactive, let status = startSources(signalFD: signalFD) { return status }
         // A session that never makes a connection leaves the dump's file as it was.
         defer { recorder?.finish() }
         do {
@@ -71,27 +64,22 @@ public final class PipeMode {
         return .failure
     }
 
-    /// The screen's capture, and the files it writes: --pcap opened once the capture runs,
-    /// --ladder's place checked now. A file asked for that could not be written would surprise
-    /// later: without the capture (no root) the session does not start. Nil: go on.
-    func startCapture(signalFD: Int32) -> ExitStatus? {
-        do throws(TransportError) {
-            guard case .inet = plan.target else { throw TransportError("a Unix socket sends no segments") }
-            let source = try io.startCapture(plan.pcapPayload, io.captureBufferKB)
-            // From the start, the kernel keeps only the target's (or the listener's) port.
-            if case .inet(_, let ports) = plan.target, let port = ports.first, port != 0 { source.setPorts([port]) }
-            capture = source
-        } catch {
-            if plan.pcapPath != nil || plan.ladderPath != nil {
-                log.error("\(plan.pcapPath != nil ? "--pcap" : "--ladder"): \(error.description)")
-                return .failure
-            }
-            captureOff = error.description
+    /// The screen's sources — the tracepoint, the capture — and the files it writes: --pcap
+    /// opened once the capture runs, --ladder's place checked now. A file asked for that could
+    /// not be written would surprise later: without the capture (no root) the session does not
+    /// start. Nil: go on.
+    func startSources(signalFD: Int32) -> ExitStatus? {
+        var wish = KernelSources.CaptureWish(payload: plan.pcapPayload, pcapPath: plan.pcapPath,
+                                             requiredBy: plan.pcapPath != nil ? "--pcap" : plan.ladderPath != nil ? "--ladder" : nil)
+        switch plan.target {
+        // From the start, the kernel keeps only the target's (or the listener's) port.
+        case .inet(_, let ports): wish.port = ports.first.flatMap { $0 == 0 ? nil : $0 }
+        default: wish.impossible = "a Unix socket sends no segments"
         }
-        if let path = plan.pcapPath, let capture,
-           let status = OutputFiles.attachPcap(path, to: capture, signalFD: signalFD, log: log) {
-            return status
-        }
+        let started = KernelSources.start(io, tracing: true, capture: wish, signalFD: signalFD, log: log)
+        if let refusal = started.refusal { return refusal }
+        (trace, traceOff, capture, captureOff) = (started.sources.trace, started.sources.traceOff, started.sources.capture,
+                                                  started.sources.captureOff)
         guard let path = plan.ladderPath else { return nil }
         let opened = OutputFiles.open(log: log) { () throws(OutputFile.OpenFailure) in try ReplacedFile(path, option: "--ladder") }
         ladderFile = opened.file

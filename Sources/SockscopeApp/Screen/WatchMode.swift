@@ -26,29 +26,13 @@ public struct WatchMode {
         let signals = SystemIO.screenSignals
         let signalFD = io.signalDescriptor(signals)
         defer { if signalFD >= 0 { close(signalFD) } }
-        var trace: TraceSource?
-        var traceOff: String?
-        do {
-            trace = try io.startTracing(io.traceBufferKB, io.tracefsForced)
-        } catch {
-            traceOff = error.description
-        }
-        defer { trace?.stop() }
-        var capture: SegmentSource?
-        if let pcapPath {
-            let log = Diagnostics(fd: io.stderr, verbose: true)
-            do {
-                let source = try io.startCapture(pcapPayload, io.captureBufferKB)
-                if let port = filter.port { source.setPorts([port]) }
-                capture = source
-                if let status = OutputFiles.attachPcap(pcapPath, to: source, signalFD: signalFD, log: log) {
-                    return status
-                }
-            } catch {
-                log.error("--pcap: \(error.description)")
-                return .failure
-            }
-        }
+        let wish = pcapPath.map { KernelSources.CaptureWish(payload: pcapPayload, port: filter.port, pcapPath: $0, requiredBy: "--pcap") }
+        let started = KernelSources.start(io, tracing: true, capture: wish, signalFD: signalFD,
+                                          log: Diagnostics(fd: io.stderr, verbose: true))
+        if let refusal = started.refusal { return refusal }
+        let kernel = started.sources
+        defer { kernel.stop() }
+        let trace = kernel.trace, traceOff = kernel.traceOff, capture = kernel.capture
         let sources = ScreenMode.sources(tracing: trace, traceOff: traceOff, unix: false, interval: interval)
         let header = ScreenModel.Header(mode: "watch", local: Self.describe(filter), sources: sources,
                                         brief: ScreenMode.brief(tracing: trace?.origin, capturing: capture != nil, unix: false,
