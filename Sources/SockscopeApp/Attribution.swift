@@ -10,7 +10,7 @@ struct Attribution {
     /// Inodes already looked up, found or not (sockets of processes we cannot read stay unknown).
     var lookedUp: Set<UInt64> = []
     var latest: [SocketEntry] = []
-    var inodes: [SnapshotDiffer.Key: UInt64]?
+    var inodes: [ConnectionKey: UInt64]?
     var lastScan = -Double.infinity
 
     init(root: String) { self.root = root }
@@ -31,10 +31,10 @@ struct Attribution {
     mutating func owner(of entry: SocketEntry) -> StatesTable.Owner? {
         if entry.inode != 0 { return owners[entry.inode] }
         if inodes == nil {
-            var map: [SnapshotDiffer.Key: UInt64] = [:]
-            for e in latest where e.inode != 0 { map[SnapshotDiffer.Key(proto: e.proto, local: e.local, remote: e.remote)] = e.inode }
+            var map: [ConnectionKey: UInt64] = [:]
+            for e in latest where e.inode != 0 { map[ConnectionKey(proto: e.proto, local: e.local, remote: e.remote)] = e.inode }
             inodes = map
         }
-        return inodes?[SnapshotDiffer.Key(proto: entry.proto, local: entry.local, remote: entry.remote)].flatMap { owners[$0] }
+        return inodes?[ConnectionKey(proto: entry.proto, local: entry.local, remote: entry.remote)].flatMap { owners[$0] }
     }
 }

@@ -17,7 +17,7 @@ public struct ScreenView {
         public let layout: ScreenLayout
         public let conversationScrollLimit: Int?
         /// The sockets the table showed (a reading keeps their TCP_INFO).
-        public var tableKeys: Set<SnapshotDiffer.Key> = []
+        public var tableKeys: Set<ConnectionKey> = []
 
         /// The panes on screen with their heights (the model's focus moves among them).
         public var panes: [Pane: Int] {
@@ -60,7 +60,7 @@ public struct ScreenView {
         var limit: Int?
         if let region = layout.conversation { limit = conversationView.draw(model, tail: tail, in: region, on: screen) }
         if let region = layout.ladder { LadderView(formatTime: formatTime).draw(model, rows: ladderRows, in: region, on: screen) }
-        var tableKeys: Set<SnapshotDiffer.Key> = []
+        var tableKeys: Set<ConnectionKey> = []
         if layout.table.height > 0 { tableKeys = StateTableView().draw(model, rows: tableRows, now: now, in: layout.table, on: screen) }
         logView.draw(model, items: logItems, in: layout.log, screenRows: screen.rows, on: screen)
         drawFooter(model, now: now, row: layout.footer, on: screen)

@@ -62,7 +62,7 @@ struct StateTableView {
 
     /// Draws the table; returns the sockets whose rows it showed.
     @discardableResult
-    func draw(_ model: ScreenModel, rows: [StateBoard.Row], now: Double, in region: ScreenLayout.Region, on screen: Screen) -> Set<SnapshotDiffer.Key> {
+    func draw(_ model: ScreenModel, rows: [StateBoard.Row], now: Double, in region: ScreenLayout.Region, on screen: Screen) -> Set<ConnectionKey> {
         let board = model.board
         let ours = rows.filter { $0.kind != .other }.count
         var details = ["ours \(ours)"]
@@ -93,11 +93,11 @@ struct StateTableView {
         // In sight: the cursor while the table has the focus; otherwise the selected session's rows.
         let anchor = focused ? cursor : (model.selected.flatMap { id in rows.firstIndex { Self.session(of: $0) == id } } ?? 0)
         let start = max(0, min(focused ? anchor - visible / 2 : anchor, rows.count - visible))
-        var shown: Set<SnapshotDiffer.Key> = []
+        var shown: Set<ConnectionKey> = []
         for offset in 0..<visible {
             let index = start + offset
             let row = rows[index]
-            shown.insert(SnapshotDiffer.Key(row.entry))
+            shown.insert(ConnectionKey(row.entry))
             var style: Style = row.kind == .other ? .normal : Self.isPeer(row) ? .localPeer : .own
             if row.changed && row.changedFields.isEmpty { style = .changed }
             if focused && index == cursor { style = .selected }

@@ -19,7 +19,7 @@ extension Engine {
     public var connectingPeer: SocketAddress? { connecting?.peer }
 
     /// The connecting socket as the tables name it (its port was chosen by connect()).
-    public var connectingKey: SnapshotDiffer.Key? {
+    public var connectingKey: ConnectionKey? {
         connecting.flatMap { tableKey(local: Socket.localAddress($0.fd), peer: $0.peer) }
     }
 

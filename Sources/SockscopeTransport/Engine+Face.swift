@@ -9,7 +9,7 @@ extension Engine {
         public var local: SocketAddress
         public var peer: SocketAddress?
         /// The connection as the socket tables name it (nil for Unix sockets).
-        public var key: SnapshotDiffer.Key?
+        public var key: ConnectionKey?
         public var readOpen: Bool
         public var writeOpen: Bool
         /// Bytes queued for it and not yet sent.
@@ -30,11 +30,11 @@ extension Engine {
     }
 
     /// How the socket tables name a connection of ours (nil for Unix sockets).
-    func tableKey(local: SocketAddress, peer: SocketAddress?) -> SnapshotDiffer.Key? {
+    func tableKey(local: SocketAddress, peer: SocketAddress?) -> ConnectionKey? {
         guard let ours = local.endpoint, let theirs = peer?.endpoint else { return nil }
         let v6 = local.family == AF_INET6
         let proto: SocketProtocol = settings.datagram ? (v6 ? .udp6 : .udp) : (v6 ? .tcp6 : .tcp)
-        return SnapshotDiffer.Key(proto: proto, local: ours, remote: theirs)
+        return ConnectionKey(proto: proto, local: ours, remote: theirs)
     }
 
     /// Where the listener (or the datagram socket waiting for its first peer) is bound.

@@ -18,7 +18,7 @@ public final class SocketLookup {
 
     /// The state of this namespace's socket with the key's addresses and ports (a timewait
     /// socket's substate, TIME_WAIT or FIN_WAIT2): nil when there is none.
-    public func state(of key: SnapshotDiffer.Key) -> TCPState? {
+    public func state(of key: ConnectionKey) -> TCPState? {
         guard key.proto.isTCP else { return nil }
         var local = key.local.address.bytes
         var remote = key.remote.address.bytes
@@ -26,9 +26,9 @@ public final class SocketLookup {
         return code > 0 ? TCPState(rawValue: UInt8(code)) : nil
     }
 
-    func exists(_ tuple: NamespaceSieve.Tuple) -> Bool {
-        var local = tuple.local.address.bytes
-        var remote = tuple.remote.address.bytes
-        return clinux_diag_exists(fd, tuple.ipv6 ? AF_INET6 : AF_INET, &local, tuple.local.port, &remote, tuple.remote.port) == 1
+    func exists(_ key: ConnectionKey) -> Bool {
+        var local = key.local.address.bytes
+        var remote = key.remote.address.bytes
+        return clinux_diag_exists(fd, key.proto.isIPv6 ? AF_INET6 : AF_INET, &local, key.local.port, &remote, key.remote.port) == 1
     }
 }

@@ -140,9 +140,9 @@ public final class TraceSource {
 
     /// The state of this namespace's socket with the key's addresses and ports: nil when there is
     /// none (an exact lookup, not a dump that a busy table can change under).
-    public func state(of key: SnapshotDiffer.Key) -> TCPState? { lookup.state(of: key) }
+    public func state(of key: ConnectionKey) -> TCPState? { lookup.state(of: key) }
 
-    func exists(_ tuple: NamespaceSieve.Tuple) -> Bool { lookup.exists(tuple) }
+    func exists(_ tuple: ConnectionKey) -> Bool { lookup.exists(tuple) }
 
     /// Feeds the sieve every notice waiting; returns whether some were lost (ENOBUFS).
     func readNotices(now: Double) -> Bool {
@@ -158,7 +158,7 @@ public final class TraceSource {
             guard count > 0 else { return lost }
             for notice in notices[0..<Int(count)] where notice.family == UInt8(AF_INET) || notice.family == UInt8(AF_INET6) {
                 let v6 = notice.family == UInt8(AF_INET6)
-                sieve.destroyed(.init(ipv6: v6,
+                sieve.destroyed(.init(proto: v6 ? .tcp6 : .tcp,
                                       local: SockDiagReader.endpoint(notice.local, port: notice.local_port, v6: v6),
                                       remote: SockDiagReader.endpoint(notice.remote, port: notice.remote_port, v6: v6)),
                                 at: now)

@@ -51,7 +51,7 @@ import Testing
         let vanished = log.reconcile(Transition(time: 62.5, entry: seen, from: .tcp(.timeWait), to: .tcp(.close), duration: 60))
         let gone = try #require(vanished)
         #expect(gone.from == .tcp(.timeWait) && gone.entry.stateCode == TCPState.timeWait.rawValue)
-        #expect(!log.knows(SnapshotDiffer.Key(Self.entry)))
+        #expect(!log.knows(ConnectionKey(Self.entry)))
         // A socket we keep no record of passes unchanged.
         let other = Transition(time: 3, entry: seen, from: .tcp(.established), to: .tcp(.closeWait), duration: 1)
         let passed = log.reconcile(other)

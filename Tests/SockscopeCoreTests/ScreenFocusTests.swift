@@ -14,7 +14,7 @@ import TestSupport
     /// A dialed session whose log holds 21 transitions of ours: CLOSE → SYN_SENT first.
     static func busySession(clock: ManualClock) -> ScreenModel {
         var model = ScreenModel(header: .init(mode: "dial tcp"))
-        let ours = SnapshotDiffer.Key(entry(40000, .established))
+        let ours = ConnectionKey(entry(40000, .established))
         model.apply(.connecting(session: 1, peer: "127.0.0.1:8080", key: ours), at: clock.now)
         model.log.append(Transition(time: clock.advance(0.001), entry: entry(40000, .synSent), from: .tcp(.close), to: .tcp(.synSent), duration: nil,
                                     source: .tracefs), session: 1)

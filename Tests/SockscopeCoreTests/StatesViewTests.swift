@@ -134,7 +134,7 @@ struct NamespaceSieveTests {
         for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: false) }  // already gone
         #expect(sieve.release(now: 1.3).isEmpty)
         let lo = IPAddress(bytes: [127, 0, 0, 1])
-        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 5001), remote: .init(address: lo, port: 80)), at: 1.3)
+        sieve.destroyed(.init(proto: .tcp, local: .init(address: lo, port: 5001), remote: .init(address: lo, port: 80)), at: 1.3)
         #expect(sieve.release(now: 1.3) == events)
     }
 
@@ -142,7 +142,7 @@ struct NamespaceSieveTests {
     @Test func aDestroyNoticeBeforeTheEventsCounts() {
         var sieve = NamespaceSieve(patience: 1)
         let lo = IPAddress(bytes: [127, 0, 0, 1])
-        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 5002), remote: .init(address: lo, port: 80)), at: 0.9)
+        sieve.destroyed(.init(proto: .tcp, local: .init(address: lo, port: 5002), remote: .init(address: lo, port: 80)), at: 0.9)
         sieve.add([traceEvent(1.0, socket: 4, 5002, 80, .established, .close)], at: 1.0)
         #expect(sieve.release(now: 1.0).count == 1)
     }
@@ -165,7 +165,7 @@ struct NamespaceSieveTests {
         for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: false) }
         #expect(sieve.release(now: 10.0).isEmpty && sieve.dropped == 0)
         let lo = IPAddress(bytes: [127, 0, 0, 1])
-        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 7300), remote: .init(address: lo, port: 80)), at: 10.2)
+        sieve.destroyed(.init(proto: .tcp, local: .init(address: lo, port: 7300), remote: .init(address: lo, port: 80)), at: 10.2)
         #expect(sieve.release(now: 10.2).count == 1)
     }
 
@@ -186,7 +186,7 @@ struct NamespaceSieveTests {
     @Test func aNoticeIsRememberedForAWhile() {
         var sieve = NamespaceSieve(patience: 1)
         let lo = IPAddress(bytes: [127, 0, 0, 1])
-        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 7500), remote: .init(address: lo, port: 80)), at: 1.0)
+        sieve.destroyed(.init(proto: .tcp, local: .init(address: lo, port: 7500), remote: .init(address: lo, port: 80)), at: 1.0)
         _ = sieve.release(now: 5)
         sieve.add([traceEvent(0.9, socket: 13, 7500, 80, .lastAck, .close)], at: 6)
         #expect(sieve.release(now: 6).count == 1)
@@ -213,9 +213,9 @@ struct NamespaceSieveTests {
         sieve.add([traceEvent(1.0, socket: 50, 7900, 80, .lastAck, .close)], at: 1.0)
         for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: false) }
         sieve.add([traceEvent(2.0, socket: 51, 7901, 80, .lastAck, .close)], at: 2.0)
-        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 7901), remote: .init(address: lo, port: 80)), at: 6.0)
+        sieve.destroyed(.init(proto: .tcp, local: .init(address: lo, port: 7901), remote: .init(address: lo, port: 80)), at: 6.0)
         #expect(sieve.release(now: 6.0).map(\.local.port) == [7901])
-        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 7900), remote: .init(address: lo, port: 80)), at: 8.0)
+        sieve.destroyed(.init(proto: .tcp, local: .init(address: lo, port: 7900), remote: .init(address: lo, port: 80)), at: 8.0)
         #expect(sieve.release(now: 8.0).map(\.local.port) == [7900] && sieve.dropped == 0)
     }
 
@@ -242,7 +242,7 @@ struct NamespaceSieveTests {
         sieve.add([traceEvent(1.0, socket: 60, 0, 80, .close, .synSent), traceEvent(1.1, socket: 60, 8000, 80, .synSent, .established),
                    traceEvent(1.2, socket: 60, 8000, 80, .lastAck, .close)], at: 3.0)
         for (life, _) in sieve.wanted() { sieve.lookedUp(life, found: false) }
-        sieve.destroyed(.init(ipv6: false, local: .init(address: lo, port: 8000), remote: .init(address: lo, port: 80)), at: 3.0)
+        sieve.destroyed(.init(proto: .tcp, local: .init(address: lo, port: 8000), remote: .init(address: lo, port: 80)), at: 3.0)
         #expect(sieve.release(now: 3.0).map(\.to) == [.synSent, .established, .close])
         #expect(sieve.release(now: 4.5).isEmpty && sieve.dropped == 2)
     }

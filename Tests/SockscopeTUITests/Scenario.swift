@@ -15,7 +15,7 @@ enum Scenario {
                     timer: timerTicks == nil ? .none : .timeWait, timerTicks: timerTicks ?? 0, inode: inode)
     }
 
-    static let ours = SnapshotDiffer.Key(proto: .tcp, local: endpoint("127.0.0.1:40000"), remote: endpoint("127.0.0.1:8080"))
+    static let ours = ConnectionKey(proto: .tcp, local: endpoint("127.0.0.1:40000"), remote: endpoint("127.0.0.1:8080"))
     static let others = [
         entry("0.0.0.0:22", "0.0.0.0:0", .listen, inode: 7),
         entry("10.0.2.15:22", "10.0.2.2:51234", .established, inode: 8),
@@ -58,7 +58,7 @@ enum Scenario {
         for (index, (local, remote, from, to, duration)) in fin.enumerated() {
             let transition = Transition(time: 3.0 + Double(index) * 0.0001, entry: entry(local, remote, to),
                                         from: .tcp(from), to: .tcp(to), duration: duration, source: .tracefs)
-            model.board.markChanged(SnapshotDiffer.Key(transition.entry), at: transition.time)
+            model.board.markChanged(ConnectionKey(transition.entry), at: transition.time)
             model.log.append(transition, session: model.log.session(for: transition.entry, in: model.board))
         }
         model.note("we sent FIN (shutdown of our write half); reading goes on", session: 1, at: 3.0)

@@ -229,7 +229,7 @@ import TestSupport
         var model = Scenario.session()
         _ = model.run(.all, now: 4)
         let key = { (local: String, remote: String) in
-            SnapshotDiffer.Key(proto: .tcp, local: Scenario.endpoint(local), remote: Scenario.endpoint(remote))
+            ConnectionKey(proto: .tcp, local: Scenario.endpoint(local), remote: Scenario.endpoint(remote))
         }
         let busy = key("10.0.2.15:22", "10.0.2.2:51234"), listener = key("0.0.0.0:22", "0.0.0.0:0")
         model.board.setSampledInfos([

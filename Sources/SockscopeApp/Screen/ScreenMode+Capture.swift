@@ -46,7 +46,7 @@ extension ScreenMode {
     }
 
     /// A session's ladder begins when it opens, with what the capture already holds for it.
-    func startLadder(_ id: Int, key: SnapshotDiffer.Key, dialed: Bool, at now: Double) {
+    func startLadder(_ id: Int, key: ConnectionKey, dialed: Bool, at now: Double) {
         addPort(key.local.port)
         readCapture()  // the handshake, queued in the kernel while connect() or accept() ran
         model.startLadder(session: id, ours: key.local, peer: key.remote, dialed: dialed, at: now)

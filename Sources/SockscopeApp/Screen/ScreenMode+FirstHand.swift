@@ -6,7 +6,7 @@ import SockscopeTransport
 /// just before close() and an exact lookup just after — so that a close is logged step by step
 /// rather than as one jump "too brief to see". With the tracepoint all of this is its to say.
 extension ScreenMode {
-    func firstHandObserve(_ key: SnapshotDiffer.Key, state: TCPState, at now: Double) {
+    func firstHandObserve(_ key: ConnectionKey, state: TCPState, at now: Double) {
         guard trace == nil, key.proto.isTCP else { return }
         var state = state
         // Linux ends an active close by handing the connection to a timewait socket: our own
@@ -18,7 +18,7 @@ extension ScreenMode {
 
     /// connect() done, or accept() returned: an accepted socket's handshake ended in the kernel
     /// before accept(), so its SYN_RECV → ESTABLISHED is told at once (no time for SYN_RECV).
-    func firstHandOpened(key: SnapshotDiffer.Key, accepted: Bool, info: TCPInfo?, at now: Double) {
+    func firstHandOpened(key: ConnectionKey, accepted: Bool, info: TCPInfo?, at now: Double) {
         guard trace == nil, key.proto.isTCP else { return }
         if accepted && !firstHand.knows(key) {
             let entry = SocketEntry(proto: key.proto, local: key.local, remote: key.remote, stateCode: TCPState.established.rawValue)
@@ -36,7 +36,7 @@ extension ScreenMode {
     /// close(): the state TCP_INFO gave just before it, what close() does from there at once
     /// (a FIN, or a RST with SO_LINGER 0 or unread data on a held connection), then where an
     /// exact lookup finds the socket — a timewait socket, an orphan, or none.
-    func firstHandClosed(_ id: Int, key: SnapshotDiffer.Key, reset: Bool, at now: Double) {
+    func firstHandClosed(_ id: Int, key: ConnectionKey, reset: Bool, at now: Double) {
         guard trace == nil, key.proto.isTCP, let before = stateBeforeClose.removeValue(forKey: id) else { return }
         firstHandObserve(key, state: before, at: now)
         let held = model.session(id)?.held ?? false

@@ -15,12 +15,12 @@ extension ScreenMode {
         // TCP_INFO of every socket shown (as ss -i), not only ours, in the same dump.
         // (The board's copies live in blocks of their own: one alive at the next change to the
         // model's board would copy all its tables.)
-        var sampled: [SnapshotDiffer.Key: TCPInfo] = [:]
+        var sampled: [ConnectionKey: TCPInfo] = [:]
         let entries: [SocketEntry]
         do {
             let board = model.board
             entries = reader.read(states.protocols) { entry, info in
-                let key = SnapshotDiffer.Key(entry)
+                let key = ConnectionKey(entry)
                 if board.wantsInfo(key) { sampled[key] = info }
             }.filter(states.matches)
         }
@@ -34,7 +34,7 @@ extension ScreenMode {
         // is on the other end is worth a /proc walk, at most once a second, only for new inodes).
         do {
             let board = model.board
-            attribution.update(board.showAll ? entries : entries.filter { board.isOursOrPeer(SnapshotDiffer.Key($0)) }, now: now)
+            attribution.update(board.showAll ? entries : entries.filter { board.isOursOrPeer(ConnectionKey($0)) }, now: now)
         }
         model.board.owners = attribution.owners
         for (id, key) in keys { model.board.setInfo(ownInfo[id], for: key) }
@@ -63,7 +63,7 @@ extension ScreenMode {
                 dialLogged = false
                 continue
             }
-            model.board.markChanged(SnapshotDiffer.Key(traced.entry), at: traced.time)
+            model.board.markChanged(ConnectionKey(traced.entry), at: traced.time)
             // An ending held until the tables say where it went: read them soon.
             let shown = fusion.traced(traced)
             if shown.isEmpty { nextRefresh = min(nextRefresh, now + 0.02) }

@@ -33,9 +33,9 @@ final class ScreenMode: EngineFace {
     var durations = TraceDurations()
     var fusion = TransitionFusion()
     /// Each open connection's row key, to drop its TCP_INFO when it closes.
-    var keys: [Int: SnapshotDiffer.Key] = [:]
+    var keys: [Int: ConnectionKey] = [:]
     /// Our dial while connect() is in progress: its TCP_INFO counts the SYN's retransmissions.
-    var connectingKey: SnapshotDiffer.Key?
+    var connectingKey: ConnectionKey?
     /// Our dial's CLOSE → SYN_SENT was logged from the engine: the tracepoint's copy is skipped.
     var dialLogged = false
     /// Without the tracepoint: our sockets' transitions from what we know first-hand, an exact
@@ -294,12 +294,12 @@ final class ScreenMode: EngineFace {
 
     /// How the socket tables name a listening or bound socket of ours: its address and a zero
     /// peer.
-    static func key(of address: SocketAddress, datagram: Bool) -> SnapshotDiffer.Key? {
+    static func key(of address: SocketAddress, datagram: Bool) -> ConnectionKey? {
         guard let endpoint = address.endpoint else { return nil }
         let v6 = address.family == AF_INET6
         let proto: SocketProtocol = v6 ? (datagram ? .udp6 : .tcp6) : (datagram ? .udp : .tcp)
         let zero = SocketEndpoint(address: v6 ? IPAddress(ipv6High: 0, low: 0) : IPAddress(ipv4: 0), port: 0)
-        return SnapshotDiffer.Key(proto: proto, local: endpoint, remote: zero)
+        return ConnectionKey(proto: proto, local: endpoint, remote: zero)
     }
 }
 

@@ -11,7 +11,7 @@ public struct FirstHandLog: Sendable {
         var entry: SocketEntry
     }
 
-    var known: [SnapshotDiffer.Key: Known] = [:]
+    var known: [ConnectionKey: Known] = [:]
 
     public init() {}
 
@@ -42,7 +42,7 @@ public struct FirstHandLog: Sendable {
     /// We know our socket is in `state` now (our own call did it, or TCP_INFO says so): the
     /// transitions from the state we knew, if any; the first sighting only starts the record.
     public mutating func observe(_ entry: SocketEntry, state: TCPState, at now: Double) -> [Transition] {
-        let key = SnapshotDiffer.Key(entry)
+        let key = ConnectionKey(entry)
         guard let was = known[key] else {
             known[key] = Known(state: state, since: now, entry: entry)
             return []
@@ -66,7 +66,7 @@ public struct FirstHandLog: Sendable {
     /// A table reading's transition: unchanged for a socket we keep no record of; nil when it
     /// repeats what we logged; else told from the state we last knew, for as long as we knew it.
     public mutating func reconcile(_ transition: Transition) -> Transition? {
-        let key = SnapshotDiffer.Key(transition.entry)
+        let key = ConnectionKey(transition.entry)
         guard transition.entry.proto.isTCP, let was = known[key], let to = transition.to?.tcp else { return transition }
         if to == was.state { return nil }
         var told = transition
@@ -82,5 +82,5 @@ public struct FirstHandLog: Sendable {
     }
 
     /// Whether we keep a record of this socket.
-    public func knows(_ key: SnapshotDiffer.Key) -> Bool { known[key] != nil }
+    public func knows(_ key: ConnectionKey) -> Bool { known[key] != nil }
 }

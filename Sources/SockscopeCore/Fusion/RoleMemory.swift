@@ -2,7 +2,7 @@
 /// dialer's, one born of LISTEN a listener's connection, and the role stays with its four-tuple
 /// for its later transitions. Bounded: the oldest half is forgotten when it fills.
 public struct RoleMemory: Sendable {
-    var roles: [SnapshotDiffer.Key: (role: SocketRole, order: Int)] = [:]
+    var roles: [ConnectionKey: (role: SocketRole, order: Int)] = [:]
     var counter = 0
     static let limit = 65_536
 
@@ -10,7 +10,7 @@ public struct RoleMemory: Sendable {
 
     /// The transition's role: from its states, or remembered from the socket's earlier ones.
     public mutating func role(of transition: Transition) -> SocketRole? {
-        let key = SnapshotDiffer.Key(transition.entry)
+        let key = ConnectionKey(transition.entry)
         let from = transition.from?.tcp, to = transition.to?.tcp
         var role: SocketRole?
         if from == .listen && to != .synRecv || to == .listen { role = .listener }
@@ -24,7 +24,7 @@ public struct RoleMemory: Sendable {
         return roles[key]?.role
     }
 
-    mutating func remember(_ role: SocketRole, for key: SnapshotDiffer.Key) {
+    mutating func remember(_ role: SocketRole, for key: ConnectionKey) {
         counter += 1
         roles[key] = (role, counter)
         if roles.count > Self.limit {

@@ -27,20 +27,20 @@ public struct TransitionFusion: Sendable {
     /// table that changes under it can miss a socket once (measured under load: a few in 3,000).
     static let readingsToClose = 2
 
-    var held: [SnapshotDiffer.Key: Held] = [:]
+    var held: [ConnectionKey: Held] = [:]
     /// Endings held for a table reading to settle (told at the end of a stream if still held).
     public var heldCount: Int { held.count }
     /// Timewait sockets that appeared in the last readings, for a traced ending read after the
     /// reading that already showed its timewait socket.
-    var appeared: [SnapshotDiffer.Key: Transition] = [:]
+    var appeared: [ConnectionKey: Transition] = [:]
     /// The connections handed to timewait sockets, with the state each was last told in: their
     /// later changes are their own, told from there.
-    var timewaitSockets: [SnapshotDiffer.Key: TCPState] = [:]
+    var timewaitSockets: [ConnectionKey: TCPState] = [:]
     /// The last state the tracepoint told for connections on their way out (`leaving`): what a
     /// timewait socket's arrival, or a full socket's disappearance, is checked against.
-    var leavingState: [SnapshotDiffer.Key: TCPState] = [:]
+    var leavingState: [ConnectionKey: TCPState] = [:]
     /// Full sockets the tables saw vanish in LAST_ACK before the tracepoint told their → CLOSE.
-    var vanished: [SnapshotDiffer.Key: Transition] = [:]
+    var vanished: [ConnectionKey: Transition] = [:]
     /// Transitions the tracepoint never reported though the tables show they happened, since
     /// the last `takeMissed()`.
     public private(set) var missed = 0
@@ -73,7 +73,7 @@ public struct TransitionFusion: Sendable {
 
     /// A transition from the tracepoint: shown now, or held until the next table reading.
     public mutating func traced(_ transition: Transition) -> [Transition] {
-        let key = SnapshotDiffer.Key(transition.entry)
+        let key = ConnectionKey(transition.entry)
         let birth = transition.to == .tcp(.synSent) || transition.to == .tcp(.synRecv) || transition.from == .tcp(.listen)
         // A new connection on a four-tuple whose last one was traced leaving and never ending: the
         // old socket is gone (a four-tuple holds one), and what ended it was not reported.
@@ -129,16 +129,16 @@ public struct TransitionFusion: Sendable {
     /// `lookUp` asks the kernel for one connection's socket (its state, nil when there is none):
     /// exact where a dump can miss a socket, it settles a held ending at once.
     public mutating func tables(_ transitions: [Transition], reading: [SocketEntry], tracing: Bool, at now: Double,
-                                lookUp: ((SnapshotDiffer.Key) -> TCPState?)? = nil) -> [Transition] {
+                                lookUp: ((ConnectionKey) -> TCPState?)? = nil) -> [Transition] {
         var out: [Transition] = []
         // Connections fused from the reading itself: their arrival below is the same handoff.
-        var fusedNow: Set<SnapshotDiffer.Key> = []
+        var fusedNow: Set<ConnectionKey> = []
         // A held ending's four-tuple held by a newer, full socket: a new SYN took over the
         // timewait socket (Linux lets one end a TIME_WAIT early), which therefore existed.
-        var takenOver: Set<SnapshotDiffer.Key> = []
+        var takenOver: Set<ConnectionKey> = []
         if !held.isEmpty {
             for entry in reading where entry.proto.isTCP {
-                let key = SnapshotDiffer.Key(entry)
+                let key = ConnectionKey(entry)
                 guard let ending = held[key] else { continue }
                 guard entry.timer == .timeWait || entry.tcpState == .timeWait else {
                     takenOver.insert(key)
@@ -153,7 +153,7 @@ public struct TransitionFusion: Sendable {
         for transition in transitions {
             let entry = transition.entry
             let timewait = entry.proto.isTCP && (entry.timer == .timeWait || entry.tcpState == .timeWait)
-            let key = SnapshotDiffer.Key(entry)
+            let key = ConnectionKey(entry)
             guard timewait else {
                 if !tracing || !entry.proto.isTCP {
                     out.append(transition)
@@ -255,7 +255,7 @@ public struct TransitionFusion: Sendable {
     /// leaves only through a reported transition: told from that state, and what the trace never
     /// reported counted (FIN_WAIT1 reaches a timewait socket through two: FIN_WAIT2 or CLOSING,
     /// then CLOSE). An orphaned FIN_WAIT2 still in FIN_WAIT2 is no arrow, but its close is missed.
-    mutating func settled(_ seen: Transition, key: SnapshotDiffer.Key) -> [Transition] {
+    mutating func settled(_ seen: Transition, key: ConnectionKey) -> [Transition] {
         guard let last = leavingState.removeValue(forKey: key) else { return [seen] }
         missed += last == .finWait1 ? 2 : 1
         var told = seen

@@ -15,8 +15,8 @@ public struct LabSegment: Hashable, Sendable {
 public struct LabObservation: Sendable {
     /// The namespace's TCP and UDP sockets, as last read.
     public var table: [SocketEntry] = []
-    /// TCP_INFO of the table's sockets (INET_DIAG_INFO), by local and remote endpoint.
-    public var infos: [SocketEndpointPair: TCPInfo] = [:]
+    /// TCP_INFO of the table's sockets (INET_DIAG_INFO), by connection.
+    public var infos: [ConnectionKey: TCPInfo] = [:]
     /// The errno name a call of this end failed with (connect, send, recv).
     public var errors: [String: String] = [:]
     /// Bytes read at each end.
@@ -41,16 +41,6 @@ public struct LabObservation: Sendable {
 
     public func info(of end: LabEnd) -> TCPInfo? {
         guard let entry = entry(of: end) else { return nil }
-        return infos[SocketEndpointPair(local: entry.local, remote: entry.remote)]
-    }
-}
-
-/// A socket's two endpoints, as a key.
-public struct SocketEndpointPair: Hashable, Sendable {
-    public var local: SocketEndpoint
-    public var remote: SocketEndpoint
-    public init(local: SocketEndpoint, remote: SocketEndpoint) {
-        self.local = local
-        self.remote = remote
+        return infos[ConnectionKey(entry)]
     }
 }

@@ -29,7 +29,7 @@ public struct LessonScreenModel: Sendable {
     /// Segments a hold dropped, marked ✗ on the ladder.
     public private(set) var dropped: Set<Segment> = []
     /// Each end's name by its endpoints, for the ladder's column heads.
-    public private(set) var names: [SocketEndpointPair: String] = [:]
+    public private(set) var names: [ConnectionKey: String] = [:]
     public private(set) var result: (passed: Int, of: Int)?
     public private(set) var problem: String?
     /// A replayed recording that stops short: said once its last line is shown.
@@ -75,8 +75,9 @@ public struct LessonScreenModel: Sendable {
             var segment = seen.segment
             // Times since the lesson began, live or replayed alike.
             segment.time = time
-            names[SocketEndpointPair(local: segment.frame.source, remote: segment.frame.destination)] = from
-            names[SocketEndpointPair(local: segment.frame.destination, remote: segment.frame.source)] = to
+            let proto = segment.frame.proto
+            names[ConnectionKey(proto: proto, local: segment.frame.source, remote: segment.frame.destination)] = from
+            names[ConnectionKey(proto: proto, local: segment.frame.destination, remote: segment.frame.source)] = to
             if seen.dropped { dropped.insert(segment) }
             let index = ladders.firstIndex { $0.carries(segment) } ?? {
                 ladders.append(Ladder(left: segment.initiator, right: segment.responder))
@@ -127,8 +128,10 @@ public struct LessonScreenModel: Sendable {
 
     /// The heads of a ladder's columns: each end's name and address.
     public func heads(of ladder: Ladder) -> (left: String, right: String) {
-        let left = names[SocketEndpointPair(local: ladder.left, remote: ladder.right)]
-        let right = names[SocketEndpointPair(local: ladder.right, remote: ladder.left)]
+        // A ladder is a TCP connection's.
+        let proto: SocketProtocol = ladder.left.address.isIPv6 ? .tcp6 : .tcp
+        let left = names[ConnectionKey(proto: proto, local: ladder.left, remote: ladder.right)]
+        let right = names[ConnectionKey(proto: proto, local: ladder.right, remote: ladder.left)]
         // An address no end of the lesson has is named by itself, once.
         func head(_ name: String?, _ endpoint: SocketEndpoint) -> String {
             guard let name, name != endpoint.description else { return endpoint.description }

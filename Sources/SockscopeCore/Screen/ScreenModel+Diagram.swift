@@ -24,10 +24,10 @@ extension ScreenModel {
             subject = rows.first { $0.kind == .own(session: session) } ?? rows.first { $0.kind == .own(session: 0) }
         }
         guard let subject else { return nil }
-        let key = SnapshotDiffer.Key(subject.entry)
-        let reversed = SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)
-        let peer = subject.entry.remote.port == 0 ? nil : rows.first { SnapshotDiffer.Key($0.entry) == reversed }
-        let last = log.items.last { SnapshotDiffer.Key($0.transition.entry) == key }?.transition
+        let key = ConnectionKey(subject.entry)
+        let reversed = ConnectionKey(proto: key.proto, local: key.remote, remote: key.local)
+        let peer = subject.entry.remote.port == 0 ? nil : rows.first { ConnectionKey($0.entry) == reversed }
+        let last = log.items.last { ConnectionKey($0.transition.entry) == key }?.transition
         return DiagramSubject(row: subject, peer: peer, last: last)
     }
 }

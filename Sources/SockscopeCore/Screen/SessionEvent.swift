@@ -21,12 +21,12 @@ public enum SessionEvent: Sendable, Equatable {
     }
 
     /// Our listener (or datagram socket waiting for its first peer): session 0 in the table.
-    case listening(key: SnapshotDiffer.Key?)
+    case listening(key: ConnectionKey?)
     /// Our dial started (connect() in progress: SYN_SENT); it will be session `session`.
-    case connecting(session: Int, peer: String, key: SnapshotDiffer.Key?)
+    case connecting(session: Int, peer: String, key: ConnectionKey?)
     /// The dial failed: refused (a RST answered the SYN), timed out (no answer), or another errno.
     case connectFailed(peer: String, failure: ConnectFailure)
-    case opened(session: Int, peer: String, key: SnapshotDiffer.Key?, how: Opening)
+    case opened(session: Int, peer: String, key: ConnectionKey?, how: Opening)
     case refused(peer: String, limit: Int)
     case acceptPaused(reason: String)
     case acceptResumed

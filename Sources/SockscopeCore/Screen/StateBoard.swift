@@ -33,17 +33,17 @@ public struct StateBoard: Sendable {
     /// How long a row that changed state stands out.
     public static let highlightSeconds = 2.0
 
-    var owned: [SnapshotDiffer.Key: Int] = [:]
+    var owned: [ConnectionKey: Int] = [:]
     var differ = SnapshotDiffer()
-    var changedAt: [SnapshotDiffer.Key: Double] = [:]
+    var changedAt: [ConnectionKey: Double] = [:]
     /// TCP_INFO of ours, read with getsockopt (exact, and fresh at each event).
-    var infos: [SnapshotDiffer.Key: TCPInfo] = [:]
+    var infos: [ConnectionKey: TCPInfo] = [:]
     /// TCP_INFO of the sockets shown, from the last reading of the tables (INET_DIAG_INFO).
-    var sampledInfos: [SnapshotDiffer.Key: TCPInfo] = [:]
+    var sampledInfos: [ConnectionKey: TCPInfo] = [:]
     /// The table's rows in the last draw (the loop sets it): whose TCP_INFO a reading keeps.
-    public var shownKeys: Set<SnapshotDiffer.Key> = []
+    public var shownKeys: Set<ConnectionKey> = []
     /// When each field of a socket last changed (its last reading is the differ's).
-    var fieldsChangedAt: [SnapshotDiffer.Key: [Field: Double]] = [:]
+    var fieldsChangedAt: [ConnectionKey: [Field: Double]] = [:]
     var firstReadingAt: Double?
     public var sort = TableSort.natural
     public var owners: [UInt64: StatesTable.Owner] = [:]
@@ -57,9 +57,9 @@ public struct StateBoard: Sendable {
     public init() {}
 
     /// Marks a socket as ours: `session` 0 is the listener.
-    public mutating func own(_ key: SnapshotDiffer.Key, session: Int) { owned[key] = session }
+    public mutating func own(_ key: ConnectionKey, session: Int) { owned[key] = session }
 
-    public func session(of key: SnapshotDiffer.Key) -> Int? { owned[key] }
+    public func session(of key: ConnectionKey) -> Int? { owned[key] }
 
     /// Our session dialing `remote`: the tracepoint reports a connecting socket (CLOSE → SYN_SENT)
     /// before it has a local port.
@@ -67,19 +67,19 @@ public struct StateBoard: Sendable {
         owned.first { $0.key.remote == remote && $0.key.proto == proto && $0.value > 0 }?.value
     }
 
-    public mutating func setInfo(_ info: TCPInfo?, for key: SnapshotDiffer.Key) { infos[key] = info }
+    public mutating func setInfo(_ info: TCPInfo?, for key: ConnectionKey) { infos[key] = info }
 
     /// Whether a reading should keep this socket's TCP_INFO: it is shown, ours, or the other end
     /// of ours (shown at the next draw even when the last did not).
-    public func wantsInfo(_ key: SnapshotDiffer.Key) -> Bool { shownKeys.contains(key) || isOursOrPeer(key) }
+    public func wantsInfo(_ key: ConnectionKey) -> Bool { shownKeys.contains(key) || isOursOrPeer(key) }
 
     /// One of our sockets, or the other end of one of our connections.
-    public func isOursOrPeer(_ key: SnapshotDiffer.Key) -> Bool {
-        owned[key] != nil || owned[SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)].map { $0 > 0 } == true
+    public func isOursOrPeer(_ key: ConnectionKey) -> Bool {
+        owned[key] != nil || owned[ConnectionKey(proto: key.proto, local: key.remote, remote: key.local)].map { $0 > 0 } == true
     }
 
     /// The TCP_INFO a reading of the tables gave (frozen with the table by /pause).
-    public mutating func setSampledInfos(_ sampled: [SnapshotDiffer.Key: TCPInfo]) {
+    public mutating func setSampledInfos(_ sampled: [ConnectionKey: TCPInfo]) {
         guard !paused else { return }
         sampledInfos = sampled
     }
@@ -89,7 +89,7 @@ public struct StateBoard: Sendable {
     public mutating func update(_ sample: [SocketEntry], at time: Double) -> [Transition] {
         noteChangedFields(sample, at: time)
         let transitions = differ.update(sample, at: time)
-        for transition in transitions { changedAt[SnapshotDiffer.Key(transition.entry)] = time }
+        for transition in transitions { changedAt[ConnectionKey(transition.entry)] = time }
         if changedAt.count > 4096 { changedAt = changedAt.filter { time - $0.value < Self.highlightSeconds } }
         guard !paused else { return transitions }
         entries = sample.sorted(by: Self.order)
@@ -102,7 +102,7 @@ public struct StateBoard: Sendable {
     mutating func noteChangedFields(_ sample: [SocketEntry], at time: Double) {
         if firstReadingAt == nil { firstReadingAt = time }
         for entry in sample {
-            let key = SnapshotDiffer.Key(entry)
+            let key = ConnectionKey(entry)
             guard let before = differ.last(key) else { continue }
             var fields: [Field] = []
             if before.stateCode != entry.stateCode { fields.append(.state) }
@@ -116,7 +116,7 @@ public struct StateBoard: Sendable {
     }
 
     /// A change seen by a faster source (the tracepoint, TCP_INFO) before the next sample.
-    public mutating func markChanged(_ key: SnapshotDiffer.Key, at time: Double) { changedAt[key] = time }
+    public mutating func markChanged(_ key: ConnectionKey, at time: Double) { changedAt[key] = time }
 
     static func order(_ a: SocketEntry, _ b: SocketEntry) -> Bool {
         (a.proto.order, a.local.address, a.local.port, a.remote.address, a.remote.port)
@@ -128,12 +128,12 @@ public struct StateBoard: Sendable {
     public func rows(now: Double) -> [Row] {
         var mine: [(session: Int, rank: Int, row: Row)] = []
         var rest: [Row] = []
-        var peers: [SnapshotDiffer.Key: Int] = [:]
+        var peers: [ConnectionKey: Int] = [:]
         for (key, session) in owned where session > 0 {
-            peers[SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)] = session
+            peers[ConnectionKey(proto: key.proto, local: key.remote, remote: key.local)] = session
         }
         for entry in entries where filter.matches(entry, owner: entry.inode == 0 ? nil : owners[entry.inode]) {
-            let key = SnapshotDiffer.Key(entry)
+            let key = ConnectionKey(entry)
             if let session = owned[key] {
                 mine.append((session, 0, row(entry, key: key, kind: .own(session: session), now: now)))
             } else if let session = peers[key] {
@@ -147,7 +147,7 @@ public struct StateBoard: Sendable {
         return mine.map(\.row) + rest
     }
 
-    func row(_ entry: SocketEntry, key: SnapshotDiffer.Key, kind: Kind, now: Double) -> Row {
+    func row(_ entry: SocketEntry, key: ConnectionKey, kind: Kind, now: Double) -> Row {
         let changed = changedAt[key].map { now - $0 < Self.highlightSeconds } ?? false
         let left = entry.expiresMs.map { max(0, Double($0) / 1000 - (now - sampledAt)) }
         var result = Row(entry: entry, kind: kind, owner: entry.inode == 0 ? nil : owners[entry.inode],

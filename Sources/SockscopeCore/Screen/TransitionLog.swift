@@ -32,19 +32,19 @@ extension TransitionLog {
     /// still connecting, which the tracepoint reports before it has a port — one whose peer is
     /// the same.
     public func session(for entry: SocketEntry, in board: StateBoard) -> Int? {
-        let key = SnapshotDiffer.Key(entry)
+        let key = ConnectionKey(entry)
         if let session = board.session(of: key) { return session }
         if entry.local.port == 0 { return board.session(dialing: entry.remote, proto: entry.proto) }
-        return board.session(of: SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local))
+        return board.session(of: ConnectionKey(proto: key.proto, local: key.remote, remote: key.local))
     }
 
     /// A connection just became ours (accepted, or connected): recent items about it (logged
     /// before we knew, such as the handshake) are attributed to it.
-    public mutating func attribute(_ key: SnapshotDiffer.Key, session: Int) {
-        let reversed = SnapshotDiffer.Key(proto: key.proto, local: key.remote, remote: key.local)
+    public mutating func attribute(_ key: ConnectionKey, session: Int) {
+        let reversed = ConnectionKey(proto: key.proto, local: key.remote, remote: key.local)
         for index in items.indices.suffix(64) where items[index].session == nil {
             let entry = items[index].transition.entry
-            let itemKey = SnapshotDiffer.Key(entry)
+            let itemKey = ConnectionKey(entry)
             let connecting = entry.local.port == 0 && entry.remote == key.remote && entry.proto == key.proto
             if itemKey == key || itemKey == reversed || connecting { items[index].session = session }
         }

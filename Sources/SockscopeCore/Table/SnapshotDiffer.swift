@@ -1,32 +1,6 @@
 /// Successive /proc snapshots diffed into transitions: a socket appeared, changed state or
 /// vanished, each with the time spent in the state it left (when that is known).
 public struct SnapshotDiffer: Sendable {
-    /// A connection is its protocol and its two ends; the inode is not part of it, because a
-    /// socket handed to TIME_WAIT reports inode 0.
-    public struct Key: Hashable, Sendable {
-        public let proto: SocketProtocol
-        public let local: SocketEndpoint
-        public let remote: SocketEndpoint
-
-        public init(proto: SocketProtocol, local: SocketEndpoint, remote: SocketEndpoint) {
-            self.proto = proto
-            self.local = local
-            self.remote = remote
-        }
-
-        public init(_ entry: SocketEntry) {
-            self.init(proto: entry.proto, local: entry.local, remote: entry.remote)
-        }
-
-        /// Three words instead of the nine the synthesised hash feeds: the differ hashes every
-        /// socket of the table on every refresh.
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(local.address.high &+ remote.address.high &* 0x9E37_79B9_7F4A_7C15)
-            hasher.combine(local.address.low ^ (remote.address.low << 17 | remote.address.low >> 47))
-            hasher.combine(UInt64(local.port) << 32 | UInt64(remote.port) << 8 | UInt64(proto.order))
-        }
-    }
-
     struct Known: Sendable {
         var entry: SocketEntry
         /// When it entered its current state, or nil if it was already there at the first look.
@@ -35,17 +9,17 @@ public struct SnapshotDiffer: Sendable {
         var generation: Int
     }
 
-    private var known: [Key: Known] = [:]
+    private var known: [ConnectionKey: Known] = [:]
     private var generation = 0
 
     public init() {}
 
     /// When a socket entered its current state, as far as the snapshots know: nil when it was
     /// already in it at the first look (or is not known).
-    public func entered(_ key: Key) -> Double? { known[key]?.since }
+    public func entered(_ key: ConnectionKey) -> Double? { known[key]?.since }
 
     /// The socket as the last snapshot saw it.
-    public func last(_ key: Key) -> SocketEntry? { known[key]?.entry }
+    public func last(_ key: ConnectionKey) -> SocketEntry? { known[key]?.entry }
 
     /// Diffs `entries` against the previous snapshot. The first call only records a baseline.
     /// One hash lookup per socket: a socket is marked with the snapshot that saw it, and those
@@ -55,7 +29,7 @@ public struct SnapshotDiffer: Sendable {
         let primed = generation > 1
         var transitions: [Transition] = []
         for entry in entries {
-            let key = Key(entry)
+            let key = ConnectionKey(entry)
             if let index = known.index(forKey: key) {
                 let previous = known.values[index]
                 if previous.generation == generation { continue }  // the same pair twice (SO_REUSEPORT)
@@ -75,7 +49,7 @@ public struct SnapshotDiffer: Sendable {
                 known[key] = Known(entry: entry, since: primed ? time : nil, generation: generation)
             }
         }
-        var vanished: [Key] = []
+        var vanished: [ConnectionKey] = []
         for (key, previous) in known where previous.generation != generation {
             vanished.append(key)
             transitions.append(Transition(time: time, entry: previous.entry, from: previous.entry.state,

@@ -21,23 +21,11 @@
 /// waiting does not hold others back (so lines can come a moment out of order). The one case
 /// judged wrong: two namespaces with a socket of the very same addresses and ports at once.
 public struct NamespaceSieve: Sendable {
-    /// What a lookup or a destroy notice is asked about.
-    public struct Tuple: Hashable, Sendable {
-        public var ipv6: Bool
-        public var local: SocketEndpoint
-        public var remote: SocketEndpoint
-        public init(ipv6: Bool, local: SocketEndpoint, remote: SocketEndpoint) {
-            self.ipv6 = ipv6
-            self.local = local
-            self.remote = remote
-        }
-    }
-
     enum Verdict: Sendable { case ours, foreign }
 
     struct Key: Hashable, Sendable {
         let socket: UInt64
-        let tuple: Tuple
+        let tuple: ConnectionKey
     }
 
     struct Life: Sendable {
@@ -69,7 +57,7 @@ public struct NamespaceSieve: Sendable {
     var waiting: [(event: TraceEvent, life: Int)] = []
     /// Tuples this namespace announced destroyed, and when. Kept `noticeMemory` seconds: a
     /// reader that falls behind reads a socket's last events well after its notice.
-    var destroyedAt: [Tuple: Double] = [:]
+    var destroyedAt: [ConnectionKey: Double] = [:]
     static let noticeMemory = 10.0
     /// Bounds memory on a busy machine: past this many waiting events the oldest are dropped.
     static let limit = 200_000
@@ -95,7 +83,7 @@ public struct NamespaceSieve: Sendable {
                 }
                 continue
             }
-            let key = Key(socket: event.socket, tuple: Tuple(ipv6: event.ipv6, local: event.local, remote: event.remote))
+            let key = Key(socket: event.socket, tuple: ConnectionKey(proto: event.ipv6 ? .tcp6 : .tcp, local: event.local, remote: event.remote))
             var id = current[key] ?? -1
             // The same address and tuple after that life ended: a new socket (the tuple reused).
             if id >= 0, let life = lives[id], life.ended && event.time > life.end { id = -1 }
@@ -155,8 +143,8 @@ public struct NamespaceSieve: Sendable {
     }
 
     /// Lives to look up in this namespace's socket table: not yet judged or looked up.
-    public mutating func wanted() -> [(life: Int, tuple: Tuple)] {
-        var list: [(Int, Tuple)] = []
+    public mutating func wanted() -> [(life: Int, tuple: ConnectionKey)] {
+        var list: [(Int, ConnectionKey)] = []
         for (id, life) in lives where life.verdict == nil && !life.lookedUp {
             lives[id]?.lookedUp = true
             list.append((id, life.key.tuple))
@@ -169,7 +157,7 @@ public struct NamespaceSieve: Sendable {
     }
 
     /// This namespace destroyed a socket with this tuple (a sock_diag destroy notice).
-    public mutating func destroyed(_ tuple: Tuple, at time: Double) {
+    public mutating func destroyed(_ tuple: ConnectionKey, at time: Double) {
         destroyedAt[tuple] = time
         for (id, life) in lives where life.verdict == nil && life.key.tuple == tuple {
             lives[id]?.verdict = .ours

@@ -92,7 +92,7 @@ public final class LessonLab {
     /// Where a socket that the tracepoint saw enter CLOSE went: a timewait socket's substate
     /// (TIME_WAIT, FIN_WAIT2) when the kernel keeps one for its addresses, else nil.
     public func timewaitState(local: SocketEndpoint, remote: SocketEndpoint) -> TCPState? {
-        let state = lookup?.state(of: SnapshotDiffer.Key(proto: local.address.isIPv6 ? .tcp6 : .tcp, local: local, remote: remote))
+        let state = lookup?.state(of: ConnectionKey(proto: local.address.isIPv6 ? .tcp6 : .tcp, local: local, remote: remote))
         return state == .timeWait || state == .finWait2 ? state : nil
     }
 
@@ -143,8 +143,8 @@ public final class LessonLab {
     }
 
     func readTable() {
-        var infos: [SocketEndpointPair: TCPInfo] = [:]
-        let tcp = SockDiagReader.readTCP { entry, info in infos[SocketEndpointPair(local: entry.local, remote: entry.remote)] = info } ?? []
+        var infos: [ConnectionKey: TCPInfo] = [:]
+        let tcp = SockDiagReader.readTCP { entry, info in infos[ConnectionKey(entry)] = info } ?? []
         observation.table = tcp + (SockDiagReader.read(.udp) ?? [])
         observation.infos = infos
     }
