@@ -3,8 +3,8 @@ import Glibc
 import Testing
 import TestSupport
 
-/// Causes from the segments seen, or from the kernel's resets: an abort (SO_LINGER 0) is "reset sent" on the aborting
-/// socket's line and "reset received" on its peer's. The abort waits until both ends show in
+/// Causes from the segments seen, or from the kernel's resets: an abort (SO_LINGER 0) is
+/// "reset sent" on the aborting socket's line and "reset received" on its peer's. The abort waits until both ends show in
 /// the stream: the tracepoint's sieve does not yet place a socket that dies before any table
 /// reading without a destroy notice naming it (a refused connect, for one) — a known gap.
 @Suite(.timeLimit(.minutes(4)), .enabled(if: Namespace.available, "skipped: needs root"))
