@@ -42,23 +42,19 @@ public struct ResetTracepoints: Sendable, Equatable {
     /// What the programs copy, one per tracepoint present.
     public var copies: [TransitionProgram.Copy] { [received?.copy, sent?.copy].compactMap { $0 } }
 
-    static func eventID(_ format: String) -> UInt16? {
-        format.split(separator: "\n").first { $0.hasPrefix("ID:") }.flatMap { UInt16($0.dropFirst(3).split(separator: " ").first ?? "") }
-    }
-
     /// A record's length for the copy: every field used, rounded up to whole words.
     static func length(_ fields: [TraceLayout.Field]) -> Int { ((fields.map { $0.offset + $0.size }.max() ?? 0) + 3) / 4 * 4 }
 
     static func received(_ format: String) -> Received? {
         let table = TraceLayout.fields(format)
-        guard let id = eventID(format), let socket = table["skaddr"], socket.size == 8, let ends = SocketFields(table) else { return nil }
+        guard let id = TraceLayout.eventID(format), let socket = table["skaddr"], socket.size == 8, let ends = SocketFields(table) else { return nil }
         return Received(copy: .init(socket: socket.offset, proto: nil, recordLength: length([socket] + ends.fields), eventID: id),
                         ends: ends)
     }
 
     static func sent(_ format: String) -> Sent? {
         let table = TraceLayout.fields(format)
-        guard let id = eventID(format), let socket = table["skaddr"], socket.size == 8,
+        guard let id = TraceLayout.eventID(format), let socket = table["skaddr"], socket.size == 8,
               let source = table["saddr"], source.size == 28, let destination = table["daddr"], destination.size == 28 else { return nil }
         let reason = table["reason"].flatMap { $0.size == 4 ? $0 : nil }
         return Sent(copy: .init(socket: socket.offset, proto: nil, recordLength: length([socket, source, destination] + [reason].compactMap { $0 }),
@@ -88,7 +84,7 @@ public struct ResetTracepoints: Sendable, Equatable {
         return names
     }
 
-    static let afInet: UInt16 = 2, afInet6: UInt16 = 10
+    static let afInet: UInt16 = 2
 
     /// A copied record (the tracepoint's part, its common header first) as a reset; nil for
     /// another event, a short record or an address family other than IPv4 and IPv6.
@@ -111,11 +107,6 @@ public struct ResetTracepoints: Sendable, Equatable {
         return nil
     }
 
-    static func ipv6(_ record: UnsafeRawBufferPointer, at offset: Int) -> IPAddress {
-        IPAddress(ipv6High: UInt64(bigEndian: record.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
-                  low: UInt64(bigEndian: record.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
-    }
-
     /// A sockaddr_in or sockaddr_in6 written into the record (28 bytes); nil for another family.
     static func endpoint(_ record: UnsafeRawBufferPointer, at offset: Int) -> SocketEndpoint? {
         let port = UInt16(bigEndian: record.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self))
@@ -123,39 +114,8 @@ public struct ResetTracepoints: Sendable, Equatable {
         case afInet:
             return SocketEndpoint(address: IPAddress(ipv4: UInt32(bigEndian: record.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))),
                                   port: port)
-        case afInet6: return SocketEndpoint(address: ipv6(record, at: offset + 8), port: port)
+        case SocketFields.afInet6: return SocketEndpoint(address: SocketFields.ipv6(record, at: offset + 8), port: port)
         default: return nil
         }
-    }
-}
-
-/// The socket's own end and its peer's, as the tcp tracepoints that name a socket record them
-/// (tcp_receive_reset, tcp_retransmit_skb): ports as host-order numbers, IPv4 addresses in
-/// network order, IPv6 (and IPv4-mapped) ones beside them, the family saying which to read.
-struct SocketFields: Sendable, Equatable {
-    var sourcePort, destinationPort, family, sourceV4, destinationV4, sourceV6, destinationV6: TraceLayout.Field
-
-    /// From a format's fields; nil when one is missing or of another size.
-    init?(_ table: [String: TraceLayout.Field]) {
-        func field(_ name: String, _ size: Int) -> TraceLayout.Field? { table[name].flatMap { $0.size == size ? $0 : nil } }
-        guard let sport = field("sport", 2), let dport = field("dport", 2), let family = field("family", 2),
-              let saddr = field("saddr", 4), let daddr = field("daddr", 4),
-              let saddr6 = field("saddr_v6", 16), let daddr6 = field("daddr_v6", 16) else { return nil }
-        (sourcePort, destinationPort, self.family, sourceV4, destinationV4, sourceV6, destinationV6) =
-            (sport, dport, family, saddr, daddr, saddr6, daddr6)
-    }
-
-    var fields: [TraceLayout.Field] { [sourcePort, destinationPort, family, sourceV4, destinationV4, sourceV6, destinationV6] }
-
-    /// The socket's end, then its peer's, from a record at least as long as every field.
-    func endpoints(_ record: UnsafeRawBufferPointer) -> (local: SocketEndpoint, remote: SocketEndpoint) {
-        let ipv6 = record.loadUnaligned(fromByteOffset: family.offset, as: UInt16.self) == ResetTracepoints.afInet6
-        func address(_ v4: TraceLayout.Field, _ v6: TraceLayout.Field) -> IPAddress {
-            ipv6 ? ResetTracepoints.ipv6(record, at: v6.offset)
-                 : IPAddress(ipv4: UInt32(bigEndian: record.loadUnaligned(fromByteOffset: v4.offset, as: UInt32.self)))
-        }
-        return (SocketEndpoint(address: address(sourceV4, sourceV6), port: record.loadUnaligned(fromByteOffset: sourcePort.offset, as: UInt16.self)),
-                SocketEndpoint(address: address(destinationV4, destinationV6),
-                               port: record.loadUnaligned(fromByteOffset: destinationPort.offset, as: UInt16.self)))
     }
 }

@@ -27,7 +27,7 @@ public struct RetransmitTracepoint: Sendable, Equatable {
     /// From the event's format file; nil for a layout sockscope does not know.
     public init?(format: String) {
         let table = TraceLayout.fields(format)
-        guard let id = ResetTracepoints.eventID(format), let socket = table["skaddr"], socket.size == 8,
+        guard let id = TraceLayout.eventID(format), let socket = table["skaddr"], socket.size == 8,
               let state = table["state"], state.size == 4, let ends = SocketFields(table) else { return nil }
         copy = .init(socket: socket.offset, proto: nil, recordLength: ResetTracepoints.length([socket, state] + ends.fields), eventID: id)
         self.state = state

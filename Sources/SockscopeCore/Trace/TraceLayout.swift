@@ -13,15 +13,22 @@ public struct TraceLayout: Sendable, Equatable {
     public var timestamp: Field
     public var commit: Field
     public var data: Field
-    public var type, pid, socket, oldState, newState, sourcePort, destinationPort, family, proto: Field
-    public var sourceV4, destinationV4, sourceV6, destinationV6: Field
+    public var type, pid, socket, oldState, newState, proto: Field
+    /// The socket's two ends.
+    public var ends: SocketFields
+    public var sourcePort: Field { ends.sourcePort }
+    public var destinationPort: Field { ends.destinationPort }
+    public var family: Field { ends.family }
+    public var sourceV4: Field { ends.sourceV4 }
+    public var destinationV4: Field { ends.destinationV4 }
+    public var sourceV6: Field { ends.sourceV6 }
+    public var destinationV6: Field { ends.destinationV6 }
 
     /// nil when a field is missing or has an unexpected size.
     public init?(headerPage: String, eventFormat: String) {
         let page = Self.fields(headerPage)
         let event = Self.fields(eventFormat)
-        guard let idLine = eventFormat.split(separator: "\n").first(where: { $0.hasPrefix("ID:") }),
-              let id = UInt16(idLine.dropFirst(3).split(separator: " ").first ?? "") else { return nil }
+        guard let id = Self.eventID(eventFormat) else { return nil }
         func field(_ table: [String: Field], _ name: String, size: Int) -> Field? {
             guard let field = table[name], field.size == size else { return nil }
             return field
@@ -31,10 +38,7 @@ public struct TraceLayout: Sendable, Equatable {
               let type = field(event, "common_type", size: 2), let pid = field(event, "common_pid", size: 4),
               let socket = field(event, "skaddr", size: 8),
               let oldState = field(event, "oldstate", size: 4), let newState = field(event, "newstate", size: 4),
-              let sourcePort = field(event, "sport", size: 2), let destinationPort = field(event, "dport", size: 2),
-              let family = field(event, "family", size: 2), let proto = field(event, "protocol", size: 2),
-              let sourceV4 = field(event, "saddr", size: 4), let destinationV4 = field(event, "daddr", size: 4),
-              let sourceV6 = field(event, "saddr_v6", size: 16), let destinationV6 = field(event, "daddr_v6", size: 16)
+              let proto = field(event, "protocol", size: 2), let ends = SocketFields(event)
         else { return nil }
         self.eventID = id
         self.timestamp = timestamp
@@ -45,14 +49,13 @@ public struct TraceLayout: Sendable, Equatable {
         self.socket = socket
         self.oldState = oldState
         self.newState = newState
-        self.sourcePort = sourcePort
-        self.destinationPort = destinationPort
-        self.family = family
         self.proto = proto
-        self.sourceV4 = sourceV4
-        self.destinationV4 = destinationV4
-        self.sourceV6 = sourceV6
-        self.destinationV6 = destinationV6
+        self.ends = ends
+    }
+
+    /// A format file's event id (its `ID:` line).
+    static func eventID(_ format: String) -> UInt16? {
+        format.split(separator: "\n").first { $0.hasPrefix("ID:") }.flatMap { UInt16($0.dropFirst(3).split(separator: " ").first ?? "") }
     }
 
     /// The end of the event's record: every field must fit in a record this long.

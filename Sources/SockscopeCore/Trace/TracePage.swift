@@ -17,7 +17,7 @@ public enum TracePage {
     // Record types above the data lengths (1...28 words; 0: length in the next word).
     static let padding: UInt32 = 29, timeExtend: UInt32 = 30, timeStamp: UInt32 = 31
     static let missedEvents: Int64 = 1 << 31, missedStored: Int64 = 1 << 30
-    static let ipProtoTCP: UInt16 = 6, afInet6: UInt16 = 10
+    static let ipProtoTCP: UInt16 = 6
 
     /// Appends the page's TCP state changes to `events` (time in seconds: the trace clock is
     /// CLOCK_MONOTONIC in nanoseconds).
@@ -88,23 +88,11 @@ public enum TracePage {
               let to = TCPState(rawValue: UInt8(truncatingIfNeeded: record.loadUnaligned(
                   fromByteOffset: layout.newState.offset, as: Int32.self)))
         else { return nil }
-        let ipv6 = record.loadUnaligned(fromByteOffset: layout.family.offset, as: UInt16.self) == afInet6
-        func address(_ v4: TraceLayout.Field, _ v6: TraceLayout.Field) -> IPAddress {
-            // Addresses are in network order, as in a packet.
-            if ipv6 {
-                return IPAddress(ipv6High: UInt64(bigEndian: record.loadUnaligned(fromByteOffset: v6.offset, as: UInt64.self)),
-                                 low: UInt64(bigEndian: record.loadUnaligned(fromByteOffset: v6.offset + 8, as: UInt64.self)))
-            }
-            return IPAddress(ipv4: UInt32(bigEndian: record.loadUnaligned(fromByteOffset: v4.offset, as: UInt32.self)))
-        }
         // Ports are host-order numbers in this event (the kernel converts them for the record).
-        let local = SocketEndpoint(address: address(layout.sourceV4, layout.sourceV6),
-                                   port: record.loadUnaligned(fromByteOffset: layout.sourcePort.offset, as: UInt16.self))
-        let remote = SocketEndpoint(address: address(layout.destinationV4, layout.destinationV6),
-                                    port: record.loadUnaligned(fromByteOffset: layout.destinationPort.offset, as: UInt16.self))
+        let (local, remote) = layout.ends.endpoints(record)
         return TraceEvent(time: Double(time) / 1e9,
                           socket: record.loadUnaligned(fromByteOffset: layout.socket.offset, as: UInt64.self),
                           pid: record.loadUnaligned(fromByteOffset: layout.pid.offset, as: Int32.self), cpu: cpu,
-                          local: local, remote: remote, ipv6: ipv6, from: from, to: to)
+                          local: local, remote: remote, ipv6: layout.ends.isIPv6(record), from: from, to: to)
     }
 }
