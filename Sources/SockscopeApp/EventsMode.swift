@@ -22,7 +22,7 @@ struct EventsMode {
             ? KernelSources.CaptureWish(payload: options.pcapPayload, port: options.filter.port, pcapPath: options.pcapPath,
                                         requiredBy: options.pcapPath != nil ? "--pcap" : nil)
             : nil
-        let started = KernelSources.start(io, tracing: true, capture: wish, signalFD: signalFD, log: log)
+        let started = KernelSources.start(io, capture: wish, signalFD: signalFD, log: log)
         if let refusal = started.refusal { return refusal }
         let sources = started.sources
         defer { sources.stop() }
@@ -156,9 +156,7 @@ struct EventsMode {
                     round.append((wall, (options.json ? retransmit.json(wallTime: wall).text
                                                       : retransmit.line(clock: ClockText.timeOfDay(wall))) + "\n"))
                 }
-                for reset in batch.resets {
-                    resets?.record(sender: reset.sender, receiver: reset.receiver, at: reset.time + wallOffset, reason: reset.reason)
-                }
+                for reset in batch.resets { resets?.record(reset, clockOffset: wallOffset) }
                 backlog += batch.events
             }
             // The segments read after the tracepoint, so that the RST behind an ending read there is
@@ -327,8 +325,7 @@ struct EventsMode {
         // With the capture on (or the kernel's resets), an ending says what ended it: the RST,
         // and who sent it.
         if let resets, transition.source.isTracepoint, transition.to == .tcp(.close) {
-            transition.cause = resets.cause(of: transition.entry, at: wall)
-            transition.resetReason = resets.reason(of: transition.entry, at: wall)
+            transition = resets.explained(transition, at: wall)
         }
         let owner = attribution.owner(of: transition.entry)
         let line = options.json ? transition.json(wallTime: wall, owner: owner).text

@@ -32,15 +32,13 @@ struct KernelSources {
 
     /// The sources started; or, with a `refusal`, the status the run ends with (said in a line,
     /// and nothing left running).
-    static func start(_ io: SystemIO, tracing: Bool, capture wish: CaptureWish?, signalFD: Int32,
+    static func start(_ io: SystemIO, capture wish: CaptureWish?, signalFD: Int32,
                       log: Diagnostics) -> (sources: KernelSources, refusal: ExitStatus?) {
         var sources = KernelSources()
-        if tracing {
-            do {
-                sources.trace = try io.startTracing(io.traceBufferKB, io.tracefsForced)
-            } catch {
-                sources.traceOff = error.description
-            }
+        do {
+            sources.trace = try io.startTracing(io.traceBufferKB, io.tracefsForced)
+        } catch {
+            sources.traceOff = error.description
         }
         guard let wish else { return (sources, nil) }
         do throws(TransportError) {

@@ -76,7 +76,7 @@ public final class PipeMode {
         case .inet(_, let ports): wish.port = ports.first.flatMap { $0 == 0 ? nil : $0 }
         default: wish.impossible = "a Unix socket sends no segments"
         }
-        let started = KernelSources.start(io, tracing: true, capture: wish, signalFD: signalFD, log: log)
+        let started = KernelSources.start(io, capture: wish, signalFD: signalFD, log: log)
         if let refusal = started.refusal { return refusal }
         (trace, traceOff, capture, captureOff) = (started.sources.trace, started.sources.traceOff, started.sources.capture,
                                                   started.sources.captureOff)

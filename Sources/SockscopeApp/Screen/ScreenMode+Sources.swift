@@ -52,7 +52,7 @@ extension ScreenMode {
         // The segments first (and the kernel's RSTs): an ending read here is then explained by
         // the RST behind it.
         readCapture()
-        for reset in batch.resets { resets.record(sender: reset.sender, receiver: reset.receiver, at: reset.time, reason: reset.reason) }
+        for reset in batch.resets { resets.record(reset) }
         model.header.lostTransitions += batch.lost
         if batch.notices { model.say(TraceSource.noticesLostText, at: now) }
         for event in batch.events {
@@ -78,13 +78,12 @@ extension ScreenMode {
     func log(_ transition: Transition) -> Int? {
         var transition = transition
         if capture != nil || trace?.reportsResets == true, transition.source.isTracepoint, transition.to == .tcp(.close) {
-            let cause = resets.cause(of: transition.entry, at: transition.time)
+            let explained = resets.explained(transition, at: transition.time)
             // Without the capture, "no reset" for a fresh ending may only mean the kernel's report
             // of its RST is not read yet (states --events waits for it; the log cannot): then the
             // ending keeps its general sentence rather than a wrong one.
-            if capture != nil || cause != .noReset || io.monotonic() - transition.time >= EventsMode.resetWait {
-                transition.cause = cause
-                transition.resetReason = resets.reason(of: transition.entry, at: transition.time)
+            if capture != nil || explained.cause != .noReset || io.monotonic() - transition.time >= EventsMode.resetWait {
+                transition = explained
             }
         }
         let session = model.log.session(for: transition.entry, in: model.board)

@@ -27,7 +27,7 @@ public struct WatchMode {
         let signalFD = io.signalDescriptor(signals)
         defer { if signalFD >= 0 { close(signalFD) } }
         let wish = pcapPath.map { KernelSources.CaptureWish(payload: pcapPayload, port: filter.port, pcapPath: $0, requiredBy: "--pcap") }
-        let started = KernelSources.start(io, tracing: true, capture: wish, signalFD: signalFD,
+        let started = KernelSources.start(io, capture: wish, signalFD: signalFD,
                                           log: Diagnostics(fd: io.stderr, verbose: true))
         if let refusal = started.refusal { return refusal }
         let kernel = started.sources

@@ -27,6 +27,20 @@ public struct ResetMemory: Sendable {
         resets[pair] = (time, sender, reason ?? known)
     }
 
+    /// A RST the kernel reported (eBPF), its time moved by `clockOffset` onto the clock the
+    /// transitions are compared on.
+    public mutating func record(_ reset: ResetTracepoints.Reset, clockOffset: Double = 0) {
+        record(sender: reset.sender, receiver: reset.receiver, at: reset.time + clockOffset, reason: reset.reason)
+    }
+
+    /// An ending (→ CLOSE) with what ended it: the RST and who sent it, and the sender's reason.
+    public func explained(_ ending: Transition, at time: Double) -> Transition {
+        var explained = ending
+        explained.cause = cause(of: ending.entry, at: time)
+        explained.resetReason = reason(of: ending.entry, at: time)
+        return explained
+    }
+
     /// The kernel's reason for the RST that ended `entry`'s socket: its own, or its peer's when
     /// the peer is in this namespace too (the kernel reports the RSTs its sockets send).
     public func reason(of entry: SocketEntry, at time: Double) -> String? {
