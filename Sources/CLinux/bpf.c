@@ -21,7 +21,9 @@ int clinux_bpf_map_create(int ring, unsigned int value_size, unsigned int entrie
     attr.key_size = ring ? 0 : 4;
     attr.value_size = ring ? 0 : value_size;
     attr.max_entries = entries;
-    attr.map_flags = 0;
+    // An array is mapped into the reader (BPF_F_MMAPABLE): its counters are read from memory,
+    // with no system call per read (a map lookup would also block BPF on that CPU meanwhile).
+    attr.map_flags = ring ? 0 : BPF_F_MMAPABLE;
     strncpy(attr.map_name, name, BPF_OBJ_NAME_LEN - 1);
     return bpf_call(BPF_MAP_CREATE, &attr);
 }
@@ -45,15 +47,6 @@ int clinux_bpf_tracepoint_program(const void *instructions, unsigned int count, 
     // A log too small for the verifier's story fails the load with ENOSPC: load again without it.
     if (fd < 0 && errno == ENOSPC && log) return clinux_bpf_tracepoint_program(instructions, count, license, NULL, 0, name);
     return fd;
-}
-
-int clinux_bpf_array_read(int map, unsigned int index, unsigned long long *value) {
-    union bpf_attr attr;
-    memset(&attr, 0, sizeof attr);
-    attr.map_fd = (unsigned int)map;
-    attr.key = (unsigned long)&index;
-    attr.value = (unsigned long)value;
-    return bpf_call(BPF_MAP_LOOKUP_ELEM, &attr);
 }
 
 int clinux_perf_tracepoint_attach(unsigned long long tracepoint, int program) {

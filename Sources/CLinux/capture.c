@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef PACKET_IGNORE_OUTGOING
@@ -105,12 +104,10 @@ int clinux_ring_next(struct clinux_ring *ring, struct clinux_frame *frame, const
     // that does not fit is handed over empty (and counted undecodable), never read past.
     unsigned int length = header->tp_snaplen;
     if (header->tp_mac > ring->slot_bytes || length > ring->slot_bytes - header->tp_mac) length = 0;
-    const struct sockaddr_ll *link = (const struct sockaddr_ll *)((char *)header + TPACKET_ALIGN(sizeof *header));
     frame->seconds = header->tp_sec;
     frame->nanoseconds = header->tp_nsec;
     frame->captured_length = length;
     frame->original_length = header->tp_len;
-    frame->ifindex = link->sll_ifindex;
     *data = (const unsigned char *)header + (length > 0 ? header->tp_mac : 0);
     return 1;
 }

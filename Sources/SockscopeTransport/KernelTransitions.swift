@@ -14,12 +14,22 @@ final class KernelTransitions {
     let attachment: Int32
     /// Kept open to ask the kernel how often it skipped the program (`lostCount`).
     let loadedProgram: Int32
+    /// The counters map, mapped: read without a system call.
+    let counterValues: UnsafeMutableRawPointer
     /// The reset and retransmission tracepoints, and the programs attached to them (those
-    /// the kernel has and accepted), by event id.
+    /// the kernel has and accepted).
     let resets: ResetTracepoints
     let retransmits: RetransmitTracepoint?
-    let resetPrograms: [(program: Int32, attachment: Int32)]
-    let attachedEvents: Set<UInt16>
+    let tcpPrograms: [Attached]
+    /// The tracepoints a program of ours is attached to, by event id.
+    var attachedEvents: Set<UInt16> { Set(tcpPrograms.map(\.event)) }
+
+    /// A program on one of the tcp tracepoints and the perf event that attaches it.
+    struct Attached {
+        var event: UInt16
+        var program: Int32
+        var attachment: Int32
+    }
     let ringBytes: Int
     let pageBytes: Int
     /// The consumer position (ours to write) and the producer's page followed by the data, mapped
@@ -65,6 +75,10 @@ final class KernelTransitions {
         guard made.ring >= 0 else { throw failure("cannot make a BPF ring buffer") }
         made.counters = clinux_bpf_map_create(0, 8, UInt32(TransitionProgram.Counter.allCases.count), "sockscope_lost")
         guard made.counters >= 0 else { throw failure("cannot make a BPF map") }
+        guard let values = mmap(nil, page, PROT_READ, MAP_SHARED, made.counters, 0), values != MAP_FAILED else {
+            throw failure("cannot map the BPF counters")
+        }
+        made.counterValues = values
         let code: [UInt8]
         do {
             code = try program.instructions(offsets: offsets, namespace: namespace, ring: made.ring, counters: made.counters)
@@ -94,7 +108,6 @@ final class KernelTransitions {
         func format(_ event: String) -> String? { ProcFile.read("\(root)/events/tcp/\(event)/format") }
         let resets = ResetTracepoints(receiveFormat: format("tcp_receive_reset"), sendFormat: format("tcp_send_reset"))
         let retransmits = format("tcp_retransmit_skb").flatMap(RetransmitTracepoint.init(format:))
-        var attachedEvents: Set<UInt16> = []
         for copy in resets.copies + [retransmits?.copy].compactMap({ $0 }) {
             guard let code = try? TransitionProgram.copying(copy, offsets: offsets, namespace: namespace, ring: made.ring,
                                                             counters: made.counters) else { continue }
@@ -107,8 +120,7 @@ final class KernelTransitions {
                 close(program)
                 continue
             }
-            made.resetPrograms.append((program, attached))
-            attachedEvents.insert(copy.eventID)
+            made.tcpPrograms.append(Attached(event: copy.eventID, program: program, attachment: attached))
         }
         guard let consumer = mmap(nil, page, PROT_READ | PROT_WRITE, MAP_SHARED, made.ring, 0), consumer != MAP_FAILED else {
             throw failure("cannot map the BPF ring buffer")
@@ -124,8 +136,8 @@ final class KernelTransitions {
         attachment = made.attachment
         self.resets = resets
         self.retransmits = retransmits
-        self.attachedEvents = attachedEvents
-        resetPrograms = made.resetPrograms
+        tcpPrograms = made.tcpPrograms
+        counterValues = values
         self.consumer = consumer
         self.producer = producer
         made = Made()  // all of it is the instance's now: `stop()` undoes it
@@ -134,14 +146,14 @@ final class KernelTransitions {
     /// Descriptors and mappings made while starting, undone unless the start completes.
     private struct Made {
         var ring: Int32 = -1, counters: Int32 = -1, program: Int32 = -1, attachment: Int32 = -1
-        var resetPrograms: [(program: Int32, attachment: Int32)] = []
-        var consumer: UnsafeMutableRawPointer?
+        var tcpPrograms: [Attached] = []
+        var consumer: UnsafeMutableRawPointer?, counterValues: UnsafeMutableRawPointer?
 
         func undo(pageBytes: Int) {
-            for fd in resetPrograms.flatMap({ [$0.attachment, $0.program] }) + [attachment, program, counters, ring] where fd >= 0 {
+            for fd in tcpPrograms.flatMap({ [$0.attachment, $0.program] }) + [attachment, program, counters, ring] where fd >= 0 {
                 close(fd)
             }
-            if let consumer { munmap(consumer, pageBytes) }
+            for mapped in [consumer, counterValues] { if let mapped { munmap(mapped, pageBytes) } }
         }
     }
 
@@ -153,11 +165,12 @@ final class KernelTransitions {
         stopped = true
         close(attachment)
         close(loadedProgram)
-        for (program, attached) in resetPrograms {
-            close(attached)
-            close(program)
+        for attached in tcpPrograms {
+            close(attached.attachment)
+            close(attached.program)
         }
         munmap(consumer, pageBytes)
+        munmap(counterValues, pageBytes)
         munmap(producer, pageBytes + 2 * ringBytes)
         close(ring)
         close(counters)
@@ -224,10 +237,9 @@ final class KernelTransitions {
     /// is not traced at all (the kernel allows one BPF program at a time per CPU), and may have
     /// been ours — counted as lost, since it cannot be told apart.
     func lostCount() -> Int {
+        let values = UnsafePointer(counterValues.assumingMemoryBound(to: UInt64.self))
         let delivered = TransitionProgram.Counter.allCases.reduce(0) { total, counter in
-            var value: UInt64 = 0
-            guard clinux_bpf_array_read(counters, UInt32(counter.rawValue), &value) == 0 else { return total }
-            return total + Int(clamping: value)
+            total + Int(clamping: clinux_load_acquire(values + Int(counter.rawValue)))
         }
         // A skipped reset program lost a RST, not a transition: only the transitions' count.
         return delivered + max(0, Int(clinux_bpf_program_misses(loadedProgram)))

@@ -159,7 +159,6 @@ struct clinux_frame {
     unsigned int nanoseconds;
     unsigned int captured_length;  /* bytes at `data` */
     unsigned int original_length;  /* the frame's length on the wire */
-    int ifindex;
 };
 
 /// The next frame in the ring: 1 and `*data` (valid until the next call, which gives its slot
@@ -196,7 +195,8 @@ int clinux_nflog_read(int fd, unsigned char *packets, size_t size, size_t *lengt
 int clinux_spawn_close_from(posix_spawn_file_actions_t *actions, int low);
 
 /// A BPF map (bpf(2) BPF_MAP_CREATE): with `ring` 1, a ring buffer of `entries` bytes (a power
-/// of two, pages); else an array of `entries` values of `value_size` bytes with 32-bit keys.
+/// of two, pages); else an array of `entries` values of `value_size` bytes with 32-bit keys,
+/// which can be mapped (mmap at offset 0) to read its values.
 /// The descriptor is close-on-exec; -1 on error (errno: EPERM without CAP_BPF).
 int clinux_bpf_map_create(int ring, unsigned int value_size, unsigned int entries, const char *name);
 
@@ -204,9 +204,6 @@ int clinux_bpf_map_create(int ring, unsigned int value_size, unsigned int entrie
 /// refuses, goes to `log` (NUL-terminated, at most `log_size`). A descriptor or -1 (errno).
 int clinux_bpf_tracepoint_program(const void *instructions, unsigned int count, const char *license,
                                   char *log, unsigned int log_size, const char *name);
-
-/// Reads element `index` of an array map of u64 values; 0 or -1 (errno).
-int clinux_bpf_array_read(int map, unsigned int index, unsigned long long *value);
 
 /// How often the kernel skipped `program` because a BPF program was already running on that CPU
 /// (a softirq's transition arriving while the program ran for another): each a transition not
