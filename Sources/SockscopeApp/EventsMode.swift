@@ -46,10 +46,10 @@ struct EventsMode {
         let wallOffset = io.wallClock() - start
         let reader = ProcNetReader(root: options.procRoot)
         var differ = SnapshotDiffer()
-        var durations = TraceDurations()
-        var fusion = TransitionFusion(patience: trace?.fusionPatience ?? TransitionFusion.tracefsPatience)
         // What ended an ending: the RSTs the capture sees, or those the kernel reports (eBPF).
-        var resets = capture != nil || trace?.reportsResets == true ? ResetMemory() : nil
+        var observer = TransitionObserver(tracing: trace != nil, patience: trace?.fusionPatience ?? TransitionFusion.tracefsPatience,
+                                          capturing: capture != nil, kernelResets: trace?.reportsResets ?? false,
+                                          wallOffset: wallOffset)
         var roles = RoleMemory()
         var attribution = Attribution(root: options.procRoot)
         // The tables are read at once, then every `tableInterval` — or every --interval while an
@@ -58,7 +58,7 @@ struct EventsMode {
         let relaxed = tableInterval(tracing: trace != nil)
         var nextPoll: Double {
             guard let lastPoll else { return start }
-            return lastPoll + (fusion.heldCount > 0 ? options.interval : relaxed)
+            return lastPoll + (observer.heldCount > 0 ? options.interval : relaxed)
         }
         let deadline = options.duration.map { start + $0 }
         var set = PollSet<Int>()
@@ -81,15 +81,15 @@ struct EventsMode {
         func readTables(at now: Double) {
             let entries = reader.read(options.filter.protocols)
             attribution.update(entries, now: now)
-            for transition in fusion.tables(differ.update(entries, at: now), reading: entries, tracing: trace != nil, at: now,
-                                            lookUp: trace.map { source in { source.state(of: $0) } }) {
-                emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
+            for transition in observer.tables(differ.update(entries, at: now), reading: entries, at: now,
+                                              lookUp: trace.map { source in { source.state(of: $0) } }) {
+                emit(transition, wallOffset: wallOffset, observer: observer, roles: &roles, attribution: &attribution, into: &round)
             }
         }
 
         /// Transitions the tables proved and the tracepoint never reported: counted, never silent.
         func tellMissed() throws(Stop) {
-            let missed = fusion.takeMissed()
+            let missed = observer.takeMissed()
             if missed > 0 { try out.lost(missed, unreported: true, pending: &lines) }
         }
 
@@ -105,12 +105,12 @@ struct EventsMode {
             if let ending, drained || now >= ending.until {
                 // A last reading settles the endings still held for one; those it cannot are told.
                 readTables(at: now)
-                for transition in fusion.unmatchedTimewaits() {
-                    emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
+                for transition in observer.unsettled() {
+                    emit(transition, wallOffset: wallOffset, observer: observer, roles: &roles, attribution: &attribution, into: &round)
                 }
                 try tellMissed()
                 flushRound()
-                try tellLeftover(trace, to: out, pending: &lines, unfused: backlog.count, held: fusion.heldCount)
+                try tellLeftover(trace, to: out, pending: &lines, unfused: backlog.count, held: observer.heldCount)
                 if let stop = ending.stop { throw stop }
                 return
             }
@@ -134,7 +134,7 @@ struct EventsMode {
                 if signal != 0 {
                     if ending?.stop != nil {
                         flushRound()
-                        try tellLeftover(trace, to: out, pending: &lines, unfused: backlog.count, held: fusion.heldCount)
+                        try tellLeftover(trace, to: out, pending: &lines, unfused: backlog.count, held: observer.heldCount)
                         throw Stop(status: .signal(signal))
                     }
                     ending = (Stop(status: .signal(signal)), io.monotonic() + Self.drainSeconds)
@@ -156,7 +156,7 @@ struct EventsMode {
                     round.append((wall, (options.json ? retransmit.json(wallTime: wall).text
                                                       : retransmit.line(clock: ClockText.timeOfDay(wall))) + "\n"))
                 }
-                for reset in batch.resets { resets?.record(reset, clockOffset: wallOffset) }
+                for reset in batch.resets { observer.saw(reset) }
                 backlog += batch.events
             }
             // The segments read after the tracepoint, so that the RST behind an ending read there is
@@ -167,7 +167,7 @@ struct EventsMode {
                 if batch.dropped > 0 { try out.lost(batch.dropped, frames: true, pending: &lines) }
                 if let failure = batch.pcapFailure { out.log.error(failure) }
                 for segment in batch.segments {
-                    resets?.record(segment)
+                    observer.saw(segment)
                     if options.segments { emit(segment, into: &round) }
                 }
             }
@@ -182,12 +182,12 @@ struct EventsMode {
                     // The kernel reports a RST a few microseconds after the state change it causes
                     // (an abort closes, then resets): a fresh ending waits for the next read, so
                     // that its cause is the RST's and not "no reset". Never at the stream's end.
-                    if kernelResets, ending == nil, event.to == .close, io.monotonic() - event.time < Self.resetWait {
-                        endingWaits = event.time + Self.resetWait
+                    if kernelResets, ending == nil, event.to == .close, io.monotonic() - event.time < TransitionObserver.resetWait {
+                        endingWaits = event.time + TransitionObserver.resetWait
                         break
                     }
-                    for transition in fusion.traced(event.transition(duration: durations.duration(of: event))) {
-                        emit(transition, wallOffset: wallOffset, resets: resets, roles: &roles, attribution: &attribution, into: &round)
+                    for transition in observer.traced(event) {
+                        emit(transition, wallOffset: wallOffset, observer: observer, roles: &roles, attribution: &attribution, into: &round)
                     }
                     told += 1
                 }
@@ -218,11 +218,6 @@ struct EventsMode {
     static let drainSeconds = 0.5
     /// Records fused and told between two glances at the signals (about 0.1 s of work).
     static let slice = 1024
-    /// How long an ending waits for the kernel's report of the RST behind it: written to the
-    /// ring microseconds after the ending's own record, or, when the closing process is
-    /// preempted between the two on a busy machine, a time slice or so later (a 2 ms wait missed
-    /// one in ten under load). The stream runs at most this far behind the kernel.
-    static let resetWait = 0.02
 
     /// Whether a signal waits on the signalfd (it is read by the loop's next poll).
     static func signalWaiting(_ signalFD: Int32) -> Bool {
@@ -315,7 +310,7 @@ struct EventsMode {
         }
     }
 
-    func emit(_ transition: Transition, wallOffset: Double, resets: ResetMemory?, roles: inout RoleMemory,
+    func emit(_ transition: Transition, wallOffset: Double, observer: TransitionObserver, roles: inout RoleMemory,
               attribution: inout Attribution, into round: inout [(time: Double, line: String)]) {
         // Cheap filters before any work on the transition.
         guard transition.matches(options.filter) else { return }
@@ -323,10 +318,8 @@ struct EventsMode {
         var transition = transition
         if transition.entry.proto.isTCP { transition.role = roles.role(of: transition) }
         // With the capture on (or the kernel's resets), an ending says what ended it: the RST,
-        // and who sent it.
-        if let resets, transition.source.isTracepoint, transition.to == .tcp(.close) {
-            transition = resets.explained(transition, at: wall)
-        }
+        // and who sent it (the stream waited `resetWait` for the kernel's report of it).
+        transition = observer.explained(transition, now: .infinity)
         let owner = attribution.owner(of: transition.entry)
         let line = options.json ? transition.json(wallTime: wall, owner: owner).text
                                 : transition.line(clock: ClockText.timeOfDay(wall))

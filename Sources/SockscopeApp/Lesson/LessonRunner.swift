@@ -19,6 +19,9 @@ final class LessonRunner {
     var known: Set<String> = []
     var lastShape: [String] = []
     var lastRows: [EndRow] = []
+    /// The traced records made transitions (a handoff to a timewait socket settled at once by an
+    /// exact lookup: a lab has a few sockets, and its steps wait on them).
+    var observer = TransitionObserver(tracing: true)
     /// Ends whose request socket's SYN_RECV was told from the table.
     var requestsTold: Set<String> = []
     var endsToldAt = 0.0
@@ -119,16 +122,16 @@ final class LessonRunner {
             let round = lab.round()
             for seen in round.segments { try tell(segmentEvent(seen)) }
             for event in round.transitions {
-                // The tracepoint sees a closing socket enter CLOSE as its timewait socket takes
-                // over; the lesson tells the state the connection is really in.
-                let end = name(event.local, event.remote)
                 // Already told from the table, when the request socket appeared.
-                if event.from == .listen, event.to == .synRecv, requestsTold.contains(end) { continue }
-                var to = event.to
-                if to == .close, event.from == .finWait2 || event.from == .closing || event.from == .finWait1,
-                   let waiting = lab.timewaitState(local: event.local, remote: event.remote) { to = waiting }
-                try tell(.transition(time: event.time - startMonotonic, end: end,
-                                     local: event.local, remote: event.remote, from: event.from, to: to))
+                if event.from == .listen, event.to == .synRecv, requestsTold.contains(name(event.local, event.remote)) { continue }
+                // The tracepoint sees a closing socket enter CLOSE as its timewait socket takes
+                // over; the observer tells the state the connection is really in.
+                for transition in observer.traced(event, settle: lab.timewaitState) {
+                    guard let from = transition.from?.tcp, let to = transition.to?.tcp else { continue }
+                    let entry = transition.entry
+                    try tell(.transition(time: transition.time - startMonotonic, end: name(entry.local, entry.remote),
+                                         local: entry.local, remote: entry.remote, from: from, to: to))
+                }
             }
             try tellEnds(always: false)
             afterRound()

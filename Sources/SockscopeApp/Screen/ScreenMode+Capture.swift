@@ -22,8 +22,8 @@ extension ScreenMode {
             model.header.lostFrames += batch.dropped
         }
         for var segment in batch.segments {
+            observer.saw(segment)
             segment.time -= wallOffset  // the capture stamps wall time; the model keeps monotonic
-            resets.record(segment)
             if !model.addSegment(segment) && plan != nil { remember(segment) }
         }
     }

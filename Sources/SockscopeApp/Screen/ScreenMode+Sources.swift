@@ -10,7 +10,7 @@ extension ScreenMode {
         var ownInfo: [Int: TCPInfo] = [:]
         for id in keys.keys {
             ownInfo[id] = engine.tcpInfo(id)
-            firstHandInfo(id, info: ownInfo[id], at: now)
+            ownInfoRead(id, info: ownInfo[id], at: now)
         }
         // TCP_INFO of every socket shown (as ss -i), not only ours, in the same dump.
         // (The board's copies live in blocks of their own: one alive at the next change to the
@@ -25,11 +25,11 @@ extension ScreenMode {
             }.filter(states.matches)
         }
         model.board.setSampledInfos(sampled)
-        for transition in firstHandReconciled(fusion.tables(model.board.update(entries, at: now), reading: entries, tracing: trace != nil,
-                                                            at: now, lookUp: trace.map { source in { source.state(of: $0) } })) {
+        for transition in observer.tables(model.board.update(entries, at: now), reading: entries, at: now,
+                                          lookUp: trace.map { source in { source.state(of: $0) } }) {
             log(transition)
         }
-        model.header.lostTransitions += fusion.takeMissed()
+        model.header.lostTransitions += observer.takeMissed()
         // Owners of what is shown: with /all every socket's; else ours and their other ends' (who
         // is on the other end is worth a /proc walk, at most once a second, only for new inodes).
         do {
@@ -52,23 +52,17 @@ extension ScreenMode {
         // The segments first (and the kernel's RSTs): an ending read here is then explained by
         // the RST behind it.
         readCapture()
-        for reset in batch.resets { resets.record(reset) }
+        for reset in batch.resets { observer.saw(reset) }
         model.header.lostTransitions += batch.lost
         if batch.notices { model.say(TraceSource.noticesLostText, at: now) }
         for event in batch.events {
-            let traced = event.transition(duration: durations.duration(of: event))
-            guard traced.matches(states) else { continue }
-            if dialLogged, traced.from == .tcp(.close), traced.to == .tcp(.synSent),
-               model.board.session(dialing: traced.entry.remote, proto: traced.entry.proto) != nil {
-                dialLogged = false
-                continue
+            for transition in observer.traced(event) where transition.matches(states) {
+                model.board.markChanged(ConnectionKey(transition.entry), at: transition.time)
+                if log(transition) != nil { nextRefresh = min(nextRefresh, now + 0.02) }
             }
-            model.board.markChanged(ConnectionKey(traced.entry), at: traced.time)
-            // An ending held until the tables say where it went: read them soon.
-            let shown = fusion.traced(traced)
-            if shown.isEmpty { nextRefresh = min(nextRefresh, now + 0.02) }
-            for transition in shown where log(transition) != nil { nextRefresh = min(nextRefresh, now + 0.02) }
         }
+        // An ending held until the tables say where it went: read them soon.
+        if observer.heldCount > 0 { nextRefresh = min(nextRefresh, now + 0.02) }
         model.dirty = true
     }
 
@@ -76,16 +70,9 @@ extension ScreenMode {
     /// other end of one of ours); returns that session.
     @discardableResult
     func log(_ transition: Transition) -> Int? {
-        var transition = transition
-        if capture != nil || trace?.reportsResets == true, transition.source.isTracepoint, transition.to == .tcp(.close) {
-            let explained = resets.explained(transition, at: transition.time)
-            // Without the capture, "no reset" for a fresh ending may only mean the kernel's report
-            // of its RST is not read yet (states --events waits for it; the log cannot): then the
-            // ending keeps its general sentence rather than a wrong one.
-            if capture != nil || explained.cause != .noReset || io.monotonic() - transition.time >= EventsMode.resetWait {
-                transition = explained
-            }
-        }
+        // (states --events waits for the kernel's report of a RST; the log cannot, and a fresh
+        // ending keeps its general sentence rather than a wrong one.)
+        let transition = observer.explained(transition, now: io.monotonic())
         let session = model.log.session(for: transition.entry, in: model.board)
         model.log.append(transition, session: session)
         model.addToLadder(transition)

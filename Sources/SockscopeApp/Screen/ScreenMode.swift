@@ -22,25 +22,20 @@ final class ScreenMode: EngineFace {
     let ladderFile: ReplacedFile?
     /// Segments read before their session opened (a listener's handshake comes before accept).
     var unplaced: [Segment] = []
-    /// The RSTs seen, to explain endings by who sent them.
-    var resets = ResetMemory()
     /// Ports of our sockets: the frames the capture keeps.
     var ourPorts: Set<UInt16> = []
     let wallOffset: Double
     let states: StatesFilter
     let reader: ProcNetReader
     var attribution: Attribution
-    var durations = TraceDurations()
-    var fusion = TransitionFusion()
+    /// Where every source becomes transitions (Core's one observer).
+    var observer: TransitionObserver
     /// Each open connection's row key, to drop its TCP_INFO when it closes.
     var keys: [Int: ConnectionKey] = [:]
     /// Our dial while connect() is in progress: its TCP_INFO counts the SYN's retransmissions.
     var connectingKey: ConnectionKey?
-    /// Our dial's CLOSE → SYN_SENT was logged from the engine: the tracepoint's copy is skipped.
-    var dialLogged = false
-    /// Without the tracepoint: our sockets' transitions from what we know first-hand, an exact
-    /// lookup to see where a closed one went, and each one's state just before close().
-    var firstHand = FirstHandLog()
+    /// Without the tracepoint: an exact lookup to see where a closed socket of ours went, and
+    /// each one's state just before close() (the observer tells our transitions first-hand).
     let lookup: SocketLookup?
     var stateBeforeClose: [Int: TCPState] = [:]
     let refreshInterval: Double
@@ -57,7 +52,6 @@ final class ScreenMode: EngineFace {
         self.plan = plan
         self.io = io
         self.trace = trace
-        if let trace { fusion.patience = trace.fusionPatience }
         self.ladderFile = ladderFile
         lookup = trace == nil ? SocketLookup() : nil
         self.capture = capture
@@ -71,6 +65,8 @@ final class ScreenMode: EngineFace {
                              datagram: plan?.datagram ?? false)
         let wallOffset = io.wallClock() - io.monotonic()
         self.wallOffset = wallOffset
+        observer = TransitionObserver(tracing: trace != nil, patience: trace?.fusionPatience ?? TransitionFusion.tracefsPatience,
+                                      capturing: capture != nil, kernelResets: trace?.reportsResets ?? false, wallOffset: wallOffset)
         if capture == nil { model.ladderUnavailable = captureOff ?? "no capture" }
         view = ScreenView(formatTime: { ClockText.timeOfDay($0 + wallOffset, digits: 3) })
         screen = try io.makeScreen(io.wantsColour)
@@ -144,11 +140,7 @@ final class ScreenMode: EngineFace {
                 // yet) is placed only at the socket's next transition, which a held SYN_SENT delays.
                 // Stamped when connect() was called, not now: on loopback the kernel has stamped
                 // the whole handshake before connect() returns, and SYN_SENT must come first.
-                let began = min(engine.connectingSince ?? now, now)
-                let entry = SocketEntry(proto: key.proto, local: key.local, remote: key.remote, stateCode: TCPState.synSent.rawValue)
-                log(Transition(time: began, entry: entry, from: .tcp(.close), to: .tcp(.synSent), duration: nil, source: .socket))
-                dialLogged = true
-                firstHandObserve(key, state: .synSent, at: began)
+                for transition in observer.dialing(key, since: min(engine.connectingSince ?? now, now)) { log(transition) }
             }
         case .connectFailed(let peer, let code):
             if let key = connectingKey { model.board.setInfo(nil, for: key) }
@@ -165,7 +157,7 @@ final class ScreenMode: EngineFace {
                 model.board.setInfo(info, for: key)
             }
             model.apply(.opened(session: id, peer: peer?.display ?? "(unnamed)", key: key, how: how), at: now)
-            if let key { firstHandOpened(key: key, accepted: how == .accepted, info: info, at: now) }
+            if let key { ownOpened(key: key, accepted: how == .accepted, info: info, at: now) }
             if let key, capture != nil, model.ladders[id] == nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
         case .refusedOverLimit(let address):
             model.apply(.refused(peer: address.display, limit: plan?.maxConnections ?? 0), at: now)
@@ -176,13 +168,13 @@ final class ScreenMode: EngineFace {
         case .peerFinished(let id):
             model.addAction("EOF read", session: id, sends: false, at: now)
             model.apply(.peerFinished(session: id, canStillSend: engine.connection(id)?.writeOpen ?? false), at: now)
-            firstHandInfo(id, info: engine.tcpInfo(id), at: now)
+            ownInfoRead(id, info: engine.tcpInfo(id), at: now)
         case .shutDown(let id):
             model.addAction("shutdown()", session: id, sends: true, at: now)
             let info = engine.tcpInfo(id)
             if let key = keys[id] { model.board.setInfo(info, for: key) }
             model.apply(.shutDown(session: id, stillReading: engine.connection(id)?.readOpen ?? false), at: now)
-            firstHandInfo(id, info: info, at: now)
+            ownInfoRead(id, info: info, at: now)
         case .datagramRefused(let id, let code):
             model.apply(.datagramRefused(session: id, reason: String(cString: strerror(code))), at: now)
         case .closed(let id, _, let reason):
@@ -191,7 +183,7 @@ final class ScreenMode: EngineFace {
             let key = keys.removeValue(forKey: id)
             if let key { model.board.setInfo(nil, for: key) }
             model.apply(.closed(session: id, ending: Self.ending(reason, idle: plan?.timeout ?? 0)), at: now)
-            if let key { firstHandClosed(id, key: key, reset: reason == .reset, at: now) }
+            if let key { ownClosed(id, key: key, reset: reason == .reset, at: now) }
         case .sessionFinished:
             break  // the statuses already say so; the screen stays, so that TIME_WAIT can be watched
         }

@@ -71,8 +71,10 @@ public struct TransitionFusion: Sendable {
     /// The states whose traced `→ CLOSE` may be a handoff to a timewait socket.
     static let handedOff: Set<TCPState> = [.finWait1, .finWait2, .closing]
 
-    /// A transition from the tracepoint: shown now, or held until the next table reading.
-    public mutating func traced(_ transition: Transition) -> [Transition] {
+    /// A transition from the tracepoint: shown now, or held until the next table reading. With
+    /// `settle` (an exact lookup of one connection's socket), an ending that may be a handoff is
+    /// settled at once instead: where the lookup finds a timewait socket, the connection went there.
+    public mutating func traced(_ transition: Transition, settle: ((ConnectionKey) -> TCPState?)? = nil) -> [Transition] {
         let key = ConnectionKey(transition.entry)
         let birth = transition.to == .tcp(.synSent) || transition.to == .tcp(.synRecv) || transition.from == .tcp(.listen)
         // A new connection on a four-tuple whose last one was traced leaving and never ending: the
@@ -104,6 +106,11 @@ public struct TransitionFusion: Sendable {
         if let recent = appeared.removeValue(forKey: key) {
             timewaitSockets[key] = recent.entry.tcpState
             return Self.fuse(transition, with: recent.entry)
+        }
+        if let settle {
+            guard let state = settle(key), state == .timeWait || state == .finWait2 else { return [transition] }
+            timewaitSockets[key] = state
+            return Self.fuse(transition, with: Self.timewaitEntry(of: transition, in: state))
         }
         // Otherwise the next reading settles it, even for a four-tuple whose timewait socket is
         // known already: a client port used again brings a second ending on the same tuple, and
@@ -205,10 +212,7 @@ public struct TransitionFusion: Sendable {
                 if let state = lookUp(key), state == .timeWait || state == .finWait2 {
                     // The dump missed it; the lookup found the timewait socket.
                     timewaitSockets[key] = state
-                    var entry = ending.transition.entry
-                    entry.stateCode = state.rawValue
-                    entry.timer = .timeWait
-                    released += Self.fuse(ending.transition, with: entry)
+                    released += Self.fuse(ending.transition, with: Self.timewaitEntry(of: ending.transition, in: state))
                 } else {
                     released.append(ending.transition)
                 }
@@ -270,6 +274,14 @@ public struct TransitionFusion: Sendable {
         var seen = transition
         seen.from = nil
         return seen
+    }
+
+    /// The timewait socket an exact lookup found in `state` for an ending's connection.
+    static func timewaitEntry(of ending: Transition, in state: TCPState) -> SocketEntry {
+        var entry = ending.entry
+        entry.stateCode = state.rawValue
+        entry.timer = .timeWait
+        return entry
     }
 
     /// One arrow: the traced state's ending, landing where the timewait socket is. An orphaned

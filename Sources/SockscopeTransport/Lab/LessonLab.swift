@@ -89,10 +89,10 @@ public final class LessonLab {
         trace?.stop()
     }
 
-    /// Where a socket that the tracepoint saw enter CLOSE went: a timewait socket's substate
+    /// Where a connection that the tracepoint saw enter CLOSE went: a timewait socket's substate
     /// (TIME_WAIT, FIN_WAIT2) when the kernel keeps one for its addresses, else nil.
-    public func timewaitState(local: SocketEndpoint, remote: SocketEndpoint) -> TCPState? {
-        let state = lookup?.state(of: ConnectionKey(proto: local.address.isIPv6 ? .tcp6 : .tcp, local: local, remote: remote))
+    public func timewaitState(_ key: ConnectionKey) -> TCPState? {
+        let state = lookup?.state(of: key)
         return state == .timeWait || state == .finWait2 ? state : nil
     }
 
