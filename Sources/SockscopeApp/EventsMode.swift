@@ -41,10 +41,10 @@ struct EventsMode {
         return .success
     }
 
-    func stream(trace: TraceSource?, capture: SegmentSource?, signalFD: Int32, to out: Output) throws(Stop) {
+    func stream(trace: (any TransitionFeed)?, capture: (any SegmentFeed)?, signalFD: Int32, to out: Output) throws(Stop) {
         let start = io.monotonic()
         let wallOffset = io.wallClock() - start
-        let reader = ProcNetReader(root: options.procRoot)
+        let reader = io.openSocketTable(options.procRoot)
         var differ = SnapshotDiffer()
         // What ended an ending: the RSTs the capture sees, or those the kernel reports (eBPF).
         var observer = TransitionObserver(tracing: trace != nil, patience: trace?.fusionPatience ?? TransitionFusion.tracefsPatience,
@@ -129,7 +129,7 @@ struct EventsMode {
             guard (try? set.wait(timeout: Milliseconds.clamped(wake - io.monotonic()))) == true else { continue }
             // A signal ends the stream once what is buffered is read; the process then dies by it
             // (EXIT STATUS). A second signal ends it at once.
-            if set.count > 0 && set.revents(0) != 0 {
+            if set.revents(of: -1) != 0 {
                 let signal = clinux_read_signal(signalFD)
                 if signal != 0 {
                     if ending?.stop != nil {
@@ -143,7 +143,8 @@ struct EventsMode {
             var quiet = ending != nil
             // Read the tracepoint when it has something, and at every table reading (verdicts
             // on other namespaces' sockets fall due with time) — and at every round of the end.
-            if let trace, ending != nil || (1..<set.count).contains(where: { set.revents($0) != 0 }) || io.monotonic() >= nextPoll {
+            let sourceReady = set.slots.indices.contains { set.slots[$0] != -1 && set.revents($0) != 0 }
+            if let trace, ending != nil || sourceReady || io.monotonic() >= nextPoll {
                 // At the end, small rounds: the time left is looked at between them. (Smaller
                 // rounds throughout would see a signal sooner, but each round rescans the
                 // namespace sieve: measured, 32 pages a CPU lost a third of a 15,000/s burst.)
@@ -229,7 +230,7 @@ struct EventsMode {
     /// buffers or read and not yet told (lost), and transitions read but not yet placed: in a
     /// namespace (they may be another namespace's), or, for an ending `held` for a table
     /// reading, as a close or a handoff to TIME_WAIT. Nothing is told when nothing is left.
-    func tellLeftover(_ trace: TraceSource?, to out: Output, pending lines: inout String, unfused: Int, held: Int) throws(Stop) {
+    func tellLeftover(_ trace: (any TransitionFeed)?, to out: Output, pending lines: inout String, unfused: Int, held: Int) throws(Stop) {
         if let trace {
             let (unread, unplaced) = trace.leftover()
             if unread + unfused > 0 { try out.lost(unread + unfused, atEnd: true, pending: &lines) }

@@ -7,10 +7,10 @@ import SockscopeTransport
 /// `--ladder`), the run is refused at once — a file asked for and not written would fail a
 /// script later, silently.
 struct KernelSources {
-    var trace: TraceSource?
+    var trace: (any TransitionFeed)?
     /// Why the tracepoint is off (no root, no tracefs, no sock_diag).
     var traceOff: String?
-    var capture: SegmentSource?
+    var capture: (any SegmentFeed)?
     /// Why the capture is off, when it was wanted.
     var captureOff: String?
 

@@ -13,10 +13,10 @@ public final class PipeMode {
     /// Whether the session runs in the screen rather than on stdin/stdout.
     let interactive: Bool
     /// The screen's tracepoint source, started before dialing so that the handshake is seen.
-    var trace: TraceSource?
+    var trace: (any TransitionFeed)?
     var traceOff: String?
     /// The screen's capture (as root), likewise started before dialing, so that the SYN is seen.
-    var capture: SegmentSource?
+    var capture: (any SegmentFeed)?
     var captureOff: String?
     /// --ladder: its place checked (a temporary file made beside it) before the session starts.
     var ladderFile: ReplacedFile?

@@ -19,13 +19,19 @@ public struct SystemIO {
     /// Where /proc is (the socket tables' fallback and the owners).
     public var procRoot = "/proc"
     /// Starts the tracepoint source, or says why it is off (tests keep it off).
-    public var startTracing: (_ bufferKB: Int?, _ forceTracefs: Bool) throws(TransportError) -> TraceSource = {
+    public var startTracing: (_ bufferKB: Int?, _ forceTracefs: Bool) throws(TransportError) -> any TransitionFeed = {
         kb, forced throws(TransportError) in try TraceSource(bufferKB: kb, forceTracefs: forced)
     }
     /// Starts the capture (each frame's headers and `payload` bytes of data, into a ring of
     /// `bufferKB` or the default), or says why it is off.
-    public var startCapture: (_ payload: Int, _ bufferKB: Int?) throws(TransportError) -> SegmentSource = {
+    public var startCapture: (_ payload: Int, _ bufferKB: Int?) throws(TransportError) -> any SegmentFeed = {
         payload, kb throws(TransportError) in try SegmentSource(payload: payload, bufferKB: kb)
+    }
+    /// The socket tables under a /proc (sock_diag where it answers).
+    public var openSocketTable: (_ procRoot: String) -> any SocketTable = { root in ProcNetReader(root: root) }
+    /// A lesson's laboratory, or why there can be none (root, nft, a namespace).
+    public var makeLab: (_ forceTracefs: Bool) throws(TransportError) -> any Lab = {
+        forced throws(TransportError) in try LessonLab(forceTracefs: forced)
     }
     /// Blocks these signals and returns a signalfd that reports them (-1 when none can be had).
     public var signalDescriptor: ([Int32]) -> Int32 = { signals in clinux_signalfd(signals, Int32(signals.count)) }

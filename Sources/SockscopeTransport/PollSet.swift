@@ -37,4 +37,10 @@ public struct PollSet<Slot> {
 
     /// What happened on entry `index` (in the order of `watch` calls).
     public func revents(_ index: Int) -> Int32 { Int32(fds[index].revents) }
+
+    /// What happened on the entry watched as `slot` (0 when it was not watched: a descriptor
+    /// that could not be had, as a signalfd refused).
+    public func revents(of slot: Slot) -> Int32 where Slot: Equatable {
+        slots.firstIndex(of: slot).map { Int32(fds[$0].revents) } ?? 0
+    }
 }

@@ -29,7 +29,7 @@ public final class SegmentSource {
 
     /// The segments waiting that `keep` accepts, and how many frames the kernel dropped since the
     /// last call (the reader fell behind). Ends with the pcap file's pending frames written.
-    public func read(keep: (DecodedFrame) -> Bool) -> (segments: [Segment], dropped: Int, pcapFailure: String?) {
+    public func read(keep: (DecodedFrame) -> Bool) -> CaptureBatch {
         var segments: [Segment] = []
         capture.read { frame in
             guard case .success(let decoded) = FrameDecoder.decodeWithHeaders(frame.bytes) else {
@@ -40,6 +40,6 @@ public final class SegmentSource {
             pcap?.append(frame, headerEnd: decoded.headerEnd)
             segments.append(analyzer.analyze(decoded.frame, time: frame.time))
         }
-        return (segments, capture.drops(), pcap?.flush())
+        return CaptureBatch(segments: segments, dropped: capture.drops(), pcapFailure: pcap?.flush())
     }
 }

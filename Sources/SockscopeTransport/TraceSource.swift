@@ -111,13 +111,12 @@ public final class TraceSource {
     /// `resets`: with eBPF, the RSTs this namespace's sockets sent or received (the kernel's
     /// tcp_send_reset and tcp_receive_reset), to explain the endings they cause.
     /// `retransmits`: with eBPF, the segments this namespace's sockets sent again.
-    public func read(now: Double, pages: Int = 256)
-        -> (events: [TraceEvent], lost: Int, notices: Bool, resets: [ResetTracepoints.Reset], retransmits: [RetransmitTracepoint.Retransmit]) {
+    public func read(now: Double, pages: Int = 256) -> TraceBatch {
         if let kernel {
             let batch = kernel.read(limit: max(1, pages) * 50)
-            return (batch.events, batch.lost, false, batch.resets, batch.retransmits)
+            return TraceBatch(events: batch.events, lost: batch.lost, resets: batch.resets, retransmits: batch.retransmits)
         }
-        guard let session else { return ([], 0, false, [], []) }
+        guard let session else { return TraceBatch() }
         let batch = session.read(pages: pages)
         sieve.add(batch.events, at: now)
         for (life, tuple) in sieve.wanted() {
@@ -128,7 +127,7 @@ public final class TraceSource {
         // Events pushed out of the sieve before their verdict are lost like overwritten records.
         let overflowed = sieve.overflowed - overflowReported
         overflowReported = sieve.overflowed
-        return (released, batch.lost + overflowed, noticesLost, [], [])
+        return TraceBatch(events: released, lost: batch.lost + overflowed, notices: noticesLost)
     }
 
     /// What a reader that stopped now would leave: records still in the kernel's buffers, and

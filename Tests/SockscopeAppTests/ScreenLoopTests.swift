@@ -25,6 +25,33 @@ struct ScreenLoopTests {
         #expect(rig.face.model.session(1)?.bytesIn == 10 && rig.face.model.session(1)?.bytesOut == 6)
     }
 
+    /// Our dial in the kernel's order: on loopback the kernel stamps the whole handshake before
+    /// the loop logs our connect(); the log's CLOSE → SYN_SENT is stamped when connect() was
+    /// called, so it comes before the kernel's SYN_SENT → ESTABLISHED, once, in time and in order.
+    @Test func ourDialsSynSentPrecedesTheKernelsEstablished() throws {
+        let listener = try loopbackListener()
+        defer { close(listener.fd) }
+        let feed = FakeFeed()
+        let rig = try ScreenRig(ScreenRig.plan(), trace: feed) { engine in
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+            _ = try? Socket.startConnect(fd, to: listener.address)
+            guard let local = Socket.localAddress(fd).endpoint, let remote = listener.address.endpoint else { return }
+            // connect() at 99.990; the kernel's records at 99.995 and 99.996; the loop at 100.
+            feed.queue([
+                Traced.event(.close, .synSent, at: 99.995, socket: 9, local: SocketEndpoint(address: local.address, port: 0), remote: remote),
+                Traced.event(.synSent, .established, at: 99.996, socket: 9, local: local, remote: remote),
+            ])
+            engine.addConnecting(fd, peer: listener.address, since: 99.990)
+        }
+        try rig.run(until: "the kernel's ESTABLISHED is logged") {
+            rig.face.model.log.items.contains { $0.transition.to == .tcp(.established) }
+        }
+        let ours = rig.face.model.log.items.map(\.transition).filter { $0.entry.remote.port == listener.address.endpoint?.port }
+        #expect(ours.map { "\($0.from?.name ?? "-")>\($0.to?.name ?? "-")" } == ["CLOSE>SYN_SENT", "SYN_SENT>ESTABLISHED"])
+        #expect(ours.map(\.time) == [99.990, 99.996])
+        #expect(ours.first?.source == .socket && ours.last?.source == .ebpf)
+    }
+
     /// /shutdown: FIN once what is queued has gone; reading goes on (FIN_WAIT2 while the peer
     /// still talks).
     @Test func shutdownSendsFinAndKeepsReading() throws {

@@ -26,7 +26,8 @@ final class ScreenRig {
     }
 
     /// `setUp` hands the engine its endpoint (a connection or a listener) before the face attaches.
-    init(_ plan: SessionPlan, setUp: (Engine) -> Void) throws {
+    /// `trace`: the tracepoint as the test scripts it (none: off, as without root).
+    init(_ plan: SessionPlan, trace: (any TransitionFeed)? = nil, setUp: (Engine) -> Void) throws {
         var io = SystemIO(stdin: -1, stdout: -1, stderr: -1, monotonic: { [clock] in clock.now }, wallClock: { 0 })
         io.startTracing = { _, _ throws(TransportError) in throw TransportError("off in tests") }
         io.makeScreen = { [grid] _ in grid }
@@ -34,7 +35,7 @@ final class ScreenRig {
         engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1, signalFD: -1,
                         clock: io.monotonic)
         setUp(engine)
-        face = try ScreenMode(plan: plan, io: io, header: .init(mode: "test"), trace: nil)
+        face = try ScreenMode(plan: plan, io: io, header: .init(mode: "test"), trace: trace)
         face.attach(to: engine)
     }
 

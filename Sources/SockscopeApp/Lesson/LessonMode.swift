@@ -49,9 +49,9 @@ public struct LessonMode {
 
     /// The lab, or one line saying why there is none (no root: replay needs none); `before`
     /// gives the terminal back first when a screen is open.
-    func makeLab(log: Diagnostics, before: () -> Void = {}) throws(Stop) -> LessonLab {
+    func makeLab(log: Diagnostics, before: () -> Void = {}) throws(Stop) -> any Lab {
         do {
-            return try LessonLab(forceTracefs: io.tracefsForced)
+            return try io.makeLab(io.tracefsForced)
         } catch {
             before()
             log.error("\(error.description); 'sockscope replay FILE' plays a recorded lesson without root")

@@ -9,7 +9,7 @@ import SockscopeTransport
 /// follows builds on it) and at an ending signal.
 final class LessonRunner {
     let lesson: Lesson
-    let lab: LessonLab
+    let lab: any Lab
     let io: SystemIO
     let signalFD: Int32
     let ends: [LabEnd]
@@ -43,7 +43,7 @@ final class LessonRunner {
     /// A signal that does not end the run (the screen's SIGWINCH, SIGTSTP): true when handled.
     var onSignal: (Int32) -> Bool = { _ in false }
 
-    init(lesson: Lesson, lab: LessonLab, io: SystemIO, signalFD: Int32,
+    init(lesson: Lesson, lab: any Lab, io: SystemIO, signalFD: Int32,
          tell: @escaping (LessonEvent) throws(LessonMode.Stop) -> Void) {
         self.lesson = lesson
         self.lab = lab
@@ -146,11 +146,11 @@ final class LessonRunner {
             for fd in lab.descriptors { set.watch(fd, POLLIN, as: Int(fd)) }
             let wait = min(seconds, max(0, deadline - io.monotonic()))
             guard (try? set.wait(timeout: Milliseconds.clamped(wait))) == true else { continue }
-            if set.revents(0) != 0 {
+            if set.revents(of: -1) != 0 {
                 let signal = clinux_read_signal(signalFD)
                 if signal != 0 && !onSignal(signal) { throw LessonMode.Stop(status: .signal(signal)) }
             }
-            if keyboard >= 0 && set.revents(1) != 0 { try onKeys() }
+            if set.revents(of: -2) != 0 { try onKeys() }
         }
     }
 

@@ -74,11 +74,11 @@ final class LessonScreen {
             set.watch(signalFD, POLLIN, as: -1)
             set.watch(screen.keyboard, POLLIN, as: 0)
             guard (try? set.wait(timeout: -1)) == true else { continue }
-            if set.revents(0) != 0 {
+            if set.revents(of: -1) != 0 {
                 let signal = clinux_read_signal(signalFD)
                 if signal != 0 && !handles(signal) { throw LessonMode.Stop(status: .signal(signal)) }
             }
-            if set.revents(1) != 0, let choice = readChoice() { return choice }
+            if set.revents(of: 0) != 0, let choice = readChoice() { return choice }
         }
     }
 

@@ -54,7 +54,7 @@ extension ScreenMode {
     }
 
     /// Which sources feed the table and log, and why one is off.
-    static func sources(tracing: TraceSource?, traceOff: String?, unix: Bool, interval: Double = 0.5, capturing: Bool = false,
+    static func sources(tracing: (any TransitionFeed)?, traceOff: String?, unix: Bool, interval: Double = 0.5, capturing: Bool = false,
                         captureOff: String? = nil) -> String {
         var text = "tracepoint off (\(traceOff ?? "unavailable")): socket tables every \(Seconds.text(interval)) s miss brief states; + TCP_INFO"
         if let tracing {

@@ -15,9 +15,9 @@ final class ScreenMode: EngineFace {
     var model: ScreenModel
     let screen: Screen
     let view: ScreenView
-    let trace: TraceSource?
+    let trace: (any TransitionFeed)?
     /// The capture (as root): segments for the ladders, frames for --pcap.
-    let capture: SegmentSource?
+    let capture: (any SegmentFeed)?
     /// --ladder: where the selected ladder goes when the screen closes.
     let ladderFile: ReplacedFile?
     /// Segments read before their session opened (a listener's handshake comes before accept).
@@ -26,7 +26,7 @@ final class ScreenMode: EngineFace {
     var ourPorts: Set<UInt16> = []
     let wallOffset: Double
     let states: StatesFilter
-    let reader: ProcNetReader
+    let reader: any SocketTable
     var attribution: Attribution
     /// Where every source becomes transitions (Core's one observer).
     var observer: TransitionObserver
@@ -46,8 +46,8 @@ final class ScreenMode: EngineFace {
     /// The face's poll slots: the keyboard, then the tracepoint's descriptors.
     static let keyboardSlot = 0
 
-    init(plan: SessionPlan?, io: SystemIO, header: ScreenModel.Header, trace: TraceSource?,
-         capture: SegmentSource? = nil, captureOff: String? = nil, ladderFile: ReplacedFile? = nil,
+    init(plan: SessionPlan?, io: SystemIO, header: ScreenModel.Header, trace: (any TransitionFeed)?,
+         capture: (any SegmentFeed)? = nil, captureOff: String? = nil, ladderFile: ReplacedFile? = nil,
          states: StatesFilter = StatesFilter(), refreshInterval: Double = 0.5) throws {
         self.plan = plan
         self.io = io
@@ -57,7 +57,7 @@ final class ScreenMode: EngineFace {
         self.capture = capture
         self.states = states
         self.refreshInterval = refreshInterval
-        reader = ProcNetReader(root: io.procRoot)
+        reader = io.openSocketTable(io.procRoot)
         attribution = Attribution(root: io.procRoot)
         model = ScreenModel(header: header, watchOnly: plan == nil,
                              multiSession: plan?.keepListening ?? false, crlf: plan?.crlf ?? false,
