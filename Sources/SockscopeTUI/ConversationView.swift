@@ -73,7 +73,7 @@ struct ConversationView {
         case .note: mark = "·"; style = .note
         }
         var prefix = formatTime(entry.time) + " "
-        if model.multiSession && entry.session > 0 { prefix += "#\(entry.session) " }
+        if model.multiConnection && entry.connection > 0 { prefix += "#\(entry.connection) " }
         prefix += mark + " "
         if asciiOnly { prefix = ASCIIGlyphs.fold(prefix) }
         let indent = DisplayWidth.of(prefix)

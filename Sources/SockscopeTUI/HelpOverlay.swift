@@ -5,9 +5,9 @@ import SockscopeCore
 struct HelpOverlay {
     /// What the state table's marks and columns mean.
     static let marks: [(String, String)] = [
-        ("▶", "our socket (▷: another session's, under -l -k)"),
+        ("▶", "our socket (▷: another connection's, under -l -k)"),
         ("↳", "the other end of our connection, when it is on this host"),
-        ("#1, our listener", "which of our sessions the socket belongs to"),
+        ("#1, our listener", "which of our connections the socket belongs to"),
         ("q 0/128", "Recv-Q/Send-Q bytes; on a listener: accept queue/backlog"),
         ("on 3.1s", "retransmission timer: a segment waits for its ACK"),
         ("persist 1.2s", "zero-window probe timer: the peer's window is 0"),

@@ -1,6 +1,6 @@
 import SockscopeCore
 
-/// The ladder: the selected session's segments as arrows between our socket's column and the
+/// The ladder: the selected connection's segments as arrows between our socket's column and the
 /// peer's (the SYN's sender on the left), each side's state written on its column where it
 /// changed, our application's actions between them, plain data folded; and the selected row's
 /// detail at the bottom. Fits 60 columns and up.

@@ -30,7 +30,7 @@ public struct ScreenLayout: Equatable, Sendable {
     public var tooSmall: Bool { rows < Self.minimumRows || columns < Self.minimumColumns }
     /// One row: who talks to whom, whether the connection ended, the sources.
     public private(set) var header = Region(top: 0, height: 1)
-    public private(set) var sessions: Region?
+    public private(set) var connections: Region?
     public private(set) var conversation: Region?
     /// The ladder: beside the others on a tall screen, in place of the conversation and the table otherwise.
     public private(set) var ladder: Region?
@@ -57,9 +57,9 @@ public struct ScreenLayout: Equatable, Sendable {
         var top = header.bottom
         var available = rows - header.height - 2
         if let sessionCount, available >= 16 {
-            // -l -k: a title and up to four sessions (the list scrolls to the selected one).
+            // -l -k: a title and up to four connections (the list scrolls to the selected one).
             let height = 1 + min(4, max(1, sessionCount))
-            sessions = Region(top: top, height: height)
+            connections = Region(top: top, height: height)
             top += height
             available -= height
         }

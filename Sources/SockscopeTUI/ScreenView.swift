@@ -1,6 +1,6 @@
 import SockscopeCore
 
-/// Draws the whole model into a Screen: header, conversation or session list, state table,
+/// Draws the whole model into a Screen: header, conversation or connection list, state table,
 /// transition log, input line, footer, and the help overlay. It reads the model and never changes
 /// it (DESIGN.md convention 4).
 public struct ScreenView {
@@ -49,14 +49,14 @@ public struct ScreenView {
         let ladderRows = model.ladderOnScreen ? model.selectedLadder?.rows() ?? [] : []
         if model.ladderOnScreen { wants.ladder = LadderView.want(rows: ladderRows.count) }
         let layout = ScreenLayout(rows: screen.rows, columns: screen.columns, watchOnly: model.watchOnly,
-                                  sessionCount: model.multiSession ? model.sessions.count : nil, ladder: model.ladderOnScreen,
+                                  sessionCount: model.multiConnection ? model.connections.count : nil, ladder: model.ladderOnScreen,
                                   wants: wants)
         guard !layout.tooSmall else {
             drawTooSmall(on: screen)
             return Drawn(layout: layout, conversationScrollLimit: nil)
         }
         drawHeader(model, on: screen)
-        if let region = layout.sessions { SessionListView().draw(model, in: region, on: screen) }
+        if let region = layout.connections { ConnectionListView().draw(model, in: region, on: screen) }
         var limit: Int?
         if let region = layout.conversation { limit = conversationView.draw(model, tail: tail, in: region, on: screen) }
         if let region = layout.ladder { LadderView(formatTime: formatTime).draw(model, rows: ladderRows, in: region, on: screen) }
@@ -66,7 +66,7 @@ public struct ScreenView {
         drawFooter(model, now: now, row: layout.footer, on: screen)
         drawInput(model, row: layout.input, on: screen)
         if model.diagramShown {
-            let gone = !model.watchOnly && (model.connectFailed || model.selected.flatMap { model.session($0) }.map { !$0.open } ?? false)
+            let gone = !model.watchOnly && (model.connectFailed || model.selected.flatMap { model.connection($0) }.map { !$0.open } ?? false)
             StateDiagramOverlay(subject: model.diagramSubject(rows: tableRows), ourSocketGone: gone).draw(now: now, bottom: layout.input, on: screen)
         }
         if model.helpShown { HelpOverlay(sources: model.header.sources).draw(scroll: model.helpScroll, on: screen) }
@@ -111,7 +111,7 @@ public struct ScreenView {
         let prompt: String
         if model.watchOnly {
             prompt = "cmd> "
-        } else if model.multiSession {
+        } else if model.multiConnection {
             prompt = model.selected.map { "#\($0)> " } ?? "> "
         } else {
             prompt = "> "
@@ -148,7 +148,7 @@ public struct ScreenView {
             screen.put(DisplayWidth.truncate(status, to: screen.columns), row: row, column: 0, style: .warning)
             return
         }
-        var keys = KeyBindings.footer(watchOnly: model.watchOnly, datagram: model.datagram, multiSession: model.multiSession)
+        var keys = KeyBindings.footer(watchOnly: model.watchOnly, datagram: model.datagram, multiConnection: model.multiConnection)
         func width(_ keys: [(key: String, label: String)]) -> Int { keys.reduce(0) { $0 + $1.key.count + $1.label.count + 1 } }
         // Too narrow: give keys up in the order of least need; Help and Quit stay.
         for number in KeyBindings.footerPriority.reversed() where width(keys) > screen.columns && number != 1 && number != 10 {

@@ -5,7 +5,7 @@ import SockscopeCore
 /// It leaves the input line and the footer in sight, because keys act under it.
 struct StateDiagramOverlay {
     let subject: ScreenModel.DiagramSubject?
-    /// Our session ended and its socket is gone from the tables (it is CLOSED).
+    /// Our connection ended and its socket is gone from the tables (it is CLOSED).
     let ourSocketGone: Bool
 
     /// What is said under the drawing, most needed first (a short screen keeps the first): the
@@ -33,7 +33,7 @@ struct StateDiagramOverlay {
     func describe(_ row: StateBoard.Row, mark: String, detail: String, now: Double) -> String {
         let entry = row.entry
         let who = switch row.kind {
-        case .own(let session): session == 0 ? "our listener" : "ours #\(session)"
+        case .own(let connection): connection == 0 ? "our listener" : "ours #\(connection)"
         case .localPeer: "its other end"
         case .other: "selected"
         }

@@ -75,7 +75,7 @@ struct StateTableView {
         let height = region.height - 2
         guard height > 0 else { return [] }
         let cells = rows.map { row in
-            Self.cells(row, now: now, selected: model.multiSession ? model.selected : nil).map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
+            Self.cells(row, now: now, selected: model.multiConnection ? model.selected : nil).map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
         }
         var headings = Column.allCases.map(\.heading)
         if let index = Column.allCases.firstIndex(where: { $0.sort == board.sort }) {
@@ -90,8 +90,8 @@ struct StateTableView {
         }
         let visible = rows.count > height ? max(1, height - 1) : rows.count
         let cursor = min(model.tableCursor, rows.count - 1)
-        // In sight: the cursor while the table has the focus; otherwise the selected session's rows.
-        let anchor = focused ? cursor : (model.selected.flatMap { id in rows.firstIndex { Self.session(of: $0) == id } } ?? 0)
+        // In sight: the cursor while the table has the focus; otherwise the selected connection's rows.
+        let anchor = focused ? cursor : (model.selected.flatMap { id in rows.firstIndex { Self.connection(of: $0) == id } } ?? 0)
         let start = max(0, min(focused ? anchor - visible / 2 : anchor, rows.count - visible))
         var shown: Set<ConnectionKey> = []
         for offset in 0..<visible {
@@ -117,10 +117,10 @@ struct StateTableView {
         return shown
     }
 
-    static func session(of row: StateBoard.Row) -> Int? {
+    static func connection(of row: StateBoard.Row) -> Int? {
         switch row.kind {
-        case .own(let session): session
-        case .localPeer(let session): session
+        case .own(let connection): connection
+        case .localPeer(let connection): connection
         case .other: nil
         }
     }
@@ -130,7 +130,7 @@ struct StateTableView {
         return false
     }
 
-    /// A row's cells, in the order of `Column`; under -l -k the selected session's own rows are
+    /// A row's cells, in the order of `Column`; under -l -k the selected connection's own rows are
     /// marked ▶, the others ▷.
     static func cells(_ row: StateBoard.Row, now: Double, selected: Int? = nil) -> [String] {
         let entry = row.entry
@@ -138,12 +138,12 @@ struct StateTableView {
         var info: [String] = []
         // Whose it is first, where a narrow screen cuts last; our own rows' process is us.
         switch row.kind {
-        case .own(let session):
-            mark = selected == nil || selected == session || session == 0 ? "▶" : "▷"
-            info.append(session == 0 ? "our listener" : "#\(session)")
-        case .localPeer(let session):
+        case .own(let connection):
+            mark = selected == nil || selected == connection || connection == 0 ? "▶" : "▷"
+            info.append(connection == 0 ? "our listener" : "#\(connection)")
+        case .localPeer(let connection):
             mark = "↳"
-            info.append("other end of #\(session)")
+            info.append("other end of #\(connection)")
             if let owner = row.owner { info.append(owner.display) }
         case .other:
             mark = ""

@@ -1,6 +1,6 @@
 import SockscopeCore
 
-/// The transition log: each transition on one line (time, session, from → to, the time spent in
+/// The transition log: each transition on one line (time, connection, from → to, the time spent in
 /// the state it left, the two ends, the source) with its explanation below; or, compact (/compact,
 /// or while the log has the focus), one line each with the selected one explained at the bottom.
 /// It scrolls back through everything kept; /filter narrows it as it narrows the table.
@@ -91,13 +91,13 @@ struct TransitionLogView {
         }
     }
 
-    func style(of item: TransitionLog.Item) -> Style { item.session == nil ? .normal : .own }
+    func style(of item: TransitionLog.Item) -> Style { item.connection == nil ? .normal : .own }
 
     /// What changed first (it is what people read), then where, then how it was seen.
     func head(_ item: TransitionLog.Item, model: ScreenModel) -> String {
         let transition = item.transition
         var head = formatTime(transition.time) + " "
-        if let session = item.session { head += session == 0 ? "listener " : "#\(session) " }
+        if let connection = item.connection { head += connection == 0 ? "listener " : "#\(connection) " }
         head += "\(transition.from?.screenName ?? "-") → \(transition.to?.screenName ?? "-")"
         if let duration = transition.duration { head += " after \(DurationText.short(duration))" }
         head += "  \(transition.entry.proto.rawValue) \(transition.entry.local) ⇄ \(transition.entry.remote)"

@@ -4,7 +4,7 @@ import SockscopeCore
 /// screen. Connections are named by the id the engine gave them (from 1).
 public enum EngineEvent: Sendable, Equatable {
     /// How a connection came: the model's own words (Core), so the screen needs no translation.
-    public typealias Opening = SessionEvent.Opening
+    public typealias Opening = ConnectionEvent.Opening
 
     public enum CloseReason: Sendable, Equatable {
         /// Both directions are done, by the end-of-input rules.

@@ -57,7 +57,7 @@ struct NetcatCommand: ParsableCommand {
     var pcap: String?
     @Option(name: .customLong("pcap-payload"), parsing: .unconditional, help: ArgumentHelp("With --pcap, keep N bytes of each segment's data (default 0: headers only).", valueName: "n"))
     var pcapPayload: Int?
-    @Option(name: .customLong("ladder"), parsing: .unconditional, help: ArgumentHelp("In the screen, as root: draw the session's ladder to FILE as SVG when it ends.", valueName: "file"))
+    @Option(name: .customLong("ladder"), parsing: .unconditional, help: ArgumentHelp("In the screen, as root: draw the selected connection's ladder to FILE as SVG when the screen closes.", valueName: "file"))
     var ladder: String?
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("With -k, connections served at once; more are closed.", valueName: "n"))
     var maxConnections: Int = 100

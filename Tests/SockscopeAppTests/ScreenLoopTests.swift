@@ -6,7 +6,7 @@ import TestSupport
 import SockscopeTransport
 import SockscopeTUI
 
-/// The screen's loop in-process, on the one engine: a socketpair (or loopback) for the session,
+/// The screen's loop in-process, on the one engine: a socketpair (or loopback) for the connection,
 /// keys pressed into a CellGrid, a manual clock (DESIGN.md: all OS input through one struct).
 @Suite(.timeLimit(.minutes(1)))
 struct ScreenLoopTests {
@@ -22,7 +22,7 @@ struct ScreenLoopTests {
         }
         peer.write("world\u{1b}[2J\n")
         try rig.run(until: "the peer's line on the screen") { rig.text.contains("world\\x1b[2J") }
-        #expect(rig.face.model.session(1)?.bytesIn == 10 && rig.face.model.session(1)?.bytesOut == 6)
+        #expect(rig.face.model.connection(1)?.bytesIn == 10 && rig.face.model.connection(1)?.bytesOut == 6)
     }
 
     /// Our dial in the kernel's order: on loopback the kernel stamps the whole handshake before
@@ -87,8 +87,8 @@ struct ScreenLoopTests {
         rig.grid.press([.control("d")])
         try rig.run(until: "the connection ends") { rig.engine.openConnections.isEmpty }
         #expect(peer.read() == nil, "our FIN arrived")
-        #expect(rig.face.model.session(1)?.open == false)
-        #expect(rig.outcome == nil, "the screen stays after its session ends")
+        #expect(rig.face.model.connection(1)?.open == false)
+        #expect(rig.outcome == nil, "the screen stays after its connection ends")
     }
 
     /// -k with clients that come and go: one that finishes is closed (no CLOSE_WAIT counting
@@ -98,7 +98,7 @@ struct ScreenLoopTests {
         let rig = try ScreenRig(ScreenRig.plan(listen: true, keep: true, maxConnections: 2)) { $0.setListener(listener.fd) }
         let first = try listener.connect(), second = try listener.connect()
         defer { close(first.fd); close(second.fd) }
-        try rig.run(until: "two sessions") { rig.face.model.sessions.count == 2 }
+        try rig.run(until: "two connections") { rig.face.model.connections.count == 2 }
         rig.type("/broadcast to all")
         var heard: [[UInt8]] = [[], []]
         try rig.run(until: "both clients hear it") {
@@ -110,7 +110,7 @@ struct ScreenLoopTests {
         try rig.run(until: "the finished client is closed") { rig.engine.openConnections.count == 1 }
         let third = try listener.connect()
         defer { close(third.fd) }
-        try rig.run(until: "a third client is served") { rig.face.model.sessions.count == 3 }
+        try rig.run(until: "a third client is served") { rig.face.model.connections.count == 3 }
         #expect(!rig.text.contains("refused"))
         #expect(rig.engine.openConnections.count == 2)
     }
@@ -122,7 +122,7 @@ struct ScreenLoopTests {
         let rig = try ScreenRig(ScreenRig.plan(listen: true, keep: true)) { $0.setListener(listener.fd) }
         let first = try listener.connect()
         defer { close(first.fd) }
-        try rig.run(until: "one session") { rig.face.model.sessions.count == 1 }
+        try rig.run(until: "one connection") { rig.face.model.connections.count == 1 }
         var attempts = 0
         rig.engine.accepter = { _ throws(SystemError) in
             attempts += 1
@@ -136,7 +136,7 @@ struct ScreenLoopTests {
         #expect(attempts == 1, "the listener is not polled again while paused (\(attempts) attempts)")
         rig.engine.accepter = { listener throws(SystemError) in try Socket.accept(listener) }
         shutdown(first.fd, Int32(SHUT_WR))
-        try rig.run(until: "the waiting client is served") { rig.face.model.sessions.count == 2 }
+        try rig.run(until: "the waiting client is served") { rig.face.model.connections.count == 2 }
         #expect(!rig.engine.acceptPaused)
     }
 
@@ -160,7 +160,7 @@ struct ScreenLoopTests {
         let client = try listener.connect()
         defer { close(client.fd) }
         let rig = try ScreenRig(ScreenRig.plan(listen: true)) { $0.setListener(listener.fd) }
-        try rig.run(until: "the session") { rig.face.model.sessions.count == 1 }
+        try rig.run(until: "the connection") { rig.face.model.connections.count == 1 }
         rig.type("/reset")
         try rig.run(until: "closed") { rig.engine.openConnections.isEmpty }
         var byte: UInt8 = 0

@@ -11,19 +11,19 @@ import TestSupport
                     remote: SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 8080), stateCode: state.rawValue)
     }
 
-    /// A dialed session whose log holds 21 transitions of ours: CLOSE → SYN_SENT first.
+    /// A dialed connection whose log holds 21 transitions of ours: CLOSE → SYN_SENT first.
     static func busySession(clock: ManualClock) -> ScreenModel {
         var model = ScreenModel(header: .init(mode: "dial tcp"))
         let ours = ConnectionKey(entry(40000, .established))
-        model.apply(.connecting(session: 1, peer: "127.0.0.1:8080", key: ours), at: clock.now)
+        model.apply(.connecting(connection: 1, peer: "127.0.0.1:8080", key: ours), at: clock.now)
         model.log.append(Transition(time: clock.advance(0.001), entry: entry(40000, .synSent), from: .tcp(.close), to: .tcp(.synSent), duration: nil,
-                                    source: .tracefs), session: 1)
-        model.apply(.opened(session: 1, peer: "127.0.0.1:8080", key: ours, how: .dialed), at: clock.advance(0.001))
+                                    source: .tracefs), connection: 1)
+        model.apply(.opened(connection: 1, peer: "127.0.0.1:8080", key: ours, how: .dialed), at: clock.advance(0.001))
         let states: [TCPState] = [.established, .finWait1, .finWait2, .timeWait]
         for index in 0..<20 {
             let from = states[index % 4], to = states[(index + 1) % 4]
             model.log.append(Transition(time: clock.advance(1), entry: entry(40000, to), from: .tcp(from), to: .tcp(to), duration: nil,
-                                        source: .tracefs), session: 1)
+                                        source: .tracefs), connection: 1)
         }
         model.panesOnScreen = [.conversation: 6, .table: 5, .log: 6]
         return model
@@ -52,7 +52,7 @@ import TestSupport
         #expect(model.editor.text == "x")
     }
 
-    /// The first transition of the session (our dialer's CLOSE → SYN_SENT) is reachable after 20
+    /// The first transition of the connection (our dialer's CLOSE → SYN_SENT) is reachable after 20
     /// later ones: Home, or enough ↑ and PgUp; End follows the newest again.
     @Test func theFirstTransitionIsReachableAfterTwentyLaterOnes() throws {
         let clock = ManualClock()
@@ -71,7 +71,7 @@ import TestSupport
         #expect(first == 0 && shown[first].transition.to == .tcp(.synSent))
         // A new transition does not move the selection.
         model.log.append(Transition(time: clock.advance(1), entry: Self.entry(40000, .close), from: .tcp(.timeWait),
-                                    to: .tcp(.close), duration: nil, source: .tracefs), session: 1)
+                                    to: .tcp(.close), duration: nil, source: .tracefs), connection: 1)
         #expect(model.logSelectionIndex(in: model.shownLog) == 0)
         _ = model.handle(.end, now: clock.now)
         #expect(model.logSelected == nil && model.logSelectionIndex(in: model.shownLog) == 21)

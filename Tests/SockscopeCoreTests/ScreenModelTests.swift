@@ -4,7 +4,7 @@ import Testing
 /// The screen's model driven by scripted keys and a manual clock: what each key does, what the
 /// loop is asked to do, and the bounded, escaped data behind the views.
 @Suite struct ScreenModelTests {
-    func session(crlf: Bool = false) -> ScreenModel {
+    func connection(crlf: Bool = false) -> ScreenModel {
         var model = ScreenModel(header: .init(mode: "dial tcp"), crlf: crlf)
         model.addSession(.init(id: 1, peer: "127.0.0.1:8080"), at: 0)
         return model
@@ -17,34 +17,34 @@ import Testing
     }
 
     @Test func enterSendsTheEditedLineWithANewline() {
-        var model = session()
+        var model = connection()
         _ = type("hellp", into: &model)
         _ = model.handle(.backspace, now: 1)
         _ = type("o", into: &model)
-        #expect(model.handle(.enter, now: 1) == [.send(session: 1, bytes: Array("hello\n".utf8))])
+        #expect(model.handle(.enter, now: 1) == [.send(connection: 1, bytes: Array("hello\n".utf8))])
         #expect(model.editor.text.isEmpty)
-        var crlf = session(crlf: true)
+        var crlf = connection(crlf: true)
         _ = type("GET / HTTP/1.0", into: &crlf)
-        #expect(crlf.handle(.enter, now: 1) == [.send(session: 1, bytes: Array("GET / HTTP/1.0\r\n".utf8))])
+        #expect(crlf.handle(.enter, now: 1) == [.send(connection: 1, bytes: Array("GET / HTTP/1.0\r\n".utf8))])
     }
 
     @Test func commandsBecomeReactionsAndDoubleSlashSendsASlash() {
-        var model = session()
+        var model = connection()
         _ = type("/shutdown", into: &model)
-        #expect(model.handle(.enter, now: 1) == [.shutdown(session: 1)])
+        #expect(model.handle(.enter, now: 1) == [.shutdown(connection: 1)])
         _ = type("//etc/passwd", into: &model)
-        #expect(model.handle(.enter, now: 1) == [.send(session: 1, bytes: Array("/etc/passwd\n".utf8))])
-        #expect(model.handle(.function(7), now: 1) == [.reset(session: 1)])
-        #expect(model.handle(.function(6), now: 1) == [.close(session: 1)])
+        #expect(model.handle(.enter, now: 1) == [.send(connection: 1, bytes: Array("/etc/passwd\n".utf8))])
+        #expect(model.handle(.function(7), now: 1) == [.reset(connection: 1)])
+        #expect(model.handle(.function(6), now: 1) == [.close(connection: 1)])
         #expect(model.handle(.function(10), now: 1) == [.quit])
         _ = type("/quit", into: &model)
         #expect(model.handle(.enter, now: 1) == [.quit])
         _ = type("/broadcast hi all", into: &model)
-        #expect(model.handle(.enter, now: 1) == [.send(session: nil, bytes: Array("hi all\n".utf8))])
+        #expect(model.handle(.enter, now: 1) == [.send(connection: nil, bytes: Array("hi all\n".utf8))])
     }
 
     @Test func unknownCommandsAndImpossibleSendsSayWhyForAWhile() {
-        var model = session()
+        var model = connection()
         _ = type("/frobnicate", into: &model)
         #expect(model.handle(.enter, now: 10) == [.redraw])
         #expect(model.statusText(now: 11)?.contains("unknown command /frobnicate") == true)
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func togglesFilterPauseHelpAndEndOfInput() {
-        var model = session()
+        var model = connection()
         _ = model.handle(.function(2), now: 1)
         #expect(model.hex)
         _ = model.handle(.function(3), now: 1)
@@ -77,11 +77,11 @@ import Testing
         _ = model.handle(.function(1), now: 1)
         #expect(model.helpShown)
         #expect(model.handle(.character("q"), now: 1) == [.redraw] && !model.helpShown && model.editor.text.isEmpty)
-        #expect(model.handle(.control("d"), now: 1) == [.endOfInput(session: 1)])
+        #expect(model.handle(.control("d"), now: 1) == [.endOfInput(connection: 1)])
     }
 
     @Test func pageKeysScrollTheConversationByAPage() {
-        var model = session()
+        var model = connection()
         // A page is the pane's rows less its rule and one row kept in sight.
         model.panesOnScreen = [.conversation: 11]
         _ = model.handle(.pageUp, now: 1)
@@ -102,16 +102,16 @@ import Testing
     /// /hold and F12 stop reading the selected connection, /release and F12 again resume; each
     /// says what follows; UDP has no window to close.
     @Test func holdAndRelease() {
-        var model = session()
-        #expect(model.handle(.function(12), now: 1) == [.hold(session: 1, true), .refreshTable])
-        #expect(model.session(1)?.held == true && model.connectionStatus?.text == "open, held (F12 releases)")
+        var model = connection()
+        #expect(model.handle(.function(12), now: 1) == [.hold(connection: 1, true), .refreshTable])
+        #expect(model.connection(1)?.held == true && model.connectionStatus?.text == "open, held (F12 releases)")
         #expect(model.conversation.entries.last.map { String(decoding: $0.bytes, as: UTF8.self) }?.hasPrefix("held: we stop reading") == true)
         _ = type("/hold", into: &model)
         #expect(model.handle(.enter, now: 1) == [.redraw])
         #expect(model.statusText(now: 1) == "already held: /release reads again")
         _ = type("/release", into: &model)
-        #expect(model.handle(.enter, now: 2) == [.hold(session: 1, false), .refreshTable])
-        #expect(model.handle(.function(12), now: 3) == [.hold(session: 1, true), .refreshTable])
+        #expect(model.handle(.enter, now: 2) == [.hold(connection: 1, false), .refreshTable])
+        #expect(model.handle(.function(12), now: 3) == [.hold(connection: 1, true), .refreshTable])
         var udp = ScreenModel(header: .init(mode: "dial udp"), datagram: true)
         udp.addSession(.init(id: 1, peer: "127.0.0.1:53"), at: 0)
         // A UDP dial is no connection: nothing was sent, connect() only fixed the peer.
@@ -123,7 +123,7 @@ import Testing
     }
 
     @Test func sessionsAreSelectedInTurn() {
-        var model = ScreenModel(header: .init(mode: "listen tcp -k"), multiSession: true)
+        var model = ScreenModel(header: .init(mode: "listen tcp -k"), multiConnection: true)
         model.addSession(.init(id: 1, peer: "a"), at: 0)
         model.addSession(.init(id: 2, peer: "b"), at: 0)
         #expect(model.selected == 1)
@@ -131,8 +131,8 @@ import Testing
         #expect(model.selected == 2)
         _ = model.run(.prev, now: 1)
         #expect(model.selected == 1)
-        model.received([1, 2, 3], session: 2, at: 1)
-        #expect(model.session(2)?.bytesIn == 3)
+        model.received([1, 2, 3], connection: 2, at: 1)
+        #expect(model.connection(2)?.bytesIn == 3)
     }
 
     @Test func lineEditingAndHistory() {
@@ -172,14 +172,14 @@ import Testing
     @Test func scrollbackIsBoundedDuringAFlood() {
         var conversation = Conversation(maxEntries: 100, maxLineBytes: 64)
         let chunk = [UInt8](repeating: 0x41, count: 4096) + [0x0A]
-        for index in 0..<1000 { conversation.append(chunk, direction: .received, session: 1, at: Double(index)) }
+        for index in 0..<1000 { conversation.append(chunk, direction: .received, connection: 1, at: Double(index)) }
         #expect(conversation.entries.count <= 100 + 100 / 8)
         #expect(conversation.entries.allSatisfy { $0.bytes.count <= 64 })
         #expect(conversation.dropped > 60_000)
         // A line split across reads is one entry.
         var lines = Conversation()
-        lines.append(Array("hel".utf8), direction: .received, session: 1, at: 0)
-        lines.append(Array("lo\nnext".utf8), direction: .received, session: 1, at: 1)
+        lines.append(Array("hel".utf8), direction: .received, connection: 1, at: 0)
+        lines.append(Array("lo\nnext".utf8), direction: .received, connection: 1, at: 1)
         #expect(lines.entries.map { String(decoding: $0.shownBytes, as: UTF8.self) } == ["hello", "next"])
     }
 
@@ -215,7 +215,7 @@ import Testing
         #expect(throws: UsageError.self) { try TableFilter("sport") }
         #expect(throws: UsageError.self) { try TableFilter("70000") }
         // In the screen: the reason is said, the filter stays as it was, /all is not turned on.
-        var model = session()
+        var model = connection()
         _ = model.run(.filter("estab"), now: 1)
         _ = model.run(.filter("bogus"), now: 1)
         #expect(model.board.filter.expression == "estab" && !model.board.showAll)
@@ -226,7 +226,7 @@ import Testing
         var board = StateBoard()
         let local = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 40000)
         let remote = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 8080)
-        board.own(.init(proto: .tcp, local: local, remote: remote), session: 1)
+        board.own(.init(proto: .tcp, local: local, remote: remote), connection: 1)
         _ = board.update([SocketEntry(proto: .tcp, local: local, remote: remote, stateCode: TCPState.timeWait.rawValue,
                                       timer: .timeWait, timerTicks: 6000)], at: 10)
         #expect(board.rows(now: 15).first?.timerLeft == 55)

@@ -1,6 +1,6 @@
 import SockscopeCore
 
-/// A whole TCP session on a ladder, made up segment by segment and analysed as a capture would
+/// A whole TCP connection on a ladder, made up segment by segment and analysed as a capture would
 /// be: our dialer's handshake, a line each way, a bulk transfer that folds, one retransmission,
 /// and the close with every state on both columns.
 enum LadderScenario {
@@ -55,7 +55,7 @@ enum LadderScenario {
     }
 
     static func model() -> ScreenModel {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         model.ladders[1] = ladder()
         model.ladderShown = true
         return model

@@ -3,7 +3,7 @@ import SockscopeCore
 import Testing
 import TestSupport
 
-/// The ladder drawn from a made-up session, at the three sizes; its selection and detail line;
+/// The ladder drawn from a made-up connection, at the three sizes; its selection and detail line;
 /// its SVG.
 @Suite struct LadderViewTests {
     @Test(arguments: [(80, 24), (120, 40), (60, 20)])
@@ -76,7 +76,7 @@ import TestSupport
         #expect(!Scenario.render(model, columns: 80, rows: 24).text.contains("── Ladder"))
         _ = model.run(.ladder, now: 1)
         #expect(model.ladderOnScreen)
-        var plain = Scenario.session()
+        var plain = Scenario.connection()
         plain.ladderUnavailable = "segments need root"
         _ = plain.run(.ladder, now: 1)
         #expect(plain.statusText(now: 1) == "no ladder: segments need root")

@@ -1,7 +1,7 @@
 import SockscopeCore
 import SockscopeTUI
 
-/// A scripted session with a manual clock: what the screen shows after dialing a local peer,
+/// A scripted connection with a manual clock: what the screen shows after dialing a local peer,
 /// exchanging lines (one with an escape sequence and wide characters) and sending FIN.
 enum Scenario {
     static func endpoint(_ text: String) -> SocketEndpoint {
@@ -28,11 +28,11 @@ enum Scenario {
         return "00:00:\((ms / 1000).zeroPadded(2)).\((ms % 1000).zeroPadded(3))"
     }
 
-    static func session() -> ScreenModel {
+    static func connection() -> ScreenModel {
         var model = ScreenModel(header: .init(mode: "dial tcp", local: "127.0.0.1:40000", peer: "127.0.0.1:8080",
                                                policy: "Ctrl-D keeps the connection open; /shutdown sends FIN",
                                                sources: "tracefs + socket tables + TCP_INFO"))
-        model.board.own(ours, session: 1)
+        model.board.own(ours, connection: 1)
         model.board.owners = [7: .init(pid: 412, command: "sshd"), 8: .init(pid: 977, command: "sshd")]
         _ = model.board.update(others + [entry("127.0.0.1:8080", "0.0.0.0:0", .listen)], at: 0)
         model.addSession(.init(id: 1, peer: "127.0.0.1:8080"), at: 0.2)
@@ -41,14 +41,14 @@ enum Scenario {
             entry("127.0.0.1:40000", "127.0.0.1:8080", .established),
             entry("127.0.0.1:8080", "127.0.0.1:40000", .established),
         ], at: 0.25) {
-            model.log.append(transition, session: model.log.session(for: transition.entry, in: model.board))
+            model.log.append(transition, connection: model.log.connection(for: transition.entry, in: model.board))
         }
         model.board.setInfo(TCPInfo(state: .established, rttMicros: 45, congestionWindow: 10), for: ours)
-        model.received(Array("hello from the peer\n".utf8), session: 1, at: 1.0)
-        model.received([0x1B] + Array("[31mred\u{1B}[0m, 日本語 and café\r\n".utf8), session: 1, at: 1.5)
-        model.sent(Array("hi there\n".utf8), session: 1, at: 2.0)
+        model.received(Array("hello from the peer\n".utf8), connection: 1, at: 1.0)
+        model.received([0x1B] + Array("[31mred\u{1B}[0m, 日本語 and café\r\n".utf8), connection: 1, at: 1.5)
+        model.sent(Array("hi there\n".utf8), connection: 1, at: 2.0)
         model.received(Array("a line that is long enough to wrap around the narrow screens because it keeps going and going\n".utf8),
-                       session: 1, at: 2.5)
+                       connection: 1, at: 2.5)
         // /shutdown: ours goes to FIN_WAIT2, the local peer to CLOSE_WAIT, as the tracepoint says.
         let fin: [(String, String, TCPState, TCPState, Double)] = [
             ("127.0.0.1:40000", "127.0.0.1:8080", .established, .finWait1, 2.0),
@@ -59,9 +59,9 @@ enum Scenario {
             let transition = Transition(time: 3.0 + Double(index) * 0.0001, entry: entry(local, remote, to),
                                         from: .tcp(from), to: .tcp(to), duration: duration, source: .tracefs)
             model.board.markChanged(ConnectionKey(transition.entry), at: transition.time)
-            model.log.append(transition, session: model.log.session(for: transition.entry, in: model.board))
+            model.log.append(transition, connection: model.log.connection(for: transition.entry, in: model.board))
         }
-        model.note("we sent FIN (shutdown of our write half); reading goes on", session: 1, at: 3.0)
+        model.note("we sent FIN (shutdown of our write half); reading goes on", connection: 1, at: 3.0)
         model.updateSession(1) { $0.canSend = false; $0.status = "FIN sent" }
         _ = model.board.update(others + [
             entry("127.0.0.1:8080", "0.0.0.0:0", .listen),

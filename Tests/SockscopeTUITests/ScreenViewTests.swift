@@ -10,12 +10,12 @@ import TestSupport
 @Suite struct ScreenViewTests {
     @Test(arguments: [(80, 24), (120, 40), (60, 20)])
     func sessionAfterShutdown(columns: Int, rows: Int) {
-        let grid = Scenario.render(Scenario.session(), columns: columns, rows: rows)
-        assertSnapshot(grid.text, named: "session-\(columns)x\(rows).txt")
+        let grid = Scenario.render(Scenario.connection(), columns: columns, rows: rows)
+        assertSnapshot(grid.text, named: "connection-\(columns)x\(rows).txt")
     }
 
     @Test func peerEscapesAreShownEscapedInTheirOwnStyle() throws {
-        let grid = Scenario.render(Scenario.session(), columns: 120, rows: 40)
+        let grid = Scenario.render(Scenario.connection(), columns: 120, rows: 40)
         let row = try #require((0..<grid.rows).first { grid.text.split(separator: "\n", omittingEmptySubsequences: false)[$0].contains("[31mred") })
         #expect(grid.style(ofText: "\\x1b", row: row) == .escape)
         #expect(grid.style(ofText: "red", row: row) == .received)
@@ -25,7 +25,7 @@ import TestSupport
     }
 
     @Test func ownRowsArePinnedAndAChangedRowStandsOutThenFades() throws {
-        let model = Scenario.session()
+        let model = Scenario.connection()
         let lines = Scenario.render(model, columns: 120, rows: 40).text.split(separator: "\n", omittingEmptySubsequences: false)
         let header = try #require(lines.firstIndex { $0.contains("State") && $0.contains("Local") })
         #expect(lines[header + 1].contains("FIN_WAIT2") && lines[header + 1].contains("#1"))
@@ -38,10 +38,10 @@ import TestSupport
     }
 
     @Test func systemSocketsWithAllAndAFilterInStableOrder() throws {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         _ = model.run(.all, now: 4)
         var grid = Scenario.render(model, columns: 120, rows: 40, now: 10)
-        assertSnapshot(grid.text, named: "session-all-120x40.txt")
+        assertSnapshot(grid.text, named: "connection-all-120x40.txt")
         #expect(grid.text.contains("sshd[412]"))
         _ = model.run(.filter("time_wait"), now: 4)
         grid = Scenario.render(model, columns: 120, rows: 40, now: 10)
@@ -52,7 +52,7 @@ import TestSupport
 
     /// A process name with a newline and an escape sequence stays on its row, escaped.
     @Test func processNamesWithControlCharactersStayOnTheirRow() throws {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         model.board.owners[7] = .init(pid: 412, command: "evil\nname\u{1b}[2J")
         _ = model.run(.all, now: 4)
         let grid = Scenario.render(model, columns: 120, rows: 40, now: 10)
@@ -65,7 +65,7 @@ import TestSupport
     /// The header is one row: the ends, then whether the connection is open, transitions the
     /// trace buffer lost, and the sources in brief; a narrow screen drops the sources first.
     @Test func theHeaderSaysTheConnectionLossAndSourcesInOneRow() {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         model.header.lostTransitions = 1234
         model.header.brief = "tables every 0.5 s · sudo: full view"
         var line = Scenario.render(model, columns: 160, rows: 24, now: 10).text.split(separator: "\n")[0]
@@ -79,7 +79,7 @@ import TestSupport
         line = Scenario.render(model, columns: 160, rows: 24, now: 10).text.split(separator: "\n")[0]
         #expect(line.hasSuffix("· FIN sent · ⚠ 1234 transitions lost · ⚠ 56 frames lost · tables every 0.5 s · sudo: full view"))
         model.header.lostFrames = 0
-        model.apply(.closed(session: 1, ending: .resetByPeer), at: 5)
+        model.apply(.closed(connection: 1, ending: .resetByPeer), at: 5)
         line = Scenario.render(model, columns: 80, rows: 24, now: 10).text.split(separator: "\n")[0]
         #expect(line.contains("· ended: reset by peer"))
     }
@@ -99,7 +99,7 @@ import TestSupport
                                  watchOnly: true)
         _ = model.board.update(Scenario.others, at: 0)
         for transition in model.board.update(Scenario.others.dropLast() + [Scenario.entry("127.0.0.1:5555", "127.0.0.1:6666", .synSent)], at: 0.5) {
-            model.log.append(transition, session: nil)
+            model.log.append(transition, connection: nil)
         }
         assertSnapshot(Scenario.render(model, columns: 80, rows: 24, now: 1).text, named: "watch-80x24.txt")
         _ = model.run(.help, now: 1)
@@ -109,7 +109,7 @@ import TestSupport
     /// PgUp far past a short conversation shows it from its first line, not blank rows; the
     /// draw reports the limit so that one PgDn comes back.
     @Test func aShortConversationNeverScrollsIntoBlankSpace() throws {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         model.scroll = 500
         let grid = CellGrid(rows: 40, columns: 120)
         let drawn = ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)
@@ -120,10 +120,10 @@ import TestSupport
     }
 
     /// With the focus on the log, it is compact: one line per transition, the selected one
-    /// highlighted and explained below; scrolled back to the session's first.
+    /// highlighted and explained below; scrolled back to the connection's first.
     @Test(arguments: [(80, 24), (120, 40), (60, 20)])
     func theFocusedLogIsCompactWithTheSelectedOneExplained(columns: Int, rows: Int) throws {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         let drawn = ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: CellGrid(rows: rows, columns: columns))
         model.panesOnScreen = drawn.panes
         _ = model.handle(.backTab, now: 4)
@@ -147,9 +147,9 @@ import TestSupport
         var udp = ScreenModel(header: .init(mode: "dial udp"), datagram: true)
         udp.addSession(.init(id: 1, peer: "127.0.0.1:53"), at: 0)
         #expect(footer(udp, columns: 100).hasPrefix("F1Help F2Hex F3All F4Pause F6Close F10Quit"))
-        let session = Scenario.session()
-        #expect(footer(session, columns: 120) == "F1Help F2Hex F3All F4Pause F5FIN F6Close F7RST F9Ladder F10Quit F12Hold /quit or Ctrl-C leaves")
-        let narrow = footer(session, columns: 60)
+        let connection = Scenario.connection()
+        #expect(footer(connection, columns: 120) == "F1Help F2Hex F3All F4Pause F5FIN F6Close F7RST F9Ladder F10Quit F12Hold /quit or Ctrl-C leaves")
+        let narrow = footer(connection, columns: 60)
         #expect(narrow.hasPrefix("F1Help") && narrow.contains("F10Quit"), "\(narrow)")
         // The keys that do not apply still answer, with the reason.
         _ = udp.handle(.function(7), now: 1)
@@ -161,7 +161,7 @@ import TestSupport
         let help = HelpOverlay().lines(width: 74).joined(separator: "\n")
         for mark in ["▶", "↳", "#1", "q 0/128", "on 3.1s", "persist", "timewait"] { #expect(help.contains(mark), "\(mark)") }
         // At 80×24 the help is longer than the screen: it scrolls to its end, then any other key closes it.
-        var model = Scenario.session()
+        var model = Scenario.connection()
         _ = model.run(.help, now: 4)
         #expect(!Scenario.render(model, columns: 80, rows: 24).text.contains("zero-window probe"))
         for _ in 0..<5 { _ = model.handle(.pageDown, now: 4) }
@@ -173,10 +173,10 @@ import TestSupport
     /// Under a locale that is not UTF-8 every cell is ASCII: rules, arrows, marks, µs, the peer's
     /// wide characters (escaped as code points), the help's box.
     @Test func anASCIILocaleGetsASCIIOnly() throws {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         let grid = CellGrid(rows: 24, columns: 80, asciiOnly: true)
         ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)
-        assertSnapshot(grid.text, named: "session-ascii-80x24.txt")
+        assertSnapshot(grid.text, named: "connection-ascii-80x24.txt")
         #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
         #expect(grid.text.contains("\\u{65e5}\\u{672c}\\u{8a9e}"))
         #expect(grid.text.contains("ESTABLISHED -> FIN_WAIT1") && grid.text.contains("after 51us"))
@@ -189,7 +189,7 @@ import TestSupport
     /// state, the process; counts by state in its title; a field that changed stands out for a
     /// moment (as watch -d), alone; a persist timer marked as the peer's zero window; sortable.
     @Test func theTableIsAsGoodAsSS() throws {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         _ = model.run(.all, now: 4)
         var sample = Scenario.others + [Scenario.entry("127.0.0.1:8080", "0.0.0.0:0", .listen),
                                         Scenario.entry("127.0.0.1:40000", "127.0.0.1:8080", .finWait2),
@@ -226,7 +226,7 @@ import TestSupport
     /// window (marked when closed), bytes acked; none for a listener; a reading keeps only
     /// the rows the last draw showed, ours and their other ends.
     @Test func everyShownRowHasItsTCPInfo() throws {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         _ = model.run(.all, now: 4)
         let key = { (local: String, remote: String) in
             ConnectionKey(proto: .tcp, local: Scenario.endpoint(local), remote: Scenario.endpoint(remote))
@@ -255,13 +255,13 @@ import TestSupport
     }
 
     @Test func tooSmallSaysSoPlainly() {
-        let text = Scenario.render(Scenario.session(), columns: 30, rows: 10).text
+        let text = Scenario.render(Scenario.connection(), columns: 30, rows: 10).text
         #expect(text.contains("Terminal too small: 30×10."))
         #expect(text.contains("needs at least 40×12"))
     }
 
     @Test func hexViewShowsEveryByteOfTheLine() {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         _ = model.run(.hex, now: 4)
         let text = Scenario.render(model, columns: 120, rows: 90).text
         #expect(text.contains("1b 5b 33 31 6d 72 65 64  1b 5b 30 6d"))

@@ -22,7 +22,7 @@ import TestSupport
     /// lit, each in its row's colour, with the kernel's and the RFC's names said below.
     @Test(arguments: [(80, 24), (120, 40)])
     func bothEndsAreLitInTheirBoxes(columns: Int, rows: Int) throws {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         _ = model.handle(.control("t"), now: 4)
         #expect(model.diagramShown)
         let grid = Scenario.render(model, columns: columns, rows: rows, now: 4)
@@ -43,7 +43,7 @@ import TestSupport
     /// Keys act beneath: the table's cursor picks the socket the diagram lights; Esc closes the
     /// diagram before it gives the focus back; Ctrl-T and /diagram toggle it.
     @Test func theTableCursorPicksTheSocketAndEscCloses() throws {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         _ = model.run(.all, now: 4)
         _ = model.run(.diagram, now: 4)
         #expect(model.diagramSubject(now: 4)?.row.entry.state == .tcp(.finWait2))
@@ -68,7 +68,7 @@ import TestSupport
 
     /// Under an ASCII locale the drawing keeps its shape, one column for one.
     @Test func anASCIILocaleKeepsTheDrawingsShape() {
-        var model = Scenario.session()
+        var model = Scenario.connection()
         _ = model.run(.diagram, now: 4)
         let grid = CellGrid(rows: 24, columns: 80, asciiOnly: true)
         ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)

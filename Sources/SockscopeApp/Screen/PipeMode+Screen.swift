@@ -3,7 +3,7 @@ import SockscopeCore
 import SockscopeTransport
 import SockscopeTUI
 
-/// A dialed or listening session in the screen instead of on stdin/stdout.
+/// A dialed or listening connection in the screen instead of on stdin/stdout.
 extension PipeMode {
     func screen(_ engine: Engine) -> ExitStatus {
         var local = engine.listenerAddress?.display ?? ""

@@ -2,7 +2,7 @@ import Glibc
 import SockscopeCore
 import SockscopeTransport
 
-/// The screen's capture (DESIGN.md source 4): our sessions' segments onto their ladders, every
+/// The screen's capture (DESIGN.md source 4): our connections' segments onto their ladders, every
 /// kept frame into --pcap, and the selected ladder into --ladder's SVG when the screen closes.
 extension ScreenMode {
     /// Frames whose either port is one of ours (the listener's, each connection's); in `watch`,
@@ -28,7 +28,7 @@ extension ScreenMode {
         }
     }
 
-    /// A segment no ladder takes yet: its session may open in a moment (accept comes after the
+    /// A segment no ladder takes yet: its connection may open in a moment (accept comes after the
     /// handshake). Kept a few seconds, at most a few hundred.
     func remember(_ segment: Segment) {
         unplaced.append(segment)
@@ -45,16 +45,16 @@ extension ScreenMode {
         capture?.setPorts(Array(ourPorts))
     }
 
-    /// A session's ladder begins when it opens, with what the capture already holds for it.
+    /// A connection's ladder begins when it opens, with what the capture already holds for it.
     func startLadder(_ id: Int, key: ConnectionKey, dialed: Bool, at now: Double) {
         addPort(key.local.port)
         readCapture()  // the handshake, queued in the kernel while connect() or accept() ran
-        model.startLadder(session: id, ours: key.local, peer: key.remote, dialed: dialed, at: now)
+        model.startLadder(connection: id, ours: key.local, peer: key.remote, dialed: dialed, at: now)
         unplaced.removeAll { model.addSegment($0) }
-        if dialed { model.addConnect(session: id) }
+        if dialed { model.addConnect(connection: id) }
     }
 
-    /// --ladder FILE.svg: the selected session's ladder (else the first), written as the screen
+    /// --ladder FILE.svg: the selected connection's ladder (else the first), written as the screen
     /// closes, after the terminal is restored; a failure is one line on standard error and the
     /// status to end with (nil: nothing to say).
     func writeLadder(signalFD: Int32) -> ExitStatus? {

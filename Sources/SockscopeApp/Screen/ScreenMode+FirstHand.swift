@@ -22,7 +22,7 @@ extension ScreenMode {
     /// its close() sends a RST.
     func ownClosed(_ id: Int, key: ConnectionKey, reset: Bool, at now: Double) {
         guard let before = stateBeforeClose.removeValue(forKey: id) else { return }
-        let held = model.session(id)?.held ?? false
+        let held = model.connection(id)?.held ?? false
         for transition in observer.closed(key, before: before, reset: reset || held, at: now, lookUp: lookUp) { log(transition) }
     }
 

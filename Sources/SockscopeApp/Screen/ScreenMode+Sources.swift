@@ -66,17 +66,17 @@ extension ScreenMode {
         model.dirty = true
     }
 
-    /// Adds a transition to the log, attributed to our session when it is one of ours (or the
-    /// other end of one of ours); returns that session.
+    /// Adds a transition to the log, attributed to our connection when it is one of ours (or the
+    /// other end of one of ours); returns that connection.
     @discardableResult
     func log(_ transition: Transition) -> Int? {
         // (states --events waits for the kernel's report of a RST; the log cannot, and a fresh
         // ending keeps its general sentence rather than a wrong one.)
         let transition = observer.explained(transition, now: io.monotonic())
-        let session = model.log.session(for: transition.entry, in: model.board)
-        model.log.append(transition, session: session)
+        let connection = model.log.connection(for: transition.entry, in: model.board)
+        model.log.append(transition, connection: connection)
         model.addToLadder(transition)
         model.dirty = true
-        return session
+        return connection
     }
 }

@@ -20,7 +20,7 @@ final class ScreenMode: EngineFace {
     let capture: (any SegmentFeed)?
     /// --ladder: where the selected ladder goes when the screen closes.
     let ladderFile: ReplacedFile?
-    /// Segments read before their session opened (a listener's handshake comes before accept).
+    /// Segments read before their connection opened (a listener's handshake comes before accept).
     var unplaced: [Segment] = []
     /// Ports of our sockets: the frames the capture keeps.
     var ourPorts: Set<UInt16> = []
@@ -60,7 +60,7 @@ final class ScreenMode: EngineFace {
         reader = io.openSocketTable(io.procRoot)
         attribution = Attribution(root: io.procRoot)
         model = ScreenModel(header: header, watchOnly: plan == nil,
-                             multiSession: plan?.keepListening ?? false, crlf: plan?.crlf ?? false,
+                             multiConnection: plan?.keepListening ?? false, crlf: plan?.crlf ?? false,
                              sendDisabled: !(plan?.readStdin ?? true), endOfInput: plan?.endOfInput ?? .keepOpen,
                              datagram: plan?.datagram ?? false)
         let wallOffset = io.wallClock() - io.monotonic()
@@ -88,7 +88,7 @@ final class ScreenMode: EngineFace {
             switch try engine.run() {
             case .signal(let number): return .signal(number)
             case .stdoutFailed: return .failure
-            case .finished, .idleTimeout, .quitAfterEOF, .quit: return model.connectFailed && model.sessions.isEmpty ? .failure : .success
+            case .finished, .idleTimeout, .quitAfterEOF, .quit: return model.connectFailed && model.connections.isEmpty ? .failure : .success
             }
         } catch {
             return .failure
@@ -121,7 +121,7 @@ final class ScreenMode: EngineFace {
     // MARK: EngineFace
 
     func engine(_ engine: Engine, received bytes: UnsafeRawBufferPointer, on id: Int) {
-        model.received(bytes, session: id, at: io.monotonic())
+        model.received(bytes, connection: id, at: io.monotonic())
     }
 
     func engine(_ engine: Engine, event: EngineEvent) {
@@ -129,9 +129,9 @@ final class ScreenMode: EngineFace {
         nextRefresh = min(nextRefresh, now + 0.02)
         switch event {
         case .connecting(let peer):
-            // The engine numbers connections from 1: the dial becomes session 1.
+            // The engine numbers connections from 1: the dial becomes connection 1.
             let key = engine.connectingKey
-            model.apply(.connecting(session: 1, peer: peer.display, key: key), at: now)
+            model.apply(.connecting(connection: 1, peer: peer.display, key: key), at: now)
             if let key {
                 model.board.setInfo(engine.connectingInfo, for: key)
                 connectingKey = key
@@ -145,7 +145,7 @@ final class ScreenMode: EngineFace {
         case .connectFailed(let peer, let code):
             if let key = connectingKey { model.board.setInfo(nil, for: key) }
             connectingKey = nil
-            let failure: SessionEvent.ConnectFailure = code == ECONNREFUSED ? .refused : code == ETIMEDOUT ? .timedOut
+            let failure: ConnectionEvent.ConnectFailure = code == ECONNREFUSED ? .refused : code == ETIMEDOUT ? .timedOut
                 : .other(String(cString: strerror(code)))
             model.apply(.connectFailed(peer: peer.display, failure: failure), at: now)
         case .opened(let id, let peer, let how):
@@ -156,7 +156,7 @@ final class ScreenMode: EngineFace {
                 keys[id] = key
                 model.board.setInfo(info, for: key)
             }
-            model.apply(.opened(session: id, peer: peer?.display ?? "(unnamed)", key: key, how: how), at: now)
+            model.apply(.opened(connection: id, peer: peer?.display ?? "(unnamed)", key: key, how: how), at: now)
             if let key { ownOpened(key: key, accepted: how == .accepted, info: info, at: now) }
             if let key, capture != nil, model.ladders[id] == nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
         case .refusedOverLimit(let address):
@@ -166,23 +166,23 @@ final class ScreenMode: EngineFace {
         case .acceptResumed:
             model.apply(.acceptResumed, at: now)
         case .peerFinished(let id):
-            model.addAction("EOF read", session: id, sends: false, at: now)
-            model.apply(.peerFinished(session: id, canStillSend: engine.connection(id)?.writeOpen ?? false), at: now)
+            model.addAction("EOF read", connection: id, sends: false, at: now)
+            model.apply(.peerFinished(connection: id, canStillSend: engine.connection(id)?.writeOpen ?? false), at: now)
             ownInfoRead(id, info: engine.tcpInfo(id), at: now)
         case .shutDown(let id):
-            model.addAction("shutdown()", session: id, sends: true, at: now)
+            model.addAction("shutdown()", connection: id, sends: true, at: now)
             let info = engine.tcpInfo(id)
             if let key = keys[id] { model.board.setInfo(info, for: key) }
-            model.apply(.shutDown(session: id, stillReading: engine.connection(id)?.readOpen ?? false), at: now)
+            model.apply(.shutDown(connection: id, stillReading: engine.connection(id)?.readOpen ?? false), at: now)
             ownInfoRead(id, info: info, at: now)
         case .datagramRefused(let id, let code):
-            model.apply(.datagramRefused(session: id, reason: String(cString: strerror(code))), at: now)
+            model.apply(.datagramRefused(connection: id, reason: String(cString: strerror(code))), at: now)
         case .closed(let id, _, let reason):
-            model.addAction(reason == .reset ? "close(), SO_LINGER 0" : "close()", session: id, sends: true, at: now)
+            model.addAction(reason == .reset ? "close(), SO_LINGER 0" : "close()", connection: id, sends: true, at: now)
             // TCP_INFO described the open socket; the kernel's leftover (TIME_WAIT) has none.
             let key = keys.removeValue(forKey: id)
             if let key { model.board.setInfo(nil, for: key) }
-            model.apply(.closed(session: id, ending: Self.ending(reason, idle: plan?.timeout ?? 0)), at: now)
+            model.apply(.closed(connection: id, ending: Self.ending(reason, idle: plan?.timeout ?? 0)), at: now)
             if let key { ownClosed(id, key: key, reset: reason == .reset, at: now) }
         case .sessionFinished:
             break  // the statuses already say so; the screen stays, so that TIME_WAIT can be watched
@@ -219,7 +219,7 @@ final class ScreenMode: EngineFace {
         return true
     }
 
-    /// The screen stays open after its session ends or idles out, so that TIME_WAIT can be
+    /// The screen stays open after its connection ends or idles out, so that TIME_WAIT can be
     /// watched; /quit, a -q deadline or a signal end it.
     func ends(with outcome: EngineOutcome) -> Bool {
         outcome != .finished && outcome != .idleTimeout
@@ -260,20 +260,20 @@ final class ScreenMode: EngineFace {
         case .quit: return .quit
         case .redraw: model.dirty = true
         case .refreshTable: nextRefresh = now
-        case .send(let session, let bytes):
-            for id in engine.send(bytes, to: session) { model.sent(bytes, session: id, at: now) }
-        case .shutdown(let session): engine.requestFIN(session)
-        case .close(let session): engine.requestClose(session)
-        case .reset(let session): engine.reset(session)
-        case .hold(let session, let on):
-            engine.hold(session, on)
-            model.addAction(on ? "hold: no read()" : "release: read() again", session: session, sends: false, at: now)
-        case .endOfInput(let session): engine.endInput(session)
+        case .send(let connection, let bytes):
+            for id in engine.send(bytes, to: connection) { model.sent(bytes, connection: id, at: now) }
+        case .shutdown(let connection): engine.requestFIN(connection)
+        case .close(let connection): engine.requestClose(connection)
+        case .reset(let connection): engine.reset(connection)
+        case .hold(let connection, let on):
+            engine.hold(connection, on)
+            model.addAction(on ? "hold: no read()" : "release: read() again", connection: connection, sends: false, at: now)
+        case .endOfInput(let connection): engine.endInput(connection)
         }
         return nil
     }
 
-    static func ending(_ reason: EngineEvent.CloseReason, idle: Double) -> SessionEvent.Ending {
+    static func ending(_ reason: EngineEvent.CloseReason, idle: Double) -> ConnectionEvent.Ending {
         switch reason {
         case .finished: .finished
         case .closedByUs: .closedByUs

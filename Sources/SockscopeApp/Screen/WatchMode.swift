@@ -37,7 +37,7 @@ public struct WatchMode {
         let header = ScreenModel.Header(mode: "watch", local: Self.describe(filter), sources: sources,
                                         brief: ScreenMode.brief(tracing: trace?.origin, capturing: capture != nil, unix: false,
                                                                 interval: interval))
-        // No session: the engine runs for the screen's keys, timers and sources alone.
+        // No connection: the engine runs for the screen's keys, timers and sources alone.
         let engine = Engine(settings: .watching, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
         do {
             return try ScreenMode(plan: nil, io: io, header: header, trace: trace, capture: capture, states: filter,

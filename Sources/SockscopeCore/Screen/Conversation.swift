@@ -12,8 +12,8 @@ public struct Conversation: Sendable {
     public struct Entry: Sendable, Equatable {
         public var time: Double
         public var direction: Direction
-        /// Which session (under -l -k there are several); 0 for notes about the whole screen.
-        public var session: Int
+        /// Which connection (under -l -k there are several); 0 for notes about the whole screen.
+        public var connection: Int
         /// Raw bytes, with the newline that ended the line (if one did).
         public var bytes: [UInt8]
         public var complete: Bool
@@ -35,18 +35,18 @@ public struct Conversation: Sendable {
         self.maxLineBytes = max(16, maxLineBytes)
     }
 
-    /// Bytes that crossed the network. A line still open from the same session and direction, and
+    /// Bytes that crossed the network. A line still open from the same connection and direction, and
     /// last on screen, is continued; otherwise a new entry starts.
-    public mutating func append(_ bytes: [UInt8], direction: Direction, session: Int, at time: Double) {
-        bytes.withUnsafeBytes { append($0, direction: direction, session: session, at: time) }
+    public mutating func append(_ bytes: [UInt8], direction: Direction, connection: Int, at time: Double) {
+        bytes.withUnsafeBytes { append($0, direction: direction, connection: connection, at: time) }
     }
 
     /// The same from raw memory (the read buffer): concrete, so that a flood runs specialised code.
-    public mutating func append(_ bytes: UnsafeRawBufferPointer, direction: Direction, session: Int, at time: Double) {
+    public mutating func append(_ bytes: UnsafeRawBufferPointer, direction: Direction, connection: Int, at time: Double) {
         var start = 0
         while start < bytes.count {
-            if entries.last.map({ !$0.complete && $0.direction == direction && $0.session == session }) != true {
-                entries.append(Entry(time: time, direction: direction, session: session, bytes: [], complete: false))
+            if entries.last.map({ !$0.complete && $0.direction == direction && $0.connection == connection }) != true {
+                entries.append(Entry(time: time, direction: direction, connection: connection, bytes: [], complete: false))
             }
             let last = entries.count - 1
             let end = min(bytes.count, start + maxLineBytes - entries[last].bytes.count)
@@ -63,9 +63,9 @@ public struct Conversation: Sendable {
         }
     }
 
-    /// A line in words about the session (not peer data).
-    public mutating func note(_ text: String, session: Int, at time: Double) {
-        entries.append(Entry(time: time, direction: .note, session: session, bytes: Array(text.utf8), complete: true))
+    /// A line in words about the connection (not peer data).
+    public mutating func note(_ text: String, connection: Int, at time: Double) {
+        entries.append(Entry(time: time, direction: .note, connection: connection, bytes: Array(text.utf8), complete: true))
         trim()
     }
 

@@ -23,8 +23,8 @@ public enum ScreenCommand: Equatable, Sendable {
         ("/ladder", "show the segments as a ladder (toggle; as root)"),
         ("/compact", "the log: one line per transition (toggle)"),
         ("/diagram", "RFC 9293's state diagram, the selected socket's state lit (toggle)"),
-        ("/next, /prev", "select the next or previous session (-l -k)"),
-        ("/broadcast TEXT", "send TEXT to every session"),
+        ("/next, /prev", "select the next or previous connection (-l -k)"),
+        ("/broadcast TEXT", "send TEXT to every connection"),
         ("/clear", "clear the conversation"),
         ("//TEXT", "send TEXT beginning with a slash"),
     ]

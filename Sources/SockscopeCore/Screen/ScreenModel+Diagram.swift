@@ -11,7 +11,7 @@ extension ScreenModel {
     }
 
     /// The table's row under the cursor while the table has the focus; otherwise the selected
-    /// session's socket (our listener before any session; in watch, the table's first row).
+    /// connection's socket (our listener before any connection; in watch, the table's first row).
     public func diagramSubject(now: Double) -> DiagramSubject? { diagramSubject(rows: board.rows(now: now)) }
 
     /// The same from the table's rows of this frame (the view has them already).
@@ -20,8 +20,8 @@ extension ScreenModel {
         if focus == .table || watchOnly {
             subject = rows.indices.contains(tableCursor) ? rows[tableCursor] : rows.first
         } else {
-            let session = selected ?? 0
-            subject = rows.first { $0.kind == .own(session: session) } ?? rows.first { $0.kind == .own(session: 0) }
+            let connection = selected ?? 0
+            subject = rows.first { $0.kind == .own(connection: connection) } ?? rows.first { $0.kind == .own(connection: 0) }
         }
         guard let subject else { return nil }
         let key = ConnectionKey(subject.entry)

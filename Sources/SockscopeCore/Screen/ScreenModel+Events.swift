@@ -1,15 +1,15 @@
-/// The screen's choreography: what each session event shows (DESIGN.md convention 3: the loop
+/// The screen's choreography: what each connection event shows (DESIGN.md convention 3: the loop
 /// only reports; the model decides what the screen says).
 extension ScreenModel {
-    public mutating func apply(_ event: SessionEvent, at time: Double) {
+    public mutating func apply(_ event: ConnectionEvent, at time: Double) {
         dirty = true
         switch event {
         case .listening(let key):
-            if let key { board.own(key, session: 0) }
-        case .connecting(let session, let peer, let key):
-            openings[session] = .dialed
+            if let key { board.own(key, connection: 0) }
+        case .connecting(let connection, let peer, let key):
+            openings[connection] = .dialed
             if let key {
-                board.own(key, session: session)
+                board.own(key, connection: connection)
                 header.local = key.local.description
             }
             header.peer = peer
@@ -25,13 +25,13 @@ extension ScreenModel {
             note(text, at: time)
             say(text, at: time, for: 30)
             header.peer = "\(peer) (not connected)"
-        case .opened(let session, let peer, let key, let how):
-            openings[session] = how
+        case .opened(let connection, let peer, let key, let how):
+            openings[connection] = how
             if let key {
-                board.own(key, session: session)
-                log.attribute(key, session: session)
+                board.own(key, connection: connection)
+                log.attribute(key, connection: connection)
             }
-            addSession(Session(id: session, peer: peer), at: time)
+            addSession(Connection(id: connection, peer: peer), at: time)
             refreshPeerHeader(latest: peer)
         case .refused(let peer, let limit):
             note("refused \(peer): --max-conns \(limit) reached", at: time)
@@ -39,19 +39,19 @@ extension ScreenModel {
             note("accept: \(reason): no more clients are taken until a connection closes", at: time)
         case .acceptResumed:
             note("a connection closed: clients are taken again", at: time)
-        case .peerFinished(let session, let canStillSend):
+        case .peerFinished(let connection, let canStillSend):
             note("the peer sent FIN: it will send nothing more\(canStillSend ? "; /shutdown or /close sends ours" : "")",
-                 session: session, at: time)
-            updateSession(session) { $0.status = canStillSend ? "peer sent FIN" : "closing" }
-        case .shutDown(let session, let stillReading):
-            note("we sent FIN (shutdown of our write half)\(stillReading ? "; reading goes on" : "")", session: session, at: time)
-            updateSession(session) {
+                 connection: connection, at: time)
+            updateSession(connection) { $0.status = canStillSend ? "peer sent FIN" : "closing" }
+        case .shutDown(let connection, let stillReading):
+            note("we sent FIN (shutdown of our write half)\(stillReading ? "; reading goes on" : "")", connection: connection, at: time)
+            updateSession(connection) {
                 $0.canSend = false
                 $0.status = stillReading ? "FIN sent" : "closing"
             }
-        case .datagramRefused(let session, let reason):
-            note("the peer's port is closed or the datagram too large (\(reason))", session: session, at: time)
-        case .closed(let session, let ending):
+        case .datagramRefused(let connection, let reason):
+            note("the peer's port is closed or the datagram too large (\(reason))", connection: connection, at: time)
+        case .closed(let connection, let ending):
             let (text, status): (String?, String)
             switch ending {
             case .finished: (text, status) = (nil, "closed")
@@ -61,8 +61,8 @@ extension ScreenModel {
             case .failed(let reason): (text, status) = (reason, "failed")
             case .idle(let secs): (text, status) = ("-w: nothing moved for \(Seconds.text(secs)) s: we closed the connection", "closed")
             }
-            if let text { note(text, session: session, at: time) }
-            updateSession(session) {
+            if let text { note(text, connection: connection, at: time) }
+            updateSession(connection) {
                 $0.open = false
                 $0.canSend = false
                 $0.status = status
@@ -71,10 +71,10 @@ extension ScreenModel {
         }
     }
 
-    /// Under -k the header counts the clients; with one session it names the peer.
+    /// Under -k the header counts the clients; with one connection it names the peer.
     mutating func refreshPeerHeader(latest peer: String?) {
-        if multiSession {
-            let open = sessions.filter(\.open).count
+        if multiConnection {
+            let open = connections.filter(\.open).count
             header.peer = open == 1 ? "1 client" : "\(open) clients"
         } else if let peer {
             header.peer = peer
@@ -87,13 +87,13 @@ extension ScreenModel {
     public var connectionStatus: (text: String, ended: Bool)? {
         guard !watchOnly else { return nil }
         if connectFailed { return ("not connected", true) }
-        if multiSession {
-            let open = sessions.filter(\.open).count
-            return sessions.isEmpty ? ("waiting", false) : ("\(open) open, \(sessions.count - open) ended", false)
+        if multiConnection {
+            let open = connections.filter(\.open).count
+            return connections.isEmpty ? ("waiting", false) : ("\(open) open, \(connections.count - open) ended", false)
         }
-        guard let session = sessions.last else { return (openings.isEmpty ? "waiting" : "connecting", false) }
-        guard session.open else { return ("ended: \(session.status)", true) }
+        guard let connection = connections.last else { return (openings.isEmpty ? "waiting" : "connecting", false) }
+        guard connection.open else { return ("ended: \(connection.status)", true) }
         if datagram { return ("UDP: datagrams, no connection", false) }
-        return (session.held ? "\(session.status), held (F12 releases)" : session.status, false)
+        return (connection.held ? "\(connection.status), held (F12 releases)" : connection.status, false)
     }
 }

@@ -4,7 +4,7 @@
 /// window on its persist timer. Released, we read again and the window reopens.
 extension ScreenModel {
     mutating func hold(_ on: Bool, now: Double) -> [Reaction] {
-        guard !watchOnly, let selected, let session = session(selected), session.open else {
+        guard !watchOnly, let selected, let connection = connection(selected), connection.open else {
             say(watchOnly ? "watch has no connection to hold" : "no open connection selected", at: now)
             return [.redraw]
         }
@@ -12,13 +12,13 @@ extension ScreenModel {
             say("UDP has no window: held, our receive buffer would fill and the kernel drop datagrams; nothing to show", at: now)
             return [.redraw]
         }
-        guard session.held != on else {
+        guard connection.held != on else {
             say(on ? "already held: /release reads again" : "not held: /hold stops reading", at: now)
             return [.redraw]
         }
         updateSession(selected) { $0.held = on }
-        note(on ? Self.holdNote : Self.releaseNote, session: selected, at: now)
-        return [.hold(session: selected, on), .refreshTable]
+        note(on ? Self.holdNote : Self.releaseNote, connection: selected, at: now)
+        return [.hold(connection: selected, on), .refreshTable]
     }
 
     static let holdNote = "held: we stop reading. What arrives waits in our receive buffer (our Recv-Q grows) and the "

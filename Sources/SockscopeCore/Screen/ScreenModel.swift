@@ -30,7 +30,7 @@ public struct ScreenModel: Sendable {
     }
 
     /// One connection of ours (under -l -k there are several).
-    public struct Session: Sendable, Equatable {
+    public struct Connection: Sendable, Equatable {
         public var id: Int
         public var peer: String
         /// `open`, `FIN sent`, `peer sent FIN`, `closed`, `reset`.
@@ -55,16 +55,16 @@ public struct ScreenModel: Sendable {
     public var editor = LineEditor()
     public var board = StateBoard()
     public var log = TransitionLog()
-    public private(set) var sessions: [Session] = []
-    /// How each session came: our dialer, or our listener's connection (the log names roles).
-    public internal(set) var openings: [Int: SessionEvent.Opening] = [:]
+    public private(set) var connections: [Connection] = []
+    /// How each connection came: our dialer, or our listener's connection (the log names roles).
+    public internal(set) var openings: [Int: ConnectionEvent.Opening] = [:]
     /// Our dial failed (the process then exits 1, as nc).
     public internal(set) var connectFailed = false
     public private(set) var selected: Int?
-    /// No session: the state table and the log alone (`sockscope watch`).
+    /// No connection: the state table and the log alone (`sockscope watch`).
     public let watchOnly: Bool
-    /// -l -k: several sessions, a session list.
-    public let multiSession: Bool
+    /// -l -k: several connections, a connection list.
+    public let multiConnection: Bool
     /// -C: Enter sends CR LF.
     public let crlf: Bool
     /// -d: the input line takes commands only.
@@ -74,7 +74,7 @@ public struct ScreenModel: Sendable {
     /// UDP: no FIN to send.
     public let datagram: Bool
     public var hex = false
-    /// Each session's ladder (as root, from the capture), by session id.
+    /// Each connection's ladder (as root, from the capture), by connection id.
     public var ladders: [Int: Ladder] = [:]
     /// Whether the ladder is shown: nil follows the screen's height (shown when tall enough).
     public var ladderShown: Bool?
@@ -110,11 +110,11 @@ public struct ScreenModel: Sendable {
     /// Set when the model changed since the last draw.
     public var dirty = true
 
-    public init(header: Header, watchOnly: Bool = false, multiSession: Bool = false, crlf: Bool = false,
+    public init(header: Header, watchOnly: Bool = false, multiConnection: Bool = false, crlf: Bool = false,
                 sendDisabled: Bool = false, endOfInput: SessionPlan.EndOfInput = .keepOpen, datagram: Bool = false) {
         self.header = header
         self.watchOnly = watchOnly
-        self.multiSession = multiSession
+        self.multiConnection = multiConnection
         self.crlf = crlf
         self.sendDisabled = sendDisabled
         self.endOfInput = endOfInput
@@ -124,38 +124,38 @@ public struct ScreenModel: Sendable {
 
     // MARK: What the loop reports
 
-    public mutating func addSession(_ session: Session, at time: Double) {
-        sessions.append(session)
-        if selected == nil || !(sessions.first { $0.id == selected }?.open ?? false) { selected = session.id }
-        conversation.note(datagram ? datagramNote(peer: session.peer, heard: openings[session.id] == .heard) : "connected: \(session.peer)",
-                          session: session.id, at: time)
+    public mutating func addSession(_ connection: Connection, at time: Double) {
+        connections.append(connection)
+        if selected == nil || !(connections.first { $0.id == selected }?.open ?? false) { selected = connection.id }
+        conversation.note(datagram ? datagramNote(peer: connection.peer, heard: openings[connection.id] == .heard) : "connected: \(connection.peer)",
+                          connection: connection.id, at: time)
         dirty = true
     }
 
-    public mutating func updateSession(_ id: Int, _ change: (inout Session) -> Void) {
-        guard let index = sessions.firstIndex(where: { $0.id == id }) else { return }
-        change(&sessions[index])
+    public mutating func updateSession(_ id: Int, _ change: (inout Connection) -> Void) {
+        guard let index = connections.firstIndex(where: { $0.id == id }) else { return }
+        change(&connections[index])
         dirty = true
     }
 
-    public func session(_ id: Int) -> Session? { sessions.first { $0.id == id } }
+    public func connection(_ id: Int) -> Connection? { connections.first { $0.id == id } }
 
-    public mutating func received(_ bytes: UnsafeRawBufferPointer, session: Int, at time: Double) {
-        conversation.append(bytes, direction: .received, session: session, at: time)
-        updateSession(session) { $0.bytesIn += UInt64(bytes.count) }
+    public mutating func received(_ bytes: UnsafeRawBufferPointer, connection: Int, at time: Double) {
+        conversation.append(bytes, direction: .received, connection: connection, at: time)
+        updateSession(connection) { $0.bytesIn += UInt64(bytes.count) }
     }
 
-    public mutating func received(_ bytes: [UInt8], session: Int, at time: Double) {
-        bytes.withUnsafeBytes { received($0, session: session, at: time) }
+    public mutating func received(_ bytes: [UInt8], connection: Int, at time: Double) {
+        bytes.withUnsafeBytes { received($0, connection: connection, at: time) }
     }
 
-    public mutating func sent(_ bytes: [UInt8], session: Int, at time: Double) {
-        conversation.append(bytes, direction: .sent, session: session, at: time)
-        updateSession(session) { $0.bytesOut += UInt64(bytes.count) }
+    public mutating func sent(_ bytes: [UInt8], connection: Int, at time: Double) {
+        conversation.append(bytes, direction: .sent, connection: connection, at: time)
+        updateSession(connection) { $0.bytesOut += UInt64(bytes.count) }
     }
 
-    public mutating func note(_ text: String, session: Int = 0, at time: Double) {
-        conversation.note(text, session: session, at: time)
+    public mutating func note(_ text: String, connection: Int = 0, at time: Double) {
+        conversation.note(text, connection: connection, at: time)
         dirty = true
     }
 
@@ -199,8 +199,8 @@ public struct ScreenModel: Sendable {
             }
             guard let target = sendTarget(now: now) else { return [.redraw] }
             updateSession(target) { $0.canSend = false }
-            note(Self.endOfInputNote(endOfInput), session: target, at: now)
-            return [.endOfInput(session: target)]
+            note(Self.endOfInputNote(endOfInput), connection: target, at: now)
+            return [.endOfInput(connection: target)]
         case .left: editor.moveLeft()
         case .right: editor.moveRight()
         case .home: editor.moveHome()
@@ -220,7 +220,7 @@ public struct ScreenModel: Sendable {
             board.sort = board.sort.cycled(by: action == .sortNext ? 1 : -1)
             if board.sort != .natural && !board.showAll { say("sorted by \(board.sort.rawValue): F3 shows the system's sockets, which it orders", at: now) }
         case .toggleHold:
-            let held = selected.flatMap { session($0) }?.held ?? false
+            let held = selected.flatMap { connection($0) }?.held ?? false
             return run(held ? .release : .hold, now: now)
         case .paneFirst: move(in: focus, .earlier, by: .all)
         case .paneLast: move(in: focus, .later, by: .all)
@@ -249,17 +249,17 @@ public struct ScreenModel: Sendable {
             }
             guard let target = sendTarget(now: now) else { return [.redraw] }
             scroll = 0
-            return [.send(session: target, bytes: encode(text))]
+            return [.send(connection: target, bytes: encode(text))]
         }
     }
 
-    /// What a UDP session is: no handshake happened, whatever the socket calls itself.
+    /// What a UDP connection is: no handshake happened, whatever the socket calls itself.
     func datagramNote(peer: String, heard: Bool) -> String {
         if !heard {
             return "UDP peer set to \(peer): no handshake and nothing sent yet; connect() only fixed where datagrams go and whose are accepted"
         }
-        return multiSession
-            ? "first datagram from \(peer): UDP has no connection; our one socket answers each sender with sendto(), each a session here"
+        return multiConnection
+            ? "first datagram from \(peer): UDP has no connection; our one socket answers each sender with sendto(), each listed as a peer of its own"
             : "first datagram from \(peer): UDP has no connection; replies go to this sender, and connect() now filters out datagrams from others"
     }
 
@@ -276,17 +276,17 @@ public struct ScreenModel: Sendable {
     /// The bytes for a typed line: the text and a newline (CR LF under -C).
     func encode(_ text: String) -> [UInt8] { Array(text.utf8) + (crlf ? [0x0D, 0x0A] : [0x0A]) }
 
-    /// The selected session if it can take data; otherwise says why not and returns nil.
+    /// The selected connection if it can take data; otherwise says why not and returns nil.
     mutating func sendTarget(now: Double) -> Int? {
         if watchOnly {
             say("watch has no connection: lines are commands (/help)", at: now)
             return nil
         }
-        guard let selected, let session = session(selected), session.open else {
-            say(sessions.isEmpty ? "no connection yet" : "the selected connection is closed", at: now)
+        guard let selected, let connection = connection(selected), connection.open else {
+            say(connections.isEmpty ? "no connection yet" : "the selected connection is closed", at: now)
             return nil
         }
-        guard session.canSend else {
+        guard connection.canSend else {
             say("our write half is shut down (FIN sent): nothing more can be sent", at: now)
             return nil
         }
@@ -322,13 +322,13 @@ public struct ScreenModel: Sendable {
                 say("filter: \(error.message)", at: now)
             }
         case .next, .prev:
-            guard !sessions.isEmpty else {
-                say(watchOnly ? "watch has no sessions" : "no session yet", at: now)
+            guard !connections.isEmpty else {
+                say(watchOnly ? "watch has no connections" : "no connection yet", at: now)
                 return [.redraw]
             }
-            let index = sessions.firstIndex { $0.id == selected } ?? 0
-            let step = command == .next ? 1 : sessions.count - 1
-            selected = sessions[(index + step) % sessions.count].id
+            let index = connections.firstIndex { $0.id == selected } ?? 0
+            let step = command == .next ? 1 : connections.count - 1
+            selected = connections[(index + step) % connections.count].id
         case .sort(let name):
             guard let sort = TableSort(name: name) else {
                 say("sort: no column '\(name)' (\(TableSort.allCases.dropFirst().map(\.rawValue).joined(separator: ", ")), none)", at: now)
@@ -340,11 +340,11 @@ public struct ScreenModel: Sendable {
                 say("nothing to send to", at: now)
                 return [.redraw]
             }
-            return [.send(session: nil, bytes: encode(text))]
+            return [.send(connection: nil, bytes: encode(text))]
         case .hold, .release:
             return hold(command == .hold, now: now)
         case .shutdown, .close, .reset:
-            guard !watchOnly, let selected, session(selected)?.open == true else {
+            guard !watchOnly, let selected, connection(selected)?.open == true else {
                 say(watchOnly ? "watch has no connection" : "no open connection selected", at: now)
                 return [.redraw]
             }
@@ -357,9 +357,9 @@ public struct ScreenModel: Sendable {
                 return [.redraw]
             }
             switch command {
-            case .shutdown: return [.shutdown(session: selected)]
-            case .close: return [.close(session: selected)]
-            default: return [.reset(session: selected)]
+            case .shutdown: return [.shutdown(connection: selected)]
+            case .close: return [.close(connection: selected)]
+            default: return [.reset(connection: selected)]
             }
         }
         return [.redraw]

@@ -3,9 +3,9 @@
 /// changed a moment ago, and TCP_INFO of each shown. Frozen by /pause; narrowed by /filter.
 public struct StateBoard: Sendable {
     public enum Kind: Sendable, Equatable {
-        /// One of our sessions' sockets (session 0 is our listener).
-        case own(session: Int)
-        /// The other end of our session `of`, when both ends are on this host.
+        /// One of our connections' sockets (connection 0 is our listener).
+        case own(connection: Int)
+        /// The other end of our connection `of`, when both ends are on this host.
         case localPeer(of: Int)
         case other
     }
@@ -56,14 +56,14 @@ public struct StateBoard: Sendable {
 
     public init() {}
 
-    /// Marks a socket as ours: `session` 0 is the listener.
-    public mutating func own(_ key: ConnectionKey, session: Int) { owned[key] = session }
+    /// Marks a socket as ours: `connection` 0 is the listener.
+    public mutating func own(_ key: ConnectionKey, connection: Int) { owned[key] = connection }
 
-    public func session(of key: ConnectionKey) -> Int? { owned[key] }
+    public func connection(of key: ConnectionKey) -> Int? { owned[key] }
 
-    /// Our session dialing `remote`: the tracepoint reports a connecting socket (CLOSE → SYN_SENT)
+    /// Our connection dialing `remote`: the tracepoint reports a connecting socket (CLOSE → SYN_SENT)
     /// before it has a local port.
-    public func session(dialing remote: SocketEndpoint, proto: SocketProtocol) -> Int? {
+    public func connection(dialing remote: SocketEndpoint, proto: SocketProtocol) -> Int? {
         owned.first { $0.key.remote == remote && $0.key.proto == proto && $0.value > 0 }?.value
     }
 
@@ -123,26 +123,26 @@ public struct StateBoard: Sendable {
             < (b.proto.order, b.local.address, b.local.port, b.remote.address, b.remote.port)
     }
 
-    /// Those that pass the filter: ours first (by session, each with its local peer), then, with
+    /// Those that pass the filter: ours first (by connection, each with its local peer), then, with
     /// /all, the rest.
     public func rows(now: Double) -> [Row] {
-        var mine: [(session: Int, rank: Int, row: Row)] = []
+        var mine: [(connection: Int, rank: Int, row: Row)] = []
         var rest: [Row] = []
         var peers: [ConnectionKey: Int] = [:]
-        for (key, session) in owned where session > 0 {
-            peers[ConnectionKey(proto: key.proto, local: key.remote, remote: key.local)] = session
+        for (key, connection) in owned where connection > 0 {
+            peers[ConnectionKey(proto: key.proto, local: key.remote, remote: key.local)] = connection
         }
         for entry in entries where filter.matches(entry, owner: entry.inode == 0 ? nil : owners[entry.inode]) {
             let key = ConnectionKey(entry)
-            if let session = owned[key] {
-                mine.append((session, 0, row(entry, key: key, kind: .own(session: session), now: now)))
-            } else if let session = peers[key] {
-                mine.append((session, 1, row(entry, key: key, kind: .localPeer(of: session), now: now)))
+            if let connection = owned[key] {
+                mine.append((connection, 0, row(entry, key: key, kind: .own(connection: connection), now: now)))
+            } else if let connection = peers[key] {
+                mine.append((connection, 1, row(entry, key: key, kind: .localPeer(of: connection), now: now)))
             } else if showAll {
                 rest.append(row(entry, key: key, kind: .other, now: now))
             }
         }
-        mine.sort { ($0.session, $0.rank) < ($1.session, $1.rank) }
+        mine.sort { ($0.connection, $0.rank) < ($1.connection, $1.rank) }
         if sort != .natural { rest.sort(by: sort.orders) }
         return mine.map(\.row) + rest
     }
