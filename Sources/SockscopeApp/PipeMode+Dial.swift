@@ -17,6 +17,9 @@ extension PipeMode {
             try Resolver.resolve(host: source, port: 0, family: plan.family, datagram: plan.datagram,
                                  numeric: plan.numeric, passive: false, source: true)
         }
+        if interactive && !plan.datagram {
+            return try dialOnScreen(addresses, sources: sources, host: host, port: port, signalFD: signalFD)
+        }
         var lastFailure: String?
         for (index, address) in addresses.enumerated() {
             var source: SocketAddress?
@@ -29,19 +32,6 @@ extension PipeMode {
             }
             let dialer = Dialer(datagram: plan.datagram, timeout: plan.timeout, source: source,
                                 sourcePort: plan.sourcePort, signalFD: signalFD)
-            // The screen with one address to try opens at once and shows the handshake as it
-            // happens (SYN_SENT live, its retransmissions counted); the engine finishes it.
-            if interactive && !plan.datagram && addresses.count == 1 {
-                let since = io.monotonic()
-                switch dialer.start(to: address) {
-                case .success(let started):
-                    return try relay(signalFD: signalFD, endpoint: started.connected ? .connected(started.fd, peer: address)
-                                                                                      : .connecting(started.fd, peer: address, since: since))
-                case .failure(let failure):
-                    log.error(plan.failureLine(failure, typed: host, address: address, port: port) ?? "connect failed")
-                    return .failure
-                }
-            }
             switch dialer.connect(to: address) {
             case .success(let fd):
                 log.info(plan.successLine(typed: host, address: address, port: port))
@@ -54,6 +44,36 @@ extension PipeMode {
                 // nc -v reports every address tried; without -v only the last failure is shown.
                 if plan.verbose && index < addresses.count - 1, let message { log.error(message) }
                 lastFailure = message
+            }
+        }
+        log.error(lastFailure ?? "no address to connect to for \(host)")
+        return .failure
+    }
+
+    /// The screen opens at once and shows the handshake as it happens (SYN_SENT live, its
+    /// retransmissions counted), the engine finishing it; when it fails, the engine tries the
+    /// name's next address, each attempt on the screen, the loop never blocked. An address whose
+    /// socket cannot even be started (no route, no source of its family) is passed over here.
+    func dialOnScreen(_ addresses: [SocketAddress], sources: [SocketAddress]?, host: String, port: UInt16,
+                      signalFD: Int32) throws -> ExitStatus {
+        let plan = plan
+        let candidates = addresses.filter { address in sources.map { $0.contains { $0.family == address.family } } ?? true }
+        let start = { (address: SocketAddress) in
+            Dialer(datagram: false, timeout: plan.timeout, source: sources?.first { $0.family == address.family },
+                   sourcePort: plan.sourcePort, signalFD: signalFD).start(to: address)
+        }
+        var lastFailure = candidates.isEmpty && !addresses.isEmpty
+            ? "source address \(plan.sourceAddress ?? "") is not of the family of \(addresses[0].numericHost)" : nil
+        for (index, address) in candidates.enumerated() {
+            let since = io.monotonic()
+            switch start(address) {
+            case .success(let started) where started.connected:
+                return try relay(signalFD: signalFD, endpoint: .connected(started.fd, peer: address))
+            case .success(let started):
+                return try relay(signalFD: signalFD, endpoint: .connecting(started.fd, peer: address, since: since,
+                                                                           others: Array(candidates[(index + 1)...]), start: start))
+            case .failure(let failure):
+                lastFailure = plan.failureLine(failure, typed: host, address: address, port: port)
             }
         }
         log.error(lastFailure ?? "no address to connect to for \(host)")

@@ -93,7 +93,9 @@ public final class PipeMode {
         /// `since`: the clock read just before connect(), so that our SYN_SENT is placed before
         /// the kernel's own stamps of the handshake (on loopback it is over before connect()
         /// returns).
-        case connecting(Int32, peer: SocketAddress, since: Double)
+        /// `others`: the name's addresses still to try, each started with `start`, when it fails.
+        case connecting(Int32, peer: SocketAddress, since: Double, others: [SocketAddress],
+                        start: (SocketAddress) -> Result<(fd: Int32, connected: Bool), Dialer.Failure>)
         case listener(Int32)
         /// A bound datagram socket: the first sender becomes the peer (as nc; every sender with -k).
         case datagramServer(Int32)
@@ -123,7 +125,8 @@ public final class PipeMode {
         engine.recorder = recorder
         switch endpoint {
         case .connected(let fd, let peer): engine.addConnection(fd, peer: peer)
-        case .connecting(let fd, let peer, let since): engine.addConnecting(fd, peer: peer, since: since)
+        case .connecting(let fd, let peer, let since, let others, let start):
+            engine.addConnecting(fd, peer: peer, since: since, then: others, start: start)
         case .listener(let fd): engine.setListener(fd)
         case .datagramServer(let fd): engine.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
         }

@@ -6,8 +6,13 @@ import SockscopeCore
 /// SO_ERROR says it connected — or is reported failed, refused or timed out (-w).
 extension Engine {
     /// A socket whose non-blocking connect() is in progress, since `since` on the engine's clock
-    /// (read just before connect(); now when not given).
-    public func addConnecting(_ fd: Int32, peer: SocketAddress, since: Double? = nil) {
+    /// (read just before connect(); now when not given). `others`: the name's other addresses,
+    /// each tried in turn with `start` when the one before fails or times out (-w) — without
+    /// blocking the loop, so that the screen stays live and shows every attempt.
+    public func addConnecting(_ fd: Int32, peer: SocketAddress, since: Double? = nil, then others: [SocketAddress] = [],
+                              start: ((SocketAddress) -> Result<(fd: Int32, connected: Bool), Dialer.Failure>)? = nil) {
+        dialNext = others
+        dialStart = start
         connecting = (fd, peer, since ?? clock())
         emit(.connecting(peer: peer))
     }
@@ -36,6 +41,30 @@ extension Engine {
         } else {
             close(pending.fd)
             emit(.connectFailed(peer: pending.peer, code: code))
+            dialNextAddress()
+        }
+    }
+
+    /// The next of the name's addresses, as nc tries them: one whose start fails at once is
+    /// reported and the one after is tried; one under way is finished by the loop.
+    func dialNextAddress() {
+        guard let start = dialStart else { return }
+        while !dialNext.isEmpty {
+            let address = dialNext.removeFirst()
+            let since = clock()
+            switch start(address) {
+            case .success(let started) where started.connected:
+                add(started.fd, peer: address, how: .dialed)
+                return
+            case .success(let started):
+                connecting = (started.fd, address, since)
+                emit(.connecting(peer: address))
+                return
+            case .failure(.refused(let error)):
+                emit(.connectFailed(peer: address, code: error.code))
+            case .failure(.timedOut), .failure(.interrupted):
+                emit(.connectFailed(peer: address, code: ETIMEDOUT))
+            }
         }
     }
 
@@ -45,6 +74,7 @@ extension Engine {
         connecting = nil
         close(pending.fd)
         emit(.connectFailed(peer: pending.peer, code: ETIMEDOUT))
+        dialNextAddress()
         return true
     }
 }

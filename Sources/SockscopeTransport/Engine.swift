@@ -66,6 +66,10 @@ public final class Engine {
     var sessionOver = false
     /// A dial in its handshake (`addConnecting`): the socket, the peer, since when.
     var connecting: (fd: Int32, peer: SocketAddress, since: Double)?
+    /// The name's other addresses, tried in turn when the dial in progress fails, and how one is
+    /// started (`addConnecting(_:peer:since:then:start:)`).
+    var dialNext: [SocketAddress] = []
+    var dialStart: ((SocketAddress) -> Result<(fd: Int32, connected: Bool), Dialer.Failure>)?
     var listener: Int32 = -1
     var datagramServer: Int32 = -1
     var answerFirstPeerOnly = false

@@ -52,6 +52,34 @@ struct ScreenLoopTests {
         #expect(ours.first?.source == .socket && ours.last?.source == .ebpf)
     }
 
+    /// A name with several addresses: the one refused is shown failed and the next is tried by
+    /// the loop, on the screen, without blocking it; the one that answers is the connection.
+    @Test func aRefusedAddressIsShownAndTheNextOneTried() throws {
+        let listener = try loopbackListener()
+        defer { close(listener.fd) }
+        let closed = try loopbackListener()
+        close(closed.fd)  // a port nothing listens on: refused
+        let start = { (address: SocketAddress) in
+            Dialer(datagram: false, timeout: nil, source: nil, sourcePort: nil, signalFD: -1).start(to: address)
+        }
+        let rig = try ScreenRig(ScreenRig.plan()) { engine in
+            guard case .success(let first) = start(closed.address) else { return }
+            engine.addConnecting(first.fd, peer: closed.address, then: [listener.address], start: start)
+        }
+        let closedPort = closed.address.endpoint?.port ?? 0, openPort = listener.address.endpoint?.port ?? 0
+        try rig.run(until: "the second address connects") { rig.face.model.connections.first?.open == true }
+        let notes = rig.face.model.conversation.entries.map { String(decoding: $0.bytes, as: UTF8.self) }
+        #expect(notes.contains { $0.hasPrefix("connect() to 127.0.0.1:\(closedPort) failed: connection refused") })
+        #expect(notes.contains { $0.hasPrefix("connecting to 127.0.0.1:\(openPort)") })
+        #expect(rig.face.model.connections.count == 1 && rig.face.model.connections.first?.peer == "127.0.0.1:\(openPort)")
+        var accepted = sockaddr_storage(), length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let server = withUnsafeMutablePointer(to: &accepted) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener.fd, $0, &length) }
+        }
+        #expect(server >= 0)
+        if server >= 0 { close(server) }
+    }
+
     /// /shutdown: FIN once what is queued has gone; reading goes on (FIN_WAIT2 while the peer
     /// still talks).
     @Test func shutdownSendsFinAndKeepsReading() throws {
