@@ -50,7 +50,8 @@ extension Engine {
         let start = retainsInput && !local.stdinOpen ? inputStartOffset : inputEndOffset
         let id = nextID
         nextID += 1
-        connections.append(Connection(id: id, fd: fd, address: peer, replyTo: replyTo,
+        let stream = settings.datagram ? nil : makeStream?(fd)
+        connections.append(Connection(id: id, fd: fd, address: peer, replyTo: replyTo, stream: stream ?? PlainStream(fd: fd, replyTo: replyTo),
                                       flow: .init(stream: !settings.datagram), sentUpTo: start, ownsFD: ownsFD))
         everConnected = true
         sessionOver = false

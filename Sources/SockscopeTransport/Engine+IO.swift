@@ -65,7 +65,7 @@ extension Engine {
         while connections[index].flow.writeOpen && connections[index].sentUpTo < released {
             let offset = connections[index].sentUpTo
             let count = released - offset
-            let n = Socket.send(connections[index].fd, inputPointer(at: offset), count: count, to: connections[index].replyTo)
+            let n = connections[index].stream.send(inputPointer(at: offset), count: count)
             if n > 0 {
                 recorder?.record(UnsafeRawBufferPointer(start: inputPointer(at: offset), count: n),
                                  sent: true, peer: connections[index].address)
@@ -85,7 +85,7 @@ extension Engine {
             let offset = connections[index].queuedOffset
             let n = first.withUnsafeBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
-                return Socket.send(connections[index].fd, base + offset, count: raw.count - offset, to: connections[index].replyTo)
+                return connections[index].stream.send(base + offset, count: raw.count - offset)
             }
             if n > 0 || (n == 0 && first.isEmpty) {
                 first.withUnsafeBytes { raw in
@@ -137,7 +137,7 @@ extension Engine {
         if output.room < needed { flushOutput() }
         if output.room < needed { output.compact() }
         guard output.room >= needed else { return }  // the bytes wait in the socket: backpressure
-        let n = recv(connections[index].fd, output.writable, output.room, 0)
+        let n = connections[index].stream.receive(into: output.writable, count: output.room)
         if n > 0 {
             deliver(n, from: connections[index].id, peer: connections[index].address)
             return

@@ -55,10 +55,9 @@ extension Engine {
         let firstConnection = set.count
         let readable = peersReadable
         for (index, connection) in connections.enumerated() where connection.ownsFD {
-            var events: Int32 = 0
-            if connection.flow.readOpen && readable && !connection.held { events |= POLLIN }
             let pending = connection.sentUpTo < released || !connection.queued.isEmpty
-            if connection.flow.writeOpen && pending { events |= POLLOUT }
+            let events = connection.stream.events(reading: connection.flow.readOpen && readable && !connection.held,
+                                                  writing: connection.flow.writeOpen && pending)
             // A descriptor with nothing asked of it is left out, so a hang-up that cannot be
             // acted on yet does not wake the loop forever.
             set.watch(connection.fd, events, as: .connection(index))
@@ -100,7 +99,9 @@ extension Engine {
             let entry = firstConnection + (firstServed + step) % connectionEntries
             guard case .connection(let index) = set.slots[entry], index < connections.count else { continue }
             let revents = set.revents(entry)
-            if revents & (POLLIN | POLLHUP | POLLERR) != 0 && connections[index].flow.readOpen && !connections[index].held {
+            // Bytes a stage holds decoded already are read without waiting for the descriptor.
+            let ready = revents & (POLLIN | POLLHUP | POLLERR) != 0 || (connections[index].stream.buffered > 0 && peersReadable)
+            if ready && connections[index].flow.readOpen && !connections[index].held {
                 serve(index)
             }
         }
@@ -147,6 +148,8 @@ extension Engine {
         if let idle = settings.idleTimeout, !connections.isEmpty { nearest = min(nearest, lastActivity + idle) }
         if let idle = settings.idleTimeout, let connecting { nearest = min(nearest, connecting.since + idle) }
         if settings.interval != nil && released < inputEndOffset { nearest = min(nearest, nextRelease) }
+        // A stage holding decoded bytes must not wait on a descriptor that has nothing more.
+        if connections.contains(where: { $0.stream.buffered > 0 && $0.flow.readOpen && !$0.held }) && peersReadable { return 0 }
         guard nearest.isFinite else { return -1 }
         return Milliseconds.clamped(nearest - now)
     }
@@ -168,7 +171,7 @@ extension Engine {
                 if connections[index].failure == nil { emit(.peerFinished(id: connections[index].id)) }
             }
             if rules.shouldShutDownWrite(local, connections[index].flow) {
-                shutdown(connections[index].fd, Int32(SHUT_WR))
+                connections[index].stream.finishSending()
                 connections[index].flow.writeOpen = false
                 report(.shutDown, index)
                 emit(.shutDown(id: connections[index].id))

@@ -24,7 +24,7 @@ extension Engine {
     /// Whether nothing needs to see the bytes, so the kernel may move them itself.
     var bytesUnobserved: Bool {
         face == nil && recorder == nil && !settings.crlf && settings.interval == nil && !settings.datagram
-            && !settings.rules.keepListening && connections.count == 1 && connections[0].ownsFD
+            && !settings.rules.keepListening && connections.count == 1 && connections[0].ownsFD && connections[0].stream.splicable
     }
 
     var splicesOutput: Bool { splice.outputKind != .other && bytesUnobserved && output.isEmpty }

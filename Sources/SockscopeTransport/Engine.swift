@@ -19,6 +19,8 @@ public final class Engine {
         var address: SocketAddress?
         /// Set for peers of an unconnected datagram socket: replies go out with sendto().
         var replyTo: SocketAddress?
+        /// Where its bytes go through: the socket, or stages over it (`ByteStream`).
+        var stream: ByteStream
         var flow: RelayRules.Peer
         /// Absolute offset in the standard-input stream up to which this connection has it.
         var sentUpTo: Int
@@ -57,6 +59,9 @@ public final class Engine {
     public var accepter: (Int32) throws(SystemError) -> (fd: Int32, peer: SocketAddress)? = { listener throws(SystemError) in
         try Socket.accept(listener)
     }
+    /// The stream a new stream connection's bytes go through, given its socket (nil: the socket
+    /// itself). A stage such as TLS is set here.
+    public var makeStream: ((Int32) -> ByteStream)?
 
     var local: RelayRules.Local
     var connections: [Connection] = []

@@ -1,0 +1,46 @@
+import Glibc
+
+/// A connection's bytes as the engine moves them (issue 21's seam): the engine sends, receives
+/// and ends sending through its connection's stream, and polls the descriptor for what the
+/// stream says it needs; a stage (TLS, a proxy's negotiation, a program's pipes) is a stream
+/// wrapping the one below, and nothing else in the engine changes for it. The plain stage is the
+/// socket itself; only it lets the kernel move the bytes (splice).
+public protocol ByteStream: AnyObject {
+    /// Sends up to `count` bytes: how many went, or -1 with errno (EAGAIN: poll for `events`).
+    func send(_ bytes: UnsafeRawPointer, count: Int) -> Int
+    /// Receives up to `count` bytes: how many, 0 at the end of the peer's stream, or -1 with errno.
+    func receive(into buffer: UnsafeMutableRawPointer, count: Int) -> Int
+    /// Nothing more will be sent (TCP: a FIN).
+    func finishSending()
+    /// What to poll the descriptor for, when the engine wants to read and/or to write: a stage
+    /// may need the other direction first (a handshake's reply, a record to flush).
+    func events(reading: Bool, writing: Bool) -> Int32
+    /// Bytes already received and decoded, readable without waiting on the descriptor.
+    var buffered: Int { get }
+    /// Whether the kernel may move the received bytes itself (splice): nothing decodes them.
+    var splicable: Bool { get }
+}
+
+/// The socket itself: what the engine did before there were stages.
+public final class PlainStream: ByteStream {
+    let fd: Int32
+    /// A peer of an unconnected datagram socket: replies go out with sendto().
+    let replyTo: SocketAddress?
+
+    public init(fd: Int32, replyTo: SocketAddress? = nil) {
+        self.fd = fd
+        self.replyTo = replyTo
+    }
+
+    public func send(_ bytes: UnsafeRawPointer, count: Int) -> Int { Socket.send(fd, bytes, count: count, to: replyTo) }
+
+    public func receive(into buffer: UnsafeMutableRawPointer, count: Int) -> Int { recv(fd, buffer, count, 0) }
+
+    public func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+
+    public func events(reading: Bool, writing: Bool) -> Int32 { (reading ? POLLIN : 0) | (writing ? POLLOUT : 0) }
+
+    public var buffered: Int { 0 }
+
+    public var splicable: Bool { true }
+}
