@@ -15,7 +15,9 @@ let package = Package(
     targets: [
         .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
         .target(name: "SockscopeCore"),
-        .target(name: "SockscopeTransport", dependencies: ["SockscopeCore", "CLinux"]),
+        // TLS through the system's OpenSSL 3 (libssl-dev), memory BIOs only: see Sources/CTLS.
+        .target(name: "CTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .target(name: "SockscopeTransport", dependencies: ["SockscopeCore", "CLinux", "CTLS"]),
         // ncursesw through a module map with a `link` line (pkgConfig would add prohibited flags).
         .systemLibrary(name: "CCurses"),
         .target(name: "SockscopeTUI", dependencies: ["SockscopeCore", "CCurses"]),

@@ -186,9 +186,9 @@ _sockscope() {
 
 _sockscope_nc() {
     repeating_flags=()
-    non_repeating_flags=(-4 -6 -C -d -k -l -N -n -u -U -v -z --tui --no-tui --version -h --help)
+    non_repeating_flags=(-4 -6 -C -d -k -l -N -n -u -U -v -z --tls --ssl --tls-no-verify --tui --no-tui --version -h --help)
     repeating_options=()
-    non_repeating_options=(-i -p -q -s -w --hex-dump --pcap --pcap-payload --ladder --max-conns)
+    non_repeating_options=(-i -p -q -s -w --hex-dump --pcap --pcap-payload --ladder --max-conns --tls-ca --ssl-trustfile --tls-servername)
     __sockscope_offer_flags_options -1
 
     # Offer option value completions
@@ -221,6 +221,12 @@ _sockscope_nc() {
         return
         ;;
     '--max-conns')
+        return
+        ;;
+    '--tls-ca'|'--ssl-trustfile')
+        return
+        ;;
+    '--tls-servername')
         return
         ;;
     esac

@@ -4,7 +4,7 @@ set -euo pipefail
 declare -A package=(
     [nc.openbsd]=netcat-openbsd [socat]=socat [python3]=python3 [mandoc]=mandoc
     [zsh]=zsh [fish]=fish [setpriv]=util-linux [ip]=iproute2 [nft]=nftables [ss]=iproute2
-    [tmux]=tmux [pkill]=procps [cc]=gcc [unshare]=util-linux [tcpdump]=tcpdump
+    [tmux]=tmux [pkill]=procps [cc]=gcc [unshare]=util-linux [tcpdump]=tcpdump [openssl]=openssl
 )
 missing=()
 for tool in "${!package[@]}"; do
@@ -12,6 +12,8 @@ for tool in "${!package[@]}"; do
 done
 # The screen links ncursesw: its header must be there to build at all.
 [ -e /usr/include/ncursesw/curses.h ] || missing+=(libncurses-dev)
+# --tls links the system's OpenSSL 3.
+[ -e /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing test peers: ${missing[*]}" >&2

@@ -105,6 +105,7 @@ public final class PipeMode {
     /// turns the outcome into an exit status.
     func relay(signalFD: Int32, endpoint: Endpoint, listeningPath: String? = nil) throws -> ExitStatus {
         let engine: Engine
+        let failures = Counter()
         if interactive {
             engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1,
                             signalFD: signalFD, clock: io.monotonic)
@@ -118,11 +119,20 @@ public final class PipeMode {
             engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
                             signalFD: signalFD, clock: io.monotonic,
                             onEvent: { event in
+                                // A stage's failure (a TLS handshake refused) is the session's: said
+                                // in one line, exit 1, with or without -v.
+                                if case .closed(_, _, .streamFailed(let reason)) = event { lines.add("sockscope: TLS: \(reason)") ; failures.count += 1 }
                                 if verbose, let line = self.describe(event, listeningPath: listeningPath) { lines.add(line) }
                             })
             engine.flushEvents = lines.flush
         }
         engine.recorder = recorder
+        if let tls = plan.tls {
+            var typed: String?
+            if case .inet(let host, _) = plan.target { typed = host }
+            let settings = TLSStream.Settings(servername: tls.servername ?? typed, verify: tls.verify, caFile: tls.caFile)
+            engine.makeStream = { fd in TLSStream.make(fd: fd, settings: settings) }
+        }
         switch endpoint {
         case .connected(let fd, let peer): engine.addConnection(fd, peer: peer)
         case .connecting(let fd, let peer, let since, let others, let start):
@@ -133,7 +143,7 @@ public final class PipeMode {
         if interactive { return screen(engine) }
         switch try engine.run() {
         case .signal(let number): return .signal(number)
-        case .finished, .idleTimeout, .quitAfterEOF, .quit: return .success
+        case .finished, .idleTimeout, .quitAfterEOF, .quit: return failures.count > 0 ? .failure : .success
         case .stdoutFailed(let code):
             log.error("write to standard output failed: \(String(cString: strerror(code)))")
             return .failure
@@ -165,4 +175,9 @@ public final class PipeMode {
     func announcePolicy() {
         log.info(NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin))
     }
+}
+
+/// A count that a closure adds to (the engine's events) and the mode reads after the run.
+final class Counter {
+    var count = 0
 }

@@ -9,10 +9,11 @@ public enum Planning {
 
     /// The short flags of nc that take a value, for `GetoptClusters`.
     public static let valueFlags: Set<Character> = ["i", "p", "q", "s", "w"]
-    public static let valueOptions: Set<String> = ["--hex-dump", "--max-conns", "--pcap", "--pcap-payload", "--ladder"]
+    public static let valueOptions: Set<String> = ["--hex-dump", "--max-conns", "--pcap", "--pcap-payload", "--ladder",
+                                                   "--tls-ca", "--ssl-trustfile", "--tls-servername"]
     /// Every long option of the nc command line, argument-parser's own included.
     public static let longOptions: Set<String> = valueOptions.union(
-        ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script"])
+        ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--tls", "--ssl", "--tls-no-verify"])
 
     /// The command line's first problem that argument-parser would misreport (`ArgumentCheck`).
     public static func problem(in words: [String]) -> UsageError? {

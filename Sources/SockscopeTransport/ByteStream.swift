@@ -19,6 +19,11 @@ public protocol ByteStream: AnyObject {
     var buffered: Int { get }
     /// Whether the kernel may move the received bytes itself (splice): nothing decodes them.
     var splicable: Bool { get }
+    /// Moves what the stage must move without the engine's bytes (a handshake, records owed to
+    /// the socket), every round; false once the stage has failed (`failure` says why).
+    func advance() -> Bool
+    /// Why the stage failed (a TLS handshake's verification …), said to the user in one line.
+    var failure: String? { get }
 }
 
 /// The socket itself: what the engine did before there were stages.
@@ -43,4 +48,8 @@ public final class PlainStream: ByteStream {
     public var buffered: Int { 0 }
 
     public var splicable: Bool { true }
+
+    public func advance() -> Bool { true }
+
+    public var failure: String? { nil }
 }

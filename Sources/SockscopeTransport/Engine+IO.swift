@@ -56,6 +56,9 @@ extension Engine {
     /// lines), then released standard input.
     func sendToConnections() {
         for index in connections.indices {
+            // A stage's own work first (a handshake, records owed): a stage that failed ends
+            // its connection both ways.
+            if !connections[index].stream.advance() && connections[index].failure == nil { breakConnection(index, code: EPROTO) }
             sendQueued(index)
             if connections[index].queued.isEmpty { send(to: index) }
         }
@@ -154,14 +157,18 @@ extension Engine {
             // ICMP port unreachable for an earlier datagram: the peer is not up yet.
             emit(.datagramRefused(id: connections[index].id, code: ECONNREFUSED))
         default:
-            // Reset or another hard error: neither direction can be used any more.
-            connections[index].failure = connections[index].failure ?? errno
-            connections[index].flow.readOpen = false
-            connections[index].flow.writeOpen = false
-            connections[index].sentUpTo = inputEndOffset
-            connections[index].queued = []
-            connections[index].queuedBytes = 0
+            breakConnection(index, code: errno)
         }
+    }
+
+    /// A reset or another hard error: neither direction can be used any more.
+    func breakConnection(_ index: Int, code: Int32) {
+        connections[index].failure = connections[index].failure ?? code
+        connections[index].flow.readOpen = false
+        connections[index].flow.writeOpen = false
+        connections[index].sentUpTo = inputEndOffset
+        connections[index].queued = []
+        connections[index].queuedBytes = 0
     }
 
     /// `n` bytes just received at `output.writable`: recorded, then kept for standard output —

@@ -202,6 +202,7 @@ extension Engine {
     }
 
     func closeReason(_ connection: Connection) -> EngineEvent.CloseReason {
+        if let failure = connection.stream.failure { return .streamFailed(failure) }
         if let failure = connection.failure { return failure == ECONNRESET ? .resetByPeer : .failed(failure) }
         return connection.flow.closeRequested ? .closedByUs : .finished
     }

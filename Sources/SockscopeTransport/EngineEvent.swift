@@ -17,6 +17,8 @@ public enum EngineEvent: Sendable, Equatable {
         case resetByPeer
         /// Another error (errno).
         case failed(Int32)
+        /// A stage of its stream failed (a TLS handshake, a record), in words.
+        case streamFailed(String)
         /// -w: no byte moved for that long.
         case idle
     }

@@ -61,6 +61,16 @@ struct NetcatCommand: ParsableCommand {
     var ladder: String?
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("With -k, connections served at once; more are closed.", valueName: "n"))
     var maxConnections: Int = 100
+    @Flag(name: [.customLong("tls"), .customLong("ssl")], help: "Speak TLS over the connection (dialing); the server's certificate is verified.")
+    var tls = false
+    @Flag(name: .customLong("tls-no-verify"), help: "With --tls, do not verify the server's certificate.")
+    var tlsNoVerify = false
+    @Option(name: [.customLong("tls-ca"), .customLong("ssl-trustfile")], parsing: .unconditional,
+            help: ArgumentHelp("With --tls, trust the certificates in FILE (PEM) instead of the system's.", valueName: "file"))
+    var tlsCA: String?
+    @Option(name: .customLong("tls-servername"), parsing: .unconditional,
+            help: ArgumentHelp("With --tls, the name sent as SNI and checked in the certificate (default: the host typed).", valueName: "name"))
+    var tlsServername: String?
 
     @Flag(inversion: .prefixedNo,
           help: "Open the interactive screen (default: when standard input and output are terminals and TERM is not dumb).")
@@ -79,6 +89,7 @@ struct NetcatCommand: ParsableCommand {
         o.sourceAddress = source; o.timeout = timeout; o.hexDumpPath = hexDump
         o.pcapPath = pcap; o.ladderPath = ladder; o.pcapPayload = pcapPayload
         o.maxConnections = maxConnections; o.positionals = arguments
+        o.tls = tls; o.tlsNoVerify = tlsNoVerify; o.tlsCA = tlsCA; o.tlsServername = tlsServername
         return o
     }
 

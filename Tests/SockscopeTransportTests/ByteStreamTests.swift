@@ -44,6 +44,8 @@ struct ByteStreamTests {
         func events(reading: Bool, writing: Bool) -> Int32 { plain.events(reading: reading, writing: writing) }
         var buffered: Int { held.count }
         var splicable: Bool { false }
+        func advance() -> Bool { true }
+        var failure: String? { nil }
     }
 
     static func plan(idle: Double) -> SessionPlan {

@@ -280,6 +280,7 @@ final class ScreenMode: EngineFace {
         case .reset: .reset
         case .resetByPeer: .resetByPeer
         case .failed(let code): .failed(String(cString: strerror(code)))
+        case .streamFailed(let reason): .failed(reason)
         case .idle: .idle(idle)
         }
     }

@@ -36,6 +36,24 @@ public struct SessionPlan: Sendable, Equatable {
     public var maxConnections: Int
     /// The data bytes each frame keeps in --pcap after its headers (--pcap-payload; none by default).
     public var pcapPayload = 0
+    /// --tls: the stream is TLS over the connection (nil: plain).
+    public var tls: TLS?
+
+    /// What --tls asks of the session (dialing: the server's certificate is verified by default,
+    /// for the host name typed or --tls-servername, which is also sent as SNI).
+    public struct TLS: Sendable, Equatable {
+        public var verify = true
+        /// Trusted certificates instead of the system's (--tls-ca).
+        public var caFile: String?
+        /// The name sent and checked instead of the host typed (--tls-servername).
+        public var servername: String?
+
+        public init(verify: Bool = true, caFile: String? = nil, servername: String? = nil) {
+            self.verify = verify
+            self.caFile = caFile
+            self.servername = servername
+        }
+    }
 
     public var protocolName: String { datagram ? "udp" : "tcp" }
 }

@@ -25,6 +25,7 @@ public enum SessionPlanner {
             throw UsageError("--pcap and --ladder capture TCP and UDP over IP: not with \(o.scan ? "-z" : "-U")")
         }
         if let q = o.quitAfterEOF, !q.isFinite { throw UsageError("-q: not a number of seconds: \(q)") }
+        let tls = try tlsPlan(o)
         let timeout = try positiveSeconds(o.timeout, name: "timeout")
         let interval = try positiveSeconds(o.interval, name: "interval")
 
@@ -44,7 +45,26 @@ public enum SessionPlanner {
             crlf: o.crlf, readStdin: !o.noStdin && mode != .scan, interval: interval,
             hexDumpPath: o.hexDumpPath, pcapPath: o.pcapPath, ladderPath: o.ladderPath, maxConnections: o.maxConnections)
         plan.pcapPayload = o.pcapPayload ?? 0
+        plan.tls = tls
         return plan
+    }
+
+    /// --tls and its options: TLS over TCP, dialing (serving TLS with -l comes with certificates).
+    static func tlsPlan(_ o: NetcatOptions) throws(UsageError) -> SessionPlan.TLS? {
+        let named = o.tlsNoVerify || o.tlsCA != nil || o.tlsServername != nil
+        guard o.tls else {
+            if named { throw UsageError("--tls-no-verify, --tls-ca and --tls-servername need --tls") }
+            return nil
+        }
+        if o.udp { throw UsageError("--tls: not with -u (TLS runs over TCP; DTLS is not supported)") }
+        if o.scan { throw UsageError("--tls: not with -z (a scan sends no data)") }
+        if o.listen { throw UsageError("--tls: not with -l yet (sockscope dials TLS servers; serving TLS is to come)") }
+        if o.tlsCA?.isEmpty == true { throw UsageError("--tls-ca: the file name is empty") }
+        if let name = o.tlsServername, name.isEmpty || name.utf8.count > 253 {
+            throw UsageError("--tls-servername: a host name of 1 to 253 bytes")
+        }
+        if o.tlsNoVerify && o.tlsCA != nil { throw UsageError("cannot use --tls-ca with --tls-no-verify") }
+        return SessionPlan.TLS(verify: !o.tlsNoVerify, caFile: o.tlsCA, servername: o.tlsServername)
     }
 
     static func endOfInput(_ o: NetcatOptions) -> SessionPlan.EndOfInput {

@@ -1,0 +1,175 @@
+#include "CTLS.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ctls_session {
+    SSL_CTX *context;
+    SSL *ssl;
+    BIO *incoming;  // what we received, for OpenSSL to read
+    BIO *outgoing;  // what OpenSSL wrote, for us to send
+    char failure[512];
+    /// The first certificate the verification refused: its depth in the chain and subject.
+    int failed_depth;
+    char failed_subject[256];
+};
+
+/// Remembers which certificate failed first; the verdict stays OpenSSL's.
+static int note_verification(int ok, X509_STORE_CTX *store) {
+    SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+    ctls_session *session = ssl != NULL ? SSL_get_app_data(ssl) : NULL;
+    if (!ok && session != NULL && session->failed_depth < 0) {
+        session->failed_depth = X509_STORE_CTX_get_error_depth(store);
+        X509 *certificate = X509_STORE_CTX_get_current_cert(store);
+        session->failed_subject[0] = '\0';
+        if (certificate != NULL) {
+            X509_NAME_oneline(X509_get_subject_name(certificate), session->failed_subject, sizeof session->failed_subject);
+        }
+    }
+    return ok;
+}
+
+static void library_reason(char *into, size_t length, const char *fallback) {
+    unsigned long code = ERR_get_error();
+    if (code == 0) {
+        snprintf(into, length, "%s", fallback);
+        return;
+    }
+    char reason[256];
+    ERR_error_string_n(code, reason, sizeof reason);
+    snprintf(into, length, "%s", reason);
+    ERR_clear_error();
+}
+
+ctls_session *ctls_client_new(const char *servername, int verify, const char *ca_file, char *error, size_t error_len) {
+    ctls_session *session = calloc(1, sizeof *session);
+    if (session == NULL) {
+        snprintf(error, error_len, "out of memory");
+        return NULL;
+    }
+    session->context = SSL_CTX_new(TLS_client_method());
+    if (session->context == NULL) goto failed;
+    SSL_CTX_set_min_proto_version(session->context, TLS1_2_VERSION);
+    if (verify) {
+        SSL_CTX_set_verify(session->context, SSL_VERIFY_PEER, note_verification);
+        int loaded = ca_file != NULL ? SSL_CTX_load_verify_locations(session->context, ca_file, NULL)
+                                     : SSL_CTX_set_default_verify_paths(session->context);
+        if (loaded != 1) goto failed;
+    }
+    session->failed_depth = -1;
+    session->ssl = SSL_new(session->context);
+    if (session->ssl == NULL) goto failed;
+    SSL_set_app_data(session->ssl, session);
+    session->incoming = BIO_new(BIO_s_mem());
+    session->outgoing = BIO_new(BIO_s_mem());
+    if (session->incoming == NULL || session->outgoing == NULL) goto failed;
+    // A read from an empty memory BIO means "more is coming", not end of stream.
+    BIO_set_mem_eof_return(session->incoming, -1);
+    SSL_set_bio(session->ssl, session->incoming, session->outgoing);
+    SSL_set_connect_state(session->ssl);
+    if (servername != NULL && servername[0] != '\0') {
+        unsigned char address[16];
+        if (inet_pton(AF_INET, servername, address) == 1 || inet_pton(AF_INET6, servername, address) == 1) {
+            // An address is never sent as SNI (RFC 6066); it is checked against the IP SANs.
+            if (verify && X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(session->ssl), servername) != 1) goto failed;
+        } else {
+            if (SSL_set_tlsext_host_name(session->ssl, servername) != 1) goto failed;
+            if (verify && SSL_set1_host(session->ssl, servername) != 1) goto failed;
+        }
+    }
+    return session;
+failed:
+    library_reason(error, error_len, "cannot set up TLS");
+    if (session->ssl == NULL) {
+        if (session->incoming) BIO_free(session->incoming);
+        if (session->outgoing) BIO_free(session->outgoing);
+    }
+    if (session->ssl) SSL_free(session->ssl);
+    if (session->context) SSL_CTX_free(session->context);
+    free(session);
+    return NULL;
+}
+
+void ctls_free(ctls_session *session) {
+    if (session == NULL) return;
+    SSL_free(session->ssl);  // frees both BIOs
+    SSL_CTX_free(session->context);
+    free(session);
+}
+
+int ctls_feed(ctls_session *session, const void *bytes, size_t count) {
+    if (count == 0) return 0;
+    int n = BIO_write(session->incoming, bytes, count > 0x7fffffff ? 0x7fffffff : (int)count);
+    return n > 0 ? n : 0;
+}
+
+size_t ctls_incoming(ctls_session *session) { return BIO_ctrl_pending(session->incoming); }
+
+size_t ctls_outgoing(ctls_session *session) { return BIO_ctrl_pending(session->outgoing); }
+
+int ctls_take(ctls_session *session, void *buffer, size_t count) {
+    if (count == 0) return 0;
+    int n = BIO_read(session->outgoing, buffer, count > 0x7fffffff ? 0x7fffffff : (int)count);
+    return n > 0 ? n : 0;
+}
+
+/// What a failed step says: the certificate's verification first (it explains a handshake
+/// failure better than the alert it causes), else the library's reason.
+static int failed(ctls_session *session, int result) {
+    int error = SSL_get_error(session->ssl, result);
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return CTLS_WANT;
+    if (error == SSL_ERROR_ZERO_RETURN) return CTLS_CLOSED;
+    long verified = SSL_get_verify_result(session->ssl);
+    if (verified != X509_V_OK) {
+        if (session->failed_depth >= 0) {
+            snprintf(session->failure, sizeof session->failure, "certificate verification failed: %s (depth %d, %s)",
+                     X509_verify_cert_error_string(verified), session->failed_depth, session->failed_subject);
+        } else {
+            snprintf(session->failure, sizeof session->failure, "certificate verification failed: %s",
+                     X509_verify_cert_error_string(verified));
+        }
+        ERR_clear_error();
+    } else {
+        library_reason(session->failure, sizeof session->failure, "TLS failed");
+    }
+    return CTLS_FAILED;
+}
+
+int ctls_handshake(ctls_session *session) {
+    int result = SSL_do_handshake(session->ssl);
+    return result == 1 ? CTLS_DONE : failed(session, result);
+}
+
+int ctls_read(ctls_session *session, void *buffer, size_t count) {
+    int result = SSL_read(session->ssl, buffer, count > 0x7fffffff ? 0x7fffffff : (int)count);
+    return result > 0 ? result : failed(session, result);
+}
+
+int ctls_write(ctls_session *session, const void *bytes, size_t count) {
+    if (count == 0) return 0;
+    int result = SSL_write(session->ssl, bytes, count > 0x7fffffff ? 0x7fffffff : (int)count);
+    return result > 0 ? result : failed(session, result);
+}
+
+int ctls_pending(ctls_session *session) { return SSL_pending(session->ssl); }
+
+void ctls_close_notify(ctls_session *session) {
+    SSL_shutdown(session->ssl);
+    ERR_clear_error();
+}
+
+const char *ctls_failure(ctls_session *session) { return session->failure; }
+
+const char *ctls_version(ctls_session *session) {
+    return SSL_is_init_finished(session->ssl) ? SSL_get_version(session->ssl) : "";
+}
+
+const char *ctls_cipher(ctls_session *session) {
+    const char *name = SSL_is_init_finished(session->ssl) ? SSL_get_cipher_name(session->ssl) : NULL;
+    return name != NULL ? name : "";
+}

@@ -1,0 +1,230 @@
+import CTLS
+import Glibc
+
+/// TLS as a stage of a connection's stream (issue 21): OpenSSL reads and writes memory, this
+/// stage moves the bytes between it and the socket below, in the engine's loop, never blocking.
+/// The handshake starts at once (a client's ClientHello leaves when the stage is made) and goes
+/// on as the peer's records arrive; plaintext is read and written once it is done.
+public final class TLSStream: ByteStream {
+    public struct Settings: Sendable {
+        /// Sent as SNI and, when verifying, checked against the certificate.
+        public var servername: String?
+        public var verify = true
+        /// Trusted certificates (nil: the system's).
+        public var caFile: String?
+
+        public init(servername: String?, verify: Bool = true, caFile: String? = nil) {
+            self.servername = servername
+            self.verify = verify
+            self.caFile = caFile
+        }
+    }
+
+    /// How the peer's side ended: its close_notify, or the connection's end without one (a
+    /// truncation: the peer, or something between, cut the stream).
+    public enum Ending: Sendable { case closeNotify, truncated }
+
+    let plain: PlainStream
+    let session: OpaquePointer
+    /// Ciphertext owed to the socket, from `sentOffset`.
+    var toSocket: [UInt8] = []
+    var sentOffset = 0
+    var scratch = [UInt8](repeating: 0, count: 17 * 1024)
+    /// The last read wanted more of a record than the stage holds: wait for the socket.
+    var partial = false
+    var socketEnded = false
+    /// Our close_notify is queued; the FIN follows once it has gone.
+    var closing = false
+    var finSent = false
+    /// The socket below failed (a reset, EPIPE): every later call says so, as the socket would.
+    var socketError: Int32?
+    public private(set) var handshakeDone = false
+    public private(set) var failure: String?
+    public private(set) var ending: Ending?
+
+    /// Ciphertext held back from the socket before more plaintext is taken (a slow peer's
+    /// backpressure reaches the engine as EAGAIN, as a full socket buffer would).
+    static let owedLimit = 256 * 1024
+    /// Received ciphertext not yet decrypted, at most (the socket keeps the rest).
+    static let incomingLimit = 64 * 1024
+
+    public init(fd: Int32, settings: Settings) throws(TransportError) {
+        plain = PlainStream(fd: fd)
+        var error = [CChar](repeating: 0, count: 256)
+        guard let made = ctls_client_new(settings.servername, settings.verify ? 1 : 0, settings.caFile, &error, error.count) else {
+            throw TransportError("TLS: \(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+        }
+        session = made
+        _ = advance()
+    }
+
+    deinit { ctls_free(session) }
+
+    public var version: String { String(cString: ctls_version(session)) }
+    public var cipher: String { String(cString: ctls_cipher(session)) }
+
+    public func advance() -> Bool {
+        guard failure == nil else { return false }
+        if !handshakeDone {
+            switch ctls_handshake(session) {
+            case Int32(CTLS_DONE): handshakeDone = true
+            case Int32(CTLS_WANT): break
+            default: failure = String(cString: ctls_failure(session))  // its alert still leaves, below
+            }
+        }
+        flush()
+        return failure == nil
+    }
+
+    /// Sends what OpenSSL wrote, as much as the socket takes now; our FIN once our close_notify
+    /// has gone.
+    func flush() {
+        let owed = ctls_outgoing(session)
+        if owed > 0 {
+            let start = toSocket.count
+            toSocket += [UInt8](repeating: 0, count: owed)
+            let taken = toSocket.withUnsafeMutableBytes { raw in
+                raw.baseAddress.map { Int(ctls_take(session, $0 + start, owed)) } ?? 0
+            }
+            toSocket.removeLast(owed - taken)
+        }
+        while sentOffset < toSocket.count && socketError == nil {
+            let n = toSocket.withUnsafeBytes { raw in
+                raw.baseAddress.map { plain.send($0 + sentOffset, count: raw.count - sentOffset) } ?? -1
+            }
+            if n > 0 {
+                sentOffset += n
+                continue
+            }
+            if n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR { socketError = errno }
+            break
+        }
+        if sentOffset == toSocket.count {
+            toSocket.removeAll(keepingCapacity: true)
+            sentOffset = 0
+        }
+        if closing && !finSent && toSocket.isEmpty {
+            plain.finishSending()
+            finSent = true
+        }
+    }
+
+    public func send(_ bytes: UnsafeRawPointer, count: Int) -> Int {
+        guard advance() else { return Self.failed() }
+        if let socketError {
+            errno = socketError
+            return -1
+        }
+        guard handshakeDone, toSocket.count - sentOffset < Self.owedLimit else {
+            errno = EAGAIN
+            return -1
+        }
+        let n = ctls_write(session, bytes, min(count, 16 * 1024))
+        guard n > 0 else {
+            failure = String(cString: ctls_failure(session))
+            return Self.failed()
+        }
+        flush()
+        return Int(n)
+    }
+
+    public func receive(into buffer: UnsafeMutableRawPointer, count: Int) -> Int {
+        if !socketEnded && ctls_incoming(session) < Self.incomingLimit {
+            let n = scratch.withUnsafeMutableBytes { raw in
+                raw.baseAddress.map { plain.receive(into: $0, count: raw.count) } ?? -1
+            }
+            if n > 0 {
+                scratch.withUnsafeBytes { raw in _ = raw.baseAddress.map { ctls_feed(session, $0, n) } }
+                partial = false
+            } else if n == 0 {
+                socketEnded = true
+            } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+                socketError = errno
+                return -1  // a reset: the socket's own errno
+            }
+        }
+        guard advance() else { return Self.failed() }
+        if let socketError, ctls_pending(session) == 0 {
+            errno = socketError
+            return -1
+        }
+        guard handshakeDone else {
+            if socketEnded {
+                failure = "the peer closed the connection during the TLS handshake"
+                return Self.failed()
+            }
+            errno = EAGAIN
+            return -1
+        }
+        let n = ctls_read(session, buffer, count)
+        if n > 0 { return Int(n) }
+        switch n {
+        case Int32(CTLS_CLOSED):
+            ending = .closeNotify
+            return 0
+        case Int32(CTLS_WANT):
+            if socketEnded && ctls_incoming(session) == 0 || socketEnded && partial {
+                ending = .truncated
+                return 0
+            }
+            partial = ctls_incoming(session) > 0
+            errno = EAGAIN
+            return -1
+        default:
+            failure = String(cString: ctls_failure(session))
+            return Self.failed()
+        }
+    }
+
+    public func finishSending() {
+        guard !closing else { return }
+        closing = true
+        ctls_close_notify(session)
+        flush()
+    }
+
+    public func events(reading: Bool, writing: Bool) -> Int32 {
+        var events: Int32 = sentOffset < toSocket.count && socketError == nil ? POLLOUT : 0
+        if !handshakeDone || reading { events |= POLLIN }
+        if writing && handshakeDone { events |= POLLOUT }
+        return events
+    }
+
+    /// Decrypted bytes waiting, or whole records received and not read yet.
+    public var buffered: Int {
+        Int(ctls_pending(session)) + (ctls_incoming(session) > 0 && !partial ? 1 : 0)
+    }
+
+    public var splicable: Bool { false }
+
+    static func failed() -> Int {
+        errno = EPROTO
+        return -1
+    }
+}
+
+/// A stream whose stage could not be set up: the connection ends at once with the reason.
+public final class UnusableStream: ByteStream {
+    public let failure: String?
+
+    public init(_ reason: String) { failure = reason }
+
+    public func send(_ bytes: UnsafeRawPointer, count: Int) -> Int { TLSStream.failed() }
+    public func receive(into buffer: UnsafeMutableRawPointer, count: Int) -> Int { TLSStream.failed() }
+    public func finishSending() {}
+    public func events(reading: Bool, writing: Bool) -> Int32 { 0 }
+    public var buffered: Int { 0 }
+    public var splicable: Bool { false }
+    public func advance() -> Bool { false }
+}
+
+extension TLSStream {
+    /// The stage for a new connection, or one that ends it with the reason it could not be made.
+    public static func make(fd: Int32, settings: Settings) -> ByteStream {
+        do {
+            return try TLSStream(fd: fd, settings: settings)
+        } catch {
+            return UnusableStream(error.description)
+        }
+    }
+}
