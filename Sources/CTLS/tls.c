@@ -40,8 +40,13 @@ static void library_reason(char *into, size_t length, const char *fallback) {
         snprintf(into, length, "%s", fallback);
         return;
     }
-    char reason[256];
-    ERR_error_string_n(code, reason, sizeof reason);
+    // The reason alone ("wrong version number"), as s_client says it; else the whole code.
+    const char *reason = ERR_reason_error_string(code);
+    char whole[256];
+    if (reason == NULL) {
+        ERR_error_string_n(code, whole, sizeof whole);
+        reason = whole;
+    }
     snprintf(into, length, "%s", reason);
     ERR_clear_error();
 }

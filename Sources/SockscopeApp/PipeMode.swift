@@ -121,7 +121,10 @@ public final class PipeMode {
                             onEvent: { event in
                                 // A stage's failure (a TLS handshake refused) is the session's: said
                                 // in one line, exit 1, with or without -v.
-                                if case .closed(_, _, .streamFailed(let reason)) = event { lines.add("sockscope: TLS: \(reason)") ; failures.count += 1 }
+                                if case .closed(_, _, .streamFailed(let reason)) = event {
+                                    lines.add("sockscope: TLS: \(reason.terminalSafe)")
+                                    failures.count += 1
+                                }
                                 if verbose, let line = self.describe(event, listeningPath: listeningPath) { lines.add(line) }
                             })
             engine.flushEvents = lines.flush
@@ -164,6 +167,8 @@ public final class PipeMode {
         case .refusedOverLimit(let address):
             let (host, port) = endpoint(address)
             return NetcatWords.refusedOverLimit(host: host, port: port ?? 0, limit: plan.maxConnections)
+        case .streamNote(_, let text):
+            return text.terminalSafe
         case .closed(_, let address?, _) where plan.keepListening:
             let (host, port) = endpoint(address)
             return "Connection closed: \(host)\(port.map { " \($0)" } ?? "")"

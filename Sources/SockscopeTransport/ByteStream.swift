@@ -24,6 +24,13 @@ public protocol ByteStream: AnyObject {
     func advance() -> Bool
     /// Why the stage failed (a TLS handshake's verification …), said to the user in one line.
     var failure: String? { get }
+    /// What the stage has to tell since the last call (a handshake done, how the peer ended),
+    /// for -v lines and the screen's conversation.
+    func takeNotes() -> [String]
+}
+
+extension ByteStream {
+    public func takeNotes() -> [String] { [] }
 }
 
 /// The socket itself: what the engine did before there were stages.

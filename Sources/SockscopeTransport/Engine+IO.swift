@@ -59,6 +59,7 @@ extension Engine {
             // A stage's own work first (a handshake, records owed): a stage that failed ends
             // its connection both ways.
             if !connections[index].stream.advance() && connections[index].failure == nil { breakConnection(index, code: EPROTO) }
+            emitNotes(index)
             sendQueued(index)
             if connections[index].queued.isEmpty { send(to: index) }
         }
@@ -159,6 +160,11 @@ extension Engine {
         default:
             breakConnection(index, code: errno)
         }
+    }
+
+    /// What the connection's stream has to tell, as events.
+    func emitNotes(_ index: Int) {
+        for text in connections[index].stream.takeNotes() { emit(.streamNote(id: connections[index].id, text: text)) }
     }
 
     /// A reset or another hard error: neither direction can be used any more.

@@ -210,6 +210,7 @@ extension Engine {
     /// Closes a connection and lets it go; accepting resumes if it had stopped for descriptors.
     func remove(_ id: Int, reason: EngineEvent.CloseReason) {
         guard let index = index(of: id) else { return }
+        emitNotes(index)
         report(.closing, index)
         let connection = connections.remove(at: index)
         if connection.ownsFD { close(connection.fd) }

@@ -40,6 +40,8 @@ public enum EngineEvent: Sendable, Equatable {
     /// A datagram was refused (ICMP port unreachable: errno ECONNREFUSED) or too large.
     case datagramRefused(id: Int, code: Int32)
     case closed(id: Int, peer: SocketAddress?, reason: CloseReason)
+    /// What a stage of the connection's stream tells (a TLS handshake done, how the peer ended).
+    case streamNote(id: Int, text: String)
     /// The session's one connection is over (never under -k): pipe mode ends, the screen stays.
     case sessionFinished
 }

@@ -40,7 +40,15 @@ public final class TLSStream: ByteStream {
     var socketError: Int32?
     public private(set) var handshakeDone = false
     public private(set) var failure: String?
-    public private(set) var ending: Ending?
+    public private(set) var ending: Ending? {
+        didSet {
+            guard oldValue == nil, let ending else { return }
+            notes.append(ending == .closeNotify ? "TLS: the peer ended with close_notify"
+                : "TLS: the connection ended without the peer's close_notify: what it sent may be cut short")
+        }
+    }
+    let settings: Settings
+    var notes: [String] = []
 
     /// Ciphertext held back from the socket before more plaintext is taken (a slow peer's
     /// backpressure reaches the engine as EAGAIN, as a full socket buffer would).
@@ -55,7 +63,13 @@ public final class TLSStream: ByteStream {
             throw TransportError("TLS: \(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
         }
         session = made
+        self.settings = settings
         _ = advance()
+    }
+
+    public func takeNotes() -> [String] {
+        defer { notes.removeAll() }
+        return notes
     }
 
     deinit { ctls_free(session) }
@@ -67,9 +81,15 @@ public final class TLSStream: ByteStream {
         guard failure == nil else { return false }
         if !handshakeDone {
             switch ctls_handshake(session) {
-            case Int32(CTLS_DONE): handshakeDone = true
+            case Int32(CTLS_DONE):
+                handshakeDone = true
+                let checked = settings.verify ? "certificate verified\(settings.servername.map { " for \($0)" } ?? "")"
+                                              : "certificate not verified (--tls-no-verify)"
+                notes.append("TLS: \(version), \(cipher), \(checked)")
             case Int32(CTLS_WANT): break
-            default: failure = String(cString: ctls_failure(session))  // its alert still leaves, below
+            default:  // its alert still leaves, below
+                let reason = String(cString: ctls_failure(session))
+                failure = reason.hasPrefix("certificate") ? reason : "handshake failed: \(reason)"
             }
         }
         flush()
@@ -150,7 +170,7 @@ public final class TLSStream: ByteStream {
         }
         guard handshakeDone else {
             if socketEnded {
-                failure = "the peer closed the connection during the TLS handshake"
+                failure = "handshake failed: the peer closed the connection"
                 return Self.failed()
             }
             errno = EAGAIN

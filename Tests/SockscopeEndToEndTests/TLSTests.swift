@@ -104,6 +104,61 @@ struct TLSTests {
         }
     }
 
+    /// A TLS server in python that sends a line and then ends as `mode` says: `truncate` (gone
+    /// without close_notify), or `garbage` (not TLS at all: an HTTP reply).
+    static func pythonServer(_ mode: String, _ cert: (cert: String, key: String)) throws -> (Child, UInt16) {
+        try pythonPeer("""
+            import os, socket, ssl, sys
+            l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
+            print('Listening on 127.0.0.1', l.getsockname()[1], file=sys.stderr, flush=True)
+            c, _ = l.accept()
+            if '\(mode)' == 'garbage':
+                c.sendall(b'HTTP/1.0 200 OK\\r\\n\\r\\nhello\\n'); c.close(); os._exit(0)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain('\(cert.cert)', '\(cert.key)')
+            s = ctx.wrap_socket(c, server_side=True)
+            s.sendall(b'part of a reply\\n')
+            os._exit(0)
+            """)
+    }
+
+    /// -v tells the handshake (version, cipher, what was verified) and how the peer ended: its
+    /// close_notify, or the connection's end without one (a truncation) — told apart.
+    @Test func theHandshakeAndThePeersEndingAreTold() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try Self.certificate(in: scratch)
+            let (server, port) = try Self.server(cert, "SYSTEM:echo hi", back: true)
+            let us = try sockscope(["-v", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(port)"], stdin: .null)
+            #expect(try us.waitForExit(timeout: 20) == 0)
+            #expect(us.stdoutText == "hi\n")
+            let lines = us.stderrText.split(separator: "\n").map(String.init)
+            #expect(lines.contains { $0.hasPrefix("TLS: TLSv1.3, TLS_") && $0.hasSuffix(", certificate verified for localhost") })
+            #expect(lines.contains("TLS: the peer ended with close_notify"))
+            _ = try server.waitForExit(timeout: 20)
+
+            let (cut, cutPort) = try Self.pythonServer("truncate", cert)
+            let truncated = try sockscope(["-v", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(cutPort)"], stdin: .null)
+            #expect(try truncated.waitForExit(timeout: 20) == 0)
+            #expect(truncated.stdoutText == "part of a reply\n")
+            #expect(truncated.stderrText.contains("TLS: the connection ended without the peer's close_notify: what it sent may be cut short\n"))
+            _ = try cut.waitForExit(timeout: 20)
+        }
+    }
+
+    /// A peer that does not speak TLS: one line, exit 1, none of its bytes on standard output.
+    @Test func aPeerThatIsNotTLSIsOneLine() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try Self.certificate(in: scratch)
+            let (peer, port) = try Self.pythonServer("garbage", cert)
+            let us = try sockscope(["-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(port)"], stdin: .null)
+            #expect(try us.waitForExit(timeout: 20) == 1)
+            #expect(us.stderrText == "sockscope: TLS: handshake failed: wrong version number\n")
+            #expect(us.stdoutText.isEmpty)
+            _ = try peer.waitForExit(timeout: 20)
+        }
+    }
+
     /// What --tls cannot do yet, or never: one line, exit 64.
     @Test func tlsUsageErrors() async throws {
         try await offPool { () throws in

@@ -184,6 +184,8 @@ final class ScreenMode: EngineFace {
             if let key { model.board.setInfo(nil, for: key) }
             model.apply(.closed(connection: id, ending: Self.ending(reason, idle: plan?.timeout ?? 0)), at: now)
             if let key { ownClosed(id, key: key, reset: reason == .reset, at: now) }
+        case .streamNote(let id, let text):
+            model.note(text, connection: id, at: now)
         case .sessionFinished:
             break  // the statuses already say so; the screen stays, so that TIME_WAIT can be watched
         }
@@ -280,7 +282,7 @@ final class ScreenMode: EngineFace {
         case .reset: .reset
         case .resetByPeer: .resetByPeer
         case .failed(let code): .failed(String(cString: strerror(code)))
-        case .streamFailed(let reason): .failed(reason)
+        case .streamFailed(let reason): .failed(reason.terminalSafe)
         case .idle: .idle(idle)
         }
     }
