@@ -23,7 +23,7 @@ function __sockscope_parse_tokens -S
         __sockscope_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'nc'
-            __sockscope_parse_subcommand -r 1 '4' '6' 'C' 'd' 'k' 'l' 'N' 'n' 'u' 'U' 'v' 'z' 'i=' 'p=' 'q=' 's=' 'w=' 'hex-dump=' 'pcap=' 'pcap-payload=' 'ladder=' 'max-conns=' 'tls' 'tls-no-verify' 'tls-ca=' 'tls-servername=' 'tui' 'no-tui' 'version' 'h/help'
+            __sockscope_parse_subcommand -r 1 '4' '6' 'C' 'd' 'k' 'l' 'N' 'n' 'u' 'U' 'v' 'z' 'i=' 'p=' 'q=' 's=' 'w=' 'hex-dump=' 'pcap=' 'pcap-payload=' 'ladder=' 'max-conns=' 'tls' 'tls-no-verify' 'tls-ca=' 'tls-servername=' 'keylog=' 'tui' 'no-tui' 'version' 'h/help'
         case 'states'
             __sockscope_parse_subcommand 0 't/tcp' 'u/udp' '4' '6' 'l/listening' 'state=' 'port=' 'p/processes' 'no-processes' 'json' 'events' 'duration=' 'segments' 'pcap=' 'pcap-payload=' 'interval=' 'version' 'h/help'
         case 'watch'
@@ -121,6 +121,7 @@ complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_op
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" tls-no-verify' -l 'tls-no-verify' -d 'With --tls, do not verify the server\'s certificate.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" ssl-trustfile tls-ca' -l 'tls-ca' -l 'ssl-trustfile' -d 'With --tls, trust the certificates in FILE (PEM) instead of the system\'s.' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" tls-servername' -l 'tls-servername' -d 'With --tls, the name sent as SNI and checked in the certificate (default: the host typed).' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" keylog' -l 'keylog' -d 'With --tls, append the session\'s secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" tui' -l 'tui' -d 'Open the interactive screen (default: when standard input and output are terminals and TERM is not dumb).'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" no-tui' -l 'no-tui' -d 'Open the interactive screen (default: when standard input and output are terminals and TERM is not dumb).'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" version' -l 'version' -d 'Show the version.'

@@ -17,7 +17,37 @@ struct ctls_session {
     /// The first certificate the verification refused: its depth in the chain and subject.
     int failed_depth;
     char failed_subject[256];
+    /// Key-log lines not taken yet, each ending in '\n' (a handful per handshake).
+    char *keylog;
+    size_t keylog_length;
 };
+
+static void keep_line(const SSL *ssl, const char *line) {
+    ctls_session *session = SSL_get_app_data(ssl);
+    if (session == NULL) return;
+    size_t length = strlen(line);
+    if (session->keylog_length + length + 1 > 65536) return;  // bounded: a handshake writes about 1 KiB
+    char *grown = realloc(session->keylog, session->keylog_length + length + 1);
+    if (grown == NULL) return;
+    memcpy(grown + session->keylog_length, line, length);
+    grown[session->keylog_length + length] = '\n';
+    session->keylog = grown;
+    session->keylog_length += length + 1;
+}
+
+void ctls_keep_keylog(ctls_session *session) { SSL_CTX_set_keylog_callback(session->context, keep_line); }
+
+size_t ctls_take_keylog(ctls_session *session, char *buffer, size_t count) {
+    if (session->keylog_length == 0 || count == 0) return 0;
+    char *end = memchr(session->keylog, '\n', session->keylog_length);
+    size_t line = end != NULL ? (size_t)(end - session->keylog) : session->keylog_length;
+    size_t copied = line < count ? line : count;
+    memcpy(buffer, session->keylog, copied);
+    size_t rest = session->keylog_length - (end != NULL ? line + 1 : line);
+    memmove(session->keylog, session->keylog + session->keylog_length - rest, rest);
+    session->keylog_length = rest;
+    return copied;
+}
 
 /// Remembers which certificate failed first; the verdict stays OpenSSL's.
 static int note_verification(int ok, X509_STORE_CTX *store) {
@@ -104,6 +134,7 @@ void ctls_free(ctls_session *session) {
     if (session == NULL) return;
     SSL_free(session->ssl);  // frees both BIOs
     SSL_CTX_free(session->context);
+    free(session->keylog);
     free(session);
 }
 

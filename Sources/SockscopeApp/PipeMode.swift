@@ -10,6 +10,8 @@ public final class PipeMode {
     let log: Diagnostics
     /// --hex-dump, opened before any socket so that a bad path fails before the session starts.
     var recorder: HexDumpFile?
+    /// --keylog (or SSLKEYLOGFILE) with --tls: the sessions' secrets, appended.
+    var keyLog: OutputFile?
     /// Whether the session runs in the screen rather than on stdin/stdout.
     let interactive: Bool
     /// The screen's tracepoint source, started before dialing so that the handshake is seen.
@@ -39,6 +41,11 @@ public final class PipeMode {
         // A session that never makes a connection leaves the dump's file as it was.
         defer { recorder?.finish() }
         do {
+            if let tls = plan.tls, let path = tls.keyLogPath ?? io.environment("SSLKEYLOGFILE").flatMap({ $0.isEmpty ? nil : $0 }) {
+                let option = tls.keyLogPath != nil ? "--keylog" : "SSLKEYLOGFILE"
+                keyLog = try OutputFile(path, option: option, holdsPayload: true, appends: true, signalFD: signalFD,
+                                        onWaiting: OutputFiles.waiting(option, path, log: log))
+            }
             if let path = plan.hexDumpPath {
                 recorder = try HexDumpFile(
                     path: path, wallClock: io.wallClock, signalFD: signalFD,
@@ -133,7 +140,8 @@ public final class PipeMode {
         if let tls = plan.tls {
             var typed: String?
             if case .inet(let host, _) = plan.target { typed = host }
-            let settings = TLSStream.Settings(servername: tls.servername ?? typed, verify: tls.verify, caFile: tls.caFile)
+            var settings = TLSStream.Settings(servername: tls.servername ?? typed, verify: tls.verify, caFile: tls.caFile)
+            settings.keyLog = keyLog
             engine.makeStream = { fd in TLSStream.make(fd: fd, settings: settings) }
         }
         switch endpoint {

@@ -28,15 +28,18 @@ public final class OutputFile {
     let createdHere: Bool
     let identity: (device: UInt64, inode: UInt64)
     let regular: Bool
+    /// Written after what the file holds, never emptied (a TLS key log, shared with browsers).
+    let appends: Bool
     public private(set) var begun = false
 
-    public init(_ path: String, option: String, holdsPayload: Bool, beginsNow: Bool = true, signalFD: Int32,
+    public init(_ path: String, option: String, holdsPayload: Bool, beginsNow: Bool = true, appends: Bool = false, signalFD: Int32,
                 onWaiting: () -> Void = {}) throws(OpenFailure) {
         self.path = path
         self.option = option
         self.signalFD = signalFD
+        self.appends = appends
         let mode: mode_t = holdsPayload ? 0o600 : 0o644
-        let (fd, created) = try Self.open(path, option: option, mode: mode, signalFD: signalFD, onWaiting: onWaiting)
+        let (fd, created) = try Self.open(path, option: option, mode: mode, appends: appends, signalFD: signalFD, onWaiting: onWaiting)
         var info = stat()
         fstat(fd, &info)
         self.fd = fd
@@ -52,7 +55,7 @@ public final class OutputFile {
     public func begin() {
         guard !begun else { return }
         begun = true
-        if regular && !createdHere { _ = ftruncate(fd, 0) }
+        if regular && !createdHere && !appends { _ = ftruncate(fd, 0) }
     }
 
     /// The run starts again (the lesson screen's r): a regular file is emptied and written from
@@ -90,7 +93,7 @@ public final class OutputFile {
     /// `--pcap PATH: REASON`.
     public func describe(_ code: Int32) -> String { "\(option) \(path): \(String(cString: strerror(code)))" }
 
-    static func open(_ path: String, option: String, mode: mode_t, signalFD: Int32,
+    static func open(_ path: String, option: String, mode: mode_t, appends: Bool = false, signalFD: Int32,
                      onWaiting: () -> Void) throws(OpenFailure) -> (Int32, created: Bool) {
         func failure(_ code: Int32) -> OpenFailure { .failed("\(option) \(path): \(String(cString: strerror(code)))") }
         func planted(_ link: String) -> OpenFailure {
@@ -99,7 +102,7 @@ public final class OutputFile {
         }
         let target: String, exact: Bool
         do { (target, exact) = try OutputPath.check(path).target(for: path) } catch { throw planted(error.link) }
-        let flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (exact ? O_NOFOLLOW : 0)
+        let flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (exact ? O_NOFOLLOW : 0) | (appends ? O_APPEND : 0)
         var created = false
         var fd = Glibc.open(target, flags | O_CREAT | O_EXCL, mode)
         if fd >= 0 {

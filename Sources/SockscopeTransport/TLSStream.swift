@@ -6,12 +6,14 @@ import Glibc
 /// The handshake starts at once (a client's ClientHello leaves when the stage is made) and goes
 /// on as the peer's records arrive; plaintext is read and written once it is done.
 public final class TLSStream: ByteStream {
-    public struct Settings: Sendable {
+    public struct Settings {
         /// Sent as SNI and, when verifying, checked against the certificate.
         public var servername: String?
         public var verify = true
         /// Trusted certificates (nil: the system's).
         public var caFile: String?
+        /// Where the session's secrets are appended (--keylog, SSLKEYLOGFILE).
+        public var keyLog: OutputFile?
 
         public init(servername: String?, verify: Bool = true, caFile: String? = nil) {
             self.servername = servername
@@ -49,6 +51,7 @@ public final class TLSStream: ByteStream {
     }
     let settings: Settings
     var notes: [String] = []
+    var keyLogFailed = false
 
     /// Ciphertext held back from the socket before more plaintext is taken (a slow peer's
     /// backpressure reaches the engine as EAGAIN, as a full socket buffer would).
@@ -64,6 +67,7 @@ public final class TLSStream: ByteStream {
         }
         session = made
         self.settings = settings
+        if settings.keyLog != nil { ctls_keep_keylog(made) }
         _ = advance()
     }
 
@@ -78,6 +82,7 @@ public final class TLSStream: ByteStream {
     public var cipher: String { String(cString: ctls_cipher(session)) }
 
     public func advance() -> Bool {
+        defer { writeKeyLog() }
         guard failure == nil else { return false }
         if !handshakeDone {
             switch ctls_handshake(session) {
@@ -94,6 +99,19 @@ public final class TLSStream: ByteStream {
         }
         flush()
         return failure == nil
+    }
+
+    /// The secrets OpenSSL gave since, appended to the key log (a failed write is said once).
+    func writeKeyLog() {
+        guard let file = settings.keyLog else { return }
+        var line = [CChar](repeating: 0, count: 512)
+        while case let count = ctls_take_keylog(session, &line, line.count), count > 0 {
+            let bytes = line.prefix(count).map { UInt8(bitPattern: $0) } + [0x0A]
+            if case .failed(let code) = file.write(bytes), !keyLogFailed {
+                keyLogFailed = true
+                notes.append("TLS: \(file.describe(code)); the secrets are not logged")
+            }
+        }
     }
 
     /// Sends what OpenSSL wrote, as much as the socket takes now; our FIN once our close_notify

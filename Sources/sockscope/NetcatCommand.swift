@@ -71,6 +71,9 @@ struct NetcatCommand: ParsableCommand {
     @Option(name: .customLong("tls-servername"), parsing: .unconditional,
             help: ArgumentHelp("With --tls, the name sent as SNI and checked in the certificate (default: the host typed).", valueName: "name"))
     var tlsServername: String?
+    @Option(name: .customLong("keylog"), parsing: .unconditional,
+            help: ArgumentHelp("With --tls, append the session's secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).", valueName: "file"))
+    var tlsKeyLog: String?
 
     @Flag(inversion: .prefixedNo,
           help: "Open the interactive screen (default: when standard input and output are terminals and TERM is not dumb).")
@@ -89,7 +92,7 @@ struct NetcatCommand: ParsableCommand {
         o.sourceAddress = source; o.timeout = timeout; o.hexDumpPath = hexDump
         o.pcapPath = pcap; o.ladderPath = ladder; o.pcapPayload = pcapPayload
         o.maxConnections = maxConnections; o.positionals = arguments
-        o.tls = tls; o.tlsNoVerify = tlsNoVerify; o.tlsCA = tlsCA; o.tlsServername = tlsServername
+        o.tls = tls; o.tlsNoVerify = tlsNoVerify; o.tlsCA = tlsCA; o.tlsServername = tlsServername; o.tlsKeyLog = tlsKeyLog
         return o
     }
 

@@ -159,13 +159,95 @@ struct TLSTests {
         }
     }
 
+    /// --keylog and SSLKEYLOGFILE: the session's TLS 1.3 secrets appended as NSS key-log lines
+    /// (a label, the client random, the secret), in a file only its owner reads; a key log
+    /// already there is added to, never emptied; a link planted in a shared directory is refused.
+    @Test func theSecretsAreAppendedToTheKeyLog() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try Self.certificate(in: scratch)
+            let keys = scratch.file("keys.log")
+            for environment in [[:], ["SSLKEYLOGFILE": keys]] {
+                let (server, port) = try Self.server(cert, "SYSTEM:echo hi", back: true)
+                let options = environment.isEmpty ? ["--keylog", keys] : []
+                let us = try sockscope(["-d", "--tls", "--tls-ca", cert.cert] + options + ["localhost", "\(port)"], stdin: .null,
+                                       environment: environment)
+                #expect(try us.waitForExit(timeout: 20) == 0, "\(us.stderrText)")
+                _ = try server.waitForExit(timeout: 20)
+            }
+            let lines = String(decoding: readFile(keys), as: UTF8.self).split(separator: "\n")
+            let labels = ["CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0",
+                          "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET"]
+            #expect(lines.count == 2 * labels.count)
+            for line in lines {
+                let fields = line.split(separator: " ")
+                #expect(fields.count == 3 && labels.contains(String(fields[0])) && fields[1].count == 64 && fields[2].count == 96,
+                        "\(line)")
+            }
+            var info = stat()
+            #expect(stat(keys, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        }
+    }
+
+    /// The key log is what Wireshark needs: tshark, handed the log, reads the HTTP request in a
+    /// capture of the session (and cannot without it).
+    @Test(.enabled(if: geteuid() == 0 && Child.runQuietly(["sh", "-c", "command -v tshark && command -v tcpdump"]) == 0,
+                   "skipped: needs root, tcpdump and tshark"))
+    func tsharkDecryptsWithTheKeyLog() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try Self.certificate(in: scratch)
+            let keys = scratch.file("keys.log"), capture = scratch.file("session.pcap")
+            let (server, port) = try Self.server(cert, "SYSTEM:head -c 18 >/dev/null; echo served")
+            // -Z root: Debian's tcpdump would drop to its own user, which cannot write in the scratch
+            // directory; --immediate-mode: every frame written as it comes, none held in a block.
+            let tcpdump = try Child(["tcpdump", "-Z", "root", "--immediate-mode", "-i", "lo", "-U", "-n", "-w", capture, "tcp port \(port)"], stdin: .null)
+            try tcpdump.wait(for: "tcpdump listening") { $0.stderrText.contains("listening on") }
+            let us = try sockscope(["-N", "--tls", "--tls-ca", cert.cert, "--keylog", keys, "localhost", "\(port)"])
+            us.write("GET / HTTP/1.0\r\n\r\n")
+            us.closeStdin()
+            #expect(try us.waitForExit(timeout: 20) == 0, "\(us.stderrText)")
+            #expect(us.stdoutText == "served\n")
+            _ = try server.waitForExit(timeout: 20)
+            tcpdump.signal(SIGINT)
+            _ = try tcpdump.waitForExit(timeout: 20)
+            let decoded = ["tshark", "-r", capture, "-d", "tcp.port==\(port),tls", "-Y", "http.request", "-T", "fields",
+                           "-e", "http.request.method"]
+            let withKeys = try Child.run(decoded + ["-o", "tls.keylog_file:\(keys)"], timeout: 60)
+            #expect(withKeys.child.stdoutText == "GET\n", "\(withKeys.child.stderrText)")
+            let without = try Child.run(decoded, timeout: 60)
+            #expect(without.child.stdoutText.isEmpty)
+        }
+    }
+
+    /// As root, a key log named in a world-writable sticky directory where another user planted
+    /// a link: refused in one line before anything is dialed, the link's target never made.
+    @Test(.enabled(if: geteuid() == 0, "skipped: needs root (a link owned by another user)"))
+    func aPlantedKeyLogLinkIsRefused() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let shared = scratch.file("shared")
+            mkdir(shared, 0o755)
+            chmod(shared, 0o1777)
+            let planted = shared + "/keys.log"
+            #expect(symlink(scratch.file("victim"), planted) == 0)
+            #expect(lchown(planted, 65534, 65534) == 0)
+            let refused = try Child.run([Paths.sockscope, "-d", "--tls", "--keylog", planted, "127.0.0.1", "9"])
+            #expect(refused.code == 1)
+            #expect(refused.child.stderrText == "sockscope: --keylog \(planted): is a symbolic link that others could have put there; "
+                    + "not followed (name the file itself)\n")
+            #expect(!fileExists(scratch.file("victim")))
+        }
+    }
+
     /// What --tls cannot do yet, or never: one line, exit 64.
     @Test func tlsUsageErrors() async throws {
         try await offPool { () throws in
             let cases: [([String], String)] = [
                 (["--tls", "-u", "127.0.0.1", "9"], "sockscope: --tls: not with -u (TLS runs over TCP; DTLS is not supported)"),
                 (["--tls", "-l", "0"], "sockscope: --tls: not with -l yet (sockscope dials TLS servers; serving TLS is to come)"),
-                (["--tls-ca", "x.pem", "127.0.0.1", "9"], "sockscope: --tls-no-verify, --tls-ca and --tls-servername need --tls"),
+                (["--tls-ca", "x.pem", "127.0.0.1", "9"], "sockscope: --tls-no-verify, --tls-ca, --tls-servername and --keylog need --tls"),
+                (["--keylog", "k.log", "127.0.0.1", "9"], "sockscope: --tls-no-verify, --tls-ca, --tls-servername and --keylog need --tls"),
                 (["--ssl", "--tls-no-verify", "--ssl-trustfile", "x.pem", "127.0.0.1", "9"],
                  "sockscope: cannot use --tls-ca with --tls-no-verify"),
             ]

@@ -20,6 +20,13 @@ void ctls_free(ctls_session *session);
 /// Bytes received from the socket, for OpenSSL to read. Returns how many it took.
 int ctls_feed(ctls_session *session, const void *bytes, size_t count);
 
+/// Keeps the session's secrets as NSS key-log lines (SSLKEYLOGFILE's format), for
+/// `ctls_take_keylog`. Off until called.
+void ctls_keep_keylog(ctls_session *session);
+/// The next key-log line kept (without its newline), copied into `buffer`; 0 when none is left,
+/// else the line's length.
+size_t ctls_take_keylog(ctls_session *session, char *buffer, size_t count);
+
 /// Received bytes OpenSSL has not read yet (part of a record, or records after the one read).
 size_t ctls_incoming(ctls_session *session);
 

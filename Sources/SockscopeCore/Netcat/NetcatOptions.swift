@@ -29,6 +29,7 @@ public struct NetcatOptions: Sendable, Equatable {
     public var tlsNoVerify = false       // --tls-no-verify
     public var tlsCA: String?            // --tls-ca FILE (ncat's --ssl-trustfile)
     public var tlsServername: String?    // --tls-servername NAME
+    public var tlsKeyLog: String?        // --keylog FILE
     public var positionals: [String] = []
 
     public init() {}

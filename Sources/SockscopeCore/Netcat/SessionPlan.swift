@@ -47,11 +47,15 @@ public struct SessionPlan: Sendable, Equatable {
         public var caFile: String?
         /// The name sent and checked instead of the host typed (--tls-servername).
         public var servername: String?
+        /// Where the session's secrets are appended as NSS key-log lines (--keylog; else
+        /// SSLKEYLOGFILE), for Wireshark to decrypt a capture.
+        public var keyLogPath: String?
 
-        public init(verify: Bool = true, caFile: String? = nil, servername: String? = nil) {
+        public init(verify: Bool = true, caFile: String? = nil, servername: String? = nil, keyLogPath: String? = nil) {
             self.verify = verify
             self.caFile = caFile
             self.servername = servername
+            self.keyLogPath = keyLogPath
         }
     }
 

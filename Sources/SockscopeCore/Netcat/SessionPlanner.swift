@@ -51,20 +51,21 @@ public enum SessionPlanner {
 
     /// --tls and its options: TLS over TCP, dialing (serving TLS with -l comes with certificates).
     static func tlsPlan(_ o: NetcatOptions) throws(UsageError) -> SessionPlan.TLS? {
-        let named = o.tlsNoVerify || o.tlsCA != nil || o.tlsServername != nil
+        let named = o.tlsNoVerify || o.tlsCA != nil || o.tlsServername != nil || o.tlsKeyLog != nil
         guard o.tls else {
-            if named { throw UsageError("--tls-no-verify, --tls-ca and --tls-servername need --tls") }
+            if named { throw UsageError("--tls-no-verify, --tls-ca, --tls-servername and --keylog need --tls") }
             return nil
         }
         if o.udp { throw UsageError("--tls: not with -u (TLS runs over TCP; DTLS is not supported)") }
         if o.scan { throw UsageError("--tls: not with -z (a scan sends no data)") }
         if o.listen { throw UsageError("--tls: not with -l yet (sockscope dials TLS servers; serving TLS is to come)") }
         if o.tlsCA?.isEmpty == true { throw UsageError("--tls-ca: the file name is empty") }
+        if o.tlsKeyLog?.isEmpty == true { throw UsageError("--keylog: the file name is empty") }
         if let name = o.tlsServername, name.isEmpty || name.utf8.count > 253 {
             throw UsageError("--tls-servername: a host name of 1 to 253 bytes")
         }
         if o.tlsNoVerify && o.tlsCA != nil { throw UsageError("cannot use --tls-ca with --tls-no-verify") }
-        return SessionPlan.TLS(verify: !o.tlsNoVerify, caFile: o.tlsCA, servername: o.tlsServername)
+        return SessionPlan.TLS(verify: !o.tlsNoVerify, caFile: o.tlsCA, servername: o.tlsServername, keyLogPath: o.tlsKeyLog)
     }
 
     static func endOfInput(_ o: NetcatOptions) -> SessionPlan.EndOfInput {
