@@ -188,7 +188,7 @@ _sockscope_nc() {
     repeating_flags=()
     non_repeating_flags=(-4 -6 -C -d -k -l -N -n -u -U -v -z --tls --ssl --tls-no-verify --tui --no-tui --version -h --help)
     repeating_options=()
-    non_repeating_options=(-i -p -q -s -w --hex-dump --pcap --pcap-payload --ladder --max-conns --tls-ca --ssl-trustfile --tls-servername --keylog)
+    non_repeating_options=(-i -p -q -s -w --hex-dump --pcap --pcap-payload --ladder --max-conns --tls-ca --ssl-trustfile --tls-servername --tls-cert --ssl-cert --tls-key --ssl-key --keylog)
     __sockscope_offer_flags_options -1
 
     # Offer option value completions
@@ -227,6 +227,12 @@ _sockscope_nc() {
         return
         ;;
     '--tls-servername')
+        return
+        ;;
+    '--tls-cert'|'--ssl-cert')
+        return
+        ;;
+    '--tls-key'|'--ssl-key')
         return
         ;;
     '--keylog')

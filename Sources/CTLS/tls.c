@@ -1,6 +1,9 @@
 #include "CTLS.h"
 
+#include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <arpa/inet.h>
@@ -8,8 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct ctls_session {
+struct ctls_context {
     SSL_CTX *context;
+    int client;
+    int verify;
+};
+
+struct ctls_session {
     SSL *ssl;
     BIO *incoming;  // what we received, for OpenSSL to read
     BIO *outgoing;  // what OpenSSL wrote, for us to send
@@ -35,7 +43,7 @@ static void keep_line(const SSL *ssl, const char *line) {
     session->keylog_length += length + 1;
 }
 
-void ctls_keep_keylog(ctls_session *session) { SSL_CTX_set_keylog_callback(session->context, keep_line); }
+void ctls_keep_keylog(ctls_context *context) { SSL_CTX_set_keylog_callback(context->context, keep_line); }
 
 size_t ctls_take_keylog(ctls_session *session, char *buffer, size_t count) {
     if (session->keylog_length == 0 || count == 0) return 0;
@@ -81,23 +89,113 @@ static void library_reason(char *into, size_t length, const char *fallback) {
     ERR_clear_error();
 }
 
-ctls_session *ctls_client_new(const char *servername, int verify, const char *ca_file, char *error, size_t error_len) {
+/// Our certificate (with its chain) and key from PEM files; the key may be in the certificate's file.
+static int use_certificate(SSL_CTX *context, const char *cert_file, const char *key_file) {
+    return SSL_CTX_use_certificate_chain_file(context, cert_file) == 1
+        && SSL_CTX_use_PrivateKey_file(context, key_file != NULL ? key_file : cert_file, SSL_FILETYPE_PEM) == 1
+        && SSL_CTX_check_private_key(context) == 1;
+}
+
+ctls_context *ctls_client_context(int verify, const char *ca_file, const char *cert_file, const char *key_file,
+                                  char *error, size_t error_len) {
+    ctls_context *context = calloc(1, sizeof *context);
+    if (context == NULL) {
+        snprintf(error, error_len, "out of memory");
+        return NULL;
+    }
+    context->client = 1;
+    context->verify = verify;
+    context->context = SSL_CTX_new(TLS_client_method());
+    if (context->context == NULL) goto failed;
+    SSL_CTX_set_min_proto_version(context->context, TLS1_2_VERSION);
+    if (verify) {
+        SSL_CTX_set_verify(context->context, SSL_VERIFY_PEER, note_verification);
+        int loaded = ca_file != NULL ? SSL_CTX_load_verify_locations(context->context, ca_file, NULL)
+                                     : SSL_CTX_set_default_verify_paths(context->context);
+        if (loaded != 1) goto failed;
+    }
+    if (cert_file != NULL && !use_certificate(context->context, cert_file, key_file)) goto failed;
+    return context;
+failed:
+    library_reason(error, error_len, "cannot set up TLS");
+    ctls_context_free(context);
+    return NULL;
+}
+
+/// A self-signed certificate for this run: ECDSA P-256, CN=sockscope, valid for a day.
+static int make_certificate(SSL_CTX *context) {
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    X509 *certificate = X509_new();
+    int made = 0;
+    if (key == NULL || certificate == NULL) goto done;
+    X509_set_version(certificate, 2);
+    unsigned char serial[16];
+    if (RAND_bytes(serial, sizeof serial) != 1) goto done;
+    serial[0] &= 0x7f;
+    BIGNUM *number = BN_bin2bn(serial, sizeof serial, NULL);
+    if (number == NULL || BN_to_ASN1_INTEGER(number, X509_get_serialNumber(certificate)) == NULL) {
+        BN_free(number);
+        goto done;
+    }
+    BN_free(number);
+    X509_gmtime_adj(X509_getm_notBefore(certificate), -60);
+    X509_gmtime_adj(X509_getm_notAfter(certificate), 24 * 3600);
+    X509_NAME *name = X509_get_subject_name(certificate);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"sockscope", -1, -1, 0);
+    X509_set_issuer_name(certificate, name);
+    X509_set_pubkey(certificate, key);
+    if (X509_sign(certificate, key, EVP_sha256()) == 0) goto done;
+    made = SSL_CTX_use_certificate(context, certificate) == 1 && SSL_CTX_use_PrivateKey(context, key) == 1;
+done:
+    X509_free(certificate);
+    EVP_PKEY_free(key);
+    return made;
+}
+
+ctls_context *ctls_server_context(const char *cert_file, const char *key_file, char *fingerprint, char *error, size_t error_len) {
+    fingerprint[0] = '\0';
+    ctls_context *context = calloc(1, sizeof *context);
+    if (context == NULL) {
+        snprintf(error, error_len, "out of memory");
+        return NULL;
+    }
+    context->context = SSL_CTX_new(TLS_server_method());
+    if (context->context == NULL) goto failed;
+    SSL_CTX_set_min_proto_version(context->context, TLS1_2_VERSION);
+    if (cert_file != NULL) {
+        if (!use_certificate(context->context, cert_file, key_file)) goto failed;
+    } else if (!make_certificate(context->context)) {
+        goto failed;
+    }
+    X509 *certificate = SSL_CTX_get0_certificate(context->context);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (certificate != NULL && X509_digest(certificate, EVP_sha256(), digest, &length) == 1) {
+        for (unsigned int i = 0; i < length && i < 32; i++) {
+            snprintf(fingerprint + 3 * i, 4, i + 1 < length ? "%02X:" : "%02X", digest[i]);
+        }
+    }
+    return context;
+failed:
+    library_reason(error, error_len, "cannot set up TLS");
+    ctls_context_free(context);
+    return NULL;
+}
+
+void ctls_context_free(ctls_context *context) {
+    if (context == NULL) return;
+    SSL_CTX_free(context->context);
+    free(context);
+}
+
+ctls_session *ctls_session_new(ctls_context *context, const char *servername, char *error, size_t error_len) {
     ctls_session *session = calloc(1, sizeof *session);
     if (session == NULL) {
         snprintf(error, error_len, "out of memory");
         return NULL;
     }
-    session->context = SSL_CTX_new(TLS_client_method());
-    if (session->context == NULL) goto failed;
-    SSL_CTX_set_min_proto_version(session->context, TLS1_2_VERSION);
-    if (verify) {
-        SSL_CTX_set_verify(session->context, SSL_VERIFY_PEER, note_verification);
-        int loaded = ca_file != NULL ? SSL_CTX_load_verify_locations(session->context, ca_file, NULL)
-                                     : SSL_CTX_set_default_verify_paths(session->context);
-        if (loaded != 1) goto failed;
-    }
     session->failed_depth = -1;
-    session->ssl = SSL_new(session->context);
+    session->ssl = SSL_new(context->context);
     if (session->ssl == NULL) goto failed;
     SSL_set_app_data(session->ssl, session);
     session->incoming = BIO_new(BIO_s_mem());
@@ -106,15 +204,19 @@ ctls_session *ctls_client_new(const char *servername, int verify, const char *ca
     // A read from an empty memory BIO means "more is coming", not end of stream.
     BIO_set_mem_eof_return(session->incoming, -1);
     SSL_set_bio(session->ssl, session->incoming, session->outgoing);
+    if (!context->client) {
+        SSL_set_accept_state(session->ssl);
+        return session;
+    }
     SSL_set_connect_state(session->ssl);
     if (servername != NULL && servername[0] != '\0') {
         unsigned char address[16];
         if (inet_pton(AF_INET, servername, address) == 1 || inet_pton(AF_INET6, servername, address) == 1) {
             // An address is never sent as SNI (RFC 6066); it is checked against the IP SANs.
-            if (verify && X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(session->ssl), servername) != 1) goto failed;
+            if (context->verify && X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(session->ssl), servername) != 1) goto failed;
         } else {
             if (SSL_set_tlsext_host_name(session->ssl, servername) != 1) goto failed;
-            if (verify && SSL_set1_host(session->ssl, servername) != 1) goto failed;
+            if (context->verify && SSL_set1_host(session->ssl, servername) != 1) goto failed;
         }
     }
     return session;
@@ -125,7 +227,6 @@ failed:
         if (session->outgoing) BIO_free(session->outgoing);
     }
     if (session->ssl) SSL_free(session->ssl);
-    if (session->context) SSL_CTX_free(session->context);
     free(session);
     return NULL;
 }
@@ -133,7 +234,6 @@ failed:
 void ctls_free(ctls_session *session) {
     if (session == NULL) return;
     SSL_free(session->ssl);  // frees both BIOs
-    SSL_CTX_free(session->context);
     free(session->keylog);
     free(session);
 }
@@ -207,5 +307,10 @@ const char *ctls_version(ctls_session *session) {
 
 const char *ctls_cipher(ctls_session *session) {
     const char *name = SSL_is_init_finished(session->ssl) ? SSL_get_cipher_name(session->ssl) : NULL;
+    return name != NULL ? name : "";
+}
+
+const char *ctls_requested_name(ctls_session *session) {
+    const char *name = SSL_get_servername(session->ssl, TLSEXT_NAMETYPE_host_name);
     return name != NULL ? name : "";
 }

@@ -31,6 +31,7 @@ extension PipeMode {
         // Port 0 asked for an ephemeral port: the banner shows the one the kernel chose.
         log.info(plan.datagram ? NetcatWords.bound(host: shown, port: local.port)
                                : NetcatWords.listening(host: shown, port: local.port))
+        announceCertificate()
         announcePolicy()
         return try relay(signalFD: signalFD, endpoint: listening(fd))
     }
@@ -47,8 +48,15 @@ extension PipeMode {
         let owned = UnixSocketPath.Owned(path: path)
         defer { owned?.remove() }
         log.info(plan.datagram ? NetcatWords.bound(path: path) : NetcatWords.listening(path: path))
+        announceCertificate()
         announcePolicy()
         return try relay(signalFD: signalFD, endpoint: listening(fd), listeningPath: path)
+    }
+
+    /// -v, after the readiness line: the certificate a TLS client will see, by its fingerprint.
+    func announceCertificate() {
+        guard let context = tlsContext, !context.client, let tls = plan.tls else { return }
+        log.info("TLS: certificate SHA-256 \(context.fingerprint)\(tls.certFile == nil ? " (temporary, self-signed, CN=sockscope)" : "")")
     }
 
     func listening(_ fd: Int32) -> Endpoint {

@@ -12,6 +12,9 @@ public final class PipeMode {
     var recorder: HexDumpFile?
     /// --keylog (or SSLKEYLOGFILE) with --tls: the sessions' secrets, appended.
     var keyLog: OutputFile?
+    /// --tls: what the run's TLS connections share, made before any socket (a bad certificate
+    /// file is one line at the start).
+    var tlsContext: TLSContext?
     /// Whether the session runs in the screen rather than on stdin/stdout.
     let interactive: Bool
     /// The screen's tracepoint source, started before dialing so that the handshake is seen.
@@ -45,6 +48,12 @@ public final class PipeMode {
                 let option = tls.keyLogPath != nil ? "--keylog" : "SSLKEYLOGFILE"
                 keyLog = try OutputFile(path, option: option, holdsPayload: true, appends: true, signalFD: signalFD,
                                         onWaiting: OutputFiles.waiting(option, path, log: log))
+            }
+            if let tls = plan.tls {
+                tlsContext = plan.mode == .listen
+                    ? try TLSContext(serverWith: tls.certFile, keyFile: tls.keyFile, keepingKeyLog: keyLog != nil)
+                    : try TLSContext(clientVerifying: tls.verify, caFile: tls.caFile, certFile: tls.certFile, keyFile: tls.keyFile,
+                                     keepingKeyLog: keyLog != nil)
             }
             if let path = plan.hexDumpPath {
                 recorder = try HexDumpFile(
@@ -137,11 +146,10 @@ public final class PipeMode {
             engine.flushEvents = lines.flush
         }
         engine.recorder = recorder
-        if let tls = plan.tls {
+        if let tls = plan.tls, let context = tlsContext {
             var typed: String?
-            if case .inet(let host, _) = plan.target { typed = host }
-            var settings = TLSStream.Settings(servername: tls.servername ?? typed, verify: tls.verify, caFile: tls.caFile)
-            settings.keyLog = keyLog
+            if case .inet(let host, _) = plan.target, context.client { typed = host }
+            let settings = TLSStream.Settings(context: context, servername: tls.servername ?? typed, keyLog: keyLog)
             engine.makeStream = { fd in TLSStream.make(fd: fd, settings: settings) }
         }
         switch endpoint {

@@ -10,7 +10,8 @@ public enum Planning {
     /// The short flags of nc that take a value, for `GetoptClusters`.
     public static let valueFlags: Set<Character> = ["i", "p", "q", "s", "w"]
     public static let valueOptions: Set<String> = ["--hex-dump", "--max-conns", "--pcap", "--pcap-payload", "--ladder",
-                                                   "--tls-ca", "--ssl-trustfile", "--tls-servername", "--keylog"]
+                                                   "--tls-ca", "--ssl-trustfile", "--tls-servername", "--keylog",
+                                                   "--tls-cert", "--ssl-cert", "--tls-key", "--ssl-key"]
     /// Every long option of the nc command line, argument-parser's own included.
     public static let longOptions: Set<String> = valueOptions.union(
         ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--tls", "--ssl", "--tls-no-verify"])

@@ -6,19 +6,18 @@ import Glibc
 /// The handshake starts at once (a client's ClientHello leaves when the stage is made) and goes
 /// on as the peer's records arrive; plaintext is read and written once it is done.
 public final class TLSStream: ByteStream {
+    /// What a run's connections share (`TLSContext`) and what is this connection's.
     public struct Settings {
-        /// Sent as SNI and, when verifying, checked against the certificate.
+        public var context: TLSContext
+        /// A client's: sent as SNI and, when verifying, checked against the certificate.
         public var servername: String?
-        public var verify = true
-        /// Trusted certificates (nil: the system's).
-        public var caFile: String?
         /// Where the session's secrets are appended (--keylog, SSLKEYLOGFILE).
         public var keyLog: OutputFile?
 
-        public init(servername: String?, verify: Bool = true, caFile: String? = nil) {
+        public init(context: TLSContext, servername: String? = nil, keyLog: OutputFile? = nil) {
+            self.context = context
             self.servername = servername
-            self.verify = verify
-            self.caFile = caFile
+            self.keyLog = keyLog
         }
     }
 
@@ -35,7 +34,9 @@ public final class TLSStream: ByteStream {
     /// The last read wanted more of a record than the stage holds: wait for the socket.
     var partial = false
     var socketEnded = false
-    /// Our close_notify is queued; the FIN follows once it has gone.
+    /// The engine is done sending (`finishSending`); our close_notify is queued, and the FIN
+    /// follows once it has gone.
+    var closeWanted = false
     var closing = false
     var finSent = false
     /// The socket below failed (a reset, EPIPE): every later call says so, as the socket would.
@@ -62,12 +63,11 @@ public final class TLSStream: ByteStream {
     public init(fd: Int32, settings: Settings) throws(TransportError) {
         plain = PlainStream(fd: fd)
         var error = [CChar](repeating: 0, count: 256)
-        guard let made = ctls_client_new(settings.servername, settings.verify ? 1 : 0, settings.caFile, &error, error.count) else {
-            throw TransportError("TLS: \(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
+        guard let made = ctls_session_new(settings.context.context, settings.servername, &error, error.count) else {
+            throw TransportError("TLS: \(TLSContext.text(error))")
         }
         session = made
         self.settings = settings
-        if settings.keyLog != nil { ctls_keep_keylog(made) }
         _ = advance()
     }
 
@@ -79,6 +79,8 @@ public final class TLSStream: ByteStream {
     deinit { ctls_free(session) }
 
     public var version: String { String(cString: ctls_version(session)) }
+    /// The name a client asked for (SNI), on our server's side.
+    public var requestedName: String { String(cString: ctls_requested_name(session)) }
     public var cipher: String { String(cString: ctls_cipher(session)) }
 
     public func advance() -> Bool {
@@ -88,15 +90,14 @@ public final class TLSStream: ByteStream {
             switch ctls_handshake(session) {
             case Int32(CTLS_DONE):
                 handshakeDone = true
-                let checked = settings.verify ? "certificate verified\(settings.servername.map { " for \($0)" } ?? "")"
-                                              : "certificate not verified (--tls-no-verify)"
-                notes.append("TLS: \(version), \(cipher), \(checked)")
+                notes.append("TLS: \(version), \(cipher), \(settings.context.handshakeWords(requested: requestedName, sent: settings.servername))")
             case Int32(CTLS_WANT): break
             default:  // its alert still leaves, below
                 let reason = String(cString: ctls_failure(session))
                 failure = reason.hasPrefix("certificate") ? reason : "handshake failed: \(reason)"
             }
         }
+        closeIfWanted()
         flush()
         return failure == nil
     }
@@ -214,10 +215,17 @@ public final class TLSStream: ByteStream {
         }
     }
 
+    /// Our end of sending: close_notify, then the FIN — once the handshake is done (a listener
+    /// whose input ended before its client arrived still shows it the certificate first).
     public func finishSending() {
-        guard !closing else { return }
+        closeWanted = true
+        closeIfWanted()
+    }
+
+    func closeIfWanted() {
+        guard closeWanted, !closing, handshakeDone || failure != nil else { return }
         closing = true
-        ctls_close_notify(session)
+        if failure == nil { ctls_close_notify(session) }
         flush()
     }
 
@@ -264,5 +272,58 @@ extension TLSStream {
         } catch {
             return UnusableStream(error.description)
         }
+    }
+}
+
+/// What a run's TLS connections share: the role, the certificates trusted or our own, the key
+/// log. Made once, before any connection: a bad file is one line at the start, not a failure
+/// per connection.
+public final class TLSContext {
+    let context: OpaquePointer
+    public let client: Bool
+    let verify: Bool
+    /// A server's certificate's SHA-256 fingerprint (colon-separated hex).
+    public let fingerprint: String
+
+    /// A client's: `verify` against `caFile` (nil: the system's trusted certificates); our own
+    /// certificate from `certFile` and `keyFile` when the server asks for one.
+    public init(clientVerifying verify: Bool, caFile: String?, certFile: String?, keyFile: String?,
+                keepingKeyLog: Bool) throws(TransportError) {
+        var error = [CChar](repeating: 0, count: 256)
+        guard let made = ctls_client_context(verify ? 1 : 0, caFile, certFile, keyFile, &error, error.count) else {
+            let files = [caFile.map { "--tls-ca \($0)" }, certFile.map { "--tls-cert \($0)" }].compactMap { $0 }
+            throw TransportError("TLS: \(files.isEmpty ? "" : files.joined(separator: ", ").terminalSafe + ": ")\(Self.text(error))")
+        }
+        context = made
+        client = true
+        self.verify = verify
+        fingerprint = ""
+        if keepingKeyLog { ctls_keep_keylog(made) }
+    }
+
+    /// A server's, with `certFile` and `keyFile` (PEM), or a temporary self-signed certificate.
+    public init(serverWith certFile: String?, keyFile: String?, keepingKeyLog: Bool) throws(TransportError) {
+        var error = [CChar](repeating: 0, count: 256)
+        var print = [CChar](repeating: 0, count: 100)
+        guard let made = ctls_server_context(certFile, keyFile, &print, &error, error.count) else {
+            throw TransportError("TLS: \(certFile.map { "--tls-cert \($0.terminalSafe): " } ?? "")\(Self.text(error))")
+        }
+        context = made
+        client = false
+        verify = false
+        fingerprint = Self.text(print)
+        if keepingKeyLog { ctls_keep_keylog(made) }
+    }
+
+    deinit { ctls_context_free(context) }
+
+    /// What the handshake established about the peer, in a few words.
+    func handshakeWords(requested: String, sent: String?) -> String {
+        guard client else { return requested.isEmpty ? "no server name asked for" : "the client asked for \(requested.terminalSafe)" }
+        return verify ? "certificate verified\(sent.map { " for \($0.terminalSafe)" } ?? "")" : "certificate not verified (--tls-no-verify)"
+    }
+
+    static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

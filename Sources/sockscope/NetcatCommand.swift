@@ -61,7 +61,7 @@ struct NetcatCommand: ParsableCommand {
     var ladder: String?
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("With -k, connections served at once; more are closed.", valueName: "n"))
     var maxConnections: Int = 100
-    @Flag(name: [.customLong("tls"), .customLong("ssl")], help: "Speak TLS over the connection (dialing); the server's certificate is verified.")
+    @Flag(name: [.customLong("tls"), .customLong("ssl")], help: "Speak TLS over the connection; dialing, the server's certificate is verified.")
     var tls = false
     @Flag(name: .customLong("tls-no-verify"), help: "With --tls, do not verify the server's certificate.")
     var tlsNoVerify = false
@@ -71,6 +71,12 @@ struct NetcatCommand: ParsableCommand {
     @Option(name: .customLong("tls-servername"), parsing: .unconditional,
             help: ArgumentHelp("With --tls, the name sent as SNI and checked in the certificate (default: the host typed).", valueName: "name"))
     var tlsServername: String?
+    @Option(name: [.customLong("tls-cert"), .customLong("ssl-cert")], parsing: .unconditional,
+            help: ArgumentHelp("With --tls: our certificate (PEM), the server's with -l (default: a temporary self-signed one), the client's when dialing.", valueName: "file"))
+    var tlsCert: String?
+    @Option(name: [.customLong("tls-key"), .customLong("ssl-key")], parsing: .unconditional,
+            help: ArgumentHelp("With --tls-cert, its private key (PEM; default: in the certificate's file).", valueName: "file"))
+    var tlsKey: String?
     @Option(name: .customLong("keylog"), parsing: .unconditional,
             help: ArgumentHelp("With --tls, append the session's secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).", valueName: "file"))
     var tlsKeyLog: String?
@@ -93,6 +99,7 @@ struct NetcatCommand: ParsableCommand {
         o.pcapPath = pcap; o.ladderPath = ladder; o.pcapPayload = pcapPayload
         o.maxConnections = maxConnections; o.positionals = arguments
         o.tls = tls; o.tlsNoVerify = tlsNoVerify; o.tlsCA = tlsCA; o.tlsServername = tlsServername; o.tlsKeyLog = tlsKeyLog
+        o.tlsCert = tlsCert; o.tlsKey = tlsKey
         return o
     }
 

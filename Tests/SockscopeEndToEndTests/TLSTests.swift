@@ -240,14 +240,77 @@ struct TLSTests {
         }
     }
 
+    /// -l --tls: a sockscope serving TLS to a sockscope dialing it, with the test's certificate,
+    /// verified — 4 MiB each way, byte-exact, and -v names what was agreed on both sides.
+    @Test func servingTLSToOurOwnClient() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try Self.certificate(in: scratch)
+            let up = scratch.file("up.bin"), down = scratch.file("down.bin")
+            try Self.randomFile(up, bytes: 4 << 20)
+            try Self.randomFile(down, bytes: 4 << 20)
+            let heard = scratch.file("heard.bin"), answered = scratch.file("answered.bin")
+            let (server, port) = try sockscopeListener(["-N", "--tls", "--tls-cert", cert.cert, "--tls-key", cert.key],
+                                                       stdin: .file(down), stdout: .file(heard))
+            let client = try sockscope(["-v", "-N", "--tls", "--tls-ca", cert.cert, "localhost", "\(port)"], stdin: .file(up),
+                                       stdout: .file(answered))
+            #expect(try client.waitForExit(timeout: 60) == 0, "\(client.stderrText)")
+            #expect(try server.waitForExit(timeout: 60) == 0, "\(server.stderrText)")
+            #expect(Child.runQuietly(["cmp", up, heard]) == 0 && Child.runQuietly(["cmp", down, answered]) == 0)
+            #expect(client.stderrText.contains(", certificate verified for localhost\n"))
+            #expect(server.stderrText.contains(", the client asked for localhost\n"))
+        }
+    }
+
+    /// -l --tls without a certificate makes a temporary self-signed one and says its SHA-256
+    /// fingerprint under -v — the one openssl s_client is shown.
+    @Test func aTemporaryCertificateAndItsFingerprint() async throws {
+        try await offPool { () throws in
+            let (server, port) = try sockscopeListener(["-N", "--tls"], stdin: .null)
+            let line = try server.waitForStderrLine(containing: "TLS: certificate SHA-256 ")
+            #expect(line.hasSuffix(" (temporary, self-signed, CN=sockscope)"))
+            let shown = try Child.run(["sh", "-c", "openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256"])
+            let fingerprint = line.split(separator: " ")[3]
+            #expect(shown.child.stdoutText == "sha256 Fingerprint=\(fingerprint)\n" || shown.child.stdoutText == "SHA256 Fingerprint=\(fingerprint)\n",
+                    "\(shown.child.stdoutText) vs \(line)")
+            server.signal(SIGTERM)
+            _ = try server.waitForExit()
+        }
+    }
+
+    /// -l -k --tls: ten clients at once, each its own TLS session: every client's line reaches
+    /// the server, and the server's line (typed once all are in) reaches every client.
+    @Test func tenConcurrentTLSClients() async throws {
+        try await offPool { () throws in
+            let (server, port) = try sockscopeListener(["-k", "--tls"])
+            var clients: [Child] = []
+            for index in 0..<10 {
+                let client = try sockscope(["--tls", "--tls-no-verify", "127.0.0.1", "\(port)"])
+                client.write("client \(index)\n")
+                clients.append(client)
+            }
+            try server.wait(for: "every client's line", timeout: 30) { server in
+                (0..<10).allSatisfy { server.stdoutText.contains("client \($0)\n") }
+            }
+            server.write("hello everyone\n")
+            for client in clients { try client.waitForStdout(containing: "hello everyone\n", timeout: 30) }
+            #expect(clients.allSatisfy { $0.stdoutText == "hello everyone\n" })
+            for client in clients { client.signal(SIGTERM) }
+            for client in clients { _ = try client.waitForExit(timeout: 20) }
+            server.signal(SIGTERM)
+            _ = try server.waitForExit(timeout: 20)
+        }
+    }
+
     /// What --tls cannot do yet, or never: one line, exit 64.
     @Test func tlsUsageErrors() async throws {
         try await offPool { () throws in
             let cases: [([String], String)] = [
                 (["--tls", "-u", "127.0.0.1", "9"], "sockscope: --tls: not with -u (TLS runs over TCP; DTLS is not supported)"),
-                (["--tls", "-l", "0"], "sockscope: --tls: not with -l yet (sockscope dials TLS servers; serving TLS is to come)"),
-                (["--tls-ca", "x.pem", "127.0.0.1", "9"], "sockscope: --tls-no-verify, --tls-ca, --tls-servername and --keylog need --tls"),
-                (["--keylog", "k.log", "127.0.0.1", "9"], "sockscope: --tls-no-verify, --tls-ca, --tls-servername and --keylog need --tls"),
+                (["--tls", "-l", "--tls-ca", "x.pem", "0"], "sockscope: --tls-no-verify, --tls-ca and --tls-servername are for dialing; with -l, --tls-cert and --tls-key"),
+                (["--tls", "--tls-key", "k.pem", "127.0.0.1", "9"], "sockscope: --tls-key needs --tls-cert"),
+                (["--tls-ca", "x.pem", "127.0.0.1", "9"], "sockscope: the --tls-… options and --keylog need --tls"),
+                (["--keylog", "k.log", "127.0.0.1", "9"], "sockscope: the --tls-… options and --keylog need --tls"),
                 (["--ssl", "--tls-no-verify", "--ssl-trustfile", "x.pem", "127.0.0.1", "9"],
                  "sockscope: cannot use --tls-ca with --tls-no-verify"),
             ]

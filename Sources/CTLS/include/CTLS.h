@@ -7,28 +7,44 @@
 
 #include <stddef.h>
 
+/// What a run's connections share: the role, the trusted certificates or our own, the key log.
+typedef struct ctls_context ctls_context;
+/// One connection's TLS.
 typedef struct ctls_session ctls_session;
 
-/// A client session. `servername`: sent as SNI and, when `verify` is set, checked against the
-/// certificate (NULL: neither); an IP address is checked against the certificate's addresses
-/// and not sent. `ca_file`: trusted certificates (NULL: the system's).
+/// A client's: `verify` the server's certificate against `ca_file` (NULL: the system's); our
+/// own certificate and key from `cert_file` and `key_file` when a server asks (NULL: none).
 /// Returns NULL with a reason in `error`.
-ctls_session *ctls_client_new(const char *servername, int verify, const char *ca_file, char *error, size_t error_len);
+ctls_context *ctls_client_context(int verify, const char *ca_file, const char *cert_file, const char *key_file,
+                                  char *error, size_t error_len);
+
+/// A server's, with the certificate and key in `cert_file` and `key_file` (PEM); with both NULL,
+/// a temporary self-signed one (ECDSA P-256, CN=sockscope, a day) made now. Its SHA-256
+/// fingerprint, as colon-separated hex, goes into `fingerprint` (at least 96 bytes).
+ctls_context *ctls_server_context(const char *cert_file, const char *key_file, char *fingerprint, char *error, size_t error_len);
+
+void ctls_context_free(ctls_context *context);
+
+/// Keeps each session's secrets as NSS key-log lines (SSLKEYLOGFILE's format), for
+/// `ctls_take_keylog`. Off until called.
+void ctls_keep_keylog(ctls_context *context);
+
+/// A session of this context. For a client, `servername` is sent as SNI and, when verifying,
+/// checked against the certificate (NULL: neither); an IP address is checked against the
+/// certificate's addresses and not sent. Returns NULL with a reason in `error`.
+ctls_session *ctls_session_new(ctls_context *context, const char *servername, char *error, size_t error_len);
 
 void ctls_free(ctls_session *session);
 
-/// Bytes received from the socket, for OpenSSL to read. Returns how many it took.
-int ctls_feed(ctls_session *session, const void *bytes, size_t count);
-
-/// Keeps the session's secrets as NSS key-log lines (SSLKEYLOGFILE's format), for
-/// `ctls_take_keylog`. Off until called.
-void ctls_keep_keylog(ctls_session *session);
 /// The next key-log line kept (without its newline), copied into `buffer`; 0 when none is left,
 /// else the line's length.
 size_t ctls_take_keylog(ctls_session *session, char *buffer, size_t count);
 
 /// Received bytes OpenSSL has not read yet (part of a record, or records after the one read).
 size_t ctls_incoming(ctls_session *session);
+
+/// Bytes received from the socket, for OpenSSL to read. Returns how many it took.
+int ctls_feed(ctls_session *session, const void *bytes, size_t count);
 
 /// Bytes OpenSSL has for the socket, and taking them (up to `count`; returns how many).
 size_t ctls_outgoing(ctls_session *session);
@@ -55,5 +71,7 @@ const char *ctls_failure(ctls_session *session);
 /// The negotiated protocol version and cipher suite ("" before the handshake ends).
 const char *ctls_version(ctls_session *session);
 const char *ctls_cipher(ctls_session *session);
+/// The name the client sent as SNI (a server's session; "" when none).
+const char *ctls_requested_name(ctls_session *session);
 
 #endif

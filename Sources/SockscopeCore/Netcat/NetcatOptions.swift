@@ -30,6 +30,8 @@ public struct NetcatOptions: Sendable, Equatable {
     public var tlsCA: String?            // --tls-ca FILE (ncat's --ssl-trustfile)
     public var tlsServername: String?    // --tls-servername NAME
     public var tlsKeyLog: String?        // --keylog FILE
+    public var tlsCert: String?          // --tls-cert FILE (ncat's --ssl-cert)
+    public var tlsKey: String?           // --tls-key FILE (ncat's --ssl-key)
     public var positionals: [String] = []
 
     public init() {}

@@ -50,12 +50,19 @@ public struct SessionPlan: Sendable, Equatable {
         /// Where the session's secrets are appended as NSS key-log lines (--keylog; else
         /// SSLKEYLOGFILE), for Wireshark to decrypt a capture.
         public var keyLogPath: String?
+        /// Our certificate and key (PEM): the server's with -l (nil: a temporary self-signed
+        /// one), the client's when a server asks.
+        public var certFile: String?
+        public var keyFile: String?
 
-        public init(verify: Bool = true, caFile: String? = nil, servername: String? = nil, keyLogPath: String? = nil) {
+        public init(verify: Bool = true, caFile: String? = nil, servername: String? = nil, keyLogPath: String? = nil,
+                    certFile: String? = nil, keyFile: String? = nil) {
             self.verify = verify
             self.caFile = caFile
             self.servername = servername
             self.keyLogPath = keyLogPath
+            self.certFile = certFile
+            self.keyFile = keyFile
         }
     }
 

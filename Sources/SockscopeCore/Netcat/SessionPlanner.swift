@@ -51,21 +51,26 @@ public enum SessionPlanner {
 
     /// --tls and its options: TLS over TCP, dialing (serving TLS with -l comes with certificates).
     static func tlsPlan(_ o: NetcatOptions) throws(UsageError) -> SessionPlan.TLS? {
-        let named = o.tlsNoVerify || o.tlsCA != nil || o.tlsServername != nil || o.tlsKeyLog != nil
+        let named = o.tlsNoVerify || o.tlsCA != nil || o.tlsServername != nil || o.tlsKeyLog != nil || o.tlsCert != nil || o.tlsKey != nil
         guard o.tls else {
-            if named { throw UsageError("--tls-no-verify, --tls-ca, --tls-servername and --keylog need --tls") }
+            if named { throw UsageError("the --tls-… options and --keylog need --tls") }
             return nil
         }
         if o.udp { throw UsageError("--tls: not with -u (TLS runs over TCP; DTLS is not supported)") }
         if o.scan { throw UsageError("--tls: not with -z (a scan sends no data)") }
-        if o.listen { throw UsageError("--tls: not with -l yet (sockscope dials TLS servers; serving TLS is to come)") }
+        if o.listen && (o.tlsNoVerify || o.tlsCA != nil || o.tlsServername != nil) {
+            throw UsageError("--tls-no-verify, --tls-ca and --tls-servername are for dialing; with -l, --tls-cert and --tls-key")
+        }
+        if o.tlsKey != nil && o.tlsCert == nil { throw UsageError("--tls-key needs --tls-cert") }
+        if o.tlsCert?.isEmpty == true || o.tlsKey?.isEmpty == true { throw UsageError("--tls-cert, --tls-key: the file name is empty") }
         if o.tlsCA?.isEmpty == true { throw UsageError("--tls-ca: the file name is empty") }
         if o.tlsKeyLog?.isEmpty == true { throw UsageError("--keylog: the file name is empty") }
         if let name = o.tlsServername, name.isEmpty || name.utf8.count > 253 {
             throw UsageError("--tls-servername: a host name of 1 to 253 bytes")
         }
         if o.tlsNoVerify && o.tlsCA != nil { throw UsageError("cannot use --tls-ca with --tls-no-verify") }
-        return SessionPlan.TLS(verify: !o.tlsNoVerify, caFile: o.tlsCA, servername: o.tlsServername, keyLogPath: o.tlsKeyLog)
+        return SessionPlan.TLS(verify: !o.tlsNoVerify, caFile: o.tlsCA, servername: o.tlsServername, keyLogPath: o.tlsKeyLog,
+                               certFile: o.tlsCert, keyFile: o.tlsKey)
     }
 
     static func endOfInput(_ o: NetcatOptions) -> SessionPlan.EndOfInput {
