@@ -59,6 +59,7 @@ lint:
 
 bench: release
 	bench/throughput.sh
+	bench/tls.sh
 	bench/accept.sh
 	bench/parse.sh
 	bench/states.sh
