@@ -36,7 +36,8 @@ transfer() {
     echo "$start $end" | awk '{printf "%.6f\n", $2 - $1}'
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+# shellcheck source=bench/stats-lib.sh
+. bench/stats-lib.sh
 
 : >"$tmp/sockscope"; : >"$tmp/nc"; : >"$tmp/relay.times"
 for i in $(seq 1 "$runs"); do
@@ -45,10 +46,8 @@ for i in $(seq 1 "$runs"); do
     transfer "$tmp/relay -l" "$tmp/relay" >>"$tmp/relay.times"
 done
 s=$(median <"$tmp/sockscope"); n=$(median <"$tmp/nc"); r=$(median <"$tmp/relay.times")
-awk -v b="$bytes" -v s="$s" -v n="$n" -v r="$r" 'BEGIN {
-    printf "sockscope  %.2f GB/s (median of runs, %.3f s)\n", b / s / 1e9, s
-    printf "nc         %.2f GB/s (median of runs, %.3f s)\n", b / n / 1e9, n
-    printf "C relay    %.2f GB/s (median of runs, %.3f s)\n", b / r / 1e9, r
+rate_line sockscope "$bytes" "$s"; rate_line nc "$bytes" "$n"; rate_line "C relay" "$bytes" "$r"
+awk -v s="$s" -v n="$n" -v r="$r" 'BEGIN {
     printf "ratio      %.2fx nc (target: at least 1.4x)\n", n / s
     printf "ratio      %.2fx the C relay (target: at least 0.90x)\n", r / s
 }'

@@ -45,7 +45,8 @@ transfer() {
     echo "$start $end" | awk '{printf "%.6f\n", $2 - $1}'
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+# shellcheck source=bench/stats-lib.sh
+. bench/stats-lib.sh
 
 c="$tmp/cert.pem"; k="$tmp/key.pem"
 : >"$tmp/sockscope"; : >"$tmp/ncat"; : >"$tmp/socat"
@@ -58,10 +59,8 @@ for i in $(seq 1 "$runs"); do
              "socat -u STDIN OPENSSL:localhost:PORT,cafile=$c" >>"$tmp/socat"
 done
 s=$(median <"$tmp/sockscope"); n=$(median <"$tmp/ncat"); o=$(median <"$tmp/socat")
-awk -v b="$bytes" -v s="$s" -v n="$n" -v o="$o" 'BEGIN {
-    printf "sockscope  %.2f GB/s (median of runs, %.3f s)\n", b / s / 1e9, s
-    printf "ncat       %.2f GB/s (median of runs, %.3f s)\n", b / n / 1e9, n
-    printf "socat      %.2f GB/s (median of runs, %.3f s)\n", b / o / 1e9, o
+rate_line sockscope "$bytes" "$s"; rate_line ncat "$bytes" "$n"; rate_line socat "$bytes" "$o"
+awk -v s="$s" -v n="$n" -v o="$o" 'BEGIN {
     best = n < o ? n : o
     printf "ratio      %.2fx the faster of ncat and socat (target: at least 1.0x)\n", best / s
 }'

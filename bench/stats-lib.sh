@@ -1,0 +1,7 @@
+# Helpers for the benches that report a median of runs. Sourced, not run.
+
+# The median of the numbers on standard input, one a line.
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# `NAME  X.XX GB/s (median of runs, S s)` for $3 seconds to move $2 bytes, NAME padded to 10.
+rate_line() { awk -v name="$1" -v b="$2" -v s="$3" 'BEGIN { printf "%-10s %.2f GB/s (median of runs, %.3f s)\n", name, b / s / 1e9, s }'; }
