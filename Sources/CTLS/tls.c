@@ -15,6 +15,9 @@ struct ctls_context {
     SSL_CTX *context;
     int client;
     int verify;
+    /// ALPN protocols in wire format (each prefixed by its length).
+    unsigned char alpn[256];
+    size_t alpn_length;
 };
 
 struct ctls_session {
@@ -182,6 +185,87 @@ failed:
     return NULL;
 }
 
+static int version_number(const char *text, int *version) {
+    if (text == NULL) {
+        *version = 0;  // OpenSSL's own bound
+        return 1;
+    }
+    if (strcmp(text, "1.2") == 0) *version = TLS1_2_VERSION;
+    else if (strcmp(text, "1.3") == 0) *version = TLS1_3_VERSION;
+    else return 0;
+    return 1;
+}
+
+int ctls_context_versions(ctls_context *context, const char *min_version, const char *max_version, char *error, size_t error_len) {
+    int lowest, highest;
+    if (!version_number(min_version, &lowest) || !version_number(max_version, &highest)) {
+        snprintf(error, error_len, "a TLS version is 1.2 or 1.3");
+        return 0;
+    }
+    if (lowest == 0) lowest = TLS1_2_VERSION;
+    if (SSL_CTX_set_min_proto_version(context->context, lowest) != 1
+        || SSL_CTX_set_max_proto_version(context->context, highest) != 1) {
+        library_reason(error, error_len, "cannot limit the TLS versions");
+        return 0;
+    }
+    return 1;
+}
+
+/// A server's choice: its first protocol that the client offers; none in common, no ALPN.
+static int choose_protocol(SSL *ssl, const unsigned char **out, unsigned char *out_length, const unsigned char *offered,
+                           unsigned int offered_length, void *argument) {
+    (void)ssl;
+    ctls_context *context = argument;
+    unsigned char *chosen = NULL;
+    if (SSL_select_next_proto(&chosen, out_length, context->alpn, (unsigned int)context->alpn_length, offered, offered_length)
+        != OPENSSL_NPN_NEGOTIATED) {
+        return SSL_TLSEXT_ERR_NOACK;
+    }
+    *out = chosen;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+int ctls_context_alpn(ctls_context *context, const char *protocols, char *error, size_t error_len) {
+    size_t length = 0;
+    const char *start = protocols;
+    while (1) {
+        const char *comma = strchr(start, ',');
+        size_t name = comma != NULL ? (size_t)(comma - start) : strlen(start);
+        if (name == 0 || name > 255 || length + 1 + name > sizeof context->alpn) {
+            snprintf(error, error_len, "--tls-alpn: names of 1 to 255 bytes, separated by commas, 255 bytes in all");
+            return 0;
+        }
+        context->alpn[length] = (unsigned char)name;
+        memcpy(context->alpn + length + 1, start, name);
+        length += 1 + name;
+        if (comma == NULL) break;
+        start = comma + 1;
+    }
+    context->alpn_length = length;
+    if (context->client) {
+        if (SSL_CTX_set_alpn_protos(context->context, context->alpn, (unsigned int)length) != 0) {
+            library_reason(error, error_len, "cannot offer ALPN");
+            return 0;
+        }
+    } else {
+        SSL_CTX_set_alpn_select_cb(context->context, choose_protocol, context);
+    }
+    return 1;
+}
+
+int ctls_context_verify_clients(ctls_context *context, const char *ca_file, char *error, size_t error_len) {
+    SSL_CTX_set_verify(context->context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, note_verification);
+    int loaded = ca_file != NULL ? SSL_CTX_load_verify_locations(context->context, ca_file, NULL)
+                                 : SSL_CTX_set_default_verify_paths(context->context);
+    if (loaded != 1) {
+        library_reason(error, error_len, "cannot load the trusted certificates");
+        return 0;
+    }
+    if (ca_file != NULL) SSL_CTX_set_client_CA_list(context->context, SSL_load_client_CA_file(ca_file));
+    context->verify = 1;
+    return 1;
+}
+
 void ctls_context_free(ctls_context *context) {
     if (context == NULL) return;
     SSL_CTX_free(context->context);
@@ -313,4 +397,22 @@ const char *ctls_cipher(ctls_session *session) {
 const char *ctls_requested_name(ctls_session *session) {
     const char *name = SSL_get_servername(session->ssl, TLSEXT_NAMETYPE_host_name);
     return name != NULL ? name : "";
+}
+
+size_t ctls_alpn(ctls_session *session, char *buffer, size_t count) {
+    const unsigned char *protocol = NULL;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(session->ssl, &protocol, &length);
+    if (protocol == NULL || length == 0 || count == 0) return 0;
+    size_t copied = length < count - 1 ? length : count - 1;
+    memcpy(buffer, protocol, copied);
+    buffer[copied] = '\0';
+    return copied;
+}
+
+size_t ctls_peer_subject(ctls_session *session, char *buffer, size_t count) {
+    X509 *certificate = SSL_get0_peer_certificate(session->ssl);
+    if (certificate == NULL || count == 0) return 0;
+    X509_NAME_oneline(X509_get_subject_name(certificate), buffer, (int)(count > 0x7fffffff ? 0x7fffffff : count));
+    return strlen(buffer);
 }

@@ -54,6 +54,9 @@ public final class PipeMode {
                     ? try TLSContext(serverWith: tls.certFile, keyFile: tls.keyFile, keepingKeyLog: keyLog != nil)
                     : try TLSContext(clientVerifying: tls.verify, caFile: tls.caFile, certFile: tls.certFile, keyFile: tls.keyFile,
                                      keepingKeyLog: keyLog != nil)
+                try tlsContext?.limitVersions(min: tls.minVersion, max: tls.maxVersion)
+                if let alpn = tls.alpn { try tlsContext?.offerProtocols(alpn) }
+                if tls.verifyClients { try tlsContext?.verifyClients(caFile: tls.caFile) }
             }
             if let path = plan.hexDumpPath {
                 recorder = try HexDumpFile(

@@ -11,10 +11,12 @@ public enum Planning {
     public static let valueFlags: Set<Character> = ["i", "p", "q", "s", "w"]
     public static let valueOptions: Set<String> = ["--hex-dump", "--max-conns", "--pcap", "--pcap-payload", "--ladder",
                                                    "--tls-ca", "--ssl-trustfile", "--tls-servername", "--keylog",
-                                                   "--tls-cert", "--ssl-cert", "--tls-key", "--ssl-key"]
+                                                   "--tls-cert", "--ssl-cert", "--tls-key", "--ssl-key", "--tls-alpn", "--ssl-alpn",
+                                                   "--tls-min", "--tls-max"]
     /// Every long option of the nc command line, argument-parser's own included.
     public static let longOptions: Set<String> = valueOptions.union(
-        ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--tls", "--ssl", "--tls-no-verify"])
+        ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--tls", "--ssl", "--tls-no-verify",
+         "--tls-verify-client"])
 
     /// The command line's first problem that argument-parser would misreport (`ArgumentCheck`).
     public static func problem(in words: [String]) -> UsageError? {

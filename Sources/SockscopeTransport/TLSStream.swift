@@ -81,6 +81,16 @@ public final class TLSStream: ByteStream {
     public var version: String { String(cString: ctls_version(session)) }
     /// The name a client asked for (SNI), on our server's side.
     public var requestedName: String { String(cString: ctls_requested_name(session)) }
+    /// The application protocol ALPN agreed on, if any.
+    public var alpn: String? {
+        var buffer = [CChar](repeating: 0, count: 257)
+        return ctls_alpn(session, &buffer, buffer.count) > 0 ? TLSContext.text(buffer) : nil
+    }
+    /// The subject of the certificate the peer presented, if any.
+    public var peerSubject: String? {
+        var buffer = [CChar](repeating: 0, count: 512)
+        return ctls_peer_subject(session, &buffer, buffer.count) > 0 ? TLSContext.text(buffer) : nil
+    }
     public var cipher: String { String(cString: ctls_cipher(session)) }
 
     public func advance() -> Bool {
@@ -90,7 +100,8 @@ public final class TLSStream: ByteStream {
             switch ctls_handshake(session) {
             case Int32(CTLS_DONE):
                 handshakeDone = true
-                notes.append("TLS: \(version), \(cipher), \(settings.context.handshakeWords(requested: requestedName, sent: settings.servername))")
+                let agreed = alpn.map { ", ALPN \($0.terminalSafe)" } ?? ""
+                notes.append("TLS: \(version), \(cipher)\(agreed), \(settings.context.handshakeWords(requested: requestedName, sent: settings.servername, peer: peerSubject))")
             case Int32(CTLS_WANT): break
             default:  // its alert still leaves, below
                 let reason = String(cString: ctls_failure(session))
@@ -281,7 +292,7 @@ extension TLSStream {
 public final class TLSContext {
     let context: OpaquePointer
     public let client: Bool
-    let verify: Bool
+    var verify: Bool
     /// A server's certificate's SHA-256 fingerprint (colon-separated hex).
     public let fingerprint: String
 
@@ -317,9 +328,34 @@ public final class TLSContext {
 
     deinit { ctls_context_free(context) }
 
+    /// The protocol versions allowed ("1.2", "1.3"; nil: from 1.2 to OpenSSL's newest).
+    public func limitVersions(min: String?, max: String?) throws(TransportError) {
+        var error = [CChar](repeating: 0, count: 256)
+        guard ctls_context_versions(context, min, max, &error, error.count) == 1 else { throw TransportError("TLS: \(Self.text(error))") }
+    }
+
+    /// ALPN, comma-separated: offered in this order, or accepted in this order of preference.
+    public func offerProtocols(_ list: String) throws(TransportError) {
+        var error = [CChar](repeating: 0, count: 256)
+        guard ctls_context_alpn(context, list, &error, error.count) == 1 else { throw TransportError("TLS: \(Self.text(error))") }
+    }
+
+    /// A server's: every client must present a certificate that `caFile` (nil: the system's)
+    /// vouches for.
+    public func verifyClients(caFile: String?) throws(TransportError) {
+        var error = [CChar](repeating: 0, count: 256)
+        guard ctls_context_verify_clients(context, caFile, &error, error.count) == 1 else {
+            throw TransportError("TLS: \(caFile.map { "--tls-ca \($0.terminalSafe): " } ?? "")\(Self.text(error))")
+        }
+        verify = true
+    }
+
     /// What the handshake established about the peer, in a few words.
-    func handshakeWords(requested: String, sent: String?) -> String {
-        guard client else { return requested.isEmpty ? "no server name asked for" : "the client asked for \(requested.terminalSafe)" }
+    func handshakeWords(requested: String, sent: String?, peer: String?) -> String {
+        guard client else {
+            let name = requested.isEmpty ? "no server name asked for" : "the client asked for \(requested.terminalSafe)"
+            return verify ? "\(name), client certificate verified: \((peer ?? "").terminalSafe)" : name
+        }
         return verify ? "certificate verified\(sent.map { " for \($0.terminalSafe)" } ?? "")" : "certificate not verified (--tls-no-verify)"
     }
 

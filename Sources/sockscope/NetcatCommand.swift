@@ -77,6 +77,15 @@ struct NetcatCommand: ParsableCommand {
     @Option(name: [.customLong("tls-key"), .customLong("ssl-key")], parsing: .unconditional,
             help: ArgumentHelp("With --tls-cert, its private key (PEM; default: in the certificate's file).", valueName: "file"))
     var tlsKey: String?
+    @Option(name: [.customLong("tls-alpn"), .customLong("ssl-alpn")], parsing: .unconditional,
+            help: ArgumentHelp("With --tls, ALPN protocols, comma-separated: offered in order, or accepted in order with -l.", valueName: "list"))
+    var tlsALPN: String?
+    @Option(name: .customLong("tls-min"), parsing: .unconditional, help: ArgumentHelp("With --tls, the lowest version allowed: 1.2 (default) or 1.3.", valueName: "version"))
+    var tlsMin: String?
+    @Option(name: .customLong("tls-max"), parsing: .unconditional, help: ArgumentHelp("With --tls, the highest version allowed: 1.2 or 1.3 (default).", valueName: "version"))
+    var tlsMax: String?
+    @Flag(name: .customLong("tls-verify-client"), help: "With -l --tls, every client must present a certificate, verified against --tls-ca or the system's.")
+    var tlsVerifyClient = false
     @Option(name: .customLong("keylog"), parsing: .unconditional,
             help: ArgumentHelp("With --tls, append the session's secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).", valueName: "file"))
     var tlsKeyLog: String?
@@ -99,7 +108,8 @@ struct NetcatCommand: ParsableCommand {
         o.pcapPath = pcap; o.ladderPath = ladder; o.pcapPayload = pcapPayload
         o.maxConnections = maxConnections; o.positionals = arguments
         o.tls = tls; o.tlsNoVerify = tlsNoVerify; o.tlsCA = tlsCA; o.tlsServername = tlsServername; o.tlsKeyLog = tlsKeyLog
-        o.tlsCert = tlsCert; o.tlsKey = tlsKey
+        o.tlsCert = tlsCert; o.tlsKey = tlsKey; o.tlsALPN = tlsALPN; o.tlsMin = tlsMin; o.tlsMax = tlsMax
+        o.tlsVerifyClient = tlsVerifyClient
         return o
     }
 

@@ -12,11 +12,11 @@ enum TLSPeers {
 @Suite(.timeLimit(.minutes(2)), .enabled(if: TLSPeers.available, "skipped: needs openssl and socat"))
 struct TLSTests {
     /// A self-signed certificate for localhost and 127.0.0.1 (ECDSA P-256), made for the test.
-    static func certificate(in scratch: Scratch) throws -> (cert: String, key: String) {
-        let cert = scratch.file("cert.pem"), key = scratch.file("key.pem")
+    static func certificate(in scratch: Scratch, name: String = "localhost") throws -> (cert: String, key: String) {
+        let cert = scratch.file("\(name)-cert.pem"), key = scratch.file("\(name)-key.pem")
         let made = try Child.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                                  "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                                  "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+                                  "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=\(name)",
+                                  "-addext", "subjectAltName=DNS:\(name),IP:127.0.0.1"])
         guard made.code == 0 else { throw Child.Failure(description: "openssl req: \(made.child.stderrText)") }
         return (cert, key)
     }
@@ -302,12 +302,63 @@ struct TLSTests {
         }
     }
 
+    /// --tls-verify-client: a client with a certificate the server trusts gets through, and -v
+    /// names it; one without is refused by the server in one line, exit 1, nothing delivered.
+    @Test func mutualTLS() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let client = try Self.certificate(in: scratch, name: "client")
+            let (server, port) = try sockscopeListener(["-N", "--tls", "--tls-verify-client", "--tls-ca", client.cert])
+            server.closeStdin()
+            let us = try sockscope(["-N", "--tls", "--tls-no-verify", "--tls-cert", client.cert, "--tls-key", client.key,
+                                    "127.0.0.1", "\(port)"])
+            us.write("with a certificate\n")
+            us.closeStdin()
+            #expect(try us.waitForExit(timeout: 20) == 0, "\(us.stderrText)")
+            #expect(try server.waitForExit(timeout: 20) == 0, "\(server.stderrText)")
+            #expect(server.stdoutText == "with a certificate\n")
+            #expect(server.stderrText.contains("client certificate verified: /CN=client\n"))
+
+            let (refusing, port2) = try sockscopeListener(["-N", "--tls", "--tls-verify-client", "--tls-ca", client.cert])
+            refusing.closeStdin()
+            let anonymous = try sockscope(["-N", "--tls", "--tls-no-verify", "127.0.0.1", "\(port2)"])
+            anonymous.write("without\n")
+            anonymous.closeStdin()
+            #expect(try refusing.waitForExit(timeout: 20) == 1)
+            #expect(refusing.stderrText.hasSuffix("sockscope: TLS: handshake failed: peer did not return a certificate\n"),
+                    "\(refusing.stderrText)")
+            #expect(refusing.stdoutText.isEmpty)
+            _ = try anonymous.waitForExit(timeout: 20)
+        }
+    }
+
+    /// ALPN agreed and told on both sides; --tls-max 1.2 holds the session to TLS 1.2.
+    @Test func alpnAndVersions() async throws {
+        try await offPool { () throws in
+            let (server, port) = try sockscopeListener(["-N", "--tls", "--tls-alpn", "http/1.1,h2"])
+            server.closeStdin()
+            let us = try sockscope(["-v", "-N", "--tls", "--tls-no-verify", "--tls-alpn", "h2,http/1.1", "--tls-max", "1.2",
+                                    "127.0.0.1", "\(port)"])
+            us.closeStdin()
+            #expect(try us.waitForExit(timeout: 20) == 0, "\(us.stderrText)")
+            #expect(try server.waitForExit(timeout: 20) == 0, "\(server.stderrText)")
+            let ours = us.stderrText.split(separator: "\n").first { $0.hasPrefix("TLS: TLS") } ?? ""
+            #expect(ours.hasPrefix("TLS: TLSv1.2, ") && ours.contains(", ALPN http/1.1, "), "\(ours)")
+            #expect(server.stderrText.contains(", ALPN http/1.1, "), "\(server.stderrText)")
+        }
+    }
+
     /// What --tls cannot do yet, or never: one line, exit 64.
     @Test func tlsUsageErrors() async throws {
         try await offPool { () throws in
             let cases: [([String], String)] = [
                 (["--tls", "-u", "127.0.0.1", "9"], "sockscope: --tls: not with -u (TLS runs over TCP; DTLS is not supported)"),
-                (["--tls", "-l", "--tls-ca", "x.pem", "0"], "sockscope: --tls-no-verify, --tls-ca and --tls-servername are for dialing; with -l, --tls-cert and --tls-key"),
+                (["--tls", "-l", "--tls-ca", "x.pem", "0"], "sockscope: --tls-ca with -l names the clients' authorities: use it with --tls-verify-client"),
+                (["--tls", "-l", "--tls-no-verify", "0"], "sockscope: --tls-no-verify and --tls-servername are for dialing"),
+                (["--tls", "--tls-verify-client", "127.0.0.1", "9"], "sockscope: --tls-verify-client is for -l (a server asking its clients for a certificate)"),
+                (["--tls", "--tls-min", "1.1", "127.0.0.1", "9"], "sockscope: --tls-min: 1.2 or 1.3"),
+                (["--tls", "--tls-min", "1.3", "--tls-max", "1.2", "127.0.0.1", "9"], "sockscope: --tls-min 1.3 is above --tls-max 1.2"),
+                (["--tls", "--tls-alpn", "h2,,x", "127.0.0.1", "9"], "sockscope: --tls-alpn: names of 1 to 255 bytes, separated by commas, 254 bytes in all"),
                 (["--tls", "--tls-key", "k.pem", "127.0.0.1", "9"], "sockscope: --tls-key needs --tls-cert"),
                 (["--tls-ca", "x.pem", "127.0.0.1", "9"], "sockscope: the --tls-… options and --keylog need --tls"),
                 (["--keylog", "k.log", "127.0.0.1", "9"], "sockscope: the --tls-… options and --keylog need --tls"),

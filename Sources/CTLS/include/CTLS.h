@@ -25,6 +25,16 @@ ctls_context *ctls_server_context(const char *cert_file, const char *key_file, c
 
 void ctls_context_free(ctls_context *context);
 
+/// The protocol versions allowed, each "1.2", "1.3" or NULL (OpenSSL's bound). 0 on failure.
+int ctls_context_versions(ctls_context *context, const char *min_version, const char *max_version, char *error, size_t error_len);
+/// ALPN: `protocols` comma-separated ("h2,http/1.1"), offered by a client in that order, or the
+/// ones a server accepts in its order of preference (a client offering none of them gets no
+/// ALPN). 0 on failure (a name of 0 or more than 255 bytes, more than 255 bytes in all).
+int ctls_context_alpn(ctls_context *context, const char *protocols, char *error, size_t error_len);
+/// A server's: every client must present a certificate, verified against `ca_file` (NULL: the
+/// system's trusted certificates). 0 on failure.
+int ctls_context_verify_clients(ctls_context *context, const char *ca_file, char *error, size_t error_len);
+
 /// Keeps each session's secrets as NSS key-log lines (SSLKEYLOGFILE's format), for
 /// `ctls_take_keylog`. Off until called.
 void ctls_keep_keylog(ctls_context *context);
@@ -73,5 +83,9 @@ const char *ctls_version(ctls_session *session);
 const char *ctls_cipher(ctls_session *session);
 /// The name the client sent as SNI (a server's session; "" when none).
 const char *ctls_requested_name(ctls_session *session);
+/// The application protocol agreed by ALPN, into `buffer` (at most 255 bytes and a NUL); 0 when none.
+size_t ctls_alpn(ctls_session *session, char *buffer, size_t count);
+/// The peer's certificate's subject, one line, into `buffer`; 0 when it sent none.
+size_t ctls_peer_subject(ctls_session *session, char *buffer, size_t count);
 
 #endif

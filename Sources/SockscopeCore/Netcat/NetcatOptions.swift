@@ -32,6 +32,10 @@ public struct NetcatOptions: Sendable, Equatable {
     public var tlsKeyLog: String?        // --keylog FILE
     public var tlsCert: String?          // --tls-cert FILE (ncat's --ssl-cert)
     public var tlsKey: String?           // --tls-key FILE (ncat's --ssl-key)
+    public var tlsALPN: String?          // --tls-alpn LIST (ncat's --ssl-alpn)
+    public var tlsMin: String?           // --tls-min VERSION
+    public var tlsMax: String?           // --tls-max VERSION
+    public var tlsVerifyClient = false   // --tls-verify-client (with -l)
     public var positionals: [String] = []
 
     public init() {}

@@ -54,6 +54,13 @@ public struct SessionPlan: Sendable, Equatable {
         /// one), the client's when a server asks.
         public var certFile: String?
         public var keyFile: String?
+        /// ALPN protocols, comma-separated (--tls-alpn).
+        public var alpn: String?
+        /// The versions allowed, "1.2" or "1.3" (--tls-min, --tls-max).
+        public var minVersion: String?
+        public var maxVersion: String?
+        /// With -l: every client must present a certificate, verified (--tls-verify-client).
+        public var verifyClients = false
 
         public init(verify: Bool = true, caFile: String? = nil, servername: String? = nil, keyLogPath: String? = nil,
                     certFile: String? = nil, keyFile: String? = nil) {

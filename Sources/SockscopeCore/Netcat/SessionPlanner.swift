@@ -52,14 +52,29 @@ public enum SessionPlanner {
     /// --tls and its options: TLS over TCP, dialing (serving TLS with -l comes with certificates).
     static func tlsPlan(_ o: NetcatOptions) throws(UsageError) -> SessionPlan.TLS? {
         let named = o.tlsNoVerify || o.tlsCA != nil || o.tlsServername != nil || o.tlsKeyLog != nil || o.tlsCert != nil || o.tlsKey != nil
+            || o.tlsALPN != nil || o.tlsMin != nil || o.tlsMax != nil || o.tlsVerifyClient
         guard o.tls else {
             if named { throw UsageError("the --tls-… options and --keylog need --tls") }
             return nil
         }
         if o.udp { throw UsageError("--tls: not with -u (TLS runs over TCP; DTLS is not supported)") }
         if o.scan { throw UsageError("--tls: not with -z (a scan sends no data)") }
-        if o.listen && (o.tlsNoVerify || o.tlsCA != nil || o.tlsServername != nil) {
-            throw UsageError("--tls-no-verify, --tls-ca and --tls-servername are for dialing; with -l, --tls-cert and --tls-key")
+        if o.listen && (o.tlsNoVerify || o.tlsServername != nil) {
+            throw UsageError("--tls-no-verify and --tls-servername are for dialing")
+        }
+        if o.listen && o.tlsCA != nil && !o.tlsVerifyClient {
+            throw UsageError("--tls-ca with -l names the clients' authorities: use it with --tls-verify-client")
+        }
+        if o.tlsVerifyClient && !o.listen { throw UsageError("--tls-verify-client is for -l (a server asking its clients for a certificate)") }
+        for (option, version) in [("--tls-min", o.tlsMin), ("--tls-max", o.tlsMax)] {
+            if let version, version != "1.2" && version != "1.3" { throw UsageError("\(option): 1.2 or 1.3") }
+        }
+        if o.tlsMin == "1.3" && o.tlsMax == "1.2" { throw UsageError("--tls-min 1.3 is above --tls-max 1.2") }
+        if let alpn = o.tlsALPN {
+            let names = alpn.split(separator: ",", omittingEmptySubsequences: false)
+            if names.contains(where: { $0.isEmpty || $0.utf8.count > 255 }) || alpn.utf8.count + 1 > 255 {
+                throw UsageError("--tls-alpn: names of 1 to 255 bytes, separated by commas, 254 bytes in all")
+            }
         }
         if o.tlsKey != nil && o.tlsCert == nil { throw UsageError("--tls-key needs --tls-cert") }
         if o.tlsCert?.isEmpty == true || o.tlsKey?.isEmpty == true { throw UsageError("--tls-cert, --tls-key: the file name is empty") }
@@ -69,8 +84,13 @@ public enum SessionPlanner {
             throw UsageError("--tls-servername: a host name of 1 to 253 bytes")
         }
         if o.tlsNoVerify && o.tlsCA != nil { throw UsageError("cannot use --tls-ca with --tls-no-verify") }
-        return SessionPlan.TLS(verify: !o.tlsNoVerify, caFile: o.tlsCA, servername: o.tlsServername, keyLogPath: o.tlsKeyLog,
-                               certFile: o.tlsCert, keyFile: o.tlsKey)
+        var tls = SessionPlan.TLS(verify: !o.tlsNoVerify, caFile: o.tlsCA, servername: o.tlsServername, keyLogPath: o.tlsKeyLog,
+                                  certFile: o.tlsCert, keyFile: o.tlsKey)
+        tls.alpn = o.tlsALPN
+        tls.minVersion = o.tlsMin
+        tls.maxVersion = o.tlsMax
+        tls.verifyClients = o.tlsVerifyClient
+        return tls
     }
 
     static func endOfInput(_ o: NetcatOptions) -> SessionPlan.EndOfInput {
