@@ -348,6 +348,40 @@ struct TLSTests {
         }
     }
 
+    /// A chain: a server certificate issued by the test's own authority. Trusted through
+    /// --tls-ca (the authority), it is verified; against the system's store the issuer is
+    /// unknown, said in one line with the certificate's depth and subject.
+    @Test func aChainThroughTheTestsAuthority() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let ca = try Self.certificate(in: scratch, name: "Test CA")
+            let key = scratch.file("leaf-key.pem"), request = scratch.file("leaf.csr"), leaf = scratch.file("leaf-cert.pem")
+            let extensions = scratch.file("leaf.ext")
+            writeFile(extensions, Array("subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n".utf8))
+            for step in [["openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                          "-out", request, "-subj", "/CN=localhost"],
+                         ["openssl", "x509", "-req", "-in", request, "-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial",
+                          "-out", leaf, "-days", "2", "-extfile", extensions]] {
+                let made = try Child.run(step)
+                #expect(made.code == 0, "\(made.child.stderrText)")
+            }
+            let cases: [([String], Int32, String?)] = [
+                (["--tls-ca", ca.cert], 0, nil),
+                ([], 1, "sockscope: TLS: certificate verification failed: unable to get local issuer certificate (depth 0, /CN=localhost)\n"),
+            ]
+            for (options, code, line) in cases {
+                let (server, port) = try sockscopeListener(["-N", "--tls", "--tls-cert", leaf, "--tls-key", key])
+                server.closeStdin()
+                let us = try sockscope(["-N", "--tls"] + options + ["localhost", "\(port)"])
+                us.closeStdin()
+                #expect(try us.waitForExit(timeout: 20) == code, "\(us.stderrText)")
+                if let line { #expect(us.stderrText == line) }
+                server.signal(SIGTERM)
+                _ = try server.waitForExit(timeout: 20)
+            }
+        }
+    }
+
     /// What --tls cannot do yet, or never: one line, exit 64.
     @Test func tlsUsageErrors() async throws {
         try await offPool { () throws in
