@@ -91,6 +91,7 @@ public struct ScreenView {
         var first = "sockscope · \(header.mode)"
         if !header.local.isEmpty { first += " · \(header.local)" }
         if !header.peer.isEmpty { first += " ⇄ \(header.peer)" }
+        if let security = header.security { first += " · \(security)" }
         var right: [(text: String, style: Style)] = []
         if let status = model.connectionStatus { right.append((status.text, status.ended ? .warning : .title)) }
         if header.lostTransitions > 0 { right.append(("⚠ \(header.lostTransitions) transitions lost", .warning)) }

@@ -27,10 +27,13 @@ public protocol ByteStream: AnyObject {
     /// What the stage has to tell since the last call (a handshake done, how the peer ended),
     /// for -v lines and the screen's conversation.
     func takeNotes() -> [String]
+    /// What the stage agreed on, in a few words for a header (nil: nothing, or not yet).
+    var summary: String? { get }
 }
 
 extension ByteStream {
     public func takeNotes() -> [String] { [] }
+    public var summary: String? { nil }
 }
 
 /// The socket itself: what the engine did before there were stages.

@@ -14,6 +14,8 @@ extension Engine {
         public var writeOpen: Bool
         /// Bytes queued for it and not yet sent.
         public var unsent: Int
+        /// What its stream's stage agreed on (TLS's version and cipher), if any.
+        public var streamSummary: String?
     }
 
     /// The open connections, oldest first.
@@ -26,7 +28,8 @@ extension Engine {
         let key = connection.ownsFD || connection.replyTo != nil ? tableKey(local: localAddress, peer: connection.address) : nil
         return ConnectionInfo(id: connection.id, local: localAddress, peer: connection.address, key: key, readOpen: connection.flow.readOpen,
                               writeOpen: connection.flow.writeOpen,
-                              unsent: inputEndOffset - connection.sentUpTo + connection.queuedBytes)
+                              unsent: inputEndOffset - connection.sentUpTo + connection.queuedBytes,
+                              streamSummary: connection.stream.summary)
     }
 
     /// How the socket tables name a connection of ours (nil for Unix sockets).

@@ -71,6 +71,8 @@ public final class TLSStream: ByteStream {
         _ = advance()
     }
 
+    public var summary: String? { handshakeDone ? "\(version) \(cipher)" : nil }
+
     public func takeNotes() -> [String] {
         defer { notes.removeAll() }
         return notes
@@ -100,7 +102,7 @@ public final class TLSStream: ByteStream {
             switch ctls_handshake(session) {
             case Int32(CTLS_DONE):
                 handshakeDone = true
-                let agreed = alpn.map { ", ALPN \($0.terminalSafe)" } ?? ""
+                let agreed = alpn.map { ", ALPN \($0)" } ?? ""
                 notes.append("TLS: \(version), \(cipher)\(agreed), \(settings.context.handshakeWords(requested: requestedName, sent: settings.servername, peer: peerSubject))")
             case Int32(CTLS_WANT): break
             default:  // its alert still leaves, below
@@ -287,7 +289,8 @@ extension TLSStream {
 }
 
 /// What a run's TLS connections share: the role, the certificates trusted or our own, the key
-/// log. Made once, before any connection: a bad file is one line at the start, not a failure
+/// log. Its words (and a stream's notes and failures) are raw: a peer's names are in them, and
+/// whoever shows them escapes them (Diagnostics, -v lines, the screen). Made once, before any connection: a bad file is one line at the start, not a failure
 /// per connection.
 public final class TLSContext {
     let context: OpaquePointer
@@ -303,7 +306,7 @@ public final class TLSContext {
         var error = [CChar](repeating: 0, count: 256)
         guard let made = ctls_client_context(verify ? 1 : 0, caFile, certFile, keyFile, &error, error.count) else {
             let files = [caFile.map { "--tls-ca \($0)" }, certFile.map { "--tls-cert \($0)" }].compactMap { $0 }
-            throw TransportError("TLS: \(files.isEmpty ? "" : files.joined(separator: ", ").terminalSafe + ": ")\(Self.text(error))")
+            throw TransportError("TLS: \(files.isEmpty ? "" : files.joined(separator: ", ") + ": ")\(Self.text(error))")
         }
         context = made
         client = true
@@ -317,7 +320,7 @@ public final class TLSContext {
         var error = [CChar](repeating: 0, count: 256)
         var print = [CChar](repeating: 0, count: 100)
         guard let made = ctls_server_context(certFile, keyFile, &print, &error, error.count) else {
-            throw TransportError("TLS: \(certFile.map { "--tls-cert \($0.terminalSafe): " } ?? "")\(Self.text(error))")
+            throw TransportError("TLS: \(certFile.map { "--tls-cert \($0): " } ?? "")\(Self.text(error))")
         }
         context = made
         client = false
@@ -345,7 +348,7 @@ public final class TLSContext {
     public func verifyClients(caFile: String?) throws(TransportError) {
         var error = [CChar](repeating: 0, count: 256)
         guard ctls_context_verify_clients(context, caFile, &error, error.count) == 1 else {
-            throw TransportError("TLS: \(caFile.map { "--tls-ca \($0.terminalSafe): " } ?? "")\(Self.text(error))")
+            throw TransportError("TLS: \(caFile.map { "--tls-ca \($0): " } ?? "")\(Self.text(error))")
         }
         verify = true
     }
@@ -353,10 +356,10 @@ public final class TLSContext {
     /// What the handshake established about the peer, in a few words.
     func handshakeWords(requested: String, sent: String?, peer: String?) -> String {
         guard client else {
-            let name = requested.isEmpty ? "no server name asked for" : "the client asked for \(requested.terminalSafe)"
-            return verify ? "\(name), client certificate verified: \((peer ?? "").terminalSafe)" : name
+            let name = requested.isEmpty ? "no server name asked for" : "the client asked for \(requested)"
+            return verify ? "\(name), client certificate verified: \(peer ?? "")" : name
         }
-        return verify ? "certificate verified\(sent.map { " for \($0.terminalSafe)" } ?? "")" : "certificate not verified (--tls-no-verify)"
+        return verify ? "certificate verified\(sent.map { " for \($0)" } ?? "")" : "certificate not verified (--tls-no-verify)"
     }
 
     static func text(_ buffer: [CChar]) -> String {

@@ -80,6 +80,40 @@ struct ScreenLoopTests {
         if server >= 0 { close(server) }
     }
 
+    /// A stage over the connection (TLS's place): what it tells is in the conversation, what it
+    /// agreed on in the header — escaped, as everything from a peer.
+    @Test func aStagesWordsReachTheConversationAndTheHeader() throws {
+        final class TellingStage: ByteStream {
+            let plain: PlainStream
+            var told = false
+            init(fd: Int32) { plain = PlainStream(fd: fd) }
+            func send(_ bytes: UnsafeRawPointer, count: Int) -> Int { plain.send(bytes, count: count) }
+            func receive(into buffer: UnsafeMutableRawPointer, count: Int) -> Int { plain.receive(into: buffer, count: count) }
+            func finishSending() { plain.finishSending() }
+            func events(reading: Bool, writing: Bool) -> Int32 { plain.events(reading: reading, writing: writing) }
+            var buffered: Int { 0 }
+            var splicable: Bool { false }
+            func advance() -> Bool { true }
+            var failure: String? { nil }
+            var summary: String? { told ? "TLSv9 \u{1b}[2J" : nil }
+            func takeNotes() -> [String] {
+                guard !told else { return [] }
+                told = true
+                return ["TLS: agreed \u{1b}]0;title\u{07}"]
+            }
+        }
+        let (ours, peer) = socketPair()
+        defer { close(peer.fd) }
+        let rig = try ScreenRig(ScreenRig.plan()) { engine in
+            engine.makeStream = { TellingStage(fd: $0) }
+            engine.addConnection(ours, peer: nil)
+        }
+        try rig.run(until: "the stage's words") { rig.text.contains("TLS: agreed") }
+        let screen = rig.text
+        #expect(screen.contains("TLS: agreed \\x1b]0;title\\x07"), "\(screen)")
+        #expect(screen.split(separator: "\n").first?.contains("· TLSv9 \\x1b[2J") == true, "\(screen)")
+    }
+
     /// /shutdown: FIN once what is queued has gone; reading goes on (FIN_WAIT2 while the peer
     /// still talks).
     @Test func shutdownSendsFinAndKeepsReading() throws {

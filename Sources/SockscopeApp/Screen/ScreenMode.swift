@@ -186,6 +186,8 @@ final class ScreenMode: EngineFace {
             if let key { ownClosed(id, key: key, reset: reason == .reset, at: now) }
         case .streamNote(let id, let text):
             model.note(text, connection: id, at: now)
+            // The header names what the (first) connection's stage agreed on.
+            if model.header.security == nil, let summary = engine.connection(id)?.streamSummary { model.header.security = summary.terminalSafe }
         case .sessionFinished:
             break  // the statuses already say so; the screen stays, so that TIME_WAIT can be watched
         }

@@ -17,6 +17,9 @@ public struct ScreenModel: Sendable {
         public var lostTransitions = 0
         /// Frames the capture's ring had no room for since the start.
         public var lostFrames = 0
+        /// What the connection's stream agreed on (`TLSv1.3 TLS_AES_256_GCM_SHA384`), when a
+        /// stage such as TLS carries it; escaped for the terminal.
+        public var security: String?
 
         public init(mode: String, local: String = "", peer: String = "", policy: String = "", sources: String = "",
                     brief: String = "") {
