@@ -382,6 +382,31 @@ struct TLSTests {
         }
     }
 
+    /// A hostile server: a record header claiming 64 KiB (TLS allows 16 KiB and a little) with
+    /// the bytes behind it — refused at the header, one line, exit 1, nothing buffered past the
+    /// stage's bound, no byte on standard output.
+    @Test func aRecordClaimingTooMuchIsRefused() async throws {
+        try await offPool { () throws in
+            let (peer, port) = try pythonPeer("""
+                import socket, sys, time
+                l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
+                print('Listening on 127.0.0.1', l.getsockname()[1], file=sys.stderr, flush=True)
+                c, _ = l.accept()
+                c.recv(4096)
+                try:
+                    c.sendall(b'\\x16\\x03\\x03\\xff\\xff' + b'\\0' * 70000)
+                except OSError:
+                    pass
+                time.sleep(1)
+                """)
+            let us = try sockscope(["-d", "--tls", "--tls-no-verify", "127.0.0.1", "\(port)"], stdin: .null)
+            #expect(try us.waitForExit(timeout: 20) == 1)
+            #expect(us.stderrText == "sockscope: TLS: handshake failed: packet length too long\n")
+            #expect(us.stdoutText.isEmpty)
+            _ = try peer.waitForExit(timeout: 20)
+        }
+    }
+
     /// What --tls cannot do yet, or never: one line, exit 64.
     @Test func tlsUsageErrors() async throws {
         try await offPool { () throws in
