@@ -152,7 +152,9 @@ public final class PipeMode {
         if let tls = plan.tls, let context = tlsContext {
             var typed: String?
             if case .inet(let host, _) = plan.target, context.client { typed = host }
-            let settings = TLSStream.Settings(context: context, servername: tls.servername ?? typed, keyLog: keyLog)
+            // The handshake's limit: -w when given (nc's connect timeout), else 10 s.
+            let settings = TLSStream.Settings(context: context, servername: tls.servername ?? typed, keyLog: keyLog,
+                                              handshakeLimit: plan.timeout ?? 10, clock: io.monotonic)
             engine.makeStream = { fd in TLSStream.make(fd: fd, settings: settings) }
         }
         switch endpoint {

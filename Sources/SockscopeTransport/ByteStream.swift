@@ -29,11 +29,15 @@ public protocol ByteStream: AnyObject {
     func takeNotes() -> [String]
     /// What the stage agreed on, in a few words for a header (nil: nothing, or not yet).
     var summary: String? { get }
+    /// When the stage must have made progress by (a handshake's limit), on the engine's clock:
+    /// the loop wakes then and `advance` fails the stage if it has not.
+    var deadline: Double? { get }
 }
 
 extension ByteStream {
     public func takeNotes() -> [String] { [] }
     public var summary: String? { nil }
+    public var deadline: Double? { nil }
 }
 
 /// The socket itself: what the engine did before there were stages.

@@ -148,6 +148,8 @@ extension Engine {
         if let idle = settings.idleTimeout, !connections.isEmpty { nearest = min(nearest, lastActivity + idle) }
         if let idle = settings.idleTimeout, let connecting { nearest = min(nearest, connecting.since + idle) }
         if settings.interval != nil && released < inputEndOffset { nearest = min(nearest, nextRelease) }
+        // A stage's deadline (a handshake's limit) wakes the loop, for `advance` to end it.
+        for connection in connections { if let due = connection.stream.deadline { nearest = min(nearest, due) } }
         // A stage holding decoded bytes must not wait on a descriptor that has nothing more.
         if connections.contains(where: { $0.stream.buffered > 0 && $0.flow.readOpen && !$0.held }) && peersReadable { return 0 }
         guard nearest.isFinite else { return -1 }

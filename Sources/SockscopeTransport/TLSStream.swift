@@ -1,5 +1,6 @@
 import CTLS
 import Glibc
+import SockscopeCore
 
 /// TLS as a stage of a connection's stream (issue 21): OpenSSL reads and writes memory, this
 /// stage moves the bytes between it and the socket below, in the engine's loop, never blocking.
@@ -13,11 +14,18 @@ public final class TLSStream: ByteStream {
         public var servername: String?
         /// Where the session's secrets are appended (--keylog, SSLKEYLOGFILE).
         public var keyLog: OutputFile?
+        /// How long the handshake may take, on `clock` (the engine's): a peer that starts one
+        /// and never finishes it (a flood of ClientHellos against -k) does not hold its slot.
+        public var handshakeLimit: Double
+        public var clock: () -> Double
 
-        public init(context: TLSContext, servername: String? = nil, keyLog: OutputFile? = nil) {
+        public init(context: TLSContext, servername: String? = nil, keyLog: OutputFile? = nil, handshakeLimit: Double = 10,
+                    clock: @escaping () -> Double) {
             self.context = context
             self.servername = servername
             self.keyLog = keyLog
+            self.handshakeLimit = handshakeLimit
+            self.clock = clock
         }
     }
 
@@ -68,8 +76,14 @@ public final class TLSStream: ByteStream {
         }
         session = made
         self.settings = settings
+        startedAt = settings.clock()
         _ = advance()
     }
+
+    /// When the handshake began (the stage was made).
+    let startedAt: Double
+
+    public var deadline: Double? { handshakeDone || failure != nil ? nil : startedAt + settings.handshakeLimit }
 
     public var summary: String? { handshakeDone ? "\(version) \(cipher)" : nil }
 
@@ -98,6 +112,10 @@ public final class TLSStream: ByteStream {
     public func advance() -> Bool {
         defer { writeKeyLog() }
         guard failure == nil else { return false }
+        if !handshakeDone && settings.clock() >= startedAt + settings.handshakeLimit {
+            failure = "handshake failed: not done within \(Seconds.text(settings.handshakeLimit)) s"
+            return false
+        }
         if !handshakeDone {
             switch ctls_handshake(session) {
             case Int32(CTLS_DONE):

@@ -407,6 +407,36 @@ struct TLSTests {
         }
     }
 
+    /// Peers that open a connection and never finish a handshake (a ClientHello flood's tail)
+    /// hold no slot for long: a real client is served meanwhile, and each stalled one is closed
+    /// when the handshake's limit (10 s without -w) passes.
+    @Test func stalledHandshakesAreClosed() async throws {
+        try await offPool { () throws in
+            let (server, port) = try sockscopeListener(["-k", "--tls"])
+            let stalled = try Child(["python3", "-u", "-c", """
+                import socket, time
+                held = [socket.create_connection(('127.0.0.1', \(port))) for _ in range(5)]
+                for s in held: s.sendall(b'\\x16\\x03\\x01')
+                print('stalled', flush=True)
+                start = time.monotonic()
+                for s in held:
+                    s.settimeout(30)
+                    assert s.recv(100) == b''
+                print('closed after %.0f s' % (time.monotonic() - start), flush=True)
+                """], stdin: .null)
+            try stalled.waitForStdout(containing: "stalled")
+            let client = try sockscope(["--tls", "--tls-no-verify", "127.0.0.1", "\(port)"])
+            client.write("served meanwhile\n")
+            try server.waitForStdout(containing: "served meanwhile\n")
+            try stalled.waitForStdout(containing: "closed after", timeout: 30)
+            #expect(try stalled.waitForExit(timeout: 10) == 0, "\(stalled.stderrText)")
+            client.signal(SIGTERM)
+            _ = try client.waitForExit()
+            server.signal(SIGTERM)
+            _ = try server.waitForExit()
+        }
+    }
+
     /// What --tls cannot do yet, or never: one line, exit 64.
     @Test func tlsUsageErrors() async throws {
         try await offPool { () throws in
