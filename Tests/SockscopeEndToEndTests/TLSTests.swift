@@ -145,17 +145,25 @@ struct TLSTests {
         }
     }
 
+    /// A dial (-d --tls and `options`) that a hostile `peer` must fail: exactly `line` on
+    /// standard error, exit 1, none of the peer's bytes on standard output.
+    static func expectRefused(_ options: [String], by peer: Child, saying line: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let us = try sockscope(["-d", "--tls"] + options, stdin: .null)
+        #expect(try us.waitForExit(timeout: 20) == 1, sourceLocation: sourceLocation)
+        #expect(us.stderrText == line + "\n", sourceLocation: sourceLocation)
+        #expect(us.stdoutText.isEmpty, sourceLocation: sourceLocation)
+        _ = try peer.waitForExit(timeout: 20)
+    }
+
     /// A peer that does not speak TLS: one line, exit 1, none of its bytes on standard output.
     @Test func aPeerThatIsNotTLSIsOneLine() async throws {
         try await offPool { () throws in
             let scratch = Scratch()
             let cert = try Self.certificate(in: scratch)
             let (peer, port) = try Self.pythonServer("garbage", cert)
-            let us = try sockscope(["-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(port)"], stdin: .null)
-            #expect(try us.waitForExit(timeout: 20) == 1)
-            #expect(us.stderrText == "sockscope: TLS: handshake failed: wrong version number\n")
-            #expect(us.stdoutText.isEmpty)
-            _ = try peer.waitForExit(timeout: 20)
+            try Self.expectRefused(["--tls-ca", cert.cert, "localhost", "\(port)"], by: peer,
+                                   saying: "sockscope: TLS: handshake failed: wrong version number")
         }
     }
 
@@ -399,11 +407,8 @@ struct TLSTests {
                     pass
                 time.sleep(1)
                 """)
-            let us = try sockscope(["-d", "--tls", "--tls-no-verify", "127.0.0.1", "\(port)"], stdin: .null)
-            #expect(try us.waitForExit(timeout: 20) == 1)
-            #expect(us.stderrText == "sockscope: TLS: handshake failed: packet length too long\n")
-            #expect(us.stdoutText.isEmpty)
-            _ = try peer.waitForExit(timeout: 20)
+            try Self.expectRefused(["--tls-no-verify", "127.0.0.1", "\(port)"], by: peer,
+                                   saying: "sockscope: TLS: handshake failed: packet length too long")
         }
     }
 
