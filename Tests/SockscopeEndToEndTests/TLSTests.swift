@@ -442,6 +442,44 @@ struct TLSTests {
         }
     }
 
+    /// A certificate out of its dates, trusted otherwise (it is its own authority): expired, and
+    /// not yet valid — each named, with depth and subject, exit 1.
+    @Test func datesOutOfRangeAreNamed() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let key = scratch.file("key.pem"), request = scratch.file("req.csr")
+            let expired = scratch.file("expired.pem"), future = scratch.file("future.pem"), config = scratch.file("ca.cnf")
+            writeFile(config, Array("""
+                [ca]
+                default_ca = test
+                [test]
+                database = \(scratch.file("index.txt"))
+                new_certs_dir = \(scratch.path)
+                serial = \(scratch.file("serial"))
+                default_md = sha256
+                policy = anything
+                [anything]
+                commonName = supplied
+
+                """.utf8))
+            writeFile(scratch.file("index.txt"), [])
+            writeFile(scratch.file("serial"), Array("01\n".utf8))
+            for step in [["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                          "-out", request, "-subj", "/CN=localhost"],
+                         ["openssl", "x509", "-req", "-in", request, "-signkey", key, "-out", expired, "-days", "-1"],
+                         ["openssl", "ca", "-batch", "-config", config, "-selfsign", "-keyfile", key, "-in", request, "-out", future,
+                          "-startdate", "20991231000000Z", "-enddate", "21000101000000Z"]] {
+                let made = try Child.run(step)
+                #expect(made.code == 0, "\(step[1]): \(made.child.stderrText)")
+            }
+            for (cert, reason) in [(expired, "certificate has expired"), (future, "certificate is not yet valid")] {
+                let (server, port) = try sockscopeListener(["-N", "--tls", "--tls-cert", cert, "--tls-key", key], stdin: .null)
+                try Self.expectRefused(["--tls-ca", cert, "localhost", "\(port)"], by: server,
+                                       saying: "sockscope: TLS: certificate verification failed: \(reason) (depth 0, /CN=localhost)")
+            }
+        }
+    }
+
     /// What --tls cannot do yet, or never: one line, exit 64.
     @Test func tlsUsageErrors() async throws {
         try await offPool { () throws in
