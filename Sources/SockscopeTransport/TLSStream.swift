@@ -48,7 +48,13 @@ public final class TLSStream: ByteStream {
     var closing = false
     var finSent = false
     /// The socket below failed (a reset, EPIPE): every later call says so, as the socket would.
-    var socketError: Int32?
+    /// A reset is the third way a peer's side can end, told apart from the other two.
+    var socketError: Int32? {
+        didSet {
+            guard oldValue == nil, socketError == ECONNRESET, ending == nil else { return }
+            notes.append("TLS: the peer reset the connection (RST) without a close_notify: what it sent last may be lost")
+        }
+    }
     public private(set) var handshakeDone = false
     public private(set) var failure: String?
     public private(set) var ending: Ending? {

@@ -105,13 +105,22 @@ struct TLSTests {
     }
 
     /// A TLS server in python that sends a line and then ends as `mode` says: `truncate` (gone
-    /// without close_notify), or `garbage` (not TLS at all: an HTTP reply).
+    /// without close_notify), `reset` (gone with a RST: SO_LINGER 0), or `garbage` (not TLS at
+    /// all: an HTTP reply).
     static func pythonServer(_ mode: String, _ cert: (cert: String, key: String)) throws -> (Child, UInt16) {
         try pythonPeer("""
-            import os, socket, ssl, sys
+            import os, socket, ssl, sys, time
             l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
             print('Listening on 127.0.0.1', l.getsockname()[1], file=sys.stderr, flush=True)
             c, _ = l.accept()
+            if '\(mode)' == 'reset':
+                import struct
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain('\(cert.cert)', '\(cert.key)')
+                s = ctx.wrap_socket(c, server_side=True)
+                s.sendall(b'part of a reply\\n')
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+                time.sleep(0.2)
+                os._exit(0)
             if '\(mode)' == 'garbage':
                 c.sendall(b'HTTP/1.0 200 OK\\r\\n\\r\\nhello\\n'); c.close(); os._exit(0)
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain('\(cert.cert)', '\(cert.key)')
@@ -122,7 +131,7 @@ struct TLSTests {
     }
 
     /// -v tells the handshake (version, cipher, what was verified) and how the peer ended: its
-    /// close_notify, or the connection's end without one (a truncation) — told apart.
+    /// close_notify, the connection's end without one (a truncation), or a reset — told apart.
     @Test func theHandshakeAndThePeersEndingAreTold() async throws {
         try await offPool { () throws in
             let scratch = Scratch()
@@ -142,6 +151,14 @@ struct TLSTests {
             #expect(truncated.stdoutText == "part of a reply\n")
             #expect(truncated.stderrText.contains("TLS: the connection ended without the peer's close_notify: what it sent may be cut short\n"))
             _ = try cut.waitForExit(timeout: 20)
+
+            let (resetting, resetPort) = try Self.pythonServer("reset", cert)
+            let reset = try sockscope(["-v", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(resetPort)"], stdin: .null)
+            #expect(try reset.waitForExit(timeout: 20) == 0)
+            #expect(reset.stdoutText == "part of a reply\n")
+            #expect(reset.stderrText.contains("TLS: the peer reset the connection (RST) without a close_notify: what it sent last may be lost\n"),
+                    "\(reset.stderrText)")
+            _ = try resetting.waitForExit(timeout: 20)
         }
     }
 
