@@ -32,9 +32,13 @@ public protocol ByteStream: AnyObject {
     /// When the stage must have made progress by (a handshake's limit), on the engine's clock:
     /// the loop wakes then and `advance` fails the stage if it has not.
     var deadline: Double? { get }
+    /// Whether the stage still holds bytes for the socket (records written, not yet sent): the
+    /// connection is not closed before they have gone, or they would be lost.
+    var owes: Bool { get }
 }
 
 extension ByteStream {
+    public var owes: Bool { false }
     public func takeNotes() -> [String] { [] }
     public var summary: String? { nil }
     public var deadline: Double? { nil }

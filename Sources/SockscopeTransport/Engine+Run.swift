@@ -178,7 +178,8 @@ extension Engine {
                 report(.shutDown, index)
                 emit(.shutDown(id: connections[index].id))
             }
-            if rules.peerFinished(local, connections[index].flow) {
+            // Over by the rules — once its stage has sent what it holds (a TLS stage's records).
+            if rules.peerFinished(local, connections[index].flow) && !connections[index].stream.owes {
                 remove(connections[index].id, reason: closeReason(connections[index]))
                 continue
             }

@@ -91,6 +91,8 @@ public final class TLSStream: ByteStream {
 
     public var deadline: Double? { handshakeDone || failure != nil ? nil : startedAt + settings.handshakeLimit }
 
+    public var owes: Bool { socketError == nil && sentOffset < toSocket.count }
+
     public var summary: String? { handshakeDone ? "\(version) \(cipher)" : nil }
 
     public func takeNotes() -> [String] {

@@ -287,6 +287,29 @@ struct TLSTests {
         }
     }
 
+    /// Half-close through TLS 1.2 and 1.3: the client's input (ten bytes) ends at once — its
+    /// close_notify and FIN go out — and the server's 64 MiB still arrive whole after them.
+    @Test(arguments: ["1.2", "1.3"])
+    func halfCloseCarries64MiBAfterOurCloseNotify(version: String) async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try Self.certificate(in: scratch)
+            let big = scratch.file("big.bin"), ten = scratch.file("ten.bin")
+            let heard = scratch.file("heard.bin"), received = scratch.file("received.bin")
+            try Self.randomFile(big, bytes: 64 << 20)
+            try Self.randomFile(ten, bytes: 10)
+            let (server, port) = try sockscopeListener(["-N", "--tls", "--tls-max", version, "--tls-cert", cert.cert, "--tls-key", cert.key],
+                                                       stdin: .file(big), stdout: .file(heard))
+            let client = try sockscope(["-v", "-N", "--tls", "--tls-ca", cert.cert, "localhost", "\(port)"], stdin: .file(ten),
+                                       stdout: .file(received))
+            #expect(try client.waitForExit(timeout: 120) == 0, "\(client.stderrText)")
+            #expect(try server.waitForExit(timeout: 120) == 0, "\(server.stderrText)")
+            #expect(Child.runQuietly(["cmp", big, received]) == 0)
+            #expect(Child.runQuietly(["cmp", ten, heard]) == 0)
+            #expect(client.stderrText.contains("TLS: TLSv\(version), "), "\(client.stderrText)")
+        }
+    }
+
     /// -l --tls without a certificate makes a temporary self-signed one and says its SHA-256
     /// fingerprint under -v — the one openssl s_client is shown.
     @Test func aTemporaryCertificateAndItsFingerprint() async throws {
