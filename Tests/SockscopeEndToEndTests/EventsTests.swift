@@ -192,7 +192,10 @@ struct EventsTests {
 
     /// Retransmissions from the kernel (eBPF on tcp_retransmit_skb), without the capture: a dial
     /// whose SYN-ACKs nft drops sends its SYN again each second; the stream shows each, in JSON
-    /// and as a text line, with the socket's state — and no other namespace's.
+    /// and as a text line, with the socket's state — and no other namespace's. The dial waits
+    /// 5.5 s (four or five SYNs again, or two with exponential backoff) and two are asked for:
+    /// on a busy machine the kernel can skip the program for a timer's softirq (see the lost
+    /// transitions of issue 19), once.
     @Test(.enabled(if: Paths.which("nft"), "skipped: needs nft"))
     func retransmissionsAreShown() async throws {
         try await offPool { () throws in
@@ -211,7 +214,7 @@ struct EventsTests {
             let dial = """
                 import socket, sys
                 l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
-                c = socket.socket(); c.settimeout(2.6)
+                c = socket.socket(); c.settimeout(5.5)
                 try:
                     c.connect(l.getsockname())
                 except OSError:
