@@ -41,6 +41,8 @@ public final class TLSStream: ByteStream {
     var scratch = [UInt8](repeating: 0, count: 17 * 1024)
     /// The last read wanted more of a record than the stage holds: wait for the socket.
     var partial = false
+    /// The last write wanted the peer's records first: wait for them, not for POLLOUT.
+    var writeWantsRead = false
     var socketEnded = false
     /// The engine is done sending (`finishSending`); our close_notify is queued, and the FIN
     /// follows once it has gone.
@@ -199,6 +201,13 @@ public final class TLSStream: ByteStream {
         }
         let n = ctls_write(session, bytes, min(count, 16 * 1024))
         guard n > 0 else {
+            // OpenSSL may want the peer's records first (a key update): not a failure; the
+            // write waits for the socket to be readable, not writable (which it always is).
+            if n == Int32(CTLS_WANT) {
+                writeWantsRead = true
+                errno = EAGAIN
+                return -1
+            }
             failure = String(cString: ctls_failure(session))
             return Self.failed()
         }
@@ -214,6 +223,7 @@ public final class TLSStream: ByteStream {
             if n > 0 {
                 scratch.withUnsafeBytes { raw in _ = raw.baseAddress.map { ctls_feed(session, $0, n) } }
                 partial = false
+                writeWantsRead = false
             } else if n == 0 {
                 socketEnded = true
             } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
@@ -270,8 +280,8 @@ public final class TLSStream: ByteStream {
 
     public func events(reading: Bool, writing: Bool) -> Int32 {
         var events: Int32 = sentOffset < toSocket.count && socketError == nil ? POLLOUT : 0
-        if !handshakeDone || reading { events |= POLLIN }
-        if writing && handshakeDone { events |= POLLOUT }
+        if !handshakeDone || reading || writeWantsRead { events |= POLLIN }
+        if writing && handshakeDone && !writeWantsRead { events |= POLLOUT }
         return events
     }
 
