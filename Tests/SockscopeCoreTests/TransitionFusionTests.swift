@@ -368,4 +368,23 @@ struct TransitionFusionTests {
         #expect(StateExplanations.transition(from: .listen, to: .synRecv).hasPrefix("LISTEN → SYN_RECV (SYN-RECEIVED): "))
         #expect(StateExplanations.transition(from: .lastAck, to: .close).hasPrefix("LAST_ACK → CLOSE (CLOSED): "))
     }
+
+    /// A LAST_ACK socket the tables never caught, whose close the tracepoint skipped: once its
+    /// patience is over and an exact lookup finds nothing, its close is told and counted — once.
+    @Test func aLastAckGoneUnreportedIsFoundByTheLookup() {
+        var fusion = TransitionFusion(patience: 10)
+        #expect(Self.pairs(fusion.traced(Self.traced(.closeWait, .lastAck, at: 1))) == ["CLOSE_WAIT>LAST_ACK"])
+        // Still there: nothing to say, however long.
+        #expect(fusion.tables([], reading: [], tracing: true, at: 20, lookUp: { _ in .lastAck }).isEmpty)
+        // Before its patience, gone or not, nothing either.
+        var fresh = TransitionFusion(patience: 10)
+        _ = fresh.traced(Self.traced(.closeWait, .lastAck, at: 1))
+        #expect(fresh.tables([], reading: [], tracing: true, at: 5, lookUp: { _ in nil }).isEmpty)
+        // Gone past its patience: told from the tables' reading, counted missed, and only once.
+        let told = fusion.tables([], reading: [], tracing: true, at: 21, lookUp: { _ in nil })
+        #expect(Self.pairs(told) == ["LAST_ACK>CLOSE"] && told.first?.source == .proc)
+        #expect(fusion.takeMissed() == 1)
+        #expect(fusion.tables([], reading: [], tracing: true, at: 22, lookUp: { _ in nil }).isEmpty)
+        #expect(fusion.takeMissed() == 0)
+    }
 }

@@ -39,6 +39,9 @@ public struct TransitionFusion: Sendable {
     /// The last state the tracepoint told for connections on their way out (`leaving`): what a
     /// timewait socket's arrival, or a full socket's disappearance, is checked against.
     var leavingState: [ConnectionKey: TCPState] = [:]
+    /// The traced transition into LAST_ACK of each connection still there: a LAST_ACK socket the
+    /// tables never caught, whose close the tracepoint skipped, is found gone by an exact lookup.
+    var lastAcks: [ConnectionKey: Transition] = [:]
     /// Full sockets the tables saw vanish in LAST_ACK before the tracepoint told their → CLOSE.
     var vanished: [ConnectionKey: Transition] = [:]
     /// Transitions the tracepoint never reported though the tables show they happened, since
@@ -85,8 +88,10 @@ public struct TransitionFusion: Sendable {
         }
         if let to = transition.to?.tcp, Self.leaving.contains(to) {
             leavingState[key] = to
+            lastAcks[key] = to == .lastAck ? transition : nil
         } else {
             leavingState[key] = nil
+            lastAcks[key] = nil
             // The close of a LAST_ACK socket the tables saw vanish: late, not missed.
             if transition.from == .tcp(.lastAck) { vanished[key] = nil }
         }
@@ -236,6 +241,20 @@ public struct TransitionFusion: Sendable {
             out += settled(recent, key: key)
             appeared[key] = nil
         }
+        // A LAST_ACK socket past patience that an exact lookup no longer finds: its close was not
+        // reported (the tables, read every so often, need not have caught it in LAST_ACK).
+        if let lookUp {
+            for (key, entered) in lastAcks where now - entered.time >= patience && vanished[key] == nil && lookUp(key) == nil {
+                var gone = entered
+                gone.time = now
+                gone.from = .tcp(.lastAck)
+                gone.to = .tcp(.close)
+                gone.duration = nil
+                gone.source = .proc
+                out += settled(gone, key: key)
+                lastAcks[key] = nil
+            }
+        }
         for (key, gone) in vanished where now - gone.time >= patience {
             out += settled(gone, key: key)
             vanished[key] = nil
@@ -260,6 +279,7 @@ public struct TransitionFusion: Sendable {
     /// reported counted (FIN_WAIT1 reaches a timewait socket through two: FIN_WAIT2 or CLOSING,
     /// then CLOSE). An orphaned FIN_WAIT2 still in FIN_WAIT2 is no arrow, but its close is missed.
     mutating func settled(_ seen: Transition, key: ConnectionKey) -> [Transition] {
+        lastAcks[key] = nil
         guard let last = leavingState.removeValue(forKey: key) else { return [seen] }
         missed += last == .finWait1 ? 2 : 1
         var told = seen
