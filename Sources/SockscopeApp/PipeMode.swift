@@ -43,11 +43,13 @@ public final class PipeMode {
         if interactive, let status = startSources(signalFD: signalFD) { return status }
         // A session that never makes a connection leaves the dump's file as it was.
         defer { recorder?.finish() }
+        // A key log this run created and never wrote a secret to is removed, as the dump is.
+        defer { keyLog?.abandon() }
         do {
             if let tls = plan.tls, let path = tls.keyLogPath ?? io.environment("SSLKEYLOGFILE").flatMap({ $0.isEmpty ? nil : $0 }) {
                 let option = tls.keyLogPath != nil ? "--keylog" : "SSLKEYLOGFILE"
-                keyLog = try OutputFile(path, option: option, holdsPayload: true, appends: true, signalFD: signalFD,
-                                        onWaiting: OutputFiles.waiting(option, path, log: log))
+                keyLog = try OutputFile(path, option: option, holdsPayload: true, beginsNow: false, appends: true,
+                                        signalFD: signalFD, onWaiting: OutputFiles.waiting(option, path, log: log))
             }
             if let tls = plan.tls {
                 tlsContext = plan.mode == .listen

@@ -216,7 +216,11 @@ public final class TLSStream: ByteStream {
     }
 
     public func receive(into buffer: UnsafeMutableRawPointer, count: Int) -> Int {
-        if !socketEnded && ctls_incoming(session) < Self.incomingLimit {
+        // The socket is read only when OpenSSL has nothing it could hand out without it: no
+        // decrypted bytes, no whole record waiting (else a read costs a recv() that says EAGAIN).
+        // A handshake that wanted more wants the socket.
+        let needsSocket = !handshakeDone || ctls_pending(session) == 0 && (ctls_incoming(session) == 0 || partial)
+        if needsSocket && !socketEnded && ctls_incoming(session) < Self.incomingLimit {
             let n = scratch.withUnsafeMutableBytes { raw in
                 raw.baseAddress.map { plain.receive(into: $0, count: raw.count) } ?? -1
             }

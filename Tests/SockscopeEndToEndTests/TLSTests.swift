@@ -119,7 +119,8 @@ struct TLSTests {
                 s = ctx.wrap_socket(c, server_side=True)
                 s.sendall(b'part of a reply\\n')
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
-                time.sleep(0.2)
+                s.settimeout(20)
+                s.recv(100)  # the client says it has read the line: then the RST, nothing lost
                 os._exit(0)
             if '\(mode)' == 'garbage':
                 c.sendall(b'HTTP/1.0 200 OK\\r\\n\\r\\nhello\\n'); c.close(); os._exit(0)
@@ -153,7 +154,9 @@ struct TLSTests {
             _ = try cut.waitForExit(timeout: 20)
 
             let (resetting, resetPort) = try Self.pythonServer("reset", cert)
-            let reset = try sockscope(["-v", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(resetPort)"], stdin: .null)
+            let reset = try sockscope(["-v", "--tls", "--tls-ca", cert.cert, "localhost", "\(resetPort)"])
+            try reset.waitForStdout(containing: "part of a reply\n")
+            reset.write("read\n")
             #expect(try reset.waitForExit(timeout: 20) == 0)
             #expect(reset.stdoutText == "part of a reply\n")
             #expect(reset.stderrText.contains("TLS: the peer reset the connection (RST) without a close_notify: what it sent last may be lost\n"),
@@ -443,9 +446,10 @@ struct TLSTests {
                 c.recv(4096)
                 try:
                     c.sendall(b'\\x16\\x03\\x03\\xff\\xff' + b'\\0' * 70000)
+                    c.settimeout(20)
+                    c.recv(1)  # open until the client gives up on it
                 except OSError:
                     pass
-                time.sleep(1)
                 """)
             try Self.expectRefused(["--tls-no-verify", "127.0.0.1", "\(port)"], by: peer,
                                    saying: "sockscope: TLS: handshake failed: packet length too long")
