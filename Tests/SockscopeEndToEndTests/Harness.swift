@@ -77,3 +77,19 @@ func makePayloads(_ scratch: Scratch, size: Int, seeds: (UInt64, UInt64)) -> (a:
     writeFile(scratch.file("b"), b)
     return (a, b)
 }
+
+/// The TCP port a peer that prints no readiness line (openssl s_server, ncat -l on port 0)
+/// listens on, as `ss` shows it for the peer's pid — waited for, with a deadline.
+func listeningPort(of peer: Child, timeout: Double = 10) throws -> UInt16 {
+    let deadline = now() + timeout
+    while now() < deadline {
+        let shown = try Child.run(["ss", "-ltnpH"])
+        for line in shown.child.stdoutText.split(separator: "\n") where line.contains("pid=\(peer.pid),") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count > 3, let port = fields[3].split(separator: ":").last.flatMap({ UInt16($0) }) { return port }
+        }
+        if peer.hasExited { break }
+        usleep(20_000)
+    }
+    throw Child.Failure(description: "no listening port for pid \(peer.pid): \(peer.stderrText.prefix(500))")
+}

@@ -1,0 +1,108 @@
+import Glibc
+import Testing
+import TestSupport
+
+/// The TLS peers a user meets: OpenSSL's own s_server and s_client, ncat --ssl and socat
+/// OPENSSL, each on the far side of sockscope, dialing and listening.
+enum TLSPeer: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case opensslServer, opensslClient, ncatServer, ncatClient, socatServer, socatClient
+
+    var testDescription: String { rawValue }
+
+    static let available = Child.runQuietly(["sh", "-c", "command -v openssl && command -v ncat && command -v socat && command -v ss"]) == 0
+}
+
+/// 64 MiB each way between sockscope and every peer, TLS 1.2 and 1.3, byte-exact. Where the peer
+/// can carry both directions at once they do (ncat's client, socat); where it ends the whole
+/// session at its own input's end or the first close_notify (s_server, s_client, ncat -l — each
+/// documented behaviour of theirs), each direction is its own session.
+@Suite(.serialized, .timeLimit(.minutes(4)), .enabled(if: TLSPeer.available, "skipped: needs openssl, ncat, socat and ss"))
+struct TLSPeerTests {
+    static let size = 64 << 20
+
+    @Test(.serialized, arguments: TLSPeer.allCases, ["1.2", "1.3"])
+    func sixtyFourMiBEachWay(peer: TLSPeer, version: String) async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try TLSTests.certificate(in: scratch)
+            let up = scratch.file("up.bin"), down = scratch.file("down.bin")
+            try TLSTests.randomFile(up, bytes: Self.size)
+            try TLSTests.randomFile(down, bytes: Self.size)
+            let heard = scratch.file("heard.bin"), received = scratch.file("received.bin")
+            let ours = ["--tls", "--tls-max", version]
+            let dial = ["-v"] + ours + ["--tls-ca", cert.cert, "localhost"]
+            let agreed = "TLS: TLSv\(version), "  // what -v says was agreed
+            let serve = ours + ["--tls-cert", cert.cert, "--tls-key", cert.key]
+
+            switch peer {
+            case .opensslServer:
+                // -quiet: no banner on its output and no command keys in the data. Its input
+                // stays open while ours goes up: s_server ends the session at its input's end.
+                let server = try Child(["openssl", "s_server", "-quiet", "-naccept", "1", "-accept", "127.0.0.1:0",
+                                        "-cert", cert.cert, "-key", cert.key], stdin: .pipe, stdout: .file(heard))
+                let us = try sockscope(["-N"] + dial + ["\(try listeningPort(of: server))"], stdin: .file(up), stdout: .file("/dev/null"))
+                #expect(try us.waitForExit(timeout: 60) == 0, "\(us.stderrText)")
+                #expect(us.stderrText.contains(agreed), "\(us.stderrText)")
+                #expect(try server.waitForExit(timeout: 30) == 0, "\(server.stderrText)")
+                let source = try Child(["openssl", "s_server", "-quiet", "-naccept", "1", "-accept", "127.0.0.1:0",
+                                        "-cert", cert.cert, "-key", cert.key], stdin: .file(down), stdout: .file("/dev/null"))
+                let reader = try sockscope(["-d"] + dial + ["\(try listeningPort(of: source))"], stdin: .null, stdout: .file(received))
+                #expect(try reader.waitForExit(timeout: 60) == 0, "\(reader.stderrText)")
+                #expect(reader.stderrText.contains(agreed), "\(reader.stderrText)")
+                _ = try source.waitForExit(timeout: 30)
+            case .opensslClient:
+                // Ours up: -d, so our close_notify does not end s_client's sending; it sends its
+                // own at its input's end (-no_ign_eof). Ours down: s_client -quiet reads until our close_notify.
+                let (listener, port) = try sockscopeListener(["-d"] + serve, stdin: .null, stdout: .file(heard))
+                let client = try Child(["openssl", "s_client", "-no_ign_eof", "-nocommands", "-connect", "127.0.0.1:\(port)"],
+                                       stdin: .file(up), stdout: .file("/dev/null"))
+                #expect(try listener.waitForExit(timeout: 60) == 0, "\(listener.stderrText)")
+                #expect(listener.stderrText.contains(agreed), "\(listener.stderrText)")
+                #expect(try client.waitForExit(timeout: 30) == 0, "\(client.stderrText)")
+                let (source, port2) = try sockscopeListener(["-N"] + serve, stdin: .file(down), stdout: .file("/dev/null"))
+                let reader = try Child(["openssl", "s_client", "-quiet", "-connect", "127.0.0.1:\(port2)"], stdin: .null,
+                                       stdout: .file(received))
+                #expect(try reader.waitForExit(timeout: 60) == 0, "\(reader.stderrText)")
+                #expect(try source.waitForExit(timeout: 30) == 0, "\(source.stderrText)")
+                #expect(source.stderrText.contains(agreed), "\(source.stderrText)")
+            case .ncatServer:
+                // ncat -l ends the session when its client's half ends: one direction at a time.
+                let server = try Child(["ncat", "--ssl", "--ssl-cert", cert.cert, "--ssl-key", cert.key, "-l", "127.0.0.1", "0"],
+                                       stdin: .pipe, stdout: .file(heard))
+                let us = try sockscope(["-N"] + dial + ["\(try listeningPort(of: server))"], stdin: .file(up), stdout: .file("/dev/null"))
+                #expect(try us.waitForExit(timeout: 60) == 0, "\(us.stderrText)")
+                #expect(us.stderrText.contains(agreed), "\(us.stderrText)")
+                #expect(try server.waitForExit(timeout: 30) == 0, "\(server.stderrText)")
+                let source = try Child(["ncat", "--ssl", "--ssl-cert", cert.cert, "--ssl-key", cert.key, "-l", "127.0.0.1", "0"],
+                                       stdin: .file(down), stdout: .file("/dev/null"))
+                let reader = try sockscope(["-d"] + dial + ["\(try listeningPort(of: source))"], stdin: .null, stdout: .file(received))
+                #expect(try reader.waitForExit(timeout: 60) == 0, "\(reader.stderrText)")
+                #expect(reader.stderrText.contains(agreed), "\(reader.stderrText)")
+                _ = try source.waitForExit(timeout: 30)
+            case .ncatClient:
+                let (listener, port) = try sockscopeListener(["-N"] + serve, stdin: .file(down), stdout: .file(heard))
+                let client = try Child(["ncat", "--ssl", "127.0.0.1", "\(port)"], stdin: .file(up), stdout: .file(received))
+                #expect(try client.waitForExit(timeout: 60) == 0, "\(client.stderrText)")
+                #expect(try listener.waitForExit(timeout: 30) == 0, "\(listener.stderrText)")
+                #expect(listener.stderrText.contains(agreed), "\(listener.stderrText)")
+            case .socatServer:
+                // -t 60: socat waits for the other direction's end instead of its default half second.
+                let (server, port) = try socatListener("OPENSSL-LISTEN:0,bind=127.0.0.1,cert=\(cert.cert),key=\(cert.key),verify=0",
+                                                       "-", options: ["-t", "60"], stdin: .file(down), stdout: .file(heard))
+                let us = try sockscope(["-N"] + dial + ["\(port)"], stdin: .file(up), stdout: .file(received))
+                #expect(try us.waitForExit(timeout: 60) == 0, "\(us.stderrText)")
+                #expect(us.stderrText.contains(agreed), "\(us.stderrText)")
+                #expect(try server.waitForExit(timeout: 30) == 0, "\(server.stderrText)")
+            case .socatClient:
+                let (listener, port) = try sockscopeListener(["-N"] + serve, stdin: .file(down), stdout: .file(heard))
+                let client = try Child(["socat", "-t", "60", "-", "OPENSSL:127.0.0.1:\(port),verify=0"], stdin: .file(up),
+                                       stdout: .file(received))
+                #expect(try client.waitForExit(timeout: 60) == 0, "\(client.stderrText)")
+                #expect(try listener.waitForExit(timeout: 30) == 0, "\(listener.stderrText)")
+                #expect(listener.stderrText.contains(agreed), "\(listener.stderrText)")
+            }
+            #expect(Child.runQuietly(["cmp", up, heard]) == 0, "up: \(peer) TLS \(version)")
+            #expect(Child.runQuietly(["cmp", down, received]) == 0, "down: \(peer) TLS \(version)")
+        }
+    }
+}
