@@ -31,7 +31,65 @@ struct ctls_session {
     /// Key-log lines not taken yet, each ending in '\n' (a handful per handshake).
     char *keylog;
     size_t keylog_length;
+    /// What the message callback saw (ctls_keep_records), not taken yet; `records_lost` counts
+    /// what did not fit (the offsets of later records are then unknown).
+    ctls_record_event *records;
+    size_t records_count;
+    size_t records_lost;
 };
+
+enum { RECORD_EVENTS = 512 };
+
+/// Every record OpenSSL reads or writes (its header), what TLS 1.3 protects inside one, and the
+/// handshake messages and alerts in them — in the order they pass, for the ladder.
+static void keep_record(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl, void *arg) {
+    (void)version;
+    (void)arg;
+    ctls_session *session = SSL_get_app_data(ssl);
+    if (session == NULL || session->records == NULL) return;
+    ctls_record_event event = {.sent = write_p ? 1 : 0};
+    size_t wanted;
+    switch (content_type) {
+    case SSL3_RT_HEADER: event.kind = CTLS_RECORD_HEADER; wanted = 5; break;
+    case SSL3_RT_INNER_CONTENT_TYPE: event.kind = CTLS_RECORD_INNER; wanted = 1; break;
+    case SSL3_RT_HANDSHAKE: event.kind = CTLS_RECORD_HANDSHAKE; wanted = 1; break;
+    case SSL3_RT_ALERT: event.kind = CTLS_RECORD_ALERT; wanted = 2; break;
+    default: return;
+    }
+    if (len < wanted) return;
+    memcpy(event.bytes, buf, wanted);
+    // A ServerHello whose random is RFC 8446's fixed value is a HelloRetryRequest.
+    static const unsigned char retry[32] = {
+        0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+        0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
+    if (event.kind == CTLS_RECORD_HANDSHAKE && event.bytes[0] == SSL3_MT_SERVER_HELLO && len >= 38 &&
+        memcmp((const unsigned char *)buf + 6, retry, sizeof retry) == 0) {
+        event.bytes[1] = 1;
+    }
+    if (session->records_count == RECORD_EVENTS) {
+        session->records_lost++;
+        return;
+    }
+    session->records[session->records_count++] = event;
+}
+
+int ctls_keep_records(ctls_session *session) {
+    if (session->records == NULL) session->records = calloc(RECORD_EVENTS, sizeof *session->records);
+    if (session->records == NULL) return 0;
+    SSL_set_msg_callback(session->ssl, keep_record);
+    return 1;
+}
+
+size_t ctls_take_records(ctls_session *session, ctls_record_event *events, size_t count, size_t *lost) {
+    *lost = session->records_lost;
+    session->records_lost = 0;
+    size_t taken = session->records_count < count ? session->records_count : count;
+    if (taken == 0) return 0;
+    memcpy(events, session->records, taken * sizeof *events);
+    memmove(session->records, session->records + taken, (session->records_count - taken) * sizeof *events);
+    session->records_count -= taken;
+    return taken;
+}
 
 static void keep_line(const SSL *ssl, const char *line) {
     ctls_session *session = SSL_get_app_data(ssl);
@@ -319,6 +377,7 @@ void ctls_free(ctls_session *session) {
     if (session == NULL) return;
     SSL_free(session->ssl);  // frees both BIOs
     free(session->keylog);
+    free(session->records);
     free(session);
 }
 

@@ -155,8 +155,9 @@ public final class PipeMode {
             var typed: String?
             if case .inet(let host, _) = plan.target, context.client { typed = host }
             // The handshake's limit: -w when given (nc's connect timeout), else 10 s.
+            // The screen's ladder names each record; a pipe has no use for them.
             let settings = TLSStream.Settings(context: context, servername: tls.servername ?? typed, keyLog: keyLog,
-                                              handshakeLimit: plan.timeout ?? 10, clock: io.monotonic)
+                                              handshakeLimit: plan.timeout ?? 10, records: interactive, clock: io.monotonic)
             engine.makeStream = { fd in TLSStream.make(fd: fd, settings: settings) }
         }
         switch endpoint {

@@ -112,7 +112,7 @@ struct LadderView {
     /// the markers first when there are any. A dropped segment's arrow ends in ✗ two cells short
     /// of the rail it never reached.
     static func arrow(_ arrow: LadderRow.Arrow, width: Int, dropped: Bool = false) -> String {
-        let label = [arrow.segment.markerTag, arrow.segment.ladderLabel].compactMap { $0 }.joined(separator: " ")
+        let label = arrow.label
         let room = max(0, width - 4 - (dropped ? 2 : 0))
         let shown = DisplayWidth.truncate(label, to: room)
         let dashes = max(0, width - 3 - DisplayWidth.of(shown) - (dropped ? 2 : 0))
@@ -133,6 +133,7 @@ struct LadderView {
             let segment = arrow.segment
             var text = "\(time) \(segment.frame.source) → \(segment.frame.destination) \(segment.summary)"
             if let tcp = segment.tcp { text += " · seq \(tcp.sequence) ack \(tcp.acknowledgment) on the wire" }
+            if let records = TLSRecord.label(of: arrow.records) { text += " · " + records }
             return text
         case .action(_, let text): return "\(time) the application: \(text)"
         case .group(let text): return "\(time) \(text)"

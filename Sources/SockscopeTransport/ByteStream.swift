@@ -1,4 +1,5 @@
 import Glibc
+import SockscopeCore
 
 /// A connection's bytes as the engine moves them (issue 21's seam): the engine sends, receives
 /// and ends sending through its connection's stream, and polls the descriptor for what the
@@ -27,6 +28,9 @@ public protocol ByteStream: AnyObject {
     /// What the stage has to tell since the last call (a handshake done, how the peer ended),
     /// for -v lines and the screen's conversation.
     func takeNotes() -> [String]
+    /// The TLS records that passed since the last call, or more of one already told (the same
+    /// offset), for the ladder; none from a stage that has no records.
+    func takeRecords() -> [TLSRecord]
     /// What the stage agreed on, in a few words for a header (nil: nothing, or not yet).
     var summary: String? { get }
     /// When the stage must have made progress by (a handshake's limit), on the engine's clock:
@@ -40,6 +44,7 @@ public protocol ByteStream: AnyObject {
 extension ByteStream {
     public var owes: Bool { false }
     public func takeNotes() -> [String] { [] }
+    public func takeRecords() -> [TLSRecord] { [] }
     public var summary: String? { nil }
     public var deadline: Double? { nil }
 }

@@ -162,9 +162,11 @@ extension Engine {
         }
     }
 
-    /// What the connection's stream has to tell, as events.
+    /// What the connection's stream has to tell, and the records it saw, as events.
     func emitNotes(_ index: Int) {
         for text in connections[index].stream.takeNotes() { emit(.streamNote(id: connections[index].id, text: text)) }
+        let records = connections[index].stream.takeRecords()
+        if !records.isEmpty { emit(.streamRecords(id: connections[index].id, records: records)) }
     }
 
     /// A reset or another hard error: neither direction can be used any more.

@@ -42,6 +42,8 @@ public enum EngineEvent: Sendable, Equatable {
     case closed(id: Int, peer: SocketAddress?, reason: CloseReason)
     /// What a stage of the connection's stream tells (a TLS handshake done, how the peer ended).
     case streamNote(id: Int, text: String)
+    /// TLS records that passed (or more of one already told), for the ladder.
+    case streamRecords(id: Int, records: [TLSRecord])
     /// The session's one connection is over (never under -k): pipe mode ends, the screen stays.
     case sessionFinished
 }

@@ -18,13 +18,16 @@ public final class TLSStream: ByteStream {
         /// and never finishes it (a flood of ClientHellos against -k) does not hold its slot.
         public var handshakeLimit: Double
         public var clock: () -> Double
+        /// Whether each record is told (`takeRecords`), for the screen's ladder.
+        public var records: Bool
 
         public init(context: TLSContext, servername: String? = nil, keyLog: OutputFile? = nil, handshakeLimit: Double = 10,
-                    clock: @escaping () -> Double) {
+                    records: Bool = false, clock: @escaping () -> Double) {
             self.context = context
             self.servername = servername
             self.keyLog = keyLog
             self.handshakeLimit = handshakeLimit
+            self.records = records
             self.clock = clock
         }
     }
@@ -85,7 +88,54 @@ public final class TLSStream: ByteStream {
         session = made
         self.settings = settings
         startedAt = settings.clock()
+        if settings.records && ctls_keep_records(made) == 1 { recordReader = TLSRecordReader() }
         _ = advance()
+    }
+
+    /// The records seen so far and not taken (updates of a record replace it: same offset).
+    var records: [TLSRecord] = []
+    var recordReader: TLSRecordReader?
+
+    public func takeRecords() -> [TLSRecord] {
+        collectRecords()
+        defer { records.removeAll(keepingCapacity: true) }
+        return records
+    }
+
+    /// What OpenSSL's message callback kept, read after each step (its queue is bounded).
+    func collectRecords() {
+        guard recordReader != nil else { return }
+        var events = [ctls_record_event](repeating: ctls_record_event(), count: 64)
+        var lost = 0
+        while true {
+            let taken = ctls_take_records(session, &events, events.count, &lost)
+            if lost > 0 && recordReader?.lost == false {
+                recordReader?.markLost()
+                notes.append("TLS: \(lost) record events did not fit in their queue: the ladder names no more records")
+            }
+            for event in events.prefix(taken) { read(event) }
+            if taken < events.count { break }
+        }
+        // Nobody taking them (a ladder not shown): the oldest go.
+        if records.count > 4096 { records.removeFirst(records.count - 2048) }
+    }
+
+    func read(_ event: ctls_record_event) {
+        let bytes = event.bytes
+        let told: TLSRecordReader.Event
+        switch Int32(event.kind) {
+        case Int32(CTLS_RECORD_HEADER): told = .header(type: bytes.0, length: Int(bytes.3) << 8 | Int(bytes.4))
+        case Int32(CTLS_RECORD_INNER): told = .inner(bytes.0)
+        case Int32(CTLS_RECORD_HANDSHAKE): told = .handshake(bytes.0, retry: bytes.1 == 1)
+        case Int32(CTLS_RECORD_ALERT): told = .alert(level: bytes.0, description: bytes.1)
+        default: return
+        }
+        guard let record = recordReader?.take(told, sent: event.sent != 0) else { return }
+        if let index = records.lastIndex(where: { $0.ours == record.ours }), records[index].offset == record.offset {
+            records[index] = record
+        } else {
+            records.append(record)
+        }
     }
 
     /// When the handshake began (the stage was made).

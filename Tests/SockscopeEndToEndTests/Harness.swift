@@ -29,9 +29,10 @@ func pythonPeer(_ code: String) throws -> (Child, UInt16) {
 }
 
 /// socat's readiness line is `… listening on AF=2 127.0.0.1:PORT`.
+/// `within` runs it elsewhere (a namespace's `exec`).
 func socatListener(_ address: String, _ other: String = "-", options: [String] = [], stdin: Child.Input = .pipe,
-                   stdout: Child.Output = .pipe) throws -> (Child, UInt16) {
-    let child = try Child(["socat", "-d", "-d"] + options + [address, other], stdin: stdin, stdout: stdout)
+                   stdout: Child.Output = .pipe, within: ([String]) -> [String] = { $0 }) throws -> (Child, UInt16) {
+    let child = try Child(within(["socat", "-d", "-d"] + options + [address, other]), stdin: stdin, stdout: stdout)
     var port: UInt16?
     try child.wait(for: "socat listening") { child in
         if let line = child.stderrText.split(separator: "\n").first(where: { $0.contains("listening on") }),

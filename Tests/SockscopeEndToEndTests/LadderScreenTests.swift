@@ -163,4 +163,35 @@ struct LadderScreenTests {
             #expect(frames.allSatisfy { $0.contains(".\(port)") } && !frames.contains { $0.contains(".\(otherPort)") })
         }
     }
+
+    /// --tls on the ladder: every TLS record named beside the segment that carried it — the
+    /// handshake's messages, TLS 1.3's encrypted ones included, and the peer's close_notify —
+    /// on the screen and in the SVG.
+    @Test(.enabled(if: TLSPeers.available, "skipped: needs openssl and socat"))
+    func tlsRecordsBesideTheirSegments() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let namespace = try Namespace()
+            let cert = try TLSTests.certificate(in: scratch)
+            let (server, port) = try socatListener("OPENSSL-LISTEN:0,bind=127.0.0.1,cert=\(cert.cert),key=\(cert.key),verify=0",
+                                                   within: namespace.exec)
+            let svg = scratch.file("tls.svg")
+            let tmux = try Tmux(namespace.exec([Paths.sockscope, "--ladder", svg, "--tls", "--tls-max", "1.3", "--tls-ca", cert.cert,
+                                                "localhost", String(port)]).joined(separator: " "), columns: 220, rows: 60)
+            try tmux.wait(for: "the handshake's records") {
+                $0.contains("─TLS ClientHello ") && $0.contains("Finished (encrypted) ") && $0.contains("TLS ServerHello ")
+            }
+            server.write("hello\n")
+            server.closeStdin()  // socat sends its close_notify, then FIN
+            let screen = try tmux.wait(for: "the peer's close_notify") { $0.contains("TLS close_notify (encrypted) ") }
+            #expect(screen.split(separator: "\n").contains { $0.contains("◀") && $0.contains("TLS ApplicationData ") })
+            tmux.line("/quit")
+            try tmux.wait(forText: "EXIT=0")
+            _ = try server.waitForExit()
+            let drawn = try String(contentsOfFile: svg, encoding: .utf8)
+            for record in [">TLS ClientHello ", "EncryptedExtensions (encrypted) ", "Finished (encrypted) ", ">TLS close_notify (encrypted) "] {
+                #expect(drawn.contains(record), "\(record) in \(drawn)")
+            }
+        }
+    }
 }

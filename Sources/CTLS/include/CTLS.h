@@ -50,6 +50,23 @@ void ctls_free(ctls_session *session);
 /// else the line's length.
 size_t ctls_take_keylog(ctls_session *session, char *buffer, size_t count);
 
+/// What OpenSSL's message callback saw: a record's header (5 bytes: type, version, length), the
+/// content type TLS 1.3 protects inside the record just seen, a handshake message's type (and 1
+/// after it for a ServerHello that is a HelloRetryRequest), or an alert (level, description);
+/// `sent` for ours.
+enum { CTLS_RECORD_HEADER = 0, CTLS_RECORD_INNER = 1, CTLS_RECORD_HANDSHAKE = 2, CTLS_RECORD_ALERT = 3 };
+typedef struct {
+    unsigned char sent;
+    unsigned char kind;
+    unsigned char bytes[5];
+} ctls_record_event;
+
+/// Keeps the records' events for `ctls_take_records` (a bounded queue: take them after every
+/// step). 0 when out of memory.
+int ctls_keep_records(ctls_session *session);
+/// Up to `count` events, oldest first; `lost` says how many did not fit since the last call.
+size_t ctls_take_records(ctls_session *session, ctls_record_event *events, size_t count, size_t *lost);
+
 /// Received bytes OpenSSL has not read yet (part of a record, or records after the one read).
 size_t ctls_incoming(ctls_session *session);
 

@@ -188,6 +188,8 @@ final class ScreenMode: EngineFace {
             model.note(text, connection: id, at: now)
             // The header names what the (first) connection's stage agreed on.
             if model.header.security == nil, let summary = engine.connection(id)?.streamSummary { model.header.security = summary.terminalSafe }
+        case .streamRecords(let id, let records):
+            model.addRecords(records, connection: id)
         case .sessionFinished:
             break  // the statuses already say so; the screen stays, so that TIME_WAIT can be watched
         }

@@ -14,7 +14,8 @@ extension Ladder {
             switch event {
             case .segment(let segment):
                 let rightward = segment.frame.source == left
-                let arrow = LadderRow.Middle.arrow(.init(rightward: rightward, segment: segment))
+                let arrow = LadderRow.Middle.arrow(.init(rightward: rightward, segment: segment,
+                                                         records: records(in: segment, sentBy: rightward ? .left : .right)))
                 // Beside the state its sender entered as it sent it (SYN_SENT and the SYN), never
                 // beside the receiver's, which the segment did not cause.
                 if var last = rows.last, last.middle == .empty, (rightward ? last.rightState : last.leftState) == nil {
@@ -37,9 +38,11 @@ extension Ladder {
         return Self.fold(rows)
     }
 
-    /// A row that says nothing new: a data segment or a bare ACK, no state change, no marker.
+    /// A row that says nothing new: a data segment or a bare ACK, no state change, no marker,
+    /// no TLS record but application data.
     static func isPlain(_ row: LadderRow) -> Bool {
-        guard row.leftState == nil, row.rightState == nil, let arrow = row.arrow, arrow.segment.markers.isEmpty else { return false }
+        guard row.leftState == nil, row.rightState == nil, let arrow = row.arrow, arrow.segment.markers.isEmpty,
+              arrow.records.allSatisfy(\.isApplicationData) else { return false }
         guard let tcp = arrow.segment.tcp else { return true }
         return tcp.flags.isDisjoint(with: [.syn, .fin, .rst])
     }

@@ -26,6 +26,10 @@ public struct Ladder: Sendable, Equatable {
     public private(set) var events: [Event] = []
     /// Events dropped from the middle of a very long session (the start and the end stay).
     public private(set) var dropped = 0
+    /// The TLS records each side sent, by their place in its stream (issue 21): a segment's
+    /// arrow names the records whose headers it carries.
+    public private(set) var leftRecords: [TLSRecord] = []
+    public private(set) var rightRecords: [TLSRecord] = []
 
     /// A long transfer is mostly data segments: past this many events, the oldest after the
     /// first `kept` go (the grouping shows them as one row anyway).
@@ -64,6 +68,7 @@ public struct Ladder: Sendable, Equatable {
         // A SYN sent from the right (simultaneous open aside): the sides follow the SYN.
         if let tcp = segment.tcp, tcp.flags == .syn, segment.frame.source == right, events.isEmpty {
             swap(&left, &right)
+            swap(&leftRecords, &rightRecords)
             ours = ours.map { $0 == .left ? .right : .left }
         }
         append(.segment(segment))
@@ -87,6 +92,42 @@ public struct Ladder: Sendable, Equatable {
             when = caused.time - 1e-7
         }
         append(.action(time: when, side: side, text: text))
+    }
+
+    /// A TLS record `side` sent — or more of one already added (the same offset: its messages
+    /// arrive after its header). Records come in their stream's order.
+    public mutating func add(record: TLSRecord, sentBy side: Side) {
+        func place(_ records: inout [TLSRecord]) {
+            if let last = records.last, last.offset == record.offset {
+                records[records.count - 1] = record
+                return
+            }
+            records.append(record)
+            // A long transfer is mostly application data: as with events, the middle goes.
+            if records.count > Self.limit { records.removeSubrange(Self.kept..<(Self.kept + Self.limit / 2)) }
+        }
+        if side == .left { place(&leftRecords) } else { place(&rightRecords) }
+    }
+
+    /// The records whose headers a segment from `side` carries, in order.
+    public func records(in segment: Segment, sentBy side: Side) -> [TLSRecord] {
+        let records = side == .left ? leftRecords : rightRecords
+        guard segment.length > 0, segment.tcp != nil, let last = records.last else { return [] }
+        // Relative sequence numbers wrap at 4 GiB; the records' offsets do not. The segment's
+        // place is the one at or below the last record's (a retransmission is older, never newer).
+        let wrapped = Int(segment.relativeSequence) - 1
+        let start = wrapped + max(0, last.offset - wrapped) / (1 << 32) * (1 << 32)
+        var low = 0, high = records.count
+        while low < high {
+            let middle = (low + high) / 2
+            if records[middle].offset < start { low = middle + 1 } else { high = middle }
+        }
+        var found: [TLSRecord] = []
+        while low < records.count && records[low].offset < start + segment.length {
+            found.append(records[low])
+            low += 1
+        }
+        return found
     }
 
     /// `connect()` at the very start, before the SYN it sent (the session is known only once

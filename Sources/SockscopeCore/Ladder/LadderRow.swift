@@ -6,6 +6,14 @@ public struct LadderRow: Sendable, Equatable {
         /// From the left column to the right one.
         public var rightward: Bool
         public var segment: Segment
+        /// The TLS records whose headers the segment carries (none on a plain connection).
+        public var records: [TLSRecord] = []
+
+        /// The words beside the arrow: the analysis's markers, then what TLS records it
+        /// carries, then the segment's flags and numbers.
+        public var label: String {
+            [segment.markerTag, TLSRecord.label(of: records), segment.ladderLabel].compactMap { $0 }.joined(separator: " ")
+        }
     }
 
     public enum Middle: Sendable, Equatable {

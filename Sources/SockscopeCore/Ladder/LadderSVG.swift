@@ -1,6 +1,7 @@
 /// `--ladder FILE.svg`: a ladder as an SVG picture for a slide — both columns with their
 /// endpoints, each state written on its column where it changed, one labelled arrow per segment
-/// shown (sloping down, as time passes on the way), actions in italics, folded data in grey.
+/// shown (sloping down, as time passes on the way) with the TLS records it carries under it,
+/// actions in italics, folded data in grey.
 public enum LadderSVG {
     static let width = 960
     static let leftRail = 300
@@ -41,6 +42,10 @@ public enum LadderSVG {
                 svg += "<line class=\"segment\" x1=\"\(x1)\" y1=\"\(y - 6)\" x2=\"\(x2)\" y2=\"\(y + 6)\" stroke=\"\(colour)\" stroke-width=\"1.5\" marker-end=\"url(#head)\"/>\n"
                 let label = [arrow.segment.markerTag, arrow.segment.ladderLabel].compactMap { $0 }.joined(separator: " ")
                 svg += text(label, x: (leftRail + rightRail) / 2, y: y - 4, anchor: "middle", style: "fill:\(colour);font-size:11px")
+                // The TLS records it carries, under the arrow: above it there is no room for both.
+                if let records = TLSRecord.label(of: arrow.records) {
+                    svg += text(records, x: (leftRail + rightRail) / 2, y: y + 17, anchor: "middle", style: "fill:#070;font-size:11px")
+                }
             case .action(let side, let words):
                 svg += text(words, x: side == .left ? leftRail + 8 : rightRail - 8, y: y + 4, anchor: side == .left ? "start" : "end",
                             style: "font-style:italic;fill:#06c")

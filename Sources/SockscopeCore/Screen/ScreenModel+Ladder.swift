@@ -48,6 +48,15 @@ extension ScreenModel {
         dirty = true
     }
 
+    /// TLS records one of our connections sent or received, beside the segments that carry them.
+    public mutating func addRecords(_ records: [TLSRecord], connection: Int) {
+        guard let ours = ladders[connection]?.ours else { return }
+        for record in records {
+            ladders[connection]?.add(record: record, sentBy: record.ours ? ours : (ours == .left ? .right : .left))
+        }
+        dirty = true
+    }
+
     /// A dialed connection's ladder begins with connect(), before its SYN.
     public mutating func addConnect(connection: Int) {
         guard let side = ladders[connection]?.ours else { return }
