@@ -21,6 +21,8 @@ struct KernelSources {
         /// The port the kernel's filter keeps from the start (nil: every frame).
         var port: UInt16?
         var pcapPath: String?
+        /// --tls: the pcap is pcapng and takes the sessions' secrets.
+        var secrets = false
         /// The option that cannot do without the capture, named in the refusal.
         var requiredBy: String?
         /// Why there can be no capture at all for this mode (a Unix socket's session).
@@ -55,7 +57,7 @@ struct KernelSources {
             sources.captureOff = error.description
         }
         if let path = wish.pcapPath, let capture = sources.capture,
-           let status = OutputFiles.attachPcap(path, to: capture, signalFD: signalFD, log: log) {
+           let status = OutputFiles.attachPcap(path, secrets: wish.secrets, to: capture, signalFD: signalFD, log: log) {
             sources.stop()
             return (KernelSources(), status)
         }

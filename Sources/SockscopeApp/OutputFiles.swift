@@ -26,9 +26,9 @@ enum OutputFiles {
     }
 
     /// `--pcap PATH` on a running capture; nil when it is open, else the status to end with.
-    static func attachPcap(_ path: String, to capture: any SegmentFeed, signalFD: Int32, log: Diagnostics) -> ExitStatus? {
+    static func attachPcap(_ path: String, secrets: Bool, to capture: any SegmentFeed, signalFD: Int32, log: Diagnostics) -> ExitStatus? {
         open(log: log) { () throws(OutputFile.OpenFailure) in
-            try capture.recordPcap(to: path, signalFD: signalFD, onWaiting: waiting("--pcap", path, log: log))
+            try capture.recordPcap(to: path, secrets: secrets, signalFD: signalFD, onWaiting: waiting("--pcap", path, log: log))
         }.status
     }
 }

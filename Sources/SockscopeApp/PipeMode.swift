@@ -15,6 +15,8 @@ public final class PipeMode {
     /// --tls: what the run's TLS connections share, made before any socket (a bad certificate
     /// file is one line at the start).
     var tlsContext: TLSContext?
+    /// --pcap with --tls: the capture's pcapng holds the sessions' secrets.
+    var pcapTakesSecrets: Bool { plan.tls != nil && capture != nil && plan.pcapPath != nil }
     /// Whether the session runs in the screen rather than on stdin/stdout.
     let interactive: Bool
     /// The screen's tracepoint source, started before dialing so that the handshake is seen.
@@ -52,10 +54,12 @@ public final class PipeMode {
                                         signalFD: signalFD, onWaiting: OutputFiles.waiting(option, path, log: log))
             }
             if let tls = plan.tls {
+                // The secrets go to the key log, and into --pcap's pcapng.
+                let keeping = keyLog != nil || pcapTakesSecrets
                 tlsContext = plan.mode == .listen
-                    ? try TLSContext(serverWith: tls.certFile, keyFile: tls.keyFile, keepingKeyLog: keyLog != nil)
+                    ? try TLSContext(serverWith: tls.certFile, keyFile: tls.keyFile, keepingKeyLog: keeping)
                     : try TLSContext(clientVerifying: tls.verify, caFile: tls.caFile, certFile: tls.certFile, keyFile: tls.keyFile,
-                                     keepingKeyLog: keyLog != nil)
+                                     keepingKeyLog: keeping)
                 try tlsContext?.limitVersions(min: tls.minVersion, max: tls.maxVersion)
                 if let alpn = tls.alpn { try tlsContext?.offerProtocols(alpn) }
                 if tls.verifyClients { try tlsContext?.verifyClients(caFile: tls.caFile) }
@@ -90,7 +94,7 @@ public final class PipeMode {
     /// not be written would surprise later: without the capture (no root) the session does not
     /// start. Nil: go on.
     func startSources(signalFD: Int32) -> ExitStatus? {
-        var wish = KernelSources.CaptureWish(payload: plan.pcapPayload, pcapPath: plan.pcapPath,
+        var wish = KernelSources.CaptureWish(payload: plan.pcapPayload, pcapPath: plan.pcapPath, secrets: plan.tls != nil,
                                              requiredBy: plan.pcapPath != nil ? "--pcap" : plan.ladderPath != nil ? "--ladder" : nil)
         switch plan.target {
         // From the start, the kernel keeps only the target's (or the listener's) port.
@@ -156,8 +160,11 @@ public final class PipeMode {
             if case .inet(let host, _) = plan.target, context.client { typed = host }
             // The handshake's limit: -w when given (nc's connect timeout), else 10 s.
             // The screen's ladder names each record; a pipe has no use for them.
+            let capture = pcapTakesSecrets ? self.capture : nil
             let settings = TLSStream.Settings(context: context, servername: tls.servername ?? typed, keyLog: keyLog,
-                                              handshakeLimit: plan.timeout ?? 10, records: interactive, clock: io.monotonic)
+                                              handshakeLimit: plan.timeout ?? 10, records: interactive,
+                                              secrets: capture.map { capture in { capture.recordSecrets($0) } },
+                                              handshaking: capture.map { capture in { capture.holdFrames($0) } }, clock: io.monotonic)
             engine.makeStream = { fd in TLSStream.make(fd: fd, settings: settings) }
         }
         switch endpoint {

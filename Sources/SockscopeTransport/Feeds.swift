@@ -73,8 +73,14 @@ public protocol SegmentFeed: AnyObject {
     func setPorts(_ ports: [UInt16])
     /// The segments waiting that `keep` accepts.
     func read(keep: (DecodedFrame) -> Bool) -> CaptureBatch
-    /// Every frame kept from now on into a pcap file.
-    func recordPcap(to path: String, signalFD: Int32, onWaiting: () -> Void) throws(OutputFile.OpenFailure)
+    /// Every frame kept from now on into a pcap file; with `secrets`, pcapng that also holds
+    /// what `recordSecrets` is given.
+    func recordPcap(to path: String, secrets: Bool, signalFD: Int32, onWaiting: () -> Void) throws(OutputFile.OpenFailure)
+    /// A TLS session's key-log lines, into the pcapng file (nothing without one).
+    func recordSecrets(_ lines: [String])
+    /// A TLS handshake begins (true) or ends (false): the pcapng holds frames back meanwhile,
+    /// so that the handshake's secrets are written before them.
+    func holdFrames(_ on: Bool)
 }
 
 /// The socket tables (`ProcNetReader`: sock_diag, else /proc/net).

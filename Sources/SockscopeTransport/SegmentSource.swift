@@ -19,10 +19,15 @@ public final class SegmentSource {
 
     public var descriptor: Int32 { capture.descriptor }
 
-    /// Writes every frame kept from now on to `path`, cut as the capture cuts them.
-    public func recordPcap(to path: String, signalFD: Int32, onWaiting: () -> Void) throws(OutputFile.OpenFailure) {
-        pcap = try PcapFile(path: path, capture: capture, signalFD: signalFD, onWaiting: onWaiting)
+    /// Writes every frame kept from now on to `path`, cut as the capture cuts them; with
+    /// `secrets`, as pcapng that takes TLS secrets too (`recordSecrets`).
+    public func recordPcap(to path: String, secrets: Bool, signalFD: Int32, onWaiting: () -> Void) throws(OutputFile.OpenFailure) {
+        pcap = try PcapFile(path: path, capture: capture, secrets: secrets, signalFD: signalFD, onWaiting: onWaiting)
     }
+
+    public func recordSecrets(_ lines: [String]) { pcap?.addSecrets(lines) }
+
+    public func holdFrames(_ on: Bool) { pcap?.hold(on) }
 
     /// The kernel keeps only frames with one of these ports (all when empty).
     public func setPorts(_ ports: [UInt16]) { capture.setPorts(ports) }

@@ -20,14 +20,21 @@ public final class TLSStream: ByteStream {
         public var clock: () -> Double
         /// Whether each record is told (`takeRecords`), for the screen's ladder.
         public var records: Bool
+        /// Where the session's key-log lines go besides the key log (--pcap's pcapng), and
+        /// who is told that a handshake begins (true) and has ended (false).
+        public var secrets: (([String]) -> Void)?
+        public var handshaking: ((Bool) -> Void)?
 
         public init(context: TLSContext, servername: String? = nil, keyLog: OutputFile? = nil, handshakeLimit: Double = 10,
-                    records: Bool = false, clock: @escaping () -> Double) {
+                    records: Bool = false, secrets: (([String]) -> Void)? = nil, handshaking: ((Bool) -> Void)? = nil,
+                    clock: @escaping () -> Double) {
             self.context = context
             self.servername = servername
             self.keyLog = keyLog
             self.handshakeLimit = handshakeLimit
             self.records = records
+            self.secrets = secrets
+            self.handshaking = handshaking
             self.clock = clock
         }
     }
@@ -89,6 +96,10 @@ public final class TLSStream: ByteStream {
         self.settings = settings
         startedAt = settings.clock()
         if settings.records && ctls_keep_records(made) == 1 { recordReader = TLSRecordReader() }
+        if let handshaking = settings.handshaking {
+            handshaking(true)
+            handshakeHeld = true
+        }
         _ = advance()
     }
 
@@ -152,7 +163,19 @@ public final class TLSStream: ByteStream {
         return notes
     }
 
-    deinit { ctls_free(session) }
+    deinit {
+        endHandshakeHold()
+        ctls_free(session)
+    }
+
+    /// Whether `handshaking(true)` was said and `handshaking(false)` not yet.
+    var handshakeHeld = false
+
+    func endHandshakeHold() {
+        guard handshakeHeld else { return }
+        handshakeHeld = false
+        settings.handshaking?(false)
+    }
 
     public var version: String { String(cString: ctls_version(session)) }
     /// The name a client asked for (SNI), on our server's side.
@@ -170,7 +193,11 @@ public final class TLSStream: ByteStream {
     public var cipher: String { String(cString: ctls_cipher(session)) }
 
     public func advance() -> Bool {
-        defer { writeKeyLog() }
+        defer {
+            writeKeyLog()
+            // After the secrets: what was held back while the handshake ran goes out after them.
+            if handshakeDone || failure != nil { endHandshakeHold() }
+        }
         guard failure == nil else { return false }
         if !handshakeDone && settings.clock() >= startedAt + settings.handshakeLimit {
             failure = "handshake failed: not done within \(Seconds.text(settings.handshakeLimit)) s"
@@ -193,17 +220,21 @@ public final class TLSStream: ByteStream {
         return failure == nil
     }
 
-    /// The secrets OpenSSL gave since, appended to the key log (a failed write is said once).
+    /// The secrets OpenSSL gave since, appended to the key log (a failed write is said once)
+    /// and handed to `secrets`.
     func writeKeyLog() {
-        guard let file = settings.keyLog else { return }
+        guard settings.keyLog != nil || settings.secrets != nil else { return }
         var line = [CChar](repeating: 0, count: 512)
+        var taken: [String] = []
         while case let count = ctls_take_keylog(session, &line, line.count), count > 0 {
-            let bytes = line.prefix(count).map { UInt8(bitPattern: $0) } + [0x0A]
-            if case .failed(let code) = file.write(bytes), !keyLogFailed {
+            let bytes = line.prefix(count).map { UInt8(bitPattern: $0) }
+            taken.append(String(decoding: bytes, as: UTF8.self))
+            if let file = settings.keyLog, case .failed(let code) = file.write(bytes + [0x0A]), !keyLogFailed {
                 keyLogFailed = true
                 notes.append("TLS: \(file.describe(code)); the secrets are not logged")
             }
         }
+        if !taken.isEmpty { settings.secrets?(taken) }
     }
 
     /// Sends what OpenSSL wrote, as much as the socket takes now; our FIN once our close_notify

@@ -194,4 +194,35 @@ struct LadderScreenTests {
             }
         }
     }
+
+    /// --pcap with --tls: pcapng with the session's secrets in it, written before the frames
+    /// they decrypt — tshark shows the HTTP request with nothing else handed to it, in one pass.
+    @Test(.enabled(if: TLSPeers.available && Paths.which("tshark"), "skipped: needs openssl, socat and tshark"))
+    func aTLSCaptureDecryptsOnItsOwn() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let namespace = try Namespace()
+            let cert = try TLSTests.certificate(in: scratch)
+            let (server, port) = try socatListener("OPENSSL-LISTEN:0,bind=127.0.0.1,cert=\(cert.cert),key=\(cert.key),verify=0",
+                                                   "SYSTEM:head -c 16 >/dev/null; echo served", within: namespace.exec)
+            let pcap = scratch.file("session.pcapng")
+            let tmux = try Tmux(namespace.exec([Paths.sockscope, "--pcap", pcap, "--pcap-payload", "65535", "--tls", "--tls-ca", cert.cert,
+                                                "localhost", String(port)]).joined(separator: " "), columns: 160, rows: 50)
+            try tmux.wait(forText: "TLS: TLSv1.3")
+            tmux.line("GET / HTTP/1.0")
+            tmux.line("")
+            try tmux.wait(forText: "← served")
+            tmux.line("/quit")
+            try tmux.wait(forText: "EXIT=0")
+            _ = try server.waitForExit()
+            let bytes = readFile(pcap)
+            #expect(bytes.prefix(4) == [0x0A, 0x0D, 0x0D, 0x0A])
+            let decoded = try Child.run(["tshark", "-r", pcap, "-d", "tcp.port==\(port),tls", "-Y", "http.request", "-T", "fields",
+                                         "-e", "http.request.method", "-e", "http.request.version"], timeout: 60)
+            #expect(decoded.child.stdoutText == "GET\tHTTP/1.0\n", "\(decoded.child.stderrText)")
+            // tcpdump reads it too.
+            let read = try Child.run(["tcpdump", "-r", pcap, "-nn"])
+            #expect(read.code == 0 && read.child.stdoutText.contains("Flags [S]"), "\(read.child.stderrText)")
+        }
+    }
 }

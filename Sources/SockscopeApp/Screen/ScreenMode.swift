@@ -68,6 +68,10 @@ final class ScreenMode: EngineFace {
         observer = TransitionObserver(tracing: trace != nil, patience: trace?.fusionPatience ?? TransitionFusion.tracefsPatience,
                                       capturing: capture != nil, kernelResets: trace?.reportsResets ?? false, wallOffset: wallOffset)
         if capture == nil { model.ladderUnavailable = captureOff ?? "no capture" }
+        if let plan, plan.tls != nil, let path = plan.pcapPath, capture != nil, plan.pcapPayload == 0 {
+            model.say("--pcap \(path.terminalSafe): pcapng with the TLS secrets, but frames cut to their headers: "
+                      + "--pcap-payload 65535 keeps the records, to decrypt in Wireshark", at: io.monotonic())
+        }
         view = ScreenView(formatTime: { ClockText.timeOfDay($0 + wallOffset, digits: 3) })
         screen = try io.makeScreen(io.wantsColour)
     }
