@@ -475,3 +475,106 @@ size_t ctls_peer_subject(ctls_session *session, char *buffer, size_t count) {
     X509_NAME_oneline(X509_get_subject_name(certificate), buffer, (int)(count > 0x7fffffff ? 0x7fffffff : count));
     return strlen(buffer);
 }
+
+/// `2026-12-07 01:02:03 UTC`, or "" when the time does not parse.
+static void time_text(const ASN1_TIME *time, char *buffer, size_t count) {
+    struct tm parts;
+    buffer[0] = '\0';
+    if (time == NULL || ASN1_TIME_to_tm(time, &parts) != 1) return;
+    strftime(buffer, count, "%Y-%m-%d %H:%M:%S UTC", &parts);
+}
+
+/// The certificate's DNS names and addresses: `DNS:localhost, IP:127.0.0.1`.
+static void names_text(X509 *certificate, char *buffer, size_t count) {
+    buffer[0] = '\0';
+    GENERAL_NAMES *names = X509_get_ext_d2i(certificate, NID_subject_alt_name, NULL, NULL);
+    if (names == NULL) return;
+    size_t used = 0;
+    for (int index = 0; index < sk_GENERAL_NAME_num(names); index++) {
+        const GENERAL_NAME *name = sk_GENERAL_NAME_value(names, index);
+        char one[300] = "";
+        if (name->type == GEN_DNS) {
+            const ASN1_IA5STRING *dns = name->d.dNSName;
+            snprintf(one, sizeof one, "DNS:%.*s", dns->length > 255 ? 255 : dns->length, (const char *)dns->data);
+        } else if (name->type == GEN_IPADD && (name->d.iPAddress->length == 4 || name->d.iPAddress->length == 16)) {
+            char address[INET6_ADDRSTRLEN] = "";
+            inet_ntop(name->d.iPAddress->length == 4 ? AF_INET : AF_INET6, name->d.iPAddress->data, address, sizeof address);
+            snprintf(one, sizeof one, "IP:%s", address);
+        } else {
+            continue;
+        }
+        int written = snprintf(buffer + used, count - used, "%s%s", used > 0 ? ", " : "", one);
+        if (written < 0 || (size_t)written >= count - used) break;  // the rest does not fit
+        used += (size_t)written;
+    }
+    GENERAL_NAMES_free(names);
+}
+
+static void describe(X509 *certificate, ctls_certificate *out) {
+    memset(out, 0, sizeof *out);
+    X509_NAME_oneline(X509_get_subject_name(certificate), out->subject, sizeof out->subject);
+    X509_NAME_oneline(X509_get_issuer_name(certificate), out->issuer, sizeof out->issuer);
+    names_text(certificate, out->names, sizeof out->names);
+    time_text(X509_get0_notBefore(certificate), out->not_before, sizeof out->not_before);
+    time_text(X509_get0_notAfter(certificate), out->not_after, sizeof out->not_after);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (X509_digest(certificate, EVP_sha256(), digest, &length) == 1) {
+        for (unsigned int index = 0; index < length && index * 3 + 3 <= sizeof out->sha256; index++) {
+            snprintf(out->sha256 + index * 3, 4, index + 1 < length ? "%02X:" : "%02X", digest[index]);
+        }
+    }
+}
+
+size_t ctls_peer_chain(ctls_session *session, int verified, ctls_certificate *out, size_t count) {
+    size_t found = 0;
+    if (verified) {
+        STACK_OF(X509) *chain = SSL_get0_verified_chain(session->ssl);
+        for (int index = 0; chain != NULL && index < sk_X509_num(chain); index++, found++) {
+            if (found < count) describe(sk_X509_value(chain, index), &out[found]);
+        }
+        return found;
+    }
+    // A client's peer chain starts with the server's own certificate; a server's leaves the
+    // client's own out (SSL_get_peer_cert_chain): it is put first here.
+    X509 *leaf = SSL_get0_peer_certificate(session->ssl);
+    STACK_OF(X509) *chain = SSL_get_peer_cert_chain(session->ssl);
+    if (leaf != NULL && (chain == NULL || sk_X509_num(chain) == 0 || X509_cmp(sk_X509_value(chain, 0), leaf) != 0)) {
+        if (found < count) describe(leaf, &out[found]);
+        found++;
+    }
+    for (int index = 0; chain != NULL && index < sk_X509_num(chain); index++, found++) {
+        if (found < count) describe(sk_X509_value(chain, index), &out[found]);
+    }
+    return found;
+}
+
+size_t ctls_own_certificate(ctls_session *session, ctls_certificate *out) {
+    X509 *certificate = SSL_get_certificate(session->ssl);
+    if (certificate == NULL) return 0;
+    describe(certificate, out);
+    return 1;
+}
+
+size_t ctls_group(ctls_session *session, char *buffer, size_t count) {
+    EVP_PKEY *key = NULL;
+    if (count == 0) return 0;
+    buffer[0] = '\0';
+    if (SSL_get_peer_tmp_key(session->ssl, &key) != 1 || key == NULL) {
+        if (SSL_get_tmp_key(session->ssl, &key) != 1 || key == NULL) return 0;
+    }
+    size_t length = 0;
+    if (EVP_PKEY_get_group_name(key, buffer, count, &length) != 1) {
+        const char *type = EVP_PKEY_get0_type_name(key);  // X25519, X448: no group, a type
+        snprintf(buffer, count, "%s", type != NULL ? type : "");
+    }
+    EVP_PKEY_free(key);
+    return strlen(buffer);
+}
+
+int ctls_resumed(ctls_session *session) { return SSL_session_reused(session->ssl); }
+
+const char *ctls_verify_result(ctls_session *session) {
+    long result = SSL_get_verify_result(session->ssl);
+    return result == X509_V_OK ? "" : X509_verify_cert_error_string(result);
+}

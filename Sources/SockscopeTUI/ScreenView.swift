@@ -69,6 +69,10 @@ public struct ScreenView {
             let gone = !model.watchOnly && (model.connectFailed || model.selected.flatMap { model.connection($0) }.map { !$0.open } ?? false)
             StateDiagramOverlay(subject: model.diagramSubject(rows: tableRows), ourSocketGone: gone).draw(now: now, bottom: layout.input, on: screen)
         }
+        if model.tlsShown {
+            let connection = model.selected ?? model.tls.keys.min()
+            TLSOverlay(connection: connection, facts: connection.flatMap { model.tls[$0] }).draw(bottom: layout.input, on: screen)
+        }
         if model.helpShown { HelpOverlay(sources: model.header.sources).draw(scroll: model.helpScroll, on: screen) }
         return Drawn(layout: layout, conversationScrollLimit: limit, tableKeys: tableKeys)
     }

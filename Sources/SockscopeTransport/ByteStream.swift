@@ -33,6 +33,8 @@ public protocol ByteStream: AnyObject {
     func takeRecords() -> [TLSRecord]
     /// What the stage agreed on, in a few words for a header (nil: nothing, or not yet).
     var summary: String? { get }
+    /// A TLS stage's facts for the /tls overlay (nil: no TLS here).
+    var tlsFacts: TLSFacts? { get }
     /// When the stage must have made progress by (a handshake's limit), on the engine's clock:
     /// the loop wakes then and `advance` fails the stage if it has not.
     var deadline: Double? { get }
@@ -46,6 +48,7 @@ extension ByteStream {
     public func takeNotes() -> [String] { [] }
     public func takeRecords() -> [TLSRecord] { [] }
     public var summary: String? { nil }
+    public var tlsFacts: TLSFacts? { nil }
     public var deadline: Double? { nil }
 }
 

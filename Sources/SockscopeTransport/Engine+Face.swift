@@ -46,6 +46,9 @@ extension Engine {
         return fd >= 0 ? Socket.localAddress(fd) : nil
     }
 
+    /// An open connection's TLS, for the /tls overlay (nil: no TLS on it).
+    public func tlsFacts(_ id: Int) -> TLSFacts? { index(of: id).flatMap { connections[$0].stream.tlsFacts } }
+
     /// TCP_INFO of an open connection (nil for Unix and UDP sockets).
     public func tcpInfo(_ id: Int) -> TCPInfo? {
         guard let index = index(of: id), connections[index].ownsFD, !settings.datagram else { return nil }

@@ -103,6 +103,9 @@ public final class TLSStream: ByteStream {
         _ = advance()
     }
 
+    /// The handshake's steps as our end saw them, from TCP connected (the stage made) on.
+    lazy var steps: [TLSFacts.Step] = [TLSFacts.Step("TCP connected", at: startedAt)]
+
     /// The records seen so far and not taken (updates of a record replace it: same offset).
     var records: [TLSRecord] = []
     var recordReader: TLSRecordReader?
@@ -141,6 +144,7 @@ public final class TLSStream: ByteStream {
         case Int32(CTLS_RECORD_ALERT): told = .alert(level: bytes.0, description: bytes.1)
         default: return
         }
+        noteStep(told, sent: event.sent != 0)
         guard let record = recordReader?.take(told, sent: event.sent != 0) else { return }
         if let index = records.lastIndex(where: { $0.ours == record.ours }), records[index].offset == record.offset {
             records[index] = record

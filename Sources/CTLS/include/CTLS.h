@@ -105,4 +105,28 @@ size_t ctls_alpn(ctls_session *session, char *buffer, size_t count);
 /// The peer's certificate's subject, one line, into `buffer`; 0 when it sent none.
 size_t ctls_peer_subject(ctls_session *session, char *buffer, size_t count);
 
+/// A certificate as the overlay shows it (subject and issuer as one line each, the DNS names and
+/// addresses, the validity in UTC, the SHA-256 fingerprint as colon-separated hex).
+typedef struct {
+    char subject[256];
+    char issuer[256];
+    char names[512];
+    char not_before[32];
+    char not_after[32];
+    char sha256[96];
+} ctls_certificate;
+
+/// The peer's chain as it sent it (`verified` 0, its own certificate first) or as verification
+/// built it (1, up to the trusted root): up to `count` into `out`; returns how many there are.
+size_t ctls_peer_chain(ctls_session *session, int verified, ctls_certificate *out, size_t count);
+/// Our own certificate, as sent: 1, or 0 when we sent none.
+size_t ctls_own_certificate(ctls_session *session, ctls_certificate *out);
+/// The key exchange's group (`X25519`, `prime256v1`) into `buffer`; 0 when unknown.
+size_t ctls_group(ctls_session *session, char *buffer, size_t count);
+/// Whether the session was resumed from an earlier one.
+int ctls_resumed(ctls_session *session);
+/// What the peer's certificate's verification found ("" when it passed) — said even when
+/// verification was turned off, as what it would have refused.
+const char *ctls_verify_result(ctls_session *session);
+
 #endif

@@ -190,10 +190,15 @@ final class ScreenMode: EngineFace {
             if let key { ownClosed(id, key: key, reset: reason == .reset, at: now) }
         case .streamNote(let id, let text):
             model.note(text, connection: id, at: now)
+            // The handshake done, failed, or the peer's ending: the facts as they stand (kept
+            // once the connection is gone).
+            if let facts = engine.tlsFacts(id) { model.tls[id] = facts }
             // The header names what the (first) connection's stage agreed on.
             if model.header.security == nil, let summary = engine.connection(id)?.streamSummary { model.header.security = summary.terminalSafe }
         case .streamRecords(let id, let records):
             model.addRecords(records, connection: id)
+            // During the handshake (a few records): a handshake that fails still shows its facts.
+            if model.tls[id]?.version.isEmpty ?? true, let facts = engine.tlsFacts(id) { model.tls[id] = facts }
         case .sessionFinished:
             break  // the statuses already say so; the screen stays, so that TIME_WAIT can be watched
         }
@@ -201,7 +206,13 @@ final class ScreenMode: EngineFace {
 
     func prepare(_ engine: Engine, now: Double, set: inout PollSet<Engine.Slot>) -> Double? {
         if now >= nextRefresh { refreshTable(engine, at: now) }
-        if model.dirty && (keyPressed || now - lastDraw >= 0.04) { draw(now: now) }
+        if model.dirty && (keyPressed || now - lastDraw >= 0.04) {
+            // The overlay shows an open connection's TLS as it stands at each draw.
+            if model.tlsShown, let id = model.selected ?? engine.openConnections.first?.id, let facts = engine.tlsFacts(id) {
+                model.tls[id] = facts
+            }
+            draw(now: now)
+        }
         keyPressed = false
         set.watch(screen.keyboard, POLLIN, as: .face(Self.keyboardSlot))
         let traceDescriptors = trace?.descriptors ?? []

@@ -20,7 +20,7 @@ public enum EnteredLine: Equatable, Sendable {
         let plain: [String: ScreenCommand] = [
             "help": .help, "shutdown": .shutdown, "close": .close, "reset": .reset, "quit": .quit,
             "hex": .hex, "all": .all, "pause": .pause, "next": .next, "prev": .prev, "clear": .clear, "ladder": .ladder,
-            "compact": .compact, "hold": .hold, "release": .release, "diagram": .diagram,
+            "compact": .compact, "hold": .hold, "release": .release, "diagram": .diagram, "tls": .tls,
         ]
         if let command = plain[name] {
             self = argument.isEmpty ? .command(command) : .invalid("/\(name) takes no argument")

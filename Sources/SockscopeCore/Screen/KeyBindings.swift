@@ -26,6 +26,7 @@ public enum KeyBindings {
         (.tab, "focus", .focusNext), (.backTab, "focus", .focusPrevious),
         (.escape, "back to typing", .focusInput),
         (.control("t"), "state diagram", .command(.diagram)),
+        (.control("o"), "TLS", .command(.tls)),
         (.control("l"), "redraw", .redraw),
     ]
 

@@ -1,6 +1,6 @@
 /// What a line typed at the input line means: data for the peer, or a `/` command.
 public enum ScreenCommand: Equatable, Sendable {
-    case help, shutdown, close, reset, quit, hex, all, pause, next, prev, clear, ladder, compact, hold, release, diagram
+    case help, shutdown, close, reset, quit, hex, all, pause, next, prev, clear, ladder, compact, hold, release, diagram, tls
     /// `/filter EXPR`; an empty expression clears the filter.
     case filter(String)
     case broadcast(String)
@@ -23,6 +23,7 @@ public enum ScreenCommand: Equatable, Sendable {
         ("/ladder", "show the segments as a ladder (toggle; as root)"),
         ("/compact", "the log: one line per transition (toggle)"),
         ("/diagram", "RFC 9293's state diagram, the selected socket's state lit (toggle)"),
+        ("/tls", "the connection's TLS: parameters, certificates, verification, timings (toggle)"),
         ("/next, /prev", "select the next or previous connection (-l -k)"),
         ("/broadcast TEXT", "send TEXT to every connection"),
         ("/clear", "clear the conversation"),

@@ -91,6 +91,11 @@ public struct ScreenModel: Sendable {
     public var helpShown = false
     /// /diagram: the state diagram over the screen (keys still act under it).
     public var diagramShown = false
+    /// /tls: the selected connection's TLS facts over the screen (keys still act under it).
+    public var tlsShown = false
+    /// Each TLS connection's facts, as last read (they stay once the connection has gone:
+    /// a refused certificate is still shown).
+    public var tls: [Int: TLSFacts] = [:]
     /// Rows the help is scrolled down (↓/PgDn; the view stops at its end).
     public var helpScroll = 0
     /// Conversation rows scrolled back from the bottom.
@@ -231,8 +236,8 @@ public struct ScreenModel: Sendable {
         case .focusNext: cycleFocus(by: 1)
         case .focusPrevious: cycleFocus(by: -1)
         case .focusInput:
-            // Esc closes the diagram first, then returns to typing.
-            if diagramShown { diagramShown = false } else { focus = .conversation }
+            // Esc closes an overlay first, then returns to typing.
+            if tlsShown { tlsShown = false } else if diagramShown { diagramShown = false } else { focus = .conversation }
         }
         return [.redraw]
     }
@@ -310,6 +315,7 @@ public struct ScreenModel: Sendable {
         case .clear: conversation.clear(); scroll = 0
         case .compact: logCompact.toggle()
         case .diagram: diagramShown.toggle()
+        case .tls: tlsShown.toggle()
         case .ladder:
             if let ladderUnavailable {
                 say("no ladder: \(ladderUnavailable)", at: now)
