@@ -5,3 +5,13 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 
 # `NAME  X.XX GB/s (median of runs, S s)` for $3 seconds to move $2 bytes, NAME padded to 10.
 rate_line() { awk -v name="$1" -v b="$2" -v s="$3" 'BEGIN { printf "%-10s %.2f GB/s (median of runs, %.3f s)\n", name, b / s / 1e9, s }'; }
+
+# Waits for background job $1 to exit, at most $2 seconds (then kills it). `tail --pid` would
+# look only once a second, adding up to a second to whichever tool's listener ends last.
+wait_exit() {
+    ( sleep "$2"; kill "$1" 2>/dev/null ) &
+    local guard=$!
+    wait "$1" 2>/dev/null || true
+    kill "$guard" 2>/dev/null || true
+    wait "$guard" 2>/dev/null || true
+}

@@ -31,7 +31,7 @@ transfer() {
     [ -n "$port" ] || { echo "no readiness line from $listen" >&2; kill "$listener"; exit 1; }
     start=$(date +%s.%N)
     head -c "$bytes" /dev/zero | timeout 120 $dial "$port"
-    timeout 120 tail --pid="$listener" -f /dev/null
+    wait_exit "$listener" 120
     end=$(date +%s.%N)
     echo "$start $end" | awk '{printf "%.6f\n", $2 - $1}'
 }

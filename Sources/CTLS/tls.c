@@ -223,6 +223,10 @@ ctls_context *ctls_server_context(const char *cert_file, const char *key_file, c
     context->context = SSL_CTX_new(TLS_server_method());
     if (context->context == NULL) goto failed;
     SSL_CTX_set_min_proto_version(context->context, TLS1_2_VERSION);
+    // No session cache in the server: resumption goes through tickets, which the client keeps
+    // (stateless), so a -k server that runs for days holds no session of every client it saw
+    // (OpenSSL keeps up to 20,480, and sweeps them all every 255 handshakes).
+    SSL_CTX_set_session_cache_mode(context->context, SSL_SESS_CACHE_OFF);
     if (cert_file != NULL) {
         if (!use_certificate(context->context, cert_file, key_file)) goto failed;
     } else if (!make_certificate(context->context)) {
