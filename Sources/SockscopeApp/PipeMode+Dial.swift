@@ -34,7 +34,9 @@ extension PipeMode {
                                 sourcePort: plan.sourcePort, signalFD: signalFD)
             switch dialer.connect(to: address) {
             case .success(let fd):
-                log.info(plan.successLine(typed: host, address: address, port: port))
+                log.event(SessionEvent("connected", [("host", .string(host))] + SessionEvent.place(host: address.numericHost, port: port)
+                                       + [("proto", .string(plan.protocolName))],
+                                       text: plan.successLine(typed: host, address: address, port: port)))
                 announcePolicy()
                 return try relay(signalFD: signalFD, endpoint: .connected(fd, peer: address))
             case .failure(.interrupted(let number)):

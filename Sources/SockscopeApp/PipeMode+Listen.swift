@@ -29,8 +29,10 @@ extension PipeMode {
         let local = Socket.localAddress(fd)
         let shown = local.host(numeric: plan.numeric)
         // Port 0 asked for an ephemeral port: the banner shows the one the kernel chose.
-        log.info(plan.datagram ? NetcatWords.bound(host: shown, port: local.port)
-                               : NetcatWords.listening(host: shown, port: local.port))
+        log.event(SessionEvent(plan.datagram ? "bound" : "listening", SessionEvent.place(host: local.numericHost, port: local.port)
+                               + [("proto", .string(plan.protocolName))],
+                               text: plan.datagram ? NetcatWords.bound(host: shown, port: local.port)
+                                                   : NetcatWords.listening(host: shown, port: local.port)))
         announceCertificate()
         announcePolicy()
         return try relay(signalFD: signalFD, endpoint: listening(fd))
@@ -47,7 +49,8 @@ extension PipeMode {
         }
         let owned = UnixSocketPath.Owned(path: path)
         defer { owned?.remove() }
-        log.info(plan.datagram ? NetcatWords.bound(path: path) : NetcatWords.listening(path: path))
+        log.event(SessionEvent(plan.datagram ? "bound" : "listening", SessionEvent.place(host: path, port: nil),
+                               text: plan.datagram ? NetcatWords.bound(path: path) : NetcatWords.listening(path: path)))
         announceCertificate()
         announcePolicy()
         return try relay(signalFD: signalFD, endpoint: listening(fd), listeningPath: path)
@@ -56,7 +59,9 @@ extension PipeMode {
     /// -v, after the readiness line: the certificate a TLS client will see, by its fingerprint.
     func announceCertificate() {
         guard let context = tlsContext, !context.client, let tls = plan.tls else { return }
-        log.info("TLS: certificate SHA-256 \(context.fingerprint)\(tls.certFile == nil ? " (temporary, self-signed, CN=sockscope)" : "")")
+        let temporary = tls.certFile == nil
+        log.event(SessionEvent("tls-certificate", [("sha256", .string(context.fingerprint)), ("temporary", .bool(temporary))],
+                               text: "TLS: certificate SHA-256 \(context.fingerprint)\(temporary ? " (temporary, self-signed, CN=sockscope)" : "")"))
     }
 
     func listening(_ fd: Int32) -> Endpoint {

@@ -32,7 +32,7 @@ public final class PipeMode {
         self.plan = plan
         self.io = io
         self.interactive = interactive
-        log = Diagnostics(fd: io.stderr, verbose: plan.verbose)
+        log = Diagnostics(fd: io.stderr, verbose: plan.verbose, json: plan.json, wallClock: io.wallClock)
     }
 
     public func run() -> ExitStatus {
@@ -140,6 +140,7 @@ public final class PipeMode {
             // Events become -v lines, written together (Engine.flushEvents); without -v nothing
             // is formatted (under -k a busy server has two events per client).
             let verbose = log.verbose
+            let log = self.log
             let lines = PendingLines(fd: log.fd)
             engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
                             signalFD: signalFD, clock: io.monotonic,
@@ -150,7 +151,10 @@ public final class PipeMode {
                                     lines.add("sockscope: TLS: \(reason.terminalSafe)")
                                     failures.count += 1
                                 }
-                                if verbose, let line = self.describe(event, listeningPath: listeningPath) { lines.add(line) }
+                                if verbose, let told = self.describe(event, listeningPath: listeningPath),
+                                   let line = log.line(for: told) {
+                                    lines.add(line)
+                                }
                             })
             engine.flushEvents = lines.flush
         }
@@ -184,32 +188,70 @@ public final class PipeMode {
         }
     }
 
-    /// The -v line for an event, in nc's words (nil: nc says nothing of it).
-    func describe(_ event: EngineEvent, listeningPath: String?) -> String? {
-        // A peer chooses its Unix path and its reverse-DNS name: escaped for the terminal.
+    /// An engine event as -v tells it, in nc's words, and as --json does (nil: neither says
+    /// anything of it).
+    func describe(_ event: EngineEvent, listeningPath: String?) -> SessionEvent? {
+        // A peer chooses its Unix path and its reverse-DNS name: escaped for the terminal (JSON
+        // escapes what it quotes).
         func endpoint(_ address: SocketAddress) -> (String, UInt16?) {
-            if address.family == AF_UNIX { return ((address.unixPath ?? listeningPath ?? "(unnamed)").terminalSafe, nil) }
-            return (address.host(numeric: plan.numeric).terminalSafe, address.port)
+            if address.family == AF_UNIX { return (address.unixPath ?? listeningPath ?? "(unnamed)", nil) }
+            return (address.host(numeric: plan.numeric), address.port)
         }
+        // JSON names the address itself, never its reverse-DNS name.
+        func place(_ address: SocketAddress) -> [(String, JSONValue)] {
+            if address.family == AF_UNIX { return SessionEvent.place(host: endpoint(address).0, port: nil) }
+            return SessionEvent.place(host: address.numericHost, port: address.port)
+        }
+        func connection(_ id: Int) -> [(String, JSONValue)] { [("connection", .int(id))] }
         switch event {
-        case .opened(_, let address?, let how) where how != .dialed:
+        case .opened(let id, let address?, let how) where how != .dialed:
             let (host, port) = endpoint(address)
-            return port.map { NetcatWords.received(host: host, port: $0) } ?? NetcatWords.received(path: host)
+            let words = port.map { NetcatWords.received(host: host.terminalSafe, port: $0) } ?? NetcatWords.received(path: host.terminalSafe)
+            return SessionEvent("accepted", connection(id) + place(address), text: words)
         case .refusedOverLimit(let address):
             let (host, port) = endpoint(address)
-            return NetcatWords.refusedOverLimit(host: host, port: port ?? 0, limit: plan.maxConnections)
-        case .streamNote(_, let text):
-            return text.terminalSafe
-        case .closed(_, let address?, _) where plan.keepListening:
-            let (host, port) = endpoint(address)
-            return "Connection closed: \(host)\(port.map { " \($0)" } ?? "")"
+            return SessionEvent("refused", place(address) + [("limit", .int(plan.maxConnections))],
+                                text: NetcatWords.refusedOverLimit(host: host.terminalSafe, port: port ?? 0, limit: plan.maxConnections))
+        case .streamNote(let id, let note):
+            switch note.meaning {
+            case .tlsHandshake(let version, let cipher, let alpn, let verification):
+                return SessionEvent("tls", connection(id) + [("version", .string(version)), ("cipher", .string(cipher)),
+                                                             ("alpn", alpn.map { .string($0) } ?? .null),
+                                                             ("verification", .string(verification))],
+                                    text: note.text.terminalSafe)
+            case .tlsEnding(let how):
+                return SessionEvent("tls-peer-ended", connection(id) + [("how", .string(how))], text: note.text.terminalSafe)
+            case .other:
+                return SessionEvent("note", connection(id) + [("text", .string(note.text))], text: note.text.terminalSafe)
+            }
+        case .closed(let id, let address, let reason):
+            // nc says it only of a -k server's clients; JSON of every connection, with why.
+            let words = address.map { endpoint($0) }.flatMap { host, port in
+                plan.keepListening ? "Connection closed: \(host.terminalSafe)\(port.map { " \($0)" } ?? "")" : nil
+            }
+            return SessionEvent("closed", connection(id) + (address.map(place) ?? []) + [("reason", .string(Self.word(for: reason)))],
+                                text: words)
         default:
             return nil
         }
     }
 
+    /// A connection's end in one word for --json (a stage's failure is said on its own line).
+    static func word(for reason: EngineEvent.CloseReason) -> String {
+        switch reason {
+        case .finished: "finished"
+        case .closedByUs: "closed"
+        case .reset: "reset-by-us"
+        case .resetByPeer: "reset-by-peer"
+        case .failed: "failed"
+        case .streamFailed: "stage-failed"
+        case .idle: "idle"
+        }
+    }
+
     func announcePolicy() {
-        log.info(NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin))
+        log.event(SessionEvent("end-of-input", [("rule", .string(NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin)))],
+                               text: NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin)))
     }
 }
 

@@ -15,7 +15,7 @@ public enum Planning {
                                                    "--tls-min", "--tls-max"]
     /// Every long option of the nc command line, argument-parser's own included.
     public static let longOptions: Set<String> = valueOptions.union(
-        ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--tls", "--ssl", "--tls-no-verify",
+        ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--json", "--tls", "--ssl", "--tls-no-verify",
          "--tls-verify-client"])
 
     /// The command line's first problem that argument-parser would misreport (`ArgumentCheck`).

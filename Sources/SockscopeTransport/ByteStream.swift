@@ -26,8 +26,8 @@ public protocol ByteStream: AnyObject {
     /// Why the stage failed (a TLS handshake's verification …), said to the user in one line.
     var failure: String? { get }
     /// What the stage has to tell since the last call (a handshake done, how the peer ended),
-    /// for -v lines and the screen's conversation.
-    func takeNotes() -> [String]
+    /// for -v lines, --json and the screen's conversation.
+    func takeNotes() -> [StageNote]
     /// The TLS records that passed since the last call, or more of one already told (the same
     /// offset), for the ladder; none from a stage that has no records.
     func takeRecords() -> [TLSRecord]
@@ -45,7 +45,7 @@ public protocol ByteStream: AnyObject {
 
 extension ByteStream {
     public var owes: Bool { false }
-    public func takeNotes() -> [String] { [] }
+    public func takeNotes() -> [StageNote] { [] }
     public func takeRecords() -> [TLSRecord] { [] }
     public var summary: String? { nil }
     public var tlsFacts: TLSFacts? { nil }
@@ -78,4 +78,24 @@ public final class PlainStream: ByteStream {
     public func advance() -> Bool { true }
 
     public var failure: String? { nil }
+}
+
+/// What a stage tells: its words (-v, the screen) and what they mean (--json).
+public struct StageNote: Sendable, Equatable {
+    public enum Meaning: Sendable, Equatable {
+        /// A TLS handshake done: what was agreed and verified.
+        case tlsHandshake(version: String, cipher: String, alpn: String?, verification: String)
+        /// How the peer's side of a TLS stream ended: `close_notify`, `truncated` (no
+        /// close_notify before the FIN) or `reset`.
+        case tlsEnding(String)
+        case other
+    }
+
+    public var text: String
+    public var meaning: Meaning
+
+    public init(_ text: String, meaning: Meaning = .other) {
+        self.text = text
+        self.meaning = meaning
+    }
 }

@@ -164,7 +164,7 @@ extension Engine {
 
     /// What the connection's stream has to tell, and the records it saw, as events.
     func emitNotes(_ index: Int) {
-        for text in connections[index].stream.takeNotes() { emit(.streamNote(id: connections[index].id, text: text)) }
+        for note in connections[index].stream.takeNotes() { emit(.streamNote(id: connections[index].id, note: note)) }
         let records = connections[index].stream.takeRecords()
         if !records.isEmpty { emit(.streamRecords(id: connections[index].id, records: records)) }
     }

@@ -41,7 +41,7 @@ public enum EngineEvent: Sendable, Equatable {
     case datagramRefused(id: Int, code: Int32)
     case closed(id: Int, peer: SocketAddress?, reason: CloseReason)
     /// What a stage of the connection's stream tells (a TLS handshake done, how the peer ended).
-    case streamNote(id: Int, text: String)
+    case streamNote(id: Int, note: StageNote)
     /// TLS records that passed (or more of one already told), for the ladder.
     case streamRecords(id: Int, records: [TLSRecord])
     /// The session's one connection is over (never under -k): pipe mode ends, the screen stays.

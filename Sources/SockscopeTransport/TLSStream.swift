@@ -64,7 +64,8 @@ public final class TLSStream: ByteStream {
     var socketError: Int32? {
         didSet {
             guard oldValue == nil, socketError == ECONNRESET, ending == nil else { return }
-            notes.append("TLS: the peer reset the connection (RST) without a close_notify: what it sent last may be lost")
+            notes.append(StageNote("TLS: the peer reset the connection (RST) without a close_notify: what it sent last may be lost",
+                                   meaning: .tlsEnding("reset")))
         }
     }
     public private(set) var handshakeDone = false
@@ -72,12 +73,14 @@ public final class TLSStream: ByteStream {
     public private(set) var ending: Ending? {
         didSet {
             guard oldValue == nil, let ending else { return }
-            notes.append(ending == .closeNotify ? "TLS: the peer ended with close_notify"
-                : "TLS: the connection ended without the peer's close_notify: what it sent may be cut short")
+            notes.append(ending == .closeNotify
+                ? StageNote("TLS: the peer ended with close_notify", meaning: .tlsEnding("close_notify"))
+                : StageNote("TLS: the connection ended without the peer's close_notify: what it sent may be cut short",
+                            meaning: .tlsEnding("truncated")))
         }
     }
     let settings: Settings
-    var notes: [String] = []
+    var notes: [StageNote] = []
     var keyLogFailed = false
 
     /// Ciphertext held back from the socket before more plaintext is taken (a slow peer's
@@ -125,7 +128,7 @@ public final class TLSStream: ByteStream {
             let taken = ctls_take_records(session, &events, events.count, &lost)
             if lost > 0 && recordReader?.lost == false {
                 recordReader?.markLost()
-                notes.append("TLS: \(lost) record events did not fit in their queue: the ladder names no more records")
+                notes.append(StageNote("TLS: \(lost) record events did not fit in their queue: the ladder names no more records"))
             }
             for event in events.prefix(taken) { read(event) }
             if taken < events.count { break }
@@ -162,7 +165,7 @@ public final class TLSStream: ByteStream {
 
     public var summary: String? { handshakeDone ? "\(version) \(cipher)" : nil }
 
-    public func takeNotes() -> [String] {
+    public func takeNotes() -> [StageNote] {
         defer { notes.removeAll() }
         return notes
     }
@@ -212,7 +215,9 @@ public final class TLSStream: ByteStream {
             case Int32(CTLS_DONE):
                 handshakeDone = true
                 let agreed = alpn.map { ", ALPN \($0)" } ?? ""
-                notes.append("TLS: \(version), \(cipher)\(agreed), \(settings.context.handshakeWords(requested: requestedName, sent: settings.servername, peer: peerSubject))")
+                let verification = settings.context.handshakeWords(requested: requestedName, sent: settings.servername, peer: peerSubject)
+                notes.append(StageNote("TLS: \(version), \(cipher)\(agreed), \(verification)",
+                                       meaning: .tlsHandshake(version: version, cipher: cipher, alpn: alpn, verification: verification)))
             case Int32(CTLS_WANT): break
             default:  // its alert still leaves, below
                 let reason = String(cString: ctls_failure(session))
@@ -235,7 +240,7 @@ public final class TLSStream: ByteStream {
             taken.append(String(decoding: bytes, as: UTF8.self))
             if let file = settings.keyLog, case .failed(let code) = file.write(bytes + [0x0A]), !keyLogFailed {
                 keyLogFailed = true
-                notes.append("TLS: \(file.describe(code)); the secrets are not logged")
+                notes.append(StageNote("TLS: \(file.describe(code)); the secrets are not logged"))
             }
         }
         if !taken.isEmpty { settings.secrets?(taken) }

@@ -90,6 +90,8 @@ struct NetcatCommand: ParsableCommand {
             help: ArgumentHelp("With --tls, append the session's secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).", valueName: "file"))
     var tlsKeyLog: String?
 
+    @Flag(name: .customLong("json"), help: "The session's events (what -v says) as JSON objects, one a line, on standard error; no screen.")
+    var json = false
     @Flag(inversion: .prefixedNo,
           help: "Open the interactive screen (default: when standard input and output are terminals and TERM is not dumb).")
     var tui: Bool?
@@ -110,6 +112,7 @@ struct NetcatCommand: ParsableCommand {
         o.tls = tls; o.tlsNoVerify = tlsNoVerify; o.tlsCA = tlsCA; o.tlsServername = tlsServername; o.tlsKeyLog = tlsKeyLog
         o.tlsCert = tlsCert; o.tlsKey = tlsKey; o.tlsALPN = tlsALPN; o.tlsMin = tlsMin; o.tlsMax = tlsMax
         o.tlsVerifyClient = tlsVerifyClient
+        o.json = json
         return o
     }
 
@@ -134,6 +137,7 @@ struct NetcatCommand: ParsableCommand {
     /// Sessions the screen does not run (they stay in pipe mode): a scan prints lines.
     static func screenUnsupported(_ plan: SessionPlan) -> String? {
         if plan.mode == .scan { return "a scan (-z) prints its results as lines" }
+        if plan.json { return "--json writes the session's events as lines" }
         return nil
     }
 

@@ -96,10 +96,10 @@ struct ScreenLoopTests {
             func advance() -> Bool { true }
             var failure: String? { nil }
             var summary: String? { told ? "TLSv9 \u{1b}[2J" : nil }
-            func takeNotes() -> [String] {
+            func takeNotes() -> [StageNote] {
                 guard !told else { return [] }
                 told = true
-                return ["TLS: agreed \u{1b}]0;title\u{07}"]
+                return [StageNote("TLS: agreed \u{1b}]0;title\u{07}")]
             }
         }
         let (ours, peer) = socketPair()

@@ -165,6 +165,46 @@ struct TLSTests {
         }
     }
 
+    /// --json tells the same: the handshake's facts and how the peer ended, each as an object
+    /// on a line of its own that a JSON parser reads — close_notify, truncated, reset.
+    @Test func thePeersEndingInJSON() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try Self.certificate(in: scratch)
+            var runs: [(Child, String)] = []
+            let (server, port) = try Self.server(cert, "SYSTEM:echo hi", back: true)
+            runs.append((try sockscope(["--json", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(port)"], stdin: .null), "close_notify"))
+            #expect(try runs[0].0.waitForExit(timeout: 20) == 0)
+            _ = try server.waitForExit(timeout: 20)
+            let (cut, cutPort) = try Self.pythonServer("truncate", cert)
+            runs.append((try sockscope(["--json", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(cutPort)"], stdin: .null), "truncated"))
+            #expect(try runs[1].0.waitForExit(timeout: 20) == 0)
+            _ = try cut.waitForExit(timeout: 20)
+            let (resetting, resetPort) = try Self.pythonServer("reset", cert)
+            let reset = try sockscope(["--json", "--tls", "--tls-ca", cert.cert, "localhost", "\(resetPort)"])
+            try reset.waitForStdout(containing: "part of a reply\n")
+            reset.write("read\n")
+            #expect(try reset.waitForExit(timeout: 20) == 0)
+            runs.append((reset, "reset"))
+            _ = try resetting.waitForExit(timeout: 20)
+            for (index, (run, how)) in runs.enumerated() {
+                // Every line parses; the kinds come in order; the ending is the one expected.
+                let events = scratch.file("events-\(index).json")
+                writeFile(events, Array(run.stderrText.utf8))
+                let parsed = try Child.run(["python3", "-c", """
+                    import json, sys
+                    events = [json.loads(line) for line in sys.stdin.read().splitlines()]
+                    print(' '.join(e['kind'] for e in events))
+                    tls = next(e for e in events if e['kind'] == 'tls')
+                    print(tls['version'], tls['verification'])
+                    print(next(e['how'] for e in events if e['kind'] == 'tls-peer-ended'))
+                    """], stdin: .file(events))
+                #expect(parsed.child.stdoutText == "connected end-of-input tls tls-peer-ended closed\n"
+                        + "TLSv1.3 certificate verified for localhost\n\(how)\n", "\(run.stderrText) \(parsed.child.stderrText)")
+            }
+        }
+    }
+
     /// A dial (-d --tls and `options`) that a hostile `peer` must fail: exactly `line` on
     /// standard error, exit 1, none of the peer's bytes on standard output.
     static func expectRefused(_ options: [String], by peer: Child, saying line: String,

@@ -188,8 +188,8 @@ final class ScreenMode: EngineFace {
             if let key { model.board.setInfo(nil, for: key) }
             model.apply(.closed(connection: id, ending: Self.ending(reason, idle: plan?.timeout ?? 0)), at: now)
             if let key { ownClosed(id, key: key, reset: reason == .reset, at: now) }
-        case .streamNote(let id, let text):
-            model.note(text, connection: id, at: now)
+        case .streamNote(let id, let note):
+            model.note(note.text, connection: id, at: now)
             // The handshake done, failed, or the peer's ending: the facts as they stand (kept
             // once the connection is gone).
             if let facts = engine.tlsFacts(id) { model.tls[id] = facts }

@@ -3,6 +3,7 @@
 public enum JSONValue: Sendable, Equatable {
     case string(String)
     case int(Int)
+    case bool(Bool)
     case double(Double)
     case null
     case array([JSONValue])
@@ -25,6 +26,7 @@ public enum JSONValue: Sendable, Equatable {
         case .int(let value): out += String(value).utf8
         case .double(let value): out += (value.isFinite ? String(value) : "null").utf8
         case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
         case .array(let values):
             out.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {

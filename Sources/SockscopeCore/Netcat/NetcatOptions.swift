@@ -26,6 +26,7 @@ public struct NetcatOptions: Sendable, Equatable {
     public var pcapPayload: Int?         // --pcap-payload N (data bytes a frame keeps in --pcap)
     public var maxConnections = 100      // --max-conns N
     public var tls = false               // --tls (ncat's --ssl)
+    public var json = false              // --json (the -v lines as JSON objects)
     public var tlsNoVerify = false       // --tls-no-verify
     public var tlsCA: String?            // --tls-ca FILE (ncat's --ssl-trustfile)
     public var tlsServername: String?    // --tls-servername NAME

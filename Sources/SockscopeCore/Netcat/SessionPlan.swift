@@ -36,6 +36,8 @@ public struct SessionPlan: Sendable, Equatable {
     public var maxConnections: Int
     /// The data bytes each frame keeps in --pcap after its headers (--pcap-payload; none by default).
     public var pcapPayload = 0
+    /// --json: the session's events (what -v says) as JSON objects on standard error.
+    public var json = false
     /// --tls: the stream is TLS over the connection (nil: plain).
     public var tls: TLS?
 

@@ -17,6 +17,10 @@ public enum SessionPlanner {
         if o.maxConnections < 1 { throw UsageError("--max-conns must be at least 1") }
         if o.hexDumpPath?.isEmpty == true { throw UsageError("--hex-dump: the file name is empty") }
         if o.pcapPath?.isEmpty == true { throw UsageError("--pcap: the file name is empty") }
+        if o.json && o.scan { throw UsageError("--json: not with -z (a scan's results are nc's lines)") }
+        if o.json && (o.pcapPath != nil || o.ladderPath != nil) {
+            throw UsageError("--json: not with --pcap or --ladder, which need the screen")
+        }
         if o.ladderPath?.isEmpty == true { throw UsageError("--ladder: the file name is empty") }
         if let payload = o.pcapPayload {
             if let problem = PcapPayload.problem(payload, pcap: o.pcapPath != nil) { throw UsageError(problem) }
@@ -46,6 +50,7 @@ public enum SessionPlanner {
             hexDumpPath: o.hexDumpPath, pcapPath: o.pcapPath, ladderPath: o.ladderPath, maxConnections: o.maxConnections)
         plan.pcapPayload = o.pcapPayload ?? 0
         plan.tls = tls
+        plan.json = o.json
         return plan
     }
 
