@@ -24,10 +24,13 @@ struct ctls_session {
     SSL *ssl;
     BIO *incoming;  // what we received, for OpenSSL to read
     BIO *outgoing;  // what OpenSSL wrote, for us to send
-    char failure[512];
+    char failure[1024];
     /// The first certificate the verification refused: its depth in the chain and subject.
     int failed_depth;
     char failed_subject[256];
+    /// Its DNS names and addresses, and the name we asked for: a mismatch says both.
+    char failed_names[512];
+    char asked[256];
     /// Key-log lines not taken yet, each ending in '\n' (a handful per handshake).
     char *keylog;
     size_t keylog_length;
@@ -118,6 +121,8 @@ size_t ctls_take_keylog(ctls_session *session, char *buffer, size_t count) {
     return copied;
 }
 
+static void names_text(X509 *certificate, char *buffer, size_t count);
+
 /// Remembers which certificate failed first; the verdict stays OpenSSL's.
 static int note_verification(int ok, X509_STORE_CTX *store) {
     SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
@@ -128,6 +133,7 @@ static int note_verification(int ok, X509_STORE_CTX *store) {
         session->failed_subject[0] = '\0';
         if (certificate != NULL) {
             X509_NAME_oneline(X509_get_subject_name(certificate), session->failed_subject, sizeof session->failed_subject);
+            names_text(certificate, session->failed_names, sizeof session->failed_names);
         }
     }
     return ok;
@@ -356,6 +362,7 @@ ctls_session *ctls_session_new(ctls_context *context, const char *servername, ch
     }
     SSL_set_connect_state(session->ssl);
     if (servername != NULL && servername[0] != '\0') {
+        snprintf(session->asked, sizeof session->asked, "%s", servername);
         unsigned char address[16];
         if (inet_pton(AF_INET, servername, address) == 1 || inet_pton(AF_INET6, servername, address) == 1) {
             // An address is never sent as SNI (RFC 6066); it is checked against the IP SANs.
@@ -409,7 +416,14 @@ static int failed(ctls_session *session, int result) {
     if (error == SSL_ERROR_ZERO_RETURN) return CTLS_CLOSED;
     long verified = SSL_get_verify_result(session->ssl);
     if (verified != X509_V_OK) {
-        if (session->failed_depth >= 0) {
+        if ((verified == X509_V_ERR_HOSTNAME_MISMATCH || verified == X509_V_ERR_IP_ADDRESS_MISMATCH) && session->failed_depth >= 0) {
+            // Both names: the one asked for, and the ones the certificate holds.
+            snprintf(session->failure, sizeof session->failure,
+                     "certificate verification failed: %s: asked for %s, the certificate names %s (depth %d, %s)",
+                     X509_verify_cert_error_string(verified), session->asked,
+                     session->failed_names[0] != '\0' ? session->failed_names : "none besides its subject",
+                     session->failed_depth, session->failed_subject);
+        } else if (session->failed_depth >= 0) {
             snprintf(session->failure, sizeof session->failure, "certificate verification failed: %s (depth %d, %s)",
                      X509_verify_cert_error_string(verified), session->failed_depth, session->failed_subject);
         } else {

@@ -56,8 +56,9 @@ struct TLSTests {
         }
     }
 
-    /// Verification on by default: a self-signed certificate, and a name the certificate does not
-    /// hold, are each refused in one line naming the reason and the certificate, exit 1, no byte
+    /// Verification on by default: a self-signed certificate, and a name or an address the
+    /// certificate does not hold (both names said), are each refused in one line naming the
+    /// reason and the certificate, exit 1, no byte
     /// sent; --tls-no-verify talks to the same server.
     @Test func verificationRefusesInOneLine() async throws {
         try await offPool { () throws in
@@ -66,7 +67,11 @@ struct TLSTests {
             let cases: [([String], String?)] = [
                 (["--tls"], "sockscope: TLS: certificate verification failed: self-signed certificate (depth 0, /CN=localhost)"),
                 (["--tls", "--tls-ca", cert.cert, "--tls-servername", "example.org"],
-                 "sockscope: TLS: certificate verification failed: hostname mismatch (depth 0, /CN=localhost)"),
+                 "sockscope: TLS: certificate verification failed: hostname mismatch: asked for example.org, the certificate names "
+                 + "DNS:localhost, IP:127.0.0.1 (depth 0, /CN=localhost)"),
+                (["--tls", "--tls-ca", cert.cert, "--tls-servername", "127.0.0.2"],
+                 "sockscope: TLS: certificate verification failed: IP address mismatch: asked for 127.0.0.2, the certificate names "
+                 + "DNS:localhost, IP:127.0.0.1 (depth 0, /CN=localhost)"),
                 (["--tls", "--tls-no-verify"], nil),
             ]
             for (options, refusal) in cases {
