@@ -222,6 +222,12 @@ public final class TLSStream: ByteStream {
             default:  // its alert still leaves, below
                 let reason = String(cString: ctls_failure(session))
                 failure = reason.hasPrefix("certificate") ? reason : "handshake failed: \(reason)"
+                // A refused certificate is still shown (-v, --json, the screen): what was sent.
+                if reason.hasPrefix("certificate") {
+                    for (depth, certificate) in Self.chain(session, verified: false).enumerated() {
+                        notes.append(StageNote("TLS: certificate \(depth) as sent: \(certificate.words)"))
+                    }
+                }
             }
         }
         closeIfWanted()

@@ -94,6 +94,26 @@ struct TLSTests {
         }
     }
 
+    /// -v still shows what a refused server sent: each certificate on a line (subject, issuer,
+    /// names, validity, SHA-256 as openssl computes it), then the refusal.
+    @Test func aRefusedCertificateIsShownUnderV() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try Self.certificate(in: scratch)
+            let (server, port) = try Self.server(cert, "-")
+            let us = try sockscope(["-v", "-d", "--tls", "localhost", "\(port)"], stdin: .null)
+            #expect(try us.waitForExit(timeout: 20) == 1)
+            let fingerprint = try TLSScreenTests.fingerprint(cert.cert)
+            let lines = us.stderrText.split(separator: "\n").map(String.init)
+            #expect(lines.suffix(2).first?.hasPrefix("TLS: certificate 0 as sent: /CN=localhost · issuer /CN=localhost · "
+                                                      + "DNS:localhost, IP:127.0.0.1 · valid ") == true, "\(us.stderrText)")
+            #expect(lines.suffix(2).first?.hasSuffix(" · SHA-256 \(fingerprint)") == true)
+            #expect(lines.last == "sockscope: TLS: certificate verification failed: self-signed certificate (depth 0, /CN=localhost)")
+            server.signal(SIGTERM)
+            _ = try server.waitForExit()
+        }
+    }
+
     /// A server that stops reading and goes away mid-stream: our sends fail as a plain socket's
     /// would and the session ends — the stage never spins on a socket that failed under it.
     @Test func aServerGoneMidStreamEndsTheSession() async throws {

@@ -11,6 +11,13 @@ public struct TLSFacts: Sendable, Equatable {
         public var notAfter: String
         public var sha256: String
 
+        /// On one line: `/CN=localhost · issuer /CN=localhost · DNS:localhost · valid … – … · SHA-256 …`,
+        /// the peer's strings escaped.
+        public var words: String {
+            [subject.terminalSafe, "issuer \(issuer.terminalSafe)", names.isEmpty ? nil : names.terminalSafe,
+             "valid \(notBefore) – \(notAfter)", "SHA-256 \(sha256)"].compactMap { $0 }.joined(separator: " · ")
+        }
+
         public init(subject: String, issuer: String, names: String, notBefore: String, notAfter: String, sha256: String) {
             self.subject = subject
             self.issuer = issuer
