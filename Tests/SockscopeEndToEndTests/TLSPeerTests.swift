@@ -105,4 +105,31 @@ struct TLSPeerTests {
             #expect(Child.runQuietly(["cmp", down, received]) == 0, "down: \(peer) TLS \(version)")
         }
     }
+
+    /// SNI as openssl s_server sees it: the host typed (or --tls-servername) is sent; an address
+    /// typed is not (RFC 6066), and is checked against the certificate's addresses instead.
+    @Test func theNameSentAsSNIIsWhatSServerSees() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let cert = try TLSTests.certificate(in: scratch)
+            for (target, extra, seen) in [("localhost", [String](), "localhost"), ("127.0.0.1", ["--tls-servername", "localhost"], "localhost"),
+                                          ("127.0.0.1", [], nil)] {
+                // -servername: s_server says which name a client asked for (its second context's).
+                let server = try Child(["openssl", "s_server", "-naccept", "1", "-accept", "127.0.0.1:0", "-cert", cert.cert, "-key", cert.key,
+                                        "-servername", "localhost", "-cert2", cert.cert, "-key2", cert.key], stdin: .pipe)
+                let us = try sockscope(["-v", "-d", "--tls", "--tls-ca", cert.cert] + extra + [target, "\(try listeningPort(of: server))"],
+                                       stdin: .null)
+                try us.waitForStderrLine(containing: "certificate verified")
+                try server.waitForStdout(containing: "CIPHER is ")  // its handshake is done, the SNI said by then
+                if let seen {
+                    #expect(server.stdoutText.contains("Hostname in TLS extension: \"\(seen)\""), "\(server.stdoutText)")
+                } else {
+                    #expect(!server.stdoutText.contains("Hostname in TLS extension"), "\(server.stdoutText)")
+                }
+                server.closeStdin()  // s_server ends the session; we exit
+                #expect(try us.waitForExit(timeout: 20) == 0, "\(us.stderrText)")
+                _ = try server.waitForExit(timeout: 20)
+            }
+        }
+    }
 }
