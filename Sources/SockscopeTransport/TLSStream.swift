@@ -156,6 +156,10 @@ public final class TLSStream: ByteStream {
         }
     }
 
+    /// Bytes were fed since the handshake last wanted more (true at first: a client's
+    /// ClientHello leaves on the first step).
+    var handshakeMayMove = true
+
     /// When the handshake began (the stage was made).
     let startedAt: Double
 
@@ -210,7 +214,10 @@ public final class TLSStream: ByteStream {
             failure = "handshake failed: not done within \(Seconds.text(settings.handshakeLimit)) s"
             return false
         }
-        if !handshakeDone {
+        // The handshake moves only on the peer's bytes (our own go to memory, never blocked):
+        // with nothing fed since it last wanted more, another step would only say so again.
+        if !handshakeDone && handshakeMayMove {
+            handshakeMayMove = false
             switch ctls_handshake(session) {
             case Int32(CTLS_DONE):
                 handshakeDone = true
@@ -322,6 +329,7 @@ public final class TLSStream: ByteStream {
             }
             if n > 0 {
                 scratch.withUnsafeBytes { raw in _ = raw.baseAddress.map { ctls_feed(session, $0, n) } }
+                handshakeMayMove = true
                 partial = false
                 writeWantsRead = false
             } else if n == 0 {
