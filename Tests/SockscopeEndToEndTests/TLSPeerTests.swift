@@ -44,9 +44,15 @@ struct TLSPeerTests {
                 #expect(try us.waitForExit(timeout: 60) == 0, "\(us.stderrText)")
                 #expect(us.stderrText.contains(agreed), "\(us.stderrText)")
                 #expect(try server.waitForExit(timeout: 30) == 0, "\(server.stderrText)")
-                let source = try Child(["openssl", "s_server", "-quiet", "-naccept", "1", "-accept", "127.0.0.1:0",
-                                        "-cert", cert.cert, "-key", cert.key], stdin: .file(down), stdout: .file("/dev/null"))
-                let reader = try sockscope(["-d"] + dial + ["\(try listeningPort(of: source))"], stdin: .null, stdout: .file(received))
+                // Down: s_server -HTTP answers a request with the file's bytes as they are. (Fed
+                // the file on its input instead, s_server writes before it has read our Finished,
+                // then blocks reading for it on a busy machine — s_client hangs there the same way.)
+                let request = scratch.file("request.txt")
+                writeFile(request, Array("GET /down.bin HTTP/1.0\r\n\r\n".utf8))
+                let source = try Child(["sh", "-c", "cd \"$1\" && exec openssl s_server -quiet -HTTP -naccept 1 -accept 127.0.0.1:0 "
+                                        + "-cert \"$2\" -key \"$3\"", "sh", scratch.path, cert.cert, cert.key], stdin: .null,
+                                       stdout: .file("/dev/null"))
+                let reader = try sockscope(dial + ["\(try listeningPort(of: source))"], stdin: .file(request), stdout: .file(received))
                 #expect(try reader.waitForExit(timeout: 60) == 0, "\(reader.stderrText)")
                 #expect(reader.stderrText.contains(agreed), "\(reader.stderrText)")
                 _ = try source.waitForExit(timeout: 30)
