@@ -6,7 +6,10 @@ extension PipeMode {
     func dial(signalFD: Int32) throws -> ExitStatus {
         switch plan.target {
         case .unix(let path): return try dialUnix(path: path, signalFD: signalFD)
-        case .inet(let host, let ports): return try dialInet(host: host ?? "", port: ports[0], signalFD: signalFD)
+        case .inet(let host, let ports):
+            // Through proxies, the socket goes to the first one; the stream asks for the target.
+            if let proxy = plan.proxies.first { return try dialInet(host: proxy.host, port: proxy.port, signalFD: signalFD) }
+            return try dialInet(host: host ?? "", port: ports[0], signalFD: signalFD)
         }
     }
 
@@ -111,5 +114,24 @@ extension PipeMode {
             log.error("\(path): \(error.reason)")
         }
         return .failure
+    }
+}
+
+extension PipeMode {
+    /// -x: each connection's first stage asks the proxies in turn for the target. Its name goes
+    /// to the last proxy as typed (--proxy-dns remote, the default), or resolved here first
+    /// (--proxy-dns local, and always for SOCKS4, which carries only an IPv4 address).
+    func proxyStage() -> ((Int32) -> any ByteStream)? {
+        guard let first = plan.proxies.first, case .inet(let host?, let ports) = plan.target else { return nil }
+        var target = host
+        if !plan.proxyResolvesName || first.kind == .socks4 {
+            let family: NetcatOptions.Family = first.kind == .socks4 ? .inet : plan.family
+            if let address = try? Resolver.resolve(host: host, port: ports[0], family: family, datagram: false,
+                                                   numeric: plan.numeric, passive: false).first {
+                target = address.numericHost
+            }
+        }
+        let hops = plan.proxies, port = ports[0], limit = plan.timeout ?? 10, clock = io.monotonic
+        return { fd in ProxyStream(fd: fd, hops: hops, targetHost: target, targetPort: port, limit: limit, clock: clock) }
     }
 }

@@ -145,10 +145,11 @@ public final class PipeMode {
             engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
                             signalFD: signalFD, clock: io.monotonic,
                             onEvent: { event in
-                                // A stage's failure (a TLS handshake refused) is the session's: said
-                                // in one line, exit 1, with or without -v.
+                                // A stage's failure (a TLS handshake refused, a proxy's refusal) is
+                                // the session's: said in one line, with the stage's name, exit 1,
+                                // with or without -v.
                                 if case .closed(_, _, .streamFailed(let reason)) = event {
-                                    lines.add("sockscope: TLS: \(reason.terminalSafe)")
+                                    lines.add("sockscope: \(reason.terminalSafe)")
                                     failures.count += 1
                                 }
                                 if verbose, let told = self.describe(event, listeningPath: listeningPath),
@@ -159,6 +160,8 @@ public final class PipeMode {
             engine.flushEvents = lines.flush
         }
         engine.recorder = recorder
+        let proxy = proxyStage()
+        if let proxy { engine.makeStream = proxy }
         if let tls = plan.tls, let context = tlsContext {
             var typed: String?
             if case .inet(let host, _) = plan.target, context.client { typed = host }
@@ -169,7 +172,7 @@ public final class PipeMode {
                                               handshakeLimit: plan.timeout ?? 10, records: interactive,
                                               secrets: capture.map { capture in { capture.recordSecrets($0) } },
                                               handshaking: capture.map { capture in { capture.holdFrames($0) } }, clock: io.monotonic)
-            engine.makeStream = { fd in TLSStream.make(fd: fd, settings: settings) }
+            engine.makeStream = { fd in TLSStream.make(lower: proxy?(fd) ?? PlainStream(fd: fd), settings: settings) }
         }
         switch endpoint {
         case .connected(let fd, let peer): engine.addConnection(fd, peer: peer)

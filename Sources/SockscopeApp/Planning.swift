@@ -1,3 +1,4 @@
+import Glibc
 import SockscopeCore
 import SockscopeTransport
 
@@ -8,15 +9,36 @@ public enum Planning {
     }
 
     /// The short flags of nc that take a value, for `GetoptClusters`.
-    public static let valueFlags: Set<Character> = ["i", "p", "q", "s", "w"]
+    public static let valueFlags: Set<Character> = ["i", "p", "q", "s", "w", "x", "X"]
     public static let valueOptions: Set<String> = ["--hex-dump", "--max-conns", "--pcap", "--pcap-payload", "--ladder",
                                                    "--tls-ca", "--ssl-trustfile", "--tls-servername", "--keylog",
                                                    "--tls-cert", "--ssl-cert", "--tls-key", "--ssl-key", "--tls-alpn", "--ssl-alpn",
-                                                   "--tls-min", "--tls-max"]
+                                                   "--tls-min", "--tls-max", "--proxy", "--proxy-type", "--proxy-auth",
+                                                   "--proxy-auth-file", "--proxy-dns"]
     /// Every long option of the nc command line, argument-parser's own included.
     public static let longOptions: Set<String> = valueOptions.union(
         ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--json", "--tls", "--ssl", "--tls-no-verify",
          "--tls-verify-client"])
+
+    /// The proxies' credentials when the command line has none: --proxy-auth-file's first line
+    /// (a regular file, at most 4 KiB, read through its descriptor), else SOCKSCOPE_PROXY_AUTH
+    /// — never asked for on a terminal.
+    public static func proxyCredentials(_ options: inout NetcatOptions, file: String?) -> UsageError? {
+        if options.proxyAuth != nil {
+            return file == nil ? nil : UsageError("--proxy-auth and --proxy-auth-file: one or the other")
+        }
+        if let file {
+            switch InputFile.read(file, limit: 4096) {
+            case .success(let bytes):
+                options.proxyAuth = String(decoding: bytes.prefix { $0 != 10 && $0 != 13 }, as: UTF8.self)
+            case .failure(let failure):
+                return UsageError("--proxy-auth-file \(file.terminalSafe): \(failure.text)")
+            }
+        } else if let value = getenv("SOCKSCOPE_PROXY_AUTH"), !options.proxies.isEmpty {
+            options.proxyAuth = String(cString: value)
+        }
+        return nil
+    }
 
     /// The command line's first problem that argument-parser would misreport (`ArgumentCheck`).
     public static func problem(in words: [String]) -> UsageError? {

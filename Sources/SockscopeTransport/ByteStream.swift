@@ -38,6 +38,9 @@ public protocol ByteStream: AnyObject {
     /// When the stage must have made progress by (a handshake's limit), on the engine's clock:
     /// the loop wakes then and `advance` fails the stage if it has not.
     var deadline: Double? { get }
+    /// Whether the stage passes the engine's bytes yet (a proxy's tunnel opens after its
+    /// negotiation); a stage above waits for it.
+    var ready: Bool { get }
     /// Whether the stage still holds bytes for the socket (records written, not yet sent): the
     /// connection is not closed before they have gone, or they would be lost.
     var owes: Bool { get }
@@ -45,6 +48,7 @@ public protocol ByteStream: AnyObject {
 
 extension ByteStream {
     public var owes: Bool { false }
+    public var ready: Bool { true }
     public func takeNotes() -> [StageNote] { [] }
     public func takeRecords() -> [TLSRecord] { [] }
     public var summary: String? { nil }

@@ -17,7 +17,7 @@ extension TLSStream {
         facts.serverName = facts.server ? (requestedName.isEmpty ? nil : requestedName) : settings.servername
         facts.resumed = ctls_resumed(session) == 1
         facts.failed = failure != nil
-        facts.verification = failure ?? (handshakeDone
+        facts.verification = stageFailure ?? lower.failure ?? (handshakeDone
             ? settings.context.handshakeWords(requested: requestedName, sent: settings.servername, peer: peerSubject)
             : "not verified yet")
         facts.verifyResult = String(cString: ctls_verify_result(session))

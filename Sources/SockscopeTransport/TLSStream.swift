@@ -43,7 +43,8 @@ public final class TLSStream: ByteStream {
     /// truncation: the peer, or something between, cut the stream).
     public enum Ending: Sendable { case closeNotify, truncated }
 
-    let plain: PlainStream
+    /// The stage below: the socket itself, or a proxy's tunnel to the target.
+    let lower: any ByteStream
     let session: OpaquePointer
     /// Ciphertext owed to the socket, from `sentOffset`.
     var toSocket: [UInt8] = []
@@ -69,7 +70,10 @@ public final class TLSStream: ByteStream {
         }
     }
     public private(set) var handshakeDone = false
-    public private(set) var failure: String?
+    /// Why TLS failed, in its own words; `failure` says it with its stage's name, or the
+    /// stage below's failure.
+    var stageFailure: String?
+    public var failure: String? { lower.failure ?? stageFailure.map { "TLS: " + $0 } }
     public private(set) var ending: Ending? {
         didSet {
             guard oldValue == nil, let ending else { return }
@@ -89,8 +93,9 @@ public final class TLSStream: ByteStream {
     /// Received ciphertext not yet decrypted, at most (the socket keeps the rest).
     static let incomingLimit = 64 * 1024
 
-    public init(fd: Int32, settings: Settings) throws(TransportError) {
-        plain = PlainStream(fd: fd)
+    /// TLS over `lower`: the socket, or a proxy's tunnel (the handshake goes out once it is open).
+    public init(lower: any ByteStream, settings: Settings) throws(TransportError) {
+        self.lower = lower
         var error = [CChar](repeating: 0, count: 256)
         guard let made = ctls_session_new(settings.context.context, settings.servername, &error, error.count) else {
             throw TransportError("TLS: \(TLSContext.text(error))")
@@ -163,15 +168,22 @@ public final class TLSStream: ByteStream {
     /// When the handshake began (the stage was made).
     let startedAt: Double
 
-    public var deadline: Double? { handshakeDone || failure != nil ? nil : startedAt + settings.handshakeLimit }
+    public var deadline: Double? {
+        let own = handshakeDone || failure != nil ? nil : startedAt + settings.handshakeLimit
+        return [own, lower.deadline].compactMap { $0 }.min()
+    }
 
     public var owes: Bool { socketError == nil && sentOffset < toSocket.count }
 
-    public var summary: String? { handshakeDone ? "\(version) \(cipher)" : nil }
+    public var summary: String? {
+        let own = handshakeDone ? "\(version) \(cipher)" : nil
+        let parts = [lower.summary, own].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
 
     public func takeNotes() -> [StageNote] {
         defer { notes.removeAll() }
-        return notes
+        return lower.takeNotes() + notes
     }
 
     deinit {
@@ -209,9 +221,10 @@ public final class TLSStream: ByteStream {
             // After the secrets: what was held back while the handshake ran goes out after them.
             if handshakeDone || failure != nil { endHandshakeHold() }
         }
-        guard failure == nil else { return false }
+        // The stage below moves first (a proxy's negotiation); its failure is this stream's.
+        guard failure == nil, lower.advance() else { return false }
         if !handshakeDone && settings.clock() >= startedAt + settings.handshakeLimit {
-            failure = "handshake failed: not done within \(Seconds.text(settings.handshakeLimit)) s"
+            stageFailure = "handshake failed: not done within \(Seconds.text(settings.handshakeLimit)) s"
             return false
         }
         // The handshake moves only on the peer's bytes (our own go to memory, never blocked):
@@ -228,7 +241,7 @@ public final class TLSStream: ByteStream {
             case Int32(CTLS_WANT): break
             default:  // its alert still leaves, below
                 let reason = String(cString: ctls_failure(session))
-                failure = reason.hasPrefix("certificate") ? reason : "handshake failed: \(reason)"
+                stageFailure = reason.hasPrefix("certificate") ? reason : "handshake failed: \(reason)"
                 // A refused certificate is still shown (-v, --json, the screen): what was sent.
                 if reason.hasPrefix("certificate") {
                     for (depth, certificate) in Self.chain(session, verified: false).enumerated() {
@@ -273,7 +286,7 @@ public final class TLSStream: ByteStream {
         }
         while sentOffset < toSocket.count && socketError == nil {
             let n = toSocket.withUnsafeBytes { raw in
-                raw.baseAddress.map { plain.send($0 + sentOffset, count: raw.count - sentOffset) } ?? -1
+                raw.baseAddress.map { lower.send($0 + sentOffset, count: raw.count - sentOffset) } ?? -1
             }
             if n > 0 {
                 sentOffset += n
@@ -287,7 +300,7 @@ public final class TLSStream: ByteStream {
             sentOffset = 0
         }
         if closing && !finSent && toSocket.isEmpty {
-            plain.finishSending()
+            lower.finishSending()
             finSent = true
         }
     }
@@ -311,7 +324,7 @@ public final class TLSStream: ByteStream {
                 errno = EAGAIN
                 return -1
             }
-            failure = String(cString: ctls_failure(session))
+            stageFailure = String(cString: ctls_failure(session))
             return Self.failed()
         }
         flush()
@@ -325,7 +338,7 @@ public final class TLSStream: ByteStream {
         let needsSocket = !handshakeDone || ctls_pending(session) == 0 && (ctls_incoming(session) == 0 || partial)
         if needsSocket && !socketEnded && ctls_incoming(session) < Self.incomingLimit {
             let n = scratch.withUnsafeMutableBytes { raw in
-                raw.baseAddress.map { plain.receive(into: $0, count: raw.count) } ?? -1
+                raw.baseAddress.map { lower.receive(into: $0, count: raw.count) } ?? -1
             }
             if n > 0 {
                 scratch.withUnsafeBytes { raw in _ = raw.baseAddress.map { ctls_feed(session, $0, n) } }
@@ -346,7 +359,7 @@ public final class TLSStream: ByteStream {
         }
         guard handshakeDone else {
             if socketEnded {
-                failure = "handshake failed: the peer closed the connection"
+                stageFailure = "handshake failed: the peer closed the connection"
                 return Self.failed()
             }
             errno = EAGAIN
@@ -367,7 +380,7 @@ public final class TLSStream: ByteStream {
             errno = EAGAIN
             return -1
         default:
-            failure = String(cString: ctls_failure(session))
+            stageFailure = String(cString: ctls_failure(session))
             return Self.failed()
         }
     }
@@ -387,6 +400,8 @@ public final class TLSStream: ByteStream {
     }
 
     public func events(reading: Bool, writing: Bool) -> Int32 {
+        // A stage below still opening (a proxy) asks for what its negotiation needs.
+        if !lower.ready { return lower.events(reading: true, writing: false) }
         var events: Int32 = sentOffset < toSocket.count && socketError == nil ? POLLOUT : 0
         if !handshakeDone || reading || writeWantsRead { events |= POLLIN }
         if writing && handshakeDone && !writeWantsRead { events |= POLLOUT }
@@ -395,7 +410,7 @@ public final class TLSStream: ByteStream {
 
     /// Decrypted bytes waiting, or whole records received and not read yet.
     public var buffered: Int {
-        Int(ctls_pending(session)) + (ctls_incoming(session) > 0 && !partial ? 1 : 0)
+        Int(ctls_pending(session)) + (ctls_incoming(session) > 0 && !partial ? 1 : 0) + (lower.buffered > 0 ? 1 : 0)
     }
 
     public var splicable: Bool { false }
@@ -423,9 +438,9 @@ public final class UnusableStream: ByteStream {
 
 extension TLSStream {
     /// The stage for a new connection, or one that ends it with the reason it could not be made.
-    public static func make(fd: Int32, settings: Settings) -> ByteStream {
+    public static func make(lower: any ByteStream, settings: Settings) -> ByteStream {
         do {
-            return try TLSStream(fd: fd, settings: settings)
+            return try TLSStream(lower: lower, settings: settings)
         } catch {
             return UnusableStream(error.description)
         }

@@ -90,6 +90,21 @@ struct NetcatCommand: ParsableCommand {
             help: ArgumentHelp("With --tls, append the session's secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).", valueName: "file"))
     var tlsKeyLog: String?
 
+    @Option(name: [.customShort("x"), .customLong("proxy")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Dial through this proxy (SOCKS5 unless -X says otherwise); again for a chain, in order.", valueName: "host[:port]"))
+    var proxies: [String] = []
+    @Option(name: [.customShort("X"), .customLong("proxy-type")], parsing: .unconditional,
+            help: ArgumentHelp("The proxies' protocol: 4, 4a, 5 (default) or connect (ncat's socks4, socks5, http).", valueName: "type"))
+    var proxyType: String?
+    @Option(name: .customLong("proxy-auth"), parsing: .unconditional,
+            help: ArgumentHelp("The proxies' USER:PASS (also SOCKSCOPE_PROXY_AUTH, or --proxy-auth-file).", valueName: "user:pass"))
+    var proxyAuth: String?
+    @Option(name: .customLong("proxy-auth-file"), parsing: .unconditional,
+            help: ArgumentHelp("Read the proxies' USER:PASS from the first line of FILE.", valueName: "file"))
+    var proxyAuthFile: String?
+    @Option(name: .customLong("proxy-dns"), parsing: .unconditional,
+            help: ArgumentHelp("Who resolves the target's name: remote (the proxy, default) or local.", valueName: "where"))
+    var proxyDNS: String?
     @Flag(name: .customLong("json"), help: "The session's events (what -v says) as JSON objects, one a line, on standard error; no screen.")
     var json = false
     @Flag(inversion: .prefixedNo,
@@ -113,6 +128,7 @@ struct NetcatCommand: ParsableCommand {
         o.tlsCert = tlsCert; o.tlsKey = tlsKey; o.tlsALPN = tlsALPN; o.tlsMin = tlsMin; o.tlsMax = tlsMax
         o.tlsVerifyClient = tlsVerifyClient
         o.json = json
+        o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS
         return o
     }
 
@@ -144,6 +160,8 @@ struct NetcatCommand: ParsableCommand {
     /// Runs the session; `main.swift` turns the status into the process's exit.
     func execute() -> ExitStatus {
         do {
+            var options = options
+            if let problem = Planning.proxyCredentials(&options, file: proxyAuthFile) { throw problem }
             let plan = try Planning.plan(options)
             let interactive = (tui ?? Terminal.isInteractive()) && Self.screenUnsupported(plan) == nil
             if !interactive && (plan.pcapPath != nil || plan.ladderPath != nil) {

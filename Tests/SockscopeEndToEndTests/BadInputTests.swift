@@ -13,7 +13,7 @@ struct BadInputTests {
         (["-U", "-4", "/tmp/x"], 64, "sockscope: cannot use -U with -4"),
         (["-k", "127.0.0.1", "80"], 64, "sockscope: must use -l with -k"),
         (["-w", "abc", "127.0.0.1", "80"], 64, "sockscope: The value 'abc' is invalid for '-w <secs>'"),
-        (["-X", "127.0.0.1", "80"], 64, "sockscope: Unknown option '-X'"),
+        (["-X", "5", "127.0.0.1", "80"], 64, "sockscope: -X, --proxy-type, --proxy-auth and --proxy-dns need a proxy: -x HOST[:PORT]"),
         (["-i", "-1", "127.0.0.1", "80"], 64, "sockscope: interval invalid: -1.0"),
         (["--max-conns", "-5", "-l", "-k", "80"], 64, "sockscope: --max-conns must be at least 1"),
         ([], 64, "sockscope: missing hostname and port ('sockscope --help' lists the options, 'sockscope states' the sockets)"),

@@ -27,6 +27,10 @@ public struct NetcatOptions: Sendable, Equatable {
     public var maxConnections = 100      // --max-conns N
     public var tls = false               // --tls (ncat's --ssl)
     public var json = false              // --json (the -v lines as JSON objects)
+    public var proxies: [String] = []    // -x HOST[:PORT], given again for a chain (ncat's --proxy)
+    public var proxyType: String?        // -X 4|4a|5|connect (ncat's --proxy-type socks4|socks5|http)
+    public var proxyAuth: String?        // --proxy-auth USER:PASS
+    public var proxyDNS: String?         // --proxy-dns local|remote
     public var tlsNoVerify = false       // --tls-no-verify
     public var tlsCA: String?            // --tls-ca FILE (ncat's --ssl-trustfile)
     public var tlsServername: String?    // --tls-servername NAME

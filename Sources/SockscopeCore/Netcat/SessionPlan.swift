@@ -36,6 +36,10 @@ public struct SessionPlan: Sendable, Equatable {
     public var maxConnections: Int
     /// The data bytes each frame keeps in --pcap after its headers (--pcap-payload; none by default).
     public var pcapPayload = 0
+    /// -x: the proxies to go through, in order, to the target (empty: straight there).
+    public var proxies: [ProxyHop] = []
+    /// --proxy-dns remote (the default): the last proxy resolves the target's name.
+    public var proxyResolvesName = true
     /// --json: the session's events (what -v says) as JSON objects on standard error.
     public var json = false
     /// --tls: the stream is TLS over the connection (nil: plain).

@@ -51,6 +51,12 @@ public enum SessionPlanner {
         plan.pcapPayload = o.pcapPayload ?? 0
         plan.tls = tls
         plan.json = o.json
+        plan.proxies = try ProxyPlanner.hops(o)
+        plan.proxyResolvesName = o.proxyDNS != "local"
+        if !plan.proxies.isEmpty {
+            if o.listen { throw UsageError("-x: a proxy is for dialing, not with -l") }
+            if o.udp || o.unixSocket || o.scan { throw UsageError("-x: a proxy carries a TCP connection (not with -u, -U or -z)") }
+        }
         return plan
     }
 
