@@ -24,6 +24,8 @@ public final class ProxyStream: ByteStream {
     var hopStarted: Double
     let startedAt: Double
     var summaryText: String?
+    /// `host:port` of the target, for the summary.
+    let target: String
 
     /// `hops` in order; `target` what the last one connects to. `limit`: seconds the whole
     /// negotiation may take (-w, else 10), on `clock`.
@@ -35,6 +37,7 @@ public final class ProxyStream: ByteStream {
             negotiations.append(ProxyNegotiation(hop: hop, targetHost: next.0, targetPort: next.1))
         }
         self.negotiations = negotiations
+        target = ProxyHop.hostPort(targetHost, targetPort)
         self.clock = clock
         self.limit = limit
         startedAt = clock()
@@ -164,7 +167,9 @@ public final class ProxyStream: ByteStream {
     public var splicable: Bool { false }
     public var owes: Bool { !open && sentOffset < outgoing.count }
     public var deadline: Double? { open || failure != nil ? nil : startedAt + limit }
-    public var summary: String? { open ? summaryText : nil }
+    /// `via 127.0.0.1:1080 (SOCKS5) to example.org:443`: the header says which target the leg
+    /// to the proxy carries.
+    public var summary: String? { open ? summaryText.map { "\($0) to \(target)" } : nil }
 
     public func takeNotes() -> [StageNote] {
         defer { notes.removeAll() }
