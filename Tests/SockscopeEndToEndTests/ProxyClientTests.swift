@@ -103,7 +103,7 @@ struct ProxyClientTests {
 
     /// 64 MiB up through each kind (with and without authentication), byte-exact, the FIN passed
     /// on; the target's name goes to the proxy (remote DNS), except to SOCKS4 (an address).
-    @Test(arguments: [("socks5", ["-X", "5"], "localhost"), ("socks5-auth", ["--proxy-auth", "ann:s:cret"], "localhost"),
+    @Test(.serialized, arguments: [("socks5", ["-X", "5"], "localhost"), ("socks5-auth", ["--proxy-auth", "ann:s:cret"], "localhost"),
                       ("socks4", ["-X", "4"], "127.0.0.1"), ("socks4", ["-X", "4a"], "localhost"),
                       ("http-auth", ["-X", "connect", "--proxy-auth", "ann:s:cret"], "localhost")])
     func sixtyFourMiBThrough(mode: String, options: [String], asked: String) async throws {

@@ -358,7 +358,7 @@ struct TLSTests {
     /// Half-close through TLS 1.2 and 1.3, either end first: the end whose input (ten bytes)
     /// ends at once sends its close_notify and FIN, and the other end's 64 MiB still arrive
     /// whole after them.
-    @Test(arguments: ["1.2", "1.3"], [true, false])
+    @Test(.serialized, arguments: ["1.2", "1.3"], [true, false])
     func halfCloseCarries64MiBAfterACloseNotify(version: String, clientEndsFirst: Bool) async throws {
         try await offPool { () throws in
             let scratch = Scratch()
