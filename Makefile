@@ -22,8 +22,9 @@ release:
 # run first, each alone: the tracepoint is system-wide, so any other test's traffic is theirs
 # too, and right after the suite's dozens of network namespaces the kernel's clean-up of them
 # delays the destroy notices that the tracefs reader's namespace guess needs (issue on exact
-# sources).
-ALONE = everyTransitionUnderLoad nothingIsLostInSilenceAtTheEnd
+# sources). The capture's burst beside tcpdump too: under the suite's 64 MiB transfers on a
+# busy machine its reader took longer than its minute to tell 20,000 frames.
+ALONE = everyTransitionUnderLoad nothingIsLostInSilenceAtTheEnd aBurstIsShownOrCounted
 test: test-deps
 	swift build --build-tests
 	for test in $(ALONE); do swift test --skip-build --filter "$$test" || exit 1; done
