@@ -98,7 +98,8 @@ public final class PipeMode {
                                              requiredBy: plan.pcapPath != nil ? "--pcap" : plan.ladderPath != nil ? "--ladder" : nil)
         switch plan.target {
         // From the start, the kernel keeps only the target's (or the listener's) port.
-        case .inet(_, let ports): wish.port = ports.first.flatMap { $0 == 0 ? nil : $0 }
+        // Through proxies, the socket's peer is the first proxy.
+        case .inet(_, let ports): wish.port = plan.proxies.first?.port ?? ports.first.flatMap { $0 == 0 ? nil : $0 }
         default: wish.impossible = "a Unix socket sends no segments"
         }
         let started = KernelSources.start(io, capture: wish, signalFD: signalFD, log: log)
@@ -221,6 +222,11 @@ public final class PipeMode {
                 return SessionEvent("tls", connection(id) + [("version", .string(version)), ("cipher", .string(cipher)),
                                                              ("alpn", alpn.map { .string($0) } ?? .null),
                                                              ("verification", .string(verification))],
+                                    text: note.text.terminalSafe)
+            case .proxy(let address, let type, let detail, let seconds):
+                return SessionEvent("proxy", connection(id) + [("proxy", .string(address)), ("type", .string(type)),
+                                                               ("negotiation", .string(detail)),
+                                                               ("seconds", .double((seconds * 1e6).rounded() / 1e6))],
                                     text: note.text.terminalSafe)
             case .tlsEnding(let how):
                 return SessionEvent("tls-peer-ended", connection(id) + [("how", .string(how))], text: note.text.terminalSafe)

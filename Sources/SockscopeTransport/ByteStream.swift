@@ -92,6 +92,9 @@ public struct StageNote: Sendable, Equatable {
         /// How the peer's side of a TLS stream ended: `close_notify`, `truncated` (no
         /// close_notify before the FIN) or `reset`.
         case tlsEnding(String)
+        /// A proxy's negotiation done: which proxy (`host:port`), its protocol, what passed,
+        /// and how long it took.
+        case proxy(address: String, type: String, detail: String, seconds: Double)
         case other
     }
 

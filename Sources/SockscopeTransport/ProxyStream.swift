@@ -24,6 +24,13 @@ public final class ProxyStream: ByteStream {
     var hopStarted: Double
     let startedAt: Double
     var summaryText: String?
+    /// The negotiation's bytes each way so far: where its messages sit in the stream, and where
+    /// the target's bytes (a TLS stage's records) begin.
+    public private(set) var sentBytes = 0
+    public private(set) var receivedBytes = 0
+    /// Its messages, named, for the ladder (`takeRecords`); answers already told per hop.
+    var records: [TLSRecord] = []
+    var answersTold = 0
     /// `host:port` of the target, for the summary.
     let target: String
 
@@ -60,15 +67,22 @@ public final class ProxyStream: ByteStream {
         let hop = negotiations[0].hop
         switch step {
         case .send(let bytes):
+            record(ours: true, offset: sentBytes, length: bytes.count, text: negotiations[0].sentName)
+            sentBytes += bytes.count
             outgoing += bytes
+            tellAnswers()
             flush()
         case .waiting:
             break
         case .connected(let rest, let detail):
-            let took = DurationText.short(clock() - hopStarted)
-            notes.append(StageNote("proxy \(hop.label.terminalSafe): \(detail) (\(took))"))
+            tellAnswers()
+            let seconds = clock() - hopStarted
+            notes.append(StageNote("proxy \(hop.label.terminalSafe): \(detail) (\(DurationText.short(seconds)))",
+                                   meaning: .proxy(address: ProxyHop.hostPort(hop.host, hop.port), type: hop.kind.name, detail: detail,
+                                                   seconds: seconds)))
             summaryText = (summaryText.map { $0 + " → " } ?? "via ") + hop.label
             negotiations.removeFirst()
+            answersTold = 0
             if negotiations.isEmpty {
                 leftover = rest
                 begin()
@@ -80,6 +94,28 @@ public final class ProxyStream: ByteStream {
         case .refused(let reason):
             failure = "proxy \(hop.label) refused: \(reason)"
         }
+    }
+
+    /// The answers the negotiation has taken since, placed after the ones before.
+    func tellAnswers() {
+        let answers = negotiations[0].answers
+        while answersTold < answers.count {
+            let answer = answers[answersTold]
+            record(ours: false, offset: receivedBytes, length: answer.length, text: answer.text)
+            receivedBytes += answer.length
+            answersTold += 1
+        }
+    }
+
+    func record(ours: Bool, offset: Int, length: Int, text: String) {
+        var record = TLSRecord(ours: ours, offset: offset, type: 0, length: length, contents: [text])
+        record.layer = negotiations[0].hop.kind.name
+        records.append(record)
+    }
+
+    public func takeRecords() -> [TLSRecord] {
+        defer { records.removeAll() }
+        return records
     }
 
     func flush() {
@@ -104,7 +140,9 @@ public final class ProxyStream: ByteStream {
         while !open && failure == nil && sentOffset == outgoing.count {
             let n = buffer.withUnsafeMutableBytes { raw in raw.baseAddress.map { plain.receive(into: $0, count: raw.count) } ?? -1 }
             if n > 0 {
-                follow(negotiations[0].take(Array(buffer[..<n])))
+                let step = negotiations[0].take(Array(buffer[..<n]))
+                if case .waiting = step { tellAnswers() }
+                follow(step)
                 continue
             }
             if n == 0 {

@@ -121,7 +121,14 @@ public final class TLSStream: ByteStream {
     public func takeRecords() -> [TLSRecord] {
         collectRecords()
         defer { records.removeAll(keepingCapacity: true) }
-        return records
+        // Under a proxy's negotiation, the records start where its bytes end in each direction.
+        let below = lower.takeRecords()
+        guard let proxy = lower as? ProxyStream, proxy.sentBytes + proxy.receivedBytes > 0 else { return below + records }
+        return below + records.map { record in
+            var shifted = record
+            shifted.offset += record.ours ? proxy.sentBytes : proxy.receivedBytes
+            return shifted
+        }
     }
 
     /// What OpenSSL's message callback kept, read after each step (its queue is bounded).

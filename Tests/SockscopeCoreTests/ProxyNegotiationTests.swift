@@ -27,6 +27,10 @@ import Testing
         guard case .connected(let leftover, let detail) = step else { Issue.record("\(step)"); return }
         #expect(leftover == [])  // a byte at a time: the target's byte comes after the reply is complete
         #expect(detail == "greeting (methods: no authentication) → method: no authentication → request CONNECT example.test:80 → succeeded, bound proxy:1080")
+        // The ladder's names: each message sent, each answer with its length.
+        #expect(negotiation.answers.map(\.text) == ["method: no authentication", "reply: succeeded"])
+        #expect(negotiation.answers.map(\.length) == [2, 12])
+        #expect(negotiation.sentName == "request CONNECT example.test:80")
         var whole = ProxyNegotiation(hop: Self.hop(.socks5), targetHost: "::1", targetPort: 443)
         _ = whole.start()
         #expect(whole.take([5, 0]) == .send([5, 1, 0, 4] + [UInt8](repeating: 0, count: 15) + [1, 1, 187]))

@@ -49,6 +49,11 @@ import Testing
                                           "EncryptedExtensions (encrypted) 23", "close_notify (encrypted) 19"])
         #expect(received.last?.isApplicationData == false)
         #expect(TLSRecord.label(of: Array(received.prefix(2))) == "TLS HelloRetryRequest 88 + ChangeCipherSpec 1")
+        // A proxy's answer and the first records after it, in one segment: each layer named.
+        var reply = TLSRecord(ours: false, offset: 0, type: 0, length: 10, contents: ["reply: succeeded"])
+        reply.layer = "SOCKS5"
+        #expect(TLSRecord.label(of: [reply] + Array(received.prefix(2)))
+                == "SOCKS5 reply: succeeded 10 + TLS HelloRetryRequest 88 + ChangeCipherSpec 1")
     }
 
     /// TLS 1.2: what follows a side's ChangeCipherSpec is protected (its Finished, its alerts);

@@ -225,4 +225,35 @@ struct LadderScreenTests {
             #expect(read.code == 0 && read.child.stdoutText.contains("Flags [S]"), "\(read.child.stderrText)")
         }
     }
+
+    /// TLS through a SOCKS5 proxy on the ladder: the proxy's messages named first, and the TLS
+    /// records placed after them — the ClientHello where the negotiation's 19 bytes end.
+    @Test(.enabled(if: TLSPeers.available, "skipped: needs openssl and socat"))
+    func aProxysNegotiationThenTLSOnTheLadder() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let namespace = try Namespace()
+            let cert = try TLSTests.certificate(in: scratch)
+            let (server, port) = try socatListener("OPENSSL-LISTEN:0,bind=127.0.0.1,cert=\(cert.cert),key=\(cert.key),verify=0",
+                                                   within: namespace.exec)
+            let (proxy, proxyPort) = try ProxyClientTests.proxy("socks5", within: namespace.exec)
+            let svg = scratch.file("proxy.svg")
+            let tmux = try Tmux(namespace.exec([Paths.sockscope, "--ladder", svg, "-x", "127.0.0.1:\(proxyPort)", "--tls", "--tls-ca",
+                                                cert.cert, "localhost", String(port)]).joined(separator: " "), columns: 220, rows: 60)
+            let screen = try tmux.wait(for: "the negotiation and the handshake") {
+                $0.contains("─SOCKS5 greeting 3 ") && $0.contains("SOCKS5 reply: succeeded 10") && $0.contains("Finished (encrypted)")
+            }
+            let rows = screen.split(separator: "\n")
+            #expect(rows.contains { $0.contains("─SOCKS5 request CONNECT localhost:\(port) 16 P. PSH ACK seq 4 ") }, "\(screen)")
+            #expect(rows.contains { $0.contains("─TLS ClientHello ") && $0.contains(" seq 20 ") }, "\(screen)")
+            tmux.line("/quit")
+            try tmux.wait(forText: "EXIT=0")
+            let drawn = try String(contentsOfFile: svg, encoding: .utf8)
+            #expect(drawn.contains(">SOCKS5 greeting 3</text>") && drawn.contains(">TLS ClientHello "))
+            server.signal(SIGTERM)
+            _ = try server.waitForExit()
+            proxy.signal(SIGTERM)
+            _ = try proxy.waitForExit()
+        }
+    }
 }

@@ -10,8 +10,8 @@ struct ProxyClientTests {
     /// A proxy of `mode`'s kind (socks5, socks5-auth, socks5-domain, socks5-refuse, socks4,
     /// socks4-refuse, http, http-auth, http-refuse, http-banner). It prints `CONNECT host port` for each
     /// request; the credentials it wants are ann / s:cret.
-    static func proxy(_ mode: String) throws -> (Child, UInt16) {
-        let child = try Child(["python3", "-u", "-c", """
+    static func proxy(_ mode: String, within: ([String]) -> [String] = { $0 }) throws -> (Child, UInt16) {
+        let child = try Child(within(["python3", "-u", "-c", """
             import base64, socket, struct, sys, threading
             mode = sys.argv[1]
             l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(64)
@@ -90,7 +90,7 @@ struct ProxyClientTests {
             while True:
                 c, _ = l.accept()
                 threading.Thread(target=serve, args=(c,), daemon=True).start()
-            """, mode], stdin: .null)
+            """, mode]), stdin: .null)
         return (child, try child.waitForPort())
     }
 
@@ -145,7 +145,15 @@ struct ProxyClientTests {
                     "\(us.stderrText)")
             us.signal(SIGTERM)
             _ = try us.waitForExit()
-            Self.stop(first, second, target)
+            Self.stop(target)
+            // --json: each negotiation as an object of its own.
+            let (again, againPort) = try ncListener()
+            let json = try sockscope(["--json", "-d", "-x", "127.0.0.1:\(firstPort)", "localhost", "\(againPort)"], stdin: .null)
+            let line = try json.waitForStderrLine(containing: "\"kind\":\"proxy\"")
+            #expect(line.contains("\"proxy\":\"127.0.0.1:\(firstPort)\",\"type\":\"SOCKS5\",\"negotiation\":\"greeting"), "\(line)")
+            json.signal(SIGTERM)
+            _ = try json.waitForExit()
+            Self.stop(first, second, again)
         }
     }
 

@@ -21,6 +21,10 @@ public struct ProxyNegotiation: Sendable {
     var received: [UInt8] = []
     /// What passed, for -v: `greeting → no authentication`, `request CONNECT host:80 → succeeded`.
     public private(set) var said: [String] = []
+    /// The name of the message each `.send` carries (`greeting`, `request CONNECT host:80`), and
+    /// each answer taken with its length in bytes, for the ladder.
+    public private(set) var sentName = ""
+    public private(set) var answers: [(text: String, length: Int)] = []
 
     enum Phase: Sendable { case start, method, authentication, reply, done }
 
@@ -40,6 +44,7 @@ public struct ProxyNegotiation: Sendable {
             phase = .method
             let methods: [UInt8] = hop.credentials == nil ? [0x00] : [0x00, 0x02]
             said.append("greeting (methods: \(hop.credentials == nil ? "no authentication" : "none, username/password"))")
+            sentName = "greeting"
             return .send([5, UInt8(methods.count)] + methods)
         case .socks4, .socks4a:
             return socks4Request()
@@ -71,6 +76,7 @@ public struct ProxyNegotiation: Sendable {
         switch method {
         case 0x00:
             said.append("method: no authentication")
+            answers.append(("method: no authentication", 2))
             return socks5Request()
         case 0x02:
             guard let credentials = hop.credentials else { return .refused("it asks for a username and password, and none was given") }
@@ -79,7 +85,9 @@ public struct ProxyNegotiation: Sendable {
                 return .refused("a SOCKS5 username and password must each be 1 to 255 bytes")
             }
             said.append("method: username/password")
+            answers.append(("method: username/password", 2))
             phase = .authentication
+            sentName = "username/password"
             return .send([1, UInt8(user.count)] + user + [UInt8(password.count)] + password)
         case 0xFF:
             return .refused("no acceptable authentication method\(hop.credentials == nil ? " (it may want a username and password: --proxy-auth)" : "")")
@@ -94,6 +102,7 @@ public struct ProxyNegotiation: Sendable {
         received.removeFirst(2)
         guard status == 0 else { return .refused("username and password refused (status \(status))") }
         said.append("authenticated")
+        answers.append(("authenticated", 2))
         return socks5Request()
     }
 
@@ -109,6 +118,7 @@ public struct ProxyNegotiation: Sendable {
         }
         request += [UInt8(targetPort >> 8), UInt8(targetPort & 0xFF)]
         said.append("request CONNECT \(ProxyHop.hostPort(targetHost, targetPort))")
+        sentName = "request CONNECT \(ProxyHop.hostPort(targetHost, targetPort))"
         return .send(request)
     }
 
@@ -131,6 +141,7 @@ public struct ProxyNegotiation: Sendable {
         let port = UInt16(received[total - 2]) << 8 | UInt16(received[total - 1])
         received.removeFirst(total)
         said.append("succeeded, bound \(ProxyHop.hostPort(bound, port))")
+        answers.append(("reply: succeeded", total))
         phase = .done
         return .connected(leftover: received, detail: said.joined(separator: " → "))
     }
@@ -165,12 +176,14 @@ public struct ProxyNegotiation: Sendable {
         guard user.count <= 255 else { return .refused("a SOCKS4 user id must be at most 255 bytes") }
         if let address = IPAddress(text: targetHost), !address.isIPv6 {
             said.append("request CONNECT \(ProxyHop.hostPort(targetHost, targetPort))")
+            sentName = "request CONNECT \(ProxyHop.hostPort(targetHost, targetPort))"
             return .send([4, 1] + port + address.bytes + user + [0])
         }
         guard hop.kind == .socks4a else { return .refused("SOCKS4 carries only IPv4 addresses (-X 4a or 5 sends a name)") }
         let name = Array(targetHost.utf8)
         guard (1...255).contains(name.count) else { return .refused("a host name for SOCKS4a must be 1 to 255 bytes") }
         said.append("request CONNECT \(ProxyHop.hostPort(targetHost, targetPort)) (the proxy resolves it)")
+        sentName = "request CONNECT \(ProxyHop.hostPort(targetHost, targetPort))"
         return .send([4, 1] + port + [0, 0, 0, 1] + user + [0] + name + [0])
     }
 
@@ -180,6 +193,7 @@ public struct ProxyNegotiation: Sendable {
         received.removeFirst(8)
         guard code == 0x5A else { return .refused("\(Self.socks4Reason(code)) (reply \(code))") }
         said.append("granted")
+        answers.append(("reply: granted", 8))
         phase = .done
         return .connected(leftover: received, detail: said.joined(separator: " → "))
     }
@@ -204,6 +218,7 @@ public struct ProxyNegotiation: Sendable {
         }
         request += "\r\n"
         said.append("CONNECT \(authority)\(hop.credentials == nil ? "" : " (Basic authentication)")")
+        sentName = "CONNECT \(authority)"
         return .send(Array(request.utf8))
     }
 
@@ -223,6 +238,7 @@ public struct ProxyNegotiation: Sendable {
         }
         received.removeFirst(end + 4)
         said.append(statusLine.terminalSafe)
+        answers.append((statusLine.terminalSafe, end + 4))
         phase = .done
         return .connected(leftover: received, detail: said.joined(separator: " → "))
     }

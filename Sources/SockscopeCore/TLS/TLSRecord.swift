@@ -18,6 +18,9 @@ public struct TLSRecord: Sendable, Equatable {
     public var contents: [String] = []
     /// Its sender had sent ChangeCipherSpec before it: TLS 1.2 protects what follows.
     public var afterChangeCipherSpec = false
+    /// Whose message it is: TLS's records, or a stage below them on the same stream (a proxy's
+    /// negotiation: `SOCKS5`, `HTTP CONNECT`), whose messages are named the same way.
+    public var layer = "TLS"
 
     public init(ours: Bool, offset: Int, type: UInt8, length: Int, inner: UInt8? = nil, contents: [String] = []) {
         self.ours = ours
@@ -39,12 +42,13 @@ public struct TLSRecord: Sendable, Equatable {
     public var effectiveType: UInt8 { inner ?? type }
 
     /// Whether the record is only application data: many of them in a row fold on the ladder.
-    public var isApplicationData: Bool { effectiveType == TLSNames.applicationData && contents.isEmpty }
+    public var isApplicationData: Bool { layer == "TLS" && effectiveType == TLSNames.applicationData && contents.isEmpty }
 
     /// Words for a ladder (`ClientHello 512`, `EncryptedExtensions, Certificate (encrypted) 2100`): the contents
     /// when there are any, else the type; `(encrypted)` when TLS 1.3 protected a handshake or
     /// an alert; the length last.
     public var label: String {
+        guard layer == "TLS" else { return contents.joined(separator: ", ") + " \(length)" }
         var text = contents.isEmpty ? TLSNames.contentType(effectiveType) : contents.joined(separator: ", ")
         if effectiveType == TLSNames.alert && contents.isEmpty { text = "Alert" }
         if encrypted && effectiveType != TLSNames.applicationData { text += " (encrypted)" }
@@ -58,18 +62,22 @@ public struct TLSRecord: Sendable, Equatable {
         guard !records.isEmpty else { return nil }
         var parts: [String] = []
         var index = 0
+        var layer = ""
         while index < records.count {
+            // Each layer named where it starts: `SOCKS5 reply 10 + TLS ClientHello 306`.
+            let named = records[index].layer == layer ? "" : records[index].layer + " "
+            layer = records[index].layer
             var end = index
             while end < records.count && records[end].isApplicationData { end += 1 }
             if end - index > 1 {
                 let bytes = records[index..<end].reduce(0) { $0 + $1.length }
-                parts.append("\(end - index) ApplicationData records (\(ByteCount.text(bytes)))")
+                parts.append(named + "\(end - index) ApplicationData records (\(ByteCount.text(bytes)))")
                 index = end
             } else {
-                parts.append(records[index].label)
+                parts.append(named + records[index].label)
                 index += 1
             }
         }
-        return "TLS " + parts.joined(separator: " + ")
+        return parts.joined(separator: " + ")
     }
 }
