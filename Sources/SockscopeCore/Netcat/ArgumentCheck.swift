@@ -12,6 +12,9 @@ public enum ArgumentCheck {
             let word = words[index]
             index += 1
             if word == "--" { return nil }
+            if word.count == 2, word.hasPrefix("-"), let letter = word.last, let said = unsupported[letter] {
+                return UsageError("-\(letter): \(said)")
+            }
             if valueOptions.contains(word) || (word.count == 2 && word.hasPrefix("-") && valueFlags.contains(word.last ?? " ")) {
                 index += 1  // its value, whatever it looks like
                 continue
@@ -28,6 +31,34 @@ public enum ArgumentCheck {
         }
         return nil
     }
+
+    /// nc's (and ncat's) flags sockscope does not take: what each is there, and what sockscope
+    /// offers instead — never a port number misread (`-P user host 80`).
+    static let unsupported: [Character: String] = [
+        "b": "nc's broadcast is not supported",
+        "c": "nc's TLS is --tls; ncat's shell command (--sh-exec) is not supported yet",
+        "D": "nc's socket debugging is not supported; the screen and -v show the connection",
+        "e": "ncat's program behind the socket (--exec) is not supported yet; nc's TLS server name is --tls-servername",
+        "F": "nc's passing of the socket to its parent is not supported",
+        "H": "nc's certificate hash check is not supported; -v and the /tls overlay show the SHA-256 of each certificate",
+        "I": "nc's receive buffer length is not supported",
+        "K": "nc's TLS key file is --tls-key FILE",
+        "M": "nc's outgoing TTL is not supported",
+        "m": "nc's minimum TTL is not supported; ncat's connection limit is --max-conns N",
+        "O": "nc's send buffer length is not supported",
+        "o": "nc's OCSP staple file is not supported",
+        "P": "nc's proxy user name: sockscope takes --proxy-auth USER:PASS (or --proxy-auth-file, SOCKSCOPE_PROXY_AUTH)",
+        "R": "nc's TLS CA file is --tls-ca FILE",
+        "r": "nc's random port order is not supported",
+        "S": "nc's TCP MD5 signatures are not supported",
+        "T": "nc's TOS and TLS keywords are not supported; TLS options are --tls-… (see TLS in the man page)",
+        "t": "nc's telnet negotiation is not supported",
+        "V": "nc's routing table is not supported; run sockscope in a network namespace (ip netns exec)",
+        "W": "nc's limit on packets received is not supported",
+        "Y": "nc's OCSP staple is not supported",
+        "y": "nc's OCSP staple is not supported",
+        "Z": "nc's peer certificate file is not supported; -v and the /tls overlay show the peer's certificates",
+    ]
 
     /// The known option closest to `name` by edit distance, if it is close (at most 3 edits).
     static func nearest(_ name: String, in known: Set<String>) -> String? {
