@@ -56,24 +56,12 @@ struct HelpOverlay {
         let height = min(screen.rows, all.count + 2)  // the whole screen if need be: it is an overlay
         let content = Array(all.dropFirst(max(0, min(scroll, all.count - (height - 2)))))
         let more = all.count > height - 2
-        let left = max(0, (screen.columns - width) / 2)
-        let top = max(0, (screen.rows - height) / 2)
-        for row in top..<(top + height) {
-            screen.put(String(repeating: " ", count: width), row: row, column: left, style: .normal)
-        }
-        let rule = String(repeating: "─", count: max(0, width - 2))
-        screen.put("┌" + rule + "┐", row: top, column: left, style: .title)
-        screen.put(more ? " sockscope help · ↑↓ PgUp PgDn scroll · any other key closes " : " sockscope help · any key closes ",
-                   row: top, column: left + 2, width: width - 4, style: .title)
-        for index in 0..<max(0, height - 2) {
-            let row = top + 1 + index
-            screen.put("│", row: row, column: left, style: .title)
-            let text = index < content.count ? content[index] : ""
+        let title = more ? " sockscope help · ↑↓ PgUp PgDn scroll · any other key closes " : " sockscope help · any key closes "
+        let (top, left) = OverlayFrame.draw(title: title, width: width, height: height, rows: screen.rows, on: screen)
+        for (index, text) in content.prefix(max(0, height - 2)).enumerated() {
             let isHeading = !text.hasPrefix(" ")
-            screen.put(text, row: row, column: left + 2, width: width - 4, style: isHeading ? .title : .normal)
-            screen.put("│", row: row, column: left + width - 1, style: .title)
+            screen.put(text, row: top + 1 + index, column: left + 2, width: width - 4, style: isHeading ? .title : .normal)
         }
-        screen.put("└" + rule + "┘", row: top + height - 1, column: left, style: .title)
         screen.hideCursor()
     }
 }

@@ -76,19 +76,8 @@ struct StateDiagramOverlay {
         let height = min(room, drawing.count + 2 + noteRows)
         guard height >= 3 else { return }
         let width = min(screen.columns, inner + 4)
-        let left = max(0, (screen.columns - width) / 2)
-        let top = max(0, (room - height) / 2)
-        let blank = String(repeating: " ", count: width)
-        for row in top..<(top + height) { screen.put(blank, row: row, column: left, style: .normal) }
-        let rule = String(repeating: "─", count: max(0, width - 2))
-        screen.put("┌" + rule + "┐", row: top, column: left, style: .title)
-        screen.put(" TCP states (RFC 9293) · keys act beneath · Esc or Ctrl-T closes ", row: top, column: left + 2,
-                   width: width - 4, style: .title)
-        for index in 1..<(height - 1) {
-            screen.put("│", row: top + index, column: left, style: .title)
-            screen.put("│", row: top + index, column: left + width - 1, style: .title)
-        }
-        screen.put("└" + rule + "┘", row: top + height - 1, column: left, style: .title)
+        let (top, left) = OverlayFrame.draw(title: " TCP states (RFC 9293) · keys act beneath · Esc or Ctrl-T closes ", width: width,
+                                            height: height, rows: room, on: screen)
         // The drawing, centred; then each lit box drawn again, whole, in its style.
         let drawingWidth = drawing.map { DisplayWidth.of($0) }.max() ?? 0
         let origin = left + max(2, (width - drawingWidth) / 2)

@@ -23,19 +23,9 @@ struct TLSOverlay {
         let height = min(room, body.count + 2)
         guard height >= 3, inner > 10 else { return }
         let width = inner + 4
-        let left = max(0, (screen.columns - width) / 2)
-        let top = max(0, (room - height) / 2)
-        let blank = String(repeating: " ", count: width)
-        for row in top..<(top + height) { screen.put(blank, row: row, column: left, style: .normal) }
-        let rule = String(repeating: "─", count: max(0, width - 2))
-        screen.put("┌" + rule + "┐", row: top, column: left, style: .title)
         let which = connection.map { " · connection #\($0)" } ?? ""
-        screen.put(" TLS\(which) · keys act beneath · Esc or Ctrl-O closes ", row: top, column: left + 2, width: width - 4, style: .title)
-        for index in 1..<(height - 1) {
-            screen.put("│", row: top + index, column: left, style: .title)
-            screen.put("│", row: top + index, column: left + width - 1, style: .title)
-        }
-        screen.put("└" + rule + "┘", row: top + height - 1, column: left, style: .title)
+        let (top, left) = OverlayFrame.draw(title: " TLS\(which) · keys act beneath · Esc or Ctrl-O closes ", width: width,
+                                            height: height, rows: room, on: screen)
         for (index, line) in body.prefix(height - 2).enumerated() {
             let style: Style = line.hasSuffix(":") ? .key : .normal
             screen.put(line, row: top + 1 + index, column: left + 2, width: width - 4, style: style)

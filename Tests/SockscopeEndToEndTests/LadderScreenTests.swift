@@ -173,8 +173,7 @@ struct LadderScreenTests {
             let scratch = Scratch()
             let namespace = try Namespace()
             let cert = try TLSTests.certificate(in: scratch)
-            let (server, port) = try socatListener("OPENSSL-LISTEN:0,bind=127.0.0.1,cert=\(cert.cert),key=\(cert.key),verify=0",
-                                                   within: namespace.exec)
+            let (server, port) = try TLSTests.server(cert, "-", within: namespace.exec)
             let svg = scratch.file("tls.svg")
             let tmux = try Tmux(namespace.exec([Paths.sockscope, "--ladder", svg, "--tls", "--tls-max", "1.3", "--tls-ca", cert.cert,
                                                 "localhost", String(port)]).joined(separator: " "), columns: 220, rows: 60)
@@ -203,8 +202,7 @@ struct LadderScreenTests {
             let scratch = Scratch()
             let namespace = try Namespace()
             let cert = try TLSTests.certificate(in: scratch)
-            let (server, port) = try socatListener("OPENSSL-LISTEN:0,bind=127.0.0.1,cert=\(cert.cert),key=\(cert.key),verify=0",
-                                                   "SYSTEM:head -c 16 >/dev/null; echo served", within: namespace.exec)
+            let (server, port) = try TLSTests.server(cert, "SYSTEM:head -c 16 >/dev/null; echo served", within: namespace.exec)
             let pcap = scratch.file("session.pcapng")
             let tmux = try Tmux(namespace.exec([Paths.sockscope, "--pcap", pcap, "--pcap-payload", "65535", "--tls", "--tls-ca", cert.cert,
                                                 "localhost", String(port)]).joined(separator: " "), columns: 160, rows: 50)
@@ -234,8 +232,7 @@ struct LadderScreenTests {
             let scratch = Scratch()
             let namespace = try Namespace()
             let cert = try TLSTests.certificate(in: scratch)
-            let (server, port) = try socatListener("OPENSSL-LISTEN:0,bind=127.0.0.1,cert=\(cert.cert),key=\(cert.key),verify=0",
-                                                   within: namespace.exec)
+            let (server, port) = try TLSTests.server(cert, "-", within: namespace.exec)
             let (proxy, proxyPort) = try ProxyClientTests.proxy("socks5", within: namespace.exec)
             let svg = scratch.file("proxy.svg")
             let tmux = try Tmux(namespace.exec([Paths.sockscope, "--ladder", svg, "-x", "127.0.0.1:\(proxyPort)", "--tls", "--tls-ca",

@@ -22,10 +22,11 @@ struct TLSTests {
     }
 
     /// socat serving TLS on 127.0.0.1, port 0, with `other` as its far side (`oneWay`: socat -u,
-    /// from the TLS connection to `other`; `back`: -U, the other way).
-    static func server(_ cert: (cert: String, key: String), _ other: String, oneWay: Bool = false, back: Bool = false) throws -> (Child, UInt16) {
+    /// from the TLS connection to `other`; `back`: -U, the other way), run `within` a namespace.
+    static func server(_ cert: (cert: String, key: String), _ other: String, oneWay: Bool = false, back: Bool = false,
+                       within: ([String]) -> [String] = { $0 }) throws -> (Child, UInt16) {
         try socatListener("OPENSSL-LISTEN:0,bind=127.0.0.1,reuseaddr,cert=\(cert.cert),key=\(cert.key),verify=0", other,
-                          options: oneWay ? ["-u"] : back ? ["-U"] : [])
+                          options: oneWay ? ["-u"] : back ? ["-U"] : [], within: within)
     }
 
     static func randomFile(_ path: String, bytes: Int) throws {
