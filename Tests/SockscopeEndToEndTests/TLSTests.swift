@@ -157,37 +157,46 @@ struct TLSTests {
             """)
     }
 
+    /// Three servers, each ending its side one way after a line — close_notify, a bare FIN
+    /// (truncation), a reset — and a sockscope dialing each with `flag` (-v, --json): the runs,
+    /// done, with the ending each met.
+    static func threeEndings(_ flag: String, cert: (cert: String, key: String)) throws -> [(Child, String)] {
+        var runs: [(Child, String)] = []
+        let (server, port) = try Self.server(cert, "SYSTEM:echo hi", back: true)
+        let polite = try sockscope([flag, "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(port)"], stdin: .null)
+        #expect(try polite.waitForExit(timeout: 20) == 0)
+        #expect(polite.stdoutText == "hi\n")
+        runs.append((polite, "close_notify"))
+        _ = try server.waitForExit(timeout: 20)
+        let (cut, cutPort) = try Self.pythonServer("truncate", cert)
+        let truncated = try sockscope([flag, "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(cutPort)"], stdin: .null)
+        #expect(try truncated.waitForExit(timeout: 20) == 0)
+        #expect(truncated.stdoutText == "part of a reply\n")
+        runs.append((truncated, "truncated"))
+        _ = try cut.waitForExit(timeout: 20)
+        let (resetting, resetPort) = try Self.pythonServer("reset", cert)
+        let reset = try sockscope([flag, "--tls", "--tls-ca", cert.cert, "localhost", "\(resetPort)"])
+        try reset.waitForStdout(containing: "part of a reply\n")
+        reset.write("read\n")
+        #expect(try reset.waitForExit(timeout: 20) == 0)
+        #expect(reset.stdoutText == "part of a reply\n")
+        runs.append((reset, "reset"))
+        _ = try resetting.waitForExit(timeout: 20)
+        return runs
+    }
+
     /// -v tells the handshake (version, cipher, what was verified) and how the peer ended: its
     /// close_notify, the connection's end without one (a truncation), or a reset — told apart.
     @Test func theHandshakeAndThePeersEndingAreTold() async throws {
         try await offPool { () throws in
             let scratch = Scratch()
-            let cert = try Self.certificate(in: scratch)
-            let (server, port) = try Self.server(cert, "SYSTEM:echo hi", back: true)
-            let us = try sockscope(["-v", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(port)"], stdin: .null)
-            #expect(try us.waitForExit(timeout: 20) == 0)
-            #expect(us.stdoutText == "hi\n")
-            let lines = us.stderrText.split(separator: "\n").map(String.init)
+            let runs = try Self.threeEndings("-v", cert: try Self.certificate(in: scratch))
+            let lines = runs[0].0.stderrText.split(separator: "\n").map(String.init)
             #expect(lines.contains { $0.hasPrefix("TLS: TLSv1.3, TLS_") && $0.hasSuffix(", certificate verified for localhost") })
             #expect(lines.contains("TLS: the peer ended with close_notify"))
-            _ = try server.waitForExit(timeout: 20)
-
-            let (cut, cutPort) = try Self.pythonServer("truncate", cert)
-            let truncated = try sockscope(["-v", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(cutPort)"], stdin: .null)
-            #expect(try truncated.waitForExit(timeout: 20) == 0)
-            #expect(truncated.stdoutText == "part of a reply\n")
-            #expect(truncated.stderrText.contains("TLS: the connection ended without the peer's close_notify: what it sent may be cut short\n"))
-            _ = try cut.waitForExit(timeout: 20)
-
-            let (resetting, resetPort) = try Self.pythonServer("reset", cert)
-            let reset = try sockscope(["-v", "--tls", "--tls-ca", cert.cert, "localhost", "\(resetPort)"])
-            try reset.waitForStdout(containing: "part of a reply\n")
-            reset.write("read\n")
-            #expect(try reset.waitForExit(timeout: 20) == 0)
-            #expect(reset.stdoutText == "part of a reply\n")
-            #expect(reset.stderrText.contains("TLS: the peer reset the connection (RST) without a close_notify: what it sent last may be lost\n"),
-                    "\(reset.stderrText)")
-            _ = try resetting.waitForExit(timeout: 20)
+            #expect(runs[1].0.stderrText.contains("TLS: the connection ended without the peer's close_notify: what it sent may be cut short\n"))
+            #expect(runs[2].0.stderrText.contains("TLS: the peer reset the connection (RST) without a close_notify: what it sent last may be lost\n"),
+                    "\(runs[2].0.stderrText)")
         }
     }
 
@@ -196,23 +205,7 @@ struct TLSTests {
     @Test func thePeersEndingInJSON() async throws {
         try await offPool { () throws in
             let scratch = Scratch()
-            let cert = try Self.certificate(in: scratch)
-            var runs: [(Child, String)] = []
-            let (server, port) = try Self.server(cert, "SYSTEM:echo hi", back: true)
-            runs.append((try sockscope(["--json", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(port)"], stdin: .null), "close_notify"))
-            #expect(try runs[0].0.waitForExit(timeout: 20) == 0)
-            _ = try server.waitForExit(timeout: 20)
-            let (cut, cutPort) = try Self.pythonServer("truncate", cert)
-            runs.append((try sockscope(["--json", "-d", "--tls", "--tls-ca", cert.cert, "localhost", "\(cutPort)"], stdin: .null), "truncated"))
-            #expect(try runs[1].0.waitForExit(timeout: 20) == 0)
-            _ = try cut.waitForExit(timeout: 20)
-            let (resetting, resetPort) = try Self.pythonServer("reset", cert)
-            let reset = try sockscope(["--json", "--tls", "--tls-ca", cert.cert, "localhost", "\(resetPort)"])
-            try reset.waitForStdout(containing: "part of a reply\n")
-            reset.write("read\n")
-            #expect(try reset.waitForExit(timeout: 20) == 0)
-            runs.append((reset, "reset"))
-            _ = try resetting.waitForExit(timeout: 20)
+            let runs = try Self.threeEndings("--json", cert: try Self.certificate(in: scratch))
             for (index, (run, how)) in runs.enumerated() {
                 // Every line parses; the kinds come in order; the ending is the one expected.
                 let events = scratch.file("events-\(index).json")
