@@ -132,32 +132,44 @@ public final class PipeMode {
     func relay(signalFD: Int32, endpoint: Endpoint, listeningPath: String? = nil) throws -> ExitStatus {
         let engine: Engine
         let failures = Counter()
+        var execFace: ExecFace?
         if interactive {
             engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1,
                             signalFD: signalFD, clock: io.monotonic)
         } else {
-            Descriptor.enlargePipe(io.stdin)
-            Descriptor.enlargePipe(io.stdout)
             // Events become -v lines, written together (Engine.flushEvents); without -v nothing
             // is formatted (under -k a busy server has two events per client).
             let verbose = log.verbose
             let log = self.log
             let lines = PendingLines(fd: log.fd)
-            engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
-                            signalFD: signalFD, clock: io.monotonic,
-                            onEvent: { event in
-                                // A stage's failure (a TLS handshake refused, a proxy's refusal) is
-                                // the session's: said in one line, with the stage's name, exit 1,
-                                // with or without -v.
-                                if case .closed(_, _, .streamFailed(let reason)) = event {
-                                    lines.add("sockscope: \(reason.terminalSafe)")
-                                    failures.count += 1
-                                }
-                                if verbose, let told = self.describe(event, listeningPath: listeningPath),
-                                   let line = log.line(for: told) {
-                                    lines.add(line)
-                                }
-                            })
+            let onEvent: (EngineEvent) -> Void = { event in
+                // A stage's failure (a TLS handshake refused, a proxy's refusal) is the session's:
+                // said in one line, with the stage's name, exit 1, with or without -v.
+                if case .closed(_, _, .streamFailed(let reason)) = event {
+                    lines.add("sockscope: \(reason.terminalSafe)")
+                    failures.count += 1
+                }
+                if verbose, let told = self.describe(event, listeningPath: listeningPath), let line = log.line(for: told) {
+                    lines.add(line)
+                }
+            }
+            if let command = plan.exec {
+                // A program behind each connection: the engine's face, standard input and output
+                // left alone. A connection ends when both its directions have (the program's
+                // output, then our FIN; the peer's FIN, then the program's input closed).
+                var settings = EngineSettings(plan: plan, interactive: true)
+                settings.rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: plan.keepListening)
+                engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
+                execFace = ExecFace(command: command, log: log, tell: { told in
+                    if let line = log.line(for: told) { lines.add(line) }
+                }, onEvent: onEvent)
+                engine.face = execFace
+            } else {
+                Descriptor.enlargePipe(io.stdin)
+                Descriptor.enlargePipe(io.stdout)
+                engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
+                                signalFD: signalFD, clock: io.monotonic, onEvent: onEvent)
+            }
             engine.flushEvents = lines.flush
         }
         engine.recorder = recorder
@@ -183,7 +195,16 @@ public final class PipeMode {
         case .datagramServer(let fd): engine.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
         }
         if interactive { return screen(engine) }
-        switch try engine.run() {
+        let outcome = try engine.run()
+        if let execFace {
+            execFace.finish()
+            engine.flushEvents?()
+            // One connection (-l alone, a dial): sockscope ends as its program did.
+            if case .finished = outcome, !plan.keepListening, failures.count == 0, let status = execFace.lastStatus {
+                return status.exitCode == 0 ? .success : .code(status.exitCode)
+            }
+        }
+        switch outcome {
         case .signal(let number): return .signal(number)
         case .finished, .idleTimeout, .quitAfterEOF, .quit: return failures.count > 0 ? .failure : .success
         case .stdoutFailed(let code):
@@ -259,6 +280,11 @@ public final class PipeMode {
     }
 
     func announcePolicy() {
+        if let command = plan.exec {
+            let words = "Behind each connection: \(command.joined(separator: " ").terminalSafe) (its output is sent, the peer's bytes are its input)"
+            log.event(SessionEvent("exec", [("program", .string(command.joined(separator: " ")))], text: words))
+            return
+        }
         log.event(SessionEvent("end-of-input", [("rule", .string(NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin)))],
                                text: NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin)))
     }

@@ -9,12 +9,12 @@ public enum Planning {
     }
 
     /// The short flags of nc that take a value, for `GetoptClusters`.
-    public static let valueFlags: Set<Character> = ["i", "p", "q", "s", "w", "x", "X"]
+    public static let valueFlags: Set<Character> = ["i", "p", "q", "s", "w", "x", "X", "e", "c"]
     public static let valueOptions: Set<String> = ["--hex-dump", "--max-conns", "--pcap", "--pcap-payload", "--ladder",
                                                    "--tls-ca", "--ssl-trustfile", "--tls-servername", "--keylog",
                                                    "--tls-cert", "--ssl-cert", "--tls-key", "--ssl-key", "--tls-alpn", "--ssl-alpn",
                                                    "--tls-min", "--tls-max", "--proxy", "--proxy-type", "--proxy-auth",
-                                                   "--proxy-auth-file", "--proxy-dns"]
+                                                   "--proxy-auth-file", "--proxy-dns", "--exec", "--sh-exec"]
     /// Every long option of the nc command line, argument-parser's own included.
     public static let longOptions: Set<String> = valueOptions.union(
         ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--json", "--tls", "--ssl", "--tls-no-verify",

@@ -90,6 +90,12 @@ struct NetcatCommand: ParsableCommand {
             help: ArgumentHelp("With --tls, append the session's secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).", valueName: "file"))
     var tlsKeyLog: String?
 
+    @Option(name: [.customShort("e"), .customLong("exec")], parsing: .unconditional,
+            help: ArgumentHelp("Behind each connection, run PROG (split on blanks, no shell): the connection is its input and output.", valueName: "prog"))
+    var exec: String?
+    @Option(name: [.customShort("c"), .customLong("sh-exec")], parsing: .unconditional,
+            help: ArgumentHelp("Behind each connection, run /bin/sh -c CMD.", valueName: "cmd"))
+    var shellExec: String?
     @Option(name: [.customShort("x"), .customLong("proxy")], parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Dial through this proxy (SOCKS5 unless -X says otherwise); again for a chain, in order.", valueName: "host[:port]"))
     var proxies: [String] = []
@@ -128,6 +134,7 @@ struct NetcatCommand: ParsableCommand {
         o.tlsCert = tlsCert; o.tlsKey = tlsKey; o.tlsALPN = tlsALPN; o.tlsMin = tlsMin; o.tlsMax = tlsMax
         o.tlsVerifyClient = tlsVerifyClient
         o.json = json
+        o.exec = exec; o.shellExec = shellExec
         o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS
         return o
     }
@@ -154,6 +161,7 @@ struct NetcatCommand: ParsableCommand {
     static func screenUnsupported(_ plan: SessionPlan) -> String? {
         if plan.mode == .scan { return "a scan (-z) prints its results as lines" }
         if plan.json { return "--json writes the session's events as lines" }
+        if plan.exec != nil { return "--exec puts a program behind the connection" }
         return nil
     }
 

@@ -36,9 +36,7 @@ public enum ArgumentCheck {
     /// offers instead — never a port number misread (`-P user host 80`).
     static let unsupported: [Character: String] = [
         "b": "nc's broadcast is not supported",
-        "c": "nc's TLS is --tls; ncat's shell command (--sh-exec) is not supported yet",
         "D": "nc's socket debugging is not supported; the screen and -v show the connection",
-        "e": "ncat's program behind the socket (--exec) is not supported yet; nc's TLS server name is --tls-servername",
         "F": "nc's passing of the socket to its parent is not supported",
         "H": "nc's certificate hash check is not supported; -v and the /tls overlay show the SHA-256 of each certificate",
         "I": "nc's receive buffer length is not supported",

@@ -27,6 +27,8 @@ public struct NetcatOptions: Sendable, Equatable {
     public var maxConnections = 100      // --max-conns N
     public var tls = false               // --tls (ncat's --ssl)
     public var json = false              // --json (the -v lines as JSON objects)
+    public var exec: String?             // -e PROG / --exec PROG (ncat's: split on blanks, no shell)
+    public var shellExec: String?        // -c CMD / --sh-exec CMD (ncat's: /bin/sh -c CMD)
     public var proxies: [String] = []    // -x HOST[:PORT], given again for a chain (ncat's --proxy)
     public var proxyType: String?        // -X 4|4a|5|connect (ncat's --proxy-type socks4|socks5|http)
     public var proxyAuth: String?        // --proxy-auth USER:PASS

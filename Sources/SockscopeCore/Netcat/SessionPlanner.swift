@@ -51,6 +51,11 @@ public enum SessionPlanner {
         plan.pcapPayload = o.pcapPayload ?? 0
         plan.tls = tls
         plan.json = o.json
+        plan.exec = try execCommand(o)
+        if plan.exec != nil {
+            if o.udp || o.scan { throw UsageError("--exec: a program behind a TCP or Unix stream connection (not with -u or -z)") }
+            plan.readStdin = false  // the program's output is what is sent
+        }
         plan.proxies = try ProxyPlanner.hops(o)
         plan.proxyResolvesName = o.proxyDNS != "local"
         if !plan.proxies.isEmpty {
@@ -160,5 +165,21 @@ public enum SessionPlanner {
             }
             return .inet(host: host, ports: ports)
         }
+    }
+
+    /// -e PROG splits on blanks and runs PROG with no shell (ncat's --exec); -c CMD runs
+    /// /bin/sh -c CMD (ncat's --sh-exec). One or the other.
+    static func execCommand(_ o: NetcatOptions) throws(UsageError) -> [String]? {
+        if o.exec != nil && o.shellExec != nil { throw UsageError("--exec and --sh-exec: one or the other") }
+        if let exec = o.exec {
+            let words = exec.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard !words.isEmpty else { throw UsageError("--exec: no program") }
+            return words
+        }
+        if let command = o.shellExec {
+            guard !command.isEmpty else { throw UsageError("--sh-exec: no command") }
+            return ["/bin/sh", "-c", command]
+        }
+        return nil
     }
 }
