@@ -233,6 +233,10 @@ public final class PipeMode {
             let (host, port) = endpoint(address)
             let words = port.map { NetcatWords.received(host: host.terminalSafe, port: $0) } ?? NetcatWords.received(path: host.terminalSafe)
             return SessionEvent("accepted", connection(id) + place(address), text: words)
+        case .refusedByFilter(let address):
+            let (host, port) = endpoint(address)
+            return SessionEvent("refused", place(address) + [("reason", .string("filter"))],
+                                text: "Connection from \(host.terminalSafe)\(port.map { " \($0)" } ?? "") refused: not allowed (--allow, --deny)")
         case .refusedOverLimit(let address):
             let (host, port) = endpoint(address)
             return SessionEvent("refused", place(address) + [("limit", .int(plan.maxConnections))],

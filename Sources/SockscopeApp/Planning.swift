@@ -14,7 +14,8 @@ public enum Planning {
                                                    "--tls-ca", "--ssl-trustfile", "--tls-servername", "--keylog",
                                                    "--tls-cert", "--ssl-cert", "--tls-key", "--ssl-key", "--tls-alpn", "--ssl-alpn",
                                                    "--tls-min", "--tls-max", "--proxy", "--proxy-type", "--proxy-auth",
-                                                   "--proxy-auth-file", "--proxy-dns", "--exec", "--sh-exec"]
+                                                   "--proxy-auth-file", "--proxy-dns", "--exec", "--sh-exec", "--allow", "--deny",
+                                                   "--allow-file", "--allowfile", "--deny-file", "--denyfile"]
     /// Every long option of the nc command line, argument-parser's own included.
     public static let longOptions: Set<String> = valueOptions.union(
         ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--json", "--tls", "--ssl", "--tls-no-verify",
@@ -36,6 +37,23 @@ public enum Planning {
             }
         } else if let value = getenv("SOCKSCOPE_PROXY_AUTH"), !options.proxies.isEmpty {
             options.proxyAuth = String(cString: value)
+        }
+        return nil
+    }
+
+    /// --allow-file and --deny-file: each file's lines join the lists (a regular file, at most
+    /// 1 MiB, read through its descriptor).
+    public static func addressFiles(_ options: inout NetcatOptions, allow: [String], deny: [String]) -> UsageError? {
+        for (files, option) in [(allow, "--allow-file"), (deny, "--deny-file")] {
+            for file in files {
+                switch InputFile.read(file, limit: 1 << 20) {
+                case .success(let bytes):
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    if option == "--allow-file" { options.allow.append(text) } else { options.deny.append(text) }
+                case .failure(let failure):
+                    return UsageError("\(option) \(file.terminalSafe): \(failure.text)")
+                }
+            }
         }
         return nil
     }

@@ -23,6 +23,11 @@ extension Engine {
                 throw error
             }
             guard let (fd, address) = accepted else { return }
+            if let filter = settings.filter, let ip = address.endpoint?.address, !filter.admits(ip) {
+                close(fd)
+                emit(.refusedByFilter(address))
+                continue
+            }
             if connections.count >= settings.maxConnections {
                 close(fd)
                 emit(.refusedOverLimit(address))

@@ -30,6 +30,8 @@ public enum EngineEvent: Sendable, Equatable {
     /// The dial failed (errno: ECONNREFUSED for a RST, ETIMEDOUT for no answer or -w).
     case connectFailed(peer: SocketAddress, code: Int32)
     case refusedOverLimit(SocketAddress)
+    /// A client --allow did not name, or --deny did: closed at once.
+    case refusedByFilter(SocketAddress)
     /// Accepting stopped (errno: out of descriptors or memory); it resumes when one closes.
     case acceptPaused(Int32)
     case acceptResumed

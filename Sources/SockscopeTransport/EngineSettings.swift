@@ -20,6 +20,8 @@ public struct EngineSettings: Sendable {
     public var bufferSize: Int
     /// The screen: input is typed, per connection, and ends by Ctrl-D (never by EOF).
     public var interactive: Bool
+    /// --allow / --deny: the clients a listener keeps.
+    public var filter: AddressFilter?
 
     public init(plan: SessionPlan, interactive: Bool = false, bufferSize: Int? = nil) {
         self.interactive = interactive
@@ -31,6 +33,7 @@ public struct EngineSettings: Sendable {
         idleTimeout = plan.timeout
         maxConnections = plan.maxConnections
         self.bufferSize = bufferSize ?? (interactive ? 1 << 16 : 1 << 20)
+        filter = plan.filter
     }
 
     /// `sockscope watch`: no session, no input; the engine runs for the screen alone.

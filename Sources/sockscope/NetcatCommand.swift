@@ -90,6 +90,18 @@ struct NetcatCommand: ParsableCommand {
             help: ArgumentHelp("With --tls, append the session's secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).", valueName: "file"))
     var tlsKeyLog: String?
 
+    @Option(name: .customLong("allow"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("With -l, keep only clients from these addresses or prefixes (comma-separated: 127.0.0.1,10.0.0.0/8).", valueName: "list"))
+    var allow: [String] = []
+    @Option(name: .customLong("deny"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("With -l, refuse clients from these addresses or prefixes.", valueName: "list"))
+    var deny: [String] = []
+    @Option(name: [.customLong("allow-file"), .customLong("allowfile")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("--allow's addresses and prefixes from FILE, one a line.", valueName: "file"))
+    var allowFiles: [String] = []
+    @Option(name: [.customLong("deny-file"), .customLong("denyfile")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("--deny's addresses and prefixes from FILE, one a line.", valueName: "file"))
+    var denyFiles: [String] = []
     @Option(name: [.customShort("e"), .customLong("exec")], parsing: .unconditional,
             help: ArgumentHelp("Behind each connection, run PROG (split on blanks, no shell): the connection is its input and output.", valueName: "prog"))
     var exec: String?
@@ -134,7 +146,7 @@ struct NetcatCommand: ParsableCommand {
         o.tlsCert = tlsCert; o.tlsKey = tlsKey; o.tlsALPN = tlsALPN; o.tlsMin = tlsMin; o.tlsMax = tlsMax
         o.tlsVerifyClient = tlsVerifyClient
         o.json = json
-        o.exec = exec; o.shellExec = shellExec
+        o.exec = exec; o.shellExec = shellExec; o.allow = allow; o.deny = deny
         o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS
         return o
     }
@@ -170,6 +182,7 @@ struct NetcatCommand: ParsableCommand {
         do {
             var options = options
             if let problem = Planning.proxyCredentials(&options, file: proxyAuthFile) { throw problem }
+            if let problem = Planning.addressFiles(&options, allow: allowFiles, deny: denyFiles) { throw problem }
             let plan = try Planning.plan(options)
             let interactive = (tui ?? Terminal.isInteractive()) && Self.screenUnsupported(plan) == nil
             if !interactive && (plan.pcapPath != nil || plan.ladderPath != nil) {

@@ -165,6 +165,8 @@ final class ScreenMode: EngineFace {
             if let key, capture != nil, model.ladders[id] == nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
         case .refusedOverLimit(let address):
             model.apply(.refused(peer: address.display, limit: plan?.maxConnections ?? 0), at: now)
+        case .refusedByFilter(let address):
+            model.say("refused \(address.display.terminalSafe): not allowed (--allow, --deny)", at: now)
         case .acceptPaused(let code):
             model.apply(.acceptPaused(reason: String(cString: strerror(code))), at: now)
         case .acceptResumed:

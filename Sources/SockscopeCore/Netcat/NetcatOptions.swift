@@ -27,6 +27,8 @@ public struct NetcatOptions: Sendable, Equatable {
     public var maxConnections = 100      // --max-conns N
     public var tls = false               // --tls (ncat's --ssl)
     public var json = false              // --json (the -v lines as JSON objects)
+    public var allow: [String] = []      // --allow LIST, --allow-file FILE's lines (ncat's --allowfile)
+    public var deny: [String] = []       // --deny LIST, --deny-file FILE's lines (ncat's --denyfile)
     public var exec: String?             // -e PROG / --exec PROG (ncat's: split on blanks, no shell)
     public var shellExec: String?        // -c CMD / --sh-exec CMD (ncat's: /bin/sh -c CMD)
     public var proxies: [String] = []    // -x HOST[:PORT], given again for a chain (ncat's --proxy)

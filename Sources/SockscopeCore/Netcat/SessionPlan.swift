@@ -36,6 +36,8 @@ public struct SessionPlan: Sendable, Equatable {
     public var maxConnections: Int
     /// The data bytes each frame keeps in --pcap after its headers (--pcap-payload; none by default).
     public var pcapPayload = 0
+    /// --allow / --deny: which clients a listener keeps (nil: all).
+    public var filter: AddressFilter?
     /// --exec / --sh-exec: the program behind each connection, as its argument vector.
     public var exec: [String]?
     /// -x: the proxies to go through, in order, to the target (empty: straight there).

@@ -51,6 +51,15 @@ public enum SessionPlanner {
         plan.pcapPayload = o.pcapPayload ?? 0
         plan.tls = tls
         plan.json = o.json
+        if !o.allow.isEmpty || !o.deny.isEmpty {
+            guard o.listen else { throw UsageError("--allow and --deny: for a listener (-l)") }
+            var filter = AddressFilter()
+            var allowed: [AddressFilter.Prefix] = []
+            for text in o.allow { allowed += try AddressFilter.prefixes(text, option: "--allow") }
+            if !o.allow.isEmpty { filter.allowed = allowed }
+            for text in o.deny { filter.denied += try AddressFilter.prefixes(text, option: "--deny") }
+            plan.filter = filter
+        }
         plan.exec = try execCommand(o)
         if plan.exec != nil {
             if o.udp || o.scan { throw UsageError("--exec: a program behind a TCP or Unix stream connection (not with -u or -z)") }
