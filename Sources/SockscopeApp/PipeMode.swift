@@ -133,6 +133,7 @@ public final class PipeMode {
         let engine: Engine
         let failures = Counter()
         var execFace: ExecFace?
+        var brokerFace: BrokerFace?
         if interactive {
             engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1,
                             signalFD: signalFD, clock: io.monotonic)
@@ -153,7 +154,15 @@ public final class PipeMode {
                     lines.add(line)
                 }
             }
-            if let command = plan.exec {
+            if let broker = plan.broker {
+                // Clients' bytes to one another: the engine's face; standard input and output
+                // left alone. A client's connection ends when it has finished and has all it is owed.
+                var settings = EngineSettings(plan: plan, interactive: true)
+                settings.rules = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: true)
+                engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
+                brokerFace = BrokerFace(chat: broker == .chat, onEvent: onEvent)
+                engine.face = brokerFace
+            } else if let command = plan.exec {
                 // A program behind each connection: the engine's face, standard input and output
                 // left alone. A connection ends when both its directions have (the program's
                 // output, then our FIN; the peer's FIN, then the program's input closed).
@@ -196,6 +205,7 @@ public final class PipeMode {
         }
         if interactive { return screen(engine) }
         let outcome = try engine.run()
+        withExtendedLifetime(brokerFace) {}  // the engine's face is weak
         if let execFace {
             execFace.finish()
             engine.flushEvents?()
@@ -284,6 +294,12 @@ public final class PipeMode {
     }
 
     func announcePolicy() {
+        if let broker = plan.broker {
+            let words = broker == .chat ? "Chat: every client's lines go to all the others, each with its sender's name"
+                                        : "Broker: every client's bytes go to all the other clients"
+            log.event(SessionEvent("broker", [("chat", .bool(broker == .chat))], text: words))
+            return
+        }
         if let command = plan.exec {
             let words = "Behind each connection: \(command.joined(separator: " ").terminalSafe) (its output is sent, the peer's bytes are its input)"
             log.event(SessionEvent("exec", [("program", .string(command.joined(separator: " ")))], text: words))

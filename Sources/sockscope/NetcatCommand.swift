@@ -90,6 +90,10 @@ struct NetcatCommand: ParsableCommand {
             help: ArgumentHelp("With --tls, append the session's secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).", valueName: "file"))
     var tlsKeyLog: String?
 
+    @Flag(name: .customLong("broker"), help: "With -l: every client's bytes go to all the other clients (ncat's connection broker; implies -k).")
+    var broker = false
+    @Flag(name: .customLong("chat"), help: "With -l: as --broker, line by line, each line with its sender's name.")
+    var chat = false
     @Option(name: .customLong("allow"), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("With -l, keep only clients from these addresses or prefixes (comma-separated: 127.0.0.1,10.0.0.0/8).", valueName: "list"))
     var allow: [String] = []
@@ -146,7 +150,7 @@ struct NetcatCommand: ParsableCommand {
         o.tlsCert = tlsCert; o.tlsKey = tlsKey; o.tlsALPN = tlsALPN; o.tlsMin = tlsMin; o.tlsMax = tlsMax
         o.tlsVerifyClient = tlsVerifyClient
         o.json = json
-        o.exec = exec; o.shellExec = shellExec; o.allow = allow; o.deny = deny
+        o.exec = exec; o.shellExec = shellExec; o.allow = allow; o.deny = deny; o.broker = broker; o.chat = chat
         o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS
         return o
     }
@@ -174,6 +178,7 @@ struct NetcatCommand: ParsableCommand {
         if plan.mode == .scan { return "a scan (-z) prints its results as lines" }
         if plan.json { return "--json writes the session's events as lines" }
         if plan.exec != nil { return "--exec puts a program behind the connection" }
+        if plan.broker != nil { return "--broker and --chat pass clients' bytes to one another" }
         return nil
     }
 

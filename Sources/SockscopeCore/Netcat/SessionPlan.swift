@@ -38,6 +38,9 @@ public struct SessionPlan: Sendable, Equatable {
     public var pcapPayload = 0
     /// --allow / --deny: which clients a listener keeps (nil: all).
     public var filter: AddressFilter?
+    /// --broker (raw) or --chat (lines, named): clients' bytes go to one another.
+    public enum Broker: Sendable, Equatable { case raw, chat }
+    public var broker: Broker?
     /// --exec / --sh-exec: the program behind each connection, as its argument vector.
     public var exec: [String]?
     /// -x: the proxies to go through, in order, to the target (empty: straight there).

@@ -61,6 +61,13 @@ public enum SessionPlanner {
             plan.filter = filter
         }
         plan.exec = try execCommand(o)
+        if o.broker || o.chat {
+            guard o.listen else { throw UsageError("--broker and --chat: for a listener (-l)") }
+            if o.udp || o.exec != nil || o.shellExec != nil { throw UsageError("--broker and --chat: not with -u or --exec") }
+            plan.broker = o.chat ? .chat : .raw
+            plan.keepListening = true  // clients come and go; the broker stays
+            plan.readStdin = false
+        }
         if plan.exec != nil {
             if o.udp || o.scan { throw UsageError("--exec: a program behind a TCP or Unix stream connection (not with -u or -z)") }
             plan.readStdin = false  // the program's output is what is sent
