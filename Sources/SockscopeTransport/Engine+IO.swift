@@ -180,14 +180,14 @@ extension Engine {
     }
 
     /// `n` bytes just received at `output.writable`: recorded, then kept for standard output —
-    /// or handed to the face, which takes them all.
+    /// or handed to the face, which takes them all; with --send-only, dropped (counted, dumped).
     func deliver(_ n: Int, from id: Int?, peer: SocketAddress?) {
         let bytes = UnsafeRawBufferPointer(start: output.writable, count: n)
         recorder?.record(bytes, sent: false, peer: peer)
         markReceived()
         if let face {
             face.engine(self, received: bytes, on: id ?? 0)
-        } else {
+        } else if !settings.discardReceived {
             output.didFill(n)
         }
     }

@@ -23,7 +23,7 @@ extension Engine {
 
     /// Whether nothing needs to see the bytes, so the kernel may move them itself.
     var bytesUnobserved: Bool {
-        face == nil && recorder == nil && !settings.crlf && settings.interval == nil && !settings.datagram
+        face == nil && recorder == nil && !settings.crlf && settings.interval == nil && !settings.datagram && !settings.discardReceived
             && !settings.rules.keepListening && connections.count == 1 && connections[0].ownsFD && connections[0].stream.splicable
     }
 

@@ -22,6 +22,8 @@ public struct EngineSettings: Sendable {
     public var interactive: Bool
     /// --allow / --deny: the clients a listener keeps.
     public var filter: AddressFilter?
+    /// --send-only: what peers send is read (so their windows stay open) and dropped.
+    public var discardReceived = false
 
     public init(plan: SessionPlan, interactive: Bool = false, bufferSize: Int? = nil) {
         self.interactive = interactive
@@ -34,6 +36,7 @@ public struct EngineSettings: Sendable {
         maxConnections = plan.maxConnections
         self.bufferSize = bufferSize ?? (interactive ? 1 << 16 : 1 << 20)
         filter = plan.filter
+        discardReceived = plan.sendOnly && !interactive
     }
 
     /// `sockscope watch`: no session, no input; the engine runs for the screen alone.

@@ -90,6 +90,10 @@ struct NetcatCommand: ParsableCommand {
             help: ArgumentHelp("With --tls, append the session's secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).", valueName: "file"))
     var tlsKeyLog: String?
 
+    @Flag(name: .customLong("send-only"), help: "Only send: what peers send is dropped, and a connection closes once all of standard input has gone to it.")
+    var sendOnly = false
+    @Flag(name: .customLong("recv-only"), help: "Only receive: standard input is not read (as -d).")
+    var recvOnly = false
     @Flag(name: .customLong("broker"), help: "With -l: every client's bytes go to all the other clients (ncat's connection broker; implies -k).")
     var broker = false
     @Flag(name: .customLong("chat"), help: "With -l: as --broker, line by line, each line with its sender's name.")
@@ -151,6 +155,7 @@ struct NetcatCommand: ParsableCommand {
         o.tlsVerifyClient = tlsVerifyClient
         o.json = json
         o.exec = exec; o.shellExec = shellExec; o.allow = allow; o.deny = deny; o.broker = broker; o.chat = chat
+        o.sendOnly = sendOnly; o.recvOnly = recvOnly
         o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS
         return o
     }

@@ -6,6 +6,8 @@ public struct RelayRules: Sendable, Equatable {
     public var listening: Bool
     /// `-k`: the session outlives its connections.
     public var keepListening: Bool
+    /// --send-only: a connection is over once its input is drained, whatever the peer does.
+    public var sendOnly = false
 
     public init(endOfInput: SessionPlan.EndOfInput, listening: Bool, keepListening: Bool) {
         self.endOfInput = endOfInput
@@ -19,6 +21,7 @@ public struct RelayRules: Sendable, Equatable {
     public init(plan: SessionPlan, interactive: Bool = false) {
         self.init(endOfInput: plan.endOfInput, listening: plan.mode == .listen && (plan.keepListening || !interactive),
                   keepListening: plan.keepListening)
+        sendOnly = plan.sendOnly && !interactive
     }
 
     /// The tool's own two ends: standard input and standard output.
@@ -74,8 +77,9 @@ public struct RelayRules: Sendable, Equatable {
     /// Whether this connection is over. Received bytes still buffered for standard output are
     /// flushed by the loop before it closes anything, so "over" never loses data.
     public func peerFinished(_ local: Local, _ peer: Peer) -> Bool {
-        // /close, once what is queued has gone.
+        // /close, once what is queued has gone; --send-only, once all of the input has.
         if peer.closeRequested && peer.unsent == 0 { return true }
+        if sendOnly && inputDrained(local, peer) { return true }
         // Neither direction can move any more.
         if !peer.readOpen && !peer.writeOpen { return true }
         // Nothing can be written anywhere: the peer refuses data and stdout is gone.

@@ -36,6 +36,9 @@ public struct SessionPlan: Sendable, Equatable {
     public var maxConnections: Int
     /// The data bytes each frame keeps in --pcap after its headers (--pcap-payload; none by default).
     public var pcapPayload = 0
+    /// --send-only (ncat's): received bytes are dropped, and a connection closes once all of
+    /// standard input has gone to it. (--recv-only is -d.)
+    public var sendOnly = false
     /// --allow / --deny: which clients a listener keeps (nil: all).
     public var filter: AddressFilter?
     /// --broker (raw) or --chat (lines, named): clients' bytes go to one another.

@@ -60,6 +60,9 @@ public enum SessionPlanner {
             for text in o.deny { filter.denied += try AddressFilter.prefixes(text, option: "--deny") }
             plan.filter = filter
         }
+        if o.sendOnly && (o.recvOnly || o.noStdin) { throw UsageError("--send-only: not with --recv-only or -d") }
+        plan.sendOnly = o.sendOnly
+        if o.recvOnly { plan.readStdin = false }
         plan.exec = try execCommand(o)
         if o.broker || o.chat {
             guard o.listen else { throw UsageError("--broker and --chat: for a listener (-l)") }
