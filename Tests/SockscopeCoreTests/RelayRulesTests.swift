@@ -35,6 +35,16 @@ struct RelayRulesTests {
         #expect(!listener.peerFinished(ready, peerDone))
     }
 
+    /// --send-only: the connection is over once all of the input has gone, the peer still
+    /// talking or not; not before.
+    @Test func sendOnlyEndsWhenTheInputIsDrained() {
+        var rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: false)
+        rules.sendOnly = true
+        #expect(rules.peerFinished(inputDone, Peer()))
+        #expect(!rules.peerFinished(inputDone, Peer(unsent: 3)))
+        #expect(!rules.peerFinished(open, Peer()))
+    }
+
     @Test func deadDirectionsEndTheConnection() {
         let rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: false)
         #expect(rules.peerFinished(open, Peer(readOpen: false, writeOpen: false)))
