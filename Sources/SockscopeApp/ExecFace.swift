@@ -10,8 +10,10 @@ import SockscopeTransport
 final class ExecFace: EngineFace {
     struct Program {
         let child: ChildProcess
-        /// Received, not yet taken by the program.
+        /// Received, not yet taken by the program: `pending` from `taken` on.
         var pending: [UInt8] = []
+        var taken = 0
+        var waiting: Int { pending.count - taken }
         /// The peer sent FIN: the program's input closes once `pending` is written.
         var peerDone = false
         var held = false
@@ -31,6 +33,7 @@ final class ExecFace: EngineFace {
     /// The last program's status: with one connection (-l alone, a dial) the session's.
     private(set) var lastStatus: ChildProcess.Status?
 
+    var buffer = [UInt8](repeating: 0, count: 1 << 18)
     /// Received bytes held for a program, at most, before its connection stops being read.
     static let holdAbove = 1 << 20
     /// Output queued for the peer, at most, before the program's output stops being read.
@@ -54,18 +57,28 @@ final class ExecFace: EngineFace {
     /// is written. A program that closed its input loses what it did not read (as a pipe would).
     func feed(_ program: inout Program, id: Int, engine: Engine) {
         let fd = program.child.input
-        while fd >= 0 && !program.pending.isEmpty {
-            let n = program.pending.withUnsafeBytes { raw in write(fd, raw.baseAddress, raw.count) }
+        while fd >= 0 && program.waiting > 0 {
+            let taken = program.taken
+            let n = program.pending.withUnsafeBytes { raw in write(fd, raw.baseAddress.map { $0 + taken }, raw.count - taken) }
             if n > 0 {
-                program.pending.removeFirst(n)
+                program.taken += n
                 continue
             }
             if n < 0 && (errno == EAGAIN || errno == EINTR) { break }
             program.pending.removeAll()  // EPIPE: it stopped reading for good
+            program.taken = 0
             program.child.closeInput()
         }
-        if program.peerDone && program.pending.isEmpty { program.child.closeInput() }
-        let hold = program.pending.count > Self.holdAbove
+        // What was taken goes once it is most of the buffer (not a copy per write).
+        if program.taken == program.pending.count {
+            program.pending.removeAll(keepingCapacity: true)
+            program.taken = 0
+        } else if program.taken > program.pending.count / 2 {
+            program.pending.removeFirst(program.taken)
+            program.taken = 0
+        }
+        if program.peerDone && program.waiting == 0 { program.child.closeInput() }
+        let hold = program.waiting > Self.holdAbove
         if hold != program.held {
             program.held = hold
             engine.hold(id, hold)
@@ -127,7 +140,7 @@ final class ExecFace: EngineFace {
                 set.watch(program.child.output, POLLIN, as: .face(slots.count))
                 slots.append((id, true))
             }
-            if program.child.input >= 0 && !program.pending.isEmpty {
+            if program.child.input >= 0 && program.waiting > 0 {
                 set.watch(program.child.input, POLLOUT, as: .face(slots.count))
                 slots.append((id, false))
             }
@@ -140,14 +153,19 @@ final class ExecFace: EngineFace {
         guard slot < slots.count, var program = programs[slots[slot].id] else { return nil }
         let id = slots[slot].id
         if slots[slot].output {
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            let n = buffer.withUnsafeMutableBytes { raw in read(program.child.output, raw.baseAddress, raw.count) }
-            if n > 0 {
-                engine.send(Array(buffer[..<n]), to: id)
-            } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
-                // The end of its output: our FIN, once what it wrote has gone.
-                program.child.closeOutput()
-                engine.requestFIN(id)
+            // A few reads a wake-up, while it writes and the peer's queue has room.
+            for _ in 0..<8 where program.child.output >= 0 && (engine.connection(id)?.unsent ?? 0) < Self.queueAbove {
+                let n = buffer.withUnsafeMutableBytes { raw in read(program.child.output, raw.baseAddress, raw.count) }
+                if n > 0 {
+                    engine.send(Array(buffer[..<n]), to: id)
+                    continue
+                }
+                if n == 0 || (errno != EAGAIN && errno != EINTR) {
+                    // The end of its output: our FIN, once what it wrote has gone.
+                    program.child.closeOutput()
+                    engine.requestFIN(id)
+                }
+                break
             }
         } else {
             feed(&program, id: id, engine: engine)

@@ -168,6 +168,7 @@ public final class PipeMode {
                 // output, then our FIN; the peer's FIN, then the program's input closed).
                 var settings = EngineSettings(plan: plan, interactive: true)
                 settings.rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: plan.keepListening)
+                settings.bufferSize = 1 << 20
                 engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
                 execFace = ExecFace(command: command, log: log, tell: { told in
                     if let line = log.line(for: told) { lines.add(line) }

@@ -37,8 +37,8 @@ public final class ChildProcess {
     public init(_ arguments: [String]) throws(TransportError) {
         guard let program = arguments.first, !program.isEmpty else { throw TransportError("--exec: no program") }
         var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
-        guard clinux_pipe(&toChild, 1 << 16) == 0 else { throw TransportError("--exec: pipe: \(String(cString: strerror(errno)))") }
-        guard clinux_pipe(&fromChild, 1 << 16) == 0 else {
+        guard clinux_pipe(&toChild, 1 << 20) == 0 else { throw TransportError("--exec: pipe: \(String(cString: strerror(errno)))") }
+        guard clinux_pipe(&fromChild, 1 << 20) == 0 else {
             close(toChild[0]); close(toChild[1])
             throw TransportError("--exec: pipe: \(String(cString: strerror(errno)))")
         }
