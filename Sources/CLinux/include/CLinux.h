@@ -194,6 +194,11 @@ int clinux_nflog_read(int fd, unsigned char *packets, size_t size, size_t *lengt
 /// nothing of the test process's). 0, or an errno.
 int clinux_spawn_close_from(posix_spawn_file_actions_t *actions, int low);
 
+/// A child starts with no signal blocked and SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT and
+/// SIGCHLD at their defaults: sockscope blocks signals for its signalfd and ignores SIGPIPE, and
+/// a test runner may do either; a program behind a socket must inherit neither. 0, or an errno.
+int clinux_spawn_default_signals(posix_spawnattr_t *attributes);
+
 /// A BPF map (bpf(2) BPF_MAP_CREATE): with `ring` 1, a ring buffer of `entries` bytes (a power
 /// of two, pages); else an array of `entries` values of `value_size` bytes with 32-bit keys,
 /// which can be mapped (mmap at offset 0) to read its values.
