@@ -43,7 +43,7 @@ final class BrokerFace: EngineFace {
     /// To every other client; the sender held while one of them has too much waiting.
     func pass(_ bytes: [UInt8], from id: Int?, engine: Engine) {
         for other in members where other != id { engine.send(bytes, to: other) }
-        guard let id, members.contains(where: { $0 != id && (engine.connection($0)?.unsent ?? 0) > Self.queueAbove }) else { return }
+        guard let id, members.contains(where: { $0 != id && (engine.unsent($0) ?? 0) > Self.queueAbove }) else { return }
         if held.insert(id).inserted { engine.hold(id, true) }
     }
 
@@ -71,7 +71,7 @@ final class BrokerFace: EngineFace {
 
     func prepare(_ engine: Engine, now: Double, set: inout PollSet<Engine.Slot>) -> Double? {
         // Senders go on once every queue has come down to half.
-        if !held.isEmpty && members.allSatisfy({ (engine.connection($0)?.unsent ?? 0) <= Self.queueAbove / 2 }) {
+        if !held.isEmpty && members.allSatisfy({ (engine.unsent($0) ?? 0) <= Self.queueAbove / 2 }) {
             for id in held { engine.hold(id, false) }
             held.removeAll()
         }

@@ -32,6 +32,8 @@ final class ExecFace: EngineFace {
     var slots: [(id: Int, output: Bool)] = []
     /// The last program's status: with one connection (-l alone, a dial) the session's.
     private(set) var lastStatus: ChildProcess.Status?
+    /// A program could not be started (said in one line): the session fails.
+    private(set) var startFailed = false
 
     var buffer = [UInt8](repeating: 0, count: 1 << 18)
     /// Received bytes held for a program, at most, before its connection stops being read.
@@ -97,6 +99,7 @@ final class ExecFace: EngineFace {
                                        text: "Started \(command.joined(separator: " ").terminalSafe) (pid \(child.pid)) for connection #\(id)"))
             } catch {
                 log.error(error.description)
+                startFailed = true
                 engine.reset(id)
             }
         case .peerFinished(let id):
@@ -136,7 +139,7 @@ final class ExecFace: EngineFace {
         slots.removeAll(keepingCapacity: true)
         for (id, program) in programs {
             // Its output is read while the peer's queue has room (the peer's pace is the program's).
-            if program.child.output >= 0, (engine.connection(id)?.unsent ?? 0) < Self.queueAbove {
+            if program.child.output >= 0, (engine.unsent(id) ?? 0) < Self.queueAbove {
                 set.watch(program.child.output, POLLIN, as: .face(slots.count))
                 slots.append((id, true))
             }
@@ -154,7 +157,7 @@ final class ExecFace: EngineFace {
         let id = slots[slot].id
         if slots[slot].output {
             // A few reads a wake-up, while it writes and the peer's queue has room.
-            for _ in 0..<8 where program.child.output >= 0 && (engine.connection(id)?.unsent ?? 0) < Self.queueAbove {
+            for _ in 0..<8 where program.child.output >= 0 && (engine.unsent(id) ?? 0) < Self.queueAbove {
                 let n = buffer.withUnsafeMutableBytes { raw in read(program.child.output, raw.baseAddress, raw.count) }
                 if n > 0 {
                     engine.send(Array(buffer[..<n]), to: id)

@@ -133,7 +133,8 @@ public final class PipeMode {
         let engine: Engine
         let failures = Counter()
         var execFace: ExecFace?
-        var brokerFace: BrokerFace?
+        /// A face of pipe mode's own (--broker, --exec): the engine holds it weakly.
+        var face: (any EngineFace)?
         if interactive {
             engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1,
                             signalFD: signalFD, clock: io.monotonic)
@@ -154,26 +155,27 @@ public final class PipeMode {
                     lines.add(line)
                 }
             }
+            // Clients' bytes to one another, or a program behind each connection: the engine's
+            // face, standard input and output left alone. A broker's client is done once it has
+            // finished and has all it is owed; a program's connection once both directions have
+            // ended (its output, then our FIN; the peer's FIN, then its input closed).
+            var rules: RelayRules?
             if let broker = plan.broker {
-                // Clients' bytes to one another: the engine's face; standard input and output
-                // left alone. A client's connection ends when it has finished and has all it is owed.
-                var settings = EngineSettings(plan: plan, interactive: true)
-                settings.rules = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: true)
-                engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
-                brokerFace = BrokerFace(chat: broker == .chat, onEvent: onEvent)
-                engine.face = brokerFace
+                rules = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: true)
+                face = BrokerFace(chat: broker == .chat, onEvent: onEvent)
             } else if let command = plan.exec {
-                // A program behind each connection: the engine's face, standard input and output
-                // left alone. A connection ends when both its directions have (the program's
-                // output, then our FIN; the peer's FIN, then the program's input closed).
-                var settings = EngineSettings(plan: plan, interactive: true)
-                settings.rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: plan.keepListening)
-                settings.bufferSize = 1 << 20
-                engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
+                rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: plan.keepListening)
                 execFace = ExecFace(command: command, log: log, tell: { told in
                     if let line = log.line(for: told) { lines.add(line) }
                 }, onEvent: onEvent)
-                engine.face = execFace
+                face = execFace
+            }
+            if let rules, let face {
+                var settings = EngineSettings(plan: plan, interactive: true)
+                settings.rules = rules
+                settings.bufferSize = 1 << 20
+                engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
+                engine.face = face
             } else {
                 Descriptor.enlargePipe(io.stdin)
                 Descriptor.enlargePipe(io.stdout)
@@ -206,10 +208,11 @@ public final class PipeMode {
         }
         if interactive { return screen(engine) }
         let outcome = try engine.run()
-        withExtendedLifetime(brokerFace) {}  // the engine's face is weak
+        withExtendedLifetime(face) {}  // the engine's face is weak
         if let execFace {
             execFace.finish()
             engine.flushEvents?()
+            if execFace.startFailed { failures.count += 1 }
             // One connection (-l alone, a dial): sockscope ends as its program did.
             if case .finished = outcome, !plan.keepListening, failures.count == 0, let status = execFace.lastStatus {
                 return status.exitCode == 0 ? .success : .code(status.exitCode)

@@ -38,6 +38,9 @@ public protocol ByteStream: AnyObject {
     /// When the stage must have made progress by (a handshake's limit), on the engine's clock:
     /// the loop wakes then and `advance` fails the stage if it has not.
     var deadline: Double? { get }
+    /// Bytes the stage itself sent and received on the wire before the ones it passes (a proxy's
+    /// negotiation): a stage above counts its own places in the stream from there.
+    var ownBytes: (sent: Int, received: Int) { get }
     /// Whether the stage passes the engine's bytes yet (a proxy's tunnel opens after its
     /// negotiation); a stage above waits for it.
     var ready: Bool { get }
@@ -47,8 +50,15 @@ public protocol ByteStream: AnyObject {
 }
 
 extension ByteStream {
+    /// What `send` and `receive` return once the stage has failed (`failure` says why).
+    static func failed() -> Int {
+        errno = EPROTO
+        return -1
+    }
+
     public var owes: Bool { false }
     public var ready: Bool { true }
+    public var ownBytes: (sent: Int, received: Int) { (0, 0) }
     public func takeNotes() -> [StageNote] { [] }
     public func takeRecords() -> [TLSRecord] { [] }
     public var summary: String? { nil }

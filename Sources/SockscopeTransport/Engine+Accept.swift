@@ -33,10 +33,12 @@ extension Engine {
                 emit(.refusedOverLimit(address))
                 continue
             }
-            add(fd, peer: address, how: .accepted)
+            let id = add(fd, peer: address, how: .accepted)
             // Read at once what the client sent with its handshake (or its reset): a client that
             // has spoken or left is served in this round instead of joining the next poll().
-            if peersReadable { serve(connections.count - 1) }
+            // Looked up by its id: the face may have ended it as it opened (a program that
+            // could not be started).
+            if peersReadable, let index = index(of: id) { serve(index) }
             if !settings.rules.keepListening {
                 // nc serves one connection and stops listening.
                 close(listener)
@@ -62,7 +64,7 @@ extension Engine {
         sessionOver = false
         recorder?.connectionOpened()
         emit(.opened(id: id, peer: peer, how: how))
-        report(.connected, connections.count - 1)
+        if let index = index(of: id) { report(.connected, index) }
         return id
     }
 

@@ -23,6 +23,12 @@ extension Engine {
 
     public func connection(_ id: Int) -> ConnectionInfo? { index(of: id).map { info(connections[$0]) } }
 
+    /// Bytes queued for a connection and not yet sent — its counters alone, for a face that asks
+    /// every round (`connection(_:)` also reads the socket's address).
+    public func unsent(_ id: Int) -> Int? {
+        index(of: id).map { inputEndOffset - connections[$0].sentUpTo + connections[$0].queuedBytes }
+    }
+
     func info(_ connection: Connection) -> ConnectionInfo {
         let localAddress = Socket.localAddress(connection.fd)
         let key = connection.ownsFD || connection.replyTo != nil ? tableKey(local: localAddress, peer: connection.address) : nil

@@ -26,11 +26,14 @@ public final class ProxyStream: ByteStream {
     var summaryText: String?
     /// The negotiation's bytes each way so far: where its messages sit in the stream, and where
     /// the target's bytes (a TLS stage's records) begin.
-    public private(set) var sentBytes = 0
-    public private(set) var receivedBytes = 0
+    var sentBytes = 0
+    var receivedBytes = 0
+    public var ownBytes: (sent: Int, received: Int) { (sentBytes, receivedBytes) }
     /// Its messages, named, for the ladder (`takeRecords`); answers already told per hop.
     var records: [TLSRecord] = []
     var answersTold = 0
+    /// The proxy being asked now, as failures name it.
+    var current: String { negotiations.first?.hop.label ?? "" }
     /// `host:port` of the target, for the summary.
     let target: String
 
@@ -126,7 +129,7 @@ public final class ProxyStream: ByteStream {
                 continue
             }
             if n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
-                failure = "proxy \(negotiations.first?.hop.label ?? ""): \(String(cString: strerror(errno)))"
+                failure = "proxy \(current): \(String(cString: strerror(errno)))"
             }
             return
         }
@@ -146,9 +149,9 @@ public final class ProxyStream: ByteStream {
                 continue
             }
             if n == 0 {
-                failure = "proxy \(negotiations.first?.hop.label ?? "") closed the connection before answering"
+                failure = "proxy \(current) closed the connection before answering"
             } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
-                failure = "proxy \(negotiations.first?.hop.label ?? ""): \(String(cString: strerror(errno)))"
+                failure = "proxy \(current): \(String(cString: strerror(errno)))"
             }
             return
         }
@@ -158,7 +161,7 @@ public final class ProxyStream: ByteStream {
         guard failure == nil else { return false }
         if open { return true }
         if clock() >= startedAt + limit {
-            failure = "proxy \(negotiations.first?.hop.label ?? ""): no answer within \(Seconds.text(limit)) s"
+            failure = "proxy \(current): no answer within \(Seconds.text(limit)) s"
             return false
         }
         flush()
@@ -212,10 +215,5 @@ public final class ProxyStream: ByteStream {
     public func takeNotes() -> [StageNote] {
         defer { notes.removeAll() }
         return notes
-    }
-
-    static func failed() -> Int {
-        errno = EPROTO
-        return -1
     }
 }

@@ -54,9 +54,9 @@ extension TLSStream {
         case .handshake(1, _): name = "ClientHello"
         case .handshake(2, false): name = "ServerHello"
         case .handshake(20, _): name = sent == settings.context.client ? "client's Finished" : "server's Finished"
-        case .inner(TLSNames.applicationData): name = "first application byte"
+        case .inner(TLSNames.applicationData): name = TLSFacts.firstApplicationByte
         // TLS 1.2's application data is not protected inside: its header says it.
-        case .header(TLSNames.applicationData, _) where handshakeDone && version != "TLSv1.3": name = "first application byte"
+        case .header(TLSNames.applicationData, _) where handshakeDone && version != "TLSv1.3": name = TLSFacts.firstApplicationByte
         default: return
         }
         guard !steps.contains(where: { $0.name == name }) else { return }

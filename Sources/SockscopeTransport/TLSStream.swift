@@ -117,16 +117,19 @@ public final class TLSStream: ByteStream {
     /// The records seen so far and not taken (updates of a record replace it: same offset).
     var records: [TLSRecord] = []
     var recordReader: TLSRecordReader?
+    /// Where the callback's events are copied, made once.
+    var recordEvents = [ctls_record_event](repeating: ctls_record_event(), count: 64)
 
     public func takeRecords() -> [TLSRecord] {
         collectRecords()
         defer { records.removeAll(keepingCapacity: true) }
-        // Under a proxy's negotiation, the records start where its bytes end in each direction.
-        let below = lower.takeRecords()
-        guard let proxy = lower as? ProxyStream, proxy.sentBytes + proxy.receivedBytes > 0 else { return below + records }
+        // Over a stage with bytes of its own (a proxy's negotiation), the records start where
+        // those end in each direction.
+        let below = lower.takeRecords(), before = lower.ownBytes
+        guard before.sent + before.received > 0 else { return below + records }
         return below + records.map { record in
             var shifted = record
-            shifted.offset += record.ours ? proxy.sentBytes : proxy.receivedBytes
+            shifted.offset += record.ours ? before.sent : before.received
             return shifted
         }
     }
@@ -134,16 +137,15 @@ public final class TLSStream: ByteStream {
     /// What OpenSSL's message callback kept, read after each step (its queue is bounded).
     func collectRecords() {
         guard recordReader != nil else { return }
-        var events = [ctls_record_event](repeating: ctls_record_event(), count: 64)
         var lost = 0
         while true {
-            let taken = ctls_take_records(session, &events, events.count, &lost)
+            let taken = ctls_take_records(session, &recordEvents, recordEvents.count, &lost)
             if lost > 0 && recordReader?.lost == false {
                 recordReader?.markLost()
                 notes.append(StageNote("TLS: \(lost) record events did not fit in their queue: the ladder names no more records"))
             }
-            for event in events.prefix(taken) { read(event) }
-            if taken < events.count { break }
+            for event in recordEvents.prefix(taken) { read(event) }
+            if taken < recordEvents.count { break }
         }
         // Nobody taking them (a ladder not shown): the oldest go.
         if records.count > 4096 { records.removeFirst(records.count - 2048) }
@@ -176,8 +178,10 @@ public final class TLSStream: ByteStream {
     let startedAt: Double
 
     public var deadline: Double? {
+        // Asked every round for every connection: no array made.
         let own = handshakeDone || failure != nil ? nil : startedAt + settings.handshakeLimit
-        return [own, lower.deadline].compactMap { $0 }.min()
+        guard let below = lower.deadline else { return own }
+        return own.map { min($0, below) } ?? below
     }
 
     public var owes: Bool { socketError == nil && sentOffset < toSocket.count }
@@ -422,10 +426,6 @@ public final class TLSStream: ByteStream {
 
     public var splicable: Bool { false }
 
-    static func failed() -> Int {
-        errno = EPROTO
-        return -1
-    }
 }
 
 /// A stream whose stage could not be set up: the connection ends at once with the reason.
@@ -434,8 +434,8 @@ public final class UnusableStream: ByteStream {
 
     public init(_ reason: String) { failure = reason }
 
-    public func send(_ bytes: UnsafeRawPointer, count: Int) -> Int { TLSStream.failed() }
-    public func receive(into buffer: UnsafeMutableRawPointer, count: Int) -> Int { TLSStream.failed() }
+    public func send(_ bytes: UnsafeRawPointer, count: Int) -> Int { Self.failed() }
+    public func receive(into buffer: UnsafeMutableRawPointer, count: Int) -> Int { Self.failed() }
     public func finishSending() {}
     public func events(reading: Bool, writing: Bool) -> Int32 { 0 }
     public var buffered: Int { 0 }
@@ -451,84 +451,5 @@ extension TLSStream {
         } catch {
             return UnusableStream(error.description)
         }
-    }
-}
-
-/// What a run's TLS connections share: the role, the certificates trusted or our own, the key
-/// log. Its words (and a stream's notes and failures) are raw: a peer's names are in them, and
-/// whoever shows them escapes them (Diagnostics, -v lines, the screen). Made once, before any connection: a bad file is one line at the start, not a failure
-/// per connection.
-public final class TLSContext {
-    let context: OpaquePointer
-    public let client: Bool
-    var verify: Bool
-    /// A server's certificate's SHA-256 fingerprint (colon-separated hex).
-    public let fingerprint: String
-
-    /// A client's: `verify` against `caFile` (nil: the system's trusted certificates); our own
-    /// certificate from `certFile` and `keyFile` when the server asks for one.
-    public init(clientVerifying verify: Bool, caFile: String?, certFile: String?, keyFile: String?,
-                keepingKeyLog: Bool) throws(TransportError) {
-        var error = [CChar](repeating: 0, count: 256)
-        guard let made = ctls_client_context(verify ? 1 : 0, caFile, certFile, keyFile, &error, error.count) else {
-            let files = [caFile.map { "--tls-ca \($0)" }, certFile.map { "--tls-cert \($0)" }].compactMap { $0 }
-            throw TransportError("TLS: \(files.isEmpty ? "" : files.joined(separator: ", ") + ": ")\(Self.text(error))")
-        }
-        context = made
-        client = true
-        self.verify = verify
-        fingerprint = ""
-        if keepingKeyLog { ctls_keep_keylog(made) }
-    }
-
-    /// A server's, with `certFile` and `keyFile` (PEM), or a temporary self-signed certificate.
-    public init(serverWith certFile: String?, keyFile: String?, keepingKeyLog: Bool) throws(TransportError) {
-        var error = [CChar](repeating: 0, count: 256)
-        var print = [CChar](repeating: 0, count: 100)
-        guard let made = ctls_server_context(certFile, keyFile, &print, &error, error.count) else {
-            throw TransportError("TLS: \(certFile.map { "--tls-cert \($0): " } ?? "")\(Self.text(error))")
-        }
-        context = made
-        client = false
-        verify = false
-        fingerprint = Self.text(print)
-        if keepingKeyLog { ctls_keep_keylog(made) }
-    }
-
-    deinit { ctls_context_free(context) }
-
-    /// The protocol versions allowed ("1.2", "1.3"; nil: from 1.2 to OpenSSL's newest).
-    public func limitVersions(min: String?, max: String?) throws(TransportError) {
-        var error = [CChar](repeating: 0, count: 256)
-        guard ctls_context_versions(context, min, max, &error, error.count) == 1 else { throw TransportError("TLS: \(Self.text(error))") }
-    }
-
-    /// ALPN, comma-separated: offered in this order, or accepted in this order of preference.
-    public func offerProtocols(_ list: String) throws(TransportError) {
-        var error = [CChar](repeating: 0, count: 256)
-        guard ctls_context_alpn(context, list, &error, error.count) == 1 else { throw TransportError("TLS: \(Self.text(error))") }
-    }
-
-    /// A server's: every client must present a certificate that `caFile` (nil: the system's)
-    /// vouches for.
-    public func verifyClients(caFile: String?) throws(TransportError) {
-        var error = [CChar](repeating: 0, count: 256)
-        guard ctls_context_verify_clients(context, caFile, &error, error.count) == 1 else {
-            throw TransportError("TLS: \(caFile.map { "--tls-ca \($0): " } ?? "")\(Self.text(error))")
-        }
-        verify = true
-    }
-
-    /// What the handshake established about the peer, in a few words.
-    func handshakeWords(requested: String, sent: String?, peer: String?) -> String {
-        guard client else {
-            let name = requested.isEmpty ? "no server name asked for" : "the client asked for \(requested)"
-            return verify ? "\(name), client certificate verified: \(peer ?? "")" : name
-        }
-        return verify ? "certificate verified\(sent.map { " for \($0)" } ?? "")" : "certificate not verified (--tls-no-verify)"
-    }
-
-    static func text(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -84,6 +84,20 @@ struct ExecTests {
         }
     }
 
+    /// A program that cannot be started: one line, the client's connection closed, exit 1 —
+    /// never a trap.
+    @Test func aProgramThatCannotStart() async throws {
+        try await offPool { () throws in
+            let (server, port) = try sockscopeListener(["-e", "/nonexistent/program"], stdin: .null)
+            let client = try Child(["nc", "-N", "127.0.0.1", "\(port)"])
+            client.write("hi\n")
+            client.closeStdin()
+            #expect(try client.waitForExit(timeout: 20) == 0)
+            #expect(try server.waitForExit(timeout: 20) == 1, "\(server.stderrText)")
+            #expect(server.stderrText.contains("sockscope: --exec /nonexistent/program: No such file or directory\n"))
+        }
+    }
+
     @Test func usageErrors() async throws {
         try await offPool { () throws in
             for (arguments, message) in [

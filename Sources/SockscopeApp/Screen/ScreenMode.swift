@@ -199,8 +199,12 @@ final class ScreenMode: EngineFace {
             if model.header.security == nil, let summary = engine.connection(id)?.streamSummary { model.header.security = summary.terminalSafe }
         case .streamRecords(let id, let records):
             model.addRecords(records, connection: id)
-            // During the handshake (a few records): a handshake that fails still shows its facts.
-            if model.tls[id]?.version.isEmpty ?? true, let facts = engine.tlsFacts(id) { model.tls[id] = facts }
+            // Until the first application byte (a few records: the handshake and its steps), the
+            // facts as they stand — a handshake that fails still shows them; read here, not at
+            // every draw (the chain's digests).
+            if !(model.tls[id]?.steps.contains { $0.name == TLSFacts.firstApplicationByte } ?? false), let facts = engine.tlsFacts(id) {
+                model.tls[id] = facts
+            }
         case .sessionFinished:
             break  // the statuses already say so; the screen stays, so that TIME_WAIT can be watched
         }
@@ -208,13 +212,7 @@ final class ScreenMode: EngineFace {
 
     func prepare(_ engine: Engine, now: Double, set: inout PollSet<Engine.Slot>) -> Double? {
         if now >= nextRefresh { refreshTable(engine, at: now) }
-        if model.dirty && (keyPressed || now - lastDraw >= 0.04) {
-            // The overlay shows an open connection's TLS as it stands at each draw.
-            if model.tlsShown, let id = model.selected ?? engine.openConnections.first?.id, let facts = engine.tlsFacts(id) {
-                model.tls[id] = facts
-            }
-            draw(now: now)
-        }
+        if model.dirty && (keyPressed || now - lastDraw >= 0.04) { draw(now: now) }
         keyPressed = false
         set.watch(screen.keyboard, POLLIN, as: .face(Self.keyboardSlot))
         let traceDescriptors = trace?.descriptors ?? []

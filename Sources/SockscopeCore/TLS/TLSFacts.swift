@@ -60,6 +60,8 @@ public struct TLSFacts: Sendable, Equatable {
     public var ownCertificate: Certificate?
     /// TCP connected, ClientHello, ServerHello, Finished, first application byte — those seen.
     public var steps: [Step] = []
+    /// The last step's name: the facts change no more after it.
+    public static let firstApplicationByte = "first application byte"
 
     public init() {}
 
