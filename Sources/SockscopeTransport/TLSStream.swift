@@ -122,10 +122,13 @@ public final class TLSStream: ByteStream {
 
     public func takeRecords() -> [TLSRecord] {
         collectRecords()
-        defer { records.removeAll(keepingCapacity: true) }
         // Over a stage with bytes of its own (a proxy's negotiation), the records start where
-        // those end in each direction.
-        let below = lower.takeRecords(), before = lower.ownBytes
+        // those end in each direction — known once that stage is open: until then they wait
+        // (the ClientHello is made before the proxy has answered).
+        let below = lower.takeRecords()
+        guard lower.ready else { return below }
+        defer { records.removeAll(keepingCapacity: true) }
+        let before = lower.ownBytes
         guard before.sent + before.received > 0 else { return below + records }
         return below + records.map { record in
             var shifted = record
