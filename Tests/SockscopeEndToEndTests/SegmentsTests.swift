@@ -44,12 +44,21 @@ struct SegmentsTests {
             var segments: [[String: Any]] = []
             var expected: [String] = []
             // Up to 30 s: beside the rest of the suite the namespace sieve can hold records for seconds.
-            try events.wait(for: "every segment of the session", timeout: 30) { child in
-                let objects = EventsTests.objects(child.stdoutText)
-                segments = objects.filter { $0["kind"] as? String == "segment" }
-                guard objects.contains(where: { EventsTests.pair($0) == "LAST_ACK>CLOSE" }) else { return false }
-                expected = (try? Self.tcpdumpLines(theirs)) ?? []
-                return segments.count == expected.count && segments.count >= 8
+            var pairs: [String] = []
+            do {
+                try events.wait(for: "every segment of the session", timeout: 30) { child in
+                    let objects = EventsTests.objects(child.stdoutText)
+                    segments = objects.filter { $0["kind"] as? String == "segment" }
+                    pairs = objects.filter { $0["kind"] as? String == "transition" }.map(EventsTests.pair)
+                    guard pairs.contains("LAST_ACK>CLOSE") else { return false }
+                    expected = (try? Self.tcpdumpLines(theirs)) ?? []
+                    return segments.count == expected.count && segments.count >= 8
+                }
+            } catch {
+                // Which part never came (the message's output is cut short): the transitions seen,
+                // the segments shown against tcpdump's.
+                throw Child.Failure(description: "\(error) — transitions \(pairs), segments \(segments.count), "
+                                    + "tcpdump \((try? Self.tcpdumpLines(theirs).count) ?? -1)")
             }
             events.signal(SIGTERM)
             _ = try events.waitForExit()
