@@ -53,10 +53,10 @@ extension Engine {
     /// (under -k), else from where it stands now.
     @discardableResult
     func add(_ fd: Int32, peer: SocketAddress?, how: EngineEvent.Opening, replyTo: SocketAddress? = nil,
-             ownsFD: Bool = true) -> Int {
+             ownsFD: Bool = true, id reserved: Int? = nil) -> Int {
         let start = retainsInput && !local.stdinOpen ? inputStartOffset : inputEndOffset
-        let id = nextID
-        nextID += 1
+        let id = reserved ?? nextID
+        if reserved == nil { nextID += 1 }
         let stream = settings.datagram ? nil : makeStream?(fd)
         connections.append(Connection(id: id, fd: fd, address: peer, replyTo: replyTo, stream: stream ?? PlainStream(fd: fd, replyTo: replyTo),
                                       flow: .init(stream: !settings.datagram), sentUpTo: start, ownsFD: ownsFD))

@@ -4,7 +4,7 @@ import SockscopeCore
 
 extension Engine {
     /// The poll slots, named as in nc; connections follow the fixed slots, then the face's.
-    public enum Slot: Sendable { case signal, stdin, stdout, listener, datagramServer, connecting, connection(Int), face(Int) }
+    public enum Slot: Sendable { case signal, stdin, stdout, listener, datagramServer, connecting, dial(Int), connection(Int), face(Int) }
 
     /// Runs until the session is over (pipe mode) or the face leaves. Everything received is on
     /// standard output when it returns.
@@ -25,6 +25,7 @@ extension Engine {
         let now = clock()
         if let deadline = quitDeadline, now >= deadline { return finish(.quitAfterEOF) }
         _ = connectTimedOut(now: now)
+        dialsTimedOut(now: now)
         if let idle = settings.idleTimeout, !connections.isEmpty, now - lastActivity >= idle,
            let outcome = idleOut() {
             return outcome
@@ -52,6 +53,7 @@ extension Engine {
         set.watch(listener, acceptPaused ? 0 : POLLIN, as: .listener)
         set.watch(datagramServer, datagramServerEvents, as: .datagramServer)
         if let connecting { set.watch(connecting.fd, POLLOUT, as: .connecting) }
+        for (index, dial) in dials.enumerated() { set.watch(dial.fd, POLLOUT, as: .dial(index)) }
         let firstConnection = set.count
         let readable = peersReadable
         for (index, connection) in connections.enumerated() where connection.ownsFD {
@@ -84,11 +86,17 @@ extension Engine {
                 if revents & (POLLIN | POLLERR) != 0 { receiveDatagrams() }
             case .connecting:
                 finishConnecting()
+            case .dial:
+                break  // below, once: finishing one moves the others' indices
             case .connection:
                 break  // below, in turn
             case .face(let slot):
                 if let face, let outcome = face.ready(self, slot: slot, revents: revents) { return finish(outcome) }
             }
+        }
+        // Dials that ended, from the last index down, so that the ones before keep theirs.
+        for entry in stride(from: set.count - 1, through: 0, by: -1) where set.revents(entry) != 0 {
+            if case .dial(let index) = set.slots[entry] { finishDial(index) }
         }
         // Connections are served from a rotating first one: when the output buffer fills, those
         // left waiting this round go first in the next. Connections that joined above were not
@@ -147,6 +155,7 @@ extension Engine {
         if let deadline = quitDeadline { nearest = min(nearest, deadline) }
         if let idle = settings.idleTimeout, !connections.isEmpty { nearest = min(nearest, lastActivity + idle) }
         if let idle = settings.idleTimeout, let connecting { nearest = min(nearest, connecting.since + idle) }
+        if let due = dialDeadline { nearest = min(nearest, due) }
         if settings.interval != nil && released < inputEndOffset { nearest = min(nearest, nextRelease) }
         // A stage's deadline (a handshake's limit) wakes the loop, for `advance` to end it.
         for connection in connections { if let due = connection.stream.deadline { nearest = min(nearest, due) } }

@@ -75,6 +75,8 @@ public final class Engine {
     /// started (`addConnecting(_:peer:since:then:start:)`).
     var dialNext: [SocketAddress] = []
     var dialStart: ((SocketAddress) -> Result<(fd: Int32, connected: Bool), Dialer.Failure>)?
+    /// A face's dials in their handshake (`dial(_:with:)`), any number at once.
+    var dials: [PendingDial] = []
     var listener: Int32 = -1
     var datagramServer: Int32 = -1
     var answerFirstPeerOnly = false
@@ -129,6 +131,7 @@ public final class Engine {
         for connection in connections where connection.ownsFD { close(connection.fd) }
         if listener >= 0 { close(listener) }
         if let connecting { close(connecting.fd) }
+        for dial in dials { close(dial.fd) }
         if datagramServer >= 0 { close(datagramServer) }
         for fd in splice.relay where fd >= 0 { close(fd) }
     }

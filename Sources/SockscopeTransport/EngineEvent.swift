@@ -29,6 +29,8 @@ public enum EngineEvent: Sendable, Equatable {
     case connecting(peer: SocketAddress)
     /// The dial failed (errno: ECONNREFUSED for a RST, ETIMEDOUT for no answer or -w).
     case connectFailed(peer: SocketAddress, code: Int32)
+    /// A face's dial (`Engine.dial`) failed: `id` never opens.
+    case dialFailed(id: Int, peer: SocketAddress, code: Int32)
     case refusedOverLimit(SocketAddress)
     /// A client --allow did not name, or --deny did: closed at once.
     case refusedByFilter(SocketAddress)

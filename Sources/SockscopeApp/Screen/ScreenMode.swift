@@ -152,6 +152,8 @@ final class ScreenMode: EngineFace {
             let failure: ConnectionEvent.ConnectFailure = code == ECONNREFUSED ? .refused : code == ETIMEDOUT ? .timedOut
                 : .other(String(cString: strerror(code)))
             model.apply(.connectFailed(peer: peer.display, failure: failure), at: now)
+        case .dialFailed(_, let peer, let code):
+            model.say("dial to \(peer.display.terminalSafe) failed: \(String(cString: strerror(code)))", at: now)
         case .opened(let id, let peer, let how):
             connectingKey = nil
             let key = engine.connection(id)?.key
