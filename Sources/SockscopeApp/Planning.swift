@@ -58,6 +58,20 @@ public enum Planning {
         return nil
     }
 
+    /// `sockscope proxy`'s command line, against this machine's service names.
+    public static func proxyServer(_ options: ProxyServerOptions) throws(UsageError) -> ProxyServerPlan {
+        try ProxyServerPlanner.plan(options, service: { Resolver.port(ofService: $0, datagram: false) })
+    }
+
+    /// A file an option names (`--auth-file`): a regular file, at most 1 MiB, read through its
+    /// descriptor.
+    public static func text(of path: String, option: String) throws(UsageError) -> String {
+        switch InputFile.read(path, limit: 1 << 20) {
+        case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .failure(let failure): throw UsageError("\(option) \(path.terminalSafe): \(failure.text)")
+        }
+    }
+
     /// The command line's first problem that argument-parser would misreport (`ArgumentCheck`).
     public static func problem(in words: [String]) -> UsageError? {
         ArgumentCheck.problem(in: words, valueFlags: valueFlags, valueOptions: valueOptions, longOptions: longOptions)

@@ -4,31 +4,32 @@ import SockscopeCore
 /// Dials a face asks for (`sockscope proxy`: a tunnel's leg to its target), any number at once,
 /// each with the id its connection will have: the face knows which of its clients a leg belongs
 /// to before the handshake ends. Each socket waits for POLLOUT in a slot of its own; -w bounds
-/// the handshake, as it bounds the session's own dial.
+/// the handshake (`EngineSettings.dialTimeout`).
 extension Engine {
     struct PendingDial {
         let id: Int
+        /// -1 when connect() failed at once (`failure` says why).
         let fd: Int32
         let peer: SocketAddress
         let since: Double
+        var failure: Int32?
     }
 
     /// Starts a non-blocking connect() to `address`; returns the id its connection will have.
-    /// `.opened(id, …, .dialed)` follows, or `.dialFailed(id, …)` — at once when connect() fails
-    /// at once (the event is emitted before this returns).
+    /// `.opened(id, …, .dialed)` follows, or `.dialFailed(id, …)` — never before this returns,
+    /// even when connect() ended at once, so that the face has placed the id first.
     @discardableResult
     public func dial(_ address: SocketAddress, with dialer: Dialer) -> Int {
         let id = nextID
         nextID += 1
         switch dialer.start(to: address) {
-        case .success(let started) where started.connected:
-            add(started.fd, peer: address, how: .dialed, id: id)
         case .success(let started):
+            // Connected at once (loopback may): POLLOUT is ready in the next round and says so.
             dials.append(PendingDial(id: id, fd: started.fd, peer: address, since: clock()))
         case .failure(.refused(let error)):
-            emit(.dialFailed(id: id, peer: address, code: error.code))
+            dials.append(PendingDial(id: id, fd: -1, peer: address, since: clock(), failure: error.code))
         case .failure(.timedOut), .failure(.interrupted):
-            emit(.dialFailed(id: id, peer: address, code: ETIMEDOUT))
+            dials.append(PendingDial(id: id, fd: -1, peer: address, since: clock(), failure: ETIMEDOUT))
         }
         return id
     }
@@ -36,7 +37,8 @@ extension Engine {
     /// Gives up a dial still in its handshake (its client left): closed, nothing emitted.
     public func cancelDial(_ id: Int) {
         guard let index = dials.firstIndex(where: { $0.id == id }) else { return }
-        close(dials.remove(at: index).fd)
+        let dial = dials.remove(at: index)
+        if dial.fd >= 0 { close(dial.fd) }
     }
 
     /// Whether dial `id` is still in its handshake.
@@ -55,20 +57,23 @@ extension Engine {
         }
     }
 
-    /// -w: dials whose handshake has taken longer than the limit fail with ETIMEDOUT.
-    func dialsTimedOut(now: Double) {
-        guard let limit = settings.idleTimeout, dials.contains(where: { now - $0.since >= limit }) else { return }
-        let late = dials.filter { now - $0.since >= limit }
-        dials.removeAll { now - $0.since >= limit }
-        for dial in late {
-            close(dial.fd)
-            emit(.dialFailed(id: dial.id, peer: dial.peer, code: ETIMEDOUT))
+    /// Dials that failed at once, and those whose handshake has taken longer than the limit
+    /// (ETIMEDOUT), are told.
+    func settleDials(now: Double) {
+        let limit = settings.dialTimeout ?? .infinity
+        guard dials.contains(where: { $0.failure != nil || now - $0.since >= limit }) else { return }
+        let over = dials.filter { $0.failure != nil || now - $0.since >= limit }
+        dials.removeAll { $0.failure != nil || now - $0.since >= limit }
+        for dial in over {
+            if dial.fd >= 0 { close(dial.fd) }
+            emit(.dialFailed(id: dial.id, peer: dial.peer, code: dial.failure ?? ETIMEDOUT))
         }
     }
 
-    /// The nearest -w deadline of the dials in their handshake.
+    /// The nearest deadline of the dials in their handshake.
     var dialDeadline: Double? {
-        guard let limit = settings.idleTimeout, let first = dials.lazy.map(\.since).min() else { return nil }
+        if dials.contains(where: { $0.failure != nil }) { return clock() }
+        guard let limit = settings.dialTimeout, let first = dials.lazy.map(\.since).min() else { return nil }
         return first + limit
     }
 }

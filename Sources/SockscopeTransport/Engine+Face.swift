@@ -80,12 +80,14 @@ extension Engine {
     public func requestFIN(_ id: Int) {
         guard let index = index(of: id), !settings.datagram else { return }
         connections[index].flow.finRequested = true
+        rulesPending = true
     }
 
     /// /close: close once what is queued has gone.
     public func requestClose(_ id: Int) {
         guard let index = index(of: id) else { return }
         connections[index].flow.closeRequested = true
+        rulesPending = true
     }
 
     /// The screen's end of input (Ctrl-D) for one connection: -N and -q apply to it as to the
@@ -93,6 +95,7 @@ extension Engine {
     public func endInput(_ id: Int) {
         guard let index = index(of: id) else { return }
         connections[index].flow.inputOpen = false
+        rulesPending = true
     }
 
     /// /hold and /release: stop reading a connection, or read it again. Returns whether it is

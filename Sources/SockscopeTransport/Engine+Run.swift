@@ -25,7 +25,7 @@ extension Engine {
         let now = clock()
         if let deadline = quitDeadline, now >= deadline { return finish(.quitAfterEOF) }
         _ = connectTimedOut(now: now)
-        dialsTimedOut(now: now)
+        settleDials(now: now)
         if let idle = settings.idleTimeout, !connections.isEmpty, now - lastActivity >= idle,
            let outcome = idleOut() {
             return outcome
@@ -35,6 +35,7 @@ extension Engine {
         releaseLines(now: now)
         flushOutput()
         sendToConnections()
+        rulesPending = false
         applyRules()
         if let failure = stdoutFailure { return finish(.stdoutFailed(failure)) }
         if let signal = recorder?.interruption { return finish(.signal(signal)) }
@@ -151,6 +152,7 @@ extension Engine {
 
     /// Milliseconds until the nearest deadline (-q, -w, -i, the face's), or -1 to wait for I/O.
     func pollTimeout(now: Double, face wake: Double?) -> Int32 {
+        if rulesPending { return 0 }
         var nearest = wake ?? Double.infinity
         if let deadline = quitDeadline { nearest = min(nearest, deadline) }
         if let idle = settings.idleTimeout, !connections.isEmpty { nearest = min(nearest, lastActivity + idle) }

@@ -102,6 +102,9 @@ public final class Engine {
     var splice: SpliceState
     /// Set when standard output failed (errno): the session ends (man page, DATA TRANSFER).
     var stdoutFailure: Int32?
+    /// A face asked for something the rules act on (a FIN, a close) after this round's rules
+    /// ran: the next round comes without waiting, or it would wait for an event that never comes.
+    var rulesPending = false
     /// Which connection is served first this round: turns rotate, so none waits behind others.
     var firstServed = 0
     /// -k keeps all of standard input while it fits in the buffer, so that once input has ended
@@ -131,7 +134,7 @@ public final class Engine {
         for connection in connections where connection.ownsFD { close(connection.fd) }
         if listener >= 0 { close(listener) }
         if let connecting { close(connecting.fd) }
-        for dial in dials { close(dial.fd) }
+        for dial in dials where dial.fd >= 0 { close(dial.fd) }
         if datagramServer >= 0 { close(datagramServer) }
         for fd in splice.relay where fd >= 0 { close(fd) }
     }

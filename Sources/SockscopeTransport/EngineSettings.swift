@@ -24,6 +24,8 @@ public struct EngineSettings: Sendable {
     public var filter: AddressFilter?
     /// --send-only: what peers send is read (so their windows stay open) and dropped.
     public var discardReceived = false
+    /// How long a face's dial (`Engine.dial`) may take its handshake (nil: the kernel's limit).
+    public var dialTimeout: Double?
 
     public init(plan: SessionPlan, interactive: Bool = false, bufferSize: Int? = nil) {
         self.interactive = interactive
@@ -44,7 +46,7 @@ public struct EngineSettings: Sendable {
         EngineSettings(rules: RelayRules(endOfInput: .keepOpen, listening: false, keepListening: true))
     }
 
-    init(rules: RelayRules) {
+    public init(rules: RelayRules) {
         self.rules = rules
         readStdin = false
         datagram = false

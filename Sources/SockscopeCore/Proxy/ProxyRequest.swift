@@ -52,6 +52,9 @@ public struct ProxyRequest: Sendable {
 
     /// The protocol, once its first byte has come.
     public private(set) var kind: ProxyHop.Kind?
+    /// A plain HTTP request sent on to its site: the site's answer is the client's, the proxy
+    /// adds none.
+    public private(set) var forwarding = false
     /// Who the client said it is (SOCKS4's user id, SOCKS5's or HTTP's username).
     public private(set) var user: String?
     /// What passed, for the lines and the screen: `greeting (no authentication)`, …
@@ -243,13 +246,23 @@ public struct ProxyRequest: Sendable {
             reply += Self.http(400, "Bad Request")
             return .refuse("not an HTTP request line")
         }
-        guard words[0] == "CONNECT" else {
-            reply += Self.http(405, "Method Not Allowed", headers: ["Allow: CONNECT"])
-            return .refuse("method \(words[0].prefix(32)) (only CONNECT)")
-        }
-        guard let target = Self.authority(String(words[1])) else {
-            reply += Self.http(400, "Bad Request")
-            return .refuse("\(words[1].prefix(300)) is not host:port")
+        let target: Target
+        var forwarded: [UInt8]?
+        if words[0] == "CONNECT" {
+            guard let authority = Self.authority(String(words[1])) else {
+                reply += Self.http(400, "Bad Request")
+                return .refuse("\(words[1].prefix(300)) is not host:port")
+            }
+            target = authority
+        } else {
+            // A plain request for an http:// URL (`curl -x http://proxy http://site/`): sent on
+            // to the site in origin form, for this one request.
+            guard let (site, path) = Self.absoluteURL(words[1]) else {
+                reply += Self.http(400, "Bad Request")
+                return .refuse("\(words[0].prefix(32)) \(words[1].prefix(300)): only CONNECT, or a request for an http:// URL")
+            }
+            target = site
+            forwarded = Self.originRequest(method: words[0], path: path, version: words[2], site: site, headers: lines.dropFirst())
         }
         if let credentials {
             let given = lines.dropFirst().compactMap(Self.basicCredentials).first
@@ -260,7 +273,44 @@ public struct ProxyRequest: Sendable {
             }
             said.append("authenticated as \(given.user)")
         }
-        return self.target(target.host, target.port)
+        guard let forwarded else { return self.target(target.host, target.port) }
+        self.forwarding = true
+        said.append("\(words[0].prefix(32)) \(words[1].prefix(300)) (forwarded)")
+        received = forwarded + received
+        return self.target(target.host, target.port, named: false)
+    }
+
+    /// `http://host[:port]/path` → the site (port 80 by default) and the path (`/` at least).
+    static func absoluteURL(_ url: Substring) -> (Target, Substring)? {
+        guard url.lowercased().hasPrefix("http://") else { return nil }
+        let rest = url.dropFirst(7)
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        let authority = rest[..<slash]
+        let path = slash == rest.endIndex ? "/" : rest[slash...]
+        if let site = Self.authority(String(authority)) { return (site, path) }
+        // No port: 80; an IPv6 address keeps its brackets in the URL only.
+        var host = authority
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        guard !host.isEmpty, !host.contains("@"), !host.contains(":") || authority.hasPrefix("[") else { return nil }
+        return (Target(host: String(host), port: 80), path)
+    }
+
+    /// The request as the site expects it: origin form, the proxy's own headers left out, one
+    /// request on the connection (`Connection: close`).
+    static func originRequest(method: Substring, path: Substring, version: Substring, site: Target,
+                              headers: ArraySlice<Substring>) -> [UInt8] {
+        let hopByHop: Set<String> = ["proxy-connection", "proxy-authorization", "connection", "keep-alive"]
+        var lines = ["\(method) \(path) \(version)"]
+        var hasHost = false
+        for line in headers where !line.isEmpty {
+            let name = line.prefix { $0 != ":" }.lowercased()
+            if hopByHop.contains(name) { continue }
+            if name == "host" { hasHost = true }
+            lines.append(String(line))
+        }
+        if !hasHost { lines.append("Host: \(site.port == 80 ? (site.host.contains(":") ? "[\(site.host)]" : site.host) : site.label)") }
+        lines += ["Connection: close", "", ""]
+        return Array(lines.joined(separator: "\r\n").utf8)
     }
 
     /// `host:port` or `[v6]:port`.
@@ -297,11 +347,11 @@ public struct ProxyRequest: Sendable {
 
     // MARK: The answer
 
-    mutating func target(_ host: String, _ port: UInt16) -> Next {
+    mutating func target(_ host: String, _ port: UInt16, named: Bool = true) -> Next {
         guard !host.isEmpty, port > 0 else {
             return .refuse("no target (\(ProxyHop.hostPort(host, port)))")
         }
-        said.append("CONNECT \(ProxyHop.hostPort(host, port))")
+        if named { said.append("CONNECT \(ProxyHop.hostPort(host, port))") }
         let early = received
         received = []
         return .connect(Target(host: host, port: port), early: early)
@@ -319,7 +369,7 @@ public struct ProxyRequest: Sendable {
         // SOCKS4's reply has room for IPv4 only; its fields are ignored by clients (RFC-less
         // convention: zeros are fine).
         case .socks4, .socks4a: return [0, 0x5A] + portBytes + (bound.isIPv6 ? [0, 0, 0, 0] : bound.bytes)
-        case .http, nil: return Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)
+        case .http, nil: return forwarding ? [] : Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)
         }
     }
 
