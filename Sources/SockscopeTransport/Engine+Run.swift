@@ -55,6 +55,9 @@ extension Engine {
         set.watch(datagramServer, datagramServerEvents, as: .datagramServer)
         if let connecting { set.watch(connecting.fd, POLLOUT, as: .connecting) }
         for (index, dial) in dials.enumerated() { set.watch(dial.fd, POLLOUT, as: .dial(index)) }
+        // The face first: what it does now (a connection held or let go, bytes sent) decides
+        // what the connections are watched for in this round's poll.
+        let faceWake = face?.prepare(self, now: clock(), set: &set)
         let firstConnection = set.count
         let readable = peersReadable
         for (index, connection) in connections.enumerated() where connection.ownsFD {
@@ -66,7 +69,6 @@ extension Engine {
             set.watch(connection.fd, events, as: .connection(index))
         }
         let connectionEntries = set.count - firstConnection
-        let faceWake = face?.prepare(self, now: clock(), set: &set)
 
         flushEvents?()
         guard try set.wait(timeout: wait ? pollTimeout(now: clock(), face: faceWake) : 0) else { return nil }

@@ -23,8 +23,8 @@ func ncListener(_ extra: [String] = [], host: String = "127.0.0.1", stdin: Child
 }
 
 /// A python3 peer running `code`; it prints `Listening on HOST PORT` when ready.
-func pythonPeer(_ code: String) throws -> (Child, UInt16) {
-    let child = try Child(["python3", "-u", "-c", code], stdin: .null)
+func pythonPeer(_ code: String, arguments: [String] = []) throws -> (Child, UInt16) {
+    let child = try Child(["python3", "-u", "-c", code] + arguments, stdin: .null)
     return (child, try child.waitForPort())
 }
 
