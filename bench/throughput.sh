@@ -80,3 +80,24 @@ if command -v python3 >/dev/null && command -v ss >/dev/null; then
     rate_line "exec cat" "$echo_bytes" "$e"
     echo "           (each byte there and back through -e cat, all of them checked)"
 fi
+
+# Through a proxy: 1 GiB up through `sockscope proxy` and through ncat's HTTP proxy
+# (`ncat -l --proxy-type http`), alternating runs, each proxy serving every run of its own. The
+# same ends for both, the fastest here so that they are not what is measured: sockscope dialing
+# with `-X connect` (OpenBSD nc's own rate, about 1 GB/s, would cap both), the C relay listening.
+if command -v ncat >/dev/null && command -v python3 >/dev/null && command -v ss >/dev/null; then
+    free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+    wait_listening() { for _ in $(seq 1 500); do [ -n "$(ss -Hltn "sport = :$1")" ] && return 0; sleep 0.01; done; echo "nothing listens on $1" >&2; exit 1; }
+    ours_port=$(free_port); "$sockscope" proxy 127.0.0.1 "$ours_port" >/dev/null 2>&1 </dev/null & ours=$!
+    theirs_port=$(free_port); ncat -l --proxy-type http 127.0.0.1 "$theirs_port" >/dev/null 2>&1 </dev/null & theirs=$!
+    wait_listening "$ours_port"; wait_listening "$theirs_port"
+    : >"$tmp/proxy-ours"; : >"$tmp/proxy-ncat"
+    for i in $(seq 1 "$runs"); do
+        transfer "$tmp/relay -l" "$sockscope -N -X connect -x 127.0.0.1:$ours_port 127.0.0.1" >>"$tmp/proxy-ours"
+        transfer "$tmp/relay -l" "$sockscope -N -X connect -x 127.0.0.1:$theirs_port 127.0.0.1" >>"$tmp/proxy-ncat"
+    done
+    kill "$ours" "$theirs" 2>/dev/null || true
+    po=$(median <"$tmp/proxy-ours"); pn=$(median <"$tmp/proxy-ncat")
+    rate_line "proxy" "$bytes" "$po"; rate_line "ncat proxy" "$bytes" "$pn"
+    awk -v o="$po" -v n="$pn" 'BEGIN { printf "ratio      %.2fx ncat --proxy-type http (target: at least 1.0x)\n", n / o }'
+fi
