@@ -173,13 +173,13 @@ _sockscope() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    nc|states|watch|lesson|replay|help)
+    nc|states|watch|lesson|replay|proxy|help)
         # Offer subcommand argument completions
         "_sockscope_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'nc states watch lesson replay help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'nc states watch lesson replay proxy help' -- "${cur}"))
         ;;
     esac
 }
@@ -374,6 +374,39 @@ _sockscope_replay() {
     case "${positional_number}" in
     1)
         __sockscope_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sockscope_proxy() {
+    repeating_flags=()
+    non_repeating_flags=(-4 -6 -l -k -n -v --json --version -h --help)
+    repeating_options=(--allow --deny --allow-file --allowfile --deny-file --denyfile)
+    non_repeating_options=(-w --auth-file --max-conns)
+    __sockscope_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-w')
+        return
+        ;;
+    '--auth-file')
+        return
+        ;;
+    '--allow')
+        return
+        ;;
+    '--deny')
+        return
+        ;;
+    '--allow-file'|'--allowfile')
+        return
+        ;;
+    '--deny-file'|'--denyfile')
+        return
+        ;;
+    '--max-conns')
         return
         ;;
     esac

@@ -118,9 +118,12 @@ import Testing
         #expect(bind.1 == [5, 0, 5, 7, 0, 1, 0, 0, 0, 0, 0, 0])
         #expect(refusal([5, 1, 0, 5, 1, 0, 9]).1.suffix(10) == [5, 8, 0, 1, 0, 0, 0, 0, 0, 0])
         #expect(refusal([4, 2, 0, 80, 127, 0, 0, 1, 0]).1 == [0, 0x5B, 0, 0, 0, 0, 0, 0])
-        let get = refusal(Array("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
-        #expect(get.0.contains("only CONNECT"))
-        #expect(String(decoding: get.1, as: UTF8.self).hasPrefix("HTTP/1.1 405 Method Not Allowed\r\nAllow: CONNECT\r\n"))
+        // A request that is neither CONNECT nor for an http:// URL: 400, the reason said.
+        for line in ["GET / HTTP/1.1", "GET https://x/ HTTP/1.1", "GET http://user@x/ HTTP/1.1"] {
+            let get = refusal(Array("\(line)\r\nHost: x\r\n\r\n".utf8))
+            #expect(get.0.contains("only CONNECT, or a request for an http:// URL"), "\(line)")
+            #expect(String(decoding: get.1, as: UTF8.self).hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(line)")
+        }
         for authority in ["x", "x:0", "x:65536", "::1:80", "[::1]80", ":80", "x:8a"] {
             let bad = refusal(Array("CONNECT \(authority) HTTP/1.1\r\n\r\n".utf8))
             #expect(bad.0.contains("is not host:port"), "\(authority)")
@@ -131,6 +134,30 @@ import Testing
         var next = server.take(Array("CONNECT x:1 HTTP/1.1\r\n".utf8)).next
         for _ in 0..<100 where next == .waiting { next = server.take([UInt8](repeating: 0x41, count: 1024)).next }
         #expect(next == .refuse("the request passes 16 KiB"))
+    }
+
+    /// `curl -x http://proxy http://site/`: the request goes on in origin form, without the
+    /// proxy's own headers, for one request; the site's answer is the client's (the proxy adds
+    /// none); its body follows the header untouched.
+    @Test func aPlainRequestForAnHTTPURLIsSentOnInOriginForm() {
+        var server = ProxyRequest(credentials: [Self.alice])
+        let request = "POST http://[::1]:8080/a?b=c HTTP/1.1\r\nHost: [::1]:8080\r\nProxy-Authorization: Basic "
+            + Base64.encode(Array("alice:s3cret:x".utf8)) + "\r\nProxy-Connection: Keep-Alive\r\nContent-Length: 4\r\n\r\nbody"
+        let step = server.take(Array(request.utf8))
+        #expect(step.reply.isEmpty)
+        guard case .connect(let target, let early) = step.next else { Issue.record("\(step.next)"); return }
+        #expect(target == .init(host: "::1", port: 8080))
+        #expect(String(decoding: early, as: UTF8.self)
+                == "POST /a?b=c HTTP/1.1\r\nHost: [::1]:8080\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody")
+        #expect(server.granted(bound: IPAddress(ipv4: 0x7F00_0001), port: 1).isEmpty)
+        #expect(server.user == "alice")
+        // No port: 80; no Host header: one is written.
+        var bare = ProxyRequest(credentials: nil)
+        guard case .connect(let site, let first) = bare.take(Array("GET http://example.test HTTP/1.0\r\n\r\n".utf8)).next else {
+            Issue.record("not forwarded"); return
+        }
+        #expect(site == .init(host: "example.test", port: 80))
+        #expect(String(decoding: first, as: UTF8.self) == "GET / HTTP/1.0\r\nHost: example.test\r\nConnection: close\r\n\r\n")
     }
 
     @Test func base64DecodesWhatItEncodes() {
