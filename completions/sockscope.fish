@@ -23,7 +23,7 @@ function __sockscope_parse_tokens -S
         __sockscope_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'nc'
-            __sockscope_parse_subcommand -r 1 '4' '6' 'C' 'd' 'k' 'l' 'N' 'n' 'u' 'U' 'v' 'z' 'i=' 'p=' 'q=' 's=' 'w=' 'hex-dump=' 'pcap=' 'pcap-payload=' 'ladder=' 'max-conns=' 'tls' 'tls-no-verify' 'tls-ca=' 'tls-servername=' 'tls-cert=' 'tls-key=' 'tls-alpn=' 'tls-min=' 'tls-max=' 'tls-verify-client' 'keylog=' 'send-only' 'recv-only' 'broker' 'chat' 'allow=+' 'deny=+' 'allow-file=+' 'deny-file=+' 'e/exec=' 'c/sh-exec=' 'x/proxy=+' 'X/proxy-type=' 'proxy-auth=' 'proxy-auth-file=' 'proxy-dns=' 'json' 'tui' 'no-tui' 'version' 'h/help'
+            __sockscope_parse_subcommand -r 1 '4' '6' 'C' 'd' 'k' 'l' 'N' 'n' 'u' 'U' 'v' 'z' 'i=' 'p=' 'q=' 's=' 'w=' 'hex-dump=' 'pcap=' 'pcap-payload=' 'ladder=' 'max-conns=' 'tls' 'tls-no-verify' 'tls-ca=' 'tls-servername=' 'tls-cert=' 'tls-key=' 'tls-alpn=' 'tls-min=' 'tls-max=' 'tls-verify-client' 'keylog=' 'send-only' 'recv-only' 'broker' 'chat' 'allow=+' 'deny=+' 'allow-file=+' 'deny-file=+' 'e/exec=' 'c/sh-exec=' 'exec-stderr' 'x/proxy=+' 'X/proxy-type=' 'proxy-auth=' 'proxy-auth-file=' 'proxy-dns=' 'json' 'tui' 'no-tui' 'version' 'h/help'
         case 'states'
             __sockscope_parse_subcommand 0 't/tcp' 'u/udp' '4' '6' 'l/listening' 'state=' 'port=' 'p/processes' 'no-processes' 'json' 'events' 'duration=' 'segments' 'pcap=' 'pcap-payload=' 'interval=' 'version' 'h/help'
         case 'watch'
@@ -141,6 +141,7 @@ complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_op
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc"' -l 'deny-file' -l 'denyfile' -d '--deny\'s addresses and prefixes from FILE, one a line.' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" e exec' -s 'e' -l 'exec' -d 'Behind each connection, run PROG (split on blanks, no shell): the connection is its input and output.' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" c sh-exec' -s 'c' -l 'sh-exec' -d 'Behind each connection, run /bin/sh -c CMD.' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" exec-stderr' -l 'exec-stderr' -d 'With --exec or --sh-exec, the program\'s standard error goes to the connection too (else to ours).'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc"' -s 'x' -l 'proxy' -d 'Dial through this proxy (SOCKS5 unless -X says otherwise); again for a chain, in order.' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" X proxy-type' -s 'X' -l 'proxy-type' -d 'The proxies\' protocol: 4, 4a, 5 (default) or connect (ncat\'s socks4, socks5, http).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" proxy-auth' -l 'proxy-auth' -d 'The proxies\' USER:PASS (also SOCKSCOPE_PROXY_AUTH, or --proxy-auth-file).' -rfka ''

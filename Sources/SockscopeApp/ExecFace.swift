@@ -20,6 +20,8 @@ final class ExecFace: EngineFace {
     }
 
     let command: [String]
+    /// --exec-stderr: the program's standard error goes to the connection with its output.
+    let stderrToSocket: Bool
     let log: Diagnostics
     /// Says an event of the programs' in turn with the engine's (-v, --json).
     let tell: (SessionEvent) -> Void
@@ -41,8 +43,9 @@ final class ExecFace: EngineFace {
     /// Output queued for the peer, at most, before the program's output stops being read.
     static let queueAbove = 1 << 20
 
-    init(command: [String], log: Diagnostics, tell: @escaping (SessionEvent) -> Void, onEvent: @escaping (EngineEvent) -> Void) {
+    init(command: [String], stderrToSocket: Bool = false, log: Diagnostics, tell: @escaping (SessionEvent) -> Void, onEvent: @escaping (EngineEvent) -> Void) {
         self.command = command
+        self.stderrToSocket = stderrToSocket
         self.log = log
         self.tell = tell
         self.onEvent = onEvent
@@ -92,7 +95,7 @@ final class ExecFace: EngineFace {
         switch event {
         case .opened(let id, _, _):
             do {
-                let child = try ChildProcess(command)
+                let child = try ChildProcess(command, stderrToOutput: stderrToSocket)
                 programs[id] = Program(child: child)
                 tell(SessionEvent("exec-started", [("connection", .int(id)), ("pid", .int(Int(child.pid))),
                                                         ("program", .string(command.joined(separator: " ")))],

@@ -165,7 +165,7 @@ public final class PipeMode {
                 face = BrokerFace(chat: broker == .chat, onEvent: onEvent)
             } else if let command = plan.exec {
                 rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: plan.keepListening)
-                execFace = ExecFace(command: command, log: log, tell: { told in
+                execFace = ExecFace(command: command, stderrToSocket: plan.execStderr, log: log, tell: { told in
                     if let line = log.line(for: told) { lines.add(line) }
                 }, onEvent: onEvent)
                 face = execFace

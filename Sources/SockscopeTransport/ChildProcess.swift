@@ -3,7 +3,7 @@ import Glibc
 
 /// A program behind a connection (`--exec`, `--sh-exec`): started with pipes for its standard
 /// input and output, which sockscope reads and writes in its own loop (non-blocking), its
-/// standard error ours. Nothing else of ours reaches it: every other descriptor is closed in
+/// standard error ours (or its output's pipe). Nothing else of ours reaches it: every other descriptor is closed in
 /// the child, and it starts with the default signal mask and dispositions (sockscope blocks
 /// signals for its signalfd and ignores SIGPIPE; a child must not inherit either).
 public final class ChildProcess {
@@ -34,7 +34,8 @@ public final class ChildProcess {
         }
     }
 
-    public init(_ arguments: [String]) throws(TransportError) {
+    /// `stderrToOutput`: its standard error is the same pipe as its output (--exec-stderr).
+    public init(_ arguments: [String], stderrToOutput: Bool = false) throws(TransportError) {
         guard let program = arguments.first, !program.isEmpty else { throw TransportError("--exec: no program") }
         var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
         guard clinux_pipe(&toChild, 1 << 20) == 0 else { throw TransportError("--exec: pipe: \(String(cString: strerror(errno)))") }
@@ -47,6 +48,7 @@ public final class ChildProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+        if stderrToOutput { posix_spawn_file_actions_adddup2(&actions, fromChild[1], 2) }
         _ = clinux_spawn_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -116,6 +116,8 @@ struct NetcatCommand: ParsableCommand {
     @Option(name: [.customShort("c"), .customLong("sh-exec")], parsing: .unconditional,
             help: ArgumentHelp("Behind each connection, run /bin/sh -c CMD.", valueName: "cmd"))
     var shellExec: String?
+    @Flag(name: .customLong("exec-stderr"), help: "With --exec or --sh-exec, the program's standard error goes to the connection too (else to ours).")
+    var execStderr = false
     @Option(name: [.customShort("x"), .customLong("proxy")], parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Dial through this proxy (SOCKS5 unless -X says otherwise); again for a chain, in order.", valueName: "host[:port]"))
     var proxies: [String] = []
@@ -154,7 +156,7 @@ struct NetcatCommand: ParsableCommand {
         o.tlsCert = tlsCert; o.tlsKey = tlsKey; o.tlsALPN = tlsALPN; o.tlsMin = tlsMin; o.tlsMax = tlsMax
         o.tlsVerifyClient = tlsVerifyClient
         o.json = json
-        o.exec = exec; o.shellExec = shellExec; o.allow = allow; o.deny = deny; o.broker = broker; o.chat = chat
+        o.exec = exec; o.shellExec = shellExec; o.execStderr = execStderr; o.allow = allow; o.deny = deny; o.broker = broker; o.chat = chat
         o.sendOnly = sendOnly; o.recvOnly = recvOnly
         o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS
         return o

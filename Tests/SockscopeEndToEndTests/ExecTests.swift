@@ -98,11 +98,29 @@ struct ExecTests {
         }
     }
 
+    /// The program's standard error: ours by default; with --exec-stderr, the connection's,
+    /// interleaved with its output as it wrote them.
+    @Test func standardErrorGoesToOursOrWithExecStderrToThePeer() async throws {
+        try await offPool { () throws in
+            for toPeer in [false, true] {
+                let (server, port) = try sockscopeListener(["-c", "echo out; echo err >&2; echo after"] + (toPeer ? ["--exec-stderr"] : []),
+                                                           stdin: .null)
+                let client = try Child(["nc", "-N", "127.0.0.1", "\(port)"])
+                client.closeStdin()
+                #expect(try client.waitForExit(timeout: 20) == 0)
+                #expect(try server.waitForExit(timeout: 20) == 0, "\(server.stderrText)")
+                #expect(client.stdoutText == (toPeer ? "out\nerr\nafter\n" : "out\nafter\n"), "\(client.stdoutText)")
+                #expect(server.stderrText.contains("\nerr\n") == !toPeer, "\(server.stderrText)")
+            }
+        }
+    }
+
     @Test func usageErrors() async throws {
         try await offPool { () throws in
             for (arguments, message) in [
                 (["-u", "-l", "-e", "cat", "127.0.0.1", "1"], "sockscope: --exec: a program behind a TCP or Unix stream connection (not with -u or -z)"),
                 (["-l", "-e", "cat", "-c", "cat", "127.0.0.1", "1"], "sockscope: --exec and --sh-exec: one or the other"),
+                (["-l", "--exec-stderr", "127.0.0.1", "1"], "sockscope: --exec-stderr: with --exec or --sh-exec"),
             ] {
                 let run = try Child.run([Paths.sockscope] + arguments)
                 #expect(run.code == 64 && run.child.stderrText.hasPrefix(message), "\(run.child.stderrText)")

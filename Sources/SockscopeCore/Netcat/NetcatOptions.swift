@@ -35,6 +35,7 @@ public struct NetcatOptions: Sendable, Equatable {
     public var chat = false              // --chat (the same, line by line, each with its sender's name)
     public var exec: String?             // -e PROG / --exec PROG (ncat's: split on blanks, no shell)
     public var shellExec: String?        // -c CMD / --sh-exec CMD (ncat's: /bin/sh -c CMD)
+    public var execStderr = false        // --exec-stderr: the program's stderr to the connection too
     public var proxies: [String] = []    // -x HOST[:PORT], given again for a chain (ncat's --proxy)
     public var proxyType: String?        // -X 4|4a|5|connect (ncat's --proxy-type socks4|socks5|http)
     public var proxyAuth: String?        // --proxy-auth USER:PASS

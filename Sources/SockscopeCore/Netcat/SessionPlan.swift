@@ -46,6 +46,8 @@ public struct SessionPlan: Sendable, Equatable {
     public var broker: Broker?
     /// --exec / --sh-exec: the program behind each connection, as its argument vector.
     public var exec: [String]?
+    /// --exec-stderr: the program's standard error goes to the connection with its output.
+    public var execStderr = false
     /// -x: the proxies to go through, in order, to the target (empty: straight there).
     public var proxies: [ProxyHop] = []
     /// --proxy-dns remote (the default): the last proxy resolves the target's name.

@@ -64,6 +64,8 @@ public enum SessionPlanner {
         plan.sendOnly = o.sendOnly
         if o.recvOnly { plan.readStdin = false }
         plan.exec = try execCommand(o)
+        if o.execStderr && plan.exec == nil { throw UsageError("--exec-stderr: with --exec or --sh-exec") }
+        plan.execStderr = o.execStderr
         if o.broker || o.chat {
             guard o.listen else { throw UsageError("--broker and --chat: for a listener (-l)") }
             if o.udp || o.exec != nil || o.shellExec != nil { throw UsageError("--broker and --chat: not with -u or --exec") }
