@@ -132,58 +132,56 @@ public final class PipeMode {
     func relay(signalFD: Int32, endpoint: Endpoint, listeningPath: String? = nil) throws -> ExitStatus {
         let engine: Engine
         let failures = Counter()
+        // Events become -v lines, written together (Engine.flushEvents); without -v nothing
+        // is formatted (under -k a busy server has two events per client). In the screen, the
+        // screen takes the events, and what a relay tells becomes its notes (`tales`).
+        let verbose = log.verbose && !interactive
+        let log = self.log
+        let lines = PendingLines(fd: log.fd)
+        let tales = Tales { told in if let line = log.line(for: told) { lines.add(line) } }
+        let onEvent: (EngineEvent) -> Void = { event in
+            // A stage's failure (a TLS handshake refused, a proxy's refusal) is the session's:
+            // said in one line, with the stage's name, exit 1, with or without -v.
+            if case .closed(_, _, .streamFailed(let reason)) = event {
+                if !self.interactive { lines.add("sockscope: \(reason.terminalSafe)") }
+                failures.count += 1
+            }
+            if verbose, let told = self.describe(event, listeningPath: listeningPath), let line = log.line(for: told) {
+                lines.add(line)
+            }
+        }
+        // Clients' bytes to one another, or a program behind each connection: a relay, standard
+        // input and output left alone (in a terminal, the screen shows what it does). A broker's
+        // client is done once it has finished and has all it is owed; a program's connection
+        // once both directions have ended (its output, then our FIN; the peer's FIN, then its
+        // input closed).
         var execFace: ExecFace?
-        /// A face of pipe mode's own (--broker, --exec): the engine holds it weakly.
-        var face: (any EngineFace)?
-        if interactive {
+        var relay: (any EngineFace)?
+        var rules: RelayRules?
+        if let broker = plan.broker {
+            rules = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: true)
+            relay = BrokerFace(chat: broker == .chat, onEvent: onEvent)
+        } else if let command = plan.exec {
+            rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: plan.keepListening)
+            execFace = ExecFace(command: command, stderrToSocket: plan.execStderr, log: log, tell: { tales.tell($0) }, onEvent: onEvent)
+            relay = execFace
+        }
+        if let rules, relay != nil {
+            var settings = EngineSettings(plan: plan, interactive: true)
+            settings.rules = rules
+            settings.bufferSize = 1 << 20
+            engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
+            if !interactive { engine.face = relay }
+        } else if interactive {
             engine = Engine(settings: EngineSettings(plan: plan, interactive: true), stdin: -1, stdout: -1,
                             signalFD: signalFD, clock: io.monotonic)
         } else {
-            // Events become -v lines, written together (Engine.flushEvents); without -v nothing
-            // is formatted (under -k a busy server has two events per client).
-            let verbose = log.verbose
-            let log = self.log
-            let lines = PendingLines(fd: log.fd)
-            let onEvent: (EngineEvent) -> Void = { event in
-                // A stage's failure (a TLS handshake refused, a proxy's refusal) is the session's:
-                // said in one line, with the stage's name, exit 1, with or without -v.
-                if case .closed(_, _, .streamFailed(let reason)) = event {
-                    lines.add("sockscope: \(reason.terminalSafe)")
-                    failures.count += 1
-                }
-                if verbose, let told = self.describe(event, listeningPath: listeningPath), let line = log.line(for: told) {
-                    lines.add(line)
-                }
-            }
-            // Clients' bytes to one another, or a program behind each connection: the engine's
-            // face, standard input and output left alone. A broker's client is done once it has
-            // finished and has all it is owed; a program's connection once both directions have
-            // ended (its output, then our FIN; the peer's FIN, then its input closed).
-            var rules: RelayRules?
-            if let broker = plan.broker {
-                rules = RelayRules(endOfInput: .keepOpen, listening: true, keepListening: true)
-                face = BrokerFace(chat: broker == .chat, onEvent: onEvent)
-            } else if let command = plan.exec {
-                rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: plan.keepListening)
-                execFace = ExecFace(command: command, stderrToSocket: plan.execStderr, log: log, tell: { told in
-                    if let line = log.line(for: told) { lines.add(line) }
-                }, onEvent: onEvent)
-                face = execFace
-            }
-            if let rules, let face {
-                var settings = EngineSettings(plan: plan, interactive: true)
-                settings.rules = rules
-                settings.bufferSize = 1 << 20
-                engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
-                engine.face = face
-            } else {
-                Descriptor.enlargePipe(io.stdin)
-                Descriptor.enlargePipe(io.stdout)
-                engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
-                                signalFD: signalFD, clock: io.monotonic, onEvent: onEvent)
-            }
-            engine.flushEvents = lines.flush
+            Descriptor.enlargePipe(io.stdin)
+            Descriptor.enlargePipe(io.stdout)
+            engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
+                            signalFD: signalFD, clock: io.monotonic, onEvent: onEvent)
         }
+        if !interactive { engine.flushEvents = lines.flush }
         engine.recorder = recorder
         let proxy = proxyStage()
         if let proxy { engine.makeStream = proxy }
@@ -206,9 +204,13 @@ public final class PipeMode {
         case .listener(let fd): engine.setListener(fd)
         case .datagramServer(let fd): engine.setDatagramServer(fd, answerFirstPeerOnly: !plan.keepListening)
         }
-        if interactive { return screen(engine) }
+        if interactive {
+            let status = screen(engine, relay: relay, tales: tales)
+            execFace?.finish()
+            return status
+        }
         let outcome = try engine.run()
-        withExtendedLifetime(face) {}  // the engine's face is weak
+        withExtendedLifetime(relay) {}  // the engine's face is weak
         if let execFace {
             execFace.finish()
             engine.flushEvents?()
@@ -317,4 +319,14 @@ public final class PipeMode {
 /// A count that a closure adds to (the engine's events) and the mode reads after the run.
 final class Counter {
     var count = 0
+}
+
+/// Where a relay's own events go (a program started or ended): -v lines in a pipe, the
+/// screen's notes once it runs (it sets `sink`).
+final class Tales {
+    var sink: (SessionEvent) -> Void
+
+    init(_ sink: @escaping (SessionEvent) -> Void) { self.sink = sink }
+
+    func tell(_ event: SessionEvent) { sink(event) }
 }

@@ -27,8 +27,9 @@ final class ProxyServerFace: EngineFace {
     let dialer: Dialer
     let lookups: NameLookups
     let clock: () -> Double
-    /// Says a tunnel's event: `always`, or only under -v.
-    let say: (SessionEvent, _ always: Bool) -> Void
+    /// Says a tunnel's event: `always`, or only under -v; with its client's connection id (none
+    /// for a client refused as it came).
+    let say: (SessionEvent, _ always: Bool, _ connection: Int?) -> Void
     var clients: [Int: Client] = [:]
     /// Tunnels numbered 1, 2, … as clients come (connection ids also count the legs).
     var tunnels = 0
@@ -43,7 +44,7 @@ final class ProxyServerFace: EngineFace {
     static let lookupSlot = 0
 
     init(plan: ProxyServerPlan, dialer: Dialer, lookups: NameLookups, clock: @escaping () -> Double,
-         say: @escaping (SessionEvent, _ always: Bool) -> Void) {
+         say: @escaping (SessionEvent, _ always: Bool, _ connection: Int?) -> Void) {
         self.plan = plan
         self.dialer = dialer
         self.lookups = lookups
@@ -79,7 +80,7 @@ final class ProxyServerFace: EngineFace {
             case .refuse(let reason):
                 client.tunnel.phase = .refused(reason)
                 clients[id] = client
-                say(client.tunnel.refusedEvent(at: clock(), reason: reason, dialFailed: false), true)
+                say(client.tunnel.refusedEvent(at: clock(), reason: reason, dialFailed: false), true, id)
                 engine.requestClose(id)
             }
         case .resolving, .dialing:
@@ -155,7 +156,7 @@ final class ProxyServerFace: EngineFace {
         client.tunnel.phase = .failed(reason)
         engine.send(client.request.failed(failure), to: id)
         engine.requestClose(id)
-        say(client.tunnel.refusedEvent(at: clock(), reason: reason, dialFailed: true), true)
+        say(client.tunnel.refusedEvent(at: clock(), reason: reason, dialFailed: true), true, id)
         client.early = []
         clients[id] = client
     }
@@ -180,7 +181,7 @@ final class ProxyServerFace: EngineFace {
             held[id] = nil
             engine.hold(id, false)
         }
-        say(client.tunnel.openedEvent(at: clock()), false)
+        say(client.tunnel.openedEvent(at: clock()), false, id)
         clients[id] = client
     }
 
@@ -227,7 +228,7 @@ final class ProxyServerFace: EngineFace {
             let why = if case .refusedByFilter = event { "not allowed (--allow, --deny)" } else { "over --max-conns \(plan.maxTunnels)" }
             tunnels += 1
             say(ProxyTunnel(number: tunnels, clientHost: endpoint?.address.description ?? "?", clientPort: endpoint?.port ?? 0, started: clock())
-                    .refusedEvent(at: clock(), reason: why, dialFailed: false), true)
+                    .refusedEvent(at: clock(), reason: why, dialFailed: false), true, nil)
         default:
             break
         }
@@ -259,9 +260,9 @@ final class ProxyServerFace: EngineFace {
             }
         }
         switch client.tunnel.phase {
-        case .open: say(client.tunnel.endedEvent(at: clock(), how: ending), true)
+        case .open: say(client.tunnel.endedEvent(at: clock(), how: ending), true, id)
         case .negotiating, .resolving, .dialing:
-            say(client.tunnel.refusedEvent(at: clock(), reason: "left before its tunnel opened (\(ending))", dialFailed: false), plan.verbose)
+            say(client.tunnel.refusedEvent(at: clock(), reason: "left before its tunnel opened (\(ending))", dialFailed: false), false, id)
         case .refused, .failed: break  // said already
         }
     }
@@ -282,6 +283,16 @@ final class ProxyServerFace: EngineFace {
         case .streamFailed(let why): why
         case .idle: "idle"
         }
+    }
+
+    /// How the screen's connection list names a connection: a client with its tunnel's number,
+    /// a leg with the target it carries (nil: not one of the proxy's).
+    func label(_ id: Int) -> String? {
+        if let owner = legs[id], let client = clients[owner] {
+            return "→ \(client.tunnel.target.map { $0.label.terminalSafe } ?? "?") (\(client.tunnel.dialed ?? "?"), tunnel \(client.tunnel.number)'s target)"
+        }
+        guard let client = clients[id] else { return nil }
+        return "\(client.tunnel.clientHost):\(client.tunnel.clientPort) (tunnel \(client.tunnel.number)'s client)"
     }
 
     // MARK: The loop
@@ -307,8 +318,8 @@ final class ProxyServerFace: EngineFace {
 
     /// At the end (a signal): each open tunnel's line, as it stood.
     func finish() {
-        for client in clients.values.sorted(by: { $0.tunnel.number < $1.tunnel.number }) where client.tunnel.phase == .open {
-            say(client.tunnel.endedEvent(at: clock(), how: "interrupted"), true)
+        for (id, client) in clients.sorted(by: { $0.value.tunnel.number < $1.value.tunnel.number }) where client.tunnel.phase == .open {
+            say(client.tunnel.endedEvent(at: clock(), how: "interrupted"), true, id)
         }
     }
 }

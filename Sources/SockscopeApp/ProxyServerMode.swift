@@ -9,16 +9,19 @@ public final class ProxyServerMode {
     let plan: ProxyServerPlan
     let io: SystemIO
     let log: Diagnostics
+    /// In a terminal (and not --json, not --no-tui): the screen, each tunnel's legs in its list.
+    let interactive: Bool
 
-    public init(plan: ProxyServerPlan, io: SystemIO) {
+    public init(plan: ProxyServerPlan, io: SystemIO, interactive: Bool = false) {
         self.plan = plan
         self.io = io
+        self.interactive = interactive && !plan.json
         log = Diagnostics(fd: io.stderr, verbose: plan.verbose)
     }
 
     public func run() -> ExitStatus {
         signal(SIGPIPE, SIG_IGN)
-        let signalFD = io.signalDescriptor(SystemIO.endingSignals)
+        let signalFD = io.signalDescriptor(interactive ? SystemIO.screenSignals : SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }
         do {
             return try serve(signalFD: signalFD)
@@ -37,7 +40,13 @@ public final class ProxyServerMode {
         let lines = PendingLines(fd: io.stdout)
         let wallClock = io.wallClock
         let json = plan.json, verbose = plan.verbose
-        let say: (SessionEvent, Bool) -> Void = { event, always in
+        // In the screen, each tunnel's lines are notes of its client's connection.
+        var screenMode: ScreenMode?
+        let say: (SessionEvent, Bool, Int?) -> Void = { event, always, connection in
+            if let screenMode {
+                screenMode.tell(event, connection: connection ?? 0)
+                return
+            }
             guard always || verbose else { return }
             if json {
                 lines.add(event.json(wallTime: wallClock()))
@@ -46,8 +55,10 @@ public final class ProxyServerMode {
             }
         }
         let local = Socket.localAddress(listener)
-        say(readiness(local), true)
-        lines.flush()
+        if !interactive {
+            say(readiness(local), true, nil)
+            lines.flush()
+        }
 
         // Each connection ends once both of its directions have (its FIN passed on, the peer's
         // read); the proxy outlives them all.
@@ -59,9 +70,14 @@ public final class ProxyServerMode {
         let engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
         let dialer = Dialer(datagram: false, timeout: plan.timeout, source: nil, sourcePort: nil, signalFD: signalFD)
         let face = ProxyServerFace(plan: plan, dialer: dialer, lookups: try NameLookups(), clock: io.monotonic, say: say)
+        engine.setListener(listener)
+        if interactive {
+            let status = screen(engine, relay: face, local: local, signalFD: signalFD) { screenMode = $0 }
+            screenMode = nil
+            return status
+        }
         engine.face = face
         engine.flushEvents = lines.flush
-        engine.setListener(listener)
         let outcome = try withExtendedLifetime(face) { try engine.run() }
         face.finish()
         lines.flush()

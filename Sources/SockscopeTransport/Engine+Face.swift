@@ -70,6 +70,7 @@ extension Engine {
             && !connections[index].flow.finRequested && !connections[index].flow.closeRequested {
             connections[index].queued.append(bytes)
             connections[index].queuedBytes += bytes.count
+            onSend?(bytes, connections[index].id)
             sendQueued(index)
             queued.append(connections[index].id)
         }

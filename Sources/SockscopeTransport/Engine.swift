@@ -59,6 +59,9 @@ public final class Engine {
     public var accepter: (Int32) throws(SystemError) -> (fd: Int32, peer: SocketAddress)? = { listener throws(SystemError) in
         try Socket.accept(listener)
     }
+    /// Told of the bytes a face queues for a connection (`send(_:to:)`), once per connection:
+    /// the screen shows what a relay (--exec, --broker, `proxy`) sent.
+    public var onSend: ((_ bytes: [UInt8], _ id: Int) -> Void)?
     /// The stream a new stream connection's bytes go through, given its socket (nil: the socket
     /// itself). A stage such as TLS is set here.
     public var makeStream: ((Int32) -> ByteStream)?

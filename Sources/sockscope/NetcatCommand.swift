@@ -184,8 +184,6 @@ struct NetcatCommand: ParsableCommand {
     static func screenUnsupported(_ plan: SessionPlan) -> String? {
         if plan.mode == .scan { return "a scan (-z) prints its results as lines" }
         if plan.json { return "--json writes the session's events as lines" }
-        if plan.exec != nil { return "--exec puts a program behind the connection" }
-        if plan.broker != nil { return "--broker and --chat pass clients' bytes to one another" }
         return nil
     }
 

@@ -7,13 +7,15 @@ struct ProxyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
         abstract: "Serve as a SOCKS4, SOCKS4a, SOCKS5 and HTTP CONNECT proxy, with a line for each tunnel.",
-        usage: "sockscope proxy [-46nv] [-l] [-w secs] [--auth-file file] [--allow list] [--deny list] [--max-conns n] [--json] [host] port",
+        usage: "sockscope proxy [-46nv] [-l] [-w secs] [--auth-file file] [--allow list] [--deny list] [--max-conns n] [--json] [--tui | --no-tui] [host] port",
         discussion: """
             Each client's protocol is told by its first byte. Its target is resolved by the proxy \
             (SOCKS4a, SOCKS5 and HTTP name it) and dialed; the bytes of both legs are relayed \
             exactly, each FIN passed on to the other leg, a reset as a reset. A line on standard \
             output says each tunnel's end (client, target, protocol, bytes each way, time, how it \
-            ended) and each refusal; -v adds a line when a tunnel opens. Runs until interrupted.
+            ended) and each refusal; -v adds a line when a tunnel opens. In a terminal, the screen \
+            shows each client and its leg to the target, with their states, and each tunnel's \
+            negotiation. Runs until interrupted.
 
             Exit status: 0, 1 on a failure to listen, 64 on bad usage; a signal ends it as nc's -k.
             """)
@@ -44,7 +46,10 @@ struct ProxyCommand: ParsableCommand {
     var denyFiles: [String] = []
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("Tunnels at once (default 100); more clients are closed.", valueName: "n"))
     var maxTunnels: Int = 100
-    @Flag(name: .customLong("json"), help: "Each line a JSON object.") var json = false
+    @Flag(name: .customLong("json"), help: "Each line a JSON object; no screen.") var json = false
+    @Flag(inversion: .prefixedNo,
+          help: "Open the screen: the tunnels' legs and their states (default: when standard input and output are terminals and TERM is not dumb).")
+    var tui: Bool?
     @Argument(help: ArgumentHelp("[host] port to listen on.", valueName: "host-port")) var arguments: [String] = []
 
     func options() throws(UsageError) -> ProxyServerOptions {
@@ -68,9 +73,15 @@ struct ProxyCommand: ParsableCommand {
         }
     }
 
-    func validate() throws { _ = try plan() }
+    func validate() throws {
+        _ = try plan()
+        if tui == true {
+            if json { throw ValidationError("--tui: --json writes the tunnels as lines") }
+            if !Terminal.isInteractive() { throw ValidationError("--tui needs a terminal on standard input and output (and TERM other than dumb)") }
+        }
+    }
 
     func run() throws {
-        terminate(ProxyServerMode(plan: try plan(), io: .process).run())
+        terminate(ProxyServerMode(plan: try plan(), io: .process, interactive: tui ?? Terminal.isInteractive()).run())
     }
 }

@@ -5,7 +5,7 @@ import SockscopeTUI
 
 /// A dialed or listening connection in the screen instead of on stdin/stdout.
 extension PipeMode {
-    func screen(_ engine: Engine) -> ExitStatus {
+    func screen(_ engine: Engine, relay: (any EngineFace)? = nil, tales: Tales? = nil) -> ExitStatus {
         var local = engine.listenerAddress?.display ?? ""
         var peer = "waiting for \(plan.keepListening ? "clients" : "a client")"
         if let connection = engine.openConnections.first {
@@ -24,6 +24,8 @@ extension PipeMode {
         do {
             let mode = try ScreenMode(plan: plan, io: io, header: header, trace: trace, capture: capture, captureOff: captureOff,
                                       ladderFile: ladderFile)
+            mode.relay = relay
+            tales?.sink = { [unowned mode] told in mode.tell(told) }
             return mode.run(engine)
         } catch {
             log.error("\(error)")
@@ -33,6 +35,8 @@ extension PipeMode {
 
     /// The end-of-input rule, as the header says it (Ctrl-D is the screen's end of input).
     static func policy(_ plan: SessionPlan) -> String {
+        if let command = plan.exec { return "a program behind each connection: \(command.joined(separator: " ").terminalSafe)" }
+        if let broker = plan.broker { return broker == .chat ? "--chat: each client's lines go to the others, named" : "--broker: each client's bytes go to the others" }
         guard plan.readStdin else { return "-d: nothing is sent" }
         if plan.datagram { return "each line one datagram; UDP has no FIN: Ctrl-D stops sending" }
         switch plan.endOfInput {

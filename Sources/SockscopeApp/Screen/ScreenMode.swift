@@ -43,8 +43,18 @@ final class ScreenMode: EngineFace {
     var lastDraw = -Double.infinity
     var keyPressed = false
 
-    /// The face's poll slots: the keyboard, then the tracepoint's descriptors.
+    /// The face's poll slots: the keyboard, then the tracepoint's descriptors; a relay's from
+    /// `relayBase` on.
     static let keyboardSlot = 0
+    static let relayBase = 1 << 20
+    /// What moves the bytes when it is not the screen's input line (--exec, --broker, `proxy`):
+    /// it takes every received byte and event first, and sends through the engine; the screen
+    /// shows what it did. Held strongly here (the engine holds its face weakly).
+    var relay: (any EngineFace)?
+    /// How the relay names a connection in the list (a tunnel's leg), when it does.
+    var relayLabel: ((Int) -> String?)?
+    /// What the relay told, waiting for the end of the event that caused it.
+    var pendingTales: [(text: String, connection: Int)] = []
 
     init(plan: SessionPlan?, io: SystemIO, header: ScreenModel.Header, trace: (any TransitionFeed)?,
          capture: (any SegmentFeed)? = nil, captureOff: String? = nil, ladderFile: ReplacedFile? = nil,
@@ -103,6 +113,9 @@ final class ScreenMode: EngineFace {
     /// enters the model, and the table is read once.
     func attach(to engine: Engine) {
         engine.face = self
+        if relay != nil {
+            engine.onSend = { [unowned self] bytes, id in model.sent(bytes, connection: id, at: io.monotonic()) }
+        }
         if trace == nil {
             engine.onSocketEvent = { [unowned self] event in
                 if event.kind == .closing, let state = event.info.state { stateBeforeClose[event.id] = state }
@@ -125,10 +138,14 @@ final class ScreenMode: EngineFace {
     // MARK: EngineFace
 
     func engine(_ engine: Engine, received bytes: UnsafeRawBufferPointer, on id: Int) {
+        relay?.engine(engine, received: bytes, on: id)
         model.received(bytes, connection: id, at: io.monotonic())
     }
 
     func engine(_ engine: Engine, event: EngineEvent) {
+        relay?.engine(engine, event: event)
+        // What the relay told of it is noted once the model knows the connection.
+        defer { tellPending() }
         let now = io.monotonic()
         nextRefresh = min(nextRefresh, now + 0.02)
         switch event {
@@ -162,7 +179,7 @@ final class ScreenMode: EngineFace {
                 keys[id] = key
                 model.board.setInfo(info, for: key)
             }
-            model.apply(.opened(connection: id, peer: peer?.display ?? "(unnamed)", key: key, how: how), at: now)
+            model.apply(.opened(connection: id, peer: relayLabel?(id) ?? peer?.display ?? "(unnamed)", key: key, how: how), at: now)
             if let key { ownOpened(key: key, accepted: how == .accepted, info: info, at: now) }
             if let key, capture != nil, model.ladders[id] == nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
         case .refusedOverLimit(let address):
@@ -213,6 +230,7 @@ final class ScreenMode: EngineFace {
     }
 
     func prepare(_ engine: Engine, now: Double, set: inout PollSet<Engine.Slot>) -> Double? {
+        tellPending()
         if now >= nextRefresh { refreshTable(engine, at: now) }
         if model.dirty && (keyPressed || now - lastDraw >= 0.04) { draw(now: now) }
         keyPressed = false
@@ -220,10 +238,25 @@ final class ScreenMode: EngineFace {
         let traceDescriptors = trace?.descriptors ?? []
         for (index, fd) in traceDescriptors.enumerated() { set.watch(fd, POLLIN, as: .face(1 + index)) }
         if let capture { set.watch(capture.descriptor, POLLIN, as: .face(1 + traceDescriptors.count)) }
-        return model.dirty ? min(nextRefresh, lastDraw + 0.04) : nextRefresh
+        let wake = model.dirty ? min(nextRefresh, lastDraw + 0.04) : nextRefresh
+        guard let relay else { return wake }
+        // The relay's descriptors (a program's pipes, the lookups' pipe), numbered after ours.
+        var relaySet = PollSet<Engine.Slot>()
+        let relayWake = relay.prepare(engine, now: now, set: &relaySet)
+        for index in 0..<relaySet.count {
+            if case .face(let slot) = relaySet.slots[index] {
+                set.watch(relaySet.fds[index].fd, Int32(relaySet.fds[index].events), as: .face(Self.relayBase + slot))
+            }
+        }
+        return relayWake.map { min($0, wake) } ?? wake
     }
 
     func ready(_ engine: Engine, slot: Int, revents: Int32) -> EngineOutcome? {
+        if slot >= Self.relayBase {
+            let outcome = relay?.ready(engine, slot: slot - Self.relayBase, revents: revents)
+            model.dirty = true
+            return outcome
+        }
         if slot == Self.keyboardSlot { return handleKeys(engine) }
         if capture != nil && slot == 1 + (trace?.descriptors.count ?? 0) {
             readCapture()
@@ -246,6 +279,23 @@ final class ScreenMode: EngineFace {
     /// watched; /quit, a -q deadline or a signal end it.
     func ends(with outcome: EngineOutcome) -> Bool {
         outcome != .finished && outcome != .idleTimeout
+    }
+
+    /// A relay's event (a program started or ended, a tunnel's end) as a note in the
+    /// conversation: of its connection when it names one, else of the session — after the
+    /// engine's event that caused it, so that the model knows the connection.
+    func tell(_ event: SessionEvent, connection given: Int? = nil) {
+        guard let text = event.text else { return }
+        var connection = given ?? 0
+        for (name, value) in event.fields where given == nil && name == "connection" {
+            if case .int(let id) = value { connection = id }
+        }
+        pendingTales.append((text, connection))
+    }
+
+    func tellPending() {
+        for (text, connection) in pendingTales { model.note(text, connection: connection, at: io.monotonic()) }
+        pendingTales.removeAll()
     }
 
     // MARK: Drawing and keys
@@ -284,7 +334,8 @@ final class ScreenMode: EngineFace {
         case .redraw: model.dirty = true
         case .refreshTable: nextRefresh = now
         case .send(let connection, let bytes):
-            for id in engine.send(bytes, to: connection) { model.sent(bytes, connection: id, at: now) }
+            let ids = engine.send(bytes, to: connection)
+            if engine.onSend == nil { for id in ids { model.sent(bytes, connection: id, at: now) } }
         case .shutdown(let connection): engine.requestFIN(connection)
         case .close(let connection): engine.requestClose(connection)
         case .reset(let connection): engine.reset(connection)

@@ -1,0 +1,74 @@
+import Glibc
+import Testing
+import TestSupport
+
+/// What moves the bytes without the input line, in the screen: `sockscope proxy` (each client and
+/// its leg to the target listed as such, both in the table), --exec (the program's output shown
+/// as sent, its end noted) and --broker (each client's bytes to the other).
+@Suite(.serialized, .timeLimit(.minutes(2)), .enabled(if: Paths.which("tmux"), "skipped: needs tmux"))
+struct RelayScreenTests {
+    @Test func theProxyListsEachTunnelsLegs() async throws {
+        try await offPool { () throws in
+            let tmux = try Tmux("\(Paths.sockscope) proxy 127.0.0.1 0", columns: 170, rows: 45)
+            let port = try tmux.listenerPort()
+            let (target, targetPort) = try ncListener()
+            let client = try Child(["nc", "-X", "5", "-x", "127.0.0.1:\(port)", "localhost", "\(targetPort)"])
+            client.write("through the proxy\n")
+            try target.waitForStdout(containing: "through the proxy\n")
+            target.write("and back\n")
+            try client.waitForStdout(containing: "and back\n")
+            let screen = try tmux.wait(for: "both legs listed") {
+                $0.contains("(tunnel 1's client)") && $0.contains("→ localhost:\(targetPort) (127.0.0.1:\(targetPort), tunnel 1's target)")
+            }
+            // Both legs are ours in the table: the client's, and the leg to the target.
+            #expect(screen.split(separator: "\n").contains { $0.contains("127.0.0.1:\(port) ") && $0.contains("ESTABLISHED") }, "\(screen)")
+            #expect(screen.split(separator: "\n").contains { $0.contains(" 127.0.0.1:\(targetPort) ") && $0.contains("ESTABLISHED") }, "\(screen)")
+            client.closeStdin()
+            client.signal(SIGTERM)
+            _ = try client.waitForExit()
+            try tmux.wait(forText: "SOCKS5: 18 bytes up, 9 down")
+            tmux.send("F10")
+            try tmux.wait(forText: "EXIT=0")
+            _ = try target.waitForExit()
+        }
+    }
+
+    @Test func aProgramBehindEachConnectionIsShown() async throws {
+        try await offPool { () throws in
+            let tmux = try Tmux("\(Paths.sockscope) -l -k -c 'tr a-z A-Z' 127.0.0.1 0", columns: 160, rows: 40)
+            let port = try tmux.listenerPort()
+            let client = try Child(["nc", "-N", "127.0.0.1", port])
+            client.write("hello there\n")
+            client.closeStdin()
+            #expect(try client.waitForExit(timeout: 20) == 0)
+            #expect(client.stdoutText == "HELLO THERE\n")
+            let screen = try tmux.wait(for: "the program's end") { $0.contains("Program of connection #1 (pid ") && $0.contains("ended: exit 0") }
+            #expect(screen.contains("#1 ← hello there") && screen.contains("#1 → HELLO THERE"), "\(screen)")
+            #expect(screen.contains("a program behind each connection: /bin/sh -c tr a-z A-Z"), "\(screen)")
+            tmux.send("F10")
+            try tmux.wait(forText: "EXIT=0")
+        }
+    }
+
+    @Test func aBrokerPassesEachClientsBytesToTheOther() async throws {
+        try await offPool { () throws in
+            let tmux = try Tmux("\(Paths.sockscope) -l --broker 127.0.0.1 0", columns: 160, rows: 40)
+            let port = try tmux.listenerPort()
+            let first = try Child(["nc", "127.0.0.1", port])
+            let second = try Child(["nc", "127.0.0.1", port])
+            try tmux.wait(forText: "2 open")
+            first.write("from the first\n")
+            try second.waitForStdout(containing: "from the first\n")
+            second.write("from the second\n")
+            try first.waitForStdout(containing: "from the second\n")
+            #expect(!first.stdoutText.contains("from the first"))
+            try tmux.wait(forText: "#2 → from the first")
+            for client in [first, second] {
+                client.signal(SIGTERM)
+                _ = try client.waitForExit()
+            }
+            tmux.send("F10")
+            try tmux.wait(forText: "EXIT=0")
+        }
+    }
+}
