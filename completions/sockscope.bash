@@ -381,7 +381,7 @@ _sockscope_replay() {
 
 _sockscope_proxy() {
     repeating_flags=()
-    non_repeating_flags=(-4 -6 -l -k -n -v --json --version -h --help)
+    non_repeating_flags=(-4 -6 -l -k -n -v --json --tui --no-tui --version -h --help)
     repeating_options=(--allow --deny --allow-file --allowfile --deny-file --denyfile)
     non_repeating_options=(-w --auth-file --max-conns)
     __sockscope_offer_flags_options -1
