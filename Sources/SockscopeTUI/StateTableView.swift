@@ -75,7 +75,7 @@ struct StateTableView {
         let height = region.height - 2
         guard height > 0 else { return [] }
         let cells = rows.map { row in
-            Self.cells(row, now: now, selected: model.multiConnection ? model.selected : nil).map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
+            Self.cells(row, now: now, selected: model.multiConnection ? model.selected : nil, notes: model.board.ownNotes).map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
         }
         var headings = Column.allCases.map(\.heading)
         if let index = Column.allCases.firstIndex(where: { $0.sort == board.sort }) {
@@ -132,7 +132,7 @@ struct StateTableView {
 
     /// A row's cells, in the order of `Column`; under -l -k the selected connection's own rows are
     /// marked ▶, the others ▷.
-    static func cells(_ row: StateBoard.Row, now: Double, selected: Int? = nil) -> [String] {
+    static func cells(_ row: StateBoard.Row, now: Double, selected: Int? = nil, notes: [Int: String] = [:]) -> [String] {
         let entry = row.entry
         let mark: String
         var info: [String] = []
@@ -141,6 +141,7 @@ struct StateTableView {
         case .own(let connection):
             mark = selected == nil || selected == connection || connection == 0 ? "▶" : "▷"
             info.append(connection == 0 ? "our listener" : "#\(connection)")
+            if let note = notes[connection] { info.append(note) }
         case .localPeer(let connection):
             mark = "↳"
             info.append("other end of #\(connection)")

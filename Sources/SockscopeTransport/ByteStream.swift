@@ -33,6 +33,9 @@ public protocol ByteStream: AnyObject {
     func takeRecords() -> [TLSRecord]
     /// What the stage agreed on, in a few words for a header (nil: nothing, or not yet).
     var summary: String? { get }
+    /// Which way the bytes go past the socket's peer (`via 127.0.0.1:1080 (SOCKS5) to
+    /// example.org:443`), told through every stage above the proxy's; nil: straight there.
+    var route: String? { get }
     /// A TLS stage's facts for the /tls overlay (nil: no TLS here).
     var tlsFacts: TLSFacts? { get }
     /// When the stage must have made progress by (a handshake's limit), on the engine's clock:
@@ -62,6 +65,7 @@ extension ByteStream {
     public func takeNotes() -> [StageNote] { [] }
     public func takeRecords() -> [TLSRecord] { [] }
     public var summary: String? { nil }
+    public var route: String? { nil }
     public var tlsFacts: TLSFacts? { nil }
     public var deadline: Double? { nil }
 }

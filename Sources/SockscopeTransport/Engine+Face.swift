@@ -16,6 +16,8 @@ extension Engine {
         public var unsent: Int
         /// What its stream's stage agreed on (TLS's version and cipher), if any.
         public var streamSummary: String?
+        /// Which way its bytes go past the socket's peer (through proxies), if not straight there.
+        public var route: String?
     }
 
     /// The open connections, oldest first.
@@ -35,7 +37,7 @@ extension Engine {
         return ConnectionInfo(id: connection.id, local: localAddress, peer: connection.address, key: key, readOpen: connection.flow.readOpen,
                               writeOpen: connection.flow.writeOpen,
                               unsent: inputEndOffset - connection.sentUpTo + connection.queuedBytes,
-                              streamSummary: connection.stream.summary)
+                              streamSummary: connection.stream.summary, route: connection.stream.route)
     }
 
     /// How the socket tables name a connection of ours (nil for Unix sockets).

@@ -211,6 +211,7 @@ public final class ProxyStream: ByteStream {
     /// `via 127.0.0.1:1080 (SOCKS5) to example.org:443`: the header says which target the leg
     /// to the proxy carries.
     public var summary: String? { open ? summaryText.map { "\($0) to \(target)" } : nil }
+    public var route: String? { summary }
 
     public func takeNotes() -> [StageNote] {
         defer { notes.removeAll() }

@@ -189,6 +189,8 @@ public final class TLSStream: ByteStream {
 
     public var owes: Bool { socketError == nil && sentOffset < toSocket.count }
 
+    public var route: String? { lower.route }
+
     public var summary: String? {
         let own = handshakeDone ? "\(version) \(cipher)" : nil
         let parts = [lower.summary, own].compactMap { $0 }

@@ -243,6 +243,9 @@ struct LadderScreenTests {
             let rows = screen.split(separator: "\n")
             #expect(rows.contains { $0.contains("─SOCKS5 request CONNECT localhost:\(port) 16 P. PSH ACK seq 4 ") }, "\(screen)")
             #expect(rows.contains { $0.contains("─TLS ClientHello ") && $0.contains(" seq 20 ") }, "\(screen)")
+            // The leg to the proxy's row in the table says which target it carries.
+            let route = "#1 via 127.0.0.1:\(proxyPort) (SOCKS5) to localhost:\(port)"
+            try tmux.wait(for: "the table's row naming the target") { $0.split(separator: "\n").contains { $0.contains("ESTABLISHED") && $0.contains(route) } }
             tmux.line("/quit")
             try tmux.wait(forText: "EXIT=0")
             let drawn = try String(contentsOfFile: svg, encoding: .utf8)

@@ -20,9 +20,10 @@ struct RelayScreenTests {
             let screen = try tmux.wait(for: "both legs listed") {
                 $0.contains("(tunnel 1's client)") && $0.contains("→ localhost:\(targetPort) (127.0.0.1:\(targetPort), tunnel 1's target)")
             }
-            // Both legs are ours in the table: the client's, and the leg to the target.
-            #expect(screen.split(separator: "\n").contains { $0.contains("127.0.0.1:\(port) ") && $0.contains("ESTABLISHED") }, "\(screen)")
-            #expect(screen.split(separator: "\n").contains { $0.contains(" 127.0.0.1:\(targetPort) ") && $0.contains("ESTABLISHED") }, "\(screen)")
+            // Both legs are ours in the table, side by side, each row saying which it is.
+            let rows = screen.split(separator: "\n").filter { $0.contains("ESTABLISHED") }
+            #expect(rows.contains { $0.contains("127.0.0.1:\(port) ") && $0.contains("tunnel 1's client") }, "\(screen)")
+            #expect(rows.contains { $0.contains(" 127.0.0.1:\(targetPort) ") && $0.contains("tunnel 1's target") }, "\(screen)")
             client.closeStdin()
             client.signal(SIGTERM)
             _ = try client.waitForExit()
@@ -62,7 +63,8 @@ struct RelayScreenTests {
             second.write("from the second\n")
             try first.waitForStdout(containing: "from the second\n")
             #expect(!first.stdoutText.contains("from the first"))
-            try tmux.wait(forText: "#2 → from the first")
+            // Received from one, sent to the other (which is #1 depends on which nc came first).
+            try tmux.wait(for: "the line received and sent on") { $0.contains(" ← from the first") && $0.contains(" → from the first") }
             for client in [first, second] {
                 client.signal(SIGTERM)
                 _ = try client.waitForExit()

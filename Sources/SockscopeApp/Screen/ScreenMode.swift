@@ -179,7 +179,9 @@ final class ScreenMode: EngineFace {
                 keys[id] = key
                 model.board.setInfo(info, for: key)
             }
-            model.apply(.opened(connection: id, peer: relayLabel?(id) ?? peer?.display ?? "(unnamed)", key: key, how: how), at: now)
+            let label = relayLabel?(id)
+            if let label { model.board.ownNotes[id] = label }
+            model.apply(.opened(connection: id, peer: label ?? peer?.display ?? "(unnamed)", key: key, how: how), at: now)
             if let key { ownOpened(key: key, accepted: how == .accepted, info: info, at: now) }
             if let key, capture != nil, model.ladders[id] == nil { startLadder(id, key: key, dialed: how == .dialed, at: now) }
         case .refusedOverLimit(let address):
@@ -215,7 +217,10 @@ final class ScreenMode: EngineFace {
             // once the connection is gone).
             if let facts = engine.tlsFacts(id) { model.tls[id] = facts }
             // The header names what the (first) connection's stage agreed on.
-            if model.header.security == nil, let summary = engine.connection(id)?.streamSummary { model.header.security = summary.terminalSafe }
+            let connection = engine.connection(id)
+            if model.header.security == nil, let summary = connection?.streamSummary { model.header.security = summary.terminalSafe }
+            // A leg to a proxy: its row in the table says which target it carries.
+            if let route = connection?.route { model.board.ownNotes[id] = route.terminalSafe }
         case .streamRecords(let id, let records):
             model.addRecords(records, connection: id)
             // Until the first application byte (a few records: the handshake and its steps), the

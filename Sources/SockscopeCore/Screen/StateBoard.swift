@@ -42,6 +42,9 @@ public struct StateBoard: Sendable {
     var sampledInfos: [ConnectionKey: TCPInfo] = [:]
     /// The table's rows in the last draw (the loop sets it): whose TCP_INFO a reading keeps.
     public var shownKeys: Set<ConnectionKey> = []
+    /// A few words after an own row's `#N`, by connection: which target a leg to a proxy carries,
+    /// which tunnel a proxy's leg belongs to (escaped for the terminal).
+    public var ownNotes: [Int: String] = [:]
     /// When each field of a socket last changed (its last reading is the differ's).
     var fieldsChangedAt: [ConnectionKey: [Field: Double]] = [:]
     var firstReadingAt: Double?
