@@ -98,7 +98,8 @@ public final class PlainStream: ByteStream {
     public var failure: String? { nil }
 }
 
-/// What a stage tells: its words (-v, the screen) and what they mean (--json).
+/// What a stage tells: its words (-v, the screen) and what they mean (--json). Both as they
+/// came — a proxy's status line, a peer's ALPN may hold anything: whoever shows them escapes them.
 public struct StageNote: Sendable, Equatable {
     public enum Meaning: Sendable, Equatable {
         /// A TLS handshake done: what was agreed and verified.

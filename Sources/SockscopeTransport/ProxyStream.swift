@@ -80,7 +80,7 @@ public final class ProxyStream: ByteStream {
         case .connected(let rest, let detail):
             tellAnswers()
             let seconds = clock() - hopStarted
-            notes.append(StageNote("proxy \(hop.label.terminalSafe): \(detail) (\(DurationText.short(seconds)))",
+            notes.append(StageNote("proxy \(hop.label): \(detail) (\(DurationText.short(seconds)))",
                                    meaning: .proxy(address: ProxyHop.hostPort(hop.host, hop.port), type: hop.kind.name, detail: detail,
                                                    seconds: seconds)))
             summaryText = (summaryText.map { $0 + " → " } ?? "via ") + hop.label

@@ -86,7 +86,7 @@ import Testing
         #expect(hostile.take([UInt8](repeating: 0x41, count: 17 * 1024)) == .refused("its answer's header passes 16 KiB"))
         var garbage = ProxyNegotiation(hop: Self.hop(.http), targetHost: "h", targetPort: 80)
         _ = garbage.start()
-        #expect(garbage.take(Array("SSH-2.0-x\u{1B}[2J\r\n\r\n".utf8)) == .refused("not an HTTP answer: SSH-2.0-x\\x1b[2J"))
+        #expect(garbage.take(Array("SSH-2.0-x\u{1B}[2J\r\n\r\n".utf8)) == .refused("not an HTTP answer: SSH-2.0-x\u{1B}[2J"))
     }
 
     @Test func base64() {

@@ -136,4 +136,33 @@ import Testing
         #expect(svg.contains(">TLS HelloRetryRequest 88 + ChangeCipherSpec 1</text>"))
         #expect(svg.contains(">TLS ClientHello 306</text>"))
     }
+
+    /// A proxy's answer is the peer's own text: the ladder keeps it as it came (the screen's
+    /// put escapes it), the SVG escapes its control characters — XML has no place for them, and
+    /// a viewer must not be handed an escape sequence.
+    @Test func aProxysHostileStatusLineIsEscapedInTheSVG() {
+        var ladder = Ladder(ours: Self.client, peer: Self.server, dialed: true)
+        var analyzer = SegmentAnalyzer()
+        var time = 1.0
+        func segment(_ fromClient: Bool, _ flags: TCPFlags, _ seq: UInt32, _ ack: UInt32, _ length: Int = 0) {
+            time += 0.000_1
+            let header = TCPHeader(flags: flags, sequence: seq, acknowledgment: ack, window: 512, urgentPointer: 0,
+                                   dataLength: length, options: [])
+            let frame = DecodedFrame(source: fromClient ? Self.client : Self.server,
+                                     destination: fromClient ? Self.server : Self.client, transport: .tcp(header))
+            ladder.add(analyzer.analyze(frame, time: time))
+        }
+        segment(true, .syn, 100, 0)
+        segment(false, [.syn, .ack], 900, 101)
+        segment(true, .ack, 101, 901)
+        let status = "HTTP/1.1 200 \u{1B}]0;owned\u{07}"
+        var record = TLSRecord(ours: false, offset: 0, type: 0, length: 40, contents: [status])
+        record.layer = "HTTP CONNECT"
+        ladder.add(record: record, sentBy: .right)
+        segment(false, [.psh, .ack], 901, 101, 40)
+        #expect(ladder.rows().compactMap(\.arrow).contains { $0.label.contains(status) })
+        let svg = LadderSVG.render(ladder)
+        #expect(svg.contains("HTTP/1.1 200 \\x1b]0;owned\\x07"), "\(svg)")
+        #expect(!svg.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+    }
 }

@@ -212,7 +212,7 @@ final class ScreenMode: EngineFace {
             model.apply(.closed(connection: id, ending: Self.ending(reason, idle: plan?.timeout ?? 0)), at: now)
             if let key { ownClosed(id, key: key, reset: reason == .reset, at: now) }
         case .streamNote(let id, let note):
-            model.note(note.text, connection: id, at: now)
+            model.note(note.text.terminalSafe, connection: id, at: now)
             // The handshake done, failed, or the peer's ending: the facts as they stand (kept
             // once the connection is gone).
             if let facts = engine.tlsFacts(id) { model.tls[id] = facts }

@@ -70,6 +70,9 @@ public enum LadderSVG {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
+            // XML has no place for control characters (a proxy's status line may hold ESC):
+            // shown as the screen shows them.
+            case _ where character.unicodeScalars.contains(where: EscapedText.needsEscape): out += String(character).terminalSafe
             default: out.append(character)
             }
         }

@@ -149,7 +149,7 @@ public struct ProxyNegotiation: Sendable {
     static func boundAddress(type: UInt8, bytes: [UInt8]) -> String {
         switch type {
         case 1, 4: IPAddress(bytes: bytes).description
-        default: String(decoding: bytes.dropFirst(), as: UTF8.self).terminalSafe
+        default: String(decoding: bytes.dropFirst(), as: UTF8.self)
         }
     }
 
@@ -230,15 +230,15 @@ public struct ProxyNegotiation: Sendable {
         let statusLine = header.split(separator: "\r\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let parts = statusLine.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
-            return .refused("not an HTTP answer: \(String(statusLine.prefix(80)).terminalSafe)")
+            return .refused("not an HTTP answer: \(String(statusLine.prefix(80)))")
         }
         guard (200...299).contains(status) else {
             let hint = status == 407 ? (hop.credentials == nil ? ": it wants a username and password (--proxy-auth)" : ": the credentials were refused") : ""
-            return .refused("\(statusLine.terminalSafe)\(hint)")
+            return .refused("\(statusLine)\(hint)")
         }
         received.removeFirst(end + 4)
-        said.append(statusLine.terminalSafe)
-        answers.append((statusLine.terminalSafe, end + 4))
+        said.append(statusLine)
+        answers.append((statusLine, end + 4))
         phase = .done
         return .connected(leftover: received, detail: said.joined(separator: " → "))
     }
