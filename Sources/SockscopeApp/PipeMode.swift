@@ -27,6 +27,8 @@ public final class PipeMode {
     var captureOff: String?
     /// --ladder: its place checked (a temporary file made beside it) before the session starts.
     var ladderFile: ReplacedFile?
+    /// -x: the stage that asks the proxies for the target, made before the first dial.
+    var proxyMaker: ((Int32) -> any ByteStream)?
 
     public init(plan: SessionPlan, io: SystemIO, interactive: Bool = false) {
         self.plan = plan
@@ -183,7 +185,7 @@ public final class PipeMode {
         }
         if !interactive { engine.flushEvents = lines.flush }
         engine.recorder = recorder
-        let proxy = proxyStage()
+        let proxy = proxyMaker
         if let proxy { engine.makeStream = proxy }
         if let tls = plan.tls, let context = tlsContext {
             var typed: String?

@@ -207,6 +207,21 @@ struct ProxyClientTests {
         }
     }
 
+    /// --proxy-dns local with a name that does not resolve here (-n: no DNS at all, nothing
+    /// leaves this machine): one line, exit 1, and the proxy never hears of it — the name is not
+    /// sent to it instead.
+    @Test func aNameThatDoesNotResolveHereIsNotSentToTheProxy() async throws {
+        try await offPool { () throws in
+            let (proxy, proxyPort) = try Self.proxy("socks5")
+            let us = try sockscope(["-n", "--proxy-dns", "local", "-x", "127.0.0.1:\(proxyPort)", "db.internal", "80"], stdin: .null)
+            #expect(try us.waitForExit(timeout: 20) == 1)
+            #expect(us.stderrText.hasPrefix("sockscope: getaddrinfo for host \"db.internal\" port 80: "), "\(us.stderrText)")
+            #expect(us.stderrText.split(separator: "\n").count == 1)
+            Self.stop(proxy)
+            #expect(proxy.stdoutText.isEmpty, "\(proxy.stdoutText)")
+        }
+    }
+
     /// TLS through a proxy: the handshake is with the target — its name sent as SNI and its
     /// certificate verified — not with the proxy.
     @Test(.enabled(if: TLSPeers.available, "skipped: needs openssl and socat"))
