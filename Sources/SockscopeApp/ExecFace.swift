@@ -22,7 +22,8 @@ final class ExecFace: EngineFace {
     let command: [String]
     /// --exec-stderr: the program's standard error goes to the connection with its output.
     let stderrToSocket: Bool
-    let log: Diagnostics
+    /// Says a failure in one line, always (a program that could not be started).
+    let fail: (String) -> Void
     /// Says an event of the programs' in turn with the engine's (-v, --json).
     let tell: (SessionEvent) -> Void
     /// Every event, for -v and --json lines and the session's failures (PipeMode's).
@@ -43,10 +44,10 @@ final class ExecFace: EngineFace {
     /// Output queued for the peer, at most, before the program's output stops being read.
     static let queueAbove = 1 << 20
 
-    init(command: [String], stderrToSocket: Bool = false, log: Diagnostics, tell: @escaping (SessionEvent) -> Void, onEvent: @escaping (EngineEvent) -> Void) {
+    init(command: [String], stderrToSocket: Bool = false, fail: @escaping (String) -> Void, tell: @escaping (SessionEvent) -> Void, onEvent: @escaping (EngineEvent) -> Void) {
         self.command = command
         self.stderrToSocket = stderrToSocket
-        self.log = log
+        self.fail = fail
         self.tell = tell
         self.onEvent = onEvent
     }
@@ -101,7 +102,8 @@ final class ExecFace: EngineFace {
                                                         ("program", .string(command.joined(separator: " ")))],
                                        text: "Started \(command.joined(separator: " ").terminalSafe) (pid \(child.pid)) for connection #\(id)"))
             } catch {
-                log.error(error.description)
+                // In turn with the lines before it (the connection's "received"), not ahead of them.
+                fail(error.description)
                 startFailed = true
                 engine.reset(id)
             }

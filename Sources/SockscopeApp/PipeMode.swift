@@ -140,7 +140,8 @@ public final class PipeMode {
         let verbose = log.verbose && !interactive
         let log = self.log
         let lines = PendingLines(fd: log.fd)
-        let tales = Tales { told in if let line = log.line(for: told) { lines.add(line) } }
+        let tales = Tales({ told in if let line = log.line(for: told) { lines.add(line) } },
+                          fail: { lines.add("sockscope: \($0.terminalSafe)") })
         let onEvent: (EngineEvent) -> Void = { event in
             // A stage's failure (a TLS handshake refused, a proxy's refusal) is the session's:
             // said in one line, with the stage's name, exit 1, with or without -v.
@@ -165,7 +166,8 @@ public final class PipeMode {
             relay = BrokerFace(chat: broker == .chat, onEvent: onEvent)
         } else if let command = plan.exec {
             rules = RelayRules(endOfInput: .keepOpen, listening: false, keepListening: plan.keepListening)
-            execFace = ExecFace(command: command, stderrToSocket: plan.execStderr, log: log, tell: { tales.tell($0) }, onEvent: onEvent)
+            execFace = ExecFace(command: command, stderrToSocket: plan.execStderr, fail: { tales.fail($0) }, tell: { tales.tell($0) },
+                                onEvent: onEvent)
             relay = execFace
         }
         if let rules, relay != nil {
@@ -323,12 +325,19 @@ final class Counter {
     var count = 0
 }
 
-/// Where a relay's own events go (a program started or ended): -v lines in a pipe, the
-/// screen's notes once it runs (it sets `sink`).
+/// Where a relay's own events go (a program started or ended) and its failures (one could not
+/// be started): -v lines and error lines in a pipe, the screen's notes once it runs (it sets
+/// both sinks).
 final class Tales {
     var sink: (SessionEvent) -> Void
+    var failSink: (String) -> Void
 
-    init(_ sink: @escaping (SessionEvent) -> Void) { self.sink = sink }
+    init(_ sink: @escaping (SessionEvent) -> Void, fail: @escaping (String) -> Void) {
+        self.sink = sink
+        failSink = fail
+    }
 
     func tell(_ event: SessionEvent) { sink(event) }
+
+    func fail(_ message: String) { failSink(message) }
 }

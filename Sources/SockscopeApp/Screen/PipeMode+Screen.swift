@@ -26,6 +26,7 @@ extension PipeMode {
                                       ladderFile: ladderFile)
             mode.relay = relay
             tales?.sink = { [unowned mode] told in mode.tell(told) }
+            tales?.failSink = { [unowned mode] message in mode.tell(SessionEvent("error", text: message.terminalSafe)) }
             return mode.run(engine)
         } catch {
             log.error("\(error)")
