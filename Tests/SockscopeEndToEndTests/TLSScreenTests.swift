@@ -38,7 +38,8 @@ struct TLSScreenTests {
         }
     }
 
-    /// Verification refused: the connection ends, and /tls still shows why and what was sent.
+    /// Verification refused: the connection ends, /tls still shows why and what was sent, and
+    /// the screen exits 1 as a pipe would.
     @Test func aRefusedCertificateIsStillShown() async throws {
         try await offPool { () throws in
             let scratch = Scratch()
@@ -52,7 +53,8 @@ struct TLSScreenTests {
             #expect(overlay.contains("the server's chain, as sent:") && overlay.contains("0 /CN=localhost"))
             #expect(overlay.contains("SHA-256 \(try Self.fingerprint(cert.cert))"))
             tmux.line("/quit")
-            try tmux.wait(forText: "EXIT=")
+            // The session failed, as it does in a pipe: exit 1.
+            try tmux.wait(forText: "EXIT=1")
             server.signal(SIGTERM)
             _ = try server.waitForExit()
         }

@@ -53,6 +53,8 @@ final class ScreenMode: EngineFace {
     var relay: (any EngineFace)?
     /// How the relay names a connection in the list (a tunnel's leg), when it does.
     var relayLabel: ((Int) -> String?)?
+    /// A connection's stage failed (TLS, a proxy): the screen exits 1 when it closes, as a pipe does.
+    var stageFailed = false
     /// What the relay told, waiting for the end of the event that caused it.
     var pendingTales: [(text: String, connection: Int)] = []
 
@@ -102,7 +104,10 @@ final class ScreenMode: EngineFace {
             switch try engine.run() {
             case .signal(let number): return .signal(number)
             case .stdoutFailed: return .failure
-            case .finished, .idleTimeout, .quitAfterEOF, .quit: return model.connectFailed && model.connections.isEmpty ? .failure : .success
+            // As in a pipe: a dial that never connected, or a stage that failed (a TLS handshake
+            // refused, a proxy's refusal), is the session's failure.
+            case .finished, .idleTimeout, .quitAfterEOF, .quit:
+                return (model.connectFailed && model.connections.isEmpty) || stageFailed ? .failure : .success
             }
         } catch {
             return .failure
@@ -205,6 +210,7 @@ final class ScreenMode: EngineFace {
         case .datagramRefused(let id, let code):
             model.apply(.datagramRefused(connection: id, reason: String(cString: strerror(code))), at: now)
         case .closed(let id, _, let reason):
+            if case .streamFailed = reason { stageFailed = true }
             model.addAction(reason == .reset ? "close(), SO_LINGER 0" : "close()", connection: id, sends: true, at: now)
             // TCP_INFO described the open socket; the kernel's leftover (TIME_WAIT) has none.
             let key = keys.removeValue(forKey: id)
