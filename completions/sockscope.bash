@@ -344,12 +344,15 @@ _sockscope_lesson() {
     repeating_flags=()
     non_repeating_flags=(--script --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--record)
+    non_repeating_options=(--record --ladder)
     __sockscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--record')
+        return
+        ;;
+    '--ladder')
         return
         ;;
     esac
@@ -367,8 +370,15 @@ _sockscope_replay() {
     repeating_flags=()
     non_repeating_flags=(--script --json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--ladder)
     __sockscope_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--ladder')
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in

@@ -22,10 +22,15 @@ struct LessonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Save the run (narration, segments, transitions, verdicts) to FILE as JSON lines, for 'sockscope replay'.",
                                valueName: "file"))
     var record: String?
+    @Option(help: ArgumentHelp("When the lesson ends, draw every connection's ladder to FILE as SVG.", valueName: "file.svg"))
+    var ladder: String?
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
-        if (script || json || record != nil) && name == nil { throw ValidationError("--script and --record need a lesson name") }
+        if (script || json || record != nil || ladder != nil) && name == nil {
+            throw ValidationError("--script, --record and --ladder need a lesson name")
+        }
+        if let ladder, ladder.isEmpty { throw ValidationError("--ladder needs a file name") }
         if let record, record.isEmpty { throw ValidationError("--record needs a file name") }
     }
 
@@ -35,6 +40,7 @@ struct LessonCommand: ParsableCommand {
         options.script = script
         options.json = json
         options.recordPath = record
+        options.ladderPath = ladder
         terminate(LessonMode(options: options, io: .process).run())
     }
 }

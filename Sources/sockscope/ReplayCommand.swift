@@ -13,10 +13,13 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Print the recorded steps, segments, states and verdicts instead of opening the screen.")
     var script = false
     @Flag(help: "With --script, one JSON object per line.") var json = false
+    @Option(help: ArgumentHelp("Draw every connection's ladder to FILE as SVG (then stop, unless --script).", valueName: "file.svg"))
+    var ladder: String?
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
         if file.isEmpty { throw ValidationError("replay needs a file name") }
+        if let ladder, ladder.isEmpty { throw ValidationError("--ladder needs a file name") }
     }
 
     func run() throws {
@@ -24,6 +27,7 @@ struct ReplayCommand: ParsableCommand {
         options.path = file
         options.script = script
         options.json = json
+        options.ladderPath = ladder
         terminate(ReplayMode(options: options, io: .process).run())
     }
 }

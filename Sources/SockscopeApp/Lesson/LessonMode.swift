@@ -11,6 +11,8 @@ public struct LessonMode {
         public var script = false
         public var json = false
         public var recordPath: String?
+        /// --ladder: every connection's ladder as SVG, written when the lesson ends.
+        public var ladderPath: String?
         public init() {}
     }
 
@@ -40,11 +42,24 @@ public struct LessonMode {
         let interactive = !options.script && Terminal.isInteractive(stdin: io.stdin, stdout: io.stdout)
         let signalFD = io.signalDescriptor(interactive ? SystemIO.screenSignals : SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }
+        // --ladder's place is checked before the lab is made; FILE itself changes only at the end.
+        var ladder: LessonLadderFile?
+        if let path = options.ladderPath {
+            let opened = OutputFiles.open(log: log) { () throws(OutputFile.OpenFailure) in try LessonLadderFile(path: path) }
+            if let status = opened.status { return status }
+            ladder = opened.file
+        }
+        let status: ExitStatus
         do {
-            return interactive ? try screen(lesson, signalFD: signalFD, log: log) : try script(lesson, signalFD: signalFD, log: log)
+            status = interactive ? try screen(lesson, signalFD: signalFD, log: log, ladder: ladder)
+                                 : try script(lesson, signalFD: signalFD, log: log, ladder: ladder)
         } catch {
+            ladder?.discard()
             return error.status
         }
+        // A lesson that ran to its end (passed or not) is drawn; one cut short by a signal is not.
+        if let ladder, let failed = ladder.commit(signalFD: signalFD, log: log) { return failed }
+        return status
     }
 
     /// The lab, or one line saying why there is none (no root: replay needs none); `before`
@@ -70,7 +85,7 @@ public struct LessonMode {
     }
 
     /// Without the screen: each event a line (or a JSON object) on standard output.
-    func script(_ lesson: Lesson, signalFD: Int32, log: Diagnostics) throws(Stop) -> ExitStatus {
+    func script(_ lesson: Lesson, signalFD: Int32, log: Diagnostics, ladder: LessonLadderFile? = nil) throws(Stop) -> ExitStatus {
         let lab = try makeLab(log: log)
         defer { lab.stop() }
         let record = try makeRecord(signalFD: signalFD, log: log)
@@ -78,6 +93,7 @@ public struct LessonMode {
         let json = options.json
         let runner = LessonRunner(lesson: lesson, lab: lab, io: io, signalFD: signalFD) { event throws(Stop) in
             try record?.write(event)
+            ladder?.take(event)
             try Self.write((json ? event.json.text : event.line) + "\n", to: out, signalFD: signalFD, log: log)
         }
         if let reason = lab.traceUnavailable, !json { log.write("sockscope: transitions from the socket table only: the tracepoint is off (\(reason))") }
@@ -86,7 +102,7 @@ public struct LessonMode {
     }
 
     /// On the screen: each step waits for Space or Enter; r starts again in a new lab; q leaves.
-    func screen(_ lesson: Lesson, signalFD: Int32, log: Diagnostics) throws(Stop) -> ExitStatus {
+    func screen(_ lesson: Lesson, signalFD: Int32, log: Diagnostics, ladder: LessonLadderFile? = nil) throws(Stop) -> ExitStatus {
         var lab = try makeLab(log: log)
         defer { lab.stop() }
         // Before the screen opens: a FIFO's wait is said on the terminal as it is.
@@ -96,6 +112,7 @@ public struct LessonMode {
         while true {
             let runner = LessonRunner(lesson: lesson, lab: lab, io: io, signalFD: signalFD) { event throws(Stop) in
                 try record?.write(event)
+                ladder?.take(event)
                 screen.show(event)
             }
             runner.keyboard = screen.screen.keyboard
@@ -130,6 +147,7 @@ public struct LessonMode {
             lab.stop()
             lab = try makeLab(log: log) { screen.close() }
             record?.restart()
+            ladder?.model = LessonScreenModel()
             screen.reset()
         }
     }

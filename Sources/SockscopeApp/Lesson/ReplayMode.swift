@@ -10,6 +10,8 @@ public struct ReplayMode {
         public var path = ""
         public var script = false
         public var json = false
+        /// --ladder: the recording's ladders as SVG; without --script nothing else is shown.
+        public var ladderPath: String?
         public init() {}
     }
 
@@ -35,6 +37,15 @@ public struct ReplayMode {
             return .failure
         }
         OutputLines.ignoreBrokenPipe()
+        if let path = options.ladderPath {
+            let opened = OutputFiles.open(log: log) { () throws(OutputFile.OpenFailure) in try LessonLadderFile(path: path) }
+            guard let ladder = opened.file else { return opened.status ?? .failure }
+            for event in recording.events { ladder.take(event) }
+            let signalFD = io.signalDescriptor(SystemIO.endingSignals)
+            defer { if signalFD >= 0 { close(signalFD) } }
+            if let failed = ladder.commit(signalFD: signalFD, log: log) { return failed }
+            guard options.script else { return endEarly(recording, log: log) ?? .success }
+        }
         let interactive = !options.script && Terminal.isInteractive(stdin: io.stdin, stdout: io.stdout)
         let signalFD = io.signalDescriptor(interactive ? SystemIO.screenSignals : SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }

@@ -139,4 +139,13 @@ public struct LessonScreenModel: Sendable {
         }
         return (head(left, ladder.left), head(right, ladder.right))
     }
+
+    /// Every connection's ladder for `--ladder FILE.svg`, in the order they came, each end named,
+    /// the segments a hold dropped marked.
+    public var svgPanels: [LadderSVG.Panel] {
+        ladders.map { ladder in
+            let heads = heads(of: ladder)
+            return LadderSVG.Panel(ladder, leftTitle: heads.left, rightTitle: heads.right, dropped: dropped.filter { ladder.carries($0) })
+        }
+    }
 }
