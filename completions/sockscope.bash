@@ -360,7 +360,7 @@ _sockscope_lesson() {
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __sockscope_add_completions -W 'handshake'$'\n''refused'$'\n''backlog'$'\n''close'$'\n''simultaneous-close'$'\n''simultaneous-open'$'\n''resets'$'\n''time-wait'$'\n''flow-control'$'\n''retransmission'$'\n''delayed-ack'$'\n''udp'
+        __sockscope_add_completions -W 'handshake'$'\n''close'$'\n''time-wait'$'\n''flow-control'$'\n''refused'$'\n''resets'$'\n''retransmission'$'\n''delayed-ack'$'\n''backlog'$'\n''simultaneous-open'$'\n''simultaneous-close'$'\n''udp'
         return
         ;;
     esac

@@ -18,8 +18,11 @@ struct NetcatCommand: ParsableCommand {
             lists its keys and commands, and as root F9 draws the segments as a ladder.
 
             Also: 'sockscope states' lists every socket like ss (--events streams each \
-            transition as it happens), and 'sockscope watch' shows them live in the screen. \
-            See 'sockscope help states', 'sockscope help watch' and sockscope(1).
+            transition as it happens), 'sockscope watch' shows them live in the screen, \
+            'sockscope lesson' takes a real connection through TCP step by step (twelve \
+            lessons, each state held), 'sockscope replay' plays a recorded lesson without \
+            root, and 'sockscope proxy' serves SOCKS and HTTP CONNECT. See 'sockscope help \
+            COMMAND' and sockscope(1).
 
             Exit status: 0 on success, 1 on a network or runtime failure, 64 on bad usage.
             """)

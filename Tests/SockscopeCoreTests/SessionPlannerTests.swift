@@ -44,7 +44,7 @@ struct SessionPlannerTests {
         (o { $0.unixSocket = true; $0.ipv4Only = true; $0.positionals = ["/p"] }, "cannot use -U with -4"),
         (o { $0.unixSocket = true; $0.ipv6Only = true; $0.positionals = ["/p"] }, "cannot use -U with -6"),
         (o { $0.ipv4Only = true; $0.ipv6Only = true; $0.positionals = ["h", "1"] }, "cannot use -4 and -6"),
-        (o { $0.positionals = [] }, "missing hostname and port ('sockscope --help' lists the options, 'sockscope states' the sockets)"),
+        (o { $0.positionals = [] }, "missing hostname and port ('sockscope --help' lists the options, 'sockscope states' the sockets, 'sockscope lesson' the lessons)"),
         (o { $0.positionals = ["h"] }, "missing port number"),
         (o { $0.positionals = ["h", "1-3"] }, "port ranges and lists need -z: 1-3"),
         (o { $0.listen = true; $0.positionals = ["a", "b", "1"] }, "too many arguments: 1"),

@@ -21,7 +21,7 @@ struct BadInputTests {
         (["-X", "5", "127.0.0.1", "80"], 64, "sockscope: -X, --proxy-type, --proxy-auth and --proxy-dns need a proxy: -x HOST[:PORT]"),
         (["-i", "-1", "127.0.0.1", "80"], 64, "sockscope: interval invalid: -1.0"),
         (["--max-conns", "-5", "-l", "-k", "80"], 64, "sockscope: --max-conns must be at least 1"),
-        ([], 64, "sockscope: missing hostname and port ('sockscope --help' lists the options, 'sockscope states' the sockets)"),
+        ([], 64, "sockscope: missing hostname and port ('sockscope --help' lists the options, 'sockscope states' the sockets, 'sockscope lesson' the lessons)"),
         (["nosuchhost.invalid", "80"], 1,
          "sockscope: getaddrinfo for host \"nosuchhost.invalid\" port 80: Name or service not known"),
         (["-6", "-n", "127.0.0.1", "80"], 1,

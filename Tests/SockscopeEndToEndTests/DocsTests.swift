@@ -21,6 +21,16 @@ struct DocsTests {
         }
     }
 
+    /// A newcomer's first commands name every subcommand: --help, and a bare `sockscope`.
+    @Test func helpAndABareCommandNameTheLessons() async throws {
+        try await offPool { () throws in
+            let help = try Child.run([Paths.sockscope, "--help"]).child.stdoutText
+            for command in ["states", "watch", "lesson", "replay", "proxy"] { #expect(help.contains("'sockscope \(command)'"), "\(command)") }
+            let bare = try Child.run([Paths.sockscope], stdin: .null)
+            #expect(bare.code == 64 && bare.child.stderrText.contains("'sockscope lesson' the lessons"))
+        }
+    }
+
     @Test(arguments: [["--help"], ["-h"], ["help", "nc"], ["nc", "--help"], ["states", "--help"], ["help", "states"], ["--version"]])
     func helpExitsZeroOnStdout(arguments: [String]) async throws {
         try await offPool { () throws in

@@ -44,6 +44,10 @@ struct LessonTests {
             let list = try Child.run([Paths.sockscope, "lesson"]).child.stdoutText
             #expect(list.split(separator: "\n").allSatisfy { $0.unicodeScalars.count <= 80 }, "one line each, in 80 columns")
             for required in ["handshake", "close", "simultaneous-close", "udp"] { #expect(names.contains(required)) }
+            // In the order suggested for a class (the first four: a 20-minute class), minutes each.
+            #expect(Array(names.prefix(4)) == ["handshake", "close", "time-wait", "flow-control"])
+            let minutes = list.split(separator: "\n").compactMap { line in line.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
+            #expect(minutes.count == names.count && minutes.prefix(4).reduce(0, +) == 20, "\(list)")
         }
     }
 

@@ -156,14 +156,9 @@ public struct LessonMode {
         if let status = OutputLines.write(text, to: out, signalFD: signalFD, log: log) { throw Stop(status: status) }
     }
 
-    /// One line per lesson: its name and what it shows.
+    /// One line per lesson, in the order suggested for a class: its name, its minutes, what it shows.
     func list() -> ExitStatus {
-        let width = LessonCatalog.all.map(\.name.count).max() ?? 0
-        var text = ""
-        for lesson in LessonCatalog.all {
-            text += lesson.name + String(repeating: " ", count: width - lesson.name.count + 2) + lesson.summary + "\n"
-        }
-        guard case .written = StandardOutput(io.stdout).writeAll(text, signalFD: -1) else { return .failure }
+        guard case .written = StandardOutput(io.stdout).writeAll(LessonCatalog.listing(), signalFD: -1) else { return .failure }
         return .success
     }
 }

@@ -1,12 +1,32 @@
-/// Every lesson, in teaching order: `sockscope lesson` lists them, `sockscope lesson NAME` runs one.
+/// Every lesson, in the order suggested for a class: `sockscope lesson` lists them, `sockscope
+/// lesson NAME` runs one. The first four are a 20-minute class (the man page's TEACHING): a
+/// connection opened, closed, its TIME_WAIT, and flow control; then what goes wrong, then the
+/// corners.
 public enum LessonCatalog {
     public static let all: [Lesson] = [
-        Lessons.handshake, Lessons.refused, Lessons.backlog, Lessons.close, Lessons.simultaneousClose,
-        Lessons.simultaneousOpen, Lessons.resets, Lessons.timeWait, Lessons.flowControl, Lessons.retransmission,
-        Lessons.delayedACK, Lessons.datagrams,
+        Lessons.handshake, Lessons.close, Lessons.timeWait, Lessons.flowControl,
+        Lessons.refused, Lessons.resets, Lessons.retransmission, Lessons.delayedACK,
+        Lessons.backlog, Lessons.simultaneousOpen, Lessons.simultaneousClose, Lessons.datagrams,
+    ]
+
+    /// About how long each takes in class, holds explained: the list says it.
+    public static let minutes: [String: Int] = [
+        "handshake": 4, "close": 6, "time-wait": 5, "flow-control": 5, "refused": 3, "resets": 5, "retransmission": 6,
+        "delayed-ack": 3, "backlog": 5, "simultaneous-open": 4, "simultaneous-close": 4, "udp": 3,
     ]
 
     public static func named(_ name: String) -> Lesson? { all.first { $0.name == name } }
+
+    /// `sockscope lesson`'s lines: name, minutes, what it shows.
+    public static func listing() -> String {
+        let width = all.map(\.name.count).max() ?? 0
+        var text = ""
+        for lesson in all {
+            let minutes = "\(minutes[lesson.name] ?? 5) min"
+            text += lesson.name + String(repeating: " ", count: width - lesson.name.count + 1) + minutes + "  " + lesson.summary + "\n"
+        }
+        return text
+    }
 }
 
 /// The lessons themselves, one file each (Lessons/).

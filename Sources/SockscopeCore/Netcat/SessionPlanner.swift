@@ -175,7 +175,7 @@ public enum SessionPlanner {
             guard ports.count == 1 else { throw UsageError("cannot listen on a port range: \(portText)") }
             return .inet(host: host, ports: ports)
         case .dial, .scan:
-            guard let host = args.first else { throw UsageError("missing hostname and port ('sockscope --help' lists the options, 'sockscope states' the sockets)") }
+            guard let host = args.first else { throw UsageError("missing hostname and port ('sockscope --help' lists the options, 'sockscope states' the sockets, 'sockscope lesson' the lessons)") }
             guard args.count >= 2 else { throw UsageError("missing port number") }
             var ports: [UInt16] = []
             for text in args.dropFirst() {

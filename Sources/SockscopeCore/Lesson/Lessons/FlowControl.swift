@@ -2,7 +2,7 @@ extension Lessons {
     static let flowControl = Lesson(
         name: "flow-control",
         title: "Flow control: the sliding window closes and opens",
-        summary: "a receiver stops reading: zero window, Send-Q, window probes",
+        summary: "a reader stops: zero window, Send-Q, window probes",
         steps: [
             LessonStep("A connection with a small receive buffer",
                        says: "The server's socket gets a small receive buffer (SO_RCVBUF), so that its window is small and fills quickly. The handshake completes as usual.",

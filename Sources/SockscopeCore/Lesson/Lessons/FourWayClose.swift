@@ -2,7 +2,7 @@ extension Lessons {
     static let close = Lesson(
         name: "close",
         title: "The four-way close, each state held",
-        summary: "FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, LAST_ACK, TIME_WAIT held",
+        summary: "FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, LAST_ACK, TIME_WAIT",
         steps: [
             connected(),
             LessonStep("The client closes: FIN_WAIT1 held",

@@ -2,7 +2,7 @@ extension Lessons {
     static let resets = Lesson(
         name: "resets",
         title: "Resets: an abort, data to a closed socket, a half-open connection",
-        summary: "SO_LINGER 0, data after close(), a half-open connection",
+        summary: "SO_LINGER 0, data after close(), half-open connections",
         steps: [
             connected(),
             LessonStep("An abort: SO_LINGER 0",

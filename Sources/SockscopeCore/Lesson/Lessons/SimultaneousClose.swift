@@ -2,7 +2,7 @@ extension Lessons {
     static let simultaneousClose = Lesson(
         name: "simultaneous-close",
         title: "Simultaneous close: both ends in CLOSING",
-        summary: "FINs cross: CLOSING on both ends, then TIME_WAIT on both",
+        summary: "FINs cross: CLOSING, then TIME_WAIT on both ends",
         steps: [
             connected(),
             LessonStep("Both FINs cross: CLOSING on both ends",

@@ -2,7 +2,7 @@ extension Lessons {
     static let simultaneousOpen = Lesson(
         name: "simultaneous-open",
         title: "Simultaneous open: two SYNs cross",
-        summary: "SYNs cross, no listener: SYN_RECV on both, then ESTABLISHED",
+        summary: "SYNs cross, no listener: SYN_RECV on both ends",
         steps: [
             LessonStep("Both ends send a SYN",
                        says: "A and B each bind a port and connect() to the other: there is no listener. The lab slows the wire so that the two SYNs are on their way at once, and drops SYN-ACKs. Each end, in SYN_SENT, receives a SYN rather than a SYN-ACK: it answers with a SYN-ACK and enters SYN_RECV.",
