@@ -111,7 +111,17 @@ struct ConversationView {
         for piece in pieces {
             var rest = Substring(piece.text)
             while !rest.isEmpty {
-                let fitted = DisplayWidth.prefix(rest, fitting: room - used)
+                var fitted = DisplayWidth.prefix(rest, fitting: room - used)
+                // Prose (a note) breaks at a space, not in the middle of a word; a word longer
+                // than the row is cut as it must be. Peer bytes are cut by width alone.
+                if piece.style == .note, fitted.text.count < rest.count, rest[fitted.text.endIndex] != " " {
+                    if let space = fitted.text.lastIndex(of: " ") {
+                        let kept = fitted.text[...space]
+                        fitted = (kept, DisplayWidth.of(kept))
+                    } else if used > 0 {
+                        fitted = (fitted.text.prefix(0), 0)  // the word starts the next row
+                    }
+                }
                 // An escape is not split across rows.
                 if fitted.text.isEmpty || (piece.style == .escape && fitted.text.count < rest.count && used > 0) {
                     if used == 0 { break }  // a character wider than the row: give up on it

@@ -119,6 +119,23 @@ import TestSupport
         #expect(drawn.conversationScrollLimit == 0)
     }
 
+    /// A note wraps at a space (the issue on teaching: "until t|he peer answers"); a word longer
+    /// than the row is still cut, and every word arrives.
+    @Test func notesWrapAtSpaces() throws {
+        var model = Scenario.connection()
+        let words = "connecting to 127.0.0.1:8080: connect() sent a SYN; our dialer is in SYN_SENT until the peer answers, or ECONNREFUSED"
+        model.note(words, connection: 1, at: 3.5)
+        let grid = CellGrid(rows: 24, columns: 60)
+        ScreenView(formatTime: Scenario.time).draw(model, now: 4, on: grid)
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        let start = try #require(lines.firstIndex { $0.contains("connecting to 127.0.0.1:8080") })
+        let shown = lines[start...].prefix { !$0.hasPrefix("──") }.map { $0.trimmingSuffix() }
+        let joined = shown.map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }.joined(separator: " ")
+        // Rejoined at the row ends, the words are whole: none was cut ("pe" / "er answers").
+        #expect(joined.hasSuffix(words), "\(shown)")
+        #expect(shown.count >= 3)
+    }
+
     /// With the focus on the log, it is compact: one line per transition, the selected one
     /// highlighted and explained below; scrolled back to the connection's first.
     @Test(arguments: [(80, 24), (120, 40), (60, 20)])
@@ -276,4 +293,9 @@ import TestSupport
             #expect(DisplayWidth.of(scalar) == Int(ccurses_wcwidth(scalar.value)), "width of U+\(String(scalar.value, radix: 16))")
         }
     }
+}
+
+extension String {
+    /// Without the blanks a grid row ends with.
+    func trimmingSuffix() -> String { String(reversed().drop { $0 == " " }.reversed()) }
 }
