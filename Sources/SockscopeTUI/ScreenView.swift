@@ -88,21 +88,40 @@ public struct ScreenView {
     }
 
     /// One row: who talks to whom; at the right whether the connection is open or ended, lost
-    /// transitions and frames, and how complete the view is (the sources, in full in /help). A narrow
-    /// screen drops the sources first, then the loss, and keeps the rest.
+    /// transitions and frames, and how complete the view is (the sources, in full in /help). The
+    /// addresses and their ports are what a newcomer came for (the README's `-v -l 127.0.0.1 0`
+    /// shows the port chosen): a narrow screen drops the words around them first (`sockscope ·`,
+    /// what the stream agreed on), then the sources, then the loss, and cuts the addresses last.
     func drawHeader(_ model: ScreenModel, on screen: Screen) {
         let header = model.header
-        var first = "sockscope · \(header.mode)"
-        if !header.local.isEmpty { first += " · \(header.local)" }
-        if !header.peer.isEmpty { first += " ⇄ \(header.peer)" }
-        if let security = header.security { first += " · \(security)" }
+        var core = header.mode
+        if !header.local.isEmpty { core += " · \(header.local)" }
+        if !header.peer.isEmpty { core += " ⇄ \(header.peer)" }
+        let security = header.security.map { " · \($0)" } ?? ""
+        let variants = ["sockscope · " + core + security, core + security, core]
         var right: [(text: String, style: Style)] = []
         if let status = model.connectionStatus { right.append((status.text, status.ended ? .warning : .title)) }
         if header.lostTransitions > 0 { right.append(("⚠ \(header.lostTransitions) transitions lost", .warning)) }
         if header.lostFrames > 0 { right.append(("⚠ \(header.lostFrames) frames lost", .warning)) }
         if !header.brief.isEmpty { right.append((header.brief, .title)) }
         func width(_ parts: [(text: String, style: Style)]) -> Int { parts.reduce(0) { $0 + DisplayWidth.of($1.text) + 3 } }
-        while !right.isEmpty && screen.columns - width(right) < min(DisplayWidth.of(first), 36) { right.removeLast() }
+        // Words in place of a peer (`waiting for a client`, `3 clients`) may be cut; an address not.
+        let peerIsWords = !header.peer.contains(":")
+        var first = variants[variants.count - 1]
+        search: while true {
+            let room = screen.columns - width(right)
+            for variant in variants where DisplayWidth.of(variant) <= room {
+                first = variant
+                break search
+            }
+            let fixed = header.mode + (header.local.isEmpty ? "" : " · \(header.local)") + " ⇄ "
+            if peerIsWords && !header.peer.isEmpty && room - DisplayWidth.of(fixed) >= 8 {
+                first = fixed + DisplayWidth.truncate(header.peer, to: room - DisplayWidth.of(fixed))
+                break
+            }
+            if right.isEmpty { break }
+            right.removeLast()
+        }
         screen.fill(row: 0, from: 0, style: .title)
         screen.put(DisplayWidth.truncate(first, to: screen.columns - width(right)), row: 0, column: 0, style: .title)
         var column = screen.columns - width(right)

@@ -84,6 +84,23 @@ import TestSupport
         #expect(line.contains("· ended: reset by peer"))
     }
 
+    /// At 80×24 the header keeps the addresses and their ports whole (the README's first command
+    /// prints the port it chose there): the words around them go first.
+    @Test(arguments: [("listen tcp", "127.0.0.1:43741", "waiting for a client"), ("dial tcp", "127.0.0.1:51234", "127.0.0.1:8080"),
+                      ("listen tcp -k", "127.0.0.1:43741", "3 clients")])
+    func theHeaderKeepsThePortsAt80Columns(mode: String, local: String, peer: String) {
+        var model = Scenario.connection()
+        model.header.mode = mode
+        model.header.local = local
+        model.header.peer = peer
+        model.header.brief = "every transition + segments (eBPF)"
+        model.header.lostTransitions = 12
+        let line = Scenario.render(model, columns: 80, rows: 24, now: 10).text.split(separator: "\n")[0]
+        // An address whole; words in its place (`waiting for a client`) may be cut, never the ports.
+        #expect(line.contains("\(local) ⇄ \(peer.contains(":") ? peer : String(peer.prefix(3)))"), "\(line)")
+        #expect(line.contains("⚠ 12 transitions lost"), "\(line)")
+    }
+
     /// The help overlay comes from the key table alone: every binding's label is in it, and
     /// every command's usage.
     @Test func helpNamesEveryBindingAndCommand() {
