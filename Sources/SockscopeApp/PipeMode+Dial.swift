@@ -41,7 +41,7 @@ extension PipeMode {
                                 sourcePort: plan.sourcePort, signalFD: signalFD)
             switch dialer.connect(to: address) {
             case .success(let fd):
-                log.event(SessionEvent("connected", [("host", .string(host))] + SessionEvent.place(host: address.numericHost, port: port)
+                announce(SessionEvent("connected", [("host", .string(host))] + SessionEvent.place(host: address.numericHost, port: port)
                                        + [("proto", .string(plan.protocolName))],
                                        text: plan.successLine(typed: host, address: address, port: port)))
                 announcePolicy()

@@ -29,7 +29,7 @@ extension PipeMode {
         let local = Socket.localAddress(fd)
         let shown = local.host(numeric: plan.numeric)
         // Port 0 asked for an ephemeral port: the banner shows the one the kernel chose.
-        log.event(SessionEvent(plan.datagram ? "bound" : "listening", SessionEvent.place(host: local.numericHost, port: local.port)
+        announce(SessionEvent(plan.datagram ? "bound" : "listening", SessionEvent.place(host: local.numericHost, port: local.port)
                                + [("proto", .string(plan.protocolName))],
                                text: plan.datagram ? NetcatWords.bound(host: shown, port: local.port)
                                                    : NetcatWords.listening(host: shown, port: local.port)))
@@ -49,7 +49,7 @@ extension PipeMode {
         }
         let owned = UnixSocketPath.Owned(path: path)
         defer { owned?.remove() }
-        log.event(SessionEvent(plan.datagram ? "bound" : "listening", SessionEvent.place(host: path, port: nil),
+        announce(SessionEvent(plan.datagram ? "bound" : "listening", SessionEvent.place(host: path, port: nil),
                                text: plan.datagram ? NetcatWords.bound(path: path) : NetcatWords.listening(path: path)))
         announceCertificate()
         announcePolicy()
@@ -60,7 +60,7 @@ extension PipeMode {
     func announceCertificate() {
         guard let context = tlsContext, !context.client, let tls = plan.tls else { return }
         let temporary = tls.certFile == nil
-        log.event(SessionEvent("tls-certificate", [("sha256", .string(context.fingerprint)), ("temporary", .bool(temporary))],
+        announce(SessionEvent("tls-certificate", [("sha256", .string(context.fingerprint)), ("temporary", .bool(temporary))],
                                text: "TLS: certificate SHA-256 \(context.fingerprint)\(temporary ? " (temporary, self-signed, CN=sockscope)" : "")"))
     }
 

@@ -29,6 +29,18 @@ public final class PipeMode {
     var ladderFile: ReplacedFile?
     /// -x: the stage that asks the proxies for the target, made before the first dial.
     var proxyMaker: ((Int32) -> any ByteStream)?
+    /// -v's lines said before the screen opened (`Listening on …`): its first notes, rather than
+    /// lines hidden behind it until it closes.
+    var screenNotes: [String] = []
+
+    /// A -v line of the session's start: on standard error, or in the screen.
+    func announce(_ event: SessionEvent) {
+        guard interactive else {
+            log.event(event)
+            return
+        }
+        if log.verbose, let text = event.text { screenNotes.append(text) }
+    }
 
     public init(plan: SessionPlan, io: SystemIO, interactive: Bool = false) {
         self.plan = plan
@@ -307,15 +319,15 @@ public final class PipeMode {
         if let broker = plan.broker {
             let words = broker == .chat ? "Chat: every client's lines go to all the others, each with its sender's name"
                                         : "Broker: every client's bytes go to all the other clients"
-            log.event(SessionEvent("broker", [("chat", .bool(broker == .chat))], text: words))
+            announce(SessionEvent("broker", [("chat", .bool(broker == .chat))], text: words))
             return
         }
         if let command = plan.exec {
             let words = "Behind each connection: \(command.joined(separator: " ").terminalSafe) (its output is sent, the peer's bytes are its input)"
-            log.event(SessionEvent("exec", [("program", .string(command.joined(separator: " ")))], text: words))
+            announce(SessionEvent("exec", [("program", .string(command.joined(separator: " ")))], text: words))
             return
         }
-        log.event(SessionEvent("end-of-input", [("rule", .string(NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin)))],
+        announce(SessionEvent("end-of-input", [("rule", .string(NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin)))],
                                text: NetcatWords.endOfInputPolicy(plan.endOfInput, readsStdin: plan.readStdin)))
     }
 }

@@ -25,6 +25,7 @@ extension PipeMode {
             let mode = try ScreenMode(plan: plan, io: io, header: header, trace: trace, capture: capture, captureOff: captureOff,
                                       ladderFile: ladderFile)
             mode.relay = relay
+            for note in screenNotes { mode.model.note(note, connection: 0, at: io.monotonic()) }
             tales?.sink = { [unowned mode] told in mode.tell(told) }
             tales?.failSink = { [unowned mode] message in mode.tell(SessionEvent("error", text: message.terminalSafe)) }
             return mode.run(engine)
