@@ -172,7 +172,8 @@ public struct ScreenView {
             screen.put(DisplayWidth.truncate(status, to: screen.columns), row: row, column: 0, style: .warning)
             return
         }
-        var keys = KeyBindings.footer(watchOnly: model.watchOnly, datagram: model.datagram, multiConnection: model.multiConnection)
+        var keys = KeyBindings.footer(watchOnly: model.watchOnly, datagram: model.datagram, multiConnection: model.multiConnection,
+                                      unix: model.unixSocket)
         func width(_ keys: [(key: String, label: String)]) -> Int { keys.reduce(0) { $0 + $1.key.count + $1.label.count + 1 } }
         // Too narrow: give keys up in the order of least need; Help and Quit stay.
         for number in KeyBindings.footerPriority.reversed() where width(keys) > screen.columns && number != 1 && number != 10 {

@@ -84,7 +84,10 @@ struct StateTableView {
         let widths = Self.widths(cells, headings: headings, columns: screen.columns)
         drawCells(headings, widths: widths, row: region.top + 1, styles: { _ in .title }, on: screen)
         if rows.isEmpty {
-            let hint = !board.filter.isEmpty ? "No socket matches the filter." : model.watchOnly ? "No socket matches." : "No socket of ours yet."
+            let hint = !board.filter.isEmpty ? "No socket matches the filter."
+                : model.watchOnly ? "No socket matches."
+                : model.unixSocket ? "A Unix socket has no TCP state: this table shows TCP and UDP (F3: the system's)."
+                : model.connections.isEmpty ? "No socket of ours yet." : "No socket of ours left: each has closed, TIME_WAIT included."
             screen.put(hint, row: region.top + 2, column: 2, width: screen.columns - 2, style: .dim)
             return []
         }

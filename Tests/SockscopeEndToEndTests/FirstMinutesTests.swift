@@ -19,4 +19,26 @@ struct FirstMinutesTests {
             #expect(!after.contains("Listening on"), "\(after)")
         }
     }
+
+    /// A Unix socket in the screen: the header says `dial unix` (it said `dial unixtcp`), the
+    /// table says why it has no row, and the footer offers no RST (F7) and no ladder (F9).
+    @Test func aUnixSocketInTheScreenSaysWhatApplies() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let path = scratch.file("s.sock")
+            let server = try Child(["nc", "-lU", path])
+            try server.wait(for: "the socket file", timeout: 10) { _ in fileExists(path) }
+            let tmux = try Tmux("\(Paths.sockscope) -U \(path)", columns: 100, rows: 24)
+            let screen = try tmux.wait(for: "connected") { $0.contains("connected: \(path)") }
+            let lines = screen.split(separator: "\n")
+            #expect(lines[0].contains("dial unix · ") && !lines[0].contains("unixtcp"), "\(screen)")
+            #expect(screen.contains("A Unix socket has no TCP state"), "\(screen)")
+            let footer = lines.last { $0.contains("F1Help") } ?? ""
+            #expect(footer.contains("F5FIN") && !footer.contains("F7") && !footer.contains("F9"), "\(footer)")
+            tmux.send("F10")
+            try tmux.wait(forText: "EXIT=0")
+            server.signal(SIGTERM)
+            _ = try server.waitForExit()
+        }
+    }
 }

@@ -14,7 +14,9 @@ extension PipeMode {
         }
         let unix: Bool
         if case .unix = plan.target { unix = true } else { unix = false }
-        let mode = "\(plan.mode == .listen ? "listen" : "dial") \(unix ? "unix" : "")\(plan.protocolName)"
+        // `dial tcp`, `listen udp`, `dial unix`, `listen unix datagram`.
+        let kind = unix ? (plan.datagram ? "unix datagram" : "unix") : plan.protocolName
+        let mode = "\(plan.mode == .listen ? "listen" : "dial") \(kind)"
             + (plan.keepListening ? " -k" : "")
         let header = ScreenModel.Header(mode: mode, local: local, peer: peer, policy: Self.policy(plan),
                                          sources: ScreenMode.sources(tracing: trace, traceOff: traceOff,
@@ -25,6 +27,7 @@ extension PipeMode {
             let mode = try ScreenMode(plan: plan, io: io, header: header, trace: trace, capture: capture, captureOff: captureOff,
                                       ladderFile: ladderFile)
             mode.relay = relay
+            mode.model.unixSocket = unix
             for note in screenNotes { mode.model.note(note, connection: 0, at: io.monotonic()) }
             tales?.sink = { [unowned mode] told in mode.tell(told) }
             tales?.failSink = { [unowned mode] message in mode.tell(SessionEvent("error", text: message.terminalSafe)) }

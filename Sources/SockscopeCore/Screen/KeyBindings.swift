@@ -75,8 +75,10 @@ public enum KeyBindings {
     /// The footer: the function keys that apply here (watch has no connection, hence no hex, FIN,
     /// close, RST, next or ladder; UDP has no FIN, no RST, no ladder; one connection has no next), most
     /// needed first, so that a narrow screen drops the others and keeps Help and Quit.
-    public static func footer(watchOnly: Bool, datagram: Bool, multiConnection: Bool) -> [(key: String, label: String)] {
-        let hidden: Set<Int> = watchOnly ? [2, 5, 6, 7, 8, 9, 12] : Set(datagram ? [5, 7, 9, 12] : []).union(multiConnection ? [] : [8])
+    /// A Unix socket has no RST and no segments to draw (no F7, no F9).
+    public static func footer(watchOnly: Bool, datagram: Bool, multiConnection: Bool, unix: Bool = false) -> [(key: String, label: String)] {
+        let hidden: Set<Int> = watchOnly ? [2, 5, 6, 7, 8, 9, 12]
+            : Set(datagram ? [5, 7, 9, 12] : []).union(multiConnection ? [] : [8]).union(unix ? [7, 9] : [])
         let applying = table.compactMap { binding -> (Int, String)? in
             guard case .function(let n) = binding.key, !hidden.contains(n) else { return nil }
             return (n, binding.label)

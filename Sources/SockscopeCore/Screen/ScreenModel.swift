@@ -76,6 +76,8 @@ public struct ScreenModel: Sendable {
     public let endOfInput: SessionPlan.EndOfInput
     /// UDP: no FIN to send.
     public let datagram: Bool
+    /// A Unix socket: no TCP states, no RST, no segments (the footer and the table say so).
+    public var unixSocket = false
     public var hex = false
     /// Each connection's ladder (as root, from the capture), by connection id.
     public var ladders: [Int: Ladder] = [:]
