@@ -21,6 +21,27 @@ struct DocsTests {
         }
     }
 
+    /// The page reads on an ASCII terminal too (`mandoc -Tascii`, as `man` on a C locale): no
+    /// glyph it cannot show (`<?>`), and no quotes nested into a tangle of backquotes.
+    @Test func manPageReadsInASCII() async throws {
+        try await offPool { () throws in
+            let result = try Child.run(["mandoc", "-Tascii", Paths.packageRoot + "/man/sockscope.1"])
+            #expect(result.code == 0)
+            let lines = result.child.stdoutText.split(separator: "\n")
+            #expect(!lines.contains { $0.contains("<?>") }, "\(lines.filter { $0.contains("<?>") })")
+            // A quotation opened again before it was closed: `a, `b''.
+            let tangled = lines.filter { line in
+                var open = false
+                for character in line {
+                    if character == "`" { if open { return true }; open = true }
+                    if character == "'" { open = false }
+                }
+                return false
+            }
+            #expect(tangled.isEmpty, "\(tangled)")
+        }
+    }
+
     /// A newcomer's first commands name every subcommand: --help, and a bare `sockscope`.
     @Test func helpAndABareCommandNameTheLessons() async throws {
         try await offPool { () throws in
