@@ -112,6 +112,21 @@ struct TransitionFusionTests {
         #expect(out.first?.line(clock: "T").contains("- -> TIME_WAIT") == true)
     }
 
+    /// A dial's SYN_SENT comes before connect() picks the local port: the line writes it `*`
+    /// (as ss does), not a port 0 a class reads as a bug; JSON keeps what the kernel said.
+    @Test func aDialsPortNotYetChosenIsAStar() {
+        let client = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 0)
+        let server = SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 7800)
+        let entry = SocketEntry(proto: .tcp, local: client, remote: server, stateCode: TCPState.synSent.rawValue)
+        let dial = Transition(time: 1, entry: entry, from: .tcp(.close), to: .tcp(.synSent), duration: nil)
+        #expect(dial.line(clock: "T") == "T tcp 127.0.0.1:* 127.0.0.1:7800 CLOSE -> SYN_SENT (? ms) ebpf"
+                || dial.line(clock: "T").hasPrefix("T tcp 127.0.0.1:* 127.0.0.1:7800 CLOSE -> SYN_SENT"), "\(dial.line(clock: "T"))")
+        #expect(dial.json(wallTime: 1, owner: nil).text.contains("\"local\":\"127.0.0.1:0\""))
+        // A listener's own port 0 (none here) or any other state keeps its number.
+        let closed = Transition(time: 1, entry: entry, from: .tcp(.synSent), to: .tcp(.close), duration: nil)
+        #expect(closed.line(clock: "T").hasPrefix("T tcp 127.0.0.1:0 "))
+    }
+
     /// With the tracepoint, a timewait socket whose ending it never reported shows after its
     /// patience; a record read after that adds no second arrow.
     @Test func anUnreportedHandoff() {

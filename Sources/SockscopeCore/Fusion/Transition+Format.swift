@@ -3,7 +3,16 @@
 extension Transition {
     public func line(clock: String) -> String {
         let ms = duration.map(DurationText.milliseconds) ?? "?"
-        return "\(clock) \(entry.proto.rawValue) \(entry.local) \(entry.remote) \(from?.name ?? "-") -> \(to?.name ?? "-") (\(ms) ms) \(source.rawValue)"
+        return "\(clock) \(entry.proto.rawValue) \(localText) \(entry.remote) \(from?.name ?? "-") -> \(to?.name ?? "-") (\(ms) ms) \(source.rawValue)"
+    }
+
+    /// Our end as `ss` writes it: a dial's SYN_SENT is set before connect() picks the local port,
+    /// so the kernel reports port 0 there — written `*` (not yet chosen), not a port 0 that
+    /// looks like a bug.
+    var localText: String {
+        guard entry.local.port == 0, to == .tcp(.synSent) else { return entry.local.description }
+        let address = entry.local.address
+        return address.isIPv6 ? "[\(address.description)]:*" : "\(address.description):*"
     }
 
     public func json(wallTime: Double, owner: StatesTable.Owner?) -> JSONValue {
