@@ -160,4 +160,14 @@ extension LessonTests {
         model.moveLadderSelection(by: -9, rowCount: 2)
         #expect(model.ladderBack == 0)
     }
+
+    /// `client again` has the old client's addresses: the table shows it only once a call has
+    /// made it, and from then on in the old one's place — never both, never before it exists.
+    @Test func aLaterEndWithTheSameAddressesIsShownOnceMade() {
+        let again = LabEnd(name: "client again", local: LabEnd.client1.local, remote: LabEnd.client1.remote)
+        let ends = [LabEnd.listener, LabEnd.client1, LabEnd.server(of: LabEnd.client1), again]
+        #expect(LabEnd.shown(ends, introduced: []).map(\.name) == ["listener", "client", "server"])
+        #expect(LabEnd.shown(ends, introduced: ["client", "listener"]).map(\.name) == ["listener", "client", "server"])
+        #expect(LabEnd.shown(ends, introduced: ["client", "client again"]).map(\.name) == ["listener", "client again", "server"])
+    }
 }

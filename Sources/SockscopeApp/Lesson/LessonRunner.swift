@@ -25,6 +25,20 @@ final class LessonRunner {
     /// Ends whose request socket's SYN_RECV was told from the table.
     var requestsTold: Set<String> = []
     var endsToldAt = 0.0
+    /// The ends a call has been made on so far (`LabEnd.shown`).
+    var introduced: Set<String> = []
+
+    /// The ends the table and the names stand for now: a later end with an earlier one's
+    /// addresses takes them over once a call has made it and the socket there is not the
+    /// earlier one's TIME_WAIT (time-wait's `client again` fails with EADDRINUSE while the old
+    /// client's TIME_WAIT holds them).
+    var shownEnds: [LabEnd] {
+        let made = introduced.filter { name in
+            guard let end = ends.first(where: { $0.name == name }), let entry = lab.observation.entry(of: end) else { return true }
+            return entry.state != .tcp(.timeWait)
+        }
+        return LabEnd.shown(ends, introduced: made)
+    }
     /// On the screen, the table's queues and countdowns are told this often (seconds) when they
     /// changed; a script hears them at each verdict.
     var endsEvery: Double?
@@ -79,6 +93,7 @@ final class LessonRunner {
                 try observe(until: io.monotonic() + max(0, min(seconds, 600))) { false }
                 continue
             }
+            if let end = action.end { introduced.insert(end.name) }
             do {
                 try lab.perform(action)
             } catch {
@@ -157,7 +172,7 @@ final class LessonRunner {
     /// The ends' table, when a state or a timer's kind changed (or `always`, at a verdict):
     /// queues and countdowns change every round, and are told at the verdicts.
     func tellEnds(always: Bool) throws(LessonMode.Stop) {
-        let rows = lab.observation.rows(of: ends, known: known)
+        let rows = lab.observation.rows(of: shownEnds, known: known)
         for row in rows where row.state != "-" { known.insert(row.name) }
         // A request socket (the server's end before the handshake completes) is in the table
         // but never on the tracepoint, which sees only the full socket made at the end: its
@@ -183,8 +198,10 @@ final class LessonRunner {
     }
 
     /// An end's name; a connecting socket's first transition has no port yet, so its peer says.
+    /// Addresses two ends share (`client again`) name the one a call has made last.
     func name(_ local: SocketEndpoint, _ remote: SocketEndpoint) -> String {
-        if local.port == 0, let end = ends.first(where: { $0.remote == remote && $0.local.address == local.address }) { return end.name }
-        return Lesson.name(of: local, talkingTo: remote, among: ends)
+        let current = shownEnds + ends
+        if local.port == 0, let end = current.first(where: { $0.remote == remote && $0.local.address == local.address }) { return end.name }
+        return Lesson.name(of: local, talkingTo: remote, among: current)
     }
 }

@@ -41,6 +41,16 @@ public enum LabAction: Hashable, Sendable {
     /// what they expect, with a deadline.
     case pause(seconds: Double)
 
+    /// The socket the call is made on (nil: the lab's own, a hold, a sysctl, a pause).
+    public var end: LabEnd? {
+        switch self {
+        case .listen(let end, _), .connect(let end), .accept(let end), .send(let end, _), .read(let end), .shutdown(let end),
+             .close(let end), .abort(let end), .receiveBuffer(let end, _), .reuseAddress(let end), .userTimeout(let end, _),
+             .deferAccept(let end, _), .openDatagram(let end), .sendDatagram(let end, _, _): end
+        case .hold, .release, .slowWire, .sysctl, .pause: nil
+        }
+    }
+
     /// How the narration and the script name the call: `connect() client → 127.0.0.2:80`.
     public var text: String {
         switch self {

@@ -142,3 +142,22 @@ extension Lesson {
         return local.description
     }
 }
+
+extension LabEnd {
+    /// The ends the table shows so far: an end with the same addresses as one before it in the
+    /// lesson (`client again` after `client`) is the same row of the kernel's table, so it
+    /// appears only once a call has made it — and then stands for those addresses instead of the
+    /// older one. (Step 1 of time-wait listed `client again` before that socket existed.)
+    public static func shown(_ ends: [LabEnd], introduced: Set<String>) -> [LabEnd] {
+        var shown: [LabEnd] = []
+        for end in ends {
+            let twin = shown.firstIndex { $0.local == end.local && $0.remote == end.remote && $0.datagram == end.datagram }
+            guard let twin else {
+                shown.append(end)
+                continue
+            }
+            if introduced.contains(end.name) { shown[twin] = end }
+        }
+        return shown
+    }
+}
