@@ -179,7 +179,7 @@ struct StateTableView {
     /// `59.1s` for TIME_WAIT, `on 200ms` (retransmit), `keepalive 7199s`.
     static func timerText(_ row: StateBoard.Row) -> String {
         guard let left = row.timerLeft else { return "" }
-        return DurationText.timer(row.entry.timer, seconds: left)
+        return DurationText.timer(of: row.entry, seconds: left)
     }
 
     /// Column widths: the addresses as wide as their longest (cut from the left when space is

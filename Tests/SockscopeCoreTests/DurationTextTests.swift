@@ -15,4 +15,17 @@ struct DurationTextTests {
         #expect(DurationText.timer(.retransmit, seconds: 0.2) == "on 200ms")
         #expect(DurationText.milliseconds(0.000012) == "0.012" && DurationText.milliseconds(1.534) == "1534.000")
     }
+
+    /// An orphaned FIN_WAIT2 waits out tcp_fin_timeout on whichever timer holds it: one name.
+    @Test func finWait2sTimerIsFinTimeout() {
+        let ends = (SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0001), port: 40001), SocketEndpoint(address: IPAddress(ipv4: 0x7F00_0002), port: 80))
+        for timer in [SocketEntry.Timer.keepalive, .timeWait] {
+            let entry = SocketEntry(proto: .tcp, local: ends.0, remote: ends.1, stateCode: TCPState.finWait2.rawValue, timer: timer)
+            #expect(DurationText.timer(of: entry, seconds: 57.6) == "fin_timeout 57.6s")
+        }
+        let waiting = SocketEntry(proto: .tcp, local: ends.0, remote: ends.1, stateCode: TCPState.timeWait.rawValue, timer: .timeWait)
+        #expect(DurationText.timer(of: waiting, seconds: 58.4) == "timewait 58.4s")
+        let kept = SocketEntry(proto: .tcp, local: ends.0, remote: ends.1, stateCode: TCPState.established.rawValue, timer: .keepalive)
+        #expect(DurationText.timer(of: kept, seconds: 7199) == "keepalive 7199s")
+    }
 }

@@ -19,6 +19,11 @@ public enum DurationText {
         "\(kind.name) \(short(seconds))"
     }
 
+    /// A socket's timer by the name its state gives it (`fin_timeout` in FIN_WAIT2).
+    public static func timer(of entry: SocketEntry, seconds: Double) -> String {
+        "\(entry.timerName) \(short(seconds))"
+    }
+
     /// `0.012`, `1534.000`: milliseconds with three decimals, the fixed format of the
     /// `states --events` line.
     public static func milliseconds(_ seconds: Double) -> String {

@@ -57,7 +57,7 @@ extension Expectation {
             guard let entry = seen.entry(of: end) else { return CheckResult(passed: false, text: "\(end) has no socket") }
             let left = Double(entry.expiresMs ?? 0) / 1000
             let passed = entry.timer == timer && left >= seconds
-            return CheckResult(passed: passed, text: "\(end)'s timer: \(DurationText.timer(entry.timer, seconds: left))"
+            return CheckResult(passed: passed, text: "\(end)'s timer: \(DurationText.timer(of: entry, seconds: left))"
                                + (passed ? "" : " (expected \(timer.name) ≥ \(DurationText.short(seconds)))"))
         case .counter(let name, let count):
             let grew = seen.counters[name] ?? 0

@@ -107,7 +107,7 @@ extension LabObservation {
     public func rows(of ends: [LabEnd], known: Set<String>) -> [EndRow] {
         ends.compactMap { end in
             guard let entry = entry(of: end) else { return known.contains(end.name) ? EndRow(name: end.name, state: "-") : nil }
-            let timer = entry.timer == .none ? "" : DurationText.timer(entry.timer, seconds: Double(entry.expiresMs ?? 0) / 1000)
+            let timer = entry.timer == .none ? "" : DurationText.timer(of: entry, seconds: Double(entry.expiresMs ?? 0) / 1000)
             return EndRow(name: end.name, state: entry.stateName, sendQueue: Int(entry.sendQueue), recvQueue: Int(entry.recvQueue), timer: timer)
         }
     }

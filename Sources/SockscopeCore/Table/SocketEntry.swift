@@ -53,6 +53,15 @@ public struct SocketEntry: Hashable, Sendable {
     /// or `UNCONN`.
     public var stateName: String { state.name }
 
+    /// The timer's name as this socket uses it: an orphaned FIN_WAIT2 waits out
+    /// `tcp_fin_timeout` on the keepalive timer (a full socket) or the timewait one (once handed
+    /// to a timewait socket), and showed `keepalive 57.6s` in one place and `timewait 58.4s` in
+    /// another; both are `fin_timeout`.
+    public var timerName: String {
+        if state == .tcp(.finWait2) && (timer == .keepalive || timer == .timeWait) { return "fin_timeout" }
+        return timer.name
+    }
+
     /// Milliseconds until the pending timer fires, or nil when no timer is pending.
     public var expiresMs: Int? { timer == .none ? nil : Int(timerTicks) * 10 }
 }

@@ -27,7 +27,7 @@ public enum StatesTable {
     /// `timewait 59.3s`, `on 200ms`, or `-`.
     public static func timerText(_ entry: SocketEntry) -> String {
         guard let ms = entry.expiresMs else { return "-" }
-        return DurationText.timer(entry.timer, seconds: Double(ms) / 1000)
+        return DurationText.timer(of: entry, seconds: Double(ms) / 1000)
     }
 
     /// Lays out header and rows in at most `width` columns (nil: no limit, as for a pipe). Numbers
