@@ -344,7 +344,7 @@ _sockscope_lesson() {
     repeating_flags=()
     non_repeating_flags=(--script --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--record --ladder)
+    non_repeating_options=(--record --ladder --html)
     __sockscope_offer_flags_options 1
 
     # Offer option value completions
@@ -353,6 +353,9 @@ _sockscope_lesson() {
         return
         ;;
     '--ladder')
+        return
+        ;;
+    '--html')
         return
         ;;
     esac
@@ -370,12 +373,15 @@ _sockscope_replay() {
     repeating_flags=()
     non_repeating_flags=(--script --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--ladder)
+    non_repeating_options=(--ladder --html)
     __sockscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--ladder')
+        return
+        ;;
+    '--html')
         return
         ;;
     esac

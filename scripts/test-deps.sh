@@ -4,7 +4,7 @@ set -euo pipefail
 declare -A package=(
     [nc.openbsd]=netcat-openbsd [socat]=socat [python3]=python3 [mandoc]=mandoc
     [zsh]=zsh [fish]=fish [setpriv]=util-linux [ip]=iproute2 [nft]=nftables [ss]=iproute2
-    [tmux]=tmux [pkill]=procps [cc]=gcc [unshare]=util-linux [tcpdump]=tcpdump [openssl]=openssl [tshark]=tshark [ncat]=ncat [curl]=curl
+    [tmux]=tmux [pkill]=procps [cc]=gcc [unshare]=util-linux [tcpdump]=tcpdump [openssl]=openssl [tshark]=tshark [ncat]=ncat [curl]=curl [chromium]=chromium
 )
 missing=()
 for tool in "${!package[@]}"; do

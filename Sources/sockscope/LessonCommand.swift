@@ -24,13 +24,17 @@ struct LessonCommand: ParsableCommand {
     var record: String?
     @Option(help: ArgumentHelp("When the lesson ends, draw every connection's ladder to FILE as SVG.", valueName: "file.svg"))
     var ladder: String?
+    @Option(help: ArgumentHelp("When the lesson ends, write a self-contained page that steps through it to FILE (for a projector or a browser).",
+                               valueName: "file.html"))
+    var html: String?
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
-        if (script || json || record != nil || ladder != nil) && name == nil {
-            throw ValidationError("--script, --record and --ladder need a lesson name")
+        if (script || json || record != nil || ladder != nil || html != nil) && name == nil {
+            throw ValidationError("--script, --record, --ladder and --html need a lesson name")
         }
         if let ladder, ladder.isEmpty { throw ValidationError("--ladder needs a file name") }
+        if let html, html.isEmpty { throw ValidationError("--html needs a file name") }
         if let record, record.isEmpty { throw ValidationError("--record needs a file name") }
     }
 
@@ -41,6 +45,7 @@ struct LessonCommand: ParsableCommand {
         options.json = json
         options.recordPath = record
         options.ladderPath = ladder
+        options.htmlPath = html
         terminate(LessonMode(options: options, io: .process).run())
     }
 }

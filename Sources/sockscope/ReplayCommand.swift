@@ -6,7 +6,7 @@ struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Play a lesson recorded with 'sockscope lesson NAME --record FILE', without root.",
-        discussion: "On a terminal, the lesson's screen, one step per Space or Enter; otherwise, or with --script, the script's lines.")
+        discussion: "On a terminal, the lesson's screen, one step per Space or Enter; otherwise, or with --script, the script's lines. With --ladder or --html, the pictures alone.")
 
     @Argument(help: ArgumentHelp("The recording.", valueName: "file"), completion: .file())
     var file: String
@@ -15,11 +15,14 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "With --script, one JSON object per line.") var json = false
     @Option(help: ArgumentHelp("Draw every connection's ladder to FILE as SVG (then stop, unless --script).", valueName: "file.svg"))
     var ladder: String?
+    @Option(help: ArgumentHelp("Write a self-contained page that steps through the lesson to FILE (then stop, unless --script).", valueName: "file.html"))
+    var html: String?
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
         if file.isEmpty { throw ValidationError("replay needs a file name") }
         if let ladder, ladder.isEmpty { throw ValidationError("--ladder needs a file name") }
+        if let html, html.isEmpty { throw ValidationError("--html needs a file name") }
     }
 
     func run() throws {
@@ -28,6 +31,7 @@ struct ReplayCommand: ParsableCommand {
         options.script = script
         options.json = json
         options.ladderPath = ladder
+        options.htmlPath = html
         terminate(ReplayMode(options: options, io: .process).run())
     }
 }

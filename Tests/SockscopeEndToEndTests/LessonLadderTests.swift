@@ -50,11 +50,14 @@ import TestSupport
     @Test(.enabled(if: getuid() == 0, "skipped: needs root (a lab in a network namespace)"))
     func aLessonDrawsItsLaddersWhenItEnds() async throws {
         let scratch = Scratch()
-        let svg = scratch.file("handshake.svg")
-        let run = try await Child.finish([Paths.sockscope, "lesson", "handshake", "--script", "--ladder", svg], timeout: 60)
+        let svg = scratch.file("handshake.svg"), page = scratch.file("handshake.html")
+        let run = try await Child.finish([Paths.sockscope, "lesson", "handshake", "--script", "--ladder", svg, "--html", page], timeout: 60)
         #expect(run.code == 0, "\(run.stderrText)")
         let drawn = String(decoding: readFile(svg), as: UTF8.self)
         for state in ["SYN_SENT", "SYN_RECV", "ESTABLISHED"] { #expect(drawn.contains(">\(state)</text>"), "\(state)") }
         #expect(drawn.contains(">client 127.0.0.1:40001</text>"), "\(drawn)")
+        // The page too: a section per step, the lesson's title.
+        let html = String(decoding: readFile(page), as: UTF8.self)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<section class=\"step\" id=\"step3\""), "\(html.prefix(400))")
     }
 }

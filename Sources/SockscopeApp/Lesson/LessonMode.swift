@@ -13,6 +13,8 @@ public struct LessonMode {
         public var recordPath: String?
         /// --ladder: every connection's ladder as SVG, written when the lesson ends.
         public var ladderPath: String?
+        /// --html: the page that steps through the lesson, written when it ends.
+        public var htmlPath: String?
         public init() {}
     }
 
@@ -42,13 +44,11 @@ public struct LessonMode {
         let interactive = !options.script && Terminal.isInteractive(stdin: io.stdin, stdout: io.stdout)
         let signalFD = io.signalDescriptor(interactive ? SystemIO.screenSignals : SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }
-        // --ladder's place is checked before the lab is made; FILE itself changes only at the end.
-        var ladder: LessonLadderFile?
-        if let path = options.ladderPath {
-            let opened = OutputFiles.open(log: log) { () throws(OutputFile.OpenFailure) in try LessonLadderFile(path: path) }
-            if let status = opened.status { return status }
-            ladder = opened.file
-        }
+        // --ladder's and --html's places are checked before the lab is made; the files
+        // themselves change only at the end.
+        let opened = LessonPictures.open(ladder: options.ladderPath, html: options.htmlPath, log: log)
+        if let status = opened.status { return status }
+        let ladder = opened.pictures
         let status: ExitStatus
         do {
             status = interactive ? try screen(lesson, signalFD: signalFD, log: log, ladder: ladder)
@@ -85,7 +85,7 @@ public struct LessonMode {
     }
 
     /// Without the screen: each event a line (or a JSON object) on standard output.
-    func script(_ lesson: Lesson, signalFD: Int32, log: Diagnostics, ladder: LessonLadderFile? = nil) throws(Stop) -> ExitStatus {
+    func script(_ lesson: Lesson, signalFD: Int32, log: Diagnostics, ladder: LessonPictures? = nil) throws(Stop) -> ExitStatus {
         let lab = try makeLab(log: log)
         defer { lab.stop() }
         let record = try makeRecord(signalFD: signalFD, log: log)
@@ -102,7 +102,7 @@ public struct LessonMode {
     }
 
     /// On the screen: each step waits for Space or Enter; r starts again in a new lab; q leaves.
-    func screen(_ lesson: Lesson, signalFD: Int32, log: Diagnostics, ladder: LessonLadderFile? = nil) throws(Stop) -> ExitStatus {
+    func screen(_ lesson: Lesson, signalFD: Int32, log: Diagnostics, ladder: LessonPictures? = nil) throws(Stop) -> ExitStatus {
         var lab = try makeLab(log: log)
         defer { lab.stop() }
         // Before the screen opens: a FIFO's wait is said on the terminal as it is.
@@ -147,7 +147,7 @@ public struct LessonMode {
             lab.stop()
             lab = try makeLab(log: log) { screen.close() }
             record?.restart()
-            ladder?.model = LessonScreenModel()
+            ladder?.restart()
             screen.reset()
         }
     }

@@ -10,8 +10,10 @@ public struct ReplayMode {
         public var path = ""
         public var script = false
         public var json = false
-        /// --ladder: the recording's ladders as SVG; without --script nothing else is shown.
+        /// --ladder: the recording's ladders as SVG; --html: its page. Without --script nothing
+        /// else is shown.
         public var ladderPath: String?
+        public var htmlPath: String?
         public init() {}
     }
 
@@ -37,9 +39,9 @@ public struct ReplayMode {
             return .failure
         }
         OutputLines.ignoreBrokenPipe()
-        if let path = options.ladderPath {
-            let opened = OutputFiles.open(log: log) { () throws(OutputFile.OpenFailure) in try LessonLadderFile(path: path) }
-            guard let ladder = opened.file else { return opened.status ?? .failure }
+        if options.ladderPath != nil || options.htmlPath != nil {
+            let opened = LessonPictures.open(ladder: options.ladderPath, html: options.htmlPath, log: log)
+            guard let ladder = opened.pictures else { return opened.status ?? .failure }
             for event in recording.events { ladder.take(event) }
             let signalFD = io.signalDescriptor(SystemIO.endingSignals)
             defer { if signalFD >= 0 { close(signalFD) } }

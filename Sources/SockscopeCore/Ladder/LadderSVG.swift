@@ -31,17 +31,21 @@ public enum LadderSVG {
     public static func render(_ ladder: Ladder) -> String { render([Panel(ladder)]) }
 
     /// Several ladders, one under the other (a lesson's connections in the order they came).
-    public static func render(_ panels: [Panel]) -> String {
+    /// `rowGroups`: each row's elements in a `<g class="row" data-row="N">`, numbered across the
+    /// panels, for a page that reveals them one by one (`LessonPage`); `standalone`: with the
+    /// XML declaration of a file of its own.
+    public static func render(_ panels: [Panel], rowGroups: Bool = false, standalone: Bool = true) -> String {
         var body = ""
         var offset = 0
+        var rowNumber = 0
         for panel in panels {
-            let (drawn, height) = draw(panel, at: offset)
+            let (drawn, height) = draw(panel, at: offset, firstRow: rowGroups ? rowNumber : nil)
             body += drawn
             offset += height
+            rowNumber += panel.ladder.rows().count
         }
         let height = max(offset, top)
-        return """
-            <?xml version="1.0" encoding="UTF-8"?>
+        return (standalone ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" : "") + """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="monospace" font-size="13">
             <defs><marker id="head" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#333"/></marker></defs>
             <rect width="100%" height="100%" fill="white"/>
@@ -50,7 +54,7 @@ public enum LadderSVG {
     }
 
     /// One panel's elements from `y0` down, and the height it takes.
-    static func draw(_ panel: Panel, at y0: Int) -> (String, Int) {
+    static func draw(_ panel: Panel, at y0: Int, firstRow: Int? = nil) -> (String, Int) {
         let ladder = panel.ladder
         let rows = ladder.rows()
         let height = top + rows.count * rowHeight + 30
@@ -64,6 +68,8 @@ public enum LadderSVG {
         }
         for (index, row) in rows.enumerated() {
             let y = y0 + top + index * rowHeight
+            if let firstRow { svg += "<g class=\"row\" data-row=\"\(firstRow + index)\">\n" }
+            defer { if firstRow != nil { svg += "</g>\n" } }
             svg += text(LadderTime.text(row.time - origin), x: 10, y: y + 4, anchor: "start", style: "fill:#666")
             if let state = row.leftState { svg += text(state.name, x: leftRail - 8, y: y + 4, anchor: "end", style: "fill:#a33;font-weight:bold") }
             if let state = row.rightState { svg += text(state.name, x: rightRail + 8, y: y + 4, anchor: "start", style: "fill:#a33;font-weight:bold") }
