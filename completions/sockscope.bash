@@ -344,7 +344,7 @@ _sockscope_lesson() {
     repeating_flags=()
     non_repeating_flags=(--script --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--record --ladder --html)
+    non_repeating_options=(--record --ladder --html --handout)
     __sockscope_offer_flags_options 1
 
     # Offer option value completions
@@ -356,6 +356,9 @@ _sockscope_lesson() {
         return
         ;;
     '--html')
+        return
+        ;;
+    '--handout')
         return
         ;;
     esac
@@ -373,7 +376,7 @@ _sockscope_replay() {
     repeating_flags=()
     non_repeating_flags=(--script --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--ladder --html)
+    non_repeating_options=(--ladder --html --handout)
     __sockscope_offer_flags_options 1
 
     # Offer option value completions
@@ -382,6 +385,9 @@ _sockscope_replay() {
         return
         ;;
     '--html')
+        return
+        ;;
+    '--handout')
         return
         ;;
     esac

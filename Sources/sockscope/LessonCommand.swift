@@ -27,14 +27,18 @@ struct LessonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("When the lesson ends, write a self-contained page that steps through it to FILE (for a projector or a browser).",
                                valueName: "file.html"))
     var html: String?
+    @Option(help: ArgumentHelp("Write a handout (the steps, checks, final ladder, legend and the states' names) to FILE: Markdown, or HTML for a .html name.",
+                               valueName: "file"))
+    var handout: String?
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
-        if (script || json || record != nil || ladder != nil || html != nil) && name == nil {
-            throw ValidationError("--script, --record, --ladder and --html need a lesson name")
+        if (script || json || record != nil || ladder != nil || html != nil || handout != nil) && name == nil {
+            throw ValidationError("--script, --record, --ladder, --html and --handout need a lesson name")
         }
         if let ladder, ladder.isEmpty { throw ValidationError("--ladder needs a file name") }
         if let html, html.isEmpty { throw ValidationError("--html needs a file name") }
+        if let handout, handout.isEmpty { throw ValidationError("--handout needs a file name") }
         if let record, record.isEmpty { throw ValidationError("--record needs a file name") }
     }
 
@@ -46,6 +50,7 @@ struct LessonCommand: ParsableCommand {
         options.recordPath = record
         options.ladderPath = ladder
         options.htmlPath = html
+        options.handoutPath = handout
         terminate(LessonMode(options: options, io: .process).run())
     }
 }

@@ -17,12 +17,16 @@ struct ReplayCommand: ParsableCommand {
     var ladder: String?
     @Option(help: ArgumentHelp("Write a self-contained page that steps through the lesson to FILE (then stop, unless --script).", valueName: "file.html"))
     var html: String?
+    @Option(help: ArgumentHelp("Write a handout (the steps, checks, final ladder, legend and the states' names) to FILE: Markdown, or HTML for a .html name.",
+                               valueName: "file"))
+    var handout: String?
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
         if file.isEmpty { throw ValidationError("replay needs a file name") }
         if let ladder, ladder.isEmpty { throw ValidationError("--ladder needs a file name") }
         if let html, html.isEmpty { throw ValidationError("--html needs a file name") }
+        if let handout, handout.isEmpty { throw ValidationError("--handout needs a file name") }
     }
 
     func run() throws {
@@ -32,6 +36,7 @@ struct ReplayCommand: ParsableCommand {
         options.json = json
         options.ladderPath = ladder
         options.htmlPath = html
+        options.handoutPath = handout
         terminate(ReplayMode(options: options, io: .process).run())
     }
 }

@@ -35,6 +35,40 @@ import TestSupport
         #expect(String(decoding: drawn, as: UTF8.self).contains("\\x1b]0;PWNED\\x07"))
     }
 
+    /// The handout: Markdown (or HTML for a .html name) with every step, what it held, its
+    /// checks, the final ladder as the screen draws it, a legend and the states' three names.
+    @Test func aRecordingMakesAHandout() async throws {
+        let scratch = Scratch()
+        let markdown = scratch.file("close.md"), html = scratch.file("close.html")
+        let run = try await Child.finish([Paths.sockscope, "replay", ReplayFileTests.fixture, "--handout", markdown])
+        #expect(run.code == 0 && run.stdout.isEmpty, "\(run.stderrText)")
+        let text = String(decoding: readFile(markdown), as: UTF8.self)
+        #expect(text.hasPrefix("# The four-way close, each state held\n"))
+        for number in 1...5 { #expect(text.contains("\n## \(number). "), "step \(number)") }
+        #expect(text.contains("- **Holds:** ACK to client") && text.contains("- ✓ client is FIN_WAIT1"), "\(text.prefix(1500))")
+        // The final ladder, a dropped ACK at ✗ and the states where they changed.
+        #expect(text.contains("```text\ntime ") && text.contains("✗─") && text.contains("│TIME_WAIT") == false && text.contains("TIME_WAIT│"))
+        #expect(text.contains("| `✗` | a segment a hold dropped on arrival"))
+        #expect(text.contains("| SYN_RECV | SYN-RECEIVED | SYN_RCVD |") && text.contains("| FIN_WAIT1 | FIN-WAIT-1 | FIN_WAIT_1 |"))
+        let page = try await Child.finish([Paths.sockscope, "replay", ReplayFileTests.fixture, "--handout", html])
+        #expect(page.code == 0, "\(page.stderrText)")
+        let written = String(decoding: readFile(html), as: UTF8.self)
+        #expect(written.hasPrefix("<!DOCTYPE html>") && written.contains("<svg ") && written.contains("<td>SYN_RCVD</td>") && !written.contains("<script"))
+    }
+
+    /// A hostile recording's text in a handout: nothing a terminal or a Markdown renderer would
+    /// act on (an escape, a link, a tag, a code span's end).
+    @Test func aHostileRecordingsHandoutIsEscaped() async throws {
+        let scratch = Scratch()
+        let recording = scratch.file("hostile.jsonl"), markdown = scratch.file("hostile.md")
+        try ReplayFileTests.hostileRecording(recording)
+        let run = try await Child.finish([Paths.sockscope, "replay", recording, "--handout", markdown])
+        #expect(run.code == 0, "\(run.stderrText)")
+        let bytes = readFile(markdown)
+        #expect(!ReplayFileTests.actsOnATerminal(bytes))
+        #expect(String(decoding: bytes, as: UTF8.self).contains("A\\x1b]0;PWNED\\x07B"))
+    }
+
     /// What is not a recording draws nothing: the old picture stays whole, one line, exit 1.
     @Test func noRecordingLeavesThePictureAsItWas() async throws {
         let scratch = Scratch()

@@ -15,6 +15,8 @@ public struct LessonMode {
         public var ladderPath: String?
         /// --html: the page that steps through the lesson, written when it ends.
         public var htmlPath: String?
+        /// --handout: the steps, checks, ladder, legend and names, in Markdown or HTML.
+        public var handoutPath: String?
         public init() {}
     }
 
@@ -46,7 +48,7 @@ public struct LessonMode {
         defer { if signalFD >= 0 { close(signalFD) } }
         // --ladder's and --html's places are checked before the lab is made; the files
         // themselves change only at the end.
-        let opened = LessonPictures.open(ladder: options.ladderPath, html: options.htmlPath, log: log)
+        let opened = LessonPictures.open(ladder: options.ladderPath, html: options.htmlPath, handout: options.handoutPath, log: log)
         if let status = opened.status { return status }
         let ladder = opened.pictures
         let status: ExitStatus

@@ -1,5 +1,6 @@
 import SockscopeCore
 import SockscopeTransport
+import SockscopeTUI
 
 /// `--ladder FILE.svg` and `--html FILE.html` of `lesson NAME` and `replay FILE`: a picture of the
 /// lesson made from its events at the end — every connection's ladder for a slide, or the page
@@ -7,10 +8,16 @@ import SockscopeTransport
 /// beside it) and the picture replaces FILE whole at the end, so a run that does not happen, or
 /// fails to write, leaves FILE as it was.
 final class LessonPictureFile {
-    enum Kind {
-        case ladder, page
+    enum Kind: Equatable {
+        case ladder, page, handout(LessonHandout.Format)
 
-        var option: String { self == .ladder ? "--ladder" : "--html" }
+        var option: String {
+            switch self {
+            case .ladder: "--ladder"
+            case .page: "--html"
+            case .handout: "--handout"
+            }
+        }
     }
 
     let kind: Kind
@@ -37,6 +44,13 @@ final class LessonPictureFile {
             return panels.isEmpty ? nil : LadderSVG.render(panels)
         case .page:
             return events.contains { if case .step = $0 { true } else { false } } ? LessonPage.render(events) : nil
+        case .handout(let format):
+            guard events.contains(where: { if case .step = $0 { true } else { false } }) else { return nil }
+            var model = LessonScreenModel()
+            for event in events { model.apply(event) }
+            // Markdown draws the ladder as the screen does, in text.
+            let ladders = format == .markdown ? model.ladders.indices.map { LadderText.lines(model, ladder: $0) } : []
+            return LessonHandout.render(events, format: format, ladders: ladders)
         }
     }
 
@@ -68,9 +82,11 @@ final class LessonPictures {
 
     /// --ladder's and --html's places, checked now (nil: neither asked); or the status to end
     /// with when one cannot be written (said in one line).
-    static func open(ladder: String?, html: String?, log: Diagnostics) -> (pictures: LessonPictures?, status: ExitStatus?) {
+    static func open(ladder: String?, html: String?, handout: String? = nil, log: Diagnostics) -> (pictures: LessonPictures?, status: ExitStatus?) {
         var files: [LessonPictureFile] = []
-        for (kind, path) in [(LessonPictureFile.Kind.ladder, ladder), (.page, html)] {
+        let asked: [(LessonPictureFile.Kind, String?)] = [(.ladder, ladder), (.page, html),
+                                                          (.handout(LessonHandout.format(of: handout ?? "")), handout)]
+        for (kind, path) in asked {
             guard let path else { continue }
             let opened = OutputFiles.open(log: log) { () throws(OutputFile.OpenFailure) in try LessonPictureFile(kind, path: path) }
             if let status = opened.status {

@@ -14,6 +14,7 @@ public struct ReplayMode {
         /// else is shown.
         public var ladderPath: String?
         public var htmlPath: String?
+        public var handoutPath: String?
         public init() {}
     }
 
@@ -39,8 +40,8 @@ public struct ReplayMode {
             return .failure
         }
         OutputLines.ignoreBrokenPipe()
-        if options.ladderPath != nil || options.htmlPath != nil {
-            let opened = LessonPictures.open(ladder: options.ladderPath, html: options.htmlPath, log: log)
+        if options.ladderPath != nil || options.htmlPath != nil || options.handoutPath != nil {
+            let opened = LessonPictures.open(ladder: options.ladderPath, html: options.htmlPath, handout: options.handoutPath, log: log)
             guard let ladder = opened.pictures else { return opened.status ?? .failure }
             for event in recording.events { ladder.take(event) }
             let signalFD = io.signalDescriptor(SystemIO.endingSignals)
