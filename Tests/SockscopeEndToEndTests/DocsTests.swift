@@ -73,7 +73,7 @@ struct DocsTests {
     }
 
     /// Every option in --help is documented in the man page.
-    @Test(arguments: ["nc", "states", "watch", "lesson", "replay"])
+    @Test(arguments: ["nc", "states", "watch", "lesson", "replay", "proxy"])
     func manPageNamesEveryOption(subcommand: String) async throws {
         try await offPool { () throws in
             let help = try Child.run([Paths.sockscope, subcommand, "--help"]).child.stdoutText
@@ -85,7 +85,7 @@ struct DocsTests {
                 return line.dropFirst(2).split(separator: " ").first
                     .flatMap { $0.split(separator: "/").first }.map { String($0.filter { $0 != "," }) }
             }
-            let least = ["nc": 20, "watch": 8, "states": 10, "lesson": 3, "replay": 2]
+            let least = ["nc": 20, "watch": 8, "states": 10, "lesson": 6, "replay": 5, "proxy": 12]
             #expect(flags.count >= least[subcommand, default: 1])
             for flag in flags {
                 let name = flag.hasPrefix("--") ? "Fl Fl \(flag.dropFirst(2))" : "Fl \(flag.dropFirst())"
