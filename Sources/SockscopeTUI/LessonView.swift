@@ -7,17 +7,22 @@ import SockscopeCore
 public struct LessonView {
     public init() {}
 
-    /// The rows each part takes on a screen of `rows`: narration first (it is what the teacher
-    /// reads), the ladder gets the rest but never less than 6.
+    /// The rows each part takes on a screen of `rows`: the ladder at least 8 rows of segments
+    /// from 24 rows up (at 80×24 a close scrolled away in 3 or 4), the narration what is left,
+    /// folded (`n` shows it whole); with `whole`, the narration first and the ladder the rest.
     struct Layout {
         let ladder: ScreenLayout.Region
         let table: ScreenLayout.Region
         let narration: ScreenLayout.Region
 
-        init(rows: Int, ends: Int, narration wanted: Int) {
+        /// The ladder's own rows beyond its segments: its rule, the heads, the detail line.
+        static let ladderFrame = 3
+
+        init(rows: Int, ends: Int, narration wanted: Int, whole: Bool = false) {
             let free = max(0, rows - 2)
             let tableRows = min(ends + 1, max(2, free / 4))
-            let narrationRows = max(3, min(wanted, free - tableRows - 6))
+            let leastLadder = whole ? 0 : (rows >= 24 ? 8 : 3) + Self.ladderFrame
+            let narrationRows = max(3, min(wanted, free - tableRows - leastLadder))
             let ladderRows = max(0, free - tableRows - narrationRows)
             ladder = ScreenLayout.Region(top: 1, height: ladderRows)
             table = ScreenLayout.Region(top: 1 + ladderRows, height: tableRows)
@@ -28,12 +33,12 @@ public struct LessonView {
     public func draw(_ model: LessonScreenModel, on screen: Screen) {
         screen.erase()
         let narration = Self.narration(model, width: screen.columns)
-        let layout = Layout(rows: screen.rows, ends: model.ends.count, narration: narration.count + 1)
+        let layout = Layout(rows: screen.rows, ends: model.ends.count, narration: narration.count + 1, whole: model.narrationWhole)
         drawTitle(model, on: screen)
         drawLadder(model, in: layout.ladder, on: screen)
         drawTable(model, in: layout.table, on: screen)
         drawRule("Step", detail: model.current.map { "\($0.number) of \(model.stepCount)" } ?? "", row: layout.narration.top, on: screen)
-        for (offset, line) in Self.fit(narration, rows: max(0, layout.narration.height - 1)).enumerated() {
+        for (offset, line) in Self.fit(narration, rows: max(0, layout.narration.height - 1), width: screen.columns).enumerated() {
             screen.put(line.text, row: layout.narration.top + 1 + offset, column: 0, width: screen.columns, style: line.style)
         }
         drawFooter(model, on: screen)
@@ -99,8 +104,8 @@ public struct LessonView {
 
     func drawFooter(_ model: LessonScreenModel, on screen: Screen) {
         let row = screen.rows - 1
-        let keys = model.result != nil || model.problem != nil ? " r restart · q leave" :
-            model.waitingForKey ? " Space/Enter next step · r restart · q leave" : " r restart · q leave"
+        let keys = model.result != nil || model.problem != nil ? " r restart · n narration · q leave" :
+            model.waitingForKey ? " Space/Enter next step · n narration · r restart · q leave" : " n narration · r restart · q leave"
         var column = screen.put(keys, row: row, column: 0, style: .key)
         if !model.holds.isEmpty {
             column = screen.put(" · holding: ", row: row, column: column, style: .dim)
@@ -116,10 +121,18 @@ public struct LessonView {
     }
 
     /// The lines in `rows`: cut from the end of what the step says, the pinned last line kept.
-    static func fit(_ lines: [Line], rows: Int) -> [Line] {
+    /// A narration cut short says so: its last line shown ends in `…` and names the key that
+    /// shows it whole.
+    static func fit(_ lines: [Line], rows: Int, width: Int = 80) -> [Line] {
         guard lines.count > rows, rows > 0 else { return lines }
-        guard let last = lines.last, last.pinned else { return Array(lines.prefix(rows)) }
-        return Array(lines.prefix(rows - 1)) + [last]
+        let pinned = lines.last.flatMap { $0.pinned ? $0 : nil }
+        var shown = Array(lines.prefix(rows - (pinned == nil ? 0 : 1)))
+        if let cut = shown.last {
+            let more = " … (n: all of it)"
+            let text = DisplayWidth.truncate(cut.text, to: max(1, width - DisplayWidth.of(more)))
+            shown[shown.count - 1] = Line(text: (text.hasSuffix("…") ? String(text.dropLast()) : text) + more, style: cut.style)
+        }
+        return shown + (pinned.map { [$0] } ?? [])
     }
 
     /// The step's text wrapped to the width: what it says, what it did, the checks, and once it

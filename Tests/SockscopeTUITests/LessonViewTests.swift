@@ -41,6 +41,22 @@ import TestSupport
         #expect(grid.text.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= columns })
     }
 
+    /// At 80×24 the ladder keeps 8 rows of segments (the close no longer scrolls away in 3); the
+    /// narration is folded with `…` and the key that shows it, which gives it the screen.
+    @Test func at80x24TheLadderKeepsEightRowsAndNShowsTheNarration() throws {
+        var model = try Self.model()
+        let grid = CellGrid(rows: 24, columns: 80)
+        LessonView().draw(model, on: grid)
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let heads = try #require(lines.firstIndex { $0.hasPrefix("time ") })
+        #expect(lines[(heads + 1)...].prefix { $0.hasPrefix("+") }.count >= 8, "\(grid.text)")
+        #expect(grid.text.contains("… (n: all of it)"))
+        model.narrationWhole = true
+        let whole = CellGrid(rows: 24, columns: 80)
+        LessonView().draw(model, on: whole)
+        #expect(!whole.text.contains("(n: all of it)") && whole.text.contains("✓ server has no socket"), "\(whole.text)")
+    }
+
     /// Held at step 4: the server in LAST_ACK, the client's ACK stopped at ✗, the hold named.
     @Test func lastAckHeld() throws {
         let grid = CellGrid(rows: 40, columns: 120)

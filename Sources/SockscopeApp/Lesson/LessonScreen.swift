@@ -113,6 +113,9 @@ final class LessonScreen {
             switch key {
             case .character(" "), .enter: choice = choice ?? .next
             case .character("r"), .character("R"): choice = .restart
+            case .character("n"), .character("N"):
+                model.narrationWhole.toggle()
+                draw()
             case .character("q"), .character("Q"), .escape, .control("c"): return .leave
             case .resize:
                 screen.resize()

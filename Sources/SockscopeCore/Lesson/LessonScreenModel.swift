@@ -50,6 +50,8 @@ public struct LessonScreenModel: Sendable {
     }
 
     public var upcoming: Upcoming?
+    /// `n`: the narration has the screen (the ladder what is left), to read a long step whole.
+    public var narrationWhole = false
     /// Whether the next step waits for a key (the live screen sets it; a replay's steps always do).
     public var waitingForKey = false
 
