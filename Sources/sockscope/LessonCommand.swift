@@ -30,10 +30,12 @@ struct LessonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a handout (the steps, checks, final ladder, legend and the states' names) to FILE: Markdown, or HTML for a .html name.",
                                valueName: "file"))
     var handout: String?
+    @Flag(help: "Predict, then see: before each step, each end's next state and the segment that brings it there are asked, then scored against the kernel (with --script, answers from standard input, one a line).")
+    var quiz = false
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
-        if (script || json || record != nil || ladder != nil || html != nil || handout != nil) && name == nil {
+        if (script || json || record != nil || ladder != nil || html != nil || handout != nil || quiz) && name == nil {
             throw ValidationError("--script, --record, --ladder, --html and --handout need a lesson name")
         }
         if let ladder, ladder.isEmpty { throw ValidationError("--ladder needs a file name") }
@@ -51,6 +53,7 @@ struct LessonCommand: ParsableCommand {
         options.ladderPath = ladder
         options.htmlPath = html
         options.handoutPath = handout
+        options.quiz = quiz
         terminate(LessonMode(options: options, io: .process).run())
     }
 }

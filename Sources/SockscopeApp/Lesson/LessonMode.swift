@@ -17,6 +17,9 @@ public struct LessonMode {
         public var htmlPath: String?
         /// --handout: the steps, checks, ladder, legend and names, in Markdown or HTML.
         public var handoutPath: String?
+        /// --quiz: before each step, each end's next state and the segment that brings it there
+        /// are asked (with --script, read from standard input, one answer a line).
+        public var quiz = false
         public init() {}
     }
 
@@ -99,6 +102,10 @@ public struct LessonMode {
             try Self.write((json ? event.json.text : event.line) + "\n", to: out, signalFD: signalFD, log: log)
         }
         if let reason = lab.traceUnavailable, !json { log.write("sockscope: transitions from the socket table only: the tracepoint is off (\(reason))") }
+        if options.quiz {
+            let answers = AnswerLines(fd: io.stdin, signalFD: signalFD)
+            runner.ask = { _ throws(Stop) in try answers.next() ?? "" }
+        }
         let passed = try runner.run()
         return passed == lesson.steps.count ? .success : .failure
     }

@@ -56,6 +56,11 @@ final class LessonRunner {
     var afterRound: () -> Void = {}
     /// A signal that does not end the run (the screen's SIGWINCH, SIGTSTP): true when handled.
     var onSignal: (Int32) -> Bool = { _ in false }
+    /// --quiz: asks a question (already told) and returns the answer ("" for none).
+    var ask: ((String) throws(LessonMode.Stop) -> String)?
+    /// --quiz: the answers right, of those asked.
+    var quizRight = 0
+    var quizAsked = 0
 
     init(lesson: Lesson, lab: any Lab, io: SystemIO, signalFD: Int32,
          tell: @escaping (LessonEvent) throws(LessonMode.Stop) -> Void) {
@@ -79,11 +84,22 @@ final class LessonRunner {
             passed += 1
         }
         try tell(.result(name: lesson.name, passed: passed, of: lesson.steps.count))
+        if ask != nil { try tell(.quizScore(right: quizRight, of: quizAsked)) }
         return passed
     }
 
     func run(_ step: LessonStep, number: Int) throws(LessonMode.Stop) -> Bool {
         try tell(.step(number: number, of: lesson.steps.count, title: step.title, says: step.says))
+        // Predict, then see: each end's state and the segment that brings it there, asked
+        // before the step's calls (and so before its hold is released).
+        var predictions: [(end: LabEnd, state: String, segment: String)] = []
+        if let ask {
+            for end in Quiz.ends(of: step) {
+                let state = try question(Quiz.stateQuestion(end), ask)
+                let segment = try question(Quiz.segmentQuestion(end), ask)
+                predictions.append((end, state, segment))
+            }
+        }
         let began = io.monotonic()
         let first = lab.observation.segments.count
         lab.readsCounters = step.expect.contains { if case .counter = $0 { true } else { false } }
@@ -120,9 +136,25 @@ final class LessonRunner {
         if !heldAtOnce { results = step.expect.map { $0.check(lab.observation, segments: lab.observation.segments[first...]) } }
         try tellEnds(always: true)
         for result in results { try tell(.check(result)) }
+        // The answers against what the kernel did: the end's socket now, the step's segments.
+        let stepSegments = lab.observation.segments[first...].map(\.segment)
+        for prediction in predictions {
+            let actual = lab.observation.entry(of: prediction.end)?.state.tcp
+            for answer in [Quiz.scoreState(prediction.end, given: prediction.state, actual: actual),
+                           Quiz.scoreSegment(prediction.end, given: prediction.segment, segments: stepSegments)] {
+                quizAsked += 1
+                if answer.right { quizRight += 1 }
+                try tell(.answer(answer))
+            }
+        }
         let passed = results.allSatisfy(\.passed)
         try tell(.verdict(number: number, passed: passed, seconds: io.monotonic() - began, then: step.then))
         return passed
+    }
+
+    func question(_ text: String, _ ask: (String) throws(LessonMode.Stop) -> String) throws(LessonMode.Stop) -> String {
+        try tell(.question(text))
+        return try ask(text)
     }
 
     /// Rounds of the lab until `done` says so, with no deadline: while the screen waits for the

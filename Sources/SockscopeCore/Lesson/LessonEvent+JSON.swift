@@ -27,6 +27,11 @@ extension LessonEvent {
         case .result(let name, let passed, let count):
             .object([("kind", .string("result")), ("name", .string(name)), ("passed", .int(passed)), ("of", .int(count))])
         case .problem(let text): .object([("kind", .string("problem")), ("text", .string(text))])
+        case .question(let text): .object([("kind", .string("question")), ("text", .string(text))])
+        case .answer(let answer):
+            .object([("kind", .string("answer")), ("question", .string(answer.question)), ("given", .string(answer.given)),
+                     ("truth", .string(answer.truth)), ("right", answer.right ? .int(1) : .int(0))])
+        case .quizScore(let right, let count): .object([("kind", .string("quiz-score")), ("right", .int(right)), ("of", .int(count))])
         }
     }
 
@@ -87,6 +92,14 @@ extension LessonEvent {
                            of: try F.int(object, "of", in: F.steps))
         case "problem":
             self = .problem(try F.string(object, "text"))
+        case "question":
+            self = .question(try F.string(object, "text"))
+        case "answer":
+            guard let right = object["right"]?.int else { throw .missing("right") }
+            self = .answer(Quiz.Answer(question: try F.string(object, "question"), given: try F.string(object, "given"),
+                                       truth: try F.string(object, "truth"), right: right == 1))
+        case "quiz-score":
+            self = .quizScore(right: try F.int(object, "right", in: F.answers), of: try F.int(object, "of", in: F.answers))
         default:
             throw .missing("kind")
         }

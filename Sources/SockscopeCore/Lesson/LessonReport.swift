@@ -17,6 +17,12 @@ public enum LessonEvent: Sendable, Equatable {
     case result(name: String, passed: Int, of: Int)
     /// The lab could not do what the step asked (nft or tc failed): the run stops.
     case problem(String)
+    /// --quiz: a question asked before the step runs.
+    case question(String)
+    /// --quiz: an answer, scored once the step has run.
+    case answer(Quiz.Answer)
+    /// --quiz: the answers right, of all asked, at the end.
+    case quizScore(right: Int, of: Int)
 
     /// The script's line. Every text in it is escaped (`escaped`): a recording's can be anything.
     public var line: String { escaped.rawLine }
@@ -43,6 +49,11 @@ public enum LessonEvent: Sendable, Equatable {
             .verdict(number: number, passed: passed, seconds: seconds, then: then?.terminalSafe)
         case .result(let name, let passed, let count): .result(name: name.terminalSafe, passed: passed, of: count)
         case .problem(let text): .problem(text.terminalSafe)
+        case .question(let text): .question(text.terminalSafe)
+        case .answer(let answer):
+            .answer(Quiz.Answer(question: answer.question.terminalSafe, given: answer.given.terminalSafe, truth: answer.truth.terminalSafe,
+                                right: answer.right))
+        case .quizScore(let right, let count): .quizScore(right: right, of: count)
         }
     }
 
@@ -62,6 +73,10 @@ public enum LessonEvent: Sendable, Equatable {
                 + (passed ? then.map { "\n  \($0)" } ?? "" : "")
         case .result(let name, let passed, let count): "\nlesson \(name): \(passed) of \(count) steps passed"
         case .problem(let text): "lab failed: \(text)"
+        case .question(let text): "  quiz?  \(text)"
+        case .answer(let answer):
+            "  quiz   \(answer.right ? "right" : "wrong")  \(answer.question): \(answer.given.isEmpty ? "(no answer)" : answer.given) · the kernel: \(answer.truth)"
+        case .quizScore(let right, let count): "quiz: \(right) of \(count) answers right"
         }
     }
 

@@ -10,6 +10,8 @@ public struct LessonScreenModel: Sendable {
         public var checks: [CheckResult] = []
         public var passed: Bool?
         public var then: String?
+        /// --quiz: the step's answers, scored.
+        public var answers: [Quiz.Answer] = []
     }
 
     public private(set) var name = ""
@@ -31,6 +33,8 @@ public struct LessonScreenModel: Sendable {
     /// Each end's name by its endpoints, for the ladder's column heads.
     public private(set) var names: [ConnectionKey: String] = [:]
     public private(set) var result: (passed: Int, of: Int)?
+    /// --quiz: the answers right, of all asked.
+    public private(set) var quizScore: (right: Int, of: Int)?
     public private(set) var problem: String?
     /// A replayed recording that stops short: said once its last line is shown.
     public var endsEarly: String?
@@ -112,6 +116,12 @@ public struct LessonScreenModel: Sendable {
             result = (passed, count)
         case .problem(let text):
             problem = text
+        case .question:
+            break  // the screen's quiz asks on its own line; the answers are what it keeps
+        case .answer(let answer):
+            if !steps.isEmpty { steps[steps.count - 1].answers.append(answer) }
+        case .quizScore(let right, let count):
+            quizScore = (right, count)
         }
     }
 

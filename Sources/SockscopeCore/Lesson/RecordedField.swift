@@ -24,6 +24,8 @@ public enum RecordedField {
     public static let durations: ClosedRange<Double> = 0...604_800
     /// Step numbers and counts: a lesson has a few dozen steps at most.
     public static let steps: ClosedRange<Int> = 0...1000
+    /// A quiz's answers: two an end, a few ends a step.
+    public static let answers: ClosedRange<Int> = 0...100_000
     /// A socket's queue, as the kernel counts it (32 bits).
     public static let queues: ClosedRange<Int> = 0...Int(UInt32.max)
 
