@@ -29,7 +29,7 @@ function __sockscope_parse_tokens -S
         case 'watch'
             __sockscope_parse_subcommand 0 't/tcp' 'u/udp' '4' '6' 'l/listening' 'state=' 'port=' 'interval=' 'pcap=' 'pcap-payload=' 'version' 'h/help'
         case 'lesson'
-            __sockscope_parse_subcommand 1 'script' 'json' 'record=' 'ladder=' 'html=' 'handout=' 'version' 'h/help'
+            __sockscope_parse_subcommand 1 'script' 'json' 'record=' 'ladder=' 'html=' 'handout=' 'quiz' 'version' 'h/help'
         case 'replay'
             __sockscope_parse_subcommand 1 'script' 'json' 'ladder=' 'html=' 'handout=' 'version' 'h/help'
         case 'proxy'
@@ -189,6 +189,7 @@ complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_op
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope lesson" ladder' -l 'ladder' -d 'When the lesson ends, draw every connection\'s ladder to FILE as SVG.' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope lesson" html' -l 'html' -d 'When the lesson ends, write a self-contained page that steps through it to FILE (for a projector or a browser).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope lesson" handout' -l 'handout' -d 'Write a handout (the steps, checks, final ladder, legend and the states\' names) to FILE: Markdown, or HTML for a .html name.' -rfka ''
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope lesson" quiz' -l 'quiz' -d 'Predict, then see: before each step, each end\'s next state and the segment that brings it there are asked, then scored against the kernel (with --script, answers from standard input, one a line).'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope lesson" version' -l 'version' -d 'Show the version.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope lesson" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_positional "sockscope replay" -eq 1' -F

@@ -154,9 +154,19 @@ public struct LessonView {
                 lines.append(Line(text: (check.passed ? " ✓ " : " ✗ ") + DisplayWidth.truncate(check.text, to: width - 4),
                                   style: check.passed ? .changed : .warning))
             }
+            for answer in step.answers {
+                let given = answer.given.isEmpty ? "(no answer)" : answer.given
+                lines.append(Line(text: DisplayWidth.truncate((answer.right ? " ✓ " : " ✗ ") + "you: \(answer.question) \(given) · the kernel: \(answer.truth)",
+                                                          to: width), style: answer.right ? .changed : .warning))
+            }
             if step.passed == true, let then = step.then {
                 lines += TransitionLogView.wrap(then, width: width - 2, maxRows: 3).map { Line(text: " " + $0, style: .note) }
             }
+        }
+        if let asking = model.asking {
+            lines += TransitionLogView.wrap("Predict: " + asking.question, width: width - 2, maxRows: 3).map { Line(text: " " + $0, style: .title) }
+            lines.append(Line(text: DisplayWidth.truncate(" > " + asking.typed + "▏  (Enter answers, Esc skips)", to: width), style: .key, pinned: true))
+            return lines
         }
         if let next {
             lines.append(Line(text: DisplayWidth.truncate(" Next, step \(next.number): \(next.title)", to: width), style: .title))
@@ -169,7 +179,8 @@ public struct LessonView {
         if let problem = model.problem { lines.append(Line(text: " The lab failed: \(problem)", style: .warning)) }
         if let early = model.endsEarly { lines.append(Line(text: " The recording \(early).", style: .warning, pinned: true)) }
         if let result = model.result {
-            lines.append(Line(text: " Lesson over: \(result.passed) of \(result.of) steps passed.",
+            let quiz = model.quizScore.map { " Your predictions: \($0.right) of \($0.of) right." } ?? ""
+            lines.append(Line(text: " Lesson over: \(result.passed) of \(result.of) steps passed.\(quiz)",
                               style: result.passed == result.of ? .changed : .warning, pinned: true))
         }
         return lines

@@ -43,4 +43,24 @@ struct LessonQuizTests {
             #expect(replayed.child.stdoutText.contains("quiz: \(right) of \(scored.count) answers right"))
         }
     }
+
+    /// On the screen: Space begins the step, its questions are asked in turn (typed, Enter), the
+    /// step runs, and each answer is shown beside what the kernel did.
+    @Test(.enabled(if: Paths.which("tmux"), "skipped: needs tmux"))
+    func theScreenAsksThenShows() async throws {
+        try await offPool { () throws in
+            let tmux = try Tmux("\(Paths.sockscope) lesson handshake --quiz", columns: 120, rows: 40)
+            try tmux.wait(forText: "Press Space or Enter to begin.")
+            tmux.send("Space")
+            try tmux.wait(forText: "Predict: listener: its state after this step?")
+            tmux.line("LISTEN")
+            try tmux.wait(forText: "Predict: listener: the segment that brings it there?")
+            tmux.line("RST")
+            let shown = try tmux.wait(for: "the answers scored") { $0.contains("you: listener's segment RST") }
+            #expect(shown.contains("✓ you: listener's state LISTEN · the kernel: LISTEN"), "\(shown)")
+            #expect(shown.contains("✗ you: listener's segment RST · the kernel: none"), "\(shown)")
+            tmux.send("q")
+            try tmux.wait(forText: "EXIT=")
+        }
+    }
 }

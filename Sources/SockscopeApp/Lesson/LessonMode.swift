@@ -129,6 +129,7 @@ public struct LessonMode {
             runner.onSignal = { screen.handles($0) }
             runner.endsEvery = 0.5
             runner.afterRound = { screen.drawIfChanged() }
+            if options.quiz { runner.ask = { question throws(Stop) in try screen.answer(question) } }
             // Between steps the lab keeps running, so that what is held is seen held, live.
             func choose() throws(Stop) -> LessonScreen.Choice {
                 screen.waiting(true)

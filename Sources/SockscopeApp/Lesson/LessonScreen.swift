@@ -82,6 +82,41 @@ final class LessonScreen {
         }
     }
 
+    /// --quiz: asks `question` on the screen and returns what was typed (Enter), or nothing
+    /// (Esc). Ctrl-C leaves; a signal that ends the screen throws.
+    func answer(_ question: String) throws(LessonMode.Stop) -> String {
+        model.asking = (question, "")
+        draw()
+        defer {
+            model.asking = nil
+            draw()
+        }
+        while true {
+            var set = PollSet<Int>()
+            set.watch(signalFD, POLLIN, as: -1)
+            set.watch(screen.keyboard, POLLIN, as: 0)
+            guard (try? set.wait(timeout: -1)) == true else { continue }
+            if set.revents(of: -1) != 0 {
+                let signal = clinux_read_signal(signalFD)
+                if signal != 0 && !handles(signal) { throw LessonMode.Stop(status: .signal(signal)) }
+            }
+            guard set.revents(of: 0) != 0 else { continue }
+            for key in screen.readKeys() {
+                switch key {
+                case .enter: return model.asking?.typed ?? ""
+                case .escape: return ""
+                case .control("c"): throw LessonMode.Stop(status: .success)
+                case .backspace, .delete: if model.asking?.typed.isEmpty == false { model.asking?.typed.removeLast() }
+                case .character(let character) where (model.asking?.typed.count ?? 0) < 40 && character.isASCII && !character.isNewline:
+                    model.asking?.typed.append(character)
+                case .resize: screen.resize()
+                default: break
+                }
+            }
+            draw()
+        }
+    }
+
     /// Whether q was pressed after the lesson's end (the run is over: leaving is not an error).
     private(set) var left = false
 
