@@ -128,6 +128,11 @@ struct StateTableView {
         }
     }
 
+    static func isOwn(_ row: StateBoard.Row) -> Bool {
+        if case .own = row.kind { return true }
+        return false
+    }
+
     static func isPeer(_ row: StateBoard.Row) -> Bool {
         if case .localPeer = row.kind { return true }
         return false
@@ -153,6 +158,9 @@ struct StateTableView {
             mark = ""
             if let owner = row.owner { info.append(owner.display) }
         }
+        // CLOSE_WAIT lasts as long as its owner does not close: say so beside the owner (#23:
+        // `watch --state close-wait` showed who, not what they had not done).
+        if entry.state == .tcp(.closeWait) { info.append(Self.isOwn(row) ? "peer closed, we have not" : "peer closed, owner has not") }
         // A persist timer means this socket's peer advertised a zero window: it probes.
         let probing = entry.timer == .zeroWindowProbe
         if probing { info.append("zero window (peer's): probing") }
