@@ -366,7 +366,7 @@ _sockscope_lesson() {
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __sockscope_add_completions -W 'handshake'$'\n''close'$'\n''time-wait'$'\n''flow-control'$'\n''refused'$'\n''resets'$'\n''retransmission'$'\n''delayed-ack'$'\n''backlog'$'\n''simultaneous-open'$'\n''simultaneous-close'$'\n''udp'
+        __sockscope_add_completions -W 'handshake'$'\n''close'$'\n''time-wait'$'\n''flow-control'$'\n''writes'$'\n''refused'$'\n''resets'$'\n''retransmission'$'\n''delayed-ack'$'\n''backlog'$'\n''simultaneous-open'$'\n''simultaneous-close'$'\n''udp'
         return
         ;;
     esac

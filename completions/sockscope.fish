@@ -182,7 +182,7 @@ complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_op
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" pcap-payload' -l 'pcap-payload' -d 'With --pcap, keep N bytes of each segment\'s data (default 0: headers only).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" version' -l 'version' -d 'Show the version.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope watch" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_positional "sockscope lesson" -eq 1' -fka 'handshake close time-wait flow-control refused resets retransmission delayed-ack backlog simultaneous-open simultaneous-close udp'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_positional "sockscope lesson" -eq 1' -fka 'handshake close time-wait flow-control writes refused resets retransmission delayed-ack backlog simultaneous-open simultaneous-close udp'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope lesson" script' -l 'script' -d 'Run without the screen, printing each step, the segments and states observed and the verdict.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope lesson" json' -l 'json' -d 'With --script, one JSON object per line.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope lesson" record' -l 'record' -d 'Save the run (narration, segments, transitions, verdicts) to FILE as JSON lines, for \'sockscope replay\'.' -rfka ''

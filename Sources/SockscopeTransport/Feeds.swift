@@ -106,6 +106,9 @@ public protocol Lab: AnyObject {
     /// What to poll for POLLIN between rounds.
     var descriptors: [Int32] { get }
     func perform(_ action: LabAction) throws(TransportError)
+    /// What the last action's call returned, as strace writes it (`0`, `-1 EAGAIN`, `65536 of
+    /// 1000000`), with what it means; nil for what is not a socket call (a hold, a sysctl).
+    var lastResult: String? { get }
     /// One round: the segments ready to be told and the transitions traced.
     func round() -> (segments: ArraySlice<LabSegment>, transitions: [TraceEvent])
     /// Every segment not yet told, at the end of a step.
@@ -113,6 +116,10 @@ public protocol Lab: AnyObject {
     /// Where a connection the tracepoint saw enter CLOSE went: TIME_WAIT, FIN_WAIT2, or nil.
     func timewaitState(_ key: ConnectionKey) -> TCPState?
     func stop()
+}
+
+extension Lab {
+    public var lastResult: String? { nil }
 }
 
 extension TraceSource: TransitionFeed {}

@@ -19,7 +19,7 @@ struct NetcatCommand: ParsableCommand {
 
             Also: 'sockscope states' lists every socket like ss (--events streams each \
             transition as it happens), 'sockscope watch' shows them live in the screen, \
-            'sockscope lesson' takes a real connection through TCP step by step (twelve \
+            'sockscope lesson' takes a real connection through TCP step by step (thirteen \
             lessons, each state held), 'sockscope replay' plays a recorded lesson without \
             root, and 'sockscope proxy' serves SOCKS and HTTP CONNECT. See 'sockscope help \
             COMMAND' and sockscope(1).

@@ -51,6 +51,22 @@ struct LessonTests {
         }
     }
 
+    /// Each call is said with what it returned (strace's way): the writes lesson's send() takes
+    /// less than asked and the next call says EAGAIN; a non-blocking connect() says EINPROGRESS.
+    @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"))
+    func everyCallSaysWhatItReturned() async throws {
+        try await offPool { () throws in
+            let run = try Child.run([Paths.sockscope, "lesson", "writes", "--script"], timeout: 90)
+            #expect(run.code == 0, "\(run.child.stderrText)")
+            let calls = run.child.stdoutText.split(separator: "\n").filter { $0.hasPrefix("  do     ") }
+            #expect(calls.contains { $0.contains("connect() client") && $0.hasSuffix("= -1 EINPROGRESS (non-blocking: the handshake goes on)") }, "\(calls)")
+            let send = calls.first { $0.contains("send() 1000000 bytes from client = ") } ?? ""
+            let taken = Int(send.split(separator: "= ").dropFirst().first?.prefix { $0.isNumber } ?? "") ?? 0
+            #expect(taken > 0 && taken < 1_000_000 && send.contains("of 1000000") && send.contains("again = -1 EAGAIN"), "\(send)")
+            #expect(run.child.stdoutText.contains("ok     send() at client took \(taken) of 1000000 bytes"))
+        }
+    }
+
     @Test(.enabled(if: LessonTests.root, "skipped: needs root (namespaces, nft, tc)"))
     func everyLessonPassesAndLeavesNothingBehind() async throws {
         try await offPool { () throws in

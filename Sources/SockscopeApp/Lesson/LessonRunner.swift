@@ -104,8 +104,8 @@ final class LessonRunner {
         let first = lab.observation.segments.count
         lab.readsCounters = step.expect.contains { if case .counter = $0 { true } else { false } }
         for action in step.actions {
-            try tell(.action(action.text))
             if case .pause(let seconds) = action {
+                try tell(.action(action.text))
                 try observe(until: io.monotonic() + max(0, min(seconds, 600))) { false }
                 continue
             }
@@ -113,9 +113,12 @@ final class LessonRunner {
             do {
                 try lab.perform(action)
             } catch {
+                try tell(.action(action.text))
                 try tell(.problem(error.description))
                 return false
             }
+            // The call with what it returned, as strace writes it: `send() … = 65536 of 1000000`.
+            try tell(.action(action.text + (lab.lastResult.map { " = \($0)" } ?? "")))
             switch action {
             case .hold, .release: try tell(.holds(lab.heldNames))
             default: break

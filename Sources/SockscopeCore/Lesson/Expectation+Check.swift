@@ -67,6 +67,10 @@ extension Expectation {
                 return CheckResult(passed: false, text: "\(end)'s peer window is unknown")
             }
             return CheckResult(passed: window == 0, text: "\(end)'s peer window is \(window)" + (window == 0 ? "" : " (expected 0)"))
+        case .shortWrite(let end):
+            guard let write = seen.writes[end.name] else { return CheckResult(passed: false, text: "\(end) wrote nothing") }
+            let passed = write.taken < write.asked
+            return CheckResult(passed: passed, text: "send() at \(end) took \(write.taken) of \(write.asked) bytes" + (passed ? "" : " (expected fewer)"))
         }
     }
 

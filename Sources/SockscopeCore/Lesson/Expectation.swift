@@ -27,6 +27,9 @@ public enum Expectation: Hashable, Sendable {
     case counter(String, atLeast: Int)
     /// The end's peer advertises a zero window (TCP_INFO's snd_wnd is 0).
     case peerWindowClosed(LabEnd)
+    /// The end's last write: its first send() took less than it was asked to (the send buffer
+    /// had no room for all of it).
+    case shortWrite(LabEnd)
 }
 
 /// Which captured segments an expectation counts.

@@ -41,6 +41,14 @@ public enum LabAction: Hashable, Sendable {
     /// what they expect, with a deadline.
     case pause(seconds: Double)
 
+    /// A socket option set now or on the end's next socket (its call said with it, not alone).
+    public var isOption: Bool {
+        switch self {
+        case .receiveBuffer, .reuseAddress, .userTimeout, .deferAccept: true
+        default: false
+        }
+    }
+
     /// The socket the call is made on (nil: the lab's own, a hold, a sysctl, a pause).
     public var end: LabEnd? {
         switch self {

@@ -25,6 +25,16 @@ public struct LabObservation: Sendable {
     public var segments: [LabSegment] = []
     /// Counters as `TcpExt.SyncookiesSent`: how much each grew since the lesson began.
     public var counters: [String: Int] = [:]
+    /// The first send() of each end's last write: bytes asked, bytes the kernel took.
+    public struct Write: Sendable, Equatable {
+        public var asked: Int
+        public var taken: Int
+        public init(asked: Int, taken: Int) {
+            self.asked = asked
+            self.taken = taken
+        }
+    }
+    public var writes: [String: Write] = [:]
 
     public init() {}
 

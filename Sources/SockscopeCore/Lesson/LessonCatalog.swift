@@ -5,14 +5,14 @@
 public enum LessonCatalog {
     public static let all: [Lesson] = [
         Lessons.handshake, Lessons.close, Lessons.timeWait, Lessons.flowControl,
-        Lessons.refused, Lessons.resets, Lessons.retransmission, Lessons.delayedACK,
+        Lessons.writes, Lessons.refused, Lessons.resets, Lessons.retransmission, Lessons.delayedACK,
         Lessons.backlog, Lessons.simultaneousOpen, Lessons.simultaneousClose, Lessons.datagrams,
     ]
 
     /// About how long each takes in class, holds explained: the list says it.
     public static let minutes: [String: Int] = [
         "handshake": 4, "close": 6, "time-wait": 5, "flow-control": 5, "refused": 3, "resets": 5, "retransmission": 6,
-        "delayed-ack": 3, "backlog": 5, "simultaneous-open": 4, "simultaneous-close": 4, "udp": 3,
+        "delayed-ack": 3, "writes": 4, "backlog": 5, "simultaneous-open": 4, "simultaneous-close": 4, "udp": 3,
     ]
 
     public static func named(_ name: String) -> Lesson? { all.first { $0.name == name } }

@@ -13,6 +13,10 @@ enum ErrnoName {
         case EHOSTUNREACH: "EHOSTUNREACH"
         case ENETUNREACH: "ENETUNREACH"
         case ECONNABORTED: "ECONNABORTED"
+        case EAGAIN: "EAGAIN"
+        case EINPROGRESS: "EINPROGRESS"
+        case EBADF: "EBADF"
+        case ENOTCONN: "ENOTCONN"
         default: "errno \(code) (\(String(cString: strerror(code))))"
         }
     }

@@ -6,6 +6,9 @@ extension LessonLab {
     /// Performs one action. A socket call that fails is an observation (a lesson may expect
     /// EADDRINUSE), recorded in `observation.errors`; what throws is the lab failing (nft, tc).
     public func perform(_ action: LabAction) throws(TransportError) {
+        // Each call's return is said as strace says it, with what it means (#23: "every lesson
+        // says what each call returned"); a failure says its errno (`fail`).
+        lastResult = action.end == nil || action.isOption ? nil : "0"
         switch action {
         case .listen(let end, let backlog):
             guard let fd = open(end) else { return }
@@ -14,22 +17,28 @@ extension LessonLab {
         case .connect(let end):
             guard let fd = open(end), let remote = end.remote else { return }
             do {
-                if try !Socket.startConnect(fd, to: SocketAddress(endpoint: remote)) { connecting.insert(end.name) }
+                if try !Socket.startConnect(fd, to: SocketAddress(endpoint: remote)) {
+                    connecting.insert(end.name)
+                    lastResult = "-1 EINPROGRESS (non-blocking: the handshake goes on)"
+                }
             } catch {
                 fail(end, error.code)
             }
         case .accept(let end):
             accept(end)
         case .send(let end, let bytes):
-            outbound[end.name, default: 0] += max(0, bytes)
-            pump()
+            write(end, bytes: max(0, bytes))
         case .read(let end):
             reading.insert(end.name)
+            let before = observation.received[end.name] ?? 0
             pump()
+            let got = (observation.received[end.name] ?? 0) - before
+            lastResult = got > 0 ? "\(got) (then -1 EAGAIN: nothing more yet; the lab reads each round)" : "-1 EAGAIN (nothing to read yet; the lab reads each round)"
         case .shutdown(let end):
             guard let fd = sockets[end.name] else { return fail(end, EBADF) }
             if Glibc.shutdown(fd, Int32(SHUT_WR)) != 0 { fail(end, errno) }
         case .close(let end):
+            if sockets[end.name] == nil { lastResult = nil }
             forget(end)
         case .abort(let end):
             if let fd = sockets[end.name] { Socket.setLinger(fd, seconds: 0) }
@@ -67,7 +76,8 @@ extension LessonLab {
             reading.insert(end.name)
         case .sendDatagram(let end, let bytes, let to):
             guard let fd = sockets[end.name] else { return fail(end, EBADF) }
-            if sendFromBuffer(fd, count: bytes, to: to.map(SocketAddress.init(endpoint:))) < 0 { fail(end, errno) }
+            let sent = sendFromBuffer(fd, count: bytes, to: to.map(SocketAddress.init(endpoint:)))
+            if sent < 0 { fail(end, errno) } else { lastResult = "\(sent) (one datagram, whole)" }
         case .pause:
             break  // the runner waits, observing
         }
@@ -120,7 +130,10 @@ extension LessonLab {
             let name = peer == end.remote ? end.name : LabEnd.server(of: .client(number)).name
             if let old = sockets[name] { close(old) }
             sockets[name] = accepted.fd
-            if peer == end.remote { return }
+            if peer == end.remote {
+                lastResult = "\(accepted.fd) (a socket of its own: the connection leaves the accept queue)"
+                return
+            }
         }
         fail(end, EAGAIN)
     }
@@ -132,7 +145,45 @@ extension LessonLab {
         outbound[end.name] = nil
     }
 
-    func fail(_ end: LabEnd, _ code: Int32) { observation.errors[end.name] = ErrnoName.of(code) }
+    func fail(_ end: LabEnd, _ code: Int32) {
+        observation.errors[end.name] = ErrnoName.of(code)
+        lastResult = "-1 \(ErrnoName.of(code))"
+    }
+
+    /// One send() of all `bytes` on the non-blocking socket: the kernel takes what its send
+    /// buffer has room for and says how much; once it is full, the next call says EAGAIN. The
+    /// lab keeps the rest and sends it as room opens, each round — as a blocking write() would
+    /// wait inside the call.
+    func write(_ end: LabEnd, bytes: Int) {
+        guard let fd = sockets[end.name] else { return fail(end, EBADF) }
+        let asked = min(bytes, Self.largestWrite)
+        if buffer.count < asked { buffer = [UInt8](repeating: 0, count: asked) }
+        let taken = sendFromBuffer(fd, count: asked, to: nil)
+        guard taken >= 0 else {
+            let code = errno
+            if code == EAGAIN || code == EWOULDBLOCK {
+                outbound[end.name, default: 0] += bytes
+                observation.writes[end.name] = .init(asked: asked, taken: 0)
+                lastResult = "-1 EAGAIN (the send buffer is full: all \(bytes) bytes wait)"
+                return
+            }
+            return fail(end, code)
+        }
+        observation.writes[end.name] = .init(asked: asked, taken: taken)
+        outbound[end.name, default: 0] += bytes - taken
+        if taken < bytes {
+            let again = sendFromBuffer(fd, count: bytes - taken, to: nil)
+            let next = again < 0 ? "-1 \(ErrnoName.of(errno))" : "\(again)"
+            if again > 0 { outbound[end.name, default: 0] -= again }
+            lastResult = "\(taken) of \(bytes): the send buffer took what fitted; again = \(next); the rest waits"
+        } else {
+            lastResult = "\(taken)"
+        }
+        pump()
+    }
+
+    /// The largest single send() a lesson makes (its buffer grows to it).
+    static let largestWrite = 4 << 20
 
     /// Adds a rule to the input chain; returns its handle, to delete it by later.
     func addRule(_ rule: String) throws(TransportError) -> Int {

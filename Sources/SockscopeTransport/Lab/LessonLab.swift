@@ -43,6 +43,8 @@ public final class LessonLab {
     /// Segments captured this round, narrated the next, when nflog has had its say on them.
     var fresh = 0
     var buffer = [UInt8](repeating: 0, count: 65536)
+    /// What the last action's call returned (`Lab.lastResult`).
+    public internal(set) var lastResult: String?
     let procNet = "/proc/self/net"
 
     /// Throws why the lab cannot be made: root needed, nft missing, no namespace.
