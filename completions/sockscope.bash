@@ -342,7 +342,7 @@ _sockscope_watch() {
 
 _sockscope_lesson() {
     repeating_flags=()
-    non_repeating_flags=(--script --json --quiz --version -h --help)
+    non_repeating_flags=(--script --json --big --quiz --version -h --help)
     repeating_options=()
     non_repeating_options=(--record --ladder --html --handout)
     __sockscope_offer_flags_options 1
@@ -374,7 +374,7 @@ _sockscope_lesson() {
 
 _sockscope_replay() {
     repeating_flags=()
-    non_repeating_flags=(--script --json --version -h --help)
+    non_repeating_flags=(--script --json --big --version -h --help)
     repeating_options=()
     non_repeating_options=(--ladder --html --handout)
     __sockscope_offer_flags_options 1

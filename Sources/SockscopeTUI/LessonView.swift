@@ -31,6 +31,10 @@ public struct LessonView {
     }
 
     public func draw(_ model: LessonScreenModel, on screen: Screen) {
+        if model.big && model.asking == nil {
+            drawBig(model, on: screen)
+            return
+        }
         screen.erase()
         let narration = Self.narration(model, width: screen.columns)
         let layout = Layout(rows: screen.rows, ends: model.ends.count, narration: narration.count + 1, whole: model.narrationWhole)
@@ -41,6 +45,24 @@ public struct LessonView {
         for (offset, line) in Self.fit(narration, rows: max(0, layout.narration.height - 1), width: screen.columns).enumerated() {
             screen.put(line.text, row: layout.narration.top + 1 + offset, column: 0, width: screen.columns, style: line.style)
         }
+        drawFooter(model, on: screen)
+        screen.hideCursor()
+        screen.present()
+    }
+
+    /// The projector view: the title, the ladder on every row but three, the ends' states on
+    /// one line, the step (or what a key does next) on one, the footer.
+    func drawBig(_ model: LessonScreenModel, on screen: Screen) {
+        screen.erase()
+        drawTitle(model, on: screen)
+        let ladder = ScreenLayout.Region(top: 1, height: max(0, screen.rows - 4))
+        drawLadder(model, in: ladder, on: screen)
+        let ends = model.ends.map(\.text).joined(separator: " · ")
+        screen.put(DisplayWidth.truncate(" " + (ends.isEmpty ? "no socket yet" : ends), to: screen.columns), row: screen.rows - 3, column: 0, style: .changed)
+        // What comes next (the key to press, the lesson's result) before what the step said.
+        let lines = Self.narration(model, width: screen.columns * 4)
+        let line = lines.last { $0.pinned } ?? lines.first { !$0.text.trimmingBlanksOnly().isEmpty }
+        screen.put(DisplayWidth.truncate(line?.text ?? "", to: screen.columns), row: screen.rows - 2, column: 0, style: line?.style ?? .normal)
         drawFooter(model, on: screen)
         screen.hideCursor()
         screen.present()
@@ -104,8 +126,8 @@ public struct LessonView {
 
     func drawFooter(_ model: LessonScreenModel, on screen: Screen) {
         let row = screen.rows - 1
-        let keys = model.result != nil || model.problem != nil ? " r restart · n narration · q leave" :
-            model.waitingForKey ? " Space/Enter next step · n narration · r restart · q leave" : " n narration · r restart · q leave"
+        let keys = model.result != nil || model.problem != nil ? " r restart · n narration · b big · q leave" :
+            model.waitingForKey ? " Space/Enter next step · n narration · b big · r restart · q leave" : " n narration · b big · r restart · q leave"
         var column = screen.put(keys, row: row, column: 0, style: .key)
         if !model.holds.isEmpty {
             column = screen.put(" · holding: ", row: row, column: column, style: .dim)
@@ -188,6 +210,8 @@ public struct LessonView {
 }
 
 extension String {
+    func trimmingBlanksOnly() -> String { String(drop { $0 == " " }) }
+
     /// Padded with spaces to `width` columns (never cut).
     func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - DisplayWidth.of(self))) }
 }

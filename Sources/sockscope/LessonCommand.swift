@@ -30,6 +30,8 @@ struct LessonCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a handout (the steps, checks, final ladder, legend and the states' names) to FILE: Markdown, or HTML for a .html name.",
                                valueName: "file"))
     var handout: String?
+    @Flag(help: "On the screen, start in the projector view: the ladder has the screen, the ends and the step a line each (b toggles it).")
+    var big = false
     @Flag(help: "Predict, then see: before each step, each end's next state and the segment that brings it there are asked, then scored against the kernel (with --script, answers from standard input, one a line).")
     var quiz = false
 
@@ -53,6 +55,7 @@ struct LessonCommand: ParsableCommand {
         options.ladderPath = ladder
         options.htmlPath = html
         options.handoutPath = handout
+        options.big = big
         options.quiz = quiz
         terminate(LessonMode(options: options, io: .process).run())
     }

@@ -20,6 +20,8 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a handout (the steps, checks, final ladder, legend and the states' names) to FILE: Markdown, or HTML for a .html name.",
                                valueName: "file"))
     var handout: String?
+    @Flag(help: "On the screen, start in the projector view: the ladder has the screen, the ends and the step a line each (b toggles it).")
+    var big = false
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
@@ -37,6 +39,7 @@ struct ReplayCommand: ParsableCommand {
         options.ladderPath = ladder
         options.htmlPath = html
         options.handoutPath = handout
+        options.big = big
         terminate(ReplayMode(options: options, io: .process).run())
     }
 }

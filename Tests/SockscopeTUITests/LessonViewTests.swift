@@ -57,6 +57,20 @@ import TestSupport
         #expect(!whole.text.contains("(n: all of it)") && whole.text.contains("✓ server has no socket"), "\(whole.text)")
     }
 
+    /// The projector view (`b`, --big): the ladder on every row but four, the ends' states and
+    /// the step one line each.
+    @Test func theProjectorViewGivesTheLadderTheScreen() throws {
+        var model = try Self.model()
+        model.big = true
+        let grid = CellGrid(rows: 24, columns: 80)
+        LessonView().draw(model, on: grid)
+        assertSnapshot(grid.text, named: "lesson-close-big-80x24.txt")
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.filter { $0.hasPrefix("+") }.count >= 12, "\(grid.text)")
+        #expect(lines[21].contains("client TIME_WAIT") && lines[21].contains("listener LISTEN"), "\(grid.text)")
+        #expect(lines[23].contains("b big"))
+    }
+
     /// Held at step 4: the server in LAST_ACK, the client's ACK stopped at ✗, the hold named.
     @Test func lastAckHeld() throws {
         let grid = CellGrid(rows: 40, columns: 120)

@@ -20,6 +20,8 @@ public struct LessonMode {
         /// --quiz: before each step, each end's next state and the segment that brings it there
         /// are asked (with --script, read from standard input, one answer a line).
         public var quiz = false
+        /// --big: the screen starts in the projector view (`b` toggles it).
+        public var big = false
         public init() {}
     }
 
@@ -118,6 +120,7 @@ public struct LessonMode {
         let record = try makeRecord(signalFD: signalFD, log: log)
         let screen = try LessonScreen.open(io: io, signalFD: signalFD, log: log)
         defer { screen.close() }
+        screen.model.big = options.big
         while true {
             let runner = LessonRunner(lesson: lesson, lab: lab, io: io, signalFD: signalFD) { event throws(Stop) in
                 try record?.write(event)

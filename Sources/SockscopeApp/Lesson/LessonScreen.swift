@@ -55,7 +55,9 @@ final class LessonScreen {
     }
 
     func reset() {
+        let big = model.big
         model = LessonScreenModel()
+        model.big = big
         pending = nil
         left = false
     }
@@ -150,6 +152,9 @@ final class LessonScreen {
             case .character("r"), .character("R"): choice = .restart
             case .character("n"), .character("N"):
                 model.narrationWhole.toggle()
+                draw()
+            case .character("b"), .character("B"):
+                model.big.toggle()
                 draw()
             case .character("q"), .character("Q"), .escape, .control("c"): return .leave
             case .resize:

@@ -15,6 +15,8 @@ public struct ReplayMode {
         public var ladderPath: String?
         public var htmlPath: String?
         public var handoutPath: String?
+        /// --big: the screen starts in the projector view.
+        public var big = false
         public init() {}
     }
 
@@ -100,6 +102,7 @@ public struct ReplayMode {
     func screen(_ recording: LessonRecording, signalFD: Int32, log: Diagnostics) throws(LessonMode.Stop) -> ExitStatus {
         let screen = try LessonScreen.open(io: io, signalFD: signalFD, log: log)
         defer { screen.close() }
+        screen.model.big = options.big
         let groups = Self.steps(recording.events)
         var next = 0
         while true {

@@ -56,6 +56,9 @@ public struct LessonScreenModel: Sendable {
     public var upcoming: Upcoming?
     /// `n`: the narration has the screen (the ladder what is left), to read a long step whole.
     public var narrationWhole = false
+    /// `b` or --big: the projector view — the ladder has the screen, the ends' table and the
+    /// narration one line each.
+    public var big = false
     /// --quiz on the screen: the question asked and what has been typed so far.
     public var asking: (question: String, typed: String)?
     /// Whether the next step waits for a key (the live screen sets it; a replay's steps always do).
