@@ -75,4 +75,22 @@ import Testing
         #expect(titles.count == 2 && titles[0] != titles[1])
         #expect(svg.hasPrefix("<?xml") && svg.ranges(of: "<svg ").count == 1)
     }
+
+    /// SYN_RECV is drawn where RFC 9293 and the textbooks put it, at the SYN-ACK its end sent,
+    /// though Linux tells it at the last ACK (the full socket) — or from the table, before the
+    /// SYN-ACK is captured; a SYN-ACK sent again does not take it.
+    @Test func synRecvIsDrawnAtItsSynAck() {
+        for toldEarly in [false, true] {
+            let (built, segments) = Self.handshakeAndClose()
+            var ladder = Ladder(left: Self.client, right: Self.server)
+            let serverEntry = SocketEntry(proto: .tcp, local: Self.server, remote: Self.client, stateCode: TCPState.synRecv.rawValue)
+            if toldEarly { ladder.add(state: .synRecv, of: serverEntry, at: segments[0].time + 0.0001) }
+            for segment in segments { ladder.add(segment) }
+            if !toldEarly { ladder.add(state: .synRecv, of: serverEntry, at: segments[2].time + 0.00001) }
+            let rows = ladder.rows()
+            let synAck = rows.first { if case .arrow(let arrow) = $0.middle { arrow.segment == segments[1] } else { false } }
+            #expect(synAck?.rightState == .synRecv, "told early: \(toldEarly)")
+            #expect(built.rows().count >= 7)
+        }
+    }
 }

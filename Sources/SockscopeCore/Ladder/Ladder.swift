@@ -72,12 +72,42 @@ public struct Ladder: Sendable, Equatable {
             ours = ours.map { $0 == .left ? .right : .left }
         }
         append(.segment(segment))
+        // A SYN_RECV told before its SYN-ACK was captured moves to it (below) — to the first
+        // SYN-ACK of its end, not to one sent again.
+        if let tcp = segment.tcp, tcp.flags.isSuperset(of: [.syn, .ack]) {
+            let side: Side = segment.frame.source == left ? .left : .right
+            let first = !events.contains { event in
+                guard case .segment(let earlier) = event, let flags = earlier.tcp?.flags, flags.isSuperset(of: [.syn, .ack]) else { return false }
+                return earlier.frame.source == segment.frame.source && earlier.time < segment.time
+            }
+            if first, let index = events.firstIndex(where: { event in
+                guard case .state(let time, side, .synRecv) = event else { return false }
+                return time < segment.time && segment.time - time < Self.synRecvReach
+            }) {
+                events.remove(at: index)
+                append(.state(time: segment.time, side: side, state: .synRecv))
+            }
+        }
     }
 
+    /// SYN_RECV is drawn where RFC 9293 and the textbooks put it: at the SYN-ACK its end sends.
+    /// Linux tells it later — when the handshake's last ACK makes the full socket (before that a
+    /// request socket stands for it; the transition log says so) — or earlier, from the table.
     public mutating func add(state: TCPState, of entry: SocketEntry, at time: Double) {
         guard let side = side(of: entry) else { return }
-        append(.state(time: time, side: side, state: state))
+        var when = time
+        if state == .synRecv, let synAck = events.last(where: { event in
+            guard case .segment(let segment) = event, let tcp = segment.tcp, tcp.flags.isSuperset(of: [.syn, .ack]) else { return false }
+            return (segment.frame.source == left) == (side == .left) && segment.time <= time && time - segment.time < Self.synRecvReach
+        }) {
+            when = synAck.time
+        }
+        append(.state(time: when, side: side, state: state))
     }
+
+    /// How far apart a SYN_RECV and its SYN-ACK may be told and still be one (a held handshake
+    /// waits for the teacher between them).
+    static let synRecvReach = 3600.0
 
     /// An application's call. The engine reports it after the call returned, when the segments
     /// it sent are already captured: with `causedWithin`, the action goes just before the first
