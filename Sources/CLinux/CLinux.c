@@ -4,6 +4,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 
 const short clinux_pollrdhup = POLLRDHUP;
@@ -78,4 +81,20 @@ int clinux_spawn_default_signals(posix_spawnattr_t *attributes) {
     if (failed == 0) failed = posix_spawnattr_setsigdefault(attributes, &defaults);
     if (failed == 0) failed = posix_spawnattr_setflags(attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     return failed;
+}
+
+int clinux_peer_credentials(int fd, int *pid, int *uid, int *gid) {
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    *pid = credentials.pid;
+    *uid = (int)credentials.uid;
+    *gid = (int)credentials.gid;
+    return 0;
+}
+
+int clinux_socket_queues(int fd, int *in, int *out) {
+    if (ioctl(fd, SIOCINQ, in) != 0) return -1;
+    if (ioctl(fd, SIOCOUTQ, out) != 0) return -1;
+    return 0;
 }

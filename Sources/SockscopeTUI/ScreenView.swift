@@ -106,7 +106,7 @@ public struct ScreenView {
         if !header.brief.isEmpty { right.append((header.brief, .title)) }
         func width(_ parts: [(text: String, style: Style)]) -> Int { parts.reduce(0) { $0 + DisplayWidth.of($1.text) + 3 } }
         // Words in place of a peer (`waiting for a client`, `3 clients`) may be cut; an address not.
-        let peerIsWords = !header.peer.contains(":")
+        let peerIsWords = !header.peer.contains(":") && !header.peer.hasPrefix("/") && !header.peer.hasPrefix("@")
         var first = variants[variants.count - 1]
         search: while true {
             let room = screen.columns - width(right)

@@ -64,7 +64,7 @@ struct StateTableView {
     @discardableResult
     func draw(_ model: ScreenModel, rows: [StateBoard.Row], now: Double, in region: ScreenLayout.Region, on screen: Screen) -> Set<ConnectionKey> {
         let board = model.board
-        let ours = rows.filter { $0.kind != .other }.count
+        let ours = rows.filter { $0.kind != .other }.count + (model.unixSocket ? model.unixRows.count : 0)
         var details = ["ours \(ours)"]
         details.append(board.showAll ? "system \(rows.count - ours) of \(board.systemCount) (F3 hides)" : "system hidden (F3 shows)")
         if !rows.isEmpty { details.append(Self.counts(rows)) }
@@ -76,6 +76,20 @@ struct StateTableView {
         guard height > 0 else { return [] }
         let cells = rows.map { row in
             Self.cells(row, now: now, selected: model.multiConnection ? model.selected : nil, notes: model.board.ownNotes).map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
+        }
+        // A Unix session's table is its Unix sockets, as ss -x shows them: no TCP state, but a
+        // peer, and who it is (SO_PEERCRED).
+        if model.unixSocket && !model.unixRows.isEmpty {
+            let unixCells = model.unixRows.map { row in
+                ["▶", row.kind, row.state, "\(row.recvQueue)", "\(row.sendQueue)", row.local, row.peer, "", "",
+                 (row.connection > 0 ? "#\(row.connection) " : "our listener ") + row.peerProcess].map { screen.asciiOnly ? ASCIIGlyphs.fold($0) : $0 }
+            }
+            let widths = Self.widths(unixCells + cells, headings: Column.allCases.map(\.heading), columns: screen.columns)
+            drawCells(Column.allCases.map(\.heading), widths: widths, row: region.top + 1, styles: { _ in .title }, on: screen)
+            for (offset, row) in unixCells.prefix(max(0, height)).enumerated() {
+                drawCells(row, widths: widths, row: region.top + 2 + offset, styles: { _ in .own }, on: screen)
+            }
+            return []
         }
         var headings = Column.allCases.map(\.heading)
         if let index = Column.allCases.firstIndex(where: { $0.sort == board.sort }) {

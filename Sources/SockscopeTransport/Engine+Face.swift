@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 import SockscopeCore
 
@@ -53,6 +54,29 @@ extension Engine {
         let fd = listener >= 0 ? listener : datagramServer
         return fd >= 0 ? Socket.localAddress(fd) : nil
     }
+
+    /// A Unix connection's peer and queues, as `ss -x` shows them (nil: not a Unix socket of
+    /// its own).
+    public struct UnixFacts: Sendable, Equatable {
+        public var peerPID: Int32?
+        public var peerUID: UInt32?
+        public var recvQueue: Int
+        public var sendQueue: Int
+    }
+
+    public func unixFacts(_ id: Int) -> UnixFacts? {
+        guard let index = index(of: id), connections[index].ownsFD else { return nil }
+        let fd = connections[index].fd
+        guard Socket.localAddress(fd).family == AF_UNIX else { return nil }
+        var pid: Int32 = 0, uid: Int32 = 0, gid: Int32 = 0, received: Int32 = 0, unsent: Int32 = 0
+        let known = clinux_peer_credentials(fd, &pid, &uid, &gid) == 0 && pid > 0
+        _ = clinux_socket_queues(fd, &received, &unsent)
+        return UnixFacts(peerPID: known ? pid : nil, peerUID: known ? UInt32(bitPattern: uid) : nil,
+                         recvQueue: Int(max(0, received)), sendQueue: Int(max(0, unsent)))
+    }
+
+    /// Whether the engine's sockets are datagram ones.
+    public var datagram: Bool { settings.datagram }
 
     /// An open connection's TLS, for the /tls overlay (nil: no TLS on it).
     public func tlsFacts(_ id: Int) -> TLSFacts? { index(of: id).flatMap { connections[$0].stream.tlsFacts } }

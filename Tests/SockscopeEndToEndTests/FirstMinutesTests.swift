@@ -21,18 +21,23 @@ struct FirstMinutesTests {
     }
 
     /// A Unix socket in the screen: the header says `dial unix` (it said `dial unixtcp`), the
-    /// table says why it has no row, and the footer offers no RST (F7) and no ladder (F9).
+    /// table shows it as ss -x does, with the process at the other end (SO_PEERCRED), and the
+    /// footer offers no RST (F7) and no ladder (F9).
     @Test func aUnixSocketInTheScreenSaysWhatApplies() async throws {
         try await offPool { () throws in
             let scratch = Scratch()
             let path = scratch.file("s.sock")
             let server = try Child(["nc", "-lU", path])
             try server.wait(for: "the socket file", timeout: 10) { _ in fileExists(path) }
-            let tmux = try Tmux("\(Paths.sockscope) -U \(path)", columns: 100, rows: 24)
+            let tmux = try Tmux("\(Paths.sockscope) -U \(path)", columns: 150, rows: 24)
             let screen = try tmux.wait(for: "connected") { $0.contains("connected: \(path)") }
             let lines = screen.split(separator: "\n")
             #expect(lines[0].contains("dial unix · ") && !lines[0].contains("unixtcp"), "\(screen)")
-            #expect(screen.contains("A Unix socket has no TCP state"), "\(screen)")
+            let peer = "peer pid \(server.pid) "
+            let table = try tmux.wait(for: "the Unix socket's row") { $0.contains("ESTAB") && $0.contains(peer) }
+            let row = table.split(separator: "\n").first { $0.contains("ESTAB") && $0.contains(peer) } ?? ""
+            let shown = row.contains(path) && row.contains("(nc")
+            #expect(shown, "\(table)")
             let footer = lines.last { $0.contains("F1Help") } ?? ""
             #expect(footer.contains("F5FIN") && !footer.contains("F7") && !footer.contains("F9"), "\(footer)")
             tmux.send("F10")

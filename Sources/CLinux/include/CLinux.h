@@ -226,3 +226,9 @@ unsigned int clinux_load_acquire32(const unsigned int *where);
 void clinux_store_release(unsigned long long *where, unsigned long long value);
 
 #endif
+
+/// A Unix socket's peer, as SO_PEERCRED says (the process that connected or listened); 0 or -1.
+int clinux_peer_credentials(int fd, int *pid, int *uid, int *gid);
+
+/// Bytes waiting to be read (SIOCINQ) and not yet taken by the peer (SIOCOUTQ); 0 or -1.
+int clinux_socket_queues(int fd, int *in, int *out);

@@ -6,6 +6,7 @@ import SockscopeTransport
 /// at once after something happened to ours), the tracepoint as it fires, TCP_INFO of our sockets.
 extension ScreenMode {
     func refreshTable(_ engine: Engine, at now: Double) {
+        if model.unixSocket { refreshUnixRows(engine) }
         // TCP_INFO of ours, read once: first-hand (no root) it says a change before the tables do.
         var ownInfo: [Int: TCPInfo] = [:]
         for id in keys.keys {
@@ -78,5 +79,34 @@ extension ScreenMode {
         model.addToLadder(transition)
         model.dirty = true
         return connection
+    }
+}
+
+extension ScreenMode {
+    /// A Unix session's table: our listener and connections as `ss -x` shows them, each with
+    /// the process at the other end (SO_PEERCRED) and its name, escaped (a process names itself).
+    func refreshUnixRows(_ engine: Engine) {
+        let kind = engine.datagram ? "u_dgr" : "u_str"
+        var rows: [ScreenModel.UnixRow] = []
+        if let listener = engine.listenerAddress, listener.family == AF_UNIX {
+            rows.append(.init(connection: 0, kind: kind, state: engine.datagram ? "UNCONN" : "LISTEN", recvQueue: 0, sendQueue: 0,
+                              local: (listener.unixPath ?? "(unnamed)").terminalSafe, peer: "*", peerProcess: ""))
+        }
+        for connection in engine.openConnections where connection.local.family == AF_UNIX {
+            let facts = engine.unixFacts(connection.id)
+            var process = ""
+            if let pid = facts?.peerPID {
+                let name = ProcFile.read("/proc/\(pid)/comm").map { String($0.prefix { $0 != "\n" }) } ?? "?"
+                process = "peer pid \(pid) uid \(facts?.peerUID ?? 0) (\(name.terminalSafe))"
+            }
+            rows.append(.init(connection: connection.id, kind: kind, state: connection.readOpen || connection.writeOpen ? "ESTAB" : "CLOSED",
+                              recvQueue: facts?.recvQueue ?? 0, sendQueue: facts?.sendQueue ?? 0,
+                              local: (connection.local.unixPath ?? "(unnamed)").terminalSafe,
+                              peer: (connection.peer?.unixPath ?? "(unnamed)").terminalSafe, peerProcess: process))
+        }
+        if rows != model.unixRows {
+            model.unixRows = rows
+            model.dirty = true
+        }
     }
 }

@@ -78,6 +78,33 @@ public struct ScreenModel: Sendable {
     public let datagram: Bool
     /// A Unix socket: no TCP states, no RST, no segments (the footer and the table say so).
     public var unixSocket = false
+    /// Our Unix sockets as `ss -x` shows them, with the peer's process (SO_PEERCRED).
+    public struct UnixRow: Sendable, Equatable {
+        public var connection: Int
+        /// `u_str` or `u_dgr`.
+        public var kind: String
+        /// `LISTEN`, `ESTAB`, `UNCONN`.
+        public var state: String
+        public var recvQueue: Int
+        public var sendQueue: Int
+        public var local: String
+        public var peer: String
+        /// `pid 4242 uid 1000 (nc)`: who is at the other end.
+        public var peerProcess: String
+
+        public init(connection: Int, kind: String, state: String, recvQueue: Int, sendQueue: Int, local: String, peer: String,
+                    peerProcess: String) {
+            self.connection = connection
+            self.kind = kind
+            self.state = state
+            self.recvQueue = recvQueue
+            self.sendQueue = sendQueue
+            self.local = local
+            self.peer = peer
+            self.peerProcess = peerProcess
+        }
+    }
+    public var unixRows: [UnixRow] = []
     public var hex = false
     /// Each connection's ladder (as root, from the capture), by connection id.
     public var ladders: [Int: Ladder] = [:]
