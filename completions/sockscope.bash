@@ -344,14 +344,11 @@ _sockscope_lesson() {
     repeating_flags=()
     non_repeating_flags=(--script --json --big --quiz --version -h --help)
     repeating_options=()
-    non_repeating_options=(--record --ladder --html --handout)
+    non_repeating_options=(--ladder --html --handout --record)
     __sockscope_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--record')
-        return
-        ;;
     '--ladder')
         return
         ;;
@@ -359,6 +356,9 @@ _sockscope_lesson() {
         return
         ;;
     '--handout')
+        return
+        ;;
+    '--record')
         return
         ;;
     esac

@@ -19,30 +19,18 @@ struct LessonCommand: ParsableCommand {
     @Flag(help: "Run without the screen, printing each step, the segments and states observed and the verdict.")
     var script = false
     @Flag(help: "With --script, one JSON object per line.") var json = false
+    @OptionGroup var outputs: LessonOutputOptions
     @Option(help: ArgumentHelp("Save the run (narration, segments, transitions, verdicts) to FILE as JSON lines, for 'sockscope replay'.",
                                valueName: "file"))
     var record: String?
-    @Option(help: ArgumentHelp("When the lesson ends, draw every connection's ladder to FILE as SVG.", valueName: "file.svg"))
-    var ladder: String?
-    @Option(help: ArgumentHelp("When the lesson ends, write a self-contained page that steps through it to FILE (for a projector or a browser).",
-                               valueName: "file.html"))
-    var html: String?
-    @Option(help: ArgumentHelp("Write a handout (the steps, checks, final ladder, legend and the states' names) to FILE: Markdown, or HTML for a .html name.",
-                               valueName: "file"))
-    var handout: String?
-    @Flag(help: "On the screen, start in the projector view: the ladder has the screen, the ends and the step a line each (b toggles it).")
-    var big = false
     @Flag(help: "Predict, then see: before each step, each end's next state and the segment that brings it there are asked, then scored against the kernel (with --script, answers from standard input, one a line).")
     var quiz = false
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
-        if (script || json || record != nil || ladder != nil || html != nil || handout != nil || quiz) && name == nil {
-            throw ValidationError("--script, --record, --ladder, --html and --handout need a lesson name")
+        if (script || json || record != nil || outputs.any || outputs.big || quiz) && name == nil {
+            throw ValidationError("--script, --record, --ladder, --html, --handout, --quiz and --big need a lesson name")
         }
-        if let ladder, ladder.isEmpty { throw ValidationError("--ladder needs a file name") }
-        if let html, html.isEmpty { throw ValidationError("--html needs a file name") }
-        if let handout, handout.isEmpty { throw ValidationError("--handout needs a file name") }
         if let record, record.isEmpty { throw ValidationError("--record needs a file name") }
     }
 
@@ -52,10 +40,10 @@ struct LessonCommand: ParsableCommand {
         options.script = script
         options.json = json
         options.recordPath = record
-        options.ladderPath = ladder
-        options.htmlPath = html
-        options.handoutPath = handout
-        options.big = big
+        options.ladderPath = outputs.ladder
+        options.htmlPath = outputs.html
+        options.handoutPath = outputs.handout
+        options.big = outputs.big
         options.quiz = quiz
         terminate(LessonMode(options: options, io: .process).run())
     }

@@ -101,18 +101,7 @@ struct NetcatCommand: ParsableCommand {
     var broker = false
     @Flag(name: .customLong("chat"), help: "With -l: as --broker, line by line, each line with its sender's name.")
     var chat = false
-    @Option(name: .customLong("allow"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("With -l, keep only clients from these addresses or prefixes (comma-separated: 127.0.0.1,10.0.0.0/8).", valueName: "list"))
-    var allow: [String] = []
-    @Option(name: .customLong("deny"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("With -l, refuse clients from these addresses or prefixes.", valueName: "list"))
-    var deny: [String] = []
-    @Option(name: [.customLong("allow-file"), .customLong("allowfile")], parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("--allow's addresses and prefixes from FILE, one a line.", valueName: "file"))
-    var allowFiles: [String] = []
-    @Option(name: [.customLong("deny-file"), .customLong("denyfile")], parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("--deny's addresses and prefixes from FILE, one a line.", valueName: "file"))
-    var denyFiles: [String] = []
+    @OptionGroup var clients: ClientFilterOptions
     @Option(name: [.customShort("e"), .customLong("exec")], parsing: .unconditional,
             help: ArgumentHelp("Behind each connection, run PROG (split on blanks, no shell): the connection is its input and output.", valueName: "prog"))
     var exec: String?
@@ -159,7 +148,7 @@ struct NetcatCommand: ParsableCommand {
         o.tlsCert = tlsCert; o.tlsKey = tlsKey; o.tlsALPN = tlsALPN; o.tlsMin = tlsMin; o.tlsMax = tlsMax
         o.tlsVerifyClient = tlsVerifyClient
         o.json = json
-        o.exec = exec; o.shellExec = shellExec; o.execStderr = execStderr; o.allow = allow; o.deny = deny; o.broker = broker; o.chat = chat
+        o.exec = exec; o.shellExec = shellExec; o.execStderr = execStderr; o.allow = clients.allow; o.deny = clients.deny; o.broker = broker; o.chat = chat
         o.sendOnly = sendOnly; o.recvOnly = recvOnly
         o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS
         return o
@@ -195,7 +184,7 @@ struct NetcatCommand: ParsableCommand {
         do {
             var options = options
             if let problem = Planning.proxyCredentials(&options, file: proxyAuthFile) { throw problem }
-            if let problem = Planning.addressFiles(&options, allow: allowFiles, deny: denyFiles) { throw problem }
+            if let problem = Planning.addressFiles(&options, allow: clients.allowFiles, deny: clients.denyFiles) { throw problem }
             let plan = try Planning.plan(options)
             let interactive = (tui ?? Terminal.isInteractive()) && Self.screenUnsupported(plan) == nil
             if !interactive && (plan.pcapPath != nil || plan.ladderPath != nil) {

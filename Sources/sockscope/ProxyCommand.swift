@@ -32,18 +32,7 @@ struct ProxyCommand: ParsableCommand {
     @Option(name: .customLong("auth-file"), parsing: .unconditional,
             help: ArgumentHelp("Ask for a username and password (SOCKS5, HTTP Basic): the USER:PASSWORD lines of FILE.", valueName: "file"))
     var authFile: String?
-    @Option(name: .customLong("allow"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Keep only clients from these addresses or prefixes (comma-separated).", valueName: "list"))
-    var allow: [String] = []
-    @Option(name: .customLong("deny"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Refuse clients from these addresses or prefixes.", valueName: "list"))
-    var deny: [String] = []
-    @Option(name: [.customLong("allow-file"), .customLong("allowfile")], parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("--allow's addresses and prefixes from FILE, one a line.", valueName: "file"))
-    var allowFiles: [String] = []
-    @Option(name: [.customLong("deny-file"), .customLong("denyfile")], parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("--deny's addresses and prefixes from FILE, one a line.", valueName: "file"))
-    var denyFiles: [String] = []
+    @OptionGroup var clients: ClientFilterOptions
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("Tunnels at once (default 100); more clients are closed.", valueName: "n"))
     var maxTunnels: Int = 100
     @Flag(name: .customLong("json"), help: "Each line a JSON object; no screen.") var json = false
@@ -56,9 +45,9 @@ struct ProxyCommand: ParsableCommand {
         var o = ProxyServerOptions()
         o.positionals = arguments
         o.ipv4Only = ipv4; o.ipv6Only = ipv6; o.numeric = numeric; o.verbose = verbose; o.json = json
-        o.allow = allow; o.deny = deny; o.maxTunnels = maxTunnels; o.timeout = timeout
+        o.allow = clients.allow; o.deny = clients.deny; o.maxTunnels = maxTunnels; o.timeout = timeout
         var netcat = NetcatOptions()
-        if let problem = Planning.addressFiles(&netcat, allow: allowFiles, deny: denyFiles) { throw problem }
+        if let problem = Planning.addressFiles(&netcat, allow: clients.allowFiles, deny: clients.denyFiles) { throw problem }
         o.allow += netcat.allow
         o.deny += netcat.deny
         if let authFile { o.authText = try Planning.text(of: authFile, option: "--auth-file") }

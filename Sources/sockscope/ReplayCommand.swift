@@ -13,22 +13,11 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Print the recorded steps, segments, states and verdicts instead of opening the screen.")
     var script = false
     @Flag(help: "With --script, one JSON object per line.") var json = false
-    @Option(help: ArgumentHelp("Draw every connection's ladder to FILE as SVG (then stop, unless --script).", valueName: "file.svg"))
-    var ladder: String?
-    @Option(help: ArgumentHelp("Write a self-contained page that steps through the lesson to FILE (then stop, unless --script).", valueName: "file.html"))
-    var html: String?
-    @Option(help: ArgumentHelp("Write a handout (the steps, checks, final ladder, legend and the states' names) to FILE: Markdown, or HTML for a .html name.",
-                               valueName: "file"))
-    var handout: String?
-    @Flag(help: "On the screen, start in the projector view: the ladder has the screen, the ends and the step a line each (b toggles it).")
-    var big = false
+    @OptionGroup var outputs: LessonOutputOptions
 
     func validate() throws {
         if json && !script { throw ValidationError("--json needs --script") }
         if file.isEmpty { throw ValidationError("replay needs a file name") }
-        if let ladder, ladder.isEmpty { throw ValidationError("--ladder needs a file name") }
-        if let html, html.isEmpty { throw ValidationError("--html needs a file name") }
-        if let handout, handout.isEmpty { throw ValidationError("--handout needs a file name") }
     }
 
     func run() throws {
@@ -36,10 +25,10 @@ struct ReplayCommand: ParsableCommand {
         options.path = file
         options.script = script
         options.json = json
-        options.ladderPath = ladder
-        options.htmlPath = html
-        options.handoutPath = handout
-        options.big = big
+        options.ladderPath = outputs.ladder
+        options.htmlPath = outputs.html
+        options.handoutPath = outputs.handout
+        options.big = outputs.big
         terminate(ReplayMode(options: options, io: .process).run())
     }
 }

@@ -90,16 +90,9 @@ import Testing
     /// retransmission names its records again, and a long run of application data still folds
     /// while the handshake's rows never do.
     @Test func segmentsNameTheRecordsTheyCarry() {
-        var ladder = Ladder(ours: Self.client, peer: Self.server, dialed: true)
-        var analyzer = SegmentAnalyzer()
-        var time = 1.0
+        var built = Built()
         func segment(_ fromClient: Bool, _ flags: TCPFlags, _ seq: UInt32, _ ack: UInt32, _ length: Int = 0) {
-            time += 0.000_1
-            let header = TCPHeader(flags: flags, sequence: seq, acknowledgment: ack, window: 512, urgentPointer: 0,
-                                   dataLength: length, options: flags.contains(.syn) ? [.windowScale(7)] : [])
-            let frame = DecodedFrame(source: fromClient ? Self.client : Self.server,
-                                     destination: fromClient ? Self.server : Self.client, transport: .tcp(header))
-            ladder.add(analyzer.analyze(frame, time: time))
+            built.segment(fromClient, flags, seq, ack, length)
         }
         segment(true, .syn, 100, 0)
         segment(false, [.syn, .ack], 900, 101)
@@ -110,15 +103,16 @@ import Testing
         segment(false, [.psh, .ack], 1000, 762, 160)  // the ServerHello (5 + 155 bytes)
         segment(false, [.psh, .ack], 1160, 762, 1000)  // the two protected records, and bytes after them
         segment(true, [.psh, .ack], 101, 1000, 311)  // the ClientHello again: a retransmission
-        for record in Self.handshake() { ladder.add(record: record, sentBy: record.ours ? .left : .right) }
+        for record in Self.handshake() { built.ladder.add(record: record, sentBy: record.ours ? .left : .right) }
         // Twenty application data records of 1,000 bytes from the client, one per segment.
         var offset = 311 + 6 + 344
         for _ in 0..<20 {
-            ladder.add(record: TLSRecord(ours: true, offset: offset, type: 23, length: 995, inner: 23), sentBy: .left)
+            built.ladder.add(record: TLSRecord(ours: true, offset: offset, type: 23, length: 995, inner: 23), sentBy: .left)
             segment(true, [.psh, .ack], 101 + UInt32(offset), 1160, 1000)
             offset += 1000
         }
 
+        let ladder = built.ladder
         let rows = ladder.rows()
         let labels = rows.compactMap(\.arrow).map(\.label)
         #expect(labels.contains { $0.hasPrefix("TLS ClientHello 306 P. PSH ACK seq 1 ack 1 len 311") }, "\(labels)")
@@ -141,16 +135,9 @@ import Testing
     /// put escapes it), the SVG escapes its control characters — XML has no place for them, and
     /// a viewer must not be handed an escape sequence.
     @Test func aProxysHostileStatusLineIsEscapedInTheSVG() {
-        var ladder = Ladder(ours: Self.client, peer: Self.server, dialed: true)
-        var analyzer = SegmentAnalyzer()
-        var time = 1.0
+        var built = Built()
         func segment(_ fromClient: Bool, _ flags: TCPFlags, _ seq: UInt32, _ ack: UInt32, _ length: Int = 0) {
-            time += 0.000_1
-            let header = TCPHeader(flags: flags, sequence: seq, acknowledgment: ack, window: 512, urgentPointer: 0,
-                                   dataLength: length, options: [])
-            let frame = DecodedFrame(source: fromClient ? Self.client : Self.server,
-                                     destination: fromClient ? Self.server : Self.client, transport: .tcp(header))
-            ladder.add(analyzer.analyze(frame, time: time))
+            built.segment(fromClient, flags, seq, ack, length)
         }
         segment(true, .syn, 100, 0)
         segment(false, [.syn, .ack], 900, 101)
@@ -158,11 +145,28 @@ import Testing
         let status = "HTTP/1.1 200 \u{1B}]0;owned\u{07}"
         var record = TLSRecord(ours: false, offset: 0, type: 0, length: 40, contents: [status])
         record.layer = "HTTP CONNECT"
-        ladder.add(record: record, sentBy: .right)
+        built.ladder.add(record: record, sentBy: .right)
         segment(false, [.psh, .ack], 901, 101, 40)
+        let ladder = built.ladder
         #expect(ladder.rows().compactMap(\.arrow).contains { $0.label.contains(status) })
         let svg = LadderSVG.render(ladder)
         #expect(svg.contains("HTTP/1.1 200 \\x1b]0;owned\\x07"), "\(svg)")
         #expect(!svg.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+    }
+
+    /// A ladder between the test's two ends, fed segments as a capture would.
+    struct Built {
+        var ladder = Ladder(ours: TLSRecordTests.client, peer: TLSRecordTests.server, dialed: true)
+        var analyzer = SegmentAnalyzer()
+        var time = 1.0
+
+        mutating func segment(_ fromClient: Bool, _ flags: TCPFlags, _ seq: UInt32, _ ack: UInt32, _ length: Int = 0) {
+            time += 0.000_1
+            let header = TCPHeader(flags: flags, sequence: seq, acknowledgment: ack, window: 512, urgentPointer: 0,
+                                   dataLength: length, options: flags.contains(.syn) ? [.windowScale(7)] : [])
+            let frame = DecodedFrame(source: fromClient ? TLSRecordTests.client : TLSRecordTests.server,
+                                     destination: fromClient ? TLSRecordTests.server : TLSRecordTests.client, transport: .tcp(header))
+            ladder.add(analyzer.analyze(frame, time: time))
+        }
     }
 }

@@ -72,16 +72,22 @@ final class LessonScreen {
         draw()
         defer { model.waitingForKey = false }
         while true {
-            var set = PollSet<Int>()
-            set.watch(signalFD, POLLIN, as: -1)
-            set.watch(screen.keyboard, POLLIN, as: 0)
-            guard (try? set.wait(timeout: -1)) == true else { continue }
-            if set.revents(of: -1) != 0 {
-                let signal = clinux_read_signal(signalFD)
-                if signal != 0 && !handles(signal) { throw LessonMode.Stop(status: .signal(signal)) }
-            }
-            if set.revents(of: 0) != 0, let choice = readChoice() { return choice }
+            if try waitForKeys(), let choice = readChoice() { return choice }
         }
+    }
+
+    /// Waits for the keyboard, beside the signals: true when keys are there to read (a signal
+    /// the screen handles, a resize, returns false; one that ends it throws).
+    func waitForKeys() throws(LessonMode.Stop) -> Bool {
+        var set = PollSet<Int>()
+        set.watch(signalFD, POLLIN, as: -1)
+        set.watch(screen.keyboard, POLLIN, as: 0)
+        guard (try? set.wait(timeout: -1)) == true else { return false }
+        if set.revents(of: -1) != 0 {
+            let signal = clinux_read_signal(signalFD)
+            if signal != 0 && !handles(signal) { throw LessonMode.Stop(status: .signal(signal)) }
+        }
+        return set.revents(of: 0) != 0
     }
 
     /// --quiz: asks `question` on the screen and returns what was typed (Enter), or nothing
@@ -94,15 +100,7 @@ final class LessonScreen {
             draw()
         }
         while true {
-            var set = PollSet<Int>()
-            set.watch(signalFD, POLLIN, as: -1)
-            set.watch(screen.keyboard, POLLIN, as: 0)
-            guard (try? set.wait(timeout: -1)) == true else { continue }
-            if set.revents(of: -1) != 0 {
-                let signal = clinux_read_signal(signalFD)
-                if signal != 0 && !handles(signal) { throw LessonMode.Stop(status: .signal(signal)) }
-            }
-            guard set.revents(of: 0) != 0 else { continue }
+            guard try waitForKeys() else { continue }
             for key in screen.readKeys() {
                 switch key {
                 case .enter: return model.asking?.typed ?? ""

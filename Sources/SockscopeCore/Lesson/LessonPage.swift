@@ -112,20 +112,7 @@ public enum LessonPage {
 
     /// Text for HTML: the five that mark up, and — as on the screen — control characters,
     /// bidirectional overrides and backslashes escaped (a recording's text is anyone's).
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text.terminalSafe {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { LadderSVG.escape(text.terminalSafe) }
 
     static let style = """
         body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}

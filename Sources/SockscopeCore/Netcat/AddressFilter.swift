@@ -70,3 +70,17 @@ public struct AddressFilter: Sendable, Equatable {
         return String(text.drop(while: blank).reversed().drop(while: blank).reversed())
     }
 }
+
+extension AddressFilter {
+    /// `--allow` and `--deny` as typed (each a comma-separated list, or a file's lines); nil
+    /// when neither was given.
+    public static func from(allow: [String], deny: [String]) throws(UsageError) -> AddressFilter? {
+        guard !allow.isEmpty || !deny.isEmpty else { return nil }
+        var filter = AddressFilter()
+        var allowed: [Prefix] = []
+        for text in allow { allowed += try prefixes(text, option: "--allow") }
+        if !allow.isEmpty { filter.allowed = allowed }
+        for text in deny { filter.denied += try prefixes(text, option: "--deny") }
+        return filter
+    }
+}

@@ -53,12 +53,7 @@ public enum SessionPlanner {
         plan.json = o.json
         if !o.allow.isEmpty || !o.deny.isEmpty {
             guard o.listen else { throw UsageError("--allow and --deny: for a listener (-l)") }
-            var filter = AddressFilter()
-            var allowed: [AddressFilter.Prefix] = []
-            for text in o.allow { allowed += try AddressFilter.prefixes(text, option: "--allow") }
-            if !o.allow.isEmpty { filter.allowed = allowed }
-            for text in o.deny { filter.denied += try AddressFilter.prefixes(text, option: "--deny") }
-            plan.filter = filter
+            plan.filter = try AddressFilter.from(allow: o.allow, deny: o.deny)
         }
         if o.sendOnly && (o.recvOnly || o.noStdin) { throw UsageError("--send-only: not with --recv-only or -d") }
         plan.sendOnly = o.sendOnly

@@ -57,14 +57,7 @@ public enum ProxyServerPlanner {
         plan.maxTunnels = o.maxTunnels
         plan.timeout = try SessionPlanner.positiveSeconds(o.timeout, name: "timeout")
         if let text = o.authText { plan.credentials = try credentials(text) }
-        if !o.allow.isEmpty || !o.deny.isEmpty {
-            var filter = AddressFilter()
-            var allowed: [AddressFilter.Prefix] = []
-            for text in o.allow { allowed += try AddressFilter.prefixes(text, option: "--allow") }
-            if !o.allow.isEmpty { filter.allowed = allowed }
-            for text in o.deny { filter.denied += try AddressFilter.prefixes(text, option: "--deny") }
-            plan.filter = filter
-        }
+        plan.filter = try AddressFilter.from(allow: o.allow, deny: o.deny)
         return plan
     }
 
