@@ -297,14 +297,31 @@ final class ProxyServerFace: EngineFace {
 
     // MARK: The loop
 
+    /// How long a client may take to say what it wants (-w, else 30 s): one that connects and
+    /// says nothing does not hold a place for ever.
+    var negotiationLimit: Double { plan.timeout ?? 30 }
+
     func prepare(_ engine: Engine, now: Double, set: inout PollSet<Engine.Slot>) -> Double? {
+        // Clients still negotiating past the limit are told so and closed.
+        var wake: Double?
+        for (id, client) in clients where client.tunnel.phase == .negotiating {
+            let due = client.tunnel.started + negotiationLimit
+            if now >= due {
+                let reason = "no request within \(Seconds.text(negotiationLimit)) s"
+                clients[id]?.tunnel.phase = .refused(reason)
+                say(client.tunnel.refusedEvent(at: now, reason: reason, dialFailed: false), true, id)
+                engine.requestClose(id)
+            } else {
+                wake = min(wake ?? due, due)
+            }
+        }
         // Senders go on once the other leg's queue has come down to half.
         for (sender, receiver) in held where sender != receiver && (engine.unsent(receiver) ?? 0) <= Self.queueAbove / 2 {
             held[sender] = nil
             engine.hold(sender, false)
         }
         set.watch(lookups.descriptor, POLLIN, as: .face(Self.lookupSlot))
-        return nil
+        return wake
     }
 
     func ready(_ engine: Engine, slot: Int, revents: Int32) -> EngineOutcome? {

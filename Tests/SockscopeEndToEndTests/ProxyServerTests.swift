@@ -199,6 +199,22 @@ struct ProxyServerTests {
         }
     }
 
+    /// A client that connects and says nothing holds no place for ever: past -w (30 s by
+    /// default) it is closed, and that is a line.
+    @Test func aSilentClientIsClosedAfterTheLimit() async throws {
+        try await offPool { () throws in
+            let (proxy, port) = try Self.proxy(["-w", "1"])
+            // nc's input ends at once (it sends nothing, and without -N no FIN): it leaves when
+            // the proxy closes the connection.
+            let silent = try Child(["nc", "127.0.0.1", "\(port)"])
+            silent.closeStdin()
+            #expect(try silent.waitForExit(timeout: 20) == 0)
+            try proxy.wait(for: "the refusal", timeout: 20) { !Self.tunnelLines($0).isEmpty }
+            #expect(Self.tunnelLines(proxy)[0].hasSuffix("refused (unknown protocol): no request within 1 s"), "\(proxy.stdoutText)")
+            Self.stop(proxy)
+        }
+    }
+
     /// SIGTERM ends the proxy at once; a tunnel still open is told as interrupted, with what
     /// passed; --json says it as an object.
     @Test func aSignalEndsItTellingOpenTunnels() async throws {
