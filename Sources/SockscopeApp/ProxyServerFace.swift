@@ -6,7 +6,7 @@ import SockscopeTransport
 /// resolved off the loop and dialed by the engine, then the two legs relayed through the engine
 /// — counted, each FIN passed to the other leg, a reset passed as a reset. A leg that reads
 /// slowly holds the other (its window closes) rather than growing a queue without end.
-final class ProxyServerFace: EngineFace {
+final class ProxyServerFace: ServingFace {
     struct Client {
         var tunnel: ProxyTunnel
         var request: ProxyRequest

@@ -2,15 +2,14 @@ import Glibc
 import SockscopeCore
 import SockscopeTransport
 
-/// `sockscope proxy` in a terminal: the screen, with the proxy as its relay — each client and
-/// its leg to the target in the connection list (named as such), their states side by side in
-/// the table, each tunnel's negotiation and end as notes of its client's conversation.
-extension ProxyServerMode {
-    func screen(_ engine: Engine, relay: ProxyServerFace, local: SocketAddress, signalFD: Int32,
+/// `proxy` and `serve` in a terminal: the screen, with the face as its relay — each connection
+/// named as the face names it, their states in the table, what the face tells as notes of each
+/// client's conversation.
+extension RelayServer {
+    func screen(_ engine: Engine, relay: any ServingFace, local: SocketAddress, signalFD: Int32,
                 started: (ScreenMode) -> Void) -> ExitStatus {
-        // Every frame: a tunnel's legs have ports of their own beside the listener's.
-        let wish = KernelSources.CaptureWish()
-        let kernel = KernelSources.start(io, capture: wish, signalFD: signalFD, log: log)
+        // Every frame: a proxy's legs have ports of their own beside the listener's.
+        let kernel = KernelSources.start(io, capture: KernelSources.CaptureWish(), signalFD: signalFD, log: log)
         if let refusal = kernel.refusal { return refusal }
         defer { kernel.sources.stop() }
         // The screen's model as for `-l -k -d`: many connections, no input line of its own.
@@ -21,9 +20,7 @@ extension ProxyServerMode {
         options.positionals = [local.numericHost, String(local.port)]
         guard let sessionPlan = try? Planning.plan(options) else { return .failure }
         let sources = kernel.sources
-        let authentication = plan.credentials == nil ? "no authentication" : "username and password"
-        let header = ScreenModel.Header(mode: "proxy", local: local.display, peer: "SOCKS4/4a/5, HTTP CONNECT",
-                                         policy: "each client's tunnel relayed to its target (\(authentication))",
+        let header = ScreenModel.Header(mode: setup.mode, local: local.display, peer: setup.serves, policy: setup.policy,
                                          sources: ScreenMode.sources(tracing: sources.trace, traceOff: sources.traceOff, unix: false,
                                                                      capturing: sources.capture != nil, captureOff: sources.captureOff),
                                          brief: ScreenMode.brief(tracing: sources.trace?.origin, capturing: sources.capture != nil, unix: false))
