@@ -173,13 +173,13 @@ _sockscope() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    nc|states|watch|lesson|replay|proxy|help)
+    nc|states|watch|lesson|replay|proxy|serve|help)
         # Offer subcommand argument completions
         "_sockscope_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'nc states watch lesson replay proxy help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'nc states watch lesson replay proxy serve help' -- "${cur}"))
         ;;
     esac
 }
@@ -429,6 +429,41 @@ _sockscope_proxy() {
         return
         ;;
     '--max-conns')
+        return
+        ;;
+    esac
+}
+
+_sockscope_serve() {
+    repeating_flags=()
+    non_repeating_flags=(-4 -6 -l -k -n -v --json --tui --no-tui --version -h --help)
+    repeating_options=(--allow --deny --allow-file --allowfile --deny-file --denyfile)
+    non_repeating_options=(--max-conns)
+    __sockscope_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--allow')
+        return
+        ;;
+    '--deny')
+        return
+        ;;
+    '--allow-file'|'--allowfile')
+        return
+        ;;
+    '--deny-file'|'--denyfile')
+        return
+        ;;
+    '--max-conns')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __sockscope_add_completions -W 'echo'$'\n''discard'$'\n''daytime'$'\n''chargen'$'\n''random'$'\n''slow'$'\n''reset'$'\n''halfclose'
         return
         ;;
     esac

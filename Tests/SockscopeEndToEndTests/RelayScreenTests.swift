@@ -73,4 +73,21 @@ struct RelayScreenTests {
             try tmux.wait(forText: "EXIT=0")
         }
     }
+
+    /// A practice peer in the screen: its clients listed as such, what it answered as sent.
+    @Test func aPracticePeerInTheScreen() async throws {
+        try await offPool { () throws in
+            let tmux = try Tmux("\(Paths.sockscope) serve echo 127.0.0.1 0", columns: 140, rows: 40)
+            let port = try tmux.listenerPort()
+            let client = try Child(["nc", "127.0.0.1", port])
+            client.write("ping\n")
+            try client.waitForStdout(containing: "ping\n")
+            let screen = try tmux.wait(for: "the exchange") { $0.contains("#1 ← ping") && $0.contains("#1 → ping") }
+            #expect(screen.contains("(client 1 of echo)") && screen.contains("serve echo · "), "\(screen)")
+            client.signal(SIGTERM)
+            _ = try client.waitForExit()
+            tmux.send("F10")
+            try tmux.wait(forText: "EXIT=0")
+        }
+    }
 }

@@ -75,7 +75,7 @@ public struct ProxyTunnel: Sendable, Equatable {
 
     static func micro(_ seconds: Double) -> Double { (seconds * 1e6).rounded() / 1e6 }
 
-    static func seconds(_ value: Double) -> String {
+    public static func seconds(_ value: Double) -> String {
         let millis = Int((max(0, value) * 1000).rounded())
         let fraction = String(millis % 1000)
         return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction) s"

@@ -1,0 +1,45 @@
+import SockscopeCore
+import SockscopeTransport
+
+/// `sockscope serve [NAME [host] port]` (issue 24): the practice peers listed, or one served —
+/// a `RelayServer` whose face is `ServeFace`.
+public struct ServeMode {
+    public struct Options {
+        public var peer: PracticePeer?
+        public var host: String?
+        public var port: UInt16 = 0
+        public var family: NetcatOptions.Family = .any
+        public var numeric = false
+        public var verbose = false
+        public var json = false
+        public var filter: AddressFilter?
+        public var maxConnections = 100
+        public var interactive = false
+        public init() {}
+    }
+
+    let options: Options
+    let io: SystemIO
+
+    public init(options: Options, io: SystemIO) {
+        self.options = options
+        self.io = io
+    }
+
+    public func run() -> ExitStatus {
+        guard let peer = options.peer else {
+            guard case .written = StandardOutput(io.stdout).writeAll(PracticePeer.listing(), signalFD: -1) else { return .failure }
+            return .success
+        }
+        let o = options
+        let server = RelayServer(.init(host: o.host, port: o.port, family: o.family, numeric: o.numeric, verbose: o.verbose, json: o.json,
+                                       filter: o.filter, maxConnections: o.maxConnections, dialTimeout: nil, interactive: o.interactive,
+                                       mode: "serve \(peer.rawValue)", serves: peer.summary, policy: peer.summary), io: io)
+        return server.run(readiness: { local in
+            SessionEvent("listening", SessionEvent.place(host: local.numericHost, port: local.port) + [("peer", .string(peer.rawValue))],
+                         text: "Serving \(peer.rawValue) on \(local.host(numeric: o.numeric).terminalSafe) \(local.port): \(peer.summary)")
+        }) { say, _ in
+            ServeFace(peer: peer, clock: io.monotonic, wallClock: io.wallClock, say: say)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import SockscopeApp
+import SockscopeCore
+
+/// `sockscope serve [NAME [host] port]`: peers to practise on.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a peer to practise on (echo, discard, daytime, chargen, random, slow, reset, halfclose); alone, list them.",
+        usage: "sockscope serve [NAME [-46nv] [--json] [--allow list] [--deny list] [--max-conns n] [--tui | --no-tui] [host] port]",
+        discussion: """
+            Each peer serves clients at once, until a signal. A line on standard output says each \
+            client's end (bytes each way, time, how it ended); -v adds one when it connects. In a \
+            terminal, the screen shows every client with its states.
+            """)
+
+    @Flag(name: .customShort("4"), help: "IPv4 only.") var ipv4 = false
+    @Flag(name: .customShort("6"), help: "IPv6 only.") var ipv6 = false
+    @Flag(name: .customShort("l"), help: "Listen (what a peer always does; accepted as nc's).") var listen = false
+    @Flag(name: .customShort("k"), help: "Keep listening (what a peer always does; accepted as nc's).") var keep = false
+    @Flag(name: .customShort("n"), help: "Numeric addresses only for the listener: no DNS.") var numeric = false
+    @Flag(name: .customShort("v"), help: "Also a line when each client connects.") var verbose = false
+    @OptionGroup var clients: ClientFilterOptions
+    @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("Clients at once (default 100); more are closed.", valueName: "n"))
+    var maxConnections: Int = 100
+    @Flag(name: .customLong("json"), help: "Each line a JSON object; no screen.") var json = false
+    @Flag(inversion: .prefixedNo, help: "Open the screen (default: when standard input and output are terminals and TERM is not dumb).")
+    var tui: Bool?
+    @Argument(help: ArgumentHelp("The peer, then [host] port.", valueName: "name-host-port"),
+              completion: .list(PracticePeer.allCases.map(\.rawValue)))
+    var arguments: [String] = []
+
+    func options() throws -> ServeMode.Options {
+        var o = ServeMode.Options()
+        guard let name = arguments.first else {
+            guard !ipv4 && !ipv6 && !listen && !keep && !numeric && !verbose && !json && tui == nil else {
+                throw ValidationError("serve: which peer? 'sockscope serve' lists them")
+            }
+            return o
+        }
+        guard let peer = PracticePeer(rawValue: name) else {
+            throw ValidationError("serve: no peer named '\(name.terminalSafe)': 'sockscope serve' lists them")
+        }
+        o.peer = peer
+        var server = ProxyServerOptions()
+        server.positionals = Array(arguments.dropFirst())
+        server.ipv4Only = ipv4; server.ipv6Only = ipv6; server.numeric = numeric; server.verbose = verbose; server.json = json
+        server.allow = clients.allow; server.deny = clients.deny; server.maxTunnels = maxConnections
+        var netcat = NetcatOptions()
+        if let problem = Planning.addressFiles(&netcat, allow: clients.allowFiles, deny: clients.denyFiles) { throw ValidationError(problem.message) }
+        server.allow += netcat.allow
+        server.deny += netcat.deny
+        let plan: ProxyServerPlan
+        do {
+            plan = try Planning.proxyServer(server)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        o.host = plan.host; o.port = plan.port; o.family = plan.family; o.numeric = plan.numeric
+        o.verbose = plan.verbose; o.json = plan.json; o.filter = plan.filter; o.maxConnections = plan.maxTunnels
+        return o
+    }
+
+    func validate() throws {
+        _ = try options()
+        if tui == true {
+            if json { throw ValidationError("--tui: --json writes the clients as lines") }
+            if !Terminal.isInteractive() { throw ValidationError("--tui needs a terminal on standard input and output (and TERM other than dumb)") }
+        }
+    }
+
+    func run() throws {
+        var o = try options()
+        o.interactive = o.peer != nil && (tui ?? Terminal.isInteractive())
+        terminate(ServeMode(options: o, io: .process).run())
+    }
+}
