@@ -173,13 +173,13 @@ _sockscope() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    nc|states|watch|lesson|replay|proxy|serve|help)
+    nc|states|watch|lesson|replay|proxy|serve|probe|help)
         # Offer subcommand argument completions
         "_sockscope_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'nc states watch lesson replay proxy serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'nc states watch lesson replay proxy serve probe help' -- "${cur}"))
         ;;
     esac
 }
@@ -464,6 +464,27 @@ _sockscope_serve() {
     case "${positional_number}" in
     *)
         __sockscope_add_completions -W 'echo'$'\n''discard'$'\n''daytime'$'\n''chargen'$'\n''random'$'\n''slow'$'\n''reset'$'\n''halfclose'
+        return
+        ;;
+    esac
+}
+
+_sockscope_probe() {
+    repeating_flags=()
+    non_repeating_flags=(-4 -6 -n --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-c -i -w)
+    __sockscope_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-c')
+        return
+        ;;
+    '-i')
+        return
+        ;;
+    '-w')
         return
         ;;
     esac

@@ -21,8 +21,8 @@ struct NetcatCommand: ParsableCommand {
             transition as it happens), 'sockscope watch' shows them live in the screen, \
             'sockscope lesson' takes a real connection through TCP step by step (thirteen \
             lessons, each state held), 'sockscope replay' plays a recorded lesson without \
-            root, 'sockscope proxy' serves SOCKS and HTTP CONNECT, and 'sockscope serve' peers to \
-            practise on. See 'sockscope help \
+            root, 'sockscope proxy' serves SOCKS and HTTP CONNECT, 'sockscope serve' peers to \
+            practise on, and 'sockscope probe' times connects. See 'sockscope help \
             COMMAND' and sockscope(1).
 
             Exit status: 0 on success, 1 on a network or runtime failure, 64 on bad usage.
