@@ -69,3 +69,4 @@ bench: release
 	bench/capture.sh
 	bench/flood.sh
 	bench/signals.sh
+	bench/probe.sh
