@@ -69,6 +69,7 @@ public struct ProbeMode {
             }
             let start = io.monotonic()
             var outcome = Outcome.failed("")
+            var synsAgain = 0
             let result = dialer.connect(to: address)
             // The connect's own time (SYN to SYN-ACK and our ACK), before any close.
             let seconds = io.monotonic() - start
@@ -76,6 +77,9 @@ public struct ProbeMode {
             case .success(let fd):
                 outcome = .connected
                 times.append(seconds)
+                // SYNs sent again before the answer: TCP_INFO's retransmissions so far (a lost
+                // SYN costs a second: the time alone cannot tell it from a slow peer).
+                synsAgain = Int(TCPInfoReader.read(fd)?.totalRetransmits ?? 0)
                 close(fd)
             case .failure(.refused(let error)) where error.code == ECONNREFUSED:
                 outcome = .refused
@@ -91,13 +95,15 @@ public struct ProbeMode {
             }
             if interrupted != nil { break }
             let (word, text): (String, String) = switch outcome {
-            case .connected: ("connected", "connected in \(DurationText.milliseconds(seconds)) ms")
+            case .connected: ("connected", "connected in \(DurationText.milliseconds(seconds)) ms"
+                                + (synsAgain > 0 ? " (\(synsAgain) SYN\(synsAgain == 1 ? "" : "s") sent again)" : ""))
             case .refused: ("refused", "refused (RST) in \(DurationText.milliseconds(seconds)) ms")
             case .filtered: ("filtered", "no answer within \(Seconds.text(options.timeout)) s (filtered)")
             case .failed(let why): ("failed", "failed: \(why)")
             }
             if let status = say(SessionEvent("probe", [("probe", .int(number)), ("address", .string(address.numericHost)),
                                                        ("port", .int(Int(options.port))), ("outcome", .string(word)),
+                                                       ("syn_retransmits", .int(synsAgain)),
                                                        ("ms", .double((seconds * 1e6).rounded() / 1e3))],
                                              text: "probe \(number): \(address.numericHost) \(options.port): \(text)")) {
                 return status

@@ -62,6 +62,35 @@ struct ProbeTests {
         }
     }
 
+    /// A SYN lost once costs a second; the probe says so rather than leave a slow connect
+    /// unexplained: SYNs nft drops until the rule goes, then the retransmitted one is answered.
+    @Test(.enabled(if: Namespace.available && Paths.which("nft"), "skipped: needs root, ip and nft"))
+    func aSynSentAgainIsCounted() async throws {
+        try await offPool { () throws in
+            let namespace = try Namespace()
+            let listener = try Child(namespace.exec(["nc", "-l", "-k", "-v", "-n", "127.0.0.1", "7998"]), stdin: .null)
+            defer { listener.signal(SIGTERM) }
+            _ = try listener.waitForPort()
+            #expect(Child.runQuietly(namespace.exec(["nft", "add", "table", "inet", "probe"])) == 0)
+            #expect(Child.runQuietly(namespace.exec(["nft", "add chain inet probe input { type filter hook input priority 0; }"])) == 0)
+            #expect(Child.runQuietly(namespace.exec(["nft", "add", "rule", "inet", "probe", "input", "tcp", "dport", "7998",
+                                                     "tcp", "flags", "syn", "counter", "drop"])) == 0)
+            let probe = try Child(namespace.exec([Paths.sockscope, "probe", "-c", "1", "-w", "10", "--json", "127.0.0.1", "7998"]), stdin: .null)
+            // The rule's counter says when the first SYN has been dropped; then the rule goes.
+            let deadline = now() + 10
+            while now() < deadline {
+                let listed = try Child.run(namespace.exec(["nft", "list", "table", "inet", "probe"])).child.stdoutText
+                if listed.contains("counter packets ") && !listed.contains("counter packets 0 ") { break }
+                var pause = timespec(tv_sec: 0, tv_nsec: 20_000_000)
+                nanosleep(&pause, nil)
+            }
+            #expect(Child.runQuietly(namespace.exec(["nft", "flush", "table", "inet", "probe"])) == 0)
+            #expect(try probe.waitForExit(timeout: 20) == 0, "\(probe.stdoutText)")
+            let line = probe.stdoutText.split(separator: "\n").first { $0.contains("\"kind\":\"probe\"") } ?? ""
+            #expect(line.contains("\"outcome\":\"connected\"") && !line.contains("\"syn_retransmits\":0"), "\(line)")
+        }
+    }
+
     @Test func badNumbersAreOneLine() async throws {
         for (arguments, message) in [(["-c", "0"], "-c: 1 to 100000 probes"), (["-w", "1e300"], "-w: 0.001 to 600 seconds"),
                                      (["-i", "nan"], "-i: 0 to 3600 seconds")] {
