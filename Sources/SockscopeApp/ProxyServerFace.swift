@@ -67,6 +67,7 @@ final class ProxyServerFace: ServingFace {
             let step = client.request.take(Array(bytes))
             if !step.reply.isEmpty { engine.send(step.reply, to: id) }
             client.tunnel.kind = client.request.kind
+            client.tunnel.forwarded = client.request.forwarding
             client.tunnel.user = client.request.user
             client.tunnel.negotiation = client.request.said
             switch step.next {

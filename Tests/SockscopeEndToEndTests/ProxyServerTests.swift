@@ -80,7 +80,7 @@ struct ProxyServerTests {
                 (["--socks4", "127.0.0.1:\(port)"], "127.0.0.1", "→ 127.0.0.1:\(webPort) SOCKS4:"),
                 (["--socks4a", "127.0.0.1:\(port)"], "localhost", "→ localhost:\(webPort) SOCKS4a:"),
                 (["-p", "-x", "http://127.0.0.1:\(port)"], "localhost", "→ localhost:\(webPort) HTTP CONNECT:"),
-                (["-x", "http://127.0.0.1:\(port)"], "localhost", "→ localhost:\(webPort) HTTP CONNECT:"),
+                (["-x", "http://127.0.0.1:\(port)"], "localhost", "→ localhost:\(webPort) HTTP (forwarded):"),
             ]
             for (index, kind) in kinds.enumerated() {
                 let out = scratch.file("got\(index).bin")

@@ -34,12 +34,14 @@ public struct ProxyTunnel: Sendable, Equatable {
     }
 
     var client: String { "\(clientHost) \(clientPort)" }
-    var kindName: String { kind?.name ?? "unknown protocol" }
+    /// A plain http:// request sent on to its site (not a CONNECT tunnel).
+    public var forwarded = false
+    var kindName: String { forwarded ? "HTTP (forwarded)" : kind?.name ?? "unknown protocol" }
     var targetText: String { target.map { $0.label.terminalSafe } ?? "?" }
 
     func base() -> [(String, JSONValue)] {
         var fields: [(String, JSONValue)] = [("tunnel", .int(number)), ("client", .string(clientHost)), ("client_port", .int(Int(clientPort)))]
-        if let kind { fields.append(("protocol", .string(kind.rawValue))) }
+        if let kind { fields.append(("protocol", .string(forwarded ? "http-forward" : kind.rawValue))) }
         if let user { fields.append(("user", .string(user))) }
         if let target { fields += [("target", .string(target.host)), ("target_port", .int(Int(target.port)))] }
         if let dialed { fields.append(("address", .string(dialed))) }
