@@ -58,6 +58,11 @@ public enum Planning {
         return nil
     }
 
+    /// One port to dial (a number or a service name from /etc/services), as nc judges it.
+    public static func port(_ text: String) throws(UsageError) -> UInt16 {
+        try PortList.single(text, role: .dial, service: { Resolver.port(ofService: $0, datagram: false) })
+    }
+
     /// `sockscope proxy`'s command line, against this machine's service names.
     public static func proxyServer(_ options: ProxyServerOptions) throws(UsageError) -> ProxyServerPlan {
         try ProxyServerPlanner.plan(options, service: { Resolver.port(ofService: $0, datagram: false) })

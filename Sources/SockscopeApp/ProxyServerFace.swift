@@ -12,7 +12,6 @@ final class ProxyServerFace: ServingFace {
         var request: ProxyRequest
         /// The leg to the target: a dial in its handshake, then a connection.
         var leg: Int?
-        var legOpen = false
         /// The target's addresses not yet tried.
         var addresses: [SocketAddress] = []
         /// The client's bytes that came before the tunnel opened: the target's first.
@@ -33,6 +32,8 @@ final class ProxyServerFace: ServingFace {
     var clients: [Int: Client] = [:]
     /// Tunnels numbered 1, 2, … as clients come (connection ids also count the legs).
     var tunnels = 0
+    /// Clients that may still be negotiating (`prepare` drops the others).
+    var negotiating: Set<Int> = []
     /// A leg's id → its client's.
     var legs: [Int: Int] = [:]
     /// A lookup's token → the client waiting for it.
@@ -170,8 +171,6 @@ final class ProxyServerFace: ServingFace {
         let answer = client.request.granted(bound: bound?.address ?? IPAddress(ipv4: 0), port: bound?.port ?? 0)
         if !answer.isEmpty { engine.send(answer, to: id) }
         client.tunnel.phase = .open
-        client.legOpen = true
-        client.tunnel.opened = clock()
         if !client.early.isEmpty {
             client.tunnel.up += client.early.count
             engine.send(client.early, to: leg)
@@ -196,6 +195,7 @@ final class ProxyServerFace: ServingFace {
             } else if how == .accepted {
                 let endpoint = peer?.endpoint
                 tunnels += 1
+                negotiating.insert(id)
                 clients[id] = Client(tunnel: ProxyTunnel(number: tunnels, clientHost: endpoint?.address.description ?? "?",
                                                          clientPort: endpoint?.port ?? 0, started: clock()),
                                      request: ProxyRequest(credentials: plan.credentials))
@@ -237,7 +237,6 @@ final class ProxyServerFace: ServingFace {
 
     func legClosed(client id: Int, reason: EngineEvent.CloseReason, engine: Engine) {
         guard var client = clients[id] else { return }
-        client.legOpen = false
         client.leg = nil
         client.ending = client.ending ?? Self.ending(reason, side: "target")
         clients[id] = client
@@ -303,9 +302,14 @@ final class ProxyServerFace: ServingFace {
     var negotiationLimit: Double { plan.timeout ?? 30 }
 
     func prepare(_ engine: Engine, now: Double, set: inout PollSet<Engine.Slot>) -> Double? {
-        // Clients still negotiating past the limit are told so and closed.
+        // Clients still negotiating past the limit are told so and closed. Only they are looked
+        // at, not every tunnel at every round; the others leave the set here.
         var wake: Double?
-        for (id, client) in clients where client.tunnel.phase == .negotiating {
+        for id in negotiating {
+            guard let client = clients[id], client.tunnel.phase == .negotiating else {
+                negotiating.remove(id)
+                continue
+            }
             let due = client.tunnel.started + negotiationLimit
             if now >= due {
                 let reason = "no request within \(Seconds.text(negotiationLimit)) s"

@@ -35,14 +35,11 @@ struct ProbeCommand: ParsableCommand {
         o.interval = interval
         o.timeout = timeout
         o.json = json
-        var server = ProxyServerOptions()
-        server.positionals = [port]
         do {
-            o.port = try Planning.proxyServer(server).port
+            o.port = try Planning.port(port)
         } catch {
             throw ValidationError(error.message)
         }
-        guard o.port > 0 else { throw ValidationError("port number invalid: \(port.terminalSafe)") }
         return o
     }
 

@@ -68,14 +68,14 @@ struct ProbeTests {
     func aSynSentAgainIsCounted() async throws {
         try await offPool { () throws in
             let namespace = try Namespace()
-            let listener = try Child(namespace.exec(["nc", "-l", "-k", "-v", "-n", "127.0.0.1", "7998"]), stdin: .null)
+            let listener = try Child(namespace.exec(["nc", "-l", "-k", "-v", "-n", "127.0.0.1", "0"]), stdin: .null)
             defer { listener.signal(SIGTERM) }
-            _ = try listener.waitForPort()
+            let port = "\(try listener.waitForPort())"
             #expect(Child.runQuietly(namespace.exec(["nft", "add", "table", "inet", "probe"])) == 0)
             #expect(Child.runQuietly(namespace.exec(["nft", "add chain inet probe input { type filter hook input priority 0; }"])) == 0)
-            #expect(Child.runQuietly(namespace.exec(["nft", "add", "rule", "inet", "probe", "input", "tcp", "dport", "7998",
+            #expect(Child.runQuietly(namespace.exec(["nft", "add", "rule", "inet", "probe", "input", "tcp", "dport", port,
                                                      "tcp", "flags", "syn", "counter", "drop"])) == 0)
-            let probe = try Child(namespace.exec([Paths.sockscope, "probe", "-c", "1", "-w", "10", "--json", "127.0.0.1", "7998"]), stdin: .null)
+            let probe = try Child(namespace.exec([Paths.sockscope, "probe", "-c", "1", "-w", "10", "--json", "127.0.0.1", port]), stdin: .null)
             // The rule's counter says when the first SYN has been dropped; then the rule goes.
             let deadline = now() + 10
             while now() < deadline {

@@ -22,20 +22,14 @@ final class LessonPictureFile {
 
     let kind: Kind
     let file: ReplacedFile
-    var events: [LessonEvent] = []
 
     init(_ kind: Kind, path: String) throws(OutputFile.OpenFailure) {
         self.kind = kind
         file = try ReplacedFile(path, option: kind.option)
     }
 
-    func take(_ event: LessonEvent) { events.append(event) }
-
-    /// The screen's r: the lesson starts again.
-    func restart() { events.removeAll() }
-
-    /// The picture's bytes; nil when there is nothing to draw (no segment for a ladder).
-    func picture() -> String? {
+    /// The picture of `events`; nil when there is nothing to draw (no segment for a ladder).
+    func picture(_ events: [LessonEvent]) -> String? {
         switch kind {
         case .ladder:
             var model = LessonScreenModel()
@@ -46,17 +40,15 @@ final class LessonPictureFile {
             return events.contains { if case .step = $0 { true } else { false } } ? LessonPage.render(events) : nil
         case .handout(let format):
             guard events.contains(where: { if case .step = $0 { true } else { false } }) else { return nil }
-            var model = LessonScreenModel()
-            for event in events { model.apply(event) }
             // Markdown draws the ladder as the screen does, in text.
-            let ladders = format == .markdown ? model.ladders.indices.map { LadderText.lines(model, ladder: $0) } : []
-            return LessonHandout.render(events, format: format, ladders: ladders)
+            return LessonHandout.render(events, format: format) { model in model.ladders.indices.map { LadderText.lines(model, ladder: $0) } }
         }
     }
 
-    /// Writes the picture (nil: done); a lesson with nothing to show writes nothing and says so.
-    func commit(signalFD: Int32, log: Diagnostics) -> ExitStatus? {
-        guard let picture = picture() else {
+    /// Writes the picture of `events` (nil: done); a lesson with nothing to show writes nothing
+    /// and says so.
+    func commit(_ events: [LessonEvent], signalFD: Int32, log: Diagnostics) -> ExitStatus? {
+        guard let picture = picture(events) else {
             file.discard()
             log.error("\(kind.option) \(file.path): the lesson showed \(kind == .ladder ? "no segment" : "no step"); nothing written")
             return .failure
@@ -74,9 +66,11 @@ final class LessonPictureFile {
     func discard() { file.discard() }
 }
 
-/// The pictures a run was asked for, fed the same events and written together at its end.
+/// The pictures a run was asked for: the run's events kept once, every picture drawn from them
+/// at its end.
 final class LessonPictures {
     let files: [LessonPictureFile]
+    var events: [LessonEvent] = []
 
     init(_ files: [LessonPictureFile]) { self.files = files }
 
@@ -98,15 +92,16 @@ final class LessonPictures {
         return (files.isEmpty ? nil : LessonPictures(files), nil)
     }
 
-    func take(_ event: LessonEvent) { for file in files { file.take(event) } }
-    func restart() { for file in files { file.restart() } }
+    func take(_ event: LessonEvent) { events.append(event) }
+    /// The screen's r: the lesson starts again.
+    func restart() { events.removeAll() }
     func discard() { for file in files { file.discard() } }
 
     /// Each in turn; the first failure is the status (the others still written).
     func commit(signalFD: Int32, log: Diagnostics) -> ExitStatus? {
         var failed: ExitStatus?
         for file in files {
-            if let status = file.commit(signalFD: signalFD, log: log), failed == nil { failed = status }
+            if let status = file.commit(events, signalFD: signalFD, log: log), failed == nil { failed = status }
         }
         return failed
     }

@@ -92,18 +92,23 @@ extension ScreenMode {
             rows.append(.init(connection: 0, kind: kind, state: engine.datagram ? "UNCONN" : "LISTEN", recvQueue: 0, sendQueue: 0,
                               local: (listener.unixPath ?? "(unnamed)").terminalSafe, peer: "*", peerProcess: ""))
         }
+        var names: [Int32: String] = [:]
         for connection in engine.openConnections where connection.local.family == AF_UNIX {
             let facts = engine.unixFacts(connection.id)
             var process = ""
             if let pid = facts?.peerPID {
-                let name = ProcFile.read("/proc/\(pid)/comm").map { String($0.prefix { $0 != "\n" }) } ?? "?"
-                process = "peer pid \(pid) uid \(facts?.peerUID ?? 0) (\(name.terminalSafe))"
+                // Read once per peer, not at every refresh; only the peers still here keep
+                // theirs (a pid used again names another process).
+                let name = peerNames[pid] ?? (ProcFile.read("/proc/\(pid)/comm").map { String($0.prefix { $0 != "\n" }).terminalSafe } ?? "?")
+                names[pid] = name
+                process = "peer pid \(pid) uid \(facts?.peerUID ?? 0) (\(name))"
             }
             rows.append(.init(connection: connection.id, kind: kind, state: connection.readOpen || connection.writeOpen ? "ESTAB" : "CLOSED",
                               recvQueue: facts?.recvQueue ?? 0, sendQueue: facts?.sendQueue ?? 0,
                               local: (connection.local.unixPath ?? "(unnamed)").terminalSafe,
                               peer: (connection.peer?.unixPath ?? "(unnamed)").terminalSafe, peerProcess: process))
         }
+        peerNames = names
         if rows != model.unixRows {
             model.unixRows = rows
             model.dirty = true

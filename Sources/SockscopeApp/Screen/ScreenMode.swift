@@ -55,6 +55,11 @@ final class ScreenMode: EngineFace {
     var relayLabel: ((Int) -> String?)?
     /// A connection's stage failed (TLS, a proxy): the screen exits 1 when it closes, as a pipe does.
     var stageFailed = false
+    /// The relay's descriptors of the round, renumbered into the engine's set (kept between
+    /// rounds: no set made per round).
+    var relaySet = PollSet<Engine.Slot>()
+    /// A Unix peer's process name by pid (SO_PEERCRED), read once.
+    var peerNames: [Int32: String] = [:]
     /// What the relay told, waiting for the end of the event that caused it.
     var pendingTales: [(text: String, connection: Int)] = []
 
@@ -252,7 +257,7 @@ final class ScreenMode: EngineFace {
         let wake = model.dirty ? min(nextRefresh, lastDraw + 0.04) : nextRefresh
         guard let relay else { return wake }
         // The relay's descriptors (a program's pipes, the lookups' pipe), numbered after ours.
-        var relaySet = PollSet<Engine.Slot>()
+        relaySet.reset()
         let relayWake = relay.prepare(engine, now: now, set: &relaySet)
         for index in 0..<relaySet.count {
             if case .face(let slot) = relaySet.slots[index] {

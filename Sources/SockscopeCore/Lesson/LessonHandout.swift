@@ -34,8 +34,9 @@ public enum LessonHandout {
         ("NEW_SYN_RECV", "SYN-RECEIVED (Linux's request socket)", "—"),
     ]
 
-    /// `ladders`: each connection's ladder as text lines (the screen's drawing), for Markdown.
-    public static func render(_ events: [LessonEvent], format: Format, ladders: [[String]] = []) -> String {
+    /// `ladders`: each connection's ladder as text lines (the screen's drawing), for Markdown,
+    /// given the model built here (once).
+    public static func render(_ events: [LessonEvent], format: Format, ladders: (LessonScreenModel) -> [[String]] = { _ in [] }) -> String {
         var model = LessonScreenModel()
         var holdsByStep: [Int: [String]] = [:]
         for event in events {
@@ -45,7 +46,7 @@ public enum LessonHandout {
             }
         }
         switch format {
-        case .markdown: return markdown(model, holds: holdsByStep, ladders: ladders)
+        case .markdown: return markdown(model, holds: holdsByStep, ladders: ladders(model))
         case .html: return html(model, holds: holdsByStep)
         }
     }

@@ -42,7 +42,7 @@ public enum PortList {
     }
 
     /// One port: digits are a number (nc's limits and wording), anything else a service name.
-    static func single(
+    public static func single(
         _ text: String, role: Role, service: (String) -> UInt16?
     ) throws(UsageError) -> UInt16 {
         guard !text.isEmpty else { throw UsageError("port number invalid: \(text)") }

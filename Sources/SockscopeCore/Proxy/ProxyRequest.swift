@@ -37,7 +37,7 @@ public struct ProxyRequest: Sendable {
 
     /// Why a dial failed, for the reply each protocol has for it.
     public enum Failure: Sendable, Equatable {
-        case refused, networkUnreachable, hostUnreachable, timedOut, notAllowed, unresolved
+        case refused, networkUnreachable, hostUnreachable, timedOut, unresolved
 
         /// From a connect()'s errno.
         public init(code: Int32) {
@@ -381,14 +381,12 @@ public struct ProxyRequest: Sendable {
             case .refused: 5
             case .networkUnreachable: 3
             case .hostUnreachable, .timedOut, .unresolved: 4
-            case .notAllowed: 2
             }
             return Self.socks5Reply(code)
         case .socks4, .socks4a: return [0, 0x5B, 0, 0, 0, 0, 0, 0]
         case .http, nil:
             switch failure {
             case .timedOut: return Self.http(504, "Gateway Timeout")
-            case .notAllowed: return Self.http(403, "Forbidden")
             default: return Self.http(502, "Bad Gateway")
             }
         }

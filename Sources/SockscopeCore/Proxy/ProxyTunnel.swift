@@ -24,7 +24,6 @@ public struct ProxyTunnel: Sendable, Equatable {
     public var up = 0
     public var down = 0
     public let started: Double
-    public var opened: Double?
 
     public init(number: Int, clientHost: String, clientPort: UInt16, started: Double) {
         self.number = number
