@@ -94,9 +94,7 @@ import Testing
         func segment(_ fromClient: Bool, _ flags: TCPFlags, _ seq: UInt32, _ ack: UInt32, _ length: Int = 0) {
             built.segment(fromClient, flags, seq, ack, length)
         }
-        segment(true, .syn, 100, 0)
-        segment(false, [.syn, .ack], 900, 101)
-        segment(true, .ack, 101, 901)
+        built.handshake()
         segment(true, [.psh, .ack], 101, 901, 311)  // the ClientHello
         segment(false, [.psh, .ack], 901, 412, 99)  // HelloRetryRequest and ChangeCipherSpec
         segment(true, [.psh, .ack], 412, 1000, 350)  // ChangeCipherSpec, the second ClientHello
@@ -136,17 +134,12 @@ import Testing
     /// a viewer must not be handed an escape sequence.
     @Test func aProxysHostileStatusLineIsEscapedInTheSVG() {
         var built = Built()
-        func segment(_ fromClient: Bool, _ flags: TCPFlags, _ seq: UInt32, _ ack: UInt32, _ length: Int = 0) {
-            built.segment(fromClient, flags, seq, ack, length)
-        }
-        segment(true, .syn, 100, 0)
-        segment(false, [.syn, .ack], 900, 101)
-        segment(true, .ack, 101, 901)
+        built.handshake()
         let status = "HTTP/1.1 200 \u{1B}]0;owned\u{07}"
         var record = TLSRecord(ours: false, offset: 0, type: 0, length: 40, contents: [status])
         record.layer = "HTTP CONNECT"
         built.ladder.add(record: record, sentBy: .right)
-        segment(false, [.psh, .ack], 901, 101, 40)
+        built.segment(false, [.psh, .ack], 901, 101, 40)
         let ladder = built.ladder
         #expect(ladder.rows().compactMap(\.arrow).contains { $0.label.contains(status) })
         let svg = LadderSVG.render(ladder)
@@ -167,6 +160,13 @@ import Testing
             let frame = DecodedFrame(source: fromClient ? TLSRecordTests.client : TLSRecordTests.server,
                                      destination: fromClient ? TLSRecordTests.server : TLSRecordTests.client, transport: .tcp(header))
             ladder.add(analyzer.analyze(frame, time: time))
+        }
+
+        /// The three-way handshake both tests start from: client ISN 100, server ISN 900.
+        mutating func handshake() {
+            segment(true, .syn, 100, 0)
+            segment(false, [.syn, .ack], 900, 101)
+            segment(true, .ack, 101, 901)
         }
     }
 }

@@ -174,16 +174,17 @@ public struct ProxyNegotiation: Sendable {
         let port: [UInt8] = [UInt8(targetPort >> 8), UInt8(targetPort & 0xFF)]
         let user = Array((hop.credentials?.user ?? "").utf8)
         guard user.count <= 255 else { return .refused("a SOCKS4 user id must be at most 255 bytes") }
+        let request = "request CONNECT \(ProxyHop.hostPort(targetHost, targetPort))"
         if let address = IPAddress(text: targetHost), !address.isIPv6 {
-            said.append("request CONNECT \(ProxyHop.hostPort(targetHost, targetPort))")
-            sentName = "request CONNECT \(ProxyHop.hostPort(targetHost, targetPort))"
+            said.append(request)
+            sentName = request
             return .send([4, 1] + port + address.bytes + user + [0])
         }
         guard hop.kind == .socks4a else { return .refused("SOCKS4 carries only IPv4 addresses (-X 4a or 5 sends a name)") }
         let name = Array(targetHost.utf8)
         guard (1...255).contains(name.count) else { return .refused("a host name for SOCKS4a must be 1 to 255 bytes") }
-        said.append("request CONNECT \(ProxyHop.hostPort(targetHost, targetPort)) (the proxy resolves it)")
-        sentName = "request CONNECT \(ProxyHop.hostPort(targetHost, targetPort))"
+        said.append(request + " (the proxy resolves it)")
+        sentName = request
         return .send([4, 1] + port + [0, 0, 0, 1] + user + [0] + name + [0])
     }
 
