@@ -173,13 +173,13 @@ _sockscope() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    nc|states|watch|lesson|replay|proxy|serve|probe|help)
+    nc|states|watch|lesson|replay|proxy|serve|probe|send|help)
         # Offer subcommand argument completions
         "_sockscope_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'nc states watch lesson replay proxy serve probe help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'nc states watch lesson replay proxy serve probe send help' -- "${cur}"))
         ;;
     esac
 }
@@ -436,7 +436,7 @@ _sockscope_proxy() {
 
 _sockscope_serve() {
     repeating_flags=()
-    non_repeating_flags=(-4 -6 -l -k -n -v --json --tui --no-tui --version -h --help)
+    non_repeating_flags=(-4 -6 -l -k -n -v --json --overwrite --keep-partial --tui --no-tui --version -h --help)
     repeating_options=(--allow --deny --allow-file --allowfile --deny-file --denyfile)
     non_repeating_options=(--max-conns)
     __sockscope_offer_flags_options -1
@@ -463,7 +463,7 @@ _sockscope_serve() {
     # Offer positional completions
     case "${positional_number}" in
     *)
-        __sockscope_add_completions -W 'echo'$'\n''discard'$'\n''daytime'$'\n''chargen'$'\n''random'$'\n''slow'$'\n''reset'$'\n''halfclose'
+        __sockscope_add_completions -W 'echo'$'\n''discard'$'\n''daytime'$'\n''chargen'$'\n''random'$'\n''slow'$'\n''reset'$'\n''halfclose'$'\n''receive'
         return
         ;;
     esac
@@ -485,6 +485,24 @@ _sockscope_probe() {
         return
         ;;
     '-w')
+        return
+        ;;
+    esac
+}
+
+_sockscope_send() {
+    repeating_flags=()
+    non_repeating_flags=(-4 -6 -n -v --progress --no-progress --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-w --as)
+    __sockscope_offer_flags_options 3
+
+    # Offer option value completions
+    case "${prev}" in
+    '-w')
+        return
+        ;;
+    '--as')
         return
         ;;
     esac

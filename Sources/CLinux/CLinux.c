@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/signalfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -17,6 +18,10 @@ int clinux_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len) {
 
 long clinux_splice(int from, int to, size_t count) {
     return (long)splice(from, NULL, to, NULL, count, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
+
+int clinux_rename_noreplace(int directory, const char *from, const char *to) {
+    return renameat2(directory, from, directory, to, RENAME_NOREPLACE);
 }
 
 int clinux_pipe(int fds[2], int bytes) {

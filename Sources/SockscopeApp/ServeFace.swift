@@ -66,7 +66,7 @@ final class ServeFace: ServingFace {
             // One read, then no more until the interval has passed: the window closes between.
             clients[id]?.nextRead = clock() + Self.slowInterval
             hold(id, true, engine: engine)
-        case .discard, .daytime, .chargen, .reset, .halfclose:
+        case .discard, .daytime, .chargen, .reset, .halfclose, .receive:
             break  // read and counted, nothing answered
         }
     }
@@ -100,7 +100,7 @@ final class ServeFace: ServingFace {
             case .slow:
                 clients[id]?.nextRead = now + Self.slowInterval
                 hold(id, true, engine: engine)
-            case .echo, .discard, .random:
+            case .echo, .discard, .random, .receive:
                 break
             }
         case .peerFinished(let id):

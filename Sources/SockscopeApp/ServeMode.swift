@@ -15,6 +15,10 @@ public struct ServeMode {
         public var filter: AddressFilter?
         public var maxConnections = 100
         public var interactive = false
+        /// receive: where files go, and its two rules.
+        public var directory = "."
+        public var overwrite = false
+        public var keepPartial = false
         public init() {}
     }
 
@@ -32,14 +36,27 @@ public struct ServeMode {
             return .success
         }
         let o = options
-        let server = RelayServer(.init(host: o.host, port: o.port, family: o.family, numeric: o.numeric, verbose: o.verbose, json: o.json,
-                                       filter: o.filter, maxConnections: o.maxConnections, dialTimeout: nil, interactive: o.interactive,
-                                       mode: "serve \(peer.rawValue)", serves: peer.summary, policy: peer.summary), io: io)
+        var receiving: ReceiveFace.Rules?
+        if peer == .receive {
+            do {
+                receiving = ReceiveFace.Rules(directory: try ReceiveDirectory(o.directory), overwrite: o.overwrite, keepPartial: o.keepPartial)
+            } catch {
+                Diagnostics(fd: io.stderr, verbose: false).error(error.description)
+                return .failure
+            }
+        }
+        var setup = RelayServer.Setup(host: o.host, port: o.port, family: o.family, numeric: o.numeric, verbose: o.verbose, json: o.json,
+                                      filter: o.filter, maxConnections: o.maxConnections, dialTimeout: nil, interactive: o.interactive,
+                                      mode: "serve \(peer.rawValue)", serves: peer.summary, policy: peer.summary)
+        if receiving != nil { setup.bufferSize = ReceiveFace.readSize }
+        let server = RelayServer(setup, io: io)
         return server.run(readiness: { local in
             SessionEvent("listening", SessionEvent.place(host: local.numericHost, port: local.port) + [("peer", .string(peer.rawValue))],
-                         text: "Serving \(peer.rawValue) on \(local.host(numeric: o.numeric).terminalSafe) \(local.port): \(peer.summary)")
+                         text: "Serving \(peer.rawValue) on \(local.host(numeric: o.numeric).terminalSafe) \(local.port): "
+                             + (receiving.map { "files into \($0.directory.path.terminalSafe)" } ?? peer.summary))
         }) { say, _ in
-            ServeFace(peer: peer, clock: io.monotonic, wallClock: io.wallClock, say: say)
+            if let receiving { return ReceiveFace(rules: receiving, clock: io.monotonic, say: say) }
+            return ServeFace(peer: peer, clock: io.monotonic, wallClock: io.wallClock, say: say)
         }
     }
 }

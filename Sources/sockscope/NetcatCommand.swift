@@ -22,7 +22,8 @@ struct NetcatCommand: ParsableCommand {
             'sockscope lesson' takes a real connection through TCP step by step (thirteen \
             lessons, each state held), 'sockscope replay' plays a recorded lesson without \
             root, 'sockscope proxy' serves SOCKS and HTTP CONNECT, 'sockscope serve' peers to \
-            practise on, and 'sockscope probe' times connects. See 'sockscope help \
+            practise on, 'sockscope probe' times connects, and 'sockscope send' sends a file \
+            proved whole by SHA-256. See 'sockscope help \
             COMMAND' and sockscope(1).
 
             Exit status: 0 on success, 1 on a network or runtime failure, 64 on bad usage.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import SockscopeApp
 import SockscopeCore
 
@@ -6,12 +7,17 @@ import SockscopeCore
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve a peer to practise on (echo, discard, daytime, chargen, random, slow, reset, halfclose); alone, list them.",
-        usage: "sockscope serve [NAME [-46nv] [--json] [--allow list] [--deny list] [--max-conns n] [--tui | --no-tui] [host] port]",
+        abstract: "Serve a peer to practise on (echo, discard, daytime, chargen, random, slow, reset, halfclose, receive); alone, list them.",
+        usage: """
+            sockscope serve [NAME [-46nv] [--json] [--allow list] [--deny list] [--max-conns n] [--tui | --no-tui] [host] port]
+            sockscope serve receive [--overwrite] [--keep-partial] [options] [DIR] [host] port
+            """,
         discussion: """
             Each peer serves clients at once, until a signal. A line on standard output says each \
             client's end (bytes each way, time, how it ended); -v adds one when it connects. In a \
-            terminal, the screen shows every client with its states.
+            terminal, the screen shows every client with its states. 'receive' takes files from \
+            'sockscope send' into DIR (default: the current directory; a first word of two is DIR when \
+            it names a directory or holds a '/').
             """)
 
     @Flag(name: .customShort("4"), help: "IPv4 only.") var ipv4 = false
@@ -24,6 +30,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("Clients at once (default 100); more are closed.", valueName: "n"))
     var maxConnections: Int = 100
     @Flag(name: .customLong("json"), help: "Each line a JSON object; no screen.") var json = false
+    @Flag(name: .customLong("overwrite"), help: "receive: replace a file of the same name (never a directory).") var overwrite = false
+    @Flag(name: .customLong("keep-partial"), help: "receive: keep what arrived of a file cut short as NAME.part (default: removed).")
+    var keepPartial = false
     @Flag(inversion: .prefixedNo, help: "Open the screen (default: when standard input and output are terminals and TERM is not dumb).")
     var tui: Bool?
     @Argument(help: ArgumentHelp("The peer, then [host] port.", valueName: "name-host-port"),
@@ -42,8 +51,19 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("serve: no peer named '\(name.terminalSafe)': 'sockscope serve' lists them")
         }
         o.peer = peer
+        var positionals = Array(arguments.dropFirst())
+        if peer == .receive {
+            if let directory = ServeCommand.directory(positionals) {
+                o.directory = directory
+                positionals.removeFirst()
+            }
+            o.overwrite = overwrite
+            o.keepPartial = keepPartial
+        } else if overwrite || keepPartial {
+            throw ValidationError("serve: --\(overwrite ? "overwrite" : "keep-partial") is for 'serve receive'")
+        }
         var server = ProxyServerOptions()
-        server.positionals = Array(arguments.dropFirst())
+        server.positionals = positionals
         server.ipv4Only = ipv4; server.ipv6Only = ipv6; server.numeric = numeric; server.verbose = verbose; server.json = json
         server.allow = clients.allow; server.deny = clients.deny; server.maxTunnels = maxConnections
         var netcat = NetcatOptions()
@@ -59,6 +79,15 @@ struct ServeCommand: ParsableCommand {
         o.host = plan.host; o.port = plan.port; o.family = plan.family; o.numeric = plan.numeric
         o.verbose = plan.verbose; o.json = plan.json; o.filter = plan.filter; o.maxConnections = plan.maxTunnels
         return o
+    }
+
+    /// receive's DIR among `[DIR] [host] port`: the first of three; the first of two when it
+    /// names a directory or holds a '/' (a host name never does).
+    static func directory(_ positionals: [String]) -> String? {
+        guard positionals.count >= 2, let first = positionals.first else { return nil }
+        if positionals.count >= 3 || first.contains("/") { return first }
+        var info = stat()
+        return stat(first, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR ? first : nil
     }
 
     func validate() throws {

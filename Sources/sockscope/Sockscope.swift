@@ -18,14 +18,15 @@ struct Sockscope: ParsableCommand {
             sockscope proxy [-46nv] [-w secs] [--auth-file file] [--allow list] [--deny list] [--json] [host] port
             sockscope serve [NAME [-46nv] [--json] [host] port]
             sockscope probe [-46n] [-c count] [-i secs] [-w secs] [--json] host port
+            sockscope send [-46nv] [-w secs] [--as name] [--progress] [--json] file host port
             sockscope <subcommand> [options]
             """,
         discussion: "Without a subcommand, sockscope takes OpenBSD nc's options: see 'sockscope help nc' and sockscope(1).",
         version: "0.1.0",
-        subcommands: [NetcatCommand.self, StatesCommand.self, WatchCommand.self, LessonCommand.self, ReplayCommand.self, ProxyCommand.self, ServeCommand.self, ProbeCommand.self],
+        subcommands: [NetcatCommand.self, StatesCommand.self, WatchCommand.self, LessonCommand.self, ReplayCommand.self, ProxyCommand.self, ServeCommand.self, ProbeCommand.self, SendCommand.self],
         defaultSubcommand: NetcatCommand.self
     )
 
     /// Words that name a subcommand rather than start nc's arguments.
-    static let subcommandNames: Set<String> = ["nc", "states", "watch", "lesson", "replay", "proxy", "serve", "probe", "help"]
+    static let subcommandNames: Set<String> = ["nc", "states", "watch", "lesson", "replay", "proxy", "serve", "probe", "send", "help"]
 }

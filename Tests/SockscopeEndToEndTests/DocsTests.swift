@@ -46,7 +46,7 @@ struct DocsTests {
     @Test func helpAndABareCommandNameTheLessons() async throws {
         try await offPool { () throws in
             let help = try Child.run([Paths.sockscope, "--help"]).child.stdoutText
-            for command in ["states", "watch", "lesson", "replay", "proxy", "serve", "probe"] { #expect(help.contains("'sockscope \(command)'"), "\(command)") }
+            for command in ["states", "watch", "lesson", "replay", "proxy", "serve", "probe", "send"] { #expect(help.contains("'sockscope \(command)'"), "\(command)") }
             let bare = try Child.run([Paths.sockscope], stdin: .null)
             #expect(bare.code == 64 && bare.child.stderrText.contains("'sockscope lesson' the lessons"))
         }
@@ -73,7 +73,7 @@ struct DocsTests {
     }
 
     /// Every option in --help is documented in the man page.
-    @Test(arguments: ["nc", "states", "watch", "lesson", "replay", "proxy", "serve", "probe"])
+    @Test(arguments: ["nc", "states", "watch", "lesson", "replay", "proxy", "serve", "probe", "send"])
     func manPageNamesEveryOption(subcommand: String) async throws {
         try await offPool { () throws in
             let help = try Child.run([Paths.sockscope, subcommand, "--help"]).child.stdoutText
@@ -85,7 +85,7 @@ struct DocsTests {
                 return line.dropFirst(2).split(separator: " ").first
                     .flatMap { $0.split(separator: "/").first }.map { String($0.filter { $0 != "," }) }
             }
-            let least = ["nc": 20, "watch": 8, "states": 10, "lesson": 6, "replay": 5, "proxy": 12, "serve": 8, "probe": 6]
+            let least = ["nc": 20, "watch": 8, "states": 10, "lesson": 6, "replay": 5, "proxy": 12, "serve": 8, "probe": 6, "send": 8]
             #expect(flags.count >= least[subcommand, default: 1])
             for flag in flags {
                 let name = flag.hasPrefix("--") ? "Fl Fl \(flag.dropFirst(2))" : "Fl \(flag.dropFirst())"

@@ -32,7 +32,7 @@ struct ServeTests {
         let run = try await Child.finish([Paths.sockscope, "serve"])
         #expect(run.code == 0)
         let names = run.stdoutText.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
-        #expect(names == ["echo", "discard", "daytime", "chargen", "random", "slow", "reset", "halfclose"])
+        #expect(names == ["echo", "discard", "daytime", "chargen", "random", "slow", "reset", "halfclose", "receive"])
         let bad = try await Child.finish([Paths.sockscope, "serve", "gopher", "0"])
         #expect(bad.code == 64 && bad.stderrText.contains("no peer named 'gopher'"), "\(bad.stderrText)")
     }

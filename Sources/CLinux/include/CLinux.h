@@ -36,6 +36,10 @@ void clinux_die_by_signal(int sig);
 /// bytes never enter user space (measured here: about twice the throughput of read/write).
 long clinux_splice(int from, int to, size_t count);
 
+/// renameat2(RENAME_NOREPLACE) within one directory: EEXIST rather than replace a file that
+/// appeared meanwhile (`serve receive` without --overwrite). 0 or -1.
+int clinux_rename_noreplace(int directory, const char *from, const char *to);
+
 /// pipe2(O_CLOEXEC) with the kernel buffer grown to `bytes` when allowed; 0 or -1.
 int clinux_pipe(int fds[2], int bytes);
 

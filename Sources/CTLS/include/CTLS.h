@@ -129,4 +129,14 @@ int ctls_resumed(ctls_session *session);
 /// verification was turned off, as what it would have refused.
 const char *ctls_verify_result(ctls_session *session);
 
+/// SHA-256 through OpenSSL's EVP (SHA-NI where the CPU has it): `sockscope send` and `serve
+/// receive` prove a file arrived whole. NULL when OpenSSL cannot make one.
+typedef struct ctls_digest ctls_digest;
+ctls_digest *ctls_sha256_new(void);
+/// Adds `count` bytes; 0 on failure.
+int ctls_sha256_update(ctls_digest *digest, const void *bytes, size_t count);
+/// The 32-byte digest into `out`, once; 0 on failure.
+int ctls_sha256_final(ctls_digest *digest, unsigned char *out);
+void ctls_sha256_free(ctls_digest *digest);
+
 #endif

@@ -1,7 +1,7 @@
 /// `sockscope serve NAME` (issue 24): peers to practise on, each serving clients at once. What
 /// each does is here, pure; the serving face (App) moves the bytes through the engine.
 public enum PracticePeer: String, CaseIterable, Sendable {
-    case echo, discard, daytime, chargen, random, slow, reset, halfclose
+    case echo, discard, daytime, chargen, random, slow, reset, halfclose, receive
 
     /// `sockscope serve`'s list: a line each.
     public var summary: String {
@@ -14,6 +14,7 @@ public enum PracticePeer: String, CaseIterable, Sendable {
         case .slow: "reads slowly: the sender sees the window close and open"
         case .reset: "RST right after accept (SO_LINGER 0)"
         case .halfclose: "answers a line, sends FIN, keeps reading until the client's FIN"
+        case .receive: "files from 'sockscope send', each checked by SHA-256: receive [DIR] [host] port"
         }
     }
 

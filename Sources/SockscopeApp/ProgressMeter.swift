@@ -1,0 +1,47 @@
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+
+/// Progress on standard error, as pv draws it beside nc (issue 24): on a terminal one line
+/// redrawn in place at most ten times a second; elsewhere (asked for with --progress) a line at
+/// most once a second, for a log. Never a byte on standard output.
+final class ProgressMeter {
+    let fd: Int32
+    let inPlace: Bool
+    let clock: () -> Double
+    let started: Double
+    var lastDrawn = -Double.infinity
+    var drawnAny = false
+
+    /// nil when progress is not wanted: `asked` nil means "when standard error is a terminal".
+    init?(fd: Int32, asked: Bool?, clock: @escaping () -> Double) {
+        let terminal = isatty(fd) == 1
+        guard asked ?? terminal else { return nil }
+        self.fd = fd
+        inPlace = terminal
+        self.clock = clock
+        started = clock()
+    }
+
+    var seconds: Double { clock() - started }
+
+    /// Draws `text()` when the last drawing is old enough (0.1 s in place, 1 s as lines).
+    func update(_ text: () -> String) {
+        let now = clock()
+        guard now - lastDrawn >= (inPlace ? 0.1 : 1) else { return }
+        lastDrawn = now
+        draw(text(), final: false)
+    }
+
+    /// The last drawing, whatever the time, ended by a newline.
+    func finish(_ text: String) {
+        draw(text, final: true)
+    }
+
+    func draw(_ text: String, final: Bool) {
+        drawnAny = true
+        let line = text.terminalSafe
+        // \r and erase-to-end-of-line: a shorter line leaves nothing of the longer one before it.
+        Descriptor.writeAll(fd, inPlace ? "\r\(line)\u{1B}[K" + (final ? "\n" : "") : line + "\n")
+    }
+}

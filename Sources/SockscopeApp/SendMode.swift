@@ -1,0 +1,238 @@
+import Glibc
+import SockscopeCore
+import SockscopeTransport
+
+/// `sockscope send FILE HOST PORT` (issue 24): the sending end of `FileTransfer`. The file's name
+/// and size go first; after the receiver's OK its content, hashed as it is read (one pass over
+/// the file); then the receiver's SHA-256 is compared with ours. Exit 0 only when they agree.
+/// Progress on standard error (a terminal, or --progress); the result on standard output.
+public struct SendMode {
+    public struct Options {
+        public var path = ""
+        /// The name it is sent under (default: the path's last component).
+        public var name: String?
+        public var host = ""
+        public var port: UInt16 = 0
+        public var family: NetcatOptions.Family = .any
+        public var numeric = false
+        /// -w: the connect, and each wait for the receiver's answer.
+        public var timeout: Double?
+        /// nil: progress when standard error is a terminal.
+        public var progress: Bool?
+        public var json = false
+        public var verbose = false
+        public init() {}
+    }
+
+    let options: Options
+    let io: SystemIO
+
+    public init(options: Options, io: SystemIO) {
+        self.options = options
+        self.io = io
+    }
+
+    /// Why the transfer stopped, said in one line (or a signal).
+    enum Stop: Error {
+        case failed(String)
+        case signal(Int32)
+    }
+
+    /// The bytes read from the file and sent at a time.
+    static let chunk = 256 << 10
+
+    public func run() -> ExitStatus {
+        signal(SIGPIPE, SIG_IGN)
+        let log = Diagnostics(fd: io.stderr, verbose: options.verbose)
+        let signalFD = io.signalDescriptor(SystemIO.endingSignals)
+        defer { if signalFD >= 0 { close(signalFD) } }
+        do {
+            return try send(signalFD: signalFD, log: log)
+        } catch {
+            switch error {
+            case .failed(let why):
+                log.error(why)
+                return .failure
+            case .signal(let number):
+                return .signal(number)
+            }
+        }
+    }
+
+    func send(signalFD: Int32, log: Diagnostics) throws(Stop) -> ExitStatus {
+        let name = options.name ?? FileTransfer.baseName(options.path)
+        guard FileTransfer.checkedName(Array(name.utf8)) != nil else {
+            throw .failed("send: '\(name)' is not a plain file name (no '/', no control characters, at most \(FileTransfer.longestName) bytes): --as gives another")
+        }
+        let (file, size) = try openFile()
+        defer { close(file) }
+        let socket = try dial(signalFD: signalFD, log: log)
+        defer { close(socket) }
+        var wire = Wire(fd: socket, signalFD: signalFD, timeout: options.timeout)
+        try wire.write(Array(FileTransfer.request(name: name, size: size).utf8))
+        switch try wire.reply() {
+        case .ok: break
+        case .refused(let why): throw .failed("send: the receiver refused \(name): \(why)")
+        case .error(let why): throw .failed("send: the receiver failed: \(why)")
+        case .digest: throw .failed("send: the receiver answered a digest before the content")
+        }
+        guard let digest = SHA256Digest() else { throw .failed("send: no SHA-256 from OpenSSL") }
+        let meter = ProgressMeter(fd: io.stderr, asked: options.progress, clock: io.monotonic)
+        let started = io.monotonic()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        var sent = 0
+        while sent < size {
+            let want = min(Self.chunk, size - sent)
+            let got = Glibc.read(file, buffer.baseAddress, want)
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else {
+                throw .failed("send: \(options.path) " + (got == 0 ? "shrank while it was sent (\(sent) of \(size) bytes)"
+                                                                    : "read failed: \(String(cString: strerror(errno)))"))
+            }
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<got])
+            digest.update(bytes)
+            // An early answer (ERR: the receiver's disk is full) stops the content.
+            if try !wire.write(bytes, unlessAnswered: true) { break }
+            sent += got
+            meter?.update { TransferProgress.line(done: sent, total: size, seconds: meter?.seconds ?? 0) }
+        }
+        if sent == size { shutdown(socket, Int32(SHUT_WR)) }
+        let answer = try wire.reply()
+        let seconds = io.monotonic() - started
+        meter?.finish(TransferProgress.line(done: sent, total: size, seconds: seconds))
+        guard let ours = digest.finish() else { throw .failed("send: no SHA-256 from OpenSSL") }
+        switch answer {
+        case .digest(let theirs) where theirs == ours:
+            let event = SessionEvent("sent", [("name", .string(name)), ("bytes", .int(size)), ("sha256", .string(ours)),
+                                              ("verified", .bool(true)), ("seconds", .double((seconds * 1e6).rounded() / 1e6))],
+                                     text: "sent \(name): \(size) bytes in \(ProxyTunnel.seconds(seconds)), SHA-256 \(ours), the receiver's the same")
+            let line = options.json ? event.json(wallTime: io.wallClock()) : (event.text ?? "")
+            return OutputLines.write(line + "\n", to: StandardOutput(io.stdout), signalFD: signalFD, log: log) ?? .success
+        case .digest(let theirs):
+            throw .failed("send: \(name) arrived changed: SHA-256 \(theirs) there, \(ours) here")
+        case .error(let why):
+            throw .failed("send: the receiver failed after \(sent) of \(size) bytes: \(why)")
+        case .ok, .refused:
+            throw .failed("send: the receiver answered out of turn after the content")
+        }
+    }
+
+    /// The file, read-only, and its size: a regular file only (a FIFO has no size to promise and
+    /// would block the open: O_NONBLOCK, then refused).
+    func openFile() throws(Stop) -> (Int32, Int) {
+        let fd = open(options.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw .failed("send: \(options.path): \(String(cString: strerror(errno)))") }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw .failed("send: \(options.path): not a regular file (send reads files whose size it can tell first)")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        return (fd, Int(info.st_size))
+    }
+
+    /// Connected to the first of the host's addresses that answers, as nc dials.
+    func dial(signalFD: Int32, log: Diagnostics) throws(Stop) -> Int32 {
+        let addresses: [SocketAddress]
+        do {
+            addresses = try Resolver.resolve(host: options.host, port: options.port, family: options.family, datagram: false,
+                                             numeric: options.numeric, passive: false)
+        } catch {
+            throw .failed(error.description)
+        }
+        let dialer = Dialer(datagram: false, timeout: options.timeout, source: nil, sourcePort: nil, signalFD: signalFD)
+        var last = "no address for \(options.host)"
+        for address in addresses {
+            switch dialer.connect(to: address) {
+            case .success(let fd):
+                log.info("Connection to \(address.numericHost) \(options.port) port [tcp/*] succeeded!")
+                return fd
+            case .failure(.refused(let error)):
+                last = "connect to \(address.numericHost) port \(options.port) (tcp) failed: \(error.reason)"
+            case .failure(.timedOut):
+                last = "connect to \(address.numericHost) port \(options.port) (tcp) failed: \(String(cString: strerror(ETIMEDOUT)))"
+            case .failure(.interrupted(let signal)):
+                throw .signal(signal)
+            }
+        }
+        throw .failed(last)
+    }
+}
+
+/// The sender's socket: whole writes and whole reply lines, each wait ended by a signal or -w.
+struct Wire {
+    let fd: Int32
+    let signalFD: Int32
+    let timeout: Double?
+    var pending: [UInt8] = []
+
+    mutating func write(_ bytes: [UInt8]) throws(SendMode.Stop) {
+        let written: Result<Bool, SendMode.Stop> = bytes.withUnsafeBytes { raw in Result { () throws(SendMode.Stop) in try write(raw, unlessAnswered: false) } }
+        _ = try written.get()
+    }
+
+    /// Sends all of `bytes`; false when the receiver answered first (`unlessAnswered`).
+    func write(_ bytes: UnsafeRawBufferPointer, unlessAnswered: Bool) throws(SendMode.Stop) -> Bool {
+        guard var base = bytes.baseAddress else { return true }
+        var left = bytes.count
+        while left > 0 {
+            let n = Glibc.send(fd, base, left, Int32(MSG_NOSIGNAL))
+            if n > 0 {
+                left -= n
+                base += n
+                continue
+            }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN:
+                switch SignalWait.wait(for: fd, events: Int32(POLLOUT) | (unlessAnswered ? Int32(POLLIN) : 0), seconds: timeout, signalFD: signalFD) {
+                case .ready(let revents):
+                    if unlessAnswered && revents & Int32(POLLIN) != 0 { return false }
+                case .timedOut: throw .failed("send: the receiver took nothing for \(Seconds.text(timeout ?? 0)) s (-w)")
+                case .signal(let number): throw .signal(number)
+                }
+            case EPIPE, ECONNRESET:
+                // It closed on us: its answer, if any, says why.
+                return false
+            default:
+                throw .failed("send: write failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        return true
+    }
+
+    /// The receiver's next line, as the protocol reads it.
+    mutating func reply() throws(SendMode.Stop) -> FileTransfer.Reply {
+        var chunk = [UInt8](repeating: 0, count: 512)
+        while true {
+            if let newline = pending.firstIndex(of: 0x0A) {
+                let line = Array(pending[..<newline])
+                pending.removeFirst(newline + 1)
+                guard let reply = FileTransfer.parseReply(line) else {
+                    throw .failed("send: not a receiver's answer: '\(String(decoding: line.prefix(80), as: UTF8.self))'")
+                }
+                return reply
+            }
+            guard pending.count <= FileTransfer.longestLine else { throw .failed("send: the receiver's answer is not a line") }
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n > 0 {
+                pending += chunk[..<n]
+                continue
+            }
+            if n == 0 { throw .failed("send: the receiver closed without an answer") }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN:
+                switch SignalWait.wait(for: fd, events: Int32(POLLIN), seconds: timeout, signalFD: signalFD) {
+                case .ready: continue
+                case .timedOut: throw .failed("send: no answer from the receiver within \(Seconds.text(timeout ?? 0)) s (-w)")
+                case .signal(let number): throw .signal(number)
+                }
+            default:
+                throw .failed("send: the receiver's answer was lost: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
