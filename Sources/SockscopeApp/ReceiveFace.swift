@@ -36,6 +36,8 @@ final class ReceiveFace: ServingFace {
         var receivedSince: Double?
         /// Bytes the sender sent past its content (dropped, told).
         var extra = 0
+        /// How it ended, in a word or two for the screen's list: `received`, `refused: exists`.
+        var outcome: String?
     }
 
     /// The engine's reads: written and hashed while still in the CPU's cache (measured here:
@@ -150,6 +152,7 @@ final class ReceiveFace: ServingFace {
         client.stage = .answered
         clients[id] = client
         let word = refusal?.rawValue ?? detail
+        clients[id]?.outcome = "refused: \(word)"
         engine.send(Array(FileTransfer.Reply.refused(word).line.utf8), to: id)
         engine.requestFIN(id)
         say(told("refused", id, client, [("reason", .string(word)), ("detail", .string(detail))],
@@ -172,6 +175,7 @@ final class ReceiveFace: ServingFace {
                 : "rename failed: \(String(cString: strerror(code))); kept as \(FileTransfer.partName(file.name))"
             return answerError(id, client, why: why, engine: engine)
         }
+        clients[id]?.outcome = "received whole"
         engine.send(Array(FileTransfer.Reply.digest(hex).line.utf8), to: id)
         engine.requestFIN(id)
         let seconds = clock() - (client.receivedSince ?? client.started)
@@ -190,6 +194,7 @@ final class ReceiveFace: ServingFace {
     }
 
     func answerError(_ id: Int, _ client: Client, why: String, engine: Engine) {
+        clients[id]?.outcome = "failed"
         engine.send(Array(FileTransfer.Reply.error(why).line.utf8), to: id)
         engine.requestFIN(id)
         say(told("failed", id, client, [("reason", .string(why))], text: "\(client.name ?? "?"): \(why)"), true, id)
@@ -259,11 +264,18 @@ final class ReceiveFace: ServingFace {
 
     func ends(with outcome: EngineOutcome) -> Bool { true }
 
+    /// The request line is shown; the content is the file's.
+    func showsReceived(_ id: Int) -> Bool {
+        guard let client = clients[id], case .asking = client.stage else { return false }
+        return true
+    }
+
     func label(_ id: Int) -> String? {
         guard let client = clients[id] else { return nil }
         var what = "client \(client.number) of receive"
         if let name = client.name { what += ": \(name)" }
         if case .receiving(let file, _, let size) = client.stage, size > 0 { what += " \(file.written * 100 / size)%" }
+        if let outcome = client.outcome { what += ", \(outcome)" }
         return "\(client.host):\(client.port) (\(what))"
     }
 

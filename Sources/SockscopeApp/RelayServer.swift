@@ -9,6 +9,13 @@ protocol ServingFace: EngineFace {
     func label(_ id: Int) -> String?
     /// At the end (a signal): what is still open, told.
     func finish()
+    /// Whether the screen's conversation shows the bytes now arriving on `id` (a file's
+    /// content is counted, not shown: it is the file's, not a conversation).
+    func showsReceived(_ id: Int) -> Bool
+}
+
+extension ServingFace {
+    func showsReceived(_ id: Int) -> Bool { true }
 }
 
 /// `sockscope proxy` and `sockscope serve`: a listener whose clients a face serves, on the one

@@ -307,6 +307,26 @@ struct FileSendTests {
         #expect(port.code == 64, "\(port.stderrText)")
     }
 
+    /// In a terminal the receiver is the screen: each client listed with its file and how it
+    /// ended; the request and the digest in the conversation, the file's content counted, not shown.
+    @Test(.enabled(if: Paths.which("tmux"), "skipped: needs tmux"))
+    func theReceiversScreenNamesEachFileAndKeepsItsContentOut() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let directory = scratch.file("inbox"), source = scratch.file("letter.txt")
+            mkdir(directory, 0o755)
+            Self.write(source, String(repeating: "private words of the letter\n", count: 2000))
+            let tmux = try Tmux("\(Paths.sockscope) serve receive \(directory) 127.0.0.1 0", columns: 120, rows: 32)
+            let port = try tmux.listenerPort()
+            let send = try sockscope(["send", source, "127.0.0.1", port], stdin: .null)
+            #expect(try send.waitForExit(timeout: 30) == 0, "\(send.stderrText)")
+            let screen = try tmux.wait(for: "the client's line in the list") { $0.contains("(client 1 of receive: letter.txt, received whole)") }
+            #expect(screen.contains("← SEND 56000 letter.txt") && screen.contains("→ SHA256 "), "\(screen)")
+            #expect(!screen.contains("private words"), "\(screen)")
+            #expect(screen.contains("in 54.7 KiB"), "\(screen)")
+        }
+    }
+
     /// Progress is drawn on a terminal's standard error, redrawn in place, and never reaches
     /// standard output; without a terminal, only --progress draws it (a line at a time).
     @Test(.enabled(if: Paths.which("tmux"), "skipped: needs tmux"))

@@ -29,6 +29,7 @@ extension RelayServer {
                                       captureOff: sources.captureOff)
             mode.relay = relay
             mode.relayLabel = { [unowned relay] id in relay.label(id) }
+            mode.relayShows = { [unowned relay] id in relay.showsReceived(id) }
             started(mode)
             let status = mode.run(engine)
             relay.finish()

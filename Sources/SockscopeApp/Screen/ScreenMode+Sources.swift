@@ -5,7 +5,19 @@ import SockscopeTransport
 /// The state sources of the screen (DESIGN.md): the socket tables every `refreshInterval` (and
 /// at once after something happened to ours), the tracepoint as it fires, TCP_INFO of our sockets.
 extension ScreenMode {
+    /// A relay's names change as its connections go on (a file's name once asked, how much of
+    /// it has arrived): the list and the table follow them.
+    func relabel(only id: Int? = nil) {
+        guard let relayLabel else { return }
+        for connection in model.connections where connection.open && (id == nil || connection.id == id) {
+            guard let label = relayLabel(connection.id), label != connection.peer else { continue }
+            model.updateSession(connection.id) { $0.peer = label }
+            model.board.ownNotes[connection.id] = label
+        }
+    }
+
     func refreshTable(_ engine: Engine, at now: Double) {
+        relabel()
         if model.unixSocket { refreshUnixRows(engine) }
         // TCP_INFO of ours, read once: first-hand (no root) it says a change before the tables do.
         var ownInfo: [Int: TCPInfo] = [:]

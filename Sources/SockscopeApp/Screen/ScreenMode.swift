@@ -53,6 +53,8 @@ final class ScreenMode: EngineFace {
     var relay: (any EngineFace)?
     /// How the relay names a connection in the list (a tunnel's leg), when it does.
     var relayLabel: ((Int) -> String?)?
+    /// Whether the relay's connection's bytes are shown in the conversation, or only counted.
+    var relayShows: ((Int) -> Bool)?
     /// A connection's stage failed (TLS, a proxy): the screen exits 1 when it closes, as a pipe does.
     var stageFailed = false
     /// The relay's descriptors of the round, renumbered into the engine's set (kept between
@@ -148,11 +150,18 @@ final class ScreenMode: EngineFace {
     // MARK: EngineFace
 
     func engine(_ engine: Engine, received bytes: UnsafeRawBufferPointer, on id: Int) {
+        let shown = relayShows?(id) ?? true
         relay?.engine(engine, received: bytes, on: id)
-        model.received(bytes, connection: id, at: io.monotonic())
+        if shown {
+            model.received(bytes, connection: id, at: io.monotonic())
+        } else {
+            model.updateSession(id) { $0.bytesIn += UInt64(bytes.count) }
+        }
     }
 
     func engine(_ engine: Engine, event: EngineEvent) {
+        // The relay's last word on a connection, before it forgets it.
+        if case .closed(let id, _, _) = event { relabel(only: id) }
         relay?.engine(engine, event: event)
         // What the relay told of it is noted once the model knows the connection.
         defer { tellPending() }
