@@ -186,7 +186,7 @@ _sockscope() {
 
 _sockscope_nc() {
     repeating_flags=()
-    non_repeating_flags=(-4 -6 -C -d -k -l -N -n -u -U -v -z --tls --ssl --tls-no-verify --tls-verify-client --send-only --recv-only --broker --chat --exec-stderr --json --tui --no-tui --version -h --help)
+    non_repeating_flags=(-4 -6 -C -d -k -l -N -n -u -U -v -z --tls --ssl --tls-no-verify --tls-verify-client --send-only --progress --recv-only --broker --chat --exec-stderr --json --tui --no-tui --version -h --help)
     repeating_options=(--allow --deny --allow-file --allowfile --deny-file --denyfile -x --proxy)
     non_repeating_options=(-i -p -q -s -w --hex-dump --pcap --pcap-payload --ladder --max-conns --tls-ca --ssl-trustfile --tls-servername --tls-cert --ssl-cert --tls-key --ssl-key --tls-alpn --ssl-alpn --tls-min --tls-max --keylog -e --exec -c --sh-exec -X --proxy-type --proxy-auth --proxy-auth-file --proxy-dns)
     __sockscope_offer_flags_options -1

@@ -23,7 +23,7 @@ function __sockscope_parse_tokens -S
         __sockscope_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'nc'
-            __sockscope_parse_subcommand -r 1 '4' '6' 'C' 'd' 'k' 'l' 'N' 'n' 'u' 'U' 'v' 'z' 'i=' 'p=' 'q=' 's=' 'w=' 'hex-dump=' 'pcap=' 'pcap-payload=' 'ladder=' 'max-conns=' 'tls' 'tls-no-verify' 'tls-ca=' 'tls-servername=' 'tls-cert=' 'tls-key=' 'tls-alpn=' 'tls-min=' 'tls-max=' 'tls-verify-client' 'keylog=' 'send-only' 'recv-only' 'broker' 'chat' 'allow=+' 'deny=+' 'allow-file=+' 'deny-file=+' 'e/exec=' 'c/sh-exec=' 'exec-stderr' 'x/proxy=+' 'X/proxy-type=' 'proxy-auth=' 'proxy-auth-file=' 'proxy-dns=' 'json' 'tui' 'no-tui' 'version' 'h/help'
+            __sockscope_parse_subcommand -r 1 '4' '6' 'C' 'd' 'k' 'l' 'N' 'n' 'u' 'U' 'v' 'z' 'i=' 'p=' 'q=' 's=' 'w=' 'hex-dump=' 'pcap=' 'pcap-payload=' 'ladder=' 'max-conns=' 'tls' 'tls-no-verify' 'tls-ca=' 'tls-servername=' 'tls-cert=' 'tls-key=' 'tls-alpn=' 'tls-min=' 'tls-max=' 'tls-verify-client' 'keylog=' 'send-only' 'progress' 'recv-only' 'broker' 'chat' 'allow=+' 'deny=+' 'allow-file=+' 'deny-file=+' 'e/exec=' 'c/sh-exec=' 'exec-stderr' 'x/proxy=+' 'X/proxy-type=' 'proxy-auth=' 'proxy-auth-file=' 'proxy-dns=' 'json' 'tui' 'no-tui' 'version' 'h/help'
         case 'states'
             __sockscope_parse_subcommand 0 't/tcp' 'u/udp' '4' '6' 'l/listening' 'state=' 'port=' 'p/processes' 'no-processes' 'json' 'events' 'duration=' 'segments' 'pcap=' 'pcap-payload=' 'interval=' 'version' 'h/help'
         case 'watch'
@@ -141,6 +141,7 @@ complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_op
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" tls-verify-client' -l 'tls-verify-client' -d 'With -l --tls, every client must present a certificate, verified against --tls-ca or the system\'s.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" keylog' -l 'keylog' -d 'With --tls, append the session\'s secrets to FILE in the NSS key-log format (also SSLKEYLOGFILE).' -rfka ''
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" send-only' -l 'send-only' -d 'Only send: what peers send is dropped, and a connection closes once all of standard input has gone to it.'
+complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" progress' -l 'progress' -d 'Bytes and rates each way on standard error (redrawn in place on a terminal, else a line a second); never on standard output.'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" recv-only' -l 'recv-only' -d 'Only receive: standard input is not read (as -d).'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" broker' -l 'broker' -d 'With -l: every client\'s bytes go to all the other clients (ncat\'s connection broker; implies -k).'
 complete -c 'sockscope' -n '__sockscope_should_offer_completions_for_flags_or_options "sockscope nc" chat' -l 'chat' -d 'With -l: as --broker, line by line, each line with its sender\'s name.'

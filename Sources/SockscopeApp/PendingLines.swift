@@ -6,6 +6,8 @@ import SockscopeTransport
 final class PendingLines {
     let fd: Int32
     private var text = ""
+    /// Runs before lines are written (--progress clears its line in place first).
+    var beforeWriting: (() -> Void)?
 
     init(fd: Int32) { self.fd = fd }
 
@@ -17,6 +19,7 @@ final class PendingLines {
 
     func flush() {
         guard !text.isEmpty else { return }
+        beforeWriting?()
         Descriptor.writeAll(fd, text)
         text.removeAll(keepingCapacity: true)
     }

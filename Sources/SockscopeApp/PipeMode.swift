@@ -197,7 +197,24 @@ public final class PipeMode {
             engine = Engine(settings: EngineSettings(plan: plan), stdin: io.stdin, stdout: io.stdout,
                             signalFD: signalFD, clock: io.monotonic, onEvent: onEvent)
         }
-        if !interactive { engine.flushEvents = lines.flush }
+        // --progress: drawn after each round's lines, erased before the next ones; from the
+        // first byte moved (a listener's wait for its client is no part of a rate).
+        let meter = plan.progress && !interactive ? ProgressMeter(fd: log.fd, asked: true, clock: io.monotonic) : nil
+        let progress = { [unowned engine] () -> String? in
+            guard engine.bytesSent + engine.bytesReceived > 0, let meter else { return nil }
+            meter.begin()
+            return TransferProgress.twoWays(sent: engine.bytesSent, received: engine.bytesReceived, seconds: meter.seconds)
+        }
+        if let meter {
+            lines.beforeWriting = meter.clearLine
+            engine.flushEvents = {
+                lines.flush()
+                meter.update(progress)
+            }
+        } else if !interactive {
+            engine.flushEvents = lines.flush
+        }
+        defer { if let meter, let text = progress() { meter.finish(text) } }
         engine.recorder = recorder
         let proxy = proxyMaker
         if let proxy { engine.makeStream = proxy }

@@ -18,7 +18,7 @@ public enum Planning {
                                                    "--allow-file", "--allowfile", "--deny-file", "--denyfile"]
     /// Every long option of the nc command line, argument-parser's own included.
     public static let longOptions: Set<String> = valueOptions.union(
-        ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--json", "--broker", "--chat", "--send-only", "--recv-only", "--exec-stderr", "--tls", "--ssl", "--tls-no-verify",
+        ["--tui", "--no-tui", "--help", "--version", "--generate-completion-script", "--json", "--broker", "--chat", "--send-only", "--recv-only", "--progress", "--exec-stderr", "--tls", "--ssl", "--tls-no-verify",
          "--tls-verify-client"])
 
     /// The proxies' credentials when the command line has none: --proxy-auth-file's first line

@@ -71,6 +71,7 @@ extension Engine {
             let count = released - offset
             let n = connections[index].stream.send(inputPointer(at: offset), count: count)
             if n > 0 {
+                bytesSent += n
                 recorder?.record(UnsafeRawBufferPointer(start: inputPointer(at: offset), count: n),
                                  sent: true, peer: connections[index].address)
                 // A datagram leaves whole or not at all.
@@ -92,6 +93,7 @@ extension Engine {
                 return connections[index].stream.send(base + offset, count: raw.count - offset)
             }
             if n > 0 || (n == 0 && first.isEmpty) {
+                bytesSent += n
                 first.withUnsafeBytes { raw in
                     recorder?.record(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + n)]), sent: true,
                                      peer: connections[index].address)
@@ -183,6 +185,7 @@ extension Engine {
     /// or handed to the face, which takes them all; with --send-only, dropped (counted, dumped).
     func deliver(_ n: Int, from id: Int?, peer: SocketAddress?) {
         let bytes = UnsafeRawBufferPointer(start: output.writable, count: n)
+        bytesReceived += n
         recorder?.record(bytes, sent: false, peer: peer)
         markReceived()
         if let face {

@@ -55,6 +55,7 @@ extension Engine {
         // No more than the output buffer holds, so that a fallback to copying can take it all.
         let n = clinux_splice(connections[0].fd, target, min(1 << 20, output.capacity))
         if n > 0 {
+            bytesReceived += n
             splice.outputWaitsForStdout = false
             markReceived()
             // The private pipe is emptied at once, so it never holds bytes between rounds.

@@ -54,6 +54,9 @@ public final class Engine {
     /// pipe mode's -v lines leave in one write, ahead of the received bytes that follow what
     /// they describe.
     public var flushEvents: (() -> Void)?
+    /// Bytes received from peers and sent to them, over the run (--progress).
+    public internal(set) var bytesReceived = 0
+    public internal(set) var bytesSent = 0
     /// accept(2), replaceable so that a test can run out of descriptors without the whole
     /// process doing so.
     public var accepter: (Int32) throws(SystemError) -> (fd: Int32, peer: SocketAddress)? = { listener throws(SystemError) in

@@ -97,6 +97,8 @@ struct NetcatCommand: ParsableCommand {
 
     @Flag(name: .customLong("send-only"), help: "Only send: what peers send is dropped, and a connection closes once all of standard input has gone to it.")
     var sendOnly = false
+    @Flag(name: .customLong("progress"), help: "Bytes and rates each way on standard error (redrawn in place on a terminal, else a line a second); never on standard output.")
+    var progress = false
     @Flag(name: .customLong("recv-only"), help: "Only receive: standard input is not read (as -d).")
     var recvOnly = false
     @Flag(name: .customLong("broker"), help: "With -l: every client's bytes go to all the other clients (ncat's connection broker; implies -k).")
@@ -151,7 +153,7 @@ struct NetcatCommand: ParsableCommand {
         o.tlsVerifyClient = tlsVerifyClient
         o.json = json
         o.exec = exec; o.shellExec = shellExec; o.execStderr = execStderr; o.allow = clients.allow; o.deny = clients.deny; o.broker = broker; o.chat = chat
-        o.sendOnly = sendOnly; o.recvOnly = recvOnly
+        o.sendOnly = sendOnly; o.recvOnly = recvOnly; o.progress = progress
         o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS
         return o
     }

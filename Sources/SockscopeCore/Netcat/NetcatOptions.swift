@@ -30,6 +30,7 @@ public struct NetcatOptions: Sendable, Equatable {
     public var allow: [String] = []      // --allow LIST, --allow-file FILE's lines (ncat's --allowfile)
     public var deny: [String] = []       // --deny LIST, --deny-file FILE's lines (ncat's --denyfile)
     public var sendOnly = false          // --send-only (ncat's)
+    public var progress = false          // --progress: bytes and rates each way on stderr
     public var recvOnly = false          // --recv-only (ncat's; -d)
     public var broker = false            // --broker (ncat's: every client's bytes to all others)
     public var chat = false              // --chat (the same, line by line, each with its sender's name)

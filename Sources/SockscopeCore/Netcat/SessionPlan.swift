@@ -39,6 +39,8 @@ public struct SessionPlan: Sendable, Equatable {
     /// --send-only (ncat's): received bytes are dropped, and a connection closes once all of
     /// standard input has gone to it. (--recv-only is -d.)
     public var sendOnly = false
+    /// --progress: bytes and rates each way on standard error, as pv draws them.
+    public var progress = false
     /// --allow / --deny: which clients a listener keeps (nil: all).
     public var filter: AddressFilter?
     /// --broker (raw) or --chat (lines, named): clients' bytes go to one another.

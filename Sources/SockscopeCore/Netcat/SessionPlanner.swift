@@ -57,6 +57,7 @@ public enum SessionPlanner {
         }
         if o.sendOnly && (o.recvOnly || o.noStdin) { throw UsageError("--send-only: not with --recv-only or -d") }
         plan.sendOnly = o.sendOnly
+        plan.progress = o.progress
         if o.recvOnly { plan.readStdin = false }
         plan.exec = try execCommand(o)
         if o.execStderr && plan.exec == nil { throw UsageError("--exec-stderr: with --exec or --sh-exec") }
