@@ -471,9 +471,9 @@ _sockscope_serve() {
 
 _sockscope_probe() {
     repeating_flags=()
-    non_repeating_flags=(-4 -6 -n --json --version -h --help)
+    non_repeating_flags=(-4 -6 -n --tls --tls-no-verify --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(-c -i -w)
+    non_repeating_options=(-c -i -w --concurrency --tls-ca --tls-servername --send --expect)
     __sockscope_offer_flags_options 2
 
     # Offer option value completions
@@ -485,6 +485,21 @@ _sockscope_probe() {
         return
         ;;
     '-w')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--tls-ca')
+        return
+        ;;
+    '--tls-servername')
+        return
+        ;;
+    '--send')
+        return
+        ;;
+    '--expect')
         return
         ;;
     esac

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <sys/signalfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -18,6 +19,12 @@ int clinux_accept_nonblocking(int fd, struct sockaddr *addr, socklen_t *len) {
 
 long clinux_splice(int from, int to, size_t count) {
     return (long)splice(from, NULL, to, NULL, count, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
+
+int clinux_poll_ns(struct pollfd *fds, unsigned long count, long long nanoseconds) {
+    if (nanoseconds < 0) return ppoll(fds, count, NULL, NULL);
+    struct timespec timeout = { .tv_sec = nanoseconds / 1000000000LL, .tv_nsec = nanoseconds % 1000000000LL };
+    return ppoll(fds, count, &timeout, NULL);
 }
 
 int clinux_rename_noreplace(int directory, const char *from, const char *to) {

@@ -2,10 +2,12 @@ import Glibc
 import SockscopeCore
 import SockscopeTransport
 
-/// `sockscope probe HOST PORT` (issue 24, first part): the name's resolution shown and timed,
-/// then connects, one after another, each timed and told apart — connected, refused (an RST),
-/// filtered (no answer within -w) — and a summary: min, p50, p90, p99, max, mean, mdev, loss.
-/// Lines for people, or JSON objects; exit 0 only when every probe connected.
+/// `sockscope probe HOST PORT` (issue 24): the name's resolution shown and timed — every
+/// address, its family and zone, the canonical name, and the order they are tried in — then
+/// probes, --concurrency at a time, each timed phase by phase (`ProbeRunner`) and told apart:
+/// connected, refused (an RST), filtered (no answer within -w), failed after connecting. At the
+/// end min, p50, p90, p99, max, mean, mdev per phase, and the loss. Lines for people (with a
+/// histogram on a terminal), or JSON objects; exit 0 only when every probe did all it was asked.
 public struct ProbeMode {
     public struct Options {
         public var host = ""
@@ -15,6 +17,13 @@ public struct ProbeMode {
         public var count = 4
         public var interval = 1.0
         public var timeout = 2.0
+        public var concurrency = 1
+        public var tls = false
+        public var tlsVerify = true
+        public var tlsCA: String?
+        public var tlsServername: String?
+        public var send: [UInt8]?
+        public var expect: [UInt8]?
         public var json = false
         public init() {}
     }
@@ -27,100 +36,82 @@ public struct ProbeMode {
         self.io = io
     }
 
-    enum Outcome { case connected, refused, filtered, failed(String) }
-
     public func run() -> ExitStatus {
         signal(SIGPIPE, SIG_IGN)
         let log = Diagnostics(fd: io.stderr, verbose: true)
         let signalFD = io.signalDescriptor(SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }
-        let out = StandardOutput(io.stdout)
-        func say(_ event: SessionEvent) -> ExitStatus? {
-            let line = options.json ? event.json(wallTime: io.wallClock()) : (event.text ?? "")
-            return OutputLines.write(line + "\n", to: out, signalFD: signalFD, log: log)
-        }
-        // Resolution first, timed: every address, in the order they will be tried (RFC 6724's,
-        // as getaddrinfo sorts them).
+        let display = ProbeDisplay(io: io, signalFD: signalFD, log: log, json: options.json)
         let began = io.monotonic()
-        let addresses: [SocketAddress]
+        let resolved: (addresses: [SocketAddress], canonicalName: String?)
         do {
-            addresses = try Resolver.resolve(host: options.host, port: options.port, family: options.family, datagram: false,
-                                             numeric: options.numeric, passive: false)
+            resolved = try Resolver.lookUp(host: options.host, port: options.port, family: options.family, datagram: false,
+                                           numeric: options.numeric, passive: false, canonical: true)
         } catch {
             log.error(error.description)
             return .failure
         }
         let lookup = io.monotonic() - began
-        let shown = addresses.map(\.numericHost)
-        if let status = say(SessionEvent("resolved", [("host", .string(options.host)), ("addresses", .array(shown.map { .string($0) })),
-                                                      ("ms", .double((lookup * 1e6).rounded() / 1e3))],
-                                         text: "\(options.host.terminalSafe) resolves to \(shown.joined(separator: ", ")) in \(DurationText.short(lookup)); probing \(shown.first ?? "?") port \(options.port)")) {
+        let order = ProbeOrder.interleaved(resolved.addresses.map(\.family)).map { resolved.addresses[$0] }
+        if let status = display.say(resolution(resolved.addresses, canonicalName: resolved.canonicalName, order: order, seconds: lookup)) {
             return status
         }
-        guard let address = addresses.first else { return .failure }
-        let dialer = Dialer(datagram: false, timeout: options.timeout, source: nil, sourcePort: nil, signalFD: signalFD)
-        var times: [Double] = []
-        var refused = 0, filtered = 0, failed = 0
-        var interrupted: Int32?
-        for number in 1...options.count {
-            if number > 1, case .signal(let signal) = SignalWait.wait(seconds: options.interval, signalFD: signalFD) {
-                interrupted = signal
-                break
-            }
-            let start = io.monotonic()
-            var outcome = Outcome.failed("")
-            var synsAgain = 0
-            let result = dialer.connect(to: address)
-            // The connect's own time (SYN to SYN-ACK and our ACK), before any close.
-            let seconds = io.monotonic() - start
-            switch result {
-            case .success(let fd):
-                outcome = .connected
-                times.append(seconds)
-                // SYNs sent again before the answer: TCP_INFO's retransmissions so far (a lost
-                // SYN costs a second: the time alone cannot tell it from a slow peer).
-                synsAgain = Int(TCPInfoReader.read(fd)?.totalRetransmits ?? 0)
-                close(fd)
-            case .failure(.refused(let error)) where error.code == ECONNREFUSED:
-                outcome = .refused
-                refused += 1
-            case .failure(.refused(let error)):
-                outcome = .failed(String(cString: strerror(error.code)))
-                failed += 1
-            case .failure(.timedOut):
-                outcome = .filtered
-                filtered += 1
-            case .failure(.interrupted(let signal)):
-                interrupted = signal
-            }
-            if interrupted != nil { break }
-            let (word, text): (String, String) = switch outcome {
-            case .connected: ("connected", "connected in \(DurationText.milliseconds(seconds)) ms"
-                                + (synsAgain > 0 ? " (\(synsAgain) SYN\(synsAgain == 1 ? "" : "s") sent again)" : ""))
-            case .refused: ("refused", "refused (RST) in \(DurationText.milliseconds(seconds)) ms")
-            case .filtered: ("filtered", "no answer within \(Seconds.text(options.timeout)) s (filtered)")
-            case .failed(let why): ("failed", "failed: \(why)")
-            }
-            if let status = say(SessionEvent("probe", [("probe", .int(number)), ("address", .string(address.numericHost)),
-                                                       ("port", .int(Int(options.port))), ("outcome", .string(word)),
-                                                       ("syn_retransmits", .int(synsAgain)),
-                                                       ("ms", .double((seconds * 1e6).rounded() / 1e3))],
-                                             text: "probe \(number): \(address.numericHost) \(options.port): \(text)")) {
-                return status
+        guard !order.isEmpty else { return .failure }
+        var tls: TLSStream.Settings?
+        if options.tls {
+            do {
+                let context = try TLSContext(clientVerifying: options.tlsVerify, caFile: options.tlsCA, certFile: nil, keyFile: nil,
+                                             keepingKeyLog: false)
+                // The name typed, as pipe mode sends it: an address is checked as one, never sent as SNI.
+                tls = TLSStream.Settings(context: context, servername: options.tlsServername ?? options.host, handshakeLimit: options.timeout,
+                                         clock: io.monotonic)
+            } catch {
+                log.error(error.description)
+                return .failure
             }
         }
-        let sent = times.count + refused + filtered + failed
-        let loss = sent == 0 ? 0 : Double(sent - times.count) / Double(sent) * 100
-        let stats = ProbeStatistics(times)
-        let counts = "\(sent) probes, \(times.count) connected, \(refused) refused, \(filtered) filtered"
-            + (failed > 0 ? ", \(failed) failed" : "") + " (\(Int(loss.rounded()))% loss)"
-        if let status = say(SessionEvent("summary", [("probes", .int(sent)), ("connected", .int(times.count)), ("refused", .int(refused)),
-                                                     ("filtered", .int(filtered)), ("failed", .int(failed)),
-                                                     ("loss_percent", .double((loss * 10).rounded() / 10))] + (stats?.json ?? []),
-                                           text: counts + (stats.map { "\nconnect: \($0.text)" } ?? ""))) {
-            return status
+        let runner = ProbeRunner(plan: .init(addresses: order, port: options.port, timeout: options.timeout, tls: tls,
+                                             send: options.send, expect: options.expect),
+                                 clock: io.monotonic, signalFD: signalFD)
+        var summary = ProbeSummary()
+        var interrupted: ExitStatus?
+        if let stop = runner.run(count: options.count, concurrency: options.concurrency, interval: options.interval, tell: { result in
+            summary.add(result)
+            return display.result(result)
+        }) {
+            guard case .signal = stop else { return stop }
+            interrupted = stop
         }
-        if let interrupted { return .signal(interrupted) }
-        return sent > 0 && times.count == sent ? .success : .failure
+        if let status = display.finish(summary) { return status }
+        if let interrupted { return interrupted }
+        return !summary.results.isEmpty && summary.results.allSatisfy(\.succeeded) ? .success : .failure
+    }
+
+    /// `localhost resolves to ::1 (IPv6), 127.0.0.1 (IPv4) in 0.210 ms; canonical name
+    /// localhost; trying ::1 first (getaddrinfo's order, RFC 6724), …`.
+    func resolution(_ addresses: [SocketAddress], canonicalName: String?, order: [SocketAddress], seconds: Double) -> SessionEvent {
+        func family(_ address: SocketAddress) -> String { address.family == AF_INET6 ? "IPv6" : "IPv4" }
+        let shown = addresses.map { address in
+            "\(address.numericHost) (\(family(address))\(address.zone.map { ", zone \($0.terminalSafe)" } ?? ""))"
+        }
+        var text = "\(options.host.terminalSafe) resolves to \(shown.joined(separator: ", ")) in \(DurationText.short(seconds))"
+        if let canonicalName, canonicalName != options.host { text += "; canonical name \(canonicalName.terminalSafe)" }
+        let families = Set(addresses.map(\.family))
+        if let first = order.first {
+            text += families.count > 1
+                ? "; trying \(first.numericHost) first (getaddrinfo's order, RFC 6724), the other family \(Int(ProbeOrder.attemptDelay * 1000)) ms later "
+                    + "if none has connected (Happy Eyeballs, RFC 8305; -4 or -6 to choose)"
+                : "; probing \(first.numericHost) port \(options.port)" + (addresses.count > 1 ? ", the next address if it fails" : "")
+        }
+        let listed: [JSONValue] = addresses.map { .string($0.numericHost) }
+        let detail: [JSONValue] = addresses.map { address in
+            .object([("address", .string(address.numericHost)), ("family", .string(family(address))),
+                     ("zone", address.zone.map { .string($0) } ?? .null)])
+        }
+        return SessionEvent("resolved", [("host", .string(options.host)), ("addresses", .array(listed)), ("families", .array(detail)),
+                                         ("canonical_name", canonicalName.map { .string($0) } ?? .null),
+                                         ("order", .array(order.map { .string($0.numericHost) })),
+                                         ("ms", .double((seconds * 1e6).rounded() / 1e3))],
+                            text: text)
     }
 }

@@ -9,11 +9,20 @@ public enum Resolver {
         host: String?, port: UInt16, family: NetcatOptions.Family, datagram: Bool,
         numeric: Bool, passive: Bool, source: Bool = false
     ) throws(TransportError) -> [SocketAddress] {
+        try lookUp(host: host, port: port, family: family, datagram: datagram, numeric: numeric, passive: passive, source: source).addresses
+    }
+
+    /// The same, with the canonical name getaddrinfo gives (AI_CANONNAME): `sockscope probe`
+    /// shows it.
+    public static func lookUp(
+        host: String?, port: UInt16, family: NetcatOptions.Family, datagram: Bool,
+        numeric: Bool, passive: Bool, source: Bool = false, canonical: Bool = false
+    ) throws(TransportError) -> (addresses: [SocketAddress], canonicalName: String?) {
         var hints = addrinfo()
         hints.ai_family = family == .inet ? AF_INET : (family == .inet6 ? AF_INET6 : AF_UNSPEC)
         hints.ai_socktype = Int32(datagram ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue)
         hints.ai_protocol = Int32(datagram ? IPPROTO_UDP : IPPROTO_TCP)
-        hints.ai_flags = AI_NUMERICSERV | (numeric ? AI_NUMERICHOST : 0) | (passive ? AI_PASSIVE : 0)
+        hints.ai_flags = AI_NUMERICSERV | (numeric ? AI_NUMERICHOST : 0) | (passive ? AI_PASSIVE : 0) | (canonical && !numeric ? AI_CANONNAME : 0)
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
@@ -22,6 +31,7 @@ public enum Resolver {
             throw TransportError(NetcatWords.resolveFailed(host: host ?? "", port: port, reason: reason))
         }
         defer { freeaddrinfo(list) }
+        let canonicalName = first.pointee.ai_canonname.map { String(cString: $0) }
         var addresses: [SocketAddress] = []
         var node: UnsafeMutablePointer<addrinfo>? = first
         while let entry = node {
@@ -31,7 +41,7 @@ public enum Resolver {
             }
             node = entry.pointee.ai_next
         }
-        return addresses
+        return (addresses, canonicalName)
     }
 
     /// A service name from /etc/services (`http` → 80), for port arguments.

@@ -74,6 +74,15 @@ public struct SocketAddress: Sendable, Equatable, Hashable {
     /// The numeric host (`127.0.0.1`, `::1`), or the path for Unix sockets.
     public var numericHost: String { host(numeric: true) }
 
+    /// An IPv6 address's zone (its interface, for a link-local one), or nil.
+    public var zone: String? {
+        guard family == AF_INET6 else { return nil }
+        let scope = withUnsafeBytes(of: storage) { raw in raw.load(as: sockaddr_in6.self).sin6_scope_id }
+        guard scope != 0 else { return nil }
+        var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+        return if_indextoname(scope, &name) != nil ? String(cString: name) : String(scope)
+    }
+
     /// The host as nc shows it: a name from the resolver unless `numeric`, else the number.
     public func host(numeric: Bool) -> String {
         if family == AF_UNIX { return unixPath ?? "" }

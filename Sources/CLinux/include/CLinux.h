@@ -3,6 +3,7 @@
 #ifndef SOCKSCOPE_CLINUX_H
 #define SOCKSCOPE_CLINUX_H
 
+#include <poll.h>
 #include <spawn.h>
 #include <stddef.h>
 #include <sys/socket.h>
@@ -35,6 +36,10 @@ void clinux_die_by_signal(int sig);
 /// splice(2) between a pipe and another descriptor, SPLICE_F_MOVE | SPLICE_F_NONBLOCK, so the
 /// bytes never enter user space (measured here: about twice the throughput of read/write).
 long clinux_splice(int from, int to, size_t count);
+
+/// poll(2) with a timeout in nanoseconds (ppoll): `probe` times a close to the microsecond,
+/// where poll's milliseconds would round a loopback's 30 µs up to one. `nanoseconds` < 0: none.
+int clinux_poll_ns(struct pollfd *fds, unsigned long count, long long nanoseconds);
 
 /// renameat2(RENAME_NOREPLACE) within one directory: EEXIST rather than replace a file that
 /// appeared meanwhile (`serve receive` without --overwrite). 0 or -1.
