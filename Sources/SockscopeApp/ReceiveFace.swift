@@ -232,10 +232,8 @@ final class ReceiveFace: ServingFace {
             say(told("client-closed", id, client, [("in", .int(client.bytesIn)), ("extra", .int(client.extra)), ("end", .string(ServeFace.ending(reason)))],
                       text: "\(client.bytesIn) bytes in, \(ProxyTunnel.seconds(clock() - client.started)), \(ServeFace.ending(reason))\(tail)"),
                 client.extra > 0, id)
-        case .refusedByFilter(let address), .refusedOverLimit(let address):
-            let why = if case .refusedByFilter = event { "not allowed (--allow, --deny)" } else { "over --max-conns" }
-            say(SessionEvent("refused", [("client", .string(address.endpoint?.address.description ?? "?")), ("reason", .string(why))],
-                             text: "\(address.display) refused: \(why)"), true, nil)
+        case .refusedByFilter, .refusedOverLimit:
+            if let refused = RelayServer.refusal(event) { say(refused, true, nil) }
         default:
             break
         }

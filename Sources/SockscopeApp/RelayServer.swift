@@ -125,6 +125,18 @@ final class RelayServer {
         return .success
     }
 
+    /// A client the engine turned away (--allow/--deny, --max-conns), as a serving face tells it.
+    static func refusal(_ event: EngineEvent) -> SessionEvent? {
+        let address: SocketAddress, why: String
+        switch event {
+        case .refusedByFilter(let refused): (address, why) = (refused, "not allowed (--allow, --deny)")
+        case .refusedOverLimit(let refused): (address, why) = (refused, "over --max-conns")
+        default: return nil
+        }
+        return SessionEvent("refused", [("client", .string(address.endpoint?.address.description ?? "?")), ("reason", .string(why))],
+                            text: "\(address.display) refused: \(why)")
+    }
+
     /// The listening socket, on the first of the host's addresses that can be bound.
     func open() throws -> Int32 {
         let addresses = try Resolver.resolve(host: setup.host, port: setup.port, family: setup.family, datagram: false,

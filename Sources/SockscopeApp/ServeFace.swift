@@ -114,10 +114,8 @@ final class ServeFace: ServingFace {
                                                                     ("seconds", .double((seconds * 1e6).rounded() / 1e6)), ("end", .string(how))],
                              text: "#\(client.number) \(place(client)): \(client.bytesIn) bytes in, \(client.bytesOut) out, "
                                  + "\(ProxyTunnel.seconds(seconds)), \(how)"), true, id)
-        case .refusedByFilter(let address), .refusedOverLimit(let address):
-            let why = if case .refusedByFilter = event { "not allowed (--allow, --deny)" } else { "over --max-conns" }
-            say(SessionEvent("refused", [("client", .string(address.endpoint?.address.description ?? "?")), ("reason", .string(why))],
-                             text: "\(address.display) refused: \(why)"), true, nil)
+        case .refusedByFilter, .refusedOverLimit:
+            if let refused = RelayServer.refusal(event) { say(refused, true, nil) }
         default:
             break
         }

@@ -71,11 +71,7 @@ struct ProbeCommand: ParsableCommand {
         o.tlsServername = tlsServername
         o.send = try bytes(send, "--send")
         o.expect = try bytes(expect, "--expect")
-        do {
-            o.port = try Planning.port(port)
-        } catch {
-            throw ValidationError(error.message)
-        }
+        o.port = try portArgument(port)
         return o
     }
 

@@ -41,11 +41,7 @@ struct SendCommand: ParsableCommand {
         o.progress = progress
         o.json = json
         o.verbose = verbose
-        do {
-            o.port = try Planning.port(port)
-        } catch {
-            throw ValidationError(error.message)
-        }
+        o.port = try portArgument(port)
         return o
     }
 
