@@ -15,6 +15,7 @@ final class ProgressMeter {
     var drawnAny = false
     /// What was drawn last: a last line the same as it is not written again.
     var lastText = ""
+    var finished = false
 
     /// nil when progress is not wanted: `asked` nil means "when standard error is a terminal".
     init?(fd: Int32, asked: Bool?, clock: @escaping () -> Double) {
@@ -55,8 +56,17 @@ final class ProgressMeter {
 
     /// The last drawing, whatever the time, ended by a newline.
     func finish(_ text: String) {
+        finished = true
         if !inPlace && text == lastText { return }
         draw(text, final: true)
+    }
+
+    /// The run ended another way (a failure, a signal): a line drawn in place is ended, so that
+    /// what follows (the error, the shell's prompt) starts on a line of its own.
+    func abandon() {
+        guard inPlace, drawnAny, !finished else { return }
+        finished = true
+        Descriptor.writeAll(fd, "\n")
     }
 
     func draw(_ text: String, final: Bool) {

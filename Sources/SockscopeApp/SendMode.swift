@@ -78,6 +78,7 @@ public struct SendMode {
         }
         guard let digest = SHA256Digest() else { throw .failed("send: no SHA-256 from OpenSSL") }
         let meter = ProgressMeter(fd: io.stderr, asked: options.progress, clock: io.monotonic)
+        defer { meter?.abandon() }
         let started = io.monotonic()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunk, alignment: 16)
         defer { buffer.deallocate() }

@@ -34,10 +34,11 @@ public final class ReceiveDirectory {
         return overflow ? Int.max : bytes
     }
 
-    /// `NAME.part`, created anew; `replacing`: a stale one is removed first.
+    /// `NAME.part`, created anew; `replacing`: a stale one (or a link put there) is removed
+    /// first — the entry itself, never what a link points to.
     public func create(_ name: String, replacing: Bool) throws(SystemError) -> IncomingFile {
         let part = FileTransfer.partName(name)
-        if replacing, kind(of: part) == S_IFREG { unlinkat(fd, part, 0) }
+        if replacing, let kind = kind(of: part), kind == S_IFREG || kind == S_IFLNK { unlinkat(fd, part, 0) }
         let file = openat(fd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard file >= 0 else { throw SystemError("create \(part)") }
         return IncomingFile(directory: self, fd: file, name: name)
