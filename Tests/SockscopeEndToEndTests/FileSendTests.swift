@@ -166,7 +166,7 @@ struct FileSendTests {
             ServeTests.stop(receiver)
 
             let (replacing, replacingPort) = try Self.receiver(directory, ["--overwrite"])
-            for name in ["notes.txt", "linked"] {
+            for name in ["notes.txt", "linked", "planted"] {
                 let run = try sockscope(["send", "--as", name, source, "127.0.0.1", "\(replacingPort)"], stdin: .null)
                 #expect(try run.waitForExit(timeout: 20) == 0, "\(name): \(run.stderrText)")
                 #expect(Self.contents(directory + "/" + name) == Array("new content\n".utf8))
@@ -174,6 +174,7 @@ struct FileSendTests {
             var info = stat()
             #expect(lstat(directory + "/linked", &info) == 0 && info.st_mode & S_IFMT == S_IFREG, "the link itself is replaced")
             #expect(Self.contents(outside) == Array("precious\n".utf8), "never the file it pointed at")
+            #expect(!fileExists(directory + "/planted.part"), "the planted link went, not what it named")
             // Never a directory, even with --overwrite.
             let dir = try sockscope(["send", "--as", "adir", source, "127.0.0.1", "\(replacingPort)"], stdin: .null)
             #expect(try dir.waitForExit(timeout: 20) == 1 && dir.stderrText.hasSuffix("refused adir: exists\n"), "\(dir.stderrText)")
