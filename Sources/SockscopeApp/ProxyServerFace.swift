@@ -238,7 +238,7 @@ final class ProxyServerFace: ServingFace {
     func legClosed(client id: Int, reason: EngineEvent.CloseReason, engine: Engine) {
         guard var client = clients[id] else { return }
         client.leg = nil
-        client.ending = client.ending ?? Self.ending(reason, side: "target")
+        client.ending = client.ending ?? RelayServer.ending(reason, side: "target")
         clients[id] = client
         // The client's leg ends as the target's did: a reset as a reset; else once what is
         // queued for it has gone.
@@ -248,7 +248,7 @@ final class ProxyServerFace: ServingFace {
     func clientClosed(_ id: Int, _ client: Client, reason: EngineEvent.CloseReason, engine: Engine) {
         clients[id] = nil
         waitingForName = waitingForName.filter { $0.value != id }
-        let ending = client.ending ?? Self.ending(reason, side: "client")
+        let ending = client.ending ?? RelayServer.ending(reason, side: "client")
         if let leg = client.leg {
             legs[leg] = nil
             if engine.isDialing(leg) {
@@ -271,17 +271,6 @@ final class ProxyServerFace: ServingFace {
         switch reason {
         case .reset, .resetByPeer, .failed, .streamFailed: true
         case .finished, .closedByUs, .idle: false
-        }
-    }
-
-    static func ending(_ reason: EngineEvent.CloseReason, side: String) -> String {
-        switch reason {
-        case .finished, .closedByUs: "finished"
-        case .resetByPeer: "reset by the \(side)"
-        case .reset: "reset"
-        case .failed(let code): "\(side) failed: \(String(cString: strerror(code)))"
-        case .streamFailed(let why): why
-        case .idle: "idle"
         }
     }
 

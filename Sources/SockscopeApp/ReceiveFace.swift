@@ -226,11 +226,11 @@ final class ReceiveFace: ServingFace {
             stoppedShort(id, how: "the sender's FIN", engine: engine)
             engine.requestFIN(id)
         case .closed(let id, _, let reason):
-            stoppedShort(id, how: ServeFace.ending(reason), engine: nil)
+            stoppedShort(id, how: RelayServer.ending(reason, side: "client"), engine: nil)
             guard let client = clients.removeValue(forKey: id) else { return }
             let tail = client.extra > 0 ? ", \(client.extra) bytes past the content dropped" : ""
-            say(told("client-closed", id, client, [("in", .int(client.bytesIn)), ("extra", .int(client.extra)), ("end", .string(ServeFace.ending(reason)))],
-                      text: "\(client.bytesIn) bytes in, \(ProxyTunnel.seconds(clock() - client.started)), \(ServeFace.ending(reason))\(tail)"),
+            say(told("client-closed", id, client, [("in", .int(client.bytesIn)), ("extra", .int(client.extra)), ("end", .string(RelayServer.ending(reason, side: "client")))],
+                      text: "\(client.bytesIn) bytes in, \(ProxyTunnel.seconds(clock() - client.started)), \(RelayServer.ending(reason, side: "client"))\(tail)"),
                 client.extra > 0, id)
         case .refusedByFilter, .refusedOverLimit:
             if let refused = RelayServer.refusal(event) { say(refused, true, nil) }

@@ -125,6 +125,19 @@ final class RelayServer {
         return .success
     }
 
+    /// How a served connection ended, in a line's words: `finished`, `reset by us`, `reset by
+    /// the client`, `target failed: Connection timed out` (`side`: what the peer is to us).
+    static func ending(_ reason: EngineEvent.CloseReason, side: String) -> String {
+        switch reason {
+        case .finished, .closedByUs: "finished"
+        case .reset: "reset by us"
+        case .resetByPeer: "reset by the \(side)"
+        case .failed(let code): "\(side) failed: \(String(cString: strerror(code)))"
+        case .streamFailed(let why): why
+        case .idle: "idle"
+        }
+    }
+
     /// A client the engine turned away (--allow/--deny, --max-conns), as a serving face tells it.
     static func refusal(_ event: EngineEvent) -> SessionEvent? {
         let address: SocketAddress, why: String

@@ -109,7 +109,7 @@ final class ServeFace: ServingFace {
         case .closed(let id, _, let reason):
             guard let client = clients.removeValue(forKey: id) else { return }
             let seconds = now - client.started
-            let how = Self.ending(reason)
+            let how = RelayServer.ending(reason, side: "client")
             say(SessionEvent("client-closed", fields(id, client) + [("in", .int(client.bytesIn)), ("out", .int(client.bytesOut)),
                                                                     ("seconds", .double((seconds * 1e6).rounded() / 1e6)), ("end", .string(how))],
                              text: "#\(client.number) \(place(client)): \(client.bytesIn) bytes in, \(client.bytesOut) out, "
@@ -128,17 +128,6 @@ final class ServeFace: ServingFace {
     }
 
     func place(_ client: Client) -> String { "\(client.host) \(client.port)" }
-
-    static func ending(_ reason: EngineEvent.CloseReason) -> String {
-        switch reason {
-        case .finished, .closedByUs: "finished"
-        case .reset: "reset by us"
-        case .resetByPeer: "reset by the client"
-        case .failed(let code): "failed: \(String(cString: strerror(code)))"
-        case .streamFailed(let why): why
-        case .idle: "idle"
-        }
-    }
 
     /// chargen: lines until the client's queue holds enough; the client's pace is ours. A batch
     /// the engine no longer takes (the client has gone) ends it: bounded either way.
