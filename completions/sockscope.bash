@@ -436,9 +436,9 @@ _sockscope_proxy() {
 
 _sockscope_serve() {
     repeating_flags=()
-    non_repeating_flags=(-4 -6 -l -k -n -v --json --overwrite --keep-partial --tui --no-tui --version -h --help)
+    non_repeating_flags=(-4 -6 -l -k -n -v --json --tls --ssl --overwrite --keep-partial --tui --no-tui --version -h --help)
     repeating_options=(--allow --deny --allow-file --allowfile --deny-file --denyfile)
-    non_repeating_options=(--max-conns)
+    non_repeating_options=(--max-conns --tls-cert --tls-key)
     __sockscope_offer_flags_options -1
 
     # Offer option value completions
@@ -456,6 +456,12 @@ _sockscope_serve() {
         return
         ;;
     '--max-conns')
+        return
+        ;;
+    '--tls-cert')
+        return
+        ;;
+    '--tls-key')
         return
         ;;
     esac
@@ -507,9 +513,9 @@ _sockscope_probe() {
 
 _sockscope_send() {
     repeating_flags=()
-    non_repeating_flags=(-4 -6 -n -v --progress --no-progress --json --version -h --help)
+    non_repeating_flags=(-4 -6 -n -v --progress --no-progress --json --tls --ssl --tls-no-verify --version -h --help)
     repeating_options=()
-    non_repeating_options=(-w --as)
+    non_repeating_options=(-w --as --tls-ca --tls-servername)
     __sockscope_offer_flags_options 3
 
     # Offer option value completions
@@ -518,6 +524,12 @@ _sockscope_send() {
         return
         ;;
     '--as')
+        return
+        ;;
+    '--tls-ca')
+        return
+        ;;
+    '--tls-servername')
         return
         ;;
     esac

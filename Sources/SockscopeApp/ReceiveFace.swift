@@ -229,9 +229,13 @@ final class ReceiveFace: ServingFace {
             stoppedShort(id, how: RelayServer.ending(reason, side: "client"), engine: nil)
             guard let client = clients.removeValue(forKey: id) else { return }
             let tail = client.extra > 0 ? ", \(client.extra) bytes past the content dropped" : ""
+            // Said always when something is worth saying: bytes dropped, or a client that
+            // never asked (a TLS handshake refused, a port scan), and why it ended.
+            var neverAsked = false
+            if case .asking = client.stage { neverAsked = true }
             say(told("client-closed", id, client, [("in", .int(client.bytesIn)), ("extra", .int(client.extra)), ("end", .string(RelayServer.ending(reason, side: "client")))],
                       text: "\(client.bytesIn) bytes in, \(ProxyTunnel.seconds(clock() - client.started)), \(RelayServer.ending(reason, side: "client"))\(tail)"),
-                client.extra > 0, id)
+                client.extra > 0 || neverAsked, id)
         case .refusedByFilter, .refusedOverLimit:
             if let refused = RelayServer.refusal(event) { say(refused, true, nil) }
         default:

@@ -42,6 +42,8 @@ final class RelayServer {
         /// The engine's reads at most: a proxy's legs move most in big reads; a receiver hashes
         /// and writes what it reads, fastest in pieces that stay in the CPU's cache.
         var bufferSize = 1 << 20
+        /// Each client's stream (serve --tls: a TLS server stage); nil: the socket itself.
+        var makeStream: ((Int32) -> ByteStream)?
     }
 
     /// Says an event: `always`, or only under -v; with its client's connection id.
@@ -109,6 +111,7 @@ final class RelayServer {
         settings.filter = setup.filter
         settings.dialTimeout = setup.dialTimeout
         let engine = Engine(settings: settings, stdin: -1, stdout: -1, signalFD: signalFD, clock: io.monotonic)
+        engine.makeStream = setup.makeStream
         let face = try makeFace(say, signalFD)
         engine.setListener(listener)
         if setup.interactive {

@@ -21,6 +21,11 @@ public struct SendMode {
         public var progress: Bool?
         public var json = false
         public var verbose = false
+        /// --tls: the transfer inside TLS, the receiver's certificate verified unless told not to.
+        public var tls = false
+        public var tlsVerify = true
+        public var tlsCA: String?
+        public var tlsServername: String?
         public init() {}
     }
 
@@ -68,7 +73,7 @@ public struct SendMode {
         defer { close(file) }
         let socket = try dial(signalFD: signalFD, log: log)
         defer { close(socket) }
-        var wire = Wire(fd: socket, signalFD: signalFD, timeout: options.timeout)
+        var wire = Wire(fd: socket, stream: try stream(socket), signalFD: signalFD, timeout: options.timeout)
         try wire.write(Array(FileTransfer.request(name: name, size: size).utf8))
         switch try wire.reply() {
         case .ok: break
@@ -98,7 +103,8 @@ public struct SendMode {
             sent += got
             meter?.update { TransferProgress.line(done: sent, total: size, seconds: meter?.seconds ?? 0) }
         }
-        if sent == size { shutdown(socket, Int32(SHUT_WR)) }
+        // Our end (TLS: close_notify, then the FIN): a receiver written with nc may read to it.
+        if sent == size { wire.stream.finishSending() }
         let answer = try wire.reply()
         let seconds = io.monotonic() - started
         meter?.finish(TransferProgress.line(done: sent, total: size, seconds: seconds))
@@ -134,6 +140,20 @@ public struct SendMode {
         return (fd, Int(info.st_size))
     }
 
+    /// The socket itself, or TLS over it (the handshake runs as the request is written).
+    func stream(_ socket: Int32) throws(Stop) -> any ByteStream {
+        let plain = PlainStream(fd: socket)
+        guard options.tls else { return plain }
+        do {
+            let context = try TLSContext(clientVerifying: options.tlsVerify, caFile: options.tlsCA, certFile: nil, keyFile: nil,
+                                         keepingKeyLog: false)
+            return try TLSStream(lower: plain, settings: TLSStream.Settings(context: context, servername: options.tlsServername ?? options.host,
+                                                                             handshakeLimit: options.timeout ?? 10, clock: io.monotonic))
+        } catch {
+            throw .failed("send: \(error.description)")
+        }
+    }
+
     /// Connected to the first of the host's addresses that answers, as nc dials.
     func dial(signalFD: Int32, log: Diagnostics) throws(Stop) -> Int32 {
         let addresses: [SocketAddress]
@@ -162,24 +182,32 @@ public struct SendMode {
     }
 }
 
-/// The sender's socket: whole writes and whole reply lines, each wait ended by a signal or -w.
+/// The sender's connection: whole writes and whole reply lines through its stream (the socket,
+/// or TLS over it), each wait ended by a signal or -w. A stage that needs the peer's bytes
+/// first (a handshake) is read while writing; what it hands out early is kept for `reply`.
 struct Wire {
     let fd: Int32
+    let stream: any ByteStream
     let signalFD: Int32
     let timeout: Double?
     var pending: [UInt8] = []
 
     mutating func write(_ bytes: [UInt8]) throws(SendMode.Stop) {
-        let written: Result<Bool, SendMode.Stop> = bytes.withUnsafeBytes { raw in Result { () throws(SendMode.Stop) in try write(raw, unlessAnswered: false) } }
+        var copy = self
+        let written: Result<Bool, SendMode.Stop> = bytes.withUnsafeBytes { raw in
+            Result { () throws(SendMode.Stop) in try copy.write(raw, unlessAnswered: false) }
+        }
+        self = copy
         _ = try written.get()
     }
 
-    /// Sends all of `bytes`; false when the receiver answered first (`unlessAnswered`).
-    func write(_ bytes: UnsafeRawBufferPointer, unlessAnswered: Bool) throws(SendMode.Stop) -> Bool {
+    /// Sends all of `bytes`; false when the receiver answered first (`unlessAnswered`) or
+    /// closed on us (its answer, if any, says why).
+    mutating func write(_ bytes: UnsafeRawBufferPointer, unlessAnswered: Bool) throws(SendMode.Stop) -> Bool {
         guard var base = bytes.baseAddress else { return true }
         var left = bytes.count
         while left > 0 {
-            let n = Glibc.send(fd, base, left, Int32(MSG_NOSIGNAL))
+            let n = stream.send(base, count: left)
             if n > 0 {
                 left -= n
                 base += n
@@ -187,20 +215,37 @@ struct Wire {
             }
             switch errno {
             case EINTR: continue
-            case EAGAIN:
-                switch SignalWait.wait(for: fd, events: Int32(POLLOUT) | (unlessAnswered ? Int32(POLLIN) : 0), seconds: timeout, signalFD: signalFD) {
+            case EAGAIN, EWOULDBLOCK:
+                let events = stream.events(reading: unlessAnswered, writing: true)
+                switch SignalWait.wait(for: fd, events: events, seconds: timeout, signalFD: signalFD) {
                 case .ready(let revents):
-                    if unlessAnswered && revents & Int32(POLLIN) != 0 { return false }
+                    if revents & Int32(POLLIN) != 0 {
+                        // A handshake's records, or the receiver's early answer.
+                        if try take() && unlessAnswered { return false }
+                    }
                 case .timedOut: throw .failed("send: the receiver took nothing for \(Seconds.text(timeout ?? 0)) s (-w)")
                 case .signal(let number): throw .signal(number)
                 }
             case EPIPE, ECONNRESET:
-                // It closed on us: its answer, if any, says why.
                 return false
             default:
-                throw .failed("send: write failed: \(String(cString: strerror(errno)))")
+                throw .failed("send: write failed: \(stream.failure ?? String(cString: strerror(errno)))")
             }
         }
+        return true
+    }
+
+    /// Reads what the stream has now into `pending`: true when bytes (or the end) came.
+    mutating func take() throws(SendMode.Stop) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let n = chunk.withUnsafeMutableBytes { raw in raw.baseAddress.map { stream.receive(into: $0, count: raw.count) } ?? -1 }
+        if n > 0 {
+            pending += chunk[..<n]
+            return true
+        }
+        if n == 0 { return true }
+        if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return false }
+        if let failure = stream.failure { throw .failed("send: \(failure)") }
         return true
     }
 
@@ -217,7 +262,7 @@ struct Wire {
                 return reply
             }
             guard pending.count <= FileTransfer.longestLine else { throw .failed("send: the receiver's answer is not a line") }
-            let n = recv(fd, &chunk, chunk.count, 0)
+            let n = chunk.withUnsafeMutableBytes { raw in raw.baseAddress.map { stream.receive(into: $0, count: raw.count) } ?? -1 }
             if n > 0 {
                 pending += chunk[..<n]
                 continue
@@ -225,14 +270,16 @@ struct Wire {
             if n == 0 { throw .failed("send: the receiver closed without an answer") }
             switch errno {
             case EINTR: continue
-            case EAGAIN:
-                switch SignalWait.wait(for: fd, events: Int32(POLLIN), seconds: timeout, signalFD: signalFD) {
+            case EAGAIN, EWOULDBLOCK:
+                // What a stage still owes the socket (TLS records) goes while we wait.
+                _ = stream.advance()
+                switch SignalWait.wait(for: fd, events: stream.events(reading: true, writing: false), seconds: timeout, signalFD: signalFD) {
                 case .ready: continue
                 case .timedOut: throw .failed("send: no answer from the receiver within \(Seconds.text(timeout ?? 0)) s (-w)")
                 case .signal(let number): throw .signal(number)
                 }
             default:
-                throw .failed("send: the receiver's answer was lost: \(String(cString: strerror(errno)))")
+                throw .failed("send: the receiver's answer was lost: \(stream.failure ?? String(cString: strerror(errno)))")
             }
         }
     }

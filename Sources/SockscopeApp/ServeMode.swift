@@ -19,6 +19,10 @@ public struct ServeMode {
         public var directory = "."
         public var overwrite = false
         public var keepPartial = false
+        /// --tls: every client through a TLS server stage (a temporary certificate unless a file).
+        public var tls = false
+        public var tlsCert: String?
+        public var tlsKey: String?
         public init() {}
     }
 
@@ -49,11 +53,28 @@ public struct ServeMode {
                                       filter: o.filter, maxConnections: o.maxConnections, dialTimeout: nil, interactive: o.interactive,
                                       mode: "serve \(peer.rawValue)", serves: peer.summary, policy: peer.summary)
         if receiving != nil { setup.bufferSize = ReceiveFace.readSize }
+        var tlsWords = ""
+        var tlsFields: [(String, JSONValue)] = []
+        if o.tls {
+            let context: TLSContext
+            do {
+                context = try TLSContext(serverWith: o.tlsCert, keyFile: o.tlsKey, keepingKeyLog: false)
+            } catch {
+                Diagnostics(fd: io.stderr, verbose: false).error(error.description)
+                return .failure
+            }
+            let clock = io.monotonic
+            setup.makeStream = { fd in
+                TLSStream.make(lower: PlainStream(fd: fd), settings: TLSStream.Settings(context: context, handshakeLimit: 10, clock: clock))
+            }
+            tlsWords = "; over TLS, certificate SHA-256 \(context.fingerprint)" + (o.tlsCert == nil ? " (temporary, self-signed, CN=sockscope)" : "")
+            tlsFields = [("tls_sha256", .string(context.fingerprint))]
+        }
         let server = RelayServer(setup, io: io)
         return server.run(readiness: { local in
-            SessionEvent("listening", SessionEvent.place(host: local.numericHost, port: local.port) + [("peer", .string(peer.rawValue))],
+            SessionEvent("listening", SessionEvent.place(host: local.numericHost, port: local.port) + [("peer", .string(peer.rawValue))] + tlsFields,
                          text: "Serving \(peer.rawValue) on \(local.host(numeric: o.numeric).terminalSafe) \(local.port): "
-                             + (receiving.map { "files into \($0.directory.path.terminalSafe)" } ?? peer.summary))
+                             + (receiving.map { "files into \($0.directory.path.terminalSafe)" } ?? peer.summary) + tlsWords)
         }) { say, _ in
             if let receiving { return ReceiveFace(rules: receiving, clock: io.monotonic, say: say) }
             return ServeFace(peer: peer, clock: io.monotonic, wallClock: io.wallClock, say: say)

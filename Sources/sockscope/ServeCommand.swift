@@ -9,7 +9,7 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve a peer to practise on (echo, discard, daytime, chargen, random, slow, reset, halfclose, receive); alone, list them.",
         usage: """
-            sockscope serve [NAME [-46nv] [--json] [--allow list] [--deny list] [--max-conns n] [--tui | --no-tui] [host] port]
+            sockscope serve [NAME [-46nv] [--json] [--tls [--tls-cert file [--tls-key file]]] [--allow list] [--deny list] [--max-conns n] [--tui | --no-tui] [host] port]
             sockscope serve receive [--overwrite] [--keep-partial] [options] [DIR] [host] port
             """,
         discussion: """
@@ -30,6 +30,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-conns"), parsing: .unconditional, help: ArgumentHelp("Clients at once (default 100); more are closed.", valueName: "n"))
     var maxConnections: Int = 100
     @Flag(name: .customLong("json"), help: "Each line a JSON object; no screen.") var json = false
+    @Flag(name: [.customLong("tls"), .customLong("ssl")], help: "Serve over TLS: a temporary self-signed certificate unless --tls-cert.")
+    var tls = false
+    @Option(name: .customLong("tls-cert"), parsing: .unconditional, help: ArgumentHelp("With --tls, our certificate (PEM, with its chain).", valueName: "file"))
+    var tlsCert: String?
+    @Option(name: .customLong("tls-key"), parsing: .unconditional, help: ArgumentHelp("With --tls-cert, its private key (PEM; default: in the certificate's file).", valueName: "file"))
+    var tlsKey: String?
     @Flag(name: .customLong("overwrite"), help: "receive: replace a file of the same name (never a directory).") var overwrite = false
     @Flag(name: .customLong("keep-partial"), help: "receive: keep what arrived of a file cut short as NAME.part (default: removed).")
     var keepPartial = false
@@ -42,7 +48,7 @@ struct ServeCommand: ParsableCommand {
     func options() throws -> ServeMode.Options {
         var o = ServeMode.Options()
         guard let name = arguments.first else {
-            guard !ipv4 && !ipv6 && !listen && !keep && !numeric && !verbose && !json && tui == nil else {
+            guard !ipv4 && !ipv6 && !listen && !keep && !numeric && !verbose && !json && !tls && tui == nil else {
                 throw ValidationError("serve: which peer? 'sockscope serve' lists them")
             }
             return o
@@ -51,6 +57,9 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("serve: no peer named '\(name.terminalSafe)': 'sockscope serve' lists them")
         }
         o.peer = peer
+        if !tls && (tlsCert != nil || tlsKey != nil) { throw ValidationError("--tls-cert and --tls-key: with --tls") }
+        if tlsKey != nil && tlsCert == nil { throw ValidationError("--tls-key: with --tls-cert") }
+        o.tls = tls; o.tlsCert = tlsCert; o.tlsKey = tlsKey
         var positionals = Array(arguments.dropFirst())
         if peer == .receive {
             if let directory = ServeCommand.directory(positionals) {

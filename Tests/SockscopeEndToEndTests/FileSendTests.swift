@@ -308,6 +308,32 @@ struct FileSendTests {
         #expect(port.code == 64, "\(port.stderrText)")
     }
 
+    /// --tls at both ends: the transfer inside TLS, the receiver's certificate verified; a plain
+    /// sender or an unverified certificate fails with its reason, and the receiver says so.
+    @Test(.enabled(if: Paths.which("openssl"), "skipped: needs openssl"))
+    func aTransferInsideTLS() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let directory = scratch.file("inbox"), source = scratch.file("secret.bin")
+            mkdir(directory, 0o755)
+            try TLSTests.randomFile(source, bytes: 2 << 20)
+            let cert = try TLSTests.certificate(in: scratch)
+            let (receiver, port) = try Self.receiver(directory, ["--tls", "--tls-cert", cert.cert, "--tls-key", cert.key])
+            defer { ServeTests.stop(receiver) }
+            let send = try sockscope(["send", "--tls", "--tls-ca", cert.cert, source, "localhost", "\(port)"], stdin: .null)
+            #expect(try send.waitForExit(timeout: 30) == 0, "\(send.stderrText)")
+            #expect(send.stdoutText.contains("SHA-256 \(try Self.sha256(source)), the receiver's the same"), "\(send.stdoutText)")
+            #expect(Self.contents(source) == Self.contents(directory + "/secret.bin"))
+            let unverified = try sockscope(["send", "--tls", "--as", "other", source, "127.0.0.1", "\(port)"], stdin: .null)
+            #expect(try unverified.waitForExit(timeout: 30) == 1)
+            #expect(unverified.stderrText.hasPrefix("sockscope: send: TLS: certificate verification failed"), "\(unverified.stderrText)")
+            let plain = try sockscope(["send", "--as", "other", source, "127.0.0.1", "\(port)"], stdin: .null)
+            #expect(try plain.waitForExit(timeout: 30) == 1 && plain.stderrText.hasPrefix("sockscope: send: "), "\(plain.stderrText)")
+            #expect(!fileExists(directory + "/other") && !fileExists(directory + "/other.part"))
+            try receiver.wait(for: "the refused handshakes said") { $0.stdoutText.split(separator: "\n").filter { $0.contains("TLS") }.count >= 2 }
+        }
+    }
+
     /// In a terminal the receiver is the screen: each client listed with its file and how it
     /// ended; the request and the digest in the conversation, the file's content counted, not shown.
     @Test(.enabled(if: Paths.which("tmux"), "skipped: needs tmux"))

@@ -147,4 +147,18 @@ struct ServeTests {
             Self.stop(slow)
         }
     }
+
+    /// --tls: any peer behind TLS (here echo, answered through sockscope's own TLS client).
+    @Test func aPeerOverTLS() async throws {
+        try await offPool { () throws in
+            let (echo, port) = try Self.serve("echo", ["--tls"])
+            defer { Self.stop(echo) }
+            #expect(echo.stdoutText.contains("; over TLS, certificate SHA-256 ") && echo.stdoutText.contains("(temporary, self-signed, CN=sockscope)"))
+            let client = try sockscope(["-N", "--tls", "--tls-no-verify", "127.0.0.1", "\(port)"])
+            client.write("through TLS and back\n")
+            client.closeStdin()
+            #expect(try client.waitForExit(timeout: 20) == 0, "\(client.stderrText)")
+            #expect(client.stdoutText == "through TLS and back\n")
+        }
+    }
 }
