@@ -514,8 +514,8 @@ _sockscope_probe() {
 _sockscope_send() {
     repeating_flags=()
     non_repeating_flags=(-4 -6 -n -v --progress --no-progress --json --tls --ssl --tls-no-verify --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-w --as --tls-ca --tls-servername)
+    repeating_options=(-x --proxy)
+    non_repeating_options=(-w --as --tls-ca --tls-servername -X --proxy-type --proxy-auth --proxy-auth-file --proxy-dns)
     __sockscope_offer_flags_options 3
 
     # Offer option value completions
@@ -530,6 +530,21 @@ _sockscope_send() {
         return
         ;;
     '--tls-servername')
+        return
+        ;;
+    '-x'|'--proxy')
+        return
+        ;;
+    '-X'|'--proxy-type')
+        return
+        ;;
+    '--proxy-auth')
+        return
+        ;;
+    '--proxy-auth-file')
+        return
+        ;;
+    '--proxy-dns')
         return
         ;;
     esac

@@ -122,23 +122,9 @@ extension PipeMode {
 }
 
 extension PipeMode {
-    /// -x: each connection's first stage asks the proxies in turn for the target. Its name goes
-    /// to the last proxy as typed (--proxy-dns remote, the default), or resolved here first
-    /// (--proxy-dns local, and always for SOCKS4, which carries only an IPv4 address).
-    /// --proxy-dns local (or SOCKS4, which carries only an address): the target's name is
-    /// resolved here, and a name that does not resolve ends the session (exit 1) — never sent to
-    /// the proxy instead, which is what the user asked not to happen.
     func proxyStage() throws -> ((Int32) -> any ByteStream)? {
-        guard let first = plan.proxies.first, case .inet(let host?, let ports) = plan.target else { return nil }
-        var target = host
-        if !plan.proxyResolvesName || first.kind == .socks4 {
-            let family: NetcatOptions.Family = first.kind == .socks4 ? .inet : plan.family
-            let addresses = try Resolver.resolve(host: host, port: ports[0], family: family, datagram: false,
-                                                 numeric: plan.numeric, passive: false)
-            guard let address = addresses.first else { throw TransportError(NetcatWords.resolveFailed(host: host, port: ports[0], reason: "no address")) }
-            target = address.numericHost
-        }
-        let hops = plan.proxies, port = ports[0], limit = plan.timeout ?? 10, clock = io.monotonic
-        return { fd in ProxyStream(fd: fd, hops: hops, targetHost: target, targetPort: port, limit: limit, clock: clock) }
+        guard case .inet(let host?, let ports) = plan.target else { return nil }
+        return try ProxyStage.maker(hops: plan.proxies, host: host, port: ports[0], family: plan.family, numeric: plan.numeric,
+                                    proxyResolvesName: plan.proxyResolvesName, timeout: plan.timeout, clock: io.monotonic)
     }
 }

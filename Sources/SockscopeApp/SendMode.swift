@@ -26,6 +26,10 @@ public struct SendMode {
         public var tlsVerify = true
         public var tlsCA: String?
         public var tlsServername: String?
+        /// -x: dialed through these proxies, in order; the target's name resolved by the last
+        /// one unless --proxy-dns local.
+        public var proxies: [ProxyHop] = []
+        public var proxyResolvesName = true
         public init() {}
     }
 
@@ -71,9 +75,19 @@ public struct SendMode {
         }
         let (file, size) = try openFile()
         defer { close(file) }
+        // Through proxies, the socket goes to the first one and the stream asks for the target
+        // (a name to resolve here is resolved before any dial).
+        let proxied: ((Int32) -> any ByteStream)?
+        do {
+            proxied = try ProxyStage.maker(hops: options.proxies, host: options.host, port: options.port, family: options.family,
+                                           numeric: options.numeric, proxyResolvesName: options.proxyResolvesName,
+                                           timeout: options.timeout, clock: io.monotonic)
+        } catch {
+            throw .failed("send: \(error)")
+        }
         let socket = try dial(signalFD: signalFD, log: log)
         defer { close(socket) }
-        var wire = Wire(fd: socket, stream: try stream(socket), signalFD: signalFD, timeout: options.timeout)
+        var wire = Wire(fd: socket, stream: try stream(socket, proxied: proxied), signalFD: signalFD, timeout: options.timeout)
         try wire.write(Array(FileTransfer.request(name: name, size: size).utf8))
         switch try wire.reply() {
         case .ok: break
@@ -140,9 +154,10 @@ public struct SendMode {
         return (fd, Int(info.st_size))
     }
 
-    /// The socket itself, or TLS over it (the handshake runs as the request is written).
-    func stream(_ socket: Int32) throws(Stop) -> any ByteStream {
-        let plain = PlainStream(fd: socket)
+    /// The socket itself, or the proxies' tunnel, and TLS over either (the negotiation and the
+    /// handshake run as the request is written).
+    func stream(_ socket: Int32, proxied: ((Int32) -> any ByteStream)?) throws(Stop) -> any ByteStream {
+        let plain = proxied?(socket) ?? PlainStream(fd: socket)
         guard options.tls else { return plain }
         do {
             let context = try TLSContext(clientVerifying: options.tlsVerify, caFile: options.tlsCA, certFile: nil, keyFile: nil,
@@ -156,24 +171,25 @@ public struct SendMode {
 
     /// Connected to the first of the host's addresses that answers, as nc dials.
     func dial(signalFD: Int32, log: Diagnostics) throws(Stop) -> Int32 {
+        let host = options.proxies.first?.host ?? options.host, port = options.proxies.first?.port ?? options.port
         let addresses: [SocketAddress]
         do {
-            addresses = try Resolver.resolve(host: options.host, port: options.port, family: options.family, datagram: false,
+            addresses = try Resolver.resolve(host: host, port: port, family: options.family, datagram: false,
                                              numeric: options.numeric, passive: false)
         } catch {
             throw .failed(error.description)
         }
         let dialer = Dialer(datagram: false, timeout: options.timeout, source: nil, sourcePort: nil, signalFD: signalFD)
-        var last = "no address for \(options.host)"
+        var last = "no address for \(host)"
         for address in addresses {
             switch dialer.connect(to: address) {
             case .success(let fd):
-                log.info("Connection to \(address.numericHost) \(options.port) port [tcp/*] succeeded!")
+                log.info("Connection to \(address.numericHost) \(port) port [tcp/*] succeeded!")
                 return fd
             case .failure(.refused(let error)):
-                last = "connect to \(address.numericHost) port \(options.port) (tcp) failed: \(error.reason)"
+                last = "connect to \(address.numericHost) port \(port) (tcp) failed: \(error.reason)"
             case .failure(.timedOut):
-                last = "connect to \(address.numericHost) port \(options.port) (tcp) failed: \(String(cString: strerror(ETIMEDOUT)))"
+                last = "connect to \(address.numericHost) port \(port) (tcp) failed: \(String(cString: strerror(ETIMEDOUT)))"
             case .failure(.interrupted(let signal)):
                 throw .signal(signal)
             }

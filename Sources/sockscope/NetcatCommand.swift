@@ -114,21 +114,7 @@ struct NetcatCommand: ParsableCommand {
     var shellExec: String?
     @Flag(name: .customLong("exec-stderr"), help: "With --exec or --sh-exec, the program's standard error goes to the connection too (else to ours).")
     var execStderr = false
-    @Option(name: [.customShort("x"), .customLong("proxy")], parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Dial through this proxy (SOCKS5 unless -X says otherwise); again for a chain, in order.", valueName: "host[:port]"))
-    var proxies: [String] = []
-    @Option(name: [.customShort("X"), .customLong("proxy-type")], parsing: .unconditional,
-            help: ArgumentHelp("The proxies' protocol: 4, 4a, 5 (default) or connect (ncat's socks4, socks5, http).", valueName: "type"))
-    var proxyType: String?
-    @Option(name: .customLong("proxy-auth"), parsing: .unconditional,
-            help: ArgumentHelp("The proxies' USER:PASS (also SOCKSCOPE_PROXY_AUTH, or --proxy-auth-file).", valueName: "user:pass"))
-    var proxyAuth: String?
-    @Option(name: .customLong("proxy-auth-file"), parsing: .unconditional,
-            help: ArgumentHelp("Read the proxies' USER:PASS from the first line of FILE.", valueName: "file"))
-    var proxyAuthFile: String?
-    @Option(name: .customLong("proxy-dns"), parsing: .unconditional,
-            help: ArgumentHelp("Who resolves the target's name: remote (the proxy, default) or local.", valueName: "where"))
-    var proxyDNS: String?
+    @OptionGroup var proxy: ProxyOptions
     @Flag(name: .customLong("json"), help: "The session's events (what -v says) as JSON objects, one a line, on standard error; no screen.")
     var json = false
     @Flag(inversion: .prefixedNo,
@@ -154,7 +140,7 @@ struct NetcatCommand: ParsableCommand {
         o.json = json
         o.exec = exec; o.shellExec = shellExec; o.execStderr = execStderr; o.allow = clients.allow; o.deny = clients.deny; o.broker = broker; o.chat = chat
         o.sendOnly = sendOnly; o.recvOnly = recvOnly; o.progress = progress
-        o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS
+        proxy.apply(to: &o)
         return o
     }
 
@@ -187,7 +173,7 @@ struct NetcatCommand: ParsableCommand {
     func execute() -> ExitStatus {
         do {
             var options = options
-            if let problem = Planning.proxyCredentials(&options, file: proxyAuthFile) { throw problem }
+            if let problem = Planning.proxyCredentials(&options, file: proxy.proxyAuthFile) { throw problem }
             if let problem = Planning.addressFiles(&options, allow: clients.allowFiles, deny: clients.denyFiles) { throw problem }
             let plan = try Planning.plan(options)
             let interactive = (tui ?? Terminal.isInteractive()) && Self.screenUnsupported(plan) == nil

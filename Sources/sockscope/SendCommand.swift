@@ -30,6 +30,7 @@ struct SendCommand: ParsableCommand {
     var tlsCA: String?
     @Option(name: .customLong("tls-servername"), help: ArgumentHelp("With --tls, the name sent as SNI and checked (default: host).", valueName: "name"))
     var tlsServername: String?
+    @OptionGroup var proxy: ProxyOptions
     @Argument(help: "The file to send.") var file: String
     @Argument(help: "The receiver's host.") var host: String
     @Argument(help: "Its port.") var port: String
@@ -49,6 +50,15 @@ struct SendCommand: ParsableCommand {
         o.json = json
         o.verbose = verbose
         o.tls = tls; o.tlsVerify = !tlsNoVerify; o.tlsCA = tlsCA; o.tlsServername = tlsServername
+        var netcat = NetcatOptions()
+        proxy.apply(to: &netcat)
+        if let problem = Planning.proxyCredentials(&netcat, file: proxy.proxyAuthFile) { throw ValidationError(problem.message) }
+        do {
+            o.proxies = try ProxyPlanner.hops(netcat)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        o.proxyResolvesName = netcat.proxyDNS != "local"
         o.port = try portArgument(port)
         return o
     }

@@ -18,7 +18,7 @@ struct Sockscope: ParsableCommand {
             sockscope proxy [-46nv] [-w secs] [--auth-file file] [--allow list] [--deny list] [--json] [host] port
             sockscope serve [NAME [-46nv] [--json] [--tls] [host] port]
             sockscope probe [-46n] [-c count] [-i secs] [-w secs] [--concurrency n] [--tls] [--send data] [--expect text] [--json] host port
-            sockscope send [-46nv] [-w secs] [--as name] [--progress] [--tls] [--json] file host port
+            sockscope send [-46nv] [-w secs] [--as name] [--progress] [--tls] [-x proxy [-X type]] [--json] file host port
             sockscope <subcommand> [options]
             """,
         discussion: "Without a subcommand, sockscope takes OpenBSD nc's options: see 'sockscope help nc' and sockscope(1).",

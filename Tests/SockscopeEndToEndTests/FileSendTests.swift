@@ -334,6 +334,33 @@ struct FileSendTests {
         }
     }
 
+    /// -x: the file through proxies (SOCKS5, HTTP CONNECT; TLS inside the tunnel), each proxy
+    /// line saying what it carried; a bad proxy option is a usage error.
+    @Test func aTransferThroughAProxy() async throws {
+        try await offPool { () throws in
+            let scratch = Scratch()
+            let directory = scratch.file("inbox"), source = scratch.file("via.bin")
+            mkdir(directory, 0o755)
+            try TLSTests.randomFile(source, bytes: 1 << 20)
+            let (receiver, port) = try Self.receiver(directory, ["--tls"])
+            defer { ServeTests.stop(receiver) }
+            let (proxy, proxyPort) = try ProxyServerTests.proxy()
+            defer { proxy.signal(SIGTERM) }
+            for (name, extra) in [("socks.bin", ["-X", "5"]), ("connect.bin", ["-X", "connect"])] {
+                let send = try sockscope(["send", "-x", "127.0.0.1:\(proxyPort)"] + extra
+                                         + ["--tls", "--tls-no-verify", "--as", name, source, "127.0.0.1", "\(port)"], stdin: .null)
+                #expect(try send.waitForExit(timeout: 30) == 0, "\(name): \(send.stderrText)")
+                #expect(Self.contents(directory + "/" + name) == Self.contents(source))
+            }
+            try proxy.wait(for: "both tunnels' lines") { child in
+                child.stdoutText.contains("SOCKS5: ") && child.stdoutText.contains("HTTP CONNECT: ")
+                    && child.stdoutText.split(separator: "\n").filter { $0.hasSuffix(", finished") }.count == 2
+            }
+            let bad = try Child.run([Paths.sockscope, "send", "-x", "127.0.0.1:1", "-X", "7", source, "127.0.0.1", "\(port)"])
+            #expect(bad.code == 64 && bad.child.stderrText.contains("-X: 4, 4a, 5 or connect"), "\(bad.child.stderrText)")
+        }
+    }
+
     /// In a terminal the receiver is the screen: each client listed with its file and how it
     /// ended; the request and the digest in the conversation, the file's content counted, not shown.
     @Test(.enabled(if: Paths.which("tmux"), "skipped: needs tmux"))
