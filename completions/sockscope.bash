@@ -477,7 +477,7 @@ _sockscope_serve() {
 
 _sockscope_probe() {
     repeating_flags=()
-    non_repeating_flags=(-4 -6 -n --tls --tls-no-verify --json --version -h --help)
+    non_repeating_flags=(-4 -6 -n --tls --ssl --tls-no-verify --json --version -h --help)
     repeating_options=()
     non_repeating_options=(-c -i -w --concurrency --tls-ca --tls-servername --send --expect)
     __sockscope_offer_flags_options 2

@@ -18,10 +18,8 @@ public struct ProbeMode {
         public var interval = 1.0
         public var timeout = 2.0
         public var concurrency = 1
-        public var tls = false
-        public var tlsVerify = true
-        public var tlsCA: String?
-        public var tlsServername: String?
+        /// --tls: a handshake timed after each connect.
+        public var tls: TLSClientChoice?
         public var send: [UInt8]?
         public var expect: [UInt8]?
         public var json = false
@@ -58,13 +56,9 @@ public struct ProbeMode {
         }
         guard !order.isEmpty else { return .failure }
         var tls: TLSStream.Settings?
-        if options.tls {
+        if let choice = options.tls {
             do {
-                let context = try TLSContext(clientVerifying: options.tlsVerify, caFile: options.tlsCA, certFile: nil, keyFile: nil,
-                                             keepingKeyLog: false)
-                // The name typed, as pipe mode sends it: an address is checked as one, never sent as SNI.
-                tls = TLSStream.Settings(context: context, servername: options.tlsServername ?? options.host, handshakeLimit: options.timeout,
-                                         clock: io.monotonic)
+                tls = try choice.settings(host: options.host, handshakeLimit: options.timeout, clock: io.monotonic)
             } catch {
                 log.error(error.description)
                 return .failure

@@ -22,10 +22,7 @@ public struct SendMode {
         public var json = false
         public var verbose = false
         /// --tls: the transfer inside TLS, the receiver's certificate verified unless told not to.
-        public var tls = false
-        public var tlsVerify = true
-        public var tlsCA: String?
-        public var tlsServername: String?
+        public var tls: TLSClientChoice?
         /// -x: dialed through these proxies, in order; the target's name resolved by the last
         /// one unless --proxy-dns local.
         public var proxies: [ProxyHop] = []
@@ -158,12 +155,9 @@ public struct SendMode {
     /// handshake run as the request is written).
     func stream(_ socket: Int32, proxied: ((Int32) -> any ByteStream)?) throws(Stop) -> any ByteStream {
         let plain = proxied?(socket) ?? PlainStream(fd: socket)
-        guard options.tls else { return plain }
+        guard let choice = options.tls else { return plain }
         do {
-            let context = try TLSContext(clientVerifying: options.tlsVerify, caFile: options.tlsCA, certFile: nil, keyFile: nil,
-                                         keepingKeyLog: false)
-            return try TLSStream(lower: plain, settings: TLSStream.Settings(context: context, servername: options.tlsServername ?? options.host,
-                                                                             handshakeLimit: options.timeout ?? 10, clock: io.monotonic))
+            return try TLSStream(lower: plain, settings: choice.settings(host: options.host, handshakeLimit: options.timeout ?? 10, clock: io.monotonic))
         } catch {
             throw .failed("send: \(error.description)")
         }

@@ -26,12 +26,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .customLong("concurrency"), parsing: .unconditional,
             help: ArgumentHelp("Probes at once (default 1; at most 1000): a pool of n connections held open together, then closed.", valueName: "n"))
     var concurrency = 1
-    @Flag(name: .customLong("tls"), help: "Time a TLS handshake after each connect.") var tls = false
-    @Flag(name: .customLong("tls-no-verify"), help: "With --tls, do not verify the server's certificate.") var tlsNoVerify = false
-    @Option(name: .customLong("tls-ca"), help: ArgumentHelp("With --tls, trust the certificates in FILE instead of the system's.", valueName: "file"))
-    var tlsCA: String?
-    @Option(name: .customLong("tls-servername"), help: ArgumentHelp("With --tls, the name sent as SNI and checked (default: host).", valueName: "name"))
-    var tlsServername: String?
+    @OptionGroup var tls: TLSClientOptions
     @Option(name: .customLong("send"), help: ArgumentHelp("Send DATA after connecting (\\n \\r \\t \\0 \\\\ \\xHH understood) and time the reply's first byte.", valueName: "data"))
     var send: String?
     @Option(name: .customLong("expect"), help: ArgumentHelp("Wait until the reply holds TEXT (same escapes); a probe without it fails.", valueName: "text"))
@@ -46,7 +41,6 @@ struct ProbeCommand: ParsableCommand {
         guard interval.isFinite, (0...3600).contains(interval) else { throw ValidationError("-i: 0 to 3600 seconds") }
         guard timeout.isFinite, timeout >= 0.001, timeout <= 600 else { throw ValidationError("-w: 0.001 to 600 seconds") }
         guard (1...1000).contains(concurrency) else { throw ValidationError("--concurrency: 1 to 1000 probes at once") }
-        if !tls && (tlsNoVerify || tlsCA != nil || tlsServername != nil) { throw ValidationError("--tls-no-verify, --tls-ca and --tls-servername: with --tls") }
         func bytes(_ text: String?, _ option: String) throws -> [UInt8]? {
             guard let text else { return nil }
             switch ProbeOrder.bytes(text) {
@@ -65,10 +59,7 @@ struct ProbeCommand: ParsableCommand {
         o.timeout = timeout
         o.json = json
         o.concurrency = concurrency
-        o.tls = tls
-        o.tlsVerify = !tlsNoVerify
-        o.tlsCA = tlsCA
-        o.tlsServername = tlsServername
+        o.tls = try tls.choice()
         o.send = try bytes(send, "--send")
         o.expect = try bytes(expect, "--expect")
         o.port = try portArgument(port)

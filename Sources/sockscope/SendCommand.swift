@@ -24,12 +24,7 @@ struct SendCommand: ParsableCommand {
     var name: String?
     @Flag(inversion: .prefixedNo, help: "Progress on standard error (default: when it is a terminal).") var progress: Bool?
     @Flag(name: .customLong("json"), help: "The result as a JSON object.") var json = false
-    @Flag(name: [.customLong("tls"), .customLong("ssl")], help: "Send inside TLS (to 'serve receive --tls').") var tls = false
-    @Flag(name: .customLong("tls-no-verify"), help: "With --tls, do not verify the receiver's certificate.") var tlsNoVerify = false
-    @Option(name: .customLong("tls-ca"), help: ArgumentHelp("With --tls, trust the certificates in FILE instead of the system's.", valueName: "file"))
-    var tlsCA: String?
-    @Option(name: .customLong("tls-servername"), help: ArgumentHelp("With --tls, the name sent as SNI and checked (default: host).", valueName: "name"))
-    var tlsServername: String?
+    @OptionGroup var tls: TLSClientOptions
     @OptionGroup var proxy: ProxyOptions
     @Argument(help: "The file to send.") var file: String
     @Argument(help: "The receiver's host.") var host: String
@@ -37,7 +32,6 @@ struct SendCommand: ParsableCommand {
 
     func options() throws -> SendMode.Options {
         if ipv4 && ipv6 { throw ValidationError("cannot use -4 and -6") }
-        if !tls && (tlsNoVerify || tlsCA != nil || tlsServername != nil) { throw ValidationError("--tls-no-verify, --tls-ca and --tls-servername: with --tls") }
         if let timeout { guard timeout.isFinite, timeout >= 0.001, timeout <= 86400 else { throw ValidationError("-w: 0.001 to 86400 seconds") } }
         var o = SendMode.Options()
         o.path = file
@@ -49,7 +43,7 @@ struct SendCommand: ParsableCommand {
         o.progress = progress
         o.json = json
         o.verbose = verbose
-        o.tls = tls; o.tlsVerify = !tlsNoVerify; o.tlsCA = tlsCA; o.tlsServername = tlsServername
+        o.tls = try tls.choice()
         var netcat = NetcatOptions()
         proxy.apply(to: &netcat)
         if let problem = Planning.proxyCredentials(&netcat, file: proxy.proxyAuthFile) { throw ValidationError(problem.message) }
