@@ -478,8 +478,8 @@ _sockscope_serve() {
 _sockscope_probe() {
     repeating_flags=()
     non_repeating_flags=(-4 -6 -n --tls --ssl --tls-no-verify --json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-c -i -w --concurrency --tls-ca --tls-servername --send --expect)
+    repeating_options=(-x --proxy)
+    non_repeating_options=(-c -i -w --concurrency --tls-ca --tls-servername -X --proxy-type --proxy-auth --proxy-auth-file --proxy-dns --send --expect)
     __sockscope_offer_flags_options 2
 
     # Offer option value completions
@@ -500,6 +500,21 @@ _sockscope_probe() {
         return
         ;;
     '--tls-servername')
+        return
+        ;;
+    '-x'|'--proxy')
+        return
+        ;;
+    '-X'|'--proxy-type')
+        return
+        ;;
+    '--proxy-auth')
+        return
+        ;;
+    '--proxy-auth-file')
+        return
+        ;;
+    '--proxy-dns')
         return
         ;;
     '--send')

@@ -20,6 +20,10 @@ public struct ProbeMode {
         public var concurrency = 1
         /// --tls: a handshake timed after each connect.
         public var tls: TLSClientChoice?
+        /// -x: probes go through these proxies (the first one dialed and raced), each probe's
+        /// negotiation a phase; the target's name resolved by the last one unless --proxy-dns local.
+        public var proxies: [ProxyHop] = []
+        public var proxyResolvesName = true
         public var send: [UInt8]?
         public var expect: [UInt8]?
         public var json = false
@@ -40,10 +44,22 @@ public struct ProbeMode {
         let signalFD = io.signalDescriptor(SystemIO.endingSignals)
         defer { if signalFD >= 0 { close(signalFD) } }
         let display = ProbeDisplay(io: io, signalFD: signalFD, log: log, json: options.json)
+        // Through proxies the first one is what is dialed; the target is asked for in each
+        // probe's negotiation (its name resolved here, before any dial, when it must be).
+        let proxied: ((Int32) -> any ByteStream)?
+        do {
+            proxied = try ProxyStage.maker(hops: options.proxies, host: options.host, port: options.port, family: options.family,
+                                           numeric: options.numeric, proxyResolvesName: options.proxyResolvesName,
+                                           timeout: options.timeout, clock: io.monotonic)
+        } catch {
+            log.error("\(error)")
+            return .failure
+        }
+        let dialed = options.proxies.first.map { ($0.host, $0.port) } ?? (options.host, options.port)
         let began = io.monotonic()
         let resolved: (addresses: [SocketAddress], canonicalName: String?)
         do {
-            resolved = try Resolver.lookUp(host: options.host, port: options.port, family: options.family, datagram: false,
+            resolved = try Resolver.lookUp(host: dialed.0, port: dialed.1, family: options.family, datagram: false,
                                            numeric: options.numeric, passive: false, canonical: true)
         } catch {
             log.error(error.description)
@@ -51,7 +67,8 @@ public struct ProbeMode {
         }
         let lookup = io.monotonic() - began
         let order = ProbeOrder.interleaved(resolved.addresses.map(\.family)).map { resolved.addresses[$0] }
-        if let status = display.say(resolution(resolved.addresses, canonicalName: resolved.canonicalName, order: order, seconds: lookup)) {
+        if let status = display.say(resolution(resolved.addresses, canonicalName: resolved.canonicalName, order: order, seconds: lookup,
+                                               host: dialed.0, port: dialed.1)) {
             return status
         }
         guard !order.isEmpty else { return .failure }
@@ -64,7 +81,7 @@ public struct ProbeMode {
                 return .failure
             }
         }
-        let runner = ProbeRunner(plan: .init(addresses: order, port: options.port, timeout: options.timeout, tls: tls,
+        let runner = ProbeRunner(plan: .init(addresses: order, port: dialed.1, timeout: options.timeout, tls: tls, proxied: proxied,
                                              send: options.send, expect: options.expect),
                                  clock: io.monotonic, signalFD: signalFD)
         var summary = ProbeSummary()
@@ -83,29 +100,35 @@ public struct ProbeMode {
 
     /// `localhost resolves to ::1 (IPv6), 127.0.0.1 (IPv4) in 0.210 ms; canonical name
     /// localhost; trying ::1 first (getaddrinfo's order, RFC 6724), …`.
-    func resolution(_ addresses: [SocketAddress], canonicalName: String?, order: [SocketAddress], seconds: Double) -> SessionEvent {
+    func resolution(_ addresses: [SocketAddress], canonicalName: String?, order: [SocketAddress], seconds: Double,
+                    host: String, port: UInt16) -> SessionEvent {
         func family(_ address: SocketAddress) -> String { address.family == AF_INET6 ? "IPv6" : "IPv4" }
         let shown = addresses.map { address in
             "\(address.numericHost) (\(family(address))\(address.zone.map { ", zone \($0.terminalSafe)" } ?? ""))"
         }
-        var text = "\(options.host.terminalSafe) resolves to \(shown.joined(separator: ", ")) in \(DurationText.short(seconds))"
-        if let canonicalName, canonicalName != options.host { text += "; canonical name \(canonicalName.terminalSafe)" }
+        var text = "\(host.terminalSafe) resolves to \(shown.joined(separator: ", ")) in \(DurationText.short(seconds))"
+        if let canonicalName, canonicalName != host { text += "; canonical name \(canonicalName.terminalSafe)" }
         let families = Set(addresses.map(\.family))
         if let first = order.first {
             text += families.count > 1
                 ? "; trying \(first.numericHost) first (getaddrinfo's order, RFC 6724), the other family \(Int(ProbeOrder.attemptDelay * 1000)) ms later "
                     + "if none has connected (Happy Eyeballs, RFC 8305; -4 or -6 to choose)"
-                : "; probing \(first.numericHost) port \(options.port)" + (addresses.count > 1 ? ", the next address if it fails" : "")
+                : "; probing \(first.numericHost) port \(port)" + (addresses.count > 1 ? ", the next address if it fails" : "")
+        }
+        if let last = options.proxies.last {
+            let count = options.proxies.count
+            text += "; to \(options.host.terminalSafe) port \(options.port) through \(count) \(last.kind.name) prox\(count == 1 ? "y" : "ies")"
         }
         let listed: [JSONValue] = addresses.map { .string($0.numericHost) }
         let detail: [JSONValue] = addresses.map { address in
             .object([("address", .string(address.numericHost)), ("family", .string(family(address))),
                      ("zone", address.zone.map { .string($0) } ?? .null)])
         }
-        return SessionEvent("resolved", [("host", .string(options.host)), ("addresses", .array(listed)), ("families", .array(detail)),
+        return SessionEvent("resolved", [("host", .string(host)), ("addresses", .array(listed)), ("families", .array(detail)),
                                          ("canonical_name", canonicalName.map { .string($0) } ?? .null),
                                          ("order", .array(order.map { .string($0.numericHost) })),
-                                         ("ms", .double((seconds * 1e6).rounded() / 1e3))],
+                                         ("ms", .double((seconds * 1e6).rounded() / 1e3))]
+                                + (options.proxies.isEmpty ? [] : [("target", .string(options.host)), ("target_port", .int(Int(options.port)))]),
                             text: text)
     }
 }

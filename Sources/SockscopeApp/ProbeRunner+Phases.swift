@@ -5,6 +5,19 @@ import SockscopeTransport
 /// A probe's phases after its connect: the TLS handshake, the request and its reply, the
 /// close; and how a probe ends.
 extension ProbeRunner {
+    /// -x: the proxies asked in turn; the tunnel's opening ends the phase.
+    func negotiate(_ probe: Probe, now: Double) {
+        guard let stream = probe.stream, probe.phase == .negotiating else { return }
+        guard stream.advance() else {
+            fail(probe, stream.failure ?? "the proxy failed")
+            return
+        }
+        guard stream.ready else { return }
+        let opened = clock()
+        probe.result.proxy = opened - probe.phaseStarted
+        startTLS(probe, now: opened)
+    }
+
     func handshake(_ probe: Probe, now: Double) {
         guard let tls = probe.tls, probe.phase == .handshaking else { return }
         // The peer's records reach OpenSSL through a read; what plaintext comes with the

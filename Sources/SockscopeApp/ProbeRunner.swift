@@ -16,11 +16,13 @@ final class ProbeRunner {
         var port: UInt16
         var timeout: Double
         var tls: TLSStream.Settings?
+        /// -x: the connection's first stage, asking the proxies for the target.
+        var proxied: ((Int32) -> any ByteStream)?
         var send: [UInt8]?
         var expect: [UInt8]?
     }
 
-    enum Phase { case connecting, handshaking, sending, reading, holding, closing, done }
+    enum Phase { case connecting, negotiating, handshaking, sending, reading, holding, closing, done }
 
     final class Probe {
         let started: Double
@@ -112,7 +114,7 @@ final class ProbeRunner {
                         owners.append((index, slot))
                     }
                     if probe.next < plan.addresses.count { wake = min(wake, probe.nextAt) }
-                case .handshaking, .sending, .reading:
+                case .negotiating, .handshaking, .sending, .reading:
                     let events = probe.stream?.events(reading: probe.phase != .sending, writing: probe.phase == .sending) ?? 0
                     fds.append(pollfd(fd: probe.fd, events: Int16(truncatingIfNeeded: events), revents: 0))
                     owners.append((index, nil))
@@ -141,6 +143,7 @@ final class ProbeRunner {
                 switch probe.phase {
                 case .connecting:
                     if let slot = owner.candidate { finishConnect(probe, slot: slot, fd: fds[entry].fd, now: later) }
+                case .negotiating: negotiate(probe, now: later)
                 case .handshaking: handshake(probe, now: later)
                 case .sending: sendRequest(probe, now: later)
                 case .reading: readReply(probe, now: later)
@@ -154,7 +157,7 @@ final class ProbeRunner {
     func deadline(of probe: Probe) -> Double {
         switch probe.phase {
         case .connecting: probe.started + plan.timeout
-        case .handshaking, .sending, .reading, .closing: probe.phaseStarted + plan.timeout
+        case .negotiating, .handshaking, .sending, .reading, .closing: probe.phaseStarted + plan.timeout
         case .holding, .done: .infinity
         }
     }
@@ -174,6 +177,8 @@ final class ProbeRunner {
             }
             if probe.next < plan.addresses.count && (now >= probe.nextAt || probe.candidates.isEmpty) { startCandidate(probe, now: now) }
             if probe.candidates.isEmpty && probe.next >= plan.addresses.count && probe.phase == .connecting { connectFailed(probe, now: now) }
+        case .negotiating:
+            negotiate(probe, now: now)
         case .handshaking:
             if now >= probe.phaseStarted + plan.timeout { fail(probe, "TLS: handshake not done within \(Seconds.text(plan.timeout)) s") }
             else { handshake(probe, now: now) }
@@ -251,13 +256,25 @@ final class ProbeRunner {
         probe.result.connect = now - probe.started
         // SYNs sent again before the answer: a lost SYN costs a second the time alone would hide.
         probe.result.synRetransmits = Int(TCPInfoReader.read(winner.fd)?.totalRetransmits ?? 0)
-        let plain = PlainStream(fd: winner.fd)
-        probe.stream = plain
+        probe.phaseStarted = now
+        if let proxied = plan.proxied {
+            probe.stream = proxied(winner.fd)
+            probe.phase = .negotiating
+            negotiate(probe, now: now)
+            return
+        }
+        probe.stream = PlainStream(fd: winner.fd)
+        startTLS(probe, now: now)
+    }
+
+    /// After the connect (and the proxies): the TLS handshake when asked, else what follows it.
+    func startTLS(_ probe: Probe, now: Double) {
+        guard let lower = probe.stream else { return }
         probe.phaseStarted = now
         if var settings = plan.tls {
             settings.handshakeLimit = plan.timeout
             do {
-                let tls = try TLSStream(lower: plain, settings: settings)
+                let tls = try TLSStream(lower: lower, settings: settings)
                 probe.tls = tls
                 probe.stream = tls
                 probe.phase = .handshaking

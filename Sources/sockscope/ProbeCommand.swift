@@ -8,8 +8,8 @@ struct ProbeCommand: ParsableCommand {
         commandName: "probe",
         abstract: "Time connects to HOST PORT phase by phase: each one told (connected, refused, filtered), then min, percentiles, max, mean, mdev and loss.",
         discussion: """
-            Phases: the connect (Happy Eyeballs across IPv6 and IPv4), SYNs sent again, the TLS \
-            handshake (--tls), the first byte (--send, --expect) and the close (our FIN until \
+            Phases: the connect (Happy Eyeballs across IPv6 and IPv4), SYNs sent again, the \
+            proxies' negotiation (-x), the TLS handshake (--tls), the first byte (--send, --expect) and the close (our FIN until \
             acknowledged). Exit status: 0 when every probe connected and did what was asked, 1 \
             otherwise, 64 on bad usage.
             """)
@@ -27,6 +27,7 @@ struct ProbeCommand: ParsableCommand {
             help: ArgumentHelp("Probes at once (default 1; at most 1000): a pool of n connections held open together, then closed.", valueName: "n"))
     var concurrency = 1
     @OptionGroup var tls: TLSClientOptions
+    @OptionGroup var proxy: ProxyOptions
     @Option(name: .customLong("send"), help: ArgumentHelp("Send DATA after connecting (\\n \\r \\t \\0 \\\\ \\xHH understood) and time the reply's first byte.", valueName: "data"))
     var send: String?
     @Option(name: .customLong("expect"), help: ArgumentHelp("Wait until the reply holds TEXT (same escapes); a probe without it fails.", valueName: "text"))
@@ -60,6 +61,15 @@ struct ProbeCommand: ParsableCommand {
         o.json = json
         o.concurrency = concurrency
         o.tls = try tls.choice()
+        var netcat = NetcatOptions()
+        proxy.apply(to: &netcat)
+        if let problem = Planning.proxyCredentials(&netcat, file: proxy.proxyAuthFile) { throw ValidationError(problem.message) }
+        do {
+            o.proxies = try ProxyPlanner.hops(netcat)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        o.proxyResolvesName = netcat.proxyDNS != "local"
         o.send = try bytes(send, "--send")
         o.expect = try bytes(expect, "--expect")
         o.port = try portArgument(port)

@@ -17,7 +17,7 @@ struct Sockscope: ParsableCommand {
             sockscope replay file [--script [--json]]
             sockscope proxy [-46nv] [-w secs] [--auth-file file] [--allow list] [--deny list] [--json] [host] port
             sockscope serve [NAME [-46nv] [--json] [--tls] [host] port]
-            sockscope probe [-46n] [-c count] [-i secs] [-w secs] [--concurrency n] [--tls] [--send data] [--expect text] [--json] host port
+            sockscope probe [-46n] [-c count] [-i secs] [-w secs] [--concurrency n] [--tls] [--send data] [--expect text] [-x proxy] [--json] host port
             sockscope send [-46nv] [-w secs] [--as name] [--progress] [--tls] [-x proxy [-X type]] [--json] file host port
             sockscope <subcommand> [options]
             """,

@@ -155,6 +155,31 @@ struct ProbeTests {
         }
     }
 
+    /// -x: the proxy is what is dialed, its negotiation a phase of its own; a target the proxy
+    /// cannot reach fails the probe after its connect, with the proxy's answer.
+    @Test func throughAProxyItsNegotiationIsTimed() async throws {
+        try await offPool { () throws in
+            let (proxy, proxyPort) = try ProxyServerTests.proxy()
+            defer { proxy.signal(SIGTERM) }
+            let (server, port) = try ncListener(["-k"], stdin: .null)
+            defer { server.signal(SIGTERM) }
+            let run = try Child.run([Paths.sockscope, "probe", "-n", "-c", "3", "-i", "0", "--json", "-x", "127.0.0.1:\(proxyPort)",
+                                     "127.0.0.1", "\(port)"], timeout: 30)
+            #expect(run.code == 0, "\(run.child.stdoutText)\(run.child.stderrText)")
+            let objects = Self.objects(run.child.stdoutText)
+            #expect(objects.first?["target_port"] as? Int == Int(port) && objects.first?["addresses"] as? [String] == ["127.0.0.1"])
+            let probes = objects.filter { $0["kind"] as? String == "probe" }
+            #expect(probes.count == 3 && probes.allSatisfy { ($0["proxy_ms"] as? Double ?? 0) > 0 && $0["port"] as? Int == Int(proxyPort) },
+                    "\(probes)")
+            #expect(objects.last?["proxy"] is [String: Any])
+            let refused = try Child.run([Paths.sockscope, "probe", "-n", "-c", "1", "-x", "127.0.0.1:\(proxyPort)", "-X", "connect",
+                                         "127.0.0.1", "1"], timeout: 30)
+            #expect(refused.code == 1)
+            #expect(refused.child.stdoutText.contains("failed: proxy 127.0.0.1:\(proxyPort) (HTTP CONNECT) refused: HTTP/1.1 502"),
+                    "\(refused.child.stdoutText)")
+        }
+    }
+
     /// --concurrency N: N connections open at once. The server answers only when it holds five
     /// at the same time: a pool of five gets its answers, a pool of four waits in vain.
     @Test func aPoolIsHeldOpenTogether() async throws {

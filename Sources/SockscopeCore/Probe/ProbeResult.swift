@@ -1,5 +1,6 @@
 /// One probe of `sockscope probe` (issue 24), phase by phase: the connect (SYN to the
-/// handshake's end) and its SYNs sent again, the TLS handshake (--tls), the first byte
+/// handshake's end) and its SYNs sent again, the proxies' negotiation (-x), the TLS handshake
+/// (--tls), the first byte
 /// (--send, --expect) and the close (our FIN until it is acknowledged). Times in seconds.
 public struct ProbeResult: Sendable, Equatable {
     public enum Outcome: String, Sendable {
@@ -22,6 +23,8 @@ public struct ProbeResult: Sendable, Equatable {
     public var synRetransmits = 0
     /// Addresses dialed for it (more than one: Happy Eyeballs raced another).
     public var attempts = 1
+    /// -x: the proxies' negotiation, from the connect to the tunnel's opening.
+    public var proxy: Double?
     public var tls: Double?
     public var firstByte: Double?
     public var close: Double?
@@ -46,6 +49,7 @@ public struct ProbeResult: Sendable, Equatable {
             if synRetransmits > 0 { connected += " (\(synRetransmits) SYN\(synRetransmits == 1 ? "" : "s") sent again)" }
             if attempts > 1 { connected += " (\(attempts) addresses raced)" }
             parts.append(connected)
+            if let proxy { parts.append("proxy \(ms(proxy))") }
             if let tls { parts.append("TLS \(ms(tls))") }
             if let firstByte { parts.append("first byte \(ms(firstByte))") }
             if let close { parts.append("close \(ms(close))") }
@@ -63,6 +67,7 @@ public struct ProbeResult: Sendable, Equatable {
         var fields: [(String, JSONValue)] = [("probe", .int(number)), ("address", .string(address)), ("port", .int(Int(port))),
                                              ("outcome", .string(outcome.rawValue)), ("ms", ms(connect)),
                                              ("syn_retransmits", .int(synRetransmits)), ("attempts", .int(attempts))]
+        if let proxy { fields.append(("proxy_ms", ms(proxy))) }
         if let tls { fields.append(("tls_ms", ms(tls))) }
         if let firstByte { fields.append(("first_byte_ms", ms(firstByte))) }
         if let close { fields.append(("close_ms", ms(close))) }
@@ -85,7 +90,8 @@ public struct ProbeSummary: Sendable {
 
     /// The phases that were timed, each with its statistics.
     public var phases: [(name: String, key: String, statistics: ProbeStatistics)] {
-        let named: [(String, String, [Double])] = [("connect", "connect", connectTimes), ("TLS", "tls", results.compactMap(\.tls)),
+        let named: [(String, String, [Double])] = [("connect", "connect", connectTimes), ("proxy", "proxy", results.compactMap(\.proxy)),
+                                                  ("TLS", "tls", results.compactMap(\.tls)),
                                                   ("first byte", "first_byte", results.compactMap(\.firstByte)),
                                                   ("close", "close", results.compactMap(\.close))]
         return named.compactMap { name, key, samples in ProbeStatistics(samples).map { (name, key, $0) } }
