@@ -21,9 +21,8 @@ public struct ProbeMode {
         /// --tls: a handshake timed after each connect.
         public var tls: TLSClientChoice?
         /// -x: probes go through these proxies (the first one dialed and raced), each probe's
-        /// negotiation a phase; the target's name resolved by the last one unless --proxy-dns local.
-        public var proxies: [ProxyHop] = []
-        public var proxyResolvesName = true
+        /// negotiation a phase.
+        public var proxy = ProxyChoice()
         public var send: [UInt8]?
         public var expect: [UInt8]?
         public var json = false
@@ -48,14 +47,13 @@ public struct ProbeMode {
         // probe's negotiation (its name resolved here, before any dial, when it must be).
         let proxied: ((Int32) -> any ByteStream)?
         do {
-            proxied = try ProxyStage.maker(hops: options.proxies, host: options.host, port: options.port, family: options.family,
-                                           numeric: options.numeric, proxyResolvesName: options.proxyResolvesName,
-                                           timeout: options.timeout, clock: io.monotonic)
+            proxied = try options.proxy.stage(host: options.host, port: options.port, family: options.family, numeric: options.numeric,
+                                              timeout: options.timeout, clock: io.monotonic)
         } catch {
             log.error("\(error)")
             return .failure
         }
-        let dialed = options.proxies.first.map { ($0.host, $0.port) } ?? (options.host, options.port)
+        let dialed = options.proxy.dialed(host: options.host, port: options.port)
         let began = io.monotonic()
         let resolved: (addresses: [SocketAddress], canonicalName: String?)
         do {
@@ -115,8 +113,8 @@ public struct ProbeMode {
                     + "if none has connected (Happy Eyeballs, RFC 8305; -4 or -6 to choose)"
                 : "; probing \(first.numericHost) port \(port)" + (addresses.count > 1 ? ", the next address if it fails" : "")
         }
-        if let last = options.proxies.last {
-            let count = options.proxies.count
+        if let last = options.proxy.hops.last {
+            let count = options.proxy.hops.count
             text += "; to \(options.host.terminalSafe) port \(options.port) through \(count) \(last.kind.name) prox\(count == 1 ? "y" : "ies")"
         }
         let listed: [JSONValue] = addresses.map { .string($0.numericHost) }
@@ -128,7 +126,7 @@ public struct ProbeMode {
                                          ("canonical_name", canonicalName.map { .string($0) } ?? .null),
                                          ("order", .array(order.map { .string($0.numericHost) })),
                                          ("ms", .double((seconds * 1e6).rounded() / 1e3))]
-                                + (options.proxies.isEmpty ? [] : [("target", .string(options.host)), ("target_port", .int(Int(options.port)))]),
+                                + (options.proxy.hops.isEmpty ? [] : [("target", .string(options.host)), ("target_port", .int(Int(options.port)))]),
                             text: text)
     }
 }

@@ -22,3 +22,28 @@ enum ProxyStage {
         return { fd in ProxyStream(fd: fd, hops: hops, targetHost: target, targetPort: port, limit: limit, clock: clock) }
     }
 }
+
+/// -x as `probe` and `send` take it: the proxies in order, and who resolves the target's name.
+public struct ProxyChoice: Sendable {
+    public var hops: [ProxyHop]
+    /// --proxy-dns remote (the default): the last proxy resolves it.
+    public var resolvesName: Bool
+
+    public init(hops: [ProxyHop] = [], resolvesName: Bool = true) {
+        self.hops = hops
+        self.resolvesName = resolvesName
+    }
+
+    /// Where the socket goes: the first proxy, or the target itself.
+    func dialed(host: String, port: UInt16) -> (host: String, port: UInt16) {
+        hops.first.map { ($0.host, $0.port) } ?? (host, port)
+    }
+
+    /// Each connection's first stage toward `host` (nil without proxies); a name to resolve
+    /// here is resolved now, before any dial.
+    func stage(host: String, port: UInt16, family: NetcatOptions.Family, numeric: Bool, timeout: Double?,
+               clock: @escaping () -> Double) throws -> ((Int32) -> any ByteStream)? {
+        try ProxyStage.maker(hops: hops, host: host, port: port, family: family, numeric: numeric,
+                             proxyResolvesName: resolvesName, timeout: timeout, clock: clock)
+    }
+}

@@ -23,10 +23,8 @@ public struct SendMode {
         public var verbose = false
         /// --tls: the transfer inside TLS, the receiver's certificate verified unless told not to.
         public var tls: TLSClientChoice?
-        /// -x: dialed through these proxies, in order; the target's name resolved by the last
-        /// one unless --proxy-dns local.
-        public var proxies: [ProxyHop] = []
-        public var proxyResolvesName = true
+        /// -x: dialed through these proxies, in order.
+        public var proxy = ProxyChoice()
         public init() {}
     }
 
@@ -76,9 +74,8 @@ public struct SendMode {
         // (a name to resolve here is resolved before any dial).
         let proxied: ((Int32) -> any ByteStream)?
         do {
-            proxied = try ProxyStage.maker(hops: options.proxies, host: options.host, port: options.port, family: options.family,
-                                           numeric: options.numeric, proxyResolvesName: options.proxyResolvesName,
-                                           timeout: options.timeout, clock: io.monotonic)
+            proxied = try options.proxy.stage(host: options.host, port: options.port, family: options.family, numeric: options.numeric,
+                                              timeout: options.timeout, clock: io.monotonic)
         } catch {
             throw .failed("send: \(error)")
         }
@@ -165,7 +162,7 @@ public struct SendMode {
 
     /// Connected to the first of the host's addresses that answers, as nc dials.
     func dial(signalFD: Int32, log: Diagnostics) throws(Stop) -> Int32 {
-        let host = options.proxies.first?.host ?? options.host, port = options.proxies.first?.port ?? options.port
+        let (host, port) = options.proxy.dialed(host: options.host, port: options.port)
         let addresses: [SocketAddress]
         do {
             addresses = try Resolver.resolve(host: host, port: port, family: options.family, datagram: false,

@@ -61,15 +61,7 @@ struct ProbeCommand: ParsableCommand {
         o.json = json
         o.concurrency = concurrency
         o.tls = try tls.choice()
-        var netcat = NetcatOptions()
-        proxy.apply(to: &netcat)
-        if let problem = Planning.proxyCredentials(&netcat, file: proxy.proxyAuthFile) { throw ValidationError(problem.message) }
-        do {
-            o.proxies = try ProxyPlanner.hops(netcat)
-        } catch {
-            throw ValidationError(error.message)
-        }
-        o.proxyResolvesName = netcat.proxyDNS != "local"
+        o.proxy = try proxy.choice()
         o.send = try bytes(send, "--send")
         o.expect = try bytes(expect, "--expect")
         o.port = try portArgument(port)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SockscopeApp
 import SockscopeCore
 
 /// -x and its company: the proxies a dial goes through (nc's, and `send`'s).
@@ -18,6 +19,19 @@ struct ProxyOptions: ParsableArguments {
     @Option(name: .customLong("proxy-dns"), parsing: .unconditional,
             help: ArgumentHelp("Who resolves the target's name: remote (the proxy, default) or local.", valueName: "where"))
     var proxyDNS: String?
+
+    /// The proxies of a client of ours (`probe`, `send`): the credentials' file or environment
+    /// read, each -x checked as nc checks it.
+    func choice() throws -> ProxyChoice {
+        var netcat = NetcatOptions()
+        apply(to: &netcat)
+        if let problem = Planning.proxyCredentials(&netcat, file: proxyAuthFile) { throw ValidationError(problem.message) }
+        do {
+            return ProxyChoice(hops: try ProxyPlanner.hops(netcat), resolvesName: netcat.proxyDNS != "local")
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
 
     func apply(to o: inout NetcatOptions) {
         o.proxies = proxies; o.proxyType = proxyType; o.proxyAuth = proxyAuth; o.proxyDNS = proxyDNS

@@ -44,15 +44,7 @@ struct SendCommand: ParsableCommand {
         o.json = json
         o.verbose = verbose
         o.tls = try tls.choice()
-        var netcat = NetcatOptions()
-        proxy.apply(to: &netcat)
-        if let problem = Planning.proxyCredentials(&netcat, file: proxy.proxyAuthFile) { throw ValidationError(problem.message) }
-        do {
-            o.proxies = try ProxyPlanner.hops(netcat)
-        } catch {
-            throw ValidationError(error.message)
-        }
-        o.proxyResolvesName = netcat.proxyDNS != "local"
+        o.proxy = try proxy.choice()
         o.port = try portArgument(port)
         return o
     }
