@@ -61,7 +61,7 @@ extension PipeMode {
         guard let context = tlsContext, !context.client, let tls = plan.tls else { return }
         let temporary = tls.certFile == nil
         announce(SessionEvent("tls-certificate", [("sha256", .string(context.fingerprint)), ("temporary", .bool(temporary))],
-                               text: "TLS: certificate SHA-256 \(context.fingerprint)\(temporary ? " (temporary, self-signed, CN=sockscope)" : "")"))
+                               text: "TLS: " + context.certificateWords(temporary: temporary)))
     }
 
     func listening(_ fd: Int32) -> Endpoint {

@@ -300,7 +300,7 @@ public final class PipeMode {
             case .proxy(let address, let type, let detail, let seconds):
                 return SessionEvent("proxy", connection(id) + [("proxy", .string(address)), ("type", .string(type)),
                                                                ("negotiation", .string(detail)),
-                                                               ("seconds", .double((seconds * 1e6).rounded() / 1e6))],
+                                                               ("seconds", .seconds(seconds))],
                                     text: note.text.terminalSafe)
             case .tlsEnding(let how):
                 return SessionEvent("tls-peer-ended", connection(id) + [("how", .string(how))], text: note.text.terminalSafe)

@@ -125,7 +125,7 @@ public struct ProbeMode {
         return SessionEvent("resolved", [("host", .string(host)), ("addresses", .array(listed)), ("families", .array(detail)),
                                          ("canonical_name", canonicalName.map { .string($0) } ?? .null),
                                          ("order", .array(order.map { .string($0.numericHost) })),
-                                         ("ms", .double((seconds * 1e6).rounded() / 1e3))]
+                                         ("ms", .milliseconds(seconds))]
                                 + (options.proxy.hops.isEmpty ? [] : [("target", .string(options.host)), ("target_port", .int(Int(options.port)))]),
                             text: text)
     }

@@ -22,7 +22,6 @@ extension ProbeRunner {
         guard let tls = probe.tls, probe.phase == .handshaking else { return }
         // The peer's records reach OpenSSL through a read; what plaintext comes with the
         // handshake's end (a server that speaks first) is kept for the reply.
-        var scratch = [UInt8](repeating: 0, count: 16384)
         let n = scratch.withUnsafeMutableBytes { raw in raw.baseAddress.map { tls.receive(into: $0, count: raw.count) } ?? -1 }
         if n > 0 { probe.heard += scratch[..<n] }
         if !tls.advance() || tls.failure != nil {
@@ -45,7 +44,7 @@ extension ProbeRunner {
             // A server that spoke with its handshake's last records has answered already.
             if !probe.heard.isEmpty {
                 probe.result.firstByte = 0
-                if let expect = plan.expect, Self.contains(probe.heard, expect) { probe.phase = .holding }
+                if let expect = plan.expect, probe.heard.firstRange(of: expect) != nil { probe.phase = .holding }
             }
         } else {
             probe.phase = .holding
@@ -70,17 +69,16 @@ extension ProbeRunner {
 
     func readReply(_ probe: Probe, now: Double) {
         guard let stream = probe.stream, probe.phase == .reading else { return }
-        var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
-            let n = buffer.withUnsafeMutableBytes { raw in raw.baseAddress.map { stream.receive(into: $0, count: raw.count) } ?? -1 }
+            let n = scratch.withUnsafeMutableBytes { raw in raw.baseAddress.map { stream.receive(into: $0, count: raw.count) } ?? -1 }
             if n > 0 {
                 if probe.result.firstByte == nil { probe.result.firstByte = now - probe.phaseStarted }
                 guard let expect = plan.expect else {
                     probe.phase = .holding
                     return
                 }
-                probe.heard += buffer[..<n]
-                if Self.contains(probe.heard, expect) {
+                probe.heard += scratch[..<n]
+                if probe.heard.firstRange(of: expect) != nil {
                     probe.phase = .holding
                     return
                 }
@@ -88,19 +86,10 @@ extension ProbeRunner {
                 continue
             }
             if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) { return }
-            let said = plan.expect.map { "'\(String(decoding: $0, as: UTF8.self).terminalSafe)'" } ?? "a byte"
+            let said = plan.expect.map { "'\(String(decoding: $0, as: UTF8.self))'" } ?? "a byte"
             fail(probe, n == 0 ? "the peer closed before \(said)" : (stream.failure ?? String(cString: strerror(errno))))
             return
         }
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
     }
 
     func startClosing(_ probe: Probe, now: Double) {
@@ -122,7 +111,6 @@ extension ProbeRunner {
         if probe.fd >= 0 { close(probe.fd) }
         probe.fd = -1
         probe.stream = nil
-        probe.tls = nil
         probe.phase = .done
     }
 }

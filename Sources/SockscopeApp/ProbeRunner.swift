@@ -33,7 +33,8 @@ final class ProbeRunner {
         var lastError: Int32?
         var fd: Int32 = -1
         var stream: (any ByteStream)?
-        var tls: TLSStream?
+        /// The stream when it is TLS (the handshake's phase asks whether it is done).
+        var tls: TLSStream? { stream as? TLSStream }
         var phase = Phase.connecting
         var phaseStarted: Double
         var result: ProbeResult
@@ -54,6 +55,8 @@ final class ProbeRunner {
     let dialer: Dialer
     /// The most of a reply kept while looking for --expect's text.
     static let heardLimit = 64 * 1024
+    /// Where every read lands first (one buffer for all probes: one runs at a time).
+    var scratch = [UInt8](repeating: 0, count: 16384)
 
     init(plan: Plan, clock: @escaping () -> Double, signalFD: Int32) {
         self.plan = plan
@@ -163,30 +166,33 @@ final class ProbeRunner {
     }
 
     /// What time alone moves: the next address of a race, a wait past -w, a close acknowledged.
+    /// (What the socket moves is handled when poll says it is ready, not here.)
     func step(_ probe: Probe, now: Double) {
+        let late = now >= deadline(of: probe)
+        let limit = Seconds.text(plan.timeout)
         switch probe.phase {
         case .connecting:
-            if now >= probe.started + plan.timeout {
+            if late {
                 // SYNs sent for it (TCP_INFO of the last address still waiting): none answered.
                 if let last = probe.candidates.last { probe.result.synRetransmits = Int(TCPInfoReader.read(last.fd)?.totalRetransmits ?? 0) }
                 closeCandidates(probe)
                 probe.result.outcome = .filtered
-                probe.result.why = "within \(Seconds.text(plan.timeout)) s"
+                probe.result.why = "within \(limit) s"
                 probe.phase = .done
                 return
             }
             if probe.next < plan.addresses.count && (now >= probe.nextAt || probe.candidates.isEmpty) { startCandidate(probe, now: now) }
             if probe.candidates.isEmpty && probe.next >= plan.addresses.count && probe.phase == .connecting { connectFailed(probe, now: now) }
-        case .negotiating:
+        case .negotiating where late:
+            // The proxy's stage says why in its own words when it can; else this.
             negotiate(probe, now: now)
-        case .handshaking:
-            if now >= probe.phaseStarted + plan.timeout { fail(probe, "TLS: handshake not done within \(Seconds.text(plan.timeout)) s") }
-            else { handshake(probe, now: now) }
-        case .sending, .reading:
-            guard now >= probe.phaseStarted + plan.timeout else { return }
-            if probe.phase == .sending { fail(probe, "the request not taken within \(Seconds.text(plan.timeout)) s") }
-            else if let expect = plan.expect { fail(probe, "no '\(String(decoding: expect, as: UTF8.self).terminalSafe)' within \(Seconds.text(plan.timeout)) s") }
-            else { fail(probe, "no byte within \(Seconds.text(plan.timeout)) s") }
+            if probe.phase == .negotiating { fail(probe, "proxy: no answer within \(limit) s") }
+        case .handshaking where late:
+            fail(probe, "TLS: handshake not done within \(limit) s")
+        case .sending where late:
+            fail(probe, "the request not taken within \(limit) s")
+        case .reading where late:
+            fail(probe, plan.expect.map { "no '\(String(decoding: $0, as: UTF8.self))' within \(limit) s" } ?? "no byte within \(limit) s")
         case .closing:
             _ = probe.stream?.advance()
             let state = TCPInfoReader.read(probe.fd)?.state
@@ -194,11 +200,11 @@ final class ProbeRunner {
             if let state, state == .finWait2 || state == .timeWait || state == .close {
                 probe.result.close = now - probe.phaseStarted
                 finish(probe)
-            } else if now >= probe.phaseStarted + plan.timeout {
-                probe.result.why = "our FIN not acknowledged within \(Seconds.text(plan.timeout)) s"
+            } else if late {
+                probe.result.why = "our FIN not acknowledged within \(limit) s"
                 finish(probe)
             }
-        case .holding, .done:
+        case .negotiating, .handshaking, .sending, .reading, .holding, .done:
             break
         }
     }
@@ -274,9 +280,7 @@ final class ProbeRunner {
         if var settings = plan.tls {
             settings.handshakeLimit = plan.timeout
             do {
-                let tls = try TLSStream(lower: lower, settings: settings)
-                probe.tls = tls
-                probe.stream = tls
+                probe.stream = try TLSStream(lower: lower, settings: settings)
                 probe.phase = .handshaking
                 handshake(probe, now: now)
             } catch {

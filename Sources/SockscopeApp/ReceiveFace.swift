@@ -32,7 +32,6 @@ final class ReceiveFace: ServingFace {
         var stage: Stage = .asking([])
         var bytesIn = 0
         var name: String?
-        var size = 0
         var receivedSince: Double?
         /// Bytes the sender sent past its content (dropped, told).
         var extra = 0
@@ -106,7 +105,6 @@ final class ReceiveFace: ServingFace {
         }
         let name = request.name
         clients[id]?.name = name
-        clients[id]?.size = request.size
         let part = FileTransfer.partName(name)
         if arriving.contains(name) || arriving.contains(part) {
             refuse(id, .busy, detail: "arriving from another client", engine: engine)
@@ -159,12 +157,17 @@ final class ReceiveFace: ServingFace {
                   text: "refused \(client.name ?? "the request"): \(word)" + (refusal == nil ? "" : " (\(detail))")), true, id)
     }
 
+    /// The client's file stops arriving (whole or not): the client as it was, and its file.
+    func endReceiving(_ id: Int) -> (client: Client, file: IncomingFile, digest: SHA256Digest, size: Int)? {
+        guard let client = clients[id], case .receiving(let file, let digest, let size) = client.stage else { return nil }
+        clients[id]?.stage = .answered
+        arriving.remove(file.name)
+        return (client, file, digest, size)
+    }
+
     /// Every byte arrived: the file takes its name, the digest goes back.
     func complete(_ id: Int, engine: Engine) {
-        guard var client = clients[id], case .receiving(let file, let digest, let size) = client.stage else { return }
-        client.stage = .answered
-        clients[id] = client
-        arriving.remove(file.name)
+        guard let (client, file, digest, size) = endReceiving(id) else { return }
         guard let hex = digest.finish() else {
             file.discard(keep: rules.keepPartial)
             return answerError(id, client, why: "no SHA-256 from OpenSSL", engine: engine)
@@ -179,24 +182,25 @@ final class ReceiveFace: ServingFace {
         engine.send(Array(FileTransfer.Reply.digest(hex).line.utf8), to: id)
         engine.requestFIN(id)
         let seconds = clock() - (client.receivedSince ?? client.started)
-        say(told("received", id, client, [("bytes", .int(size)), ("sha256", .string(hex)), ("seconds", .double((seconds * 1e6).rounded() / 1e6))],
-                  text: "received \(file.name), \(size) bytes, SHA-256 \(hex), in \(ProxyTunnel.seconds(seconds))"), true, id)
+        say(told("received", id, client, [("bytes", .int(size)), ("sha256", .string(hex)), ("seconds", .seconds(seconds))],
+                  text: "received \(file.name), \(size) bytes, SHA-256 \(hex), in \(DurationText.seconds(seconds))"), true, id)
     }
 
     /// The content could not be kept (a write failed): ERR to the sender, the part removed or kept.
     func fail(_ id: Int, why: String, engine: Engine) {
-        guard var client = clients[id], case .receiving(let file, _, _) = client.stage else { return }
-        client.stage = .answered
-        clients[id] = client
-        arriving.remove(file.name)
+        guard let (client, file, _, _) = endReceiving(id) else { return }
         file.discard(keep: rules.keepPartial)
         answerError(id, client, why: why + "; " + partial(file), engine: engine)
     }
 
-    func answerError(_ id: Int, _ client: Client, why: String, engine: Engine) {
+    /// Says why the file was not kept: to the sender in an ERR line (while it can hear), and on
+    /// the receiver's own output.
+    func answerError(_ id: Int, _ client: Client, why: String, engine: Engine?) {
         clients[id]?.outcome = "failed"
-        engine.send(Array(FileTransfer.Reply.error(why).line.utf8), to: id)
-        engine.requestFIN(id)
+        if let engine {
+            engine.send(Array(FileTransfer.Reply.error(why).line.utf8), to: id)
+            engine.requestFIN(id)
+        }
         say(told("failed", id, client, [("reason", .string(why))], text: "\(client.name ?? "?"): \(why)"), true, id)
     }
 
@@ -226,15 +230,16 @@ final class ReceiveFace: ServingFace {
             stoppedShort(id, how: "the sender's FIN", engine: engine)
             engine.requestFIN(id)
         case .closed(let id, _, let reason):
-            stoppedShort(id, how: RelayServer.ending(reason, side: "client"), engine: nil)
+            let ending = RelayServer.ending(reason, side: "client")
+            stoppedShort(id, how: ending, engine: nil)
             guard let client = clients.removeValue(forKey: id) else { return }
             let tail = client.extra > 0 ? ", \(client.extra) bytes past the content dropped" : ""
             // Said always when something is worth saying: bytes dropped, or a client that
             // never asked (a TLS handshake refused, a port scan), and why it ended.
             var neverAsked = false
             if case .asking = client.stage { neverAsked = true }
-            say(told("client-closed", id, client, [("in", .int(client.bytesIn)), ("extra", .int(client.extra)), ("end", .string(RelayServer.ending(reason, side: "client")))],
-                      text: "\(client.bytesIn) bytes in, \(ProxyTunnel.seconds(clock() - client.started)), \(RelayServer.ending(reason, side: "client"))\(tail)"),
+            say(told("client-closed", id, client, [("in", .int(client.bytesIn)), ("extra", .int(client.extra)), ("end", .string(ending))],
+                      text: "\(client.bytesIn) bytes in, \(DurationText.seconds(clock() - client.started)), \(ending)\(tail)"),
                 client.extra > 0 || neverAsked, id)
         case .refusedByFilter, .refusedOverLimit:
             if let refused = RelayServer.refusal(event) { say(refused, true, nil) }
@@ -245,17 +250,9 @@ final class ReceiveFace: ServingFace {
 
     /// The connection ended (`how`) while content was still owed: the part goes, or stays.
     func stoppedShort(_ id: Int, how: String, engine: Engine?) {
-        guard var client = clients[id], case .receiving(let file, _, let size) = client.stage else { return }
-        client.stage = .answered
-        clients[id] = client
-        arriving.remove(file.name)
+        guard let (client, file, _, size) = endReceiving(id) else { return }
         file.discard(keep: rules.keepPartial)
-        let why = "ended (\(how)) after \(file.written) of \(size) bytes; " + partial(file)
-        if let engine {
-            answerError(id, client, why: why, engine: engine)
-        } else {
-            say(told("failed", id, client, [("reason", .string(why))], text: "\(client.name ?? "?"): \(why)"), true, id)
-        }
+        answerError(id, client, why: "ended (\(how)) after \(file.written) of \(size) bytes; " + partial(file), engine: engine)
     }
 
     func prepare(_ engine: Engine, now: Double, set: inout PollSet<Engine.Slot>) -> Double? { nil }
@@ -276,7 +273,8 @@ final class ReceiveFace: ServingFace {
         guard let client = clients[id] else { return nil }
         var what = "client \(client.number) of receive"
         if let name = client.name { what += ": \(name)" }
-        if case .receiving(let file, _, let size) = client.stage, size > 0 { what += " \(file.written * 100 / size)%" }
+        // In Double: a size a client typed (up to 10^18) times 100 would not fit an Int.
+        if case .receiving(let file, _, let size) = client.stage, size > 0 { what += " \(Int(Double(file.written) / Double(size) * 100))%" }
         if let outcome = client.outcome { what += ", \(outcome)" }
         return "\(client.host):\(client.port) (\(what))"
     }

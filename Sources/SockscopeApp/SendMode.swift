@@ -81,7 +81,7 @@ public struct SendMode {
         }
         let socket = try dial(signalFD: signalFD, log: log)
         defer { close(socket) }
-        var wire = Wire(fd: socket, stream: try stream(socket, proxied: proxied), signalFD: signalFD, timeout: options.timeout)
+        let wire = Wire(fd: socket, stream: try stream(socket, proxied: proxied), signalFD: signalFD, timeout: options.timeout)
         try wire.write(Array(FileTransfer.request(name: name, size: size).utf8))
         switch try wire.reply() {
         case .ok: break
@@ -120,8 +120,8 @@ public struct SendMode {
         switch answer {
         case .digest(let theirs) where theirs == ours:
             let event = SessionEvent("sent", [("name", .string(name)), ("bytes", .int(size)), ("sha256", .string(ours)),
-                                              ("verified", .bool(true)), ("seconds", .double((seconds * 1e6).rounded() / 1e6))],
-                                     text: "sent \(name): \(size) bytes in \(ProxyTunnel.seconds(seconds)), SHA-256 \(ours), the receiver's the same")
+                                              ("verified", .bool(true)), ("seconds", .seconds(seconds))],
+                                     text: "sent \(name): \(size) bytes in \(DurationText.seconds(seconds)), SHA-256 \(ours), the receiver's the same")
             let line = options.json ? event.json(wallTime: io.wallClock()) : (event.text ?? "")
             return OutputLines.write(line + "\n", to: StandardOutput(io.stdout), signalFD: signalFD, log: log) ?? .success
         case .digest(let theirs):
@@ -175,12 +175,13 @@ public struct SendMode {
         for address in addresses {
             switch dialer.connect(to: address) {
             case .success(let fd):
-                log.info("Connection to \(address.numericHost) \(port) port [tcp/*] succeeded!")
+                log.info(NetcatWords.succeeded(typed: host, address: address.numericHost, port: port, proto: "tcp",
+                                               service: options.numeric ? nil : Resolver.service(ofPort: port, datagram: false)))
                 return fd
             case .failure(.refused(let error)):
-                last = "connect to \(address.numericHost) port \(port) (tcp) failed: \(error.reason)"
+                last = NetcatWords.connectFailed(typed: host, address: address.numericHost, port: port, proto: "tcp", reason: error.reason)
             case .failure(.timedOut):
-                last = "connect to \(address.numericHost) port \(port) (tcp) failed: \(String(cString: strerror(ETIMEDOUT)))"
+                last = NetcatWords.connectTimedOut(typed: host, address: address.numericHost, port: port, proto: "tcp")
             case .failure(.interrupted(let signal)):
                 throw .signal(signal)
             }

@@ -111,9 +111,9 @@ final class ServeFace: ServingFace {
             let seconds = now - client.started
             let how = RelayServer.ending(reason, side: "client")
             say(SessionEvent("client-closed", fields(id, client) + [("in", .int(client.bytesIn)), ("out", .int(client.bytesOut)),
-                                                                    ("seconds", .double((seconds * 1e6).rounded() / 1e6)), ("end", .string(how))],
+                                                                    ("seconds", .seconds(seconds)), ("end", .string(how))],
                              text: "#\(client.number) \(place(client)): \(client.bytesIn) bytes in, \(client.bytesOut) out, "
-                                 + "\(ProxyTunnel.seconds(seconds)), \(how)"), true, id)
+                                 + "\(DurationText.seconds(seconds)), \(how)"), true, id)
         case .refusedByFilter, .refusedOverLimit:
             if let refused = RelayServer.refusal(event) { say(refused, true, nil) }
         default:
@@ -179,7 +179,7 @@ final class ServeFace: ServingFace {
             say(SessionEvent("client-closed", fields(id, client) + [("in", .int(client.bytesIn)), ("out", .int(client.bytesOut)),
                                                                     ("end", .string("interrupted"))],
                              text: "#\(client.number) \(place(client)): \(client.bytesIn) bytes in, \(client.bytesOut) out, "
-                                 + "\(ProxyTunnel.seconds(now - client.started)), interrupted"), true, id)
+                                 + "\(DurationText.seconds(now - client.started)), interrupted"), true, id)
         }
     }
 }

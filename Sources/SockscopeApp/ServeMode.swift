@@ -67,7 +67,7 @@ public struct ServeMode {
             setup.makeStream = { fd in
                 TLSStream.make(lower: PlainStream(fd: fd), settings: TLSStream.Settings(context: context, handshakeLimit: 10, clock: clock))
             }
-            tlsWords = "; over TLS, certificate SHA-256 \(context.fingerprint)" + (o.tlsCert == nil ? " (temporary, self-signed, CN=sockscope)" : "")
+            tlsWords = "; over TLS, " + context.certificateWords(temporary: o.tlsCert == nil)
             tlsFields = [("tls_sha256", .string(context.fingerprint))]
         }
         let server = RelayServer(setup, io: io)

@@ -43,6 +43,12 @@ public final class TLSContext {
 
     deinit { ctls_context_free(context) }
 
+    /// A server's certificate as a client will see it: `certificate SHA-256 AB:…:CD`, and
+    /// `(temporary, self-signed, CN=sockscope)` when none was given (the one tls.c makes).
+    public func certificateWords(temporary: Bool) -> String {
+        "certificate SHA-256 \(fingerprint)" + (temporary ? " (temporary, self-signed, CN=sockscope)" : "")
+    }
+
     /// The protocol versions allowed ("1.2", "1.3"; nil: from 1.2 to OpenSSL's newest).
     public func limitVersions(min: String?, max: String?) throws(TransportError) {
         var error = [CChar](repeating: 0, count: 256)

@@ -67,5 +67,10 @@ import Testing
         let json = summary.json
         #expect(json.contains { $0.0 == "p50_ms" } && json.contains { $0.0 == "first_byte" })
         #expect(refused.text == "probe 5: 127.0.0.1 80: refused (RST) in 0.100 ms")
+        // A peer's words in a failure (a proxy's status line) reach the terminal escaped.
+        var failed = ProbeResult(number: 6, address: "127.0.0.1", port: 80, outcome: .failed)
+        failed.connect = 0.001
+        failed.why = "proxy refused: HTTP/1.1 502 \u{1B}[31mred"
+        #expect(failed.text.hasSuffix("failed: proxy refused: HTTP/1.1 502 \\x1b[31mred"), "\(failed.text)")
     }
 }

@@ -31,6 +31,13 @@ public enum DurationText {
         return "\(micros / 1000).\((abs(micros) % 1000).zeroPadded(3))"
     }
 
+    /// `0.046 s`: a session's length to the millisecond, as the lines of `proxy`, `serve` and
+    /// `send` give it.
+    public static func seconds(_ value: Double) -> String {
+        let millis = Int((min(max(0, value.isFinite ? value : 0), 1e12) * 1000).rounded())
+        return "\(millis / 1000).\((millis % 1000).zeroPadded(3)) s"
+    }
+
     /// One decimal, cut (a countdown never shows more time than is left) — but not by a
     /// floating-point hair (31.2 − 6.9 is 24.2999…).
     static func tenths(_ value: Double) -> String {

@@ -11,6 +11,12 @@ public enum JSONValue: Sendable, Equatable {
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.text == b.text }
 
+    /// A duration in seconds, to the microsecond.
+    public static func seconds(_ value: Double) -> JSONValue { .double((value * 1e6).rounded() / 1e6) }
+
+    /// A duration given in seconds, written in milliseconds to the microsecond (`_ms` fields).
+    public static func milliseconds(_ value: Double) -> JSONValue { .double((value * 1e6).rounded() / 1e3) }
+
     public var text: String {
         var out: [UInt8] = []
         out.reserveCapacity(256)

@@ -21,7 +21,7 @@ extension Transition {
             ("proto", .string(entry.proto.rawValue)), ("local", .string(entry.local.description)),
             ("remote", .string(entry.remote.description)),
             ("from", from.map { .string($0.name) } ?? .null), ("to", to.map { .string($0.name) } ?? .null),
-            ("durationMs", duration.map { .double(($0 * 1e6).rounded() / 1e3) } ?? .null),
+            ("durationMs", duration.map { .milliseconds($0) } ?? .null),
             ("source", .string(source.rawValue)),
             ("cause", cause.map { .string($0.rawValue) } ?? .null),
             ("resetReason", resetReason.map { .string($0) } ?? .null),

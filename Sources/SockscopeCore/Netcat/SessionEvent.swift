@@ -13,7 +13,7 @@ public struct SessionEvent {
     }
 
     public func json(wallTime: Double) -> String {
-        JSONValue.object([("kind", .string(kind)), ("time", .double((wallTime * 1e6).rounded() / 1e6))] + fields).text
+        JSONValue.object([("kind", .string(kind)), ("time", .seconds(wallTime))] + fields).text
     }
 
     /// An endpoint's fields: a Unix path, or an address and a port.

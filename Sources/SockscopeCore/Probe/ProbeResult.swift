@@ -18,6 +18,7 @@ public struct ProbeResult: Sendable, Equatable {
     public var port: UInt16
     public var outcome: Outcome
     /// Why, when it failed: `TLS: certificate verify failed`, `no 'HTTP/1.1 200' within 2 s`.
+    /// Raw (it may quote a peer: a proxy's status line, a certificate's name); `text` escapes it.
     public var why: String?
     public var connect: Double?
     public var synRetransmits = 0
@@ -53,17 +54,17 @@ public struct ProbeResult: Sendable, Equatable {
             if let tls { parts.append("TLS \(ms(tls))") }
             if let firstByte { parts.append("first byte \(ms(firstByte))") }
             if let close { parts.append("close \(ms(close))") }
-            if outcome == .failed { parts.append("failed: \(why ?? "?")") }
+            if outcome == .failed { parts.append("failed: \((why ?? "?").terminalSafe)") }
         case .refused:
             parts.append("refused (RST) in \(connect.map(ms) ?? "?")")
         case .filtered:
-            parts.append("no answer \(why ?? "") (filtered)")
+            parts.append("no answer \((why ?? "").terminalSafe) (filtered)")
         }
         return "probe \(number): \(address) \(port): " + parts.joined(separator: ", ")
     }
 
     public var json: [(String, JSONValue)] {
-        func ms(_ seconds: Double?) -> JSONValue { seconds.map { .double(($0 * 1e6).rounded() / 1e3) } ?? .null }
+        func ms(_ seconds: Double?) -> JSONValue { seconds.map { .milliseconds($0) } ?? .null }
         var fields: [(String, JSONValue)] = [("probe", .int(number)), ("address", .string(address)), ("port", .int(Int(port))),
                                              ("outcome", .string(outcome.rawValue)), ("ms", ms(connect)),
                                              ("syn_retransmits", .int(synRetransmits)), ("attempts", .int(attempts))]

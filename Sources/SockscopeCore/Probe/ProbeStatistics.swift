@@ -40,7 +40,7 @@ public struct ProbeStatistics: Sendable, Equatable {
     }
 
     public var json: [(String, JSONValue)] {
-        func ms(_ seconds: Double) -> JSONValue { .double((seconds * 1e6).rounded() / 1e3) }
+        func ms(_ seconds: Double) -> JSONValue { .milliseconds(seconds) }
         return [("min_ms", ms(minimum)), ("p50_ms", ms(p50)), ("p90_ms", ms(p90)), ("p99_ms", ms(p99)), ("max_ms", ms(maximum)),
                 ("mean_ms", ms(mean)), ("mdev_ms", ms(mdev))]
     }

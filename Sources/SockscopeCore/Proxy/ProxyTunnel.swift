@@ -52,16 +52,16 @@ public struct ProxyTunnel: Sendable, Equatable {
         let seconds = now - started
         let via = dialed.map { " (\($0))" } ?? ""
         let who = user.flatMap { $0.isEmpty ? nil : " as \($0.terminalSafe)" } ?? ""
-        return SessionEvent("tunnel-open", base() + [("seconds", .double(Self.micro(seconds)))],
-                            text: "#\(number) \(client) → \(targetText)\(via) \(kindName)\(who): open after \(Self.seconds(seconds)) (\(negotiation.joined(separator: " → ").terminalSafe))")
+        return SessionEvent("tunnel-open", base() + [("seconds", .seconds(seconds))],
+                            text: "#\(number) \(client) → \(targetText)\(via) \(kindName)\(who): open after \(DurationText.seconds(seconds)) (\(negotiation.joined(separator: " → ").terminalSafe))")
     }
 
     /// The tunnel has ended (`how`: finished, reset-by-client, …), with what passed.
     public func endedEvent(at now: Double, how: String) -> SessionEvent {
         let seconds = now - started
-        return SessionEvent("tunnel", base() + [("up", .int(up)), ("down", .int(down)), ("seconds", .double(Self.micro(seconds))),
+        return SessionEvent("tunnel", base() + [("up", .int(up)), ("down", .int(down)), ("seconds", .seconds(seconds)),
                                                 ("end", .string(how))],
-                            text: "#\(number) \(client) → \(targetText) \(kindName): \(up) bytes up, \(down) down, \(Self.seconds(seconds)), \(how)")
+                            text: "#\(number) \(client) → \(targetText) \(kindName): \(up) bytes up, \(down) down, \(DurationText.seconds(seconds)), \(how)")
     }
 
     /// Refused before any dial, or the dial failed: one line, the protocol's answer sent.
@@ -72,13 +72,5 @@ public struct ProxyTunnel: Sendable, Equatable {
         }
         return SessionEvent("tunnel-refused", base() + [("reason", .string(reason))],
                             text: "#\(number) \(client) refused (\(kindName)): \(reason.terminalSafe)")
-    }
-
-    static func micro(_ seconds: Double) -> Double { (seconds * 1e6).rounded() / 1e6 }
-
-    public static func seconds(_ value: Double) -> String {
-        let millis = Int((max(0, value) * 1000).rounded())
-        let fraction = String(millis % 1000)
-        return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction) s"
     }
 }

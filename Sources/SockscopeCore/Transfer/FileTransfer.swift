@@ -104,7 +104,7 @@ public enum FileTransfer {
 
     /// Lowercase hex, as sha256sum prints.
     public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+        let digits = HexDump.digits
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
         for byte in bytes {
